@@ -1,0 +1,41 @@
+package org.understudy;
+
+import org.understudy.cli.DemoCommand;
+import org.understudy.cli.PrimaryCommand;
+import org.understudy.cli.StandbyCommand;
+import org.understudy.cli.StatusCommand;
+import org.understudy.model.Version;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of {@code bin/understudy}: the node roles and every operator command. */
+@Command(name = "understudy", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
+        description = "N+1 high availability: one standby protects many primaries.",
+        subcommands = {PrimaryCommand.class, StandbyCommand.class, DemoCommand.class, StatusCommand.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs a command line and returns its exit code (tests call this in-process). */
+    public static int run(String... args) {
+        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** Reports the build's version for {@code --version}. */
+    public static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"understudy " + Version.current()};
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package org.understudy.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The whole cluster, as described by one YAML file shared by every node. Immutable and validated at load.
+ *
+ * @param file the cluster file it was read from (absolute)
+ */
+public record ClusterConfig(Path file, String name, StandbyConfig standby, List<PrimaryConfig> primaries,
+                            Secrets secrets) {
+    public ClusterConfig {
+        primaries = List.copyOf(primaries);
+    }
+
+    public Optional<PrimaryConfig> primary(String primaryName) {
+        return primaries.stream().filter(p -> p.name().equals(primaryName)).findFirst();
+    }
+
+    /** The node called {@code nodeName}, primary or standby. */
+    public Optional<NodeConfig> node(String nodeName) {
+        if (standby.name().equals(nodeName)) {
+            return Optional.of(standby);
+        }
+        return primary(nodeName).map(p -> p);
+    }
+}
