@@ -1,14 +1,109 @@
 package org.understudy.cli;
 
+import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.understudy.config.PrimaryConfig;
+import org.understudy.config.SizeParser;
+import org.understudy.config.VolumeConfig;
+import org.understudy.demo.DemoCluster;
+import org.understudy.demo.DemoLayout;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** Placeholder until the demo command is built. */
-@Command(name = "demo", description = "not built yet")
+/** {@code understudy demo}: a standby and several primaries on loopback addresses, for a first look and for tests. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Start a demo cluster on this machine: a standby (127.0.2.1) and primaries (127.0.1.x), each primary",
+                "with two file-backed volumes mirrored to the standby. Waits until every replica is in sync.",
+                "Without --detach it runs until Ctrl-C, then stops every node cleanly."})
 public final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--dir", paramLabel = "DIR", description = "demo directory (default: ${DEFAULT-VALUE})",
+            defaultValue = "${java.io.tmpdir}/understudy-demo")
+    Path dir;
+
+    @Option(names = "--detach", description = "start in the background and return once every replica is in sync")
+    boolean detach;
+
+    @Option(names = "--stop", description = "stop the demo running in --dir (including nodes restarted by hand)")
+    boolean stop;
+
+    @Option(names = "--primaries", paramLabel = "N", defaultValue = "2", description = "number of primaries (default: ${DEFAULT-VALUE})")
+    int primaries;
+
+    @Option(names = "--volume-size", paramLabel = "SIZE", defaultValue = "64MiB", description = "size of each volume (default: ${DEFAULT-VALUE})")
+    String volumeSize;
+
     @Override
-    public Integer call() {
-        System.err.println("demo: not built yet");
-        return 2;
+    public Integer call() throws Exception {
+        PrintStream out = System.out;
+        if (stop) {
+            try {
+                int n = DemoCluster.stop(dir, out);
+                out.println("demo: " + n + " node(s) stopped in " + dir.toAbsolutePath());
+                return 0;
+            } catch (java.io.IOException e) {
+                System.err.println("demo: " + e.getMessage());
+                return 1;
+            }
+        }
+        long size;
+        DemoLayout layout;
+        try {
+            size = SizeParser.parse(volumeSize);
+            layout = new DemoLayout(dir, primaries, size);
+        } catch (IllegalArgumentException e) {
+            System.err.println("demo: " + e.getMessage());
+            return 2;
+        }
+        DemoCluster demo = new DemoCluster(layout, out);
+        CountDownLatch done = new CountDownLatch(1);
+        if (!detach) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                out.println("\ndemo: stopping every node ...");
+                demo.stopStarted();
+                out.println("demo: stopped");
+                done.countDown();
+            }, "understudy-demo-stop"));
+        }
+        try {
+            demo.prepare();
+            out.println("demo: starting a standby and " + primaries + " primaries in " + layout.dir());
+            demo.startAll(detach);
+            demo.awaitInSync();
+            demo.writeClusterJson();
+        } catch (Exception e) {
+            System.err.println("demo: " + e.getMessage());
+            demo.stopStarted();
+            return 1;
+        }
+        printGuide(out, demo, layout);
+        if (detach) {
+            return 0;
+        }
+        out.println("Press Ctrl-C to stop the demo.");
+        done.await();
+        return 0;
+    }
+
+    private static void printGuide(PrintStream out, DemoCluster demo, DemoLayout layout) {
+        var cluster = demo.cluster();
+        out.println();
+        out.println("Every replica is in sync. Cluster file: " + layout.configFile() + "   (details: " + layout.clusterJson() + ")");
+        out.println();
+        StatusCommand.printNodeStatus(out, cluster, cluster.standby().name());
+        out.println();
+        out.println("NBD exports (any NBD client works: nbdinfo, nbdcopy, qemu-img, qemu-io, fio --ioengine=nbd):");
+        for (PrimaryConfig p : cluster.primaries()) {
+            for (VolumeConfig v : p.volumes()) {
+                out.printf("  nbd://%s:%d/%s%n", p.address(), p.nbdPort(), v.name());
+            }
+        }
+        PrimaryConfig p1 = cluster.primaries().getFirst();
+        out.println();
+        out.println("Try:");
+        out.printf("  nbdinfo nbd://%s:%d/%s%n", p1.address(), p1.nbdPort(), p1.volumes().getFirst().name());
+        out.printf("  understudy status --config %s --node %s%n", layout.configFile(), p1.name());
+        out.printf("  understudy demo --dir %s --stop%n", layout.dir());
     }
 }

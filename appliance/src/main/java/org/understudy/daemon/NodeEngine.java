@@ -1,0 +1,16 @@
+package org.understudy.daemon;
+
+import org.understudy.model.StateModel;
+
+/** What the runner needs from a role: start it, read its model, stop it. */
+interface NodeEngine extends AutoCloseable {
+
+    /** Starts serving; returns once the node's listeners are bound. */
+    void start() throws Exception;
+
+    StateModel model();
+
+    /** Stops cleanly: listeners first, then links, then files. Never throws. */
+    @Override
+    void close();
+}

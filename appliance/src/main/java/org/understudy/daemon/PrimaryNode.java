@@ -1,0 +1,89 @@
+package org.understudy.daemon;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.understudy.config.ClusterConfig;
+import org.understudy.config.PrimaryConfig;
+import org.understudy.config.VolumeConfig;
+import org.understudy.mirror.MirrorOptions;
+import org.understudy.mirror.MirroredVolume;
+import org.understudy.model.ClusterSnapshot;
+import org.understudy.model.Role;
+import org.understudy.model.StateModel;
+import org.understudy.nbd.NbdExports;
+import org.understudy.nbd.NbdServer;
+import org.understudy.storage.BlockDevice;
+
+/** A primary: each volume mirrored to the standby and served as an NBD export on the node's service address. */
+final class PrimaryNode implements NodeEngine {
+    private static final Logger LOG = LogManager.getLogger(PrimaryNode.class);
+
+    private final ClusterConfig cluster;
+    private final PrimaryConfig self;
+    private final NodeIdentity identity;
+    private final Map<String, MirroredVolume> volumes = new LinkedHashMap<>();
+    private NbdServer nbd;
+
+    PrimaryNode(ClusterConfig cluster, PrimaryConfig self) {
+        this.cluster = cluster;
+        this.self = self;
+        this.identity = NodeIdentity.of(self.name(), Role.PRIMARY);
+    }
+
+    @Override
+    public void start() throws IOException {
+        for (VolumeConfig v : self.volumes()) {
+            volumes.put(v.name(), MirroredVolume.open(cluster, self, v, MirrorOptions.defaults()));
+        }
+        NbdExports exports = new NbdExports() {
+            @Override
+            public Optional<BlockDevice> lookup(String name) {
+                return Optional.ofNullable(volumes.get(name));
+            }
+
+            @Override
+            public List<String> names() {
+                return List.copyOf(volumes.keySet());
+            }
+        };
+        nbd = new NbdServer(new InetSocketAddress(self.address(), self.nbdPort()), exports);
+        nbd.start();
+        LOG.info("{}: serving {} volume(s) {} over NBD on {}:{}, mirroring to {} at {}", self.name(), volumes.size(),
+                volumes.keySet(), self.address(), self.nbdPort(), cluster.standby().name(), cluster.standby().replication());
+    }
+
+    @Override
+    public StateModel model() {
+        return () -> {
+            List<org.understudy.model.VolumeSnapshot> vs = new ArrayList<>();
+            List<org.understudy.model.LinkSnapshot> ls = new ArrayList<>();
+            for (MirroredVolume v : volumes.values()) {
+                vs.add(v.snapshot());
+                ls.add(v.linkSnapshot());
+            }
+            return new ClusterSnapshot(cluster.name(), identity.snapshot(), vs, ls, Instant.now());
+        };
+    }
+
+    @Override
+    public void close() {
+        if (nbd != null) {
+            nbd.close();
+        }
+        for (MirroredVolume v : volumes.values()) {
+            try {
+                v.close();
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("{}: closing volume {}: {}", self.name(), v.describe(), e.toString());
+            }
+        }
+    }
+}

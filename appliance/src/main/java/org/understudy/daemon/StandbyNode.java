@@ -1,0 +1,47 @@
+package org.understudy.daemon;
+
+import java.time.Instant;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.understudy.config.ClusterConfig;
+import org.understudy.config.StandbyConfig;
+import org.understudy.model.ClusterSnapshot;
+import org.understudy.model.Role;
+import org.understudy.model.StateModel;
+import org.understudy.replica.ReplicaOptions;
+import org.understudy.replica.ReplicaServer;
+
+/** The standby: holds a replica of every primary volume and accepts every primary's replication links. */
+final class StandbyNode implements NodeEngine {
+    private static final Logger LOG = LogManager.getLogger(StandbyNode.class);
+
+    private final ClusterConfig cluster;
+    private final StandbyConfig self;
+    private final NodeIdentity identity;
+    private ReplicaServer replicas;
+
+    StandbyNode(ClusterConfig cluster, StandbyConfig self) {
+        this.cluster = cluster;
+        this.self = self;
+        this.identity = NodeIdentity.of(self.name(), Role.STANDBY);
+    }
+
+    @Override
+    public void start() throws Exception {
+        replicas = ReplicaServer.start(cluster, ReplicaOptions.defaults());
+        LOG.info("{}: holding replicas of {} primaries in {}, replication links on {}", self.name(), cluster.primaries().size(),
+                self.replicaDir(), self.replication());
+    }
+
+    @Override
+    public StateModel model() {
+        return () -> new ClusterSnapshot(cluster.name(), identity.snapshot(), replicas.snapshots(), replicas.links(), Instant.now());
+    }
+
+    @Override
+    public void close() {
+        if (replicas != null) {
+            replicas.close();
+        }
+    }
+}

@@ -1,0 +1,274 @@
+package org.understudy.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.understudy.admin.Json;
+import org.understudy.cli.AdminClient;
+import org.understudy.config.ClusterConfig;
+import org.understudy.config.ClusterConfigLoader;
+import org.understudy.config.ConfigException;
+import org.understudy.config.NodeConfig;
+import org.understudy.config.PrimaryConfig;
+import org.understudy.config.SecretsGenerator;
+import org.understudy.config.VolumeConfig;
+import org.understudy.daemon.NodeLock;
+import org.understudy.replica.ReplicaStore;
+import org.understudy.storage.FileBlockDevice;
+
+/**
+ * A whole cluster on this machine: writes the cluster and secrets files and the volume files into the demo directory,
+ * starts the standby and every primary as separate JVMs, waits until every replica is in sync and records where
+ * everything is in {@code cluster.json}. {@link #stop} stops every node of a demo directory, including nodes an
+ * operator restarted by hand (their pids are in their state directories).
+ */
+public final class DemoCluster {
+    private static final Duration SYNC_TIMEOUT = Duration.ofMinutes(3);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(20);
+
+    private final DemoLayout layout;
+    private final PrintStream out;
+    private final Map<String, Process> processes = new LinkedHashMap<>();
+    private ClusterConfig cluster;
+
+    public DemoCluster(DemoLayout layout, PrintStream out) {
+        this.layout = layout;
+        this.out = out;
+    }
+
+    public ClusterConfig cluster() {
+        return cluster;
+    }
+
+    /** Writes a fresh demo into the directory; refuses if a demo is running there or the directory holds other things. */
+    public void prepare() throws IOException, ConfigException {
+        Path dir = layout.dir();
+        if (Files.isDirectory(dir)) {
+            if (Files.exists(layout.clusterJson()) || Files.exists(layout.configFile())) {
+                List<String> running = runningNodes(dir);
+                if (!running.isEmpty()) {
+                    throw new IOException("a demo is already running in " + dir + " (nodes " + running + "); stop it with: understudy demo --dir "
+                            + dir + " --stop");
+                }
+                for (String sub : List.of("data", "state", "logs")) {
+                    deleteTree(dir.resolve(sub));
+                }
+                for (Path f : List.of(layout.clusterJson(), layout.configFile(), layout.secretsFile())) {
+                    Files.deleteIfExists(f);
+                }
+            } else {
+                try (Stream<Path> s = Files.list(dir)) {
+                    if (s.findAny().isPresent()) {
+                        throw new IOException(dir + " is not empty and holds no demo; choose another --dir");
+                    }
+                }
+            }
+        }
+        Files.createDirectories(dir);
+        SecretsGenerator.write(layout.secretsFile());
+        Files.writeString(layout.configFile(), layout.clusterYaml(), StandardCharsets.UTF_8);
+        cluster = ClusterConfigLoader.load(layout.configFile());
+        for (PrimaryConfig p : cluster.primaries()) {
+            for (VolumeConfig v : p.volumes()) {
+                try (FileBlockDevice dev = FileBlockDevice.open(v.file(), v.size(), p.name() + "/" + v.name())) {
+                    // a label at the start, so the initial sync has something to carry and a reader something to see
+                    byte[] label = ("Understudy demo volume " + p.name() + "/" + v.name() + "\n").getBytes(StandardCharsets.US_ASCII);
+                    dev.write(0, ByteBuffer.wrap(label), true);
+                }
+            }
+        }
+    }
+
+    /** Starts the standby, then every primary. */
+    public void startAll(boolean detach) throws IOException {
+        launch("standby", cluster.standby(), detach);
+        for (PrimaryConfig p : cluster.primaries()) {
+            launch("primary", p, detach);
+        }
+    }
+
+    private void launch(String role, NodeConfig node, boolean detach) throws IOException {
+        Process proc = NodeProcesses.launch(role, layout.configFile(), node.name(), layout.logDir().resolve(node.name() + ".out"), detach);
+        processes.put(node.name(), proc);
+    }
+
+    /** Polls every node until each replica reports in sync; fails early if a node exits. */
+    public void awaitInSync() throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + SYNC_TIMEOUT.toNanos();
+        String last = "";
+        while (true) {
+            for (Map.Entry<String, Process> e : processes.entrySet()) {
+                if (!e.getValue().isAlive()) {
+                    throw new IOException("node " + e.getKey() + " exited with code " + e.getValue().exitValue() + "; see "
+                            + layout.logDir().resolve(e.getKey() + ".out"));
+                }
+            }
+            int total = 0;
+            int inSync = 0;
+            String problem = null;
+            for (NodeConfig node : allNodes()) {
+                try {
+                    JsonNode status = AdminClient.forNode(cluster, node.name()).getJson("/api/status");
+                    for (JsonNode v : status.path("volumes")) {
+                        total++;
+                        if ("IN_SYNC".equals(v.path("state").asText())) {
+                            inSync++;
+                        }
+                    }
+                } catch (IOException e) {
+                    problem = node.name() + " not answering yet";
+                }
+            }
+            int expected = 2 * cluster.primaries().stream().mapToInt(p -> p.volumes().size()).sum();
+            String now = problem != null ? problem : inSync + "/" + total + " volume copies in sync";
+            if (!now.equals(last)) {
+                out.println("demo: " + now);
+                last = now;
+            }
+            if (problem == null && total == expected && inSync == expected) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException("replicas not in sync after " + SYNC_TIMEOUT.toSeconds() + " s (" + now + "); logs in " + layout.logDir());
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private List<NodeConfig> allNodes() {
+        List<NodeConfig> nodes = new ArrayList<>();
+        nodes.add(cluster.standby());
+        nodes.addAll(cluster.primaries());
+        return nodes;
+    }
+
+    /** Writes {@code cluster.json}: nodes, volumes and the cluster file, for scripts and tests. */
+    public Path writeClusterJson() throws IOException {
+        ObjectNode root = Json.mapper().createObjectNode();
+        root.put("dir", layout.dir().toString());
+        root.put("config", layout.configFile().toString());
+        root.put("secrets", layout.secretsFile().toString());
+        ArrayNode nodes = root.putArray("nodes");
+        for (NodeConfig n : allNodes()) {
+            ObjectNode o = nodes.addObject();
+            o.put("name", n.name());
+            o.put("role", n == cluster.standby() ? "standby" : "primary");
+            o.put("pid", processes.get(n.name()).pid());
+            o.put("stateDir", n.stateDir().toString());
+            o.put("adminUrl", "http://" + n.admin());
+            o.put("address", n.address());
+        }
+        ArrayNode vols = root.putArray("volumes");
+        for (PrimaryConfig p : cluster.primaries()) {
+            for (VolumeConfig v : p.volumes()) {
+                ObjectNode o = vols.addObject();
+                o.put("primary", p.name());
+                o.put("name", v.name());
+                o.put("nbd", "nbd://" + p.address() + ":" + p.nbdPort() + "/" + v.name());
+                o.put("size", v.size());
+                o.put("primaryFile", v.file().toString());
+                o.put("replicaFile", ReplicaStore.replicaFile(cluster.standby(), p.name(), v.name()).toString());
+            }
+        }
+        Path tmp = layout.clusterJson().resolveSibling("cluster.json.tmp");
+        Json.mapper().writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), root);
+        Files.move(tmp, layout.clusterJson(), java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return layout.clusterJson();
+    }
+
+    /** Stops the nodes this object started (primaries first). */
+    public void stopStarted() {
+        List<String> names = new ArrayList<>(processes.keySet());
+        java.util.Collections.reverse(names);
+        for (String n : names) {
+            Process p = processes.get(n);
+            if (p.isAlive()) {
+                NodeProcesses.stop(p.toHandle(), STOP_GRACE);
+            }
+        }
+    }
+
+    /** Stops every node of the demo in {@code dir}, whoever started it. Returns the number of nodes stopped. */
+    public static int stop(Path dir, PrintStream out) throws IOException {
+        dir = dir.toAbsolutePath().normalize();
+        Map<String, Long> nodes = nodesOf(dir);
+        if (nodes.isEmpty()) {
+            throw new IOException("no demo in " + dir + " (no cluster.json or cluster.yaml)");
+        }
+        int stopped = 0;
+        // primaries first, the standby last
+        List<String> order = new ArrayList<>(nodes.keySet());
+        order.remove(DemoLayout.STANDBY);
+        order.add(DemoLayout.STANDBY);
+        for (String name : order) {
+            Long pid = nodes.get(name);
+            if (pid == null) {
+                continue;
+            }
+            var handle = NodeProcesses.nodeProcess(pid, name);
+            if (handle.isPresent()) {
+                boolean clean = NodeProcesses.stop(handle.get(), STOP_GRACE);
+                out.println("demo: stopped " + name + " (pid " + pid + (clean ? ")" : ", had to be killed)"));
+                stopped++;
+            }
+        }
+        return stopped;
+    }
+
+    private static List<String> runningNodes(Path dir) {
+        List<String> running = new ArrayList<>();
+        nodesOf(dir).forEach((name, pid) -> {
+            if (pid != null && NodeProcesses.nodeProcess(pid, name).isPresent()) {
+                running.add(name);
+            }
+        });
+        return running;
+    }
+
+    /** Node name → pid, from each node's state directory (covers restarts by hand), else from cluster.json. */
+    private static Map<String, Long> nodesOf(Path dir) {
+        Map<String, Long> nodes = new LinkedHashMap<>();
+        Path json = dir.resolve("cluster.json");
+        if (Files.exists(json)) {
+            try {
+                for (JsonNode n : Json.mapper().readTree(json.toFile()).path("nodes")) {
+                    nodes.put(n.path("name").asText(), n.path("pid").asLong());
+                }
+            } catch (IOException ignored) {
+                // fall back to the state directories below
+            }
+        }
+        Path state = dir.resolve("state");
+        if (Files.isDirectory(state)) {
+            try (Stream<Path> s = Files.list(state)) {
+                s.forEach(nodeDir -> NodeLock.readPid(nodeDir).ifPresent(pid -> nodes.put(nodeDir.getFileName().toString(), pid)));
+            } catch (IOException ignored) {
+                // nothing more to find
+            }
+        }
+        return nodes;
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path x : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(x);
+            }
+        }
+    }
+}

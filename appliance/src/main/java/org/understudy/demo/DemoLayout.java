@@ -1,0 +1,94 @@
+package org.understudy.demo;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The shape of a demo cluster on this machine's loopback addresses: standby 127.0.2.1, primaries 127.0.1.1..N,
+ * each with two file-backed volumes. Pure: it only computes names, addresses and paths under the demo directory.
+ */
+public record DemoLayout(Path dir, int primaries, long volumeSize) {
+    public static final String STANDBY = "standby";
+    public static final String STANDBY_ADDRESS = "127.0.2.1";
+    public static final int NBD_PORT = 10809;
+    public static final int ADMIN_PORT = 7800;
+    public static final int REPLICATION_PORT = 7700;
+    public static final List<String> VOLUMES = List.of("vol0", "vol1");
+
+    public DemoLayout {
+        if (primaries < 1 || primaries > 200) {
+            throw new IllegalArgumentException("--primaries must be between 1 and 200, was " + primaries);
+        }
+        if (volumeSize < 1 << 20 || volumeSize % 4096 != 0) {
+            throw new IllegalArgumentException("--volume-size must be at least 1MiB and a multiple of 4KiB, was " + volumeSize);
+        }
+        dir = dir.toAbsolutePath().normalize();
+    }
+
+    public Path configFile() {
+        return dir.resolve("cluster.yaml");
+    }
+
+    public Path secretsFile() {
+        return dir.resolve("secrets.yaml");
+    }
+
+    public Path clusterJson() {
+        return dir.resolve("cluster.json");
+    }
+
+    public Path logDir() {
+        return dir.resolve("logs");
+    }
+
+    public Path stateDir(String node) {
+        return dir.resolve("state").resolve(node);
+    }
+
+    public Path volumeFile(String primary, String volume) {
+        return dir.resolve("data").resolve(primary).resolve(volume + ".img");
+    }
+
+    public List<String> primaryNames() {
+        List<String> names = new ArrayList<>();
+        for (int i = 1; i <= primaries; i++) {
+            names.add("p" + i);
+        }
+        return names;
+    }
+
+    /** 127.0.1.1 for p1 ... wrapping into the next /24 past 254 primaries' worth of hosts. */
+    public String primaryAddress(String primary) {
+        int i = Integer.parseInt(primary.substring(1));
+        return "127.0." + (1 + (i - 1) / 254) + "." + (1 + (i - 1) % 254);
+    }
+
+    /** The cluster file the demo writes: the same format an operator writes, with comments. */
+    public String clusterYaml() {
+        StringBuilder y = new StringBuilder();
+        y.append("# Understudy demo cluster, written by 'understudy demo'. Every node reads this same file.\n");
+        y.append("cluster:\n  name: demo\n  secrets: secrets.yaml\n");
+        y.append("standby:\n");
+        y.append("  name: ").append(STANDBY).append('\n');
+        y.append("  address: ").append(STANDBY_ADDRESS).append('\n');
+        y.append("  replication: { address: ").append(STANDBY_ADDRESS).append(", port: ").append(REPLICATION_PORT).append(" }\n");
+        y.append("  admin: { address: ").append(STANDBY_ADDRESS).append(", port: ").append(ADMIN_PORT).append(" }\n");
+        y.append("  stateDir: state/").append(STANDBY).append('\n');
+        y.append("primaries:\n");
+        for (String p : primaryNames()) {
+            String addr = primaryAddress(p);
+            y.append("  - name: ").append(p).append('\n');
+            y.append("    address: ").append(addr).append('\n');
+            y.append("    nbdPort: ").append(NBD_PORT).append('\n');
+            y.append("    admin: { address: ").append(addr).append(", port: ").append(ADMIN_PORT).append(" }\n");
+            y.append("    stateDir: state/").append(p).append('\n');
+            y.append("    volumes:\n");
+            for (String v : VOLUMES) {
+                y.append("      - { name: ").append(v).append(", file: data/").append(p).append('/').append(v)
+                        .append(".img, size: ").append(volumeSize).append(", mode: sync }\n");
+            }
+        }
+        return y.toString();
+    }
+}

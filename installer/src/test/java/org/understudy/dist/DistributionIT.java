@@ -1,0 +1,81 @@
+package org.understudy.dist;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The assembled distribution works as an operator uses it: the launcher, the demo in the background, status, stop. */
+class DistributionIT {
+    private static final Path DIST = Path.of(System.getProperty("understudy.dist", "target/understudy"));
+
+    @TempDir
+    Path tmp;
+
+    private record Run(int exit, String output) {
+    }
+
+    private Run understudy(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new java.util.ArrayList<>(List.of(DIST.resolve("bin/understudy").toString()));
+        cmd.addAll(List.of(args));
+        Path out = tmp.resolve("out-" + System.nanoTime());
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        if (!p.waitFor(4, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError("understudy " + String.join(" ", args) + " did not finish:\n" + Files.readString(out));
+        }
+        return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void layout_hasLauncherLibrariesConfigurationAndTarball() {
+        assertTrue(Files.isExecutable(DIST.resolve("bin/understudy")));
+        assertTrue(Files.exists(DIST.resolve("conf/log4j2.xml")));
+        assertTrue(Files.exists(DIST.resolve("conf/cluster.sample.yaml")));
+        try (var libs = Files.list(DIST.resolve("lib"))) {
+            assertTrue(libs.anyMatch(p -> p.getFileName().toString().startsWith("understudy-appliance")));
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        try (var files = Files.list(DIST.getParent())) {
+            assertTrue(files.anyMatch(p -> p.getFileName().toString().matches("understudy-.*\\.tar\\.gz")), "tarball next to the directory");
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void demoDetach_statusThenStop_allFromTheLauncher() throws Exception {
+        Path dir = tmp.resolve("demo");
+        Run start = understudy("demo", "--dir", dir.toString(), "--detach", "--primaries", "1", "--volume-size", "8MiB");
+        try {
+            assertEquals(0, start.exit(), start.output());
+            assertTrue(Files.exists(dir.resolve("cluster.json")));
+            Run status = understudy("status", "--config", dir.resolve("cluster.yaml").toString(), "--node", "p1", "--json");
+            assertEquals(0, status.exit(), status.output());
+            assertTrue(status.output().contains("\"IN_SYNC\""), status.output());
+        } finally {
+            Run stop = understudy("demo", "--dir", dir.toString(), "--stop");
+            assertEquals(0, stop.exit(), stop.output());
+        }
+        Run status = understudy("status", "--config", dir.resolve("cluster.yaml").toString(), "--node", "p1");
+        assertEquals(1, status.exit(), "status of a stopped node reports it unreachable:\n" + status.output());
+    }
+
+    @Test
+    void invalidClusterFile_nodeRefusesToStart_namingFileAndKey() throws Exception {
+        Path cfg = tmp.resolve("bad.yaml");
+        Files.writeString(cfg, "cluster: { name: x }\nstandby: { name: s, address: 127.0.2.1, stateDir: s }\nprimaries: []\n");
+        Run run = understudy("standby", "--config", cfg.toString(), "--node", "s");
+        assertEquals(2, run.exit(), run.output());
+        assertTrue(run.output().contains("bad.yaml"), run.output());
+        assertTrue(run.output().contains("primaries"), run.output());
+    }
+}
