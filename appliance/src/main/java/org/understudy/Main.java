@@ -1,5 +1,6 @@
 package org.understudy;
 
+import java.io.PrintWriter;
 import org.understudy.cli.DemoCommand;
 import org.understudy.cli.PrimaryCommand;
 import org.understudy.cli.StandbyCommand;
@@ -23,12 +24,21 @@ public final class Main implements Runnable {
 
     /** Runs a command line and returns its exit code (tests call this in-process). */
     public static int run(String... args) {
-        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        return commandLine().execute(args);
+    }
+
+    /** Runs a command line writing to {@code out} and {@code err} instead of the process's streams (for tests). */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        return commandLine().setOut(out).setErr(err).execute(args);
+    }
+
+    private static CommandLine commandLine() {
+        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
     }
 
     @Override
     public void run() {
-        spec.commandLine().usage(System.out);
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 
     /** Reports the build's version for {@code --version}. */

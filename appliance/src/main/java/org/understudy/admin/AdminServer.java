@@ -1,0 +1,216 @@
+package org.understudy.admin;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.understudy.config.Endpoint;
+import org.understudy.model.StateModel;
+
+/**
+ * A node's admin JSON API over HTTP (Jetty core handlers, no servlets), used by the CLI and other tools.
+ *
+ * <p>Routes: {@code GET /api/health} (no auth, for probes), {@code GET /api/status} (the {@link StateModel}'s
+ * snapshot) and {@code POST /api/commands/{name}} dispatching to handlers added with {@link #registerCommand}. Every
+ * other route needs {@code Authorization: Bearer TOKEN}. Errors are JSON {@code {"error": "..."}} with a fitting
+ * status; a failing handler gives 500 and the server keeps serving.
+ *
+ * <p>Thread-safe: routes and commands may be registered before or after {@link #start()}.
+ */
+public final class AdminServer implements AutoCloseable {
+    /** Largest request body accepted, in bytes. */
+    public static final int MAX_BODY = 1 << 20;
+    private static final Logger LOG = LogManager.getLogger(AdminServer.class);
+
+    private final Endpoint bind;
+    private final byte[] token;
+    private final StateModel model;
+    private final RouteTable routes = new RouteTable();
+    private final Map<String, ApiHandler> commands = new ConcurrentHashMap<>();
+    private final Server server;
+    private final ServerConnector connector;
+
+    public AdminServer(Endpoint bind, String token, StateModel model) {
+        if (token == null || token.isEmpty()) {
+            throw new IllegalArgumentException("admin token must not be empty");
+        }
+        this.bind = bind;
+        this.token = token.getBytes(StandardCharsets.UTF_8);
+        this.model = model;
+        QueuedThreadPool pool = new QueuedThreadPool(32, 2);
+        pool.setName("admin-http");
+        this.server = new Server(pool);
+        this.connector = new ServerConnector(server, 1, 1);
+        connector.setHost(bind.host());
+        connector.setPort(bind.port());
+        server.addConnector(connector);
+        server.setHandler(new Dispatcher());
+        // admin calls are short; waiting for idle keep-alive connections to close would only delay stop by seconds
+        server.setStopTimeout(0);
+        routes.add("GET", "/api/health", false, req -> Map.of("ok", true));
+        routes.add("GET", "/api/status", true, req -> this.model.snapshot());
+        routes.add("POST", "/api/commands/{name}", true, this::command);
+    }
+
+    /**
+     * Adds a route. {@code pattern} is a path of literal segments and {@code {name}} captures.
+     *
+     * @throws IllegalArgumentException if {@code method pattern} is already registered
+     */
+    public void route(String method, String pattern, ApiHandler handler) {
+        routes.add(method, pattern, true, handler);
+    }
+
+    /** Makes {@code POST /api/commands/NAME} call {@code handler} with the JSON body; replaces an earlier one. */
+    public void registerCommand(String name, ApiHandler handler) {
+        commands.put(name, handler);
+    }
+
+    /** Names of the registered commands. */
+    public Set<String> commands() {
+        return Set.copyOf(commands.keySet());
+    }
+
+    /** Binds and starts serving. */
+    public void start() throws IOException {
+        try {
+            server.start();
+        } catch (IOException e) {
+            throw new IOException("admin API cannot listen on " + bind + ": " + e.getMessage(), e);
+        } catch (Exception e) {
+            throw new IOException("admin API failed to start on " + bind + ": " + e.getMessage(), e);
+        }
+        LOG.info("admin API listening on {}:{}", bind.host(), port());
+    }
+
+    /** The bound port (the actual one when bound to port 0); -1 before start. */
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.warn("admin API on {} did not stop cleanly: {}", bind, e.toString());
+        }
+    }
+
+    private Object command(ApiRequest req) throws Exception {
+        String name = req.pathParams().get("name");
+        ApiHandler h = commands.get(name);
+        if (h == null) {
+            throw new ApiException(404, "unknown command: " + name);
+        }
+        return h.handle(req);
+    }
+
+    private boolean authorized(Request request) {
+        String header = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return false;
+        }
+        byte[] given = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
+        return MessageDigest.isEqual(given, token); // constant time for equal lengths
+    }
+
+    /** Reads the body, at most {@link #MAX_BODY} bytes. */
+    private static JsonNode body(Request request) throws IOException {
+        long declared = request.getLength();
+        if (declared > MAX_BODY) {
+            throw new ApiException(413, "request body of " + declared + " bytes is over the " + MAX_BODY + "-byte limit");
+        }
+        byte[] bytes;
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            bytes = in.readNBytes(MAX_BODY + 1);
+        }
+        if (bytes.length > MAX_BODY) {
+            throw new ApiException(413, "request body is over the " + MAX_BODY + "-byte limit");
+        }
+        if (bytes.length == 0) {
+            return MissingNode.getInstance();
+        }
+        try {
+            return Json.mapper().readTree(bytes);
+        } catch (JsonProcessingException e) {
+            throw new ApiException(400, "request body is not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private final class Dispatcher extends Handler.Abstract {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            String method = request.getMethod();
+            String path = Request.getPathInContext(request);
+            try {
+                RouteTable.Match m = routes.find(method, path);
+                if (m.route() == null) {
+                    if (m.allowed().isEmpty()) {
+                        reply(response, callback, 404, error("no such endpoint: " + path));
+                    } else {
+                        response.getHeaders().put(HttpHeader.ALLOW, String.join(", ", m.allowed()));
+                        reply(response, callback, 405, error(method + " is not allowed on " + path
+                                + " (use " + String.join(", ", m.allowed()) + ")"));
+                    }
+                    return true;
+                }
+                if (m.route().authenticated() && !authorized(request)) {
+                    response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"understudy\"");
+                    reply(response, callback, 401, error("missing or wrong bearer token"));
+                    return true;
+                }
+                JsonNode body = body(request);
+                Object result = m.route().handler().handle(new ApiRequest(method, path, m.params(), body));
+                reply(response, callback, 200, result == null ? Map.of("ok", true) : result);
+            } catch (ApiException e) {
+                reply(response, callback, e.status(), error(e.getMessage()));
+            } catch (Exception | LinkageError | AssertionError e) {
+                LOG.error("admin API: {} {} failed", method, path, e);
+                reply(response, callback, 500, error(e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : ": " + e.getMessage())));
+            }
+            return true;
+        }
+    }
+
+    private static Map<String, Object> error(String message) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("error", message);
+        return m;
+    }
+
+    private static void reply(Response response, Callback callback, int status, Object body) {
+        byte[] bytes;
+        try {
+            bytes = Json.mapper().writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            LOG.error("admin API: cannot write a {} as JSON", body.getClass().getName(), e);
+            status = 500;
+            bytes = ("{\"error\":\"cannot write the result as JSON\"}").getBytes(StandardCharsets.UTF_8);
+        }
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        response.write(true, ByteBuffer.wrap(bytes), callback);
+    }
+}

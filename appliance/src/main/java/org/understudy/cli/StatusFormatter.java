@@ -1,0 +1,100 @@
+package org.understudy.cli;
+
+import java.time.Duration;
+import java.util.Locale;
+import org.understudy.model.ClusterSnapshot;
+import org.understudy.model.LinkSnapshot;
+import org.understudy.model.NodeSnapshot;
+import org.understudy.model.VolumeSnapshot;
+
+/** Renders a {@link ClusterSnapshot} as the human-readable summary of {@code understudy status}. Stateless. */
+final class StatusFormatter {
+    private StatusFormatter() {
+    }
+
+    static String format(ClusterSnapshot s) {
+        StringBuilder sb = new StringBuilder();
+        NodeSnapshot n = s.node();
+        sb.append("cluster  ").append(s.cluster()).append('\n');
+        if (n != null) {
+            sb.append("node     ").append(n.name()).append(" (").append(lower(n.role())).append(")\n");
+            sb.append("version  ").append(n.version()).append('\n');
+            sb.append("pid      ").append(n.pid()).append('\n');
+            if (n.startedAt() != null && s.takenAt() != null) {
+                sb.append("uptime   ").append(duration(Duration.between(n.startedAt(), s.takenAt())))
+                        .append(" (since ").append(n.startedAt()).append(")\n");
+            }
+        }
+        sb.append('\n');
+        if (s.volumes().isEmpty()) {
+            sb.append("no volumes\n");
+        } else {
+            TextTable t = new TextTable("PRIMARY", "VOLUME", "SIZE", "MODE", "STATE", "SYNC", "REPLICATED", "P99 WRITE");
+            for (VolumeSnapshot v : s.volumes()) {
+                t.row(v.primary(), v.name(), bytes(v.size()), lower(v.mode()), v.state(),
+                        String.format(Locale.ROOT, "%.1f%%", v.syncPercent()), bytes(v.bytesReplicated()),
+                        v.writeLatency() == null || v.writeLatency().count() == 0 ? "-" : micros(v.writeLatency().p99Micros()));
+            }
+            sb.append(t.render());
+        }
+        sb.append('\n');
+        if (s.links().isEmpty()) {
+            sb.append("no replication links\n");
+        } else {
+            TextTable t = new TextTable("PEER", "VOLUME", "LINK", "SINCE", "DETAIL");
+            for (LinkSnapshot l : s.links()) {
+                String since = l.since() == null ? "" : l.since().toString();
+                if (l.since() != null && s.takenAt() != null) {
+                    since = duration(Duration.between(l.since(), s.takenAt())) + " ago";
+                }
+                t.row(l.peer(), l.volume(), l.state(), since, l.detail());
+            }
+            sb.append(t.render());
+        }
+        return sb.toString();
+    }
+
+    static String lower(Enum<?> e) {
+        return e == null ? "-" : e.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Bytes in the largest binary unit that keeps the figure at least 1, e.g. {@code 64.0 MiB}. */
+    static String bytes(long n) {
+        if (n < 1024) {
+            return n + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+        double v = n;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+    }
+
+    static String micros(long us) {
+        if (us < 1000) {
+            return us + " us";
+        }
+        if (us < 1_000_000) {
+            return String.format(Locale.ROOT, "%.2f ms", us / 1000.0);
+        }
+        return String.format(Locale.ROOT, "%.2f s", us / 1_000_000.0);
+    }
+
+    static String duration(Duration d) {
+        long s = Math.max(0, d.toSeconds());
+        long days = s / 86400;
+        long h = s % 86400 / 3600;
+        long m = s % 3600 / 60;
+        long sec = s % 60;
+        if (days > 0) {
+            return String.format(Locale.ROOT, "%dd %02dh %02dm", days, h, m);
+        }
+        if (h > 0) {
+            return String.format(Locale.ROOT, "%dh %02dm %02ds", h, m, sec);
+        }
+        return m > 0 ? String.format(Locale.ROOT, "%dm %02ds", m, sec) : sec + "s";
+    }
+}

@@ -1,0 +1,235 @@
+package org.understudy.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Loads the cluster file (and the secrets file it names), validating everything by hand so every problem is reported
+ * at once as {@code key.path: what is wrong}. Relative paths resolve against the cluster file's directory. Stateless
+ * and thread-safe. {@code conf/cluster.sample.yaml} documents every key.
+ */
+public final class ClusterConfigLoader {
+    public static final int DEFAULT_REPLICATION_PORT = 7700;
+    public static final int DEFAULT_ADMIN_PORT = 7800;
+    public static final String DEFAULT_ADMIN_ADDRESS = "127.0.0.1";
+    public static final int DEFAULT_NBD_PORT = 10809;
+    public static final String DEFAULT_SECRETS = "secrets.yaml";
+    /** Volume sizes must be whole multiples of this. */
+    public static final int VOLUME_ALIGNMENT = 4096;
+
+    private static final Set<String> TOP = Set.of("cluster", "standby", "primaries");
+    private static final Set<String> CLUSTER = Set.of("name", "secrets");
+    private static final Set<String> STANDBY = Set.of("name", "address", "replication", "admin", "stateDir");
+    private static final Set<String> PRIMARY = Set.of("name", "address", "nbdPort", "admin", "stateDir", "volumes");
+    private static final Set<String> ENDPOINT = Set.of("address", "port");
+    private static final Set<String> VOLUME = Set.of("name", "file", "size", "mode");
+
+    private final Path dir;
+    private final TreeReader r = new TreeReader();
+    /** Every listener seen so far, as "address:port" -> the key that declared it. */
+    private final Map<String, String> listeners = new HashMap<>();
+    /** Node names, lower-cased -> the key that declared it. */
+    private final Map<String, String> nodeNames = new HashMap<>();
+
+    private ClusterConfigLoader(Path dir) {
+        this.dir = dir;
+    }
+
+    /** Loads and validates {@code clusterFile} and its secrets file. */
+    public static ClusterConfig load(Path clusterFile) throws ConfigException {
+        Path file = clusterFile.toAbsolutePath().normalize();
+        JsonNode root = YamlFiles.read(file);
+        ClusterConfigLoader loader = new ClusterConfigLoader(file.getParent());
+        Parsed parsed = loader.parse((ObjectNode) root);
+        if (!loader.r.problems().isEmpty()) {
+            throw new ConfigException(file, loader.r.problems());
+        }
+        Secrets secrets = SecretsLoader.load(parsed.secretsFile);
+        return new ClusterConfig(file, parsed.name, parsed.standby, parsed.primaries, secrets);
+    }
+
+    private record Parsed(String name, Path secretsFile, StandbyConfig standby, List<PrimaryConfig> primaries) {
+    }
+
+    private Parsed parse(ObjectNode root) {
+        r.onlyKeys(root, "", TOP);
+        String name = null;
+        Path secrets = null;
+        ObjectNode cluster = r.object(root.get("cluster"), "cluster", true);
+        if (cluster != null) {
+            r.onlyKeys(cluster, "cluster", CLUSTER);
+            name = r.name(cluster, "cluster", "name");
+            String s = r.text(cluster, "cluster", "secrets", DEFAULT_SECRETS);
+            secrets = s == null ? null : dir.resolve(s).normalize();
+        }
+        StandbyConfig standby = standby(root.get("standby"));
+        List<PrimaryConfig> primaries = new ArrayList<>();
+        JsonNode list = root.get("primaries");
+        if (list == null || list.isNull() || (list.isArray() && list.isEmpty())) {
+            r.problem("primaries", "is missing: a cluster needs at least one primary");
+        } else if (!list.isArray()) {
+            r.problem("primaries", "must be a list of primaries, not " + TreeReader.describe(list));
+        } else {
+            for (int i = 0; i < list.size(); i++) {
+                PrimaryConfig p = primary(list.get(i), "primaries[" + i + "]");
+                if (p != null) {
+                    primaries.add(p);
+                }
+            }
+        }
+        return new Parsed(name, secrets, standby, primaries);
+    }
+
+    private StandbyConfig standby(JsonNode node) {
+        if (node != null && node.isArray()) {
+            r.problem("standby", "must be a single mapping: a cluster has exactly one standby");
+            return null;
+        }
+        ObjectNode s = r.object(node, "standby", true);
+        if (s == null) {
+            return null;
+        }
+        r.onlyKeys(s, "standby", STANDBY);
+        String name = nodeName(s, "standby");
+        String address = r.address(s, "standby", "address", null);
+        Endpoint replication = endpoint(s, "standby", "replication", address, DEFAULT_REPLICATION_PORT);
+        Endpoint admin = endpoint(s, "standby", "admin", DEFAULT_ADMIN_ADDRESS, DEFAULT_ADMIN_PORT);
+        Path stateDir = stateDir(s, "standby", name);
+        if (name == null || address == null || replication == null || admin == null || stateDir == null) {
+            return null;
+        }
+        return new StandbyConfig(name, address, replication, admin, stateDir);
+    }
+
+    private PrimaryConfig primary(JsonNode node, String path) {
+        ObjectNode p = r.object(node, path, true);
+        if (p == null) {
+            return null;
+        }
+        r.onlyKeys(p, path, PRIMARY);
+        String name = nodeName(p, path);
+        String address = r.address(p, path, "address", null);
+        int nbdPort = r.port(p, path, "nbdPort", DEFAULT_NBD_PORT);
+        if (address != null && nbdPort > 0) {
+            listener(address, nbdPort, TreeReader.join(path, "nbdPort"));
+        }
+        Endpoint admin = endpoint(p, path, "admin", DEFAULT_ADMIN_ADDRESS, DEFAULT_ADMIN_PORT);
+        Path stateDir = stateDir(p, path, name);
+        List<VolumeConfig> volumes = volumes(p.get("volumes"), TreeReader.join(path, "volumes"));
+        if (name == null || address == null || nbdPort < 0 || admin == null || stateDir == null || volumes == null) {
+            return null;
+        }
+        return new PrimaryConfig(name, address, nbdPort, admin, stateDir, volumes);
+    }
+
+    private List<VolumeConfig> volumes(JsonNode node, String path) {
+        if (node == null || node.isNull() || (node.isArray() && node.isEmpty())) {
+            r.problem(path, "is missing: a primary protects at least one volume");
+            return null;
+        }
+        if (!node.isArray()) {
+            r.problem(path, "must be a list of volumes, not " + TreeReader.describe(node));
+            return null;
+        }
+        List<VolumeConfig> volumes = new ArrayList<>();
+        Map<String, String> names = new HashMap<>();
+        boolean ok = true;
+        for (int i = 0; i < node.size(); i++) {
+            String vp = path + "[" + i + "]";
+            ObjectNode v = r.object(node.get(i), vp, true);
+            if (v == null) {
+                ok = false;
+                continue;
+            }
+            r.onlyKeys(v, vp, VOLUME);
+            String name = r.name(v, vp, "name");
+            if (name != null) {
+                String first = names.putIfAbsent(name, vp);
+                if (first != null) {
+                    r.problem(TreeReader.join(vp, "name"), TreeReader.quote(name) + " is already the name of " + first);
+                }
+            }
+            String file = r.text(v, vp, "file", null);
+            long size = r.size(v, vp, "size");
+            if (size == 0 || (size > 0 && size % VOLUME_ALIGNMENT != 0)) {
+                r.problem(TreeReader.join(vp, "size"), size + " bytes is not a positive multiple of " + VOLUME_ALIGNMENT);
+                size = -1;
+            }
+            MirrorMode mode = mode(v, vp);
+            if (name == null || file == null || size < 0 || mode == null) {
+                ok = false;
+                continue;
+            }
+            volumes.add(new VolumeConfig(name, dir.resolve(file).normalize(), size, mode));
+        }
+        return ok ? volumes : null;
+    }
+
+    private MirrorMode mode(ObjectNode v, String path) {
+        String s = r.text(v, path, "mode", "sync");
+        if (s == null) {
+            return null;
+        }
+        return switch (s.toLowerCase(Locale.ROOT)) {
+            case "sync" -> MirrorMode.SYNC;
+            case "async" -> MirrorMode.ASYNC;
+            default -> {
+                r.problem(TreeReader.join(path, "mode"), TreeReader.quote(s) + " is not a mirror mode (use sync or async)");
+                yield null;
+            }
+        };
+    }
+
+    private String nodeName(ObjectNode node, String path) {
+        String name = r.name(node, path, "name");
+        if (name != null) {
+            String first = nodeNames.putIfAbsent(name.toLowerCase(Locale.ROOT), path);
+            if (first != null) {
+                r.problem(TreeReader.join(path, "name"), TreeReader.quote(name) + " is already the name of " + first);
+            }
+        }
+        return name;
+    }
+
+    private Path stateDir(ObjectNode node, String path, String name) {
+        String s = r.text(node, path, "stateDir", name == null ? "state" : "state/" + name);
+        return s == null ? null : dir.resolve(s).normalize();
+    }
+
+    /** An optional {@code { address, port }} mapping with defaults; registers the listener for collision checks. */
+    private Endpoint endpoint(ObjectNode parent, String path, String key, String defaultAddress, int defaultPort) {
+        String p = TreeReader.join(path, key);
+        JsonNode node = parent.get(key);
+        String address = defaultAddress;
+        int port = defaultPort;
+        if (node != null && !node.isNull()) {
+            ObjectNode e = r.object(node, p, true);
+            if (e == null) {
+                return null;
+            }
+            r.onlyKeys(e, p, ENDPOINT);
+            address = r.address(e, p, "address", defaultAddress);
+            port = r.port(e, p, "port", defaultPort);
+        }
+        if (address == null || port < 0) {
+            return null;
+        }
+        listener(address, port, p);
+        return new Endpoint(address, port);
+    }
+
+    private void listener(String address, int port, String key) {
+        String first = listeners.putIfAbsent(address.toLowerCase(Locale.ROOT) + ":" + port, key);
+        if (first != null) {
+            r.problem(key, address + ":" + port + " is also used by " + first
+                    + " (every listener of the cluster needs its own address:port)");
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package org.understudy.admin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.understudy.config.Endpoint;
+import org.understudy.model.ClusterSnapshot;
+
+class AdminServerTest {
+    private static final String TOKEN = "s3cret-token-0123456789";
+    private final HttpClient http = HttpClient.newHttpClient();
+    private AdminServer server;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = new AdminServer(new Endpoint("127.0.0.1", 0), TOKEN, Snapshots::standby);
+        server.start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private HttpRequest.Builder req(String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path));
+    }
+
+    private HttpResponse<String> send(HttpRequest r) throws Exception {
+        return http.send(r, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> get(String path, String token) throws Exception {
+        HttpRequest.Builder b = req(path).GET();
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return send(b.build());
+    }
+
+    private HttpResponse<String> post(String path, String body) throws Exception {
+        return send(req(path).header("Authorization", "Bearer " + TOKEN)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    private static JsonNode json(HttpResponse<String> r) throws Exception {
+        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/json"), r.headers().toString());
+        return Json.mapper().readTree(r.body());
+    }
+
+    @Test
+    void health_withoutToken_isOk() throws Exception {
+        HttpResponse<String> r = get("/api/health", null);
+        assertEquals(200, r.statusCode());
+        assertEquals("{\"ok\":true}", r.body());
+    }
+
+    @Test
+    void status_withToken_isTheSnapshotAsJson() throws Exception {
+        HttpResponse<String> r = get("/api/status", TOKEN);
+        assertEquals(200, r.statusCode());
+        JsonNode j = json(r);
+        assertEquals("demo", j.get("cluster").asText());
+        assertEquals("STANDBY", j.at("/node/role").asText());
+        assertEquals("2026-11-21T10:00:00Z", j.at("/node/startedAt").asText());
+        assertEquals("2026-11-21T11:02:03.500Z", j.get("takenAt").asText());
+        assertEquals("IN_SYNC", j.at("/volumes/0/state").asText());
+        assertEquals("SYNC", j.at("/volumes/0/mode").asText());
+        assertEquals(850, j.at("/volumes/0/writeLatency/p99Micros").asLong());
+        assertEquals(12L << 20, j.at("/volumes/0/bytesReplicated").asLong());
+        assertEquals("DOWN", j.at("/links/1/state").asText());
+        // the CLI reads it back into the same records
+        assertEquals(Snapshots.standby(), Json.mapper().readValue(r.body(), ClusterSnapshot.class));
+    }
+
+    @Test
+    void status_missingOrWrongToken_is401WithChallenge() throws Exception {
+        for (String token : new String[] {null, "wrong", TOKEN + "x", ""}) {
+            HttpResponse<String> r = get("/api/status", token);
+            assertEquals(401, r.statusCode(), "token " + token);
+            assertTrue(r.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer"));
+            assertTrue(json(r).get("error").asText().contains("token"));
+        }
+        HttpResponse<String> basic = send(req("/api/status").header("Authorization", "Basic " + TOKEN).build());
+        assertEquals(401, basic.statusCode());
+    }
+
+    @Test
+    void unknownPath_is404Json() throws Exception {
+        HttpResponse<String> r = get("/api/nope", TOKEN);
+        assertEquals(404, r.statusCode());
+        assertEquals("no such endpoint: /api/nope", json(r).get("error").asText());
+    }
+
+    @Test
+    void wrongMethod_is405WithAllow() throws Exception {
+        HttpResponse<String> r = post("/api/status", "{}");
+        assertEquals(405, r.statusCode());
+        assertEquals("GET", r.headers().firstValue("Allow").orElse(""));
+        assertTrue(json(r).has("error"));
+    }
+
+    @Test
+    void command_registered_receivesBodyAndAnswers() throws Exception {
+        server.registerCommand("echo", req -> Map.of("got", req.body().get("volume").asText(),
+                "name", req.pathParams().get("name")));
+        HttpResponse<String> r = post("/api/commands/echo", "{\"volume\":\"vol0\"}");
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals("vol0", json(r).get("got").asText());
+        assertEquals("echo", json(r).get("name").asText());
+        assertEquals(Set.of("echo"), server.commands());
+    }
+
+    @Test
+    void command_unknown_is404() throws Exception {
+        HttpResponse<String> r = post("/api/commands/failover", "{}");
+        assertEquals(404, r.statusCode());
+        assertEquals("unknown command: failover", json(r).get("error").asText());
+    }
+
+    @Test
+    void command_badJson_is400() throws Exception {
+        server.registerCommand("echo", req -> req.body());
+        HttpResponse<String> r = post("/api/commands/echo", "{not json");
+        assertEquals(400, r.statusCode());
+        assertTrue(json(r).get("error").asText().startsWith("request body is not valid JSON"));
+    }
+
+    @Test
+    void bodyOver1MiB_is413() throws Exception {
+        server.registerCommand("echo", req -> Map.of());
+        byte[] big = new byte[AdminServer.MAX_BODY + 1];
+        java.util.Arrays.fill(big, (byte) ' ');
+        HttpResponse<String> r = send(req("/api/commands/echo").header("Authorization", "Bearer " + TOKEN)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(big)).build());
+        assertEquals(413, r.statusCode());
+        assertTrue(json(r).get("error").asText().contains("limit"));
+    }
+
+    @Test
+    void handlerThrows_is500AndServerKeepsServing() throws Exception {
+        server.registerCommand("boom", req -> {
+            throw new IllegalStateException("volume vol0 is busy");
+        });
+        HttpResponse<String> r = post("/api/commands/boom", "");
+        assertEquals(500, r.statusCode());
+        assertEquals("IllegalStateException: volume vol0 is busy", json(r).get("error").asText());
+        assertEquals(200, get("/api/status", TOKEN).statusCode());
+    }
+
+    @Test
+    void handlerApiException_givesItsStatus() throws Exception {
+        server.registerCommand("conflict", req -> {
+            throw new ApiException(409, "already standing in for p1");
+        });
+        HttpResponse<String> r = post("/api/commands/conflict", "{}");
+        assertEquals(409, r.statusCode());
+        assertEquals("already standing in for p1", json(r).get("error").asText());
+    }
+
+    @Test
+    void route_customRouteWithCapture_isServed() throws Exception {
+        server.route("GET", "/api/volumes/{primary}/{volume}", req -> req.pathParams());
+        JsonNode j = json(get("/api/volumes/p1/vol0", TOKEN));
+        assertEquals("p1", j.get("primary").asText());
+        assertEquals("vol0", j.get("volume").asText());
+    }
+
+    @Test
+    void concurrentRequests_allAnswered() throws Exception {
+        List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            calls.add(http.sendAsync(req("/api/status").header("Authorization", "Bearer " + TOKEN).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        for (CompletableFuture<HttpResponse<String>> c : calls) {
+            HttpResponse<String> r = c.get();
+            assertEquals(200, r.statusCode());
+            assertEquals("demo", Json.mapper().readTree(r.body()).get("cluster").asText());
+        }
+    }
+}
