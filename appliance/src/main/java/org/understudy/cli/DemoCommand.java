@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.understudy.config.PrimaryConfig;
-import org.understudy.config.SizeParser;
+import org.understudy.config.Sizes;
 import org.understudy.config.VolumeConfig;
 import org.understudy.demo.DemoCluster;
 import org.understudy.demo.DemoLayout;
@@ -50,7 +50,7 @@ public final class DemoCommand implements Callable<Integer> {
         long size;
         DemoLayout layout;
         try {
-            size = SizeParser.parse(volumeSize);
+            size = Sizes.parse(volumeSize);
             layout = new DemoLayout(dir, primaries, size);
         } catch (IllegalArgumentException e) {
             System.err.println("demo: " + e.getMessage());
@@ -91,7 +91,12 @@ public final class DemoCommand implements Callable<Integer> {
         out.println();
         out.println("Every replica is in sync. Cluster file: " + layout.configFile() + "   (details: " + layout.clusterJson() + ")");
         out.println();
-        StatusCommand.printNodeStatus(out, cluster, cluster.standby().name());
+        try {
+            var status = AdminClient.forNode(cluster, cluster.standby().name()).getJson("/api/status");
+            out.print(StatusFormatter.format(org.understudy.admin.Json.mapper().treeToValue(status, org.understudy.model.ClusterSnapshot.class)));
+        } catch (Exception e) {
+            out.println("(standby status unavailable: " + e.getMessage() + ")");
+        }
         out.println();
         out.println("NBD exports (any NBD client works: nbdinfo, nbdcopy, qemu-img, qemu-io, fio --ioengine=nbd):");
         for (PrimaryConfig p : cluster.primaries()) {

@@ -18,7 +18,6 @@ import java.util.regex.Pattern;
  */
 final class TreeReader {
     static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
-    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(?:([KMGT])(?:iB)?)?", Pattern.CASE_INSENSITIVE);
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
     private final List<String> problems = new ArrayList<>();
@@ -127,22 +126,7 @@ final class TreeReader {
 
     /** Parses a size; -1 when it is not one or overflows. */
     static long parseSize(String s) {
-        Matcher m = SIZE.matcher(s.trim());
-        if (!m.matches()) {
-            return -1;
-        }
-        try {
-            long n = Long.parseLong(m.group(1));
-            int shift = m.group(2) == null ? 0 : switch (m.group(2).toUpperCase(Locale.ROOT)) {
-                case "K" -> 10;
-                case "M" -> 20;
-                case "G" -> 30;
-                default -> 40;
-            };
-            return Math.multiplyExact(n, 1L << shift);
-        } catch (NumberFormatException | ArithmeticException e) {
-            return -1;
-        }
+        return Sizes.parseOrNegative(s);
     }
 
     /**

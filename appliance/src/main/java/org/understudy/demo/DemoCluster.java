@@ -77,7 +77,7 @@ public final class DemoCluster {
             }
         }
         Files.createDirectories(dir);
-        SecretsGenerator.write(layout.secretsFile());
+        new SecretsGenerator().write(layout.secretsFile());
         Files.writeString(layout.configFile(), layout.clusterYaml(), StandardCharsets.UTF_8);
         cluster = ClusterConfigLoader.load(layout.configFile());
         for (PrimaryConfig p : cluster.primaries()) {
@@ -127,7 +127,7 @@ public final class DemoCluster {
                             inSync++;
                         }
                     }
-                } catch (IOException e) {
+                } catch (IOException | ConfigException e) {
                     problem = node.name() + " not answering yet";
                 }
             }

@@ -1,0 +1,131 @@
+package org.understudy.command;
+
+/**
+ * An operator action, the same whichever face it comes from. Each command names its target resource for the audit
+ * log. Records only; the command API dispatches on the type with an exhaustive switch in each node's handler.
+ */
+public sealed interface Command permits Command.SetThrottle, Command.Verify, Command.LinkTest, Command.Switchover,
+        Command.ForceFailover, Command.Failback, Command.ClearFence, Command.SetAutoFailover {
+
+    /** Short lower-case name, as used by the CLI and the admin API ({@code POST /api/commands/NAME}). */
+    String name();
+
+    /** The resource acted on, e.g. {@code p1}, {@code p1/vol0}, {@code cluster}. */
+    String target();
+
+    /** Which traffic a bandwidth cap applies to. */
+    enum Traffic { MIRROR, RESYNC }
+
+    /**
+     * Changes a bandwidth cap at run time. {@code primary} null means the global cap; otherwise the cap of that
+     * primary's replication link. {@code bytesPerSecond} 0 removes the cap.
+     */
+    record SetThrottle(String primary, Traffic traffic, long bytesPerSecond) implements Command {
+        public SetThrottle {
+            if (bytesPerSecond < 0) {
+                throw new IllegalArgumentException("bytesPerSecond must be >= 0, was " + bytesPerSecond);
+            }
+        }
+
+        @Override
+        public String name() {
+            return "throttle";
+        }
+
+        @Override
+        public String target() {
+            return primary == null ? "cluster" : primary;
+        }
+    }
+
+    /** Compares a volume with its replica region by region while I/O continues. */
+    record Verify(String primary, String volume) implements Command {
+        @Override
+        public String name() {
+            return "verify";
+        }
+
+        @Override
+        public String target() {
+            return primary + "/" + volume;
+        }
+    }
+
+    /** Measures round trip and throughput of a primary's link to the standby. */
+    record LinkTest(String primary) implements Command {
+        @Override
+        public String name() {
+            return "link-test";
+        }
+
+        @Override
+        public String target() {
+            return primary;
+        }
+    }
+
+    /** Planned handover: the primary drains, the standby catches up, then stands in. Zero acknowledged writes lost. */
+    record Switchover(String primary) implements Command {
+        @Override
+        public String name() {
+            return "switchover";
+        }
+
+        @Override
+        public String target() {
+            return primary;
+        }
+    }
+
+    /** The standby fences the primary and stands in now. */
+    record ForceFailover(String primary, String reason) implements Command {
+        @Override
+        public String name() {
+            return "failover";
+        }
+
+        @Override
+        public String target() {
+            return primary;
+        }
+    }
+
+    /** The repaired primary resyncs what changed while the standby stood in, then takes its role back. */
+    record Failback(String primary) implements Command {
+        @Override
+        public String name() {
+            return "failback";
+        }
+
+        @Override
+        public String target() {
+            return primary;
+        }
+    }
+
+    /** Clears a primary's fence after an operator has made sure it is safe. */
+    record ClearFence(String primary) implements Command {
+        @Override
+        public String name() {
+            return "fence-clear";
+        }
+
+        @Override
+        public String target() {
+            return primary;
+        }
+    }
+
+    /** Switches automatic failover on or off (off: data-vault mode, detection and alarms only). */
+    record SetAutoFailover(boolean enabled) implements Command {
+        @Override
+        public String name() {
+            return "autoswitch";
+        }
+
+        @Override
+        public String target() {
+            return "cluster";
+        }
+    }
+}
