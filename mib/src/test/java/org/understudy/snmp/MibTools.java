@@ -82,7 +82,8 @@ final class MibTools {
         Path persist = scratch.resolve("persist");
         try {
             Files.createDirectories(conf);
-            Files.createDirectories(persist);
+            // Net-SNMP announces on stderr every directory it has to create there; made beforehand, it stays quiet.
+            Files.createDirectories(persist.resolve("cert_indexes"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
