@@ -6,13 +6,21 @@ import java.util.List;
 /**
  * The immutable state model of one node at one instant: what every management face reads.
  *
- * @param volumes on a primary its own volumes; on the standby every replica it holds
- * @param links   replication links as this node sees them
+ * @param primaries on the standby, its view of every primary (state, paths, last failover); on a primary, empty
+ * @param volumes   on a primary its own volumes; on the standby every replica it holds
+ * @param links     replication links as this node sees them
+ * @param paths     on a primary, its health paths to the standby; on the standby they are inside {@code primaries}
+ * @param alarms    active alarms, most severe first
+ * @param failover  failover policy and activity (the standby's; {@link FailoverSummary#NONE} on a primary)
  */
-public record ClusterSnapshot(String cluster, NodeSnapshot node, List<VolumeSnapshot> volumes, List<LinkSnapshot> links,
-                              Instant takenAt) {
+public record ClusterSnapshot(String cluster, NodeSnapshot node, List<PrimarySnapshot> primaries,
+                              List<VolumeSnapshot> volumes, List<LinkSnapshot> links, List<PathSnapshot> paths,
+                              List<Alarm> alarms, FailoverSummary failover, Instant takenAt) {
     public ClusterSnapshot {
+        primaries = List.copyOf(primaries);
         volumes = List.copyOf(volumes);
         links = List.copyOf(links);
+        paths = List.copyOf(paths);
+        alarms = List.copyOf(alarms);
     }
 }
