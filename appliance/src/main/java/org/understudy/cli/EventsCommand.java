@@ -1,0 +1,185 @@
+package org.understudy.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.understudy.events.EventLogException;
+import org.understudy.events.OfflineEventReader;
+import org.understudy.model.EventEntry;
+import org.understudy.model.EventKind;
+import org.understudy.model.EventQuery;
+import org.understudy.model.EventSource;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code understudy events}: lists the event log (state transitions, alarms, failover timelines, operator actions),
+ * oldest of the selection first, one line per event or JSON. Reads through the node's admin API, or with
+ * {@code --state-dir} straight from a stopped node's database.
+ */
+@Command(name = "events", mixinStandardHelpOptions = true,
+        description = "List the event log: state transitions, alarms, failover timelines, operator actions.")
+public final class EventsCommand implements Callable<Integer> {
+    private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--since", paramLabel = "DURATION|INSTANT",
+            description = "Only events since then: 90s, 15m, 2h, 7d, an ISO-8601 duration (PT30M) or an instant"
+                    + " (2026-11-21T10:00:00Z).")
+    String since;
+
+    @Option(names = "--primary", paramLabel = "P", description = "Only events about this primary.")
+    String primary;
+
+    @Option(names = "--kind", paramLabel = "K", description = "Only events of this kind: ${COMPLETION-CANDIDATES}.")
+    EventKind kind;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "100",
+            description = "At most the N newest matching events (default ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Option(names = "--json", description = "Print a JSON array instead of lines.")
+    boolean json;
+
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "Read the event log of a stopped node from its state directory instead of asking the node.")
+    Path stateDir;
+
+    private Clock clock = Clock.systemUTC();
+
+    /** For tests: the clock relative {@code --since} values count back from. */
+    EventsCommand withClock(Clock c) {
+        this.clock = c;
+        return this;
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (limit <= 0 || limit > EventQuery.MAX_LIMIT) {
+            throw new ParameterException(spec.commandLine(), "--limit must be 1.." + EventQuery.MAX_LIMIT);
+        }
+        Instant from;
+        try {
+            from = since == null ? null : parseSince(since, clock);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        EventQuery query = new EventQuery(from, primary, kind, limit, EventQuery.Order.NEWEST_FIRST);
+        List<EventEntry> rows;
+        try {
+            rows = new ArrayList<>(read(query));
+        } catch (EventLogException e) {
+            err.println("events: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
+        Collections.reverse(rows);
+        if (json) {
+            out.println(toJson(rows));
+        } else {
+            rows.forEach(r -> out.println(line(r)));
+        }
+        out.flush();
+        return 0;
+    }
+
+    private List<EventEntry> read(EventQuery query) {
+        if (stateDir != null) {
+            try (OfflineEventReader reader = OfflineEventReader.open(stateDir)) {
+                return reader.query(query);
+            }
+        }
+        return adminApiSource().query(query);
+    }
+
+    /**
+     * ADMIN-API PLUG-IN POINT: returns the running node's event log through the admin API client
+     * ({@code AdminClient}); until that client exists, only {@code --state-dir} works.
+     */
+    EventSource adminApiSource() {
+        throw new EventLogException("reading from a running node needs the admin API, which this build does not have"
+                + " yet; stop the node and pass --state-dir DIR");
+    }
+
+    /** {@code 90s}, {@code 15m}, {@code 2h}, {@code 7d}, {@code PT30M}, {@code P2D} back from now, or an instant. */
+    static Instant parseSince(String text, Clock clock) {
+        String t = text.strip();
+        Matcher m = SHORT_DURATION.matcher(t.toLowerCase(Locale.ROOT));
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            Duration d = switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            };
+            return clock.instant().minus(d);
+        }
+        try {
+            if (t.startsWith("P") || t.startsWith("p")) {
+                return clock.instant().minus(Duration.parse(t));
+            }
+            return Instant.parse(t);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("--since: cannot read '" + text + "': use 90s, 15m, 2h, 7d, PT30M or"
+                    + " an instant like 2026-11-21T10:00:00Z");
+        }
+    }
+
+    /** One human line: time, kind, resource, actor, message. */
+    static String line(EventEntry e) {
+        String actor = e.actor() == null ? "-" : e.actor() + (e.face() == null ? "" : "@" + e.face());
+        return String.format("%-24s %-17s %-20s %-14s %s", e.time(), e.kind(),
+                e.resource() == null ? "-" : e.resource(), actor, e.message());
+    }
+
+    static String toJson(List<EventEntry> rows) {
+        ObjectMapper mapper = new ObjectMapper();
+        ArrayNode arr = mapper.createArrayNode();
+        for (EventEntry e : rows) {
+            ObjectNode o = arr.addObject();
+            o.put("id", e.id());
+            o.put("time", e.time().toString());
+            o.put("kind", e.kind().name());
+            o.put("primary", e.primary());
+            o.put("resource", e.resource());
+            o.put("actor", e.actor());
+            o.put("face", e.face() == null ? null : e.face().name());
+            o.put("outcome", e.outcome());
+            o.put("message", e.message());
+            if (e.details() == null) {
+                o.putNull("details");
+            } else {
+                try {
+                    JsonNode d = mapper.readTree(e.details());
+                    o.set("details", d);
+                } catch (Exception notJson) {
+                    o.put("details", e.details());
+                }
+            }
+        }
+        return arr.toPrettyString();
+    }
+}

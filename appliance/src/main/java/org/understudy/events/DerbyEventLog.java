@@ -1,0 +1,301 @@
+package org.understudy.events;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.understudy.model.EventEntry;
+import org.understudy.model.EventKind;
+import org.understudy.model.EventQuery;
+
+/**
+ * The event log of a node, stored in {@code <stateDir>/events} (Derby, behind {@link DerbyEventStore}).
+ *
+ * <p>Writing: {@link #append} puts the row on a bounded queue (capacity {@value #DEFAULT_QUEUE_CAPACITY}) drained by
+ * one daemon thread, {@value #WRITER_THREAD}, which commits what it finds in one transaction. When the queue is full
+ * the row is <em>dropped and counted</em> rather than blocking: the callers are heartbeat, detector and failover
+ * threads, and a full queue means storage has stalled for seconds, so waiting would turn a logging problem into a
+ * late failover. Drops are logged (first and every 1000th) and, once the writer catches up, stored as a
+ * {@link EventKind#NODE} row saying how many were lost. {@link #appendSync} and {@link #flush} (operator actions,
+ * tests) wait for the commit instead, after everything queued before them.
+ *
+ * <p>Retention is applied when the log opens and every hour on the injected scheduler.
+ *
+ * <p>Thread-safe.
+ */
+public final class DerbyEventLog implements EventLog {
+    private static final Logger LOG = LogManager.getLogger(DerbyEventLog.class);
+
+    public static final String WRITER_THREAD = "understudy-eventlog-writer";
+    public static final int DEFAULT_QUEUE_CAPACITY = 8192;
+    public static final Duration RETENTION_PERIOD = Duration.ofHours(1);
+    /** Subdirectory of the state directory holding the database. */
+    public static final String DB_DIR = "events";
+
+    private static final int BATCH_MAX = 256;
+    private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
+    private sealed interface Item permits Row, Marker, Stop {}
+
+    private record Row(EventEntry entry, CompletableFuture<Long> done) implements Item {}
+
+    private record Marker(CompletableFuture<Long> done) implements Item {}
+
+    private record Stop() implements Item {}
+
+    private final EventStore store;
+    private final Object storeLock = new Object();
+    private final Retention retention;
+    private final Clock wallClock;
+    private final BlockingQueue<Item> queue;
+    private final Thread writer;
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private long droppedReported;
+    private final AutoCloseable retentionTask;
+    private volatile boolean closed;
+
+    /**
+     * Opens (creating if needed) the event log in {@code <stateDir>/events}, applies retention, and starts the writer.
+     *
+     * @param wallClock wall time for retention cut-offs (rows carry their own time)
+     * @param scheduler runs retention every {@link #RETENTION_PERIOD}
+     * @throws EventLogException naming the directory when it is held by another process or unreadable
+     */
+    public static DerbyEventLog open(Path stateDir, Retention retention, Clock wallClock, PeriodicScheduler scheduler) {
+        return new DerbyEventLog(DerbyEventStore.open(stateDir.resolve(DB_DIR)), retention, wallClock, scheduler,
+                DEFAULT_QUEUE_CAPACITY);
+    }
+
+    DerbyEventLog(EventStore store, Retention retention, Clock wallClock, PeriodicScheduler scheduler,
+                  int queueCapacity) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.retention = Objects.requireNonNull(retention, "retention");
+        this.wallClock = Objects.requireNonNull(wallClock, "wallClock");
+        this.queue = new ArrayBlockingQueue<>(queueCapacity);
+        applyRetentionLogged();
+        this.writer = new Thread(this::writeLoop, WRITER_THREAD);
+        writer.setDaemon(true);
+        writer.start();
+        this.retentionTask = scheduler.every(RETENTION_PERIOD, this::applyRetentionLogged);
+    }
+
+    @Override
+    public void append(EventEntry entry) {
+        Objects.requireNonNull(entry, "entry");
+        if (closed || !queue.offer(new Row(entry, null))) {
+            long n = dropped.incrementAndGet();
+            if (n == 1 || n % 1000 == 0) {
+                LOG.error("event log: {} rows dropped so far ({}; queue capacity {}), latest: {} {} {}", n,
+                        closed ? "log closed" : "writer behind", queue.remainingCapacity() + queue.size(),
+                        entry.kind(), entry.resource(), entry.message());
+            }
+        }
+    }
+
+    @Override
+    public long appendSync(EventEntry entry) {
+        Objects.requireNonNull(entry, "entry");
+        return await(new Row(entry, new CompletableFuture<>()), "append " + entry.kind());
+    }
+
+    @Override
+    public void flush() {
+        await(new Marker(new CompletableFuture<>()), "flush");
+    }
+
+    private long await(Item item, String what) {
+        CompletableFuture<Long> done = item instanceof Row r ? r.done() : ((Marker) item).done();
+        long deadline = System.nanoTime() + SYNC_TIMEOUT.toNanos();
+        try {
+            if (closed || !queue.offer(item, SYNC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new EventLogException("event log: " + what + " not accepted: "
+                        + (closed ? "log closed" : "writer behind for " + SYNC_TIMEOUT.toSeconds() + " s"));
+            }
+            return done.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EventLogException("event log: interrupted waiting for " + what, e);
+        } catch (TimeoutException e) {
+            throw new EventLogException("event log: " + what + " not committed within "
+                    + SYNC_TIMEOUT.toSeconds() + " s", e);
+        } catch (ExecutionException e) {
+            throw new EventLogException("event log: " + what + " failed: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    @Override
+    public List<EventEntry> query(EventQuery query) {
+        synchronized (storeLock) {
+            return store.query(query);
+        }
+    }
+
+    @Override
+    public long dropped() {
+        return dropped.get();
+    }
+
+    /** Rows the store refused (storage errors), since the log was opened. */
+    public long failed() {
+        return failed.get();
+    }
+
+    /** Rows stored now (a point-in-time figure). */
+    public long count() {
+        synchronized (storeLock) {
+            return store.count();
+        }
+    }
+
+    @Override
+    public int applyRetention() {
+        int deleted = 0;
+        synchronized (storeLock) {
+            if (retention.maxAge() != null) {
+                Instant cutoff = wallClock.instant().minus(retention.maxAge());
+                deleted += store.deleteOlderThan(cutoff);
+            }
+            if (retention.maxRows() > 0) {
+                deleted += store.keepNewest(retention.maxRows());
+            }
+        }
+        return deleted;
+    }
+
+    private void applyRetentionLogged() {
+        try {
+            long t0 = System.nanoTime();
+            int deleted = applyRetention();
+            LOG.info("event log: retention (max age {}, max rows {}) deleted {} rows in {} ms", retention.maxAge(),
+                    retention.maxRows(), deleted, (System.nanoTime() - t0) / 1_000_000);
+        } catch (RuntimeException e) {
+            LOG.error("event log: retention failed: {}", e.getMessage(), e);
+        }
+    }
+
+    private void writeLoop() {
+        List<Item> batch = new ArrayList<>(BATCH_MAX);
+        while (true) {
+            try {
+                batch.add(queue.take());
+            } catch (InterruptedException e) {
+                LOG.warn("event log: writer interrupted; {} rows left unwritten", queue.size());
+                return;
+            }
+            queue.drainTo(batch, BATCH_MAX - 1);
+            boolean stop = write(batch);
+            batch.clear();
+            if (stop) {
+                return;
+            }
+        }
+    }
+
+    /** Writes a batch in order; returns whether a stop was in it. Never throws: the writer must outlive errors. */
+    private boolean write(List<Item> batch) {
+        List<Row> rows = new ArrayList<>();
+        reportDrops(rows);
+        for (Item item : batch) {
+            switch (item) {
+                case Row r -> rows.add(r);
+                case Marker m -> {
+                    commit(rows);
+                    rows.clear();
+                    m.done().complete(0L);
+                }
+                case Stop s -> {
+                    commit(rows);
+                    return true;
+                }
+            }
+        }
+        commit(rows);
+        return false;
+    }
+
+    private void commit(List<Row> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try {
+            long[] ids;
+            synchronized (storeLock) {
+                ids = store.insert(rows.stream().map(Row::entry).toList());
+            }
+            for (int i = 0; i < ids.length; i++) {
+                if (rows.get(i).done() != null) {
+                    rows.get(i).done().complete(ids[i]);
+                }
+            }
+        } catch (RuntimeException batchFailure) {
+            if (rows.size() > 1) {
+                // one bad row must not lose the rest: store them one by one
+                for (Row r : rows) {
+                    commit(List.of(r));
+                }
+            } else {
+                failed.incrementAndGet();
+                Row r = rows.get(0);
+                LOG.error("event log: row not stored ({} {} {}): {}", r.entry().kind(), r.entry().resource(),
+                        r.entry().message(), batchFailure.getMessage(), batchFailure);
+                if (r.done() != null) {
+                    r.done().completeExceptionally(batchFailure);
+                }
+            }
+        }
+    }
+
+    private void reportDrops(List<Row> rows) {
+        long now = dropped.get();
+        if (now > droppedReported) {
+            long lost = now - droppedReported;
+            droppedReported = now;
+            rows.add(new Row(EventEntry.of(wallClock.instant(), EventKind.NODE, null, "eventlog",
+                    lost + " event rows dropped: the writer fell behind (" + now + " since start)", null), null));
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            retentionTask.close();
+        } catch (Exception e) {
+            LOG.warn("event log: stopping retention failed: {}", e.toString());
+        }
+        try {
+            if (!queue.offer(new Stop(), CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                writer.interrupt();
+            }
+            writer.join(CLOSE_TIMEOUT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (writer.isAlive()) {
+            LOG.error("event log: writer did not finish within {} s; {} rows unwritten", CLOSE_TIMEOUT.toSeconds(),
+                    queue.size());
+            writer.interrupt();
+        }
+        synchronized (storeLock) {
+            store.close();
+        }
+        LOG.info("event log: closed ({} dropped, {} failed since open)", dropped.get(), failed.get());
+    }
+}
