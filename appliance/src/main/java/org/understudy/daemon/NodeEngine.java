@@ -1,5 +1,6 @@
 package org.understudy.daemon;
 
+import org.understudy.command.CommandHandler;
 import org.understudy.model.StateModel;
 
 /** What the runner needs from a role: start it, read its model, stop it. */
@@ -9,6 +10,9 @@ interface NodeEngine extends AutoCloseable {
     void start() throws Exception;
 
     StateModel model();
+
+    /** Carries out the operator commands this role serves; refuses the others. */
+    CommandHandler commands();
 
     /** Stops cleanly: listeners first, then links, then files. Never throws. */
     @Override

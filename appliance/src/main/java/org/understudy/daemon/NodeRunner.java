@@ -8,6 +8,9 @@ import java.util.stream.Stream;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.understudy.admin.AdminServer;
+import org.understudy.admin.CommandRoutes;
+import org.understudy.command.AuditSink;
+import org.understudy.command.CommandApi;
 import org.understudy.config.ClusterConfig;
 import org.understudy.config.ClusterConfigLoader;
 import org.understudy.config.ConfigException;
@@ -59,9 +62,10 @@ public final class NodeRunner {
             err.println("understudy: " + e.getMessage());
             return 1;
         }
+        NodeServices services = NodeServices.create(nodeName);
         NodeEngine engine = switch (node) {
-            case PrimaryConfig p -> new PrimaryNode(cluster, p);
-            case StandbyConfig s -> new StandbyNode(cluster, s);
+            case PrimaryConfig p -> new PrimaryNode(cluster, p, services);
+            case StandbyConfig s -> new StandbyNode(cluster, s, services);
         };
         AdminServer admin = null;
         Faces faces = null;
@@ -69,7 +73,10 @@ public final class NodeRunner {
             engine.start();
             admin = new AdminServer(node.admin(), cluster.secrets().adminToken(), engine.model());
             admin.start();
-            faces = Faces.start(new FaceContext(cluster, node, engine.model()));
+            CommandApi commands = new CommandApi(nodeName, engine.commands(), AuditSink.LOG_ONLY);
+            CommandRoutes.register(admin, commands);
+            faces = Faces.start(new FaceContext(cluster, node, engine.model(), services.alarms(), services.events(), commands,
+                    node.stateDir()));
         } catch (Exception e) {
             log.error("{}: failed to start: {}", nodeName, e.toString(), e);
             err.println("understudy: node " + nodeName + " failed to start: " + e.getMessage());

@@ -10,12 +10,15 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.understudy.command.CommandHandler;
+import org.understudy.command.CommandResult;
 import org.understudy.config.ClusterConfig;
 import org.understudy.config.PrimaryConfig;
 import org.understudy.config.VolumeConfig;
 import org.understudy.mirror.MirrorOptions;
 import org.understudy.mirror.MirroredVolume;
 import org.understudy.model.ClusterSnapshot;
+import org.understudy.model.FailoverSummary;
 import org.understudy.model.Role;
 import org.understudy.model.StateModel;
 import org.understudy.nbd.NbdExports;
@@ -32,8 +35,11 @@ final class PrimaryNode implements NodeEngine {
     private final Map<String, MirroredVolume> volumes = new LinkedHashMap<>();
     private NbdServer nbd;
 
-    PrimaryNode(ClusterConfig cluster, PrimaryConfig self) {
+    private final NodeServices services;
+
+    PrimaryNode(ClusterConfig cluster, PrimaryConfig self, NodeServices services) {
         this.cluster = cluster;
+        this.services = services;
         this.self = self;
         this.identity = NodeIdentity.of(self.name(), Role.PRIMARY);
     }
@@ -69,8 +75,14 @@ final class PrimaryNode implements NodeEngine {
                 vs.add(v.snapshot());
                 ls.add(v.linkSnapshot());
             }
-            return new ClusterSnapshot(cluster.name(), identity.snapshot(), vs, ls, Instant.now());
+            return new ClusterSnapshot(cluster.name(), identity.snapshot(), List.of(), vs, ls, List.of(),
+                    services.alarms().active(), FailoverSummary.NONE, Instant.now());
         };
+    }
+
+    @Override
+    public CommandHandler commands() {
+        return (actor, command) -> CommandResult.refused(command.name() + " is not served by primary " + self.name());
     }
 
     @Override

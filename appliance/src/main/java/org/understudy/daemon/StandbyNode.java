@@ -3,9 +3,13 @@ package org.understudy.daemon;
 import java.time.Instant;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import java.util.List;
+import org.understudy.command.CommandHandler;
+import org.understudy.command.CommandResult;
 import org.understudy.config.ClusterConfig;
 import org.understudy.config.StandbyConfig;
 import org.understudy.model.ClusterSnapshot;
+import org.understudy.model.FailoverSummary;
 import org.understudy.model.Role;
 import org.understudy.model.StateModel;
 import org.understudy.replica.ReplicaOptions;
@@ -20,8 +24,11 @@ final class StandbyNode implements NodeEngine {
     private final NodeIdentity identity;
     private ReplicaServer replicas;
 
-    StandbyNode(ClusterConfig cluster, StandbyConfig self) {
+    private final NodeServices services;
+
+    StandbyNode(ClusterConfig cluster, StandbyConfig self, NodeServices services) {
         this.cluster = cluster;
+        this.services = services;
         this.self = self;
         this.identity = NodeIdentity.of(self.name(), Role.STANDBY);
     }
@@ -35,7 +42,13 @@ final class StandbyNode implements NodeEngine {
 
     @Override
     public StateModel model() {
-        return () -> new ClusterSnapshot(cluster.name(), identity.snapshot(), replicas.snapshots(), replicas.links(), Instant.now());
+        return () -> new ClusterSnapshot(cluster.name(), identity.snapshot(), List.of(), replicas.snapshots(), replicas.links(),
+                List.of(), services.alarms().active(), FailoverSummary.NONE, Instant.now());
+    }
+
+    @Override
+    public CommandHandler commands() {
+        return (actor, command) -> CommandResult.refused(command.name() + " is not served by standby " + self.name() + " yet");
     }
 
     @Override

@@ -1,0 +1,64 @@
+package org.understudy.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Locale;
+import java.util.function.Function;
+import org.understudy.command.Actor;
+import org.understudy.command.Command;
+import org.understudy.command.CommandApi;
+import org.understudy.model.ActorFace;
+
+/**
+ * Exposes the command API as {@code POST /api/commands/NAME} with a JSON body of the command's fields, e.g.
+ * {@code {"primary":"p1","volume":"vol0"}} for {@code verify}. The caller holds the admin token, so it may act; it
+ * names itself in {@code actor} and says {@code "via":"cli"} when it is the CLI. The reply is the command's result
+ * ({@code status} OK, REFUSED or FAILED, {@code message}, {@code details}) with HTTP 200; a malformed body is a 400.
+ */
+public final class CommandRoutes {
+    private CommandRoutes() {
+    }
+
+    public static void register(AdminServer server, CommandApi api) {
+        add(server, api, "throttle", b -> new Command.SetThrottle(optText(b, "primary"),
+                Command.Traffic.valueOf(text(b, "traffic").toUpperCase(Locale.ROOT)), b.path("bytesPerSecond").asLong(-1)));
+        add(server, api, "verify", b -> new Command.Verify(text(b, "primary"), text(b, "volume")));
+        add(server, api, "link-test", b -> new Command.LinkTest(text(b, "primary")));
+        add(server, api, "switchover", b -> new Command.Switchover(text(b, "primary")));
+        add(server, api, "failover", b -> new Command.ForceFailover(text(b, "primary"), optText(b, "reason")));
+        add(server, api, "failback", b -> new Command.Failback(text(b, "primary")));
+        add(server, api, "fence-clear", b -> new Command.ClearFence(text(b, "primary")));
+        add(server, api, "autoswitch", b -> {
+            if (!b.path("enabled").isBoolean()) {
+                throw new IllegalArgumentException("enabled must be true or false");
+            }
+            return new Command.SetAutoFailover(b.path("enabled").asBoolean());
+        });
+    }
+
+    private static void add(AdminServer server, CommandApi api, String name, Function<JsonNode, Command> parse) {
+        server.registerCommand(name, req -> {
+            Command command;
+            try {
+                command = parse.apply(req.body());
+            } catch (IllegalArgumentException e) {
+                throw new ApiException(400, name + ": " + e.getMessage());
+            }
+            String who = optText(req.body(), "actor");
+            ActorFace face = "cli".equalsIgnoreCase(optText(req.body(), "via")) ? ActorFace.CLI : ActorFace.REST;
+            return api.execute(new Actor(who == null ? "admin-token" : who, face, true), command);
+        });
+    }
+
+    private static String text(JsonNode body, String field) {
+        String v = optText(body, field);
+        if (v == null || v.isBlank()) {
+            throw new IllegalArgumentException("missing field '" + field + "'");
+        }
+        return v;
+    }
+
+    private static String optText(JsonNode body, String field) {
+        JsonNode n = body == null ? null : body.get(field);
+        return n == null || n.isNull() ? null : n.asText();
+    }
+}
