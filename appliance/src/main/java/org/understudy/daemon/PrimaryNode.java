@@ -60,8 +60,7 @@ final class PrimaryNode implements NodeEngine {
                 return List.copyOf(volumes.keySet());
             }
         };
-        nbd = new NbdServer(new InetSocketAddress(self.address(), self.nbdPort()), exports);
-        nbd.start();
+        nbd = NbdServer.start(new InetSocketAddress(self.address(), self.nbdPort()), exports);
         LOG.info("{}: serving {} volume(s) {} over NBD on {}:{}, mirroring to {} at {}", self.name(), volumes.size(),
                 volumes.keySet(), self.address(), self.nbdPort(), cluster.standby().name(), cluster.standby().replication());
     }

@@ -54,7 +54,11 @@ final class StandbyNode implements NodeEngine {
     @Override
     public void close() {
         if (replicas != null) {
-            replicas.close();
+            try {
+                replicas.close();
+            } catch (java.io.IOException e) {
+                LOG.warn("{}: closing the replica store: {}", self.name(), e.toString());
+            }
         }
     }
 }

@@ -25,7 +25,7 @@ import org.understudy.config.PrimaryConfig;
 import org.understudy.config.SecretsGenerator;
 import org.understudy.config.VolumeConfig;
 import org.understudy.daemon.NodeLock;
-import org.understudy.replica.ReplicaStore;
+import org.understudy.replica.Replica;
 import org.understudy.storage.FileBlockDevice;
 
 /**
@@ -179,7 +179,7 @@ public final class DemoCluster {
                 o.put("nbd", "nbd://" + p.address() + ":" + p.nbdPort() + "/" + v.name());
                 o.put("size", v.size());
                 o.put("primaryFile", v.file().toString());
-                o.put("replicaFile", ReplicaStore.replicaFile(cluster.standby(), p.name(), v.name()).toString());
+                o.put("replicaFile", Replica.imagePath(cluster.standby(), p.name(), v.name()).toString());
             }
         }
         Path tmp = layout.clusterJson().resolveSibling("cluster.json.tmp");
