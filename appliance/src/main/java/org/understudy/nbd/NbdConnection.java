@@ -1,0 +1,303 @@
+package org.understudy.nbd;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SocketChannel;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.understudy.storage.BlockDevice;
+
+/**
+ * One client connection: handshake, then the transmission phase. A reader thread parses requests and reads WRITE
+ * payloads into pooled direct buffers; each request runs inline when nothing else is in flight (no thread hop at queue
+ * depth 1) or on a worker otherwise. Replies go out under a per-connection lock, possibly out of order. In-flight
+ * requests and bytes are bounded by semaphores, so a client that pipelines without reading replies is slowed by TCP
+ * back-pressure instead of exhausting memory. {@link #close()} is thread-safe; everything else runs on the reader thread.
+ */
+final class NbdConnection implements Runnable {
+    private static final Logger LOG = LogManager.getLogger(NbdConnection.class);
+
+    private final SocketChannel ch;
+    private final NbdExports exports;
+    private final BufferPool pool;
+    private final Executor workers;
+    private final NbdServer.Limits limits;
+    private final Runnable onEnd;
+    private final String remote;
+    private final Semaphore requestPermits;
+    private final Semaphore bytePermits;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final ReentrantLock replyLock = new ReentrantLock();
+    private final ByteBuffer replyHeader = ByteBuffer.allocateDirect(NbdConstants.SIMPLE_REPLY_SIZE);
+    private final ByteBuffer[] replyPair = new ByteBuffer[2];
+    private volatile String exportName;
+    private volatile BlockDevice device;
+    private String tag;
+
+    NbdConnection(SocketChannel ch, NbdExports exports, BufferPool pool, Executor workers, NbdServer.Limits limits,
+                  String remote, Runnable onEnd) {
+        this.ch = ch;
+        this.exports = exports;
+        this.pool = pool;
+        this.workers = workers;
+        this.limits = limits;
+        this.remote = remote;
+        this.onEnd = onEnd;
+        this.requestPermits = new Semaphore(limits.maxInFlightRequests());
+        this.bytePermits = new Semaphore(limits.maxInFlightBytes());
+        this.tag = "nbd[-] " + remote;
+    }
+
+    /** The export this connection serves, or null while still negotiating. */
+    String exportName() {
+        return exportName;
+    }
+
+    @Override
+    public void run() {
+        try {
+            Optional<NbdNegotiation.Chosen> chosen = new NbdNegotiation(ch, exports, remote).run();
+            if (chosen.isPresent()) {
+                exportName = chosen.get().name();
+                device = chosen.get().device();
+                tag = "nbd[" + exportName + "] " + remote;
+                transmit();
+            }
+        } catch (ClosedChannelException e) {
+            LOG.info("{}: connection closed by the server", tag);
+        } catch (EOFException e) {
+            LOG.info("{}: client vanished: {}", tag, e.getMessage());
+        } catch (IOException e) {
+            if (closed.get()) {
+                LOG.info("{}: connection closed by the server", tag);
+            } else {
+                LOG.info("{}: connection lost: {}", tag, e.toString());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.info("{}: interrupted, closing", tag);
+        } catch (RuntimeException e) {
+            LOG.error("{}: unexpected failure, closing connection", tag, e);
+        } finally {
+            close();
+            onEnd.run();
+        }
+    }
+
+    /** Closes the TCP connection now, without NBD_ESHUTDOWN (reconnecting clients carry on elsewhere). Idempotent. */
+    void close() {
+        if (closed.compareAndSet(false, true)) {
+            try {
+                ch.close();
+            } catch (IOException e) {
+                LOG.debug("{}: error closing socket: {}", tag, e.toString());
+            }
+        }
+    }
+
+    private void transmit() throws IOException, InterruptedException {
+        ByteBuffer header = ByteBuffer.allocateDirect(NbdConstants.REQUEST_SIZE);
+        while (!closed.get()) {
+            header.clear();
+            if (!ChannelIo.readFullyOrEof(ch, header)) {
+                LOG.info("{}: client closed the connection without DISC", tag);
+                return;
+            }
+            header.flip();
+            NbdRequest req;
+            try {
+                req = NbdRequest.decode(header);
+            } catch (NbdProtocolException e) {
+                LOG.warn("{}: closing connection: {}", tag, e.getMessage());
+                return;
+            }
+            if (req.type() == NbdConstants.CMD_DISC) {
+                LOG.info("{}: DISC, finishing {} requests in flight", tag, inFlight.get());
+                requestPermits.acquire(limits.maxInFlightRequests());
+                requestPermits.release(limits.maxInFlightRequests());
+                return;
+            }
+            if (req.hasPayload() && req.length() > NbdConstants.MAX_PAYLOAD) {
+                LOG.warn("{}: closing connection: WRITE payload of {} bytes exceeds the {} byte maximum (cookie {})",
+                        tag, req.length(), NbdConstants.MAX_PAYLOAD, req.cookie());
+                return;
+            }
+            int bytes = (req.type() == NbdConstants.CMD_READ || req.hasPayload()) && req.length() <= NbdConstants.MAX_PAYLOAD
+                    ? (int) req.length() : 0;
+            requestPermits.acquire();
+            bytePermits.acquire(bytes);
+            ByteBuffer payload = null;
+            if (req.hasPayload() && bytes > 0) {
+                payload = pool.acquire(bytes);
+                try {
+                    ChannelIo.readFully(ch, payload);
+                } catch (IOException e) {
+                    pool.release(payload);
+                    release(bytes);
+                    throw new EOFException("client vanished in the middle of a " + bytes + " byte WRITE payload ("
+                            + e.getMessage() + ")");
+                }
+                payload.flip();
+            }
+            if (inFlight.getAndIncrement() == 0) {
+                execute(req, payload, bytes);
+            } else {
+                ByteBuffer p = payload;
+                workers.execute(() -> execute(req, p, bytes));
+            }
+        }
+    }
+
+    private void release(int bytes) {
+        bytePermits.release(bytes);
+        requestPermits.release();
+    }
+
+    private void execute(NbdRequest req, ByteBuffer payload, int bytes) {
+        ByteBuffer readData = null;
+        int error;
+        try {
+            error = check(req);
+            if (error == 0) {
+                readData = perform(req, payload);
+            }
+        } catch (IOException e) {
+            LOG.warn("{}: {} {}+{} failed with an I/O error, replying EIO: {}", tag, NbdConstants.commandName(req.type()),
+                    req.offset(), req.length(), e.toString());
+            error = NbdConstants.EIO;
+        } catch (IllegalArgumentException e) {
+            LOG.warn("{}: {} {}+{} refused by the device, replying EINVAL: {}", tag, NbdConstants.commandName(req.type()),
+                    req.offset(), req.length(), e.getMessage());
+            error = NbdConstants.EINVAL;
+        } catch (RuntimeException e) {
+            LOG.error("{}: {} {}+{} failed unexpectedly, replying EIO", tag, NbdConstants.commandName(req.type()),
+                    req.offset(), req.length(), e);
+            error = NbdConstants.EIO;
+        } finally {
+            pool.release(payload);
+        }
+        if (error != 0 && readData != null) {
+            pool.release(readData);
+            readData = null;
+        }
+        try {
+            sendReply(req.cookie(), error, readData);
+        } catch (IOException e) {
+            if (!closed.get()) {
+                LOG.info("{}: could not send reply for cookie {}: {}", tag, req.cookie(), e.toString());
+                close();
+            }
+        } finally {
+            pool.release(readData);
+            inFlight.decrementAndGet();
+            release(bytes);
+        }
+    }
+
+    /** Validates flags and range; returns 0 or the errno to reply with (logged). */
+    private int check(NbdRequest req) {
+        int allowed = switch (req.type()) {
+            case NbdConstants.CMD_READ, NbdConstants.CMD_WRITE, NbdConstants.CMD_FLUSH, NbdConstants.CMD_TRIM ->
+                    NbdConstants.CMD_FLAG_FUA;
+            case NbdConstants.CMD_WRITE_ZEROES -> NbdConstants.CMD_FLAG_FUA | NbdConstants.CMD_FLAG_NO_HOLE;
+            default -> -1;
+        };
+        if (allowed < 0) {
+            LOG.warn("{}: unsupported command {} (cookie {}), replying EINVAL", tag, NbdConstants.commandName(req.type()), req.cookie());
+            return NbdConstants.EINVAL;
+        }
+        if ((req.flags() & ~allowed) != 0) {
+            LOG.warn("{}: {} with unsupported flags 0x{} (cookie {}), replying EINVAL", tag,
+                    NbdConstants.commandName(req.type()), Integer.toHexString(req.flags()), req.cookie());
+            return NbdConstants.EINVAL;
+        }
+        if (req.type() == NbdConstants.CMD_FLUSH) {
+            return 0;
+        }
+        long size = device.size();
+        boolean inRange = req.offset() >= 0 && req.offset() <= size - req.length();
+        if (!inRange) {
+            // writes past the end are ENOSPC by the spec; reads and trims are EINVAL
+            boolean write = req.type() == NbdConstants.CMD_WRITE || req.type() == NbdConstants.CMD_WRITE_ZEROES;
+            int err = write && req.offset() >= 0 ? NbdConstants.ENOSPC : NbdConstants.EINVAL;
+            LOG.warn("{}: {} {}+{} outside the export of {} bytes, replying {}", tag, NbdConstants.commandName(req.type()),
+                    Long.toUnsignedString(req.offset()), req.length(), size, err == NbdConstants.ENOSPC ? "ENOSPC" : "EINVAL");
+            return err;
+        }
+        if (req.type() == NbdConstants.CMD_READ && req.length() > NbdConstants.MAX_PAYLOAD) {
+            LOG.warn("{}: READ of {} bytes exceeds the {} byte maximum, replying EINVAL", tag, req.length(), NbdConstants.MAX_PAYLOAD);
+            return NbdConstants.EINVAL;
+        }
+        return 0;
+    }
+
+    /** Performs a valid request; returns the data of a READ (flipped) or null. */
+    private ByteBuffer perform(NbdRequest req, ByteBuffer payload) throws IOException {
+        boolean fua = (req.flags() & NbdConstants.CMD_FLAG_FUA) != 0;
+        BlockDevice d = device;
+        switch (req.type()) {
+            case NbdConstants.CMD_READ -> {
+                if (req.length() == 0) {
+                    return null;
+                }
+                ByteBuffer data = pool.acquire((int) req.length());
+                try {
+                    d.read(req.offset(), data);
+                } catch (IOException | RuntimeException e) {
+                    pool.release(data);
+                    throw e;
+                }
+                return data.flip();
+            }
+            case NbdConstants.CMD_WRITE -> {
+                if (payload != null) {
+                    d.write(req.offset(), payload, fua);
+                }
+            }
+            case NbdConstants.CMD_FLUSH -> d.flush();
+            case NbdConstants.CMD_TRIM -> {
+                if (req.length() > 0) {
+                    d.trim(req.offset(), req.length(), fua);
+                }
+            }
+            case NbdConstants.CMD_WRITE_ZEROES -> {
+                if (req.length() > 0) {
+                    boolean mayTrim = (req.flags() & NbdConstants.CMD_FLAG_NO_HOLE) == 0;
+                    d.writeZeroes(req.offset(), req.length(), fua, mayTrim);
+                }
+            }
+            default -> throw new IllegalStateException("unchecked command " + req.type());
+        }
+        return null;
+    }
+
+    private void sendReply(long cookie, int error, ByteBuffer data) throws IOException {
+        replyLock.lock();
+        try {
+            replyHeader.clear();
+            NbdSimpleReply.encode(replyHeader, error, cookie).flip();
+            if (data == null) {
+                ChannelIo.writeFully(ch, replyHeader);
+            } else {
+                replyPair[0] = replyHeader;
+                replyPair[1] = data;
+                try {
+                    ChannelIo.writeFully(ch, replyPair);
+                } finally {
+                    replyPair[1] = null;
+                }
+            }
+        } finally {
+            replyLock.unlock();
+        }
+    }
+}

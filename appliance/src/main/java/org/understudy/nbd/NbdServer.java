@@ -1,0 +1,187 @@
+package org.understudy.nbd;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * Serves {@link org.understudy.storage.BlockDevice}s as NBD exports (fixed newstyle handshake, simple replies, READ,
+ * WRITE, FLUSH, TRIM, WRITE_ZEROES, FUA, DISC; replies may go out of order). Exports are looked up by name through
+ * {@link NbdExports} at each negotiation, so they may change at run time. One platform thread accepts, one reads per
+ * connection; requests run on virtual-thread workers when several are in flight. Thread-safe.
+ */
+public final class NbdServer implements Closeable {
+    private static final Logger LOG = LogManager.getLogger(NbdServer.class);
+
+    /**
+     * Per-connection bounds on work in flight.
+     *
+     * @param maxInFlightRequests requests read but not yet answered (at least 1)
+     * @param maxInFlightBytes    READ/WRITE payload bytes held for those requests (at least {@link NbdConstants#MAX_PAYLOAD})
+     */
+    public record Limits(int maxInFlightRequests, int maxInFlightBytes) {
+        /** 128 requests and 128 MiB per connection. */
+        public static final Limits DEFAULT = new Limits(128, 128 << 20);
+
+        public Limits {
+            if (maxInFlightRequests < 1) {
+                throw new IllegalArgumentException("maxInFlightRequests must be >= 1, was " + maxInFlightRequests);
+            }
+            if (maxInFlightBytes < NbdConstants.MAX_PAYLOAD) {
+                throw new IllegalArgumentException("maxInFlightBytes must be >= " + NbdConstants.MAX_PAYLOAD + ", was " + maxInFlightBytes);
+            }
+        }
+    }
+
+    private final ServerSocketChannel server;
+    private final InetSocketAddress address;
+    private final NbdExports exports;
+    private final Limits limits;
+    private final BufferPool pool = new BufferPool();
+    private final ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("nbd-worker-", 0).factory());
+    private final Set<NbdConnection> connections = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Thread acceptor;
+
+    private NbdServer(ServerSocketChannel server, NbdExports exports, Limits limits) throws IOException {
+        this.server = server;
+        this.address = (InetSocketAddress) server.getLocalAddress();
+        this.exports = exports;
+        this.limits = limits;
+        this.acceptor = Thread.ofPlatform().daemon().name("nbd-accept-" + address.getPort()).unstarted(this::acceptLoop);
+    }
+
+    /** Binds {@code bind} (port 0 picks a free port) and starts serving with {@link Limits#DEFAULT}. */
+    public static NbdServer start(InetSocketAddress bind, NbdExports exports) throws IOException {
+        return start(bind, exports, Limits.DEFAULT);
+    }
+
+    /** Binds {@code bind} (port 0 picks a free port) and starts serving. */
+    public static NbdServer start(InetSocketAddress bind, NbdExports exports, Limits limits) throws IOException {
+        Objects.requireNonNull(exports, "exports");
+        Objects.requireNonNull(limits, "limits");
+        ServerSocketChannel ssc = ServerSocketChannel.open();
+        try {
+            ssc.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            ssc.bind(bind, 64);
+        } catch (IOException | RuntimeException e) {
+            ssc.close();
+            throw e;
+        }
+        NbdServer s = new NbdServer(ssc, exports, limits);
+        s.acceptor.start();
+        LOG.info("nbd: listening on {} (limits {} requests / {} bytes in flight per connection)", s.address,
+                limits.maxInFlightRequests(), limits.maxInFlightBytes());
+        return s;
+    }
+
+    /** The bound address (with the real port when 0 was asked). */
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    /** The bound port. */
+    public int port() {
+        return address.getPort();
+    }
+
+    /** Open connections, including those still negotiating. */
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    /** Open connections in the transmission phase on {@code exportName}. */
+    public int connectionCount(String exportName) {
+        return (int) connections.stream().filter(c -> exportName.equals(c.exportName())).count();
+    }
+
+    /** Names of the exports with at least one connection in transmission phase. */
+    public List<String> connectedExports() {
+        return connections.stream().map(NbdConnection::exportName).filter(Objects::nonNull).distinct().sorted().toList();
+    }
+
+    /**
+     * Closes every connection serving {@code exportName} by closing TCP, without NBD_ESHUTDOWN, so clients that
+     * reconnect carry on against whoever serves the export next (a planned handover). Returns how many were closed.
+     */
+    public int closeConnections(String exportName) {
+        int n = 0;
+        for (NbdConnection c : connections) {
+            if (exportName.equals(c.exportName())) {
+                c.close();
+                n++;
+            }
+        }
+        LOG.info("nbd[{}]: closed {} connections for handover", exportName, n);
+        return n;
+    }
+
+    /** Stops listening and closes every connection. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            server.close();
+        } catch (IOException e) {
+            LOG.warn("nbd: error closing listener {}: {}", address, e.toString());
+        }
+        int n = connections.size();
+        connections.forEach(NbdConnection::close);
+        workers.shutdown();
+        LOG.info("nbd: stopped listening on {}, closed {} connections", address, n);
+    }
+
+    private void acceptLoop() {
+        while (!closed.get()) {
+            SocketChannel ch;
+            try {
+                ch = server.accept();
+            } catch (IOException e) {
+                if (!closed.get()) {
+                    LOG.error("nbd: accept on {} failed, no longer listening", address, e);
+                }
+                return;
+            }
+            String remote;
+            try {
+                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                remote = String.valueOf(ch.getRemoteAddress());
+            } catch (IOException e) {
+                LOG.info("nbd: connection lost while being accepted: {}", e.toString());
+                closeQuietly(ch);
+                continue;
+            }
+            NbdConnection[] self = new NbdConnection[1];
+            NbdConnection c = new NbdConnection(ch, exports, pool, workers, limits, remote, () -> connections.remove(self[0]));
+            self[0] = c;
+            connections.add(c);
+            if (closed.get()) {
+                c.close();
+            }
+            LOG.debug("nbd: accepted {}", remote);
+            Thread.ofPlatform().daemon().name("nbd-conn-" + remote).start(c);
+        }
+    }
+
+    private static void closeQuietly(SocketChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // already failing; nothing more to tell
+        }
+    }
+}
