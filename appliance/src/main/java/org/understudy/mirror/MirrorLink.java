@@ -1,7 +1,6 @@
 package org.understudy.mirror;
 
 import java.io.IOException;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.GatheringByteChannel;
@@ -328,11 +327,6 @@ final class MirrorLink {
         }
         if (watchdog != null) {
             watchdog.cancel(false);
-        }
-        try {
-            socket.setOption(StandardSocketOptions.SO_LINGER, 0);
-        } catch (IOException | RuntimeException ignored) {
-            // only makes the close abrupt; not needed for correctness
         }
         try {
             channel.close();
