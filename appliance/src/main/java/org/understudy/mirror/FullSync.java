@@ -1,0 +1,145 @@
+package org.understudy.mirror;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.understudy.replication.FrameType;
+import org.understudy.storage.BlockDevice;
+
+/**
+ * Copies the planned extents of a volume to the standby over one link while clients keep writing. Each chunk is read
+ * and queued while holding its range in the {@link RangeGuard}, the same guard client writes hold, so a chunk always
+ * carries data at least as new as every write sequenced before it, and every later overlapping write is sequenced
+ * after it. All-zero chunks go as ZERO frames, or not at all when the replica is fresh. A bounded window of chunks is
+ * in flight. Runs on its own thread; progress is readable from any thread.
+ */
+final class FullSync implements Runnable {
+    private static final Logger LOG = LogManager.getLogger(FullSync.class);
+
+    /** What the sync reports back. */
+    interface Outcome {
+        void syncDone(MirrorLink link, List<ResyncPlanner.Extent> copied, FullSync sync);
+
+        void syncAborted(MirrorLink link, String reason);
+    }
+
+    private final String name;
+    private final BlockDevice local;
+    private final RangeGuard guard;
+    private final MirrorLink link;
+    private final List<ResyncPlanner.Extent> extents;
+    private final int chunk;
+    private final int window;
+    private final LongSupplier clock;
+    private final Outcome outcome;
+    private final AtomicLong copied;
+    private final AtomicLong zeroed;
+    private final AtomicLong skipped;
+    private final long total;
+    private volatile long done;
+
+    FullSync(String name, BlockDevice local, RangeGuard guard, MirrorLink link, List<ResyncPlanner.Extent> extents,
+             int chunk, int window, LongSupplier clock, Outcome outcome, TrafficCounters counters) {
+        this.name = name;
+        this.local = local;
+        this.guard = guard;
+        this.link = link;
+        this.extents = extents;
+        this.chunk = Math.min(chunk, link.maxFrame());
+        this.window = Math.max(1, window);
+        this.clock = clock;
+        this.outcome = outcome;
+        this.copied = counters.syncCopied;
+        this.zeroed = counters.syncZeroed;
+        this.skipped = counters.syncSkipped;
+        this.total = extents.stream().mapToLong(ResyncPlanner.Extent::length).sum();
+    }
+
+    /** 0..100. */
+    double percent() {
+        return total == 0 ? 100.0 : 100.0 * done / total;
+    }
+
+    @Override
+    public void run() {
+        long start = clock.getAsLong();
+        long c0 = copied.get();
+        long z0 = zeroed.get();
+        long s0 = skipped.get();
+        ByteBuffer zeros = ByteBuffer.allocateDirect(chunk);
+        ArrayDeque<Slot> inFlight = new ArrayDeque<>();
+        boolean fresh = link.replicaFresh();
+        try {
+            for (ResyncPlanner.Extent e : extents) {
+                for (long off = e.offset(); off < e.offset() + e.length(); off += chunk) {
+                    int n = (int) Math.min(chunk, e.offset() + e.length() - off);
+                    ByteBuffer buf = inFlight.size() >= window ? await(inFlight.pollFirst()) : null;
+                    if (buf == null) {
+                        buf = ByteBuffer.allocateDirect(chunk);
+                    }
+                    Outbound o = sendChunk(off, n, buf, zeros, fresh);
+                    if (o == null && link.isDead()) {
+                        throw new IOException("link died: " + link.downReason());
+                    }
+                    inFlight.addLast(new Slot(o, buf));
+                    done += n;
+                }
+            }
+            Outbound end = link.enqueue(FrameType.SYNC_END, 0, 0, 0, null, false);
+            if (end == null || !end.done.get()) {
+                throw new IOException("link died before SYNC_END was acknowledged: " + link.downReason());
+            }
+            LOG.info("mirror {}: full sync of {} bytes done in {} ms: {} bytes copied, {} zeroed without payload, "
+                            + "{} skipped (fresh replica)", name, total, (clock.getAsLong() - start) / 1_000_000,
+                    copied.get() - c0, zeroed.get() - z0, skipped.get() - s0);
+            outcome.syncDone(link, extents, this);
+        } catch (IOException e) {
+            outcome.syncAborted(link, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            outcome.syncAborted(link, "interrupted");
+        } catch (ExecutionException | RuntimeException e) {
+            LOG.error("mirror {}: full sync failed", name, e);
+            outcome.syncAborted(link, "sync failed: " + e);
+        }
+    }
+
+    private Outbound sendChunk(long off, int n, ByteBuffer buf, ByteBuffer zeros, boolean fresh) throws IOException {
+        RangeGuard.Range r = guard.acquire(off, n);
+        try {
+            buf.clear().limit(n);
+            local.read(off, buf);
+            buf.flip();
+            if (buf.mismatch(zeros.duplicate().limit(n)) == -1) {
+                if (fresh) {
+                    skipped.addAndGet(n);
+                    return null;
+                }
+                zeroed.addAndGet(n);
+                return link.enqueue(FrameType.ZERO, 0, off, n, null, false);
+            }
+            copied.addAndGet(n);
+            return link.enqueue(FrameType.WRITE, 0, off, n, buf, false);
+        } finally {
+            guard.release(r);
+        }
+    }
+
+    /** Waits until the slot's frame is acknowledged; its buffer may then be reused. */
+    private ByteBuffer await(Slot s) throws IOException, InterruptedException, ExecutionException {
+        if (s.frame != null && !s.frame.done.get()) {
+            throw new IOException("link died: " + link.downReason());
+        }
+        return s.buffer;
+    }
+
+    private record Slot(Outbound frame, ByteBuffer buffer) {
+    }
+
+}

@@ -1,0 +1,94 @@
+package org.understudy.mirror;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ByteChannel;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.understudy.config.Endpoint;
+import org.understudy.replication.ClientHandshake;
+import org.understudy.replication.Frame;
+import org.understudy.replication.FrameChannel;
+import org.understudy.replication.FrameType;
+import org.understudy.replication.HandshakeMessages;
+import org.understudy.replication.HandshakeMessages.Challenge;
+import org.understudy.replication.LinkAuthenticator;
+import org.understudy.replication.ProtocolException;
+
+/**
+ * Opens one replication link: TCP connect (bounded), transport security seam, then the authenticated handshake
+ * (bounded by the ack timeout: a standby that accepts but never answers is dropped). Stateless; thread-safe.
+ */
+final class LinkConnector {
+    private final Endpoint standby;
+    private final LinkAuthenticator auth;
+    private final MirrorOptions options;
+    private final ScheduledExecutorService scheduler;
+
+    LinkConnector(Endpoint standby, LinkAuthenticator auth, MirrorOptions options, ScheduledExecutorService scheduler) {
+        this.standby = standby;
+        this.auth = auth;
+        this.options = options;
+        this.scheduler = scheduler;
+    }
+
+    Endpoint standby() {
+        return standby;
+    }
+
+    /** Connects and authenticates; the returned link is not started yet. */
+    MirrorLink connect(String primary, String volume, long size, TrafficCounters counters,
+                       MirrorLink.Listener listener) throws IOException {
+        SocketChannel socket = SocketChannel.open();
+        ScheduledFuture<?> timer = null;
+        try {
+            socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            socket.setOption(StandardSocketOptions.SO_SNDBUF, 4 << 20);
+            socket.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20);
+            socket.socket().connect(new InetSocketAddress(standby.host(), standby.port()),
+                    (int) options.connectTimeout().toMillis());
+            timer = scheduler.schedule(() -> closeQuietly(socket), options.ackTimeout().toMillis(),
+                    TimeUnit.MILLISECONDS);
+            ByteChannel channel = options.security().client(socket);
+            FrameChannel frames = new FrameChannel(channel);
+            ClientHandshake hs = new ClientHandshake(auth, primary, volume, size, options.maxFrame());
+            frames.write(FrameType.HELLO, 0, 0, hs.hello().encode());
+            Challenge c = Challenge.decode(expect(frames, FrameType.CHALLENGE).payload());
+            frames.write(FrameType.PROOF, 0, 0, hs.onChallenge(c).encode());
+            Frame welcome = expect(frames, FrameType.WELCOME);
+            if (!timer.cancel(false)) {
+                throw new IOException("handshake took longer than " + options.ackTimeout().toMillis() + " ms");
+            }
+            return new MirrorLink(primary + "/" + volume, socket, channel, frames, hs.maxFrame(), welcome.flags(),
+                    options.ackTimeout().toNanos(), options.clock(), counters, listener);
+        } catch (IOException | RuntimeException e) {
+            if (timer != null) {
+                timer.cancel(false);
+            }
+            closeQuietly(socket);
+            throw e;
+        }
+    }
+
+    private static Frame expect(FrameChannel frames, FrameType type) throws IOException {
+        Frame f = frames.read();
+        if (f.type() == FrameType.ERROR) {
+            throw new ProtocolException("standby refused: " + HandshakeMessages.errorText(f.payload()));
+        }
+        if (f.type() != type) {
+            throw new ProtocolException("expected " + type + " from the standby, got " + f.type());
+        }
+        return f;
+    }
+
+    private static void closeQuietly(SocketChannel s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // nothing to do
+        }
+    }
+}

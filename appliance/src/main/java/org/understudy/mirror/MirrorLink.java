@@ -1,0 +1,342 @@
+package org.understudy.mirror;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
+import java.nio.channels.GatheringByteChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
+import java.util.zip.CRC32C;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.understudy.replication.Frame;
+import org.understudy.replication.FrameChannel;
+import org.understudy.replication.FrameCodec;
+import org.understudy.replication.FrameFlags;
+import org.understudy.replication.FrameType;
+import org.understudy.replication.HandshakeMessages;
+import org.understudy.replication.ProtocolException;
+
+/**
+ * One authenticated connection to the standby, carrying one volume: assigns sequence numbers, pipelines frames through
+ * one sender thread (batching many frames into one gathering socket write) and completes them from one ACK-reader
+ * thread as cumulative ACKs arrive. An ack timeout, an I/O error or a protocol error kills the link once: every
+ * pending frame completes with {@code false} and the {@link Listener} hears why. Thread-safe.
+ */
+final class MirrorLink {
+    private static final Logger LOG = LogManager.getLogger(MirrorLink.class);
+    private static final int STAGING = 256 * 1024;
+    private static final int COPY_BELOW = 16 * 1024;
+    private static final int MAX_BATCH = 512;
+
+    /** Told once when the link dies. */
+    interface Listener {
+        void linkDown(MirrorLink link, String reason);
+    }
+
+    private final String name;
+    private final String remote;
+    private final SocketChannel socket;
+    private final ByteChannel channel;
+    private final FrameChannel frames;
+    private final int maxFrame;
+    private final long ackTimeoutNanos;
+    private final LongSupplier clock;
+    private final Listener listener;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition work = lock.newCondition();
+    private final ArrayDeque<Outbound> toSend = new ArrayDeque<>();
+    private final ArrayDeque<Outbound> unacked = new ArrayDeque<>();
+    private final AtomicBoolean dead = new AtomicBoolean();
+    private final boolean replicaFresh;
+    private final boolean replicaConsistent;
+    private long nextSeq = 1;
+    private volatile long ackedSeq;
+    private volatile String downReason;
+    private ScheduledFuture<?> watchdog;
+    private final TrafficCounters counters;
+
+    MirrorLink(String name, SocketChannel socket, ByteChannel channel, FrameChannel frames, int maxFrame,
+               int welcomeFlags, long ackTimeoutNanos, LongSupplier clock, TrafficCounters counters,
+               Listener listener) {
+        this.counters = counters;
+        this.name = name;
+        this.remote = String.valueOf(socket.socket().getRemoteSocketAddress());
+        this.socket = socket;
+        this.channel = channel;
+        this.frames = frames;
+        this.maxFrame = maxFrame;
+        this.replicaFresh = (welcomeFlags & FrameFlags.REPLICA_FRESH) != 0;
+        this.replicaConsistent = (welcomeFlags & FrameFlags.REPLICA_CONSISTENT) != 0;
+        this.ackTimeoutNanos = ackTimeoutNanos;
+        this.clock = clock;
+        this.listener = listener;
+    }
+
+    /** Starts the sender, the ACK reader and the ack-timeout watchdog. */
+    void start(ScheduledExecutorService scheduler) {
+        Thread sender = new Thread(this::sendLoop, "mirror-send-" + name);
+        Thread reader = new Thread(this::ackLoop, "mirror-ack-" + name);
+        sender.setDaemon(true);
+        reader.setDaemon(true);
+        long period = Math.max(10, TimeUnit.NANOSECONDS.toMillis(ackTimeoutNanos) / 4);
+        watchdog = scheduler.scheduleAtFixedRate(this::checkAckTimeout, period, period, TimeUnit.MILLISECONDS);
+        sender.start();
+        reader.start();
+    }
+
+    int maxFrame() {
+        return maxFrame;
+    }
+
+    boolean replicaFresh() {
+        return replicaFresh;
+    }
+
+    boolean replicaConsistent() {
+        return replicaConsistent;
+    }
+
+    boolean isDead() {
+        return dead.get();
+    }
+
+    String downReason() {
+        return downReason;
+    }
+
+    String remote() {
+        return remote;
+    }
+
+    /**
+     * Queues a frame; returns null if the link is dead. {@code payload} (may be null) is sent as is, without a copy,
+     * and must stay unchanged until the returned frame completes. The payload CRC is computed here, before the lock,
+     * so concurrent writers checksum in parallel.
+     */
+    Outbound enqueue(FrameType type, int flags, long offset, long length, ByteBuffer payload, boolean clientWrite) {
+        CRC32C crc = new CRC32C();
+        int payloadLength = 0;
+        if (payload != null) {
+            payloadLength = payload.remaining();
+            crc.update(payload.duplicate());
+        }
+        ByteBuffer header = ByteBuffer.allocate(FrameCodec.HEADER_SIZE);
+        lock.lock();
+        try {
+            if (dead.get()) {
+                return null;
+            }
+            long seq = nextSeq++;
+            FrameCodec.writeHeader(header, type, flags, seq, offset, length, payloadLength, crc);
+            header.flip();
+            Outbound o = new Outbound(type, seq, type == FrameType.WRITE || type == FrameType.ZERO ? length : 0,
+                    header, payload, clientWrite, clock.getAsLong());
+            unacked.addLast(o);
+            toSend.addLast(o);
+            if (toSend.size() == 1) {
+                work.signal();
+            }
+            return o;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void sendLoop() {
+        ByteBuffer staging = ByteBuffer.allocateDirect(STAGING);
+        List<Outbound> batch = new ArrayList<>(MAX_BATCH);
+        List<ByteBuffer> iov = new ArrayList<>(2 * MAX_BATCH);
+        try {
+            while (!dead.get()) {
+                lock.lock();
+                try {
+                    while (toSend.isEmpty() && !dead.get()) {
+                        work.await();
+                    }
+                    while (!toSend.isEmpty() && batch.size() < MAX_BATCH) {
+                        batch.add(toSend.pollFirst());
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                staging.clear();
+                int segmentStart = 0;
+                long payload = 0;
+                for (Outbound o : batch) {
+                    int plen = o.payloadLength();
+                    if (staging.remaining() < FrameCodec.HEADER_SIZE + COPY_BELOW) {
+                        segmentStart = flushSegment(staging, segmentStart, iov);
+                        writeAll(iov);
+                        staging.clear();
+                        segmentStart = 0;
+                    }
+                    staging.put(o.header.duplicate());
+                    if (plen > 0 && plen <= COPY_BELOW) {
+                        staging.put(o.payload.duplicate());
+                    } else if (plen > 0) {
+                        segmentStart = flushSegment(staging, segmentStart, iov);
+                        iov.add(o.payload.duplicate());
+                    }
+                    payload += plen;
+                }
+                flushSegment(staging, segmentStart, iov);
+                writeAll(iov);
+                counters.framesSent.addAndGet(batch.size());
+                counters.payloadBytesSent.addAndGet(payload);
+                batch.clear();
+            }
+        } catch (InterruptedException e) {
+            kill("sender interrupted");
+        } catch (IOException e) {
+            kill("send failed: " + e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.error("mirror {}: sender failed", name, e);
+            kill("sender failed: " + e);
+        }
+    }
+
+    private static int flushSegment(ByteBuffer staging, int segmentStart, List<ByteBuffer> iov) {
+        int end = staging.position();
+        if (end > segmentStart) {
+            iov.add(staging.slice(segmentStart, end - segmentStart));
+        }
+        return end;
+    }
+
+    private void writeAll(List<ByteBuffer> iov) throws IOException {
+        if (iov.isEmpty()) {
+            return;
+        }
+        ByteBuffer[] arr = iov.toArray(new ByteBuffer[0]);
+        int first = 0;
+        if (channel instanceof GatheringByteChannel g) {
+            while (first < arr.length) {
+                g.write(arr, first, arr.length - first);
+                while (first < arr.length && !arr[first].hasRemaining()) {
+                    first++;
+                }
+            }
+        } else {
+            for (ByteBuffer b : arr) {
+                while (b.hasRemaining()) {
+                    channel.write(b);
+                }
+            }
+        }
+        iov.clear();
+    }
+
+    private void ackLoop() {
+        try {
+            while (!dead.get()) {
+                Frame f = frames.read();
+                switch (f.type()) {
+                    case ACK -> onAck(f.seq());
+                    case ERROR -> {
+                        kill("standby closed the link: " + HandshakeMessages.errorText(f.payload()));
+                        return;
+                    }
+                    default -> throw new ProtocolException("unexpected " + f.type() + " frame from the standby");
+                }
+            }
+        } catch (IOException e) {
+            kill(e instanceof ProtocolException ? e.getMessage() : "link lost: " + e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.error("mirror {}: ack reader failed", name, e);
+            kill("ack reader failed: " + e);
+        }
+    }
+
+    private void onAck(long seq) throws ProtocolException {
+        List<Outbound> completed = new ArrayList<>();
+        lock.lock();
+        try {
+            if (seq < ackedSeq || seq >= nextSeq) {
+                throw new ProtocolException("ACK for seq " + seq + " outside the window " + ackedSeq + ".."
+                        + (nextSeq - 1));
+            }
+            while (!unacked.isEmpty() && unacked.peekFirst().seq <= seq) {
+                completed.add(unacked.pollFirst());
+            }
+            ackedSeq = seq;
+        } finally {
+            lock.unlock();
+        }
+        for (Outbound o : completed) {
+            if (o.clientWrite) {
+                counters.bytesAcked.addAndGet(o.length);
+                counters.writesAcked.incrementAndGet();
+            }
+            o.done.complete(Boolean.TRUE);
+        }
+    }
+
+    private void checkAckTimeout() {
+        long now = clock.getAsLong();
+        Outbound oldest;
+        lock.lock();
+        try {
+            oldest = unacked.peekFirst();
+        } finally {
+            lock.unlock();
+        }
+        if (oldest != null && now - oldest.enqueuedAt > ackTimeoutNanos) {
+            kill(String.format("no ACK for seq %d within %d ms (last acked seq %d, %d frames pending)", oldest.seq,
+                    TimeUnit.NANOSECONDS.toMillis(now - oldest.enqueuedAt), ackedSeq, pendingCount()));
+        }
+    }
+
+    int pendingCount() {
+        lock.lock();
+        try {
+            return unacked.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    long ackedSeq() {
+        return ackedSeq;
+    }
+
+    /** Kills the link (idempotent): closes the socket, fails every pending frame, tells the listener. */
+    void kill(String reason) {
+        List<Outbound> orphans;
+        lock.lock();
+        try {
+            if (!dead.compareAndSet(false, true)) {
+                return;
+            }
+            downReason = reason;
+            orphans = new ArrayList<>(unacked);
+            unacked.clear();
+            toSend.clear();
+            work.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (watchdog != null) {
+            watchdog.cancel(false);
+        }
+        try {
+            channel.close();
+            socket.close();
+        } catch (IOException ignored) {
+            // already closing
+        }
+        for (Outbound o : orphans) {
+            o.done.complete(Boolean.FALSE);
+        }
+        listener.linkDown(this, reason);
+    }
+}

@@ -1,0 +1,46 @@
+package org.understudy.mirror;
+
+import java.util.List;
+
+/**
+ * Decides what must travel to the standby when a link (re)connects: the seam where the persistent dirty-region bitmap
+ * plugs in. The volume tells it about every write that did not reach the standby; on connect it asks for the extents
+ * to copy. Implementations are thread-safe.
+ */
+public interface ResyncPlanner {
+
+    /** A byte range of the volume. */
+    record Extent(long offset, long length) {
+    }
+
+    /** A write (or zeroing) of this range completed locally but is not known to be on the replica. */
+    void markUnreplicated(long offset, long length);
+
+    /**
+     * Extents to copy on this connect, in ascending order.
+     *
+     * @param replicaConsistent what the standby said of its replica in the handshake
+     */
+    List<Extent> plan(long volumeSize, boolean replicaConsistent);
+
+    /** The planned copy completed and the standby acknowledged it durably. */
+    void completed(List<Extent> copied);
+
+    /** The first planner: every connect copies the whole volume (no dirty-region tracking yet). */
+    ResyncPlanner FULL = new ResyncPlanner() {
+        @Override
+        public void markUnreplicated(long offset, long length) {
+            // nothing to remember: the next connect copies everything anyway
+        }
+
+        @Override
+        public List<Extent> plan(long volumeSize, boolean replicaConsistent) {
+            return List.of(new Extent(0, volumeSize));
+        }
+
+        @Override
+        public void completed(List<Extent> copied) {
+            // nothing to clear
+        }
+    };
+}

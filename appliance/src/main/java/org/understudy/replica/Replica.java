@@ -1,0 +1,233 @@
+package org.understudy.replica;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
+import org.understudy.config.StandbyConfig;
+import org.understudy.config.VolumeConfig;
+
+/**
+ * One replica on the standby: a raw image file of exactly the volume's size and its {@link ReplicaMetadata}. At most
+ * one link applies frames to it at a time ({@link #attach}); a newer authenticated link for the same volume
+ * supersedes the old one. Thread-safe: counters are atomic, data operations are called by the one attached session.
+ */
+public final class Replica implements Closeable {
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1 << 20).asReadOnlyBuffer();
+
+    private final String primary;
+    private final VolumeConfig volume;
+    private final Path image;
+    private final Path metaFile;
+    private final FileChannel channel;
+    private final Clock wallClock;
+    private final ReentrantLock applyLock = new ReentrantLock();
+    private final AtomicReference<ReplicaSession> attached = new AtomicReference<>();
+    private volatile ReplicaMetadata meta;
+    private volatile boolean syncing;
+    private volatile long syncHighWater;
+    final AtomicLong bytesApplied = new AtomicLong();
+    final AtomicLong writesApplied = new AtomicLong();
+
+    private Replica(String primary, VolumeConfig volume, Path image, Path metaFile, FileChannel channel,
+                    ReplicaMetadata meta, Clock wallClock) {
+        this.primary = primary;
+        this.volume = volume;
+        this.image = image;
+        this.metaFile = metaFile;
+        this.channel = channel;
+        this.meta = meta;
+        this.wallClock = wallClock;
+    }
+
+    /** Where the replica image of {@code primary}'s {@code volume} lives on the standby. */
+    public static Path imagePath(StandbyConfig standby, String primary, String volume) {
+        return standby.replicaDir().resolve(primary).resolve(volume + ".img");
+    }
+
+    /** Path of the metadata file next to the image. */
+    public static Path metadataPath(StandbyConfig standby, String primary, String volume) {
+        return standby.replicaDir().resolve(primary).resolve(volume + ".meta");
+    }
+
+    /**
+     * Opens the replica, creating a fresh sparse image and its metadata when none exists. An image of another size
+     * than the volume is refused, never truncated.
+     */
+    static Replica open(StandbyConfig standby, String primary, VolumeConfig volume, Clock wallClock)
+            throws IOException {
+        Path image = imagePath(standby, primary, volume.name());
+        Path metaFile = metadataPath(standby, primary, volume.name());
+        Files.createDirectories(image.getParent());
+        boolean created = !Files.exists(image);
+        FileChannel ch = FileChannel.open(image, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        try {
+            ReplicaMetadata meta;
+            if (created || ch.size() == 0) {
+                ch.write(ByteBuffer.wrap(new byte[1]), volume.size() - 1);
+                ch.force(true);
+                meta = new ReplicaMetadata(volume.size(), false, true, wallClock.instant());
+                meta.store(metaFile);
+            } else {
+                if (ch.size() != volume.size()) {
+                    throw new IOException(image + " is " + ch.size() + " bytes but volume " + primary + "/"
+                            + volume.name() + " is " + volume.size() + " (refusing to resize a replica)");
+                }
+                meta = Files.exists(metaFile) ? ReplicaMetadata.load(metaFile)
+                        : new ReplicaMetadata(volume.size(), false, false, wallClock.instant());
+                if (meta.size() != volume.size()) {
+                    meta = new ReplicaMetadata(volume.size(), false, false, wallClock.instant());
+                    meta.store(metaFile);
+                }
+            }
+            return new Replica(primary, volume, image, metaFile, ch, meta, wallClock);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    public String primary() {
+        return primary;
+    }
+
+    public VolumeConfig volume() {
+        return volume;
+    }
+
+    public Path image() {
+        return image;
+    }
+
+    public boolean consistent() {
+        return meta.consistent();
+    }
+
+    public boolean fresh() {
+        return meta.fresh();
+    }
+
+    boolean syncing() {
+        return syncing;
+    }
+
+    /** Rough sync progress, 0..100, from the highest offset a sync frame reached. */
+    double syncPercent() {
+        if (meta.consistent() && !syncing) {
+            return 100.0;
+        }
+        return syncing ? Math.min(100.0, 100.0 * syncHighWater / volume.size()) : 0.0;
+    }
+
+    ReplicaSession attachedSession() {
+        return attached.get();
+    }
+
+    /**
+     * Makes {@code session} the one applying frames: the previous session, if any, is closed and this call waits
+     * until it has stopped applying. Returns false if the old one did not stop within the timeout.
+     */
+    boolean attach(ReplicaSession session, long timeoutMillis) throws InterruptedException {
+        ReplicaSession old = attached.getAndSet(session);
+        if (old != null && old != session) {
+            old.close("superseded by a newer link from " + session.remote());
+        }
+        return applyLock.tryLock(timeoutMillis, TimeUnit.MILLISECONDS);
+    }
+
+    void detach(ReplicaSession session) {
+        attached.compareAndSet(session, null);
+        if (applyLock.isHeldByCurrentThread()) {
+            syncing = false;
+            applyLock.unlock();
+        }
+    }
+
+    void write(long offset, ByteBuffer data) throws IOException {
+        int n = data.remaining();
+        long pos = offset;
+        while (data.hasRemaining()) {
+            pos += channel.write(data, pos);
+        }
+        bytesApplied.addAndGet(n);
+        writesApplied.incrementAndGet();
+        noteSync(offset + n);
+    }
+
+    void zero(long offset, long length) throws IOException {
+        long pos = offset;
+        long end = offset + length;
+        while (pos < end) {
+            ByteBuffer z = ZEROS.duplicate().limit((int) Math.min(ZEROS.capacity(), end - pos));
+            while (z.hasRemaining()) {
+                pos += channel.write(z, pos);
+            }
+        }
+        bytesApplied.addAndGet(length);
+        writesApplied.incrementAndGet();
+        noteSync(end);
+    }
+
+    void force() throws IOException {
+        channel.force(false);
+    }
+
+    /** Before the first byte of data lands: the image is no longer known to be all zeros (durably). */
+    void ensureNotFresh() throws IOException {
+        if (meta.fresh()) {
+            storeMeta(meta.with(meta.consistent(), false, wallClock.instant()));
+        }
+    }
+
+    /** SYNC_BEGIN: durably inconsistent before any sync write is applied. */
+    void beginSync() throws IOException {
+        syncing = true;
+        syncHighWater = 0;
+        storeMeta(meta.with(false, false, wallClock.instant()));
+    }
+
+    /** SYNC_END: data forced, then durably consistent. */
+    void endSync() throws IOException {
+        channel.force(false);
+        storeMeta(meta.with(true, false, wallClock.instant()));
+        syncing = false;
+    }
+
+    private void noteSync(long end) {
+        if (syncing && end > syncHighWater) {
+            syncHighWater = end;
+        }
+    }
+
+    private synchronized void storeMeta(ReplicaMetadata m) throws IOException {
+        m.store(metaFile);
+        meta = m;
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+
+    @Override
+    public String toString() {
+        return primary + "/" + volume.name();
+    }
+
+    ReplicaMetadata metadata() {
+        return meta;
+    }
+
+    Clock wallClock() {
+        return wallClock;
+    }
+}

@@ -1,0 +1,299 @@
+package org.understudy.replica;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SocketChannel;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.understudy.config.ClusterConfig;
+import org.understudy.config.PrimaryConfig;
+import org.understudy.config.VolumeConfig;
+import org.understudy.model.LinkSnapshot;
+import org.understudy.model.LinkState;
+import org.understudy.replication.Frame;
+import org.understudy.replication.FrameChannel;
+import org.understudy.replication.FrameFlags;
+import org.understudy.replication.FrameType;
+import org.understudy.replication.HandshakeMessages;
+import org.understudy.replication.HandshakeMessages.Hello;
+import org.understudy.replication.HandshakeMessages.Proof;
+import org.understudy.replication.LinkAuthenticator;
+import org.understudy.replication.ProtocolException;
+import org.understudy.replication.ServerHandshake;
+
+/**
+ * The standby's end of one replication link: handshake, then apply the primary's frames strictly in sequence order
+ * and answer with cumulative ACKs (one per batch of frames already received). Any protocol violation closes this
+ * connection with a logged reason and leaves the replica as the last good frame left it. Runs on its own thread
+ * ({@link #run}); {@link #close} may be called from any thread.
+ */
+final class ReplicaSession implements Runnable {
+    private static final Logger LOG = LogManager.getLogger(ReplicaSession.class);
+
+    private final ClusterConfig cluster;
+    private final ReplicaStore store;
+    private final ReplicaOptions options;
+    private final SocketChannel socket;
+    private final ScheduledExecutorService timer;
+    private final String remote;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile String name = "?/?";
+    private volatile Replica replica;
+    private volatile LinkState state = LinkState.CONNECTING;
+    private volatile Instant since;
+    private volatile String detail;
+    private FrameChannel frames;
+    private long expectedSeq = 1;
+
+    ReplicaSession(ClusterConfig cluster, ReplicaStore store, ReplicaOptions options, SocketChannel socket,
+                   ScheduledExecutorService timer) {
+        this.cluster = cluster;
+        this.store = store;
+        this.options = options;
+        this.socket = socket;
+        this.timer = timer;
+        this.remote = remoteOf(socket);
+        this.since = options.wallClock().instant();
+        this.detail = "handshake with " + remote;
+    }
+
+    String remote() {
+        return remote;
+    }
+
+    Replica replica() {
+        return replica;
+    }
+
+    LinkSnapshot snapshot() {
+        return new LinkSnapshot(name.substring(0, name.indexOf('/')), name.substring(name.indexOf('/') + 1), state,
+                since, detail);
+    }
+
+    @Override
+    public void run() {
+        ScheduledFuture<?> handshakeTimer = timer.schedule(
+                () -> close("no complete handshake within " + options.handshakeTimeout().toMillis() + " ms"),
+                options.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            socket.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
+            frames = new FrameChannel(options.security().server(socket));
+            Replica r = handshake();
+            handshakeTimer.cancel(false);
+            if (r == null) {
+                return;
+            }
+            if (!r.attach(this, 10_000)) {
+                fail("previous link of " + r + " did not stop within 10 s");
+                return;
+            }
+            try {
+                if (closed.get()) {
+                    return;
+                }
+                replica = r;
+                int flags = (r.consistent() ? FrameFlags.REPLICA_CONSISTENT : 0) | (r.fresh() ? FrameFlags.REPLICA_FRESH : 0);
+                frames.write(FrameType.WELCOME, flags, 0, null);
+                transition(LinkState.UP, "from " + remote);
+                LOG.info("standby {} from {}: link up (replica consistent={}, fresh={})", name, remote,
+                        r.consistent(), r.fresh());
+                applyLoop(r);
+            } finally {
+                r.detach(this);
+            }
+        } catch (ProtocolException e) {
+            fail(e.getMessage());
+        } catch (EOFException e) {
+            end("primary closed the link");
+        } catch (ClosedChannelException e) {
+            end(detail == null ? "closed" : detail);
+        } catch (IOException e) {
+            if (closed.get()) {
+                end(detail);
+            } else {
+                fail("I/O error: " + e.getMessage());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            fail("interrupted");
+        } catch (RuntimeException e) {
+            LOG.error("standby {} from {}: unexpected failure, closing the link", name, remote, e);
+            fail("internal error: " + e);
+        } finally {
+            handshakeTimer.cancel(false);
+            closeQuietly();
+        }
+    }
+
+    private Replica handshake() throws IOException {
+        ServerHandshake hs = new ServerHandshake(new LinkAuthenticator(cluster.secrets().clusterKey(), options.random()),
+                cluster.standby().name(), options.maxFrame());
+        Frame f = expect(FrameType.HELLO);
+        Hello hello = Hello.decode(f.payload());
+        name = hello.primary() + "/" + hello.volume();
+        frames.write(FrameType.CHALLENGE, 0, 0, hs.onHello(hello).encode());
+        f = expect(FrameType.PROOF);
+        hs.onProof(Proof.decode(f.payload()));
+        Optional<PrimaryConfig> p = cluster.primary(hello.primary());
+        Optional<VolumeConfig> v = p.flatMap(pc -> pc.volume(hello.volume()));
+        String refusal = null;
+        if (p.isEmpty()) {
+            refusal = "unknown primary '" + hello.primary() + "'";
+        } else if (v.isEmpty()) {
+            refusal = "primary " + hello.primary() + " has no volume '" + hello.volume() + "'";
+        } else if (v.get().size() != hello.size()) {
+            refusal = "volume size " + hello.size() + " does not match the configured " + v.get().size();
+        }
+        Replica r = refusal == null ? store.replica(hello.primary(), hello.volume()) : null;
+        if (refusal == null && r == null) {
+            refusal = "no replica open for " + name;
+        }
+        if (refusal != null) {
+            fail(refusal);
+            return null;
+        }
+        frames.maxPayload(hs.maxFrame());
+        LOG.info("standby {} from {}: authenticated, max frame {} bytes", name, remote, hs.maxFrame());
+        return r;
+    }
+
+    private Frame expect(FrameType type) throws IOException {
+        Frame f = frames.read();
+        if (f.type() == FrameType.ERROR) {
+            throw new ProtocolException("primary reported: " + HandshakeMessages.errorText(f.payload()));
+        }
+        if (f.type() != type) {
+            throw new ProtocolException("expected " + type + ", got " + f.type());
+        }
+        return f;
+    }
+
+    private void applyLoop(Replica r) throws IOException {
+        long size = r.volume().size();
+        long durableSeq = 0;
+        long appliedSeq = 0;
+        while (!closed.get()) {
+            Frame f = frames.read();
+            if (f.type() == FrameType.ERROR) {
+                end("primary closed the link: " + HandshakeMessages.errorText(f.payload()));
+                return;
+            }
+            if (!f.type().sequenced()) {
+                throw new ProtocolException(f.type() + " frame not allowed from a primary after the handshake");
+            }
+            if (f.seq() != expectedSeq) {
+                throw new ProtocolException("frame out of sequence: expected seq " + expectedSeq + ", got "
+                        + f.seq() + " (" + f.type() + ")");
+            }
+            boolean force = f.has(FrameFlags.FUA);
+            switch (f.type()) {
+                case WRITE -> {
+                    checkRange(f, size);
+                    r.ensureNotFresh();
+                    r.write(f.offset(), f.payload());
+                }
+                case ZERO -> {
+                    checkRange(f, size);
+                    r.ensureNotFresh();
+                    r.zero(f.offset(), f.length());
+                }
+                case FLUSH -> force = true;
+                case SYNC_BEGIN -> {
+                    LOG.info("standby {}: full sync begins at seq {}; replica marked inconsistent", name, f.seq());
+                    r.beginSync();
+                }
+                case SYNC_END -> {
+                    r.endSync();
+                    durableSeq = f.seq();
+                    LOG.info("standby {}: full sync complete at seq {}; replica forced and marked consistent",
+                            name, f.seq());
+                }
+                case KEEPALIVE -> { }
+                default -> throw new ProtocolException(f.type() + " frame not allowed from a primary");
+            }
+            if (force) {
+                r.force();
+                durableSeq = f.seq();
+            }
+            appliedSeq = f.seq();
+            expectedSeq++;
+            if (!frames.hasBufferedFrame()) {
+                frames.write(FrameType.ACK, durableSeq == appliedSeq ? FrameFlags.DURABLE : 0, appliedSeq, null);
+            }
+        }
+    }
+
+    private static void checkRange(Frame f, long size) throws ProtocolException {
+        if (f.offset() > size - f.length()) {
+            throw new ProtocolException(f.type() + " seq " + f.seq() + " range " + f.offset() + "+" + f.length()
+                    + " is outside the volume of " + size + " bytes");
+        }
+    }
+
+    /** Closes the connection from any thread, logging {@code reason}. */
+    void close(String reason) {
+        if (closed.compareAndSet(false, true)) {
+            transition(LinkState.DOWN, reason);
+            LOG.warn("standby {} from {}: closing link: {}", name, remote, reason);
+            closeQuietly();
+        }
+    }
+
+    private void fail(String reason) {
+        if (closed.compareAndSet(false, true)) {
+            transition(LinkState.DOWN, reason);
+            LOG.warn("standby {} from {}: closing link: {}", name, remote, reason);
+            try {
+                if (frames != null) {
+                    frames.write(FrameType.ERROR, 0, 0, HandshakeMessages.errorPayload(reason));
+                }
+            } catch (IOException | RuntimeException ignored) {
+                // best effort: the peer may already be gone
+            }
+            closeQuietly();
+        }
+    }
+
+    private void end(String reason) {
+        if (closed.compareAndSet(false, true)) {
+            transition(LinkState.DOWN, reason);
+            LOG.info("standby {} from {}: link down: {}", name, remote, reason);
+            closeQuietly();
+        }
+    }
+
+    boolean isClosed() {
+        return closed.get();
+    }
+
+    private void transition(LinkState s, String why) {
+        state = s;
+        detail = why;
+        since = options.wallClock().instant();
+    }
+
+    private void closeQuietly() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closing: nothing more to do
+        }
+    }
+
+    private static String remoteOf(SocketChannel s) {
+        try {
+            SocketAddress a = s.getRemoteAddress();
+            return String.valueOf(a);
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package org.understudy.replication;
+
+import java.io.Closeable;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
+
+/**
+ * Blocking frame I/O over one connection: a buffered reader of frames and a writer of small frames (handshake, ACK,
+ * ERROR, control). Reading is for one thread at a time; {@link #write} is synchronized so an ack writer and an error
+ * path may share it. The primary's data sender bypasses this class to write large payloads without copying.
+ */
+public final class FrameChannel implements Closeable {
+    private final ByteChannel channel;
+    private ByteBuffer in;
+    private final ByteBuffer out = ByteBuffer.allocateDirect(FrameCodec.HEADER_SIZE + FrameCodec.HANDSHAKE_MAX_PAYLOAD);
+    private int maxPayload = FrameCodec.HANDSHAKE_MAX_PAYLOAD;
+
+    public FrameChannel(ByteChannel channel) {
+        this.channel = channel;
+        this.in = ByteBuffer.allocateDirect(2 * (FrameCodec.HEADER_SIZE + FrameCodec.HANDSHAKE_MAX_PAYLOAD)).flip();
+    }
+
+    public ByteChannel channel() {
+        return channel;
+    }
+
+    /** Raises the largest payload accepted (after negotiation), growing the read buffer to hold two such frames. */
+    public void maxPayload(int max) {
+        this.maxPayload = max;
+        int want = 2 * (FrameCodec.HEADER_SIZE + max);
+        if (in.capacity() < want) {
+            ByteBuffer bigger = ByteBuffer.allocateDirect(want);
+            bigger.put(in);
+            in = bigger.flip();
+        }
+    }
+
+    /**
+     * Reads the next frame, blocking until it is complete. Its payload is valid until the next call.
+     *
+     * @throws EOFException      the peer closed the connection between frames
+     * @throws ProtocolException a bad frame, or the connection closed in the middle of one (truncated)
+     */
+    public Frame read() throws IOException {
+        while (true) {
+            Frame f = FrameCodec.decode(in, maxPayload);
+            if (f != null) {
+                return f;
+            }
+            fill();
+        }
+    }
+
+    /** Whether a complete frame (by its declared length) is already buffered, so reading it will not block. */
+    public boolean hasBufferedFrame() {
+        if (in.remaining() < FrameCodec.HEADER_SIZE) {
+            return false;
+        }
+        long len = in.getInt(in.position() + 32) & 0xffffffffL;
+        return in.remaining() >= FrameCodec.HEADER_SIZE + len;
+    }
+
+    /** Sends one frame with a small payload (at most {@link FrameCodec#HANDSHAKE_MAX_PAYLOAD} bytes). */
+    public synchronized void write(FrameType type, int flags, long seq, ByteBuffer payload) throws IOException {
+        out.clear();
+        FrameCodec.encode(out, type, flags, seq, 0, 0, payload);
+        out.flip();
+        while (out.hasRemaining()) {
+            channel.write(out);
+        }
+    }
+
+    private void fill() throws IOException {
+        in.compact();
+        int n;
+        try {
+            n = channel.read(in);
+        } finally {
+            in.flip();
+        }
+        if (n < 0) {
+            if (in.hasRemaining()) {
+                throw new ProtocolException("connection closed in the middle of a frame (" + in.remaining()
+                        + " bytes of it received)");
+            }
+            throw new EOFException("connection closed by peer");
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+}

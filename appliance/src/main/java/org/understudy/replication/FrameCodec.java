@@ -1,0 +1,183 @@
+package org.understudy.replication;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.zip.CRC32C;
+
+/**
+ * Pure encoder/decoder of replication frames over {@link ByteBuffer}s: no I/O, no state, thread-safe.
+ *
+ * <h2>Replication wire protocol, version 1</h2>
+ * A link is one TCP connection from a primary to the standby carrying one volume (optionally wrapped by a
+ * {@link LinkSecurity}, e.g. TLS later). Every message, handshake included, is a frame: a fixed 40-byte big-endian
+ * header followed by {@code payloadLength} bytes of payload.
+ * <pre>
+ *  offset size field
+ *   0     4    magic          0x55535250 ("USRP")
+ *   4     1    type           {@link FrameType#code()}; unknown codes are a protocol error
+ *   5     1    flags          {@link FrameFlags}
+ *   6     2    reserved       must be 0
+ *   8     8    seq            sequence number (see below)
+ *  16     8    offset         byte offset in the volume (WRITE, ZERO), else 0
+ *  24     8    length         extent length: = payloadLength for WRITE, range length for ZERO, else 0
+ *  32     4    payloadLength  0 .. negotiated maximum frame size
+ *  36     4    crc            CRC32C over the payload bytes followed by header bytes 0..35
+ * </pre>
+ * The CRC covers the payload first so a sender can checksum large data outside its sequencing lock and add the small
+ * header (which carries the sequence number) last.
+ *
+ * <h3>Handshake</h3>
+ * <ol>
+ * <li>primary → HELLO: {@code u16 minVersion, u16 maxVersion, u32 maxFrameProposal, 32-byte nonceP, str primary,
+ *     str volume, u64 volumeSize} (str = u16 length + UTF-8, at most 255 bytes)</li>
+ * <li>standby → CHALLENGE: {@code u16 version, u32 maxFrame, 32-byte nonceS, str standby, 32-byte proofS} where
+ *     maxFrame = min(both proposals) bounded to [{@value #MIN_FRAME}, {@value #MAX_FRAME}] and
+ *     proofS = HMAC-SHA256(clusterKey, "understudy-repl/standby" | nonceP | nonceS | transcript)</li>
+ * <li>primary checks proofS, then → PROOF: {@code 32-byte proofP}, proofP = HMAC-SHA256(clusterKey,
+ *     "understudy-repl/primary" | nonceS | nonceP | transcript)</li>
+ * <li>standby checks proofP, that the primary and the volume exist in its cluster file and that the size matches, then
+ *     → WELCOME (flags {@link FrameFlags#REPLICA_CONSISTENT}, {@link FrameFlags#REPLICA_FRESH}), or ERROR and close.</li>
+ * </ol>
+ * The transcript is version, maxFrame, primary, volume, size. Each side proves knowledge of the key over the other's
+ * fresh nonce under its own role label, so a proof reflected back at its author (or replayed) never verifies.
+ * Handshake frames carry seq 0.
+ *
+ * <h3>Data stream</h3>
+ * After WELCOME the primary sends sequenced frames (WRITE, ZERO, FLUSH, SYNC_BEGIN, SYNC_END, KEEPALIVE), numbered
+ * 1, 2, 3... without gaps; the standby applies them strictly in that order and answers with cumulative ACKs (seq N =
+ * every frame up to N applied; flag DURABLE = also forced). A frame with flag FUA, a FLUSH and a SYNC_END are
+ * acknowledged only after {@code FileChannel.force}. Either side may send ERROR (reason as UTF-8) and close.
+ * Garbage, a bad CRC, a truncated or oversized frame, a frame out of sequence or in the wrong direction closes the
+ * connection with a logged reason; the bad frame is never applied.
+ */
+public final class FrameCodec {
+    public static final int MAGIC = 0x55535250;
+    public static final int HEADER_SIZE = 40;
+    public static final int VERSION = 1;
+    /** Smallest and largest negotiable maximum payload per frame. */
+    public static final int MIN_FRAME = 64 * 1024;
+    public static final int MAX_FRAME = 16 * 1024 * 1024;
+    /** Largest payload accepted before the frame size is negotiated (handshake frames). */
+    public static final int HANDSHAKE_MAX_PAYLOAD = 4096;
+    private static final int CRC_OFFSET = 36;
+
+    private FrameCodec() {
+    }
+
+    /** The maximum frame size both sides agree on: the smaller proposal, kept within the protocol's bounds. */
+    public static int negotiateMaxFrame(int mine, int theirs) {
+        return Math.max(MIN_FRAME, Math.min(MAX_FRAME, Math.min(mine, theirs)));
+    }
+
+    /**
+     * Writes a complete frame (header and a copy of the payload) at {@code dst}'s position. For small frames and tests;
+     * the data path sends large payloads without copying using {@link #writeHeader(ByteBuffer, FrameType, int, long,
+     * long, long, int, CRC32C)}.
+     */
+    public static void encode(ByteBuffer dst, FrameType type, int flags, long seq, long offset, long length,
+                              ByteBuffer payload) {
+        ByteBuffer p = payload == null ? ByteBuffer.allocate(0) : payload.duplicate();
+        CRC32C crc = new CRC32C();
+        crc.update(p.duplicate());
+        writeHeader(dst, type, flags, seq, offset, length, p.remaining(), crc);
+        dst.put(p);
+    }
+
+    /**
+     * Writes a 40-byte header at {@code dst}'s position, finishing {@code payloadCrc} (already updated with the payload
+     * bytes, and consumed by this call) with the header bytes.
+     */
+    public static void writeHeader(ByteBuffer dst, FrameType type, int flags, long seq, long offset, long length,
+                                   int payloadLength, CRC32C payloadCrc) {
+        ByteBuffer h = dst.slice(dst.position(), HEADER_SIZE).order(ByteOrder.BIG_ENDIAN);
+        h.putInt(0, MAGIC);
+        h.put(4, (byte) type.code());
+        h.put(5, (byte) flags);
+        h.putShort(6, (short) 0);
+        h.putLong(8, seq);
+        h.putLong(16, offset);
+        h.putLong(24, length);
+        h.putInt(32, payloadLength);
+        payloadCrc.update(h.slice(0, CRC_OFFSET));
+        h.putInt(CRC_OFFSET, (int) payloadCrc.getValue());
+        dst.position(dst.position() + HEADER_SIZE);
+    }
+
+    /**
+     * Decodes one frame from {@code src} (position to limit). Returns {@code null} and leaves {@code src} untouched when
+     * more bytes are needed; otherwise advances {@code src} past the frame. The payload is a view of {@code src}.
+     *
+     * @param maxPayload largest payload accepted (the negotiated maximum frame size)
+     * @throws ProtocolException bad magic, unknown type, nonzero reserved bits, oversized or inconsistent lengths, or
+     *                           a CRC mismatch; the header is checked before waiting for the payload, so an oversized
+     *                           or garbage frame is refused without buffering it
+     */
+    public static Frame decode(ByteBuffer src, int maxPayload) throws ProtocolException {
+        if (src.remaining() < HEADER_SIZE) {
+            return null;
+        }
+        ByteBuffer h = src.slice(src.position(), HEADER_SIZE).order(ByteOrder.BIG_ENDIAN);
+        int magic = h.getInt(0);
+        if (magic != MAGIC) {
+            throw new ProtocolException(String.format("bad magic 0x%08x (not an Understudy replication peer?)", magic));
+        }
+        int code = h.get(4) & 0xff;
+        FrameType type = FrameType.byCode(code);
+        if (type == null) {
+            throw new ProtocolException("unknown frame type " + code);
+        }
+        int flags = h.get(5) & 0xff;
+        if (h.getShort(6) != 0) {
+            throw new ProtocolException("nonzero reserved header bits in " + type + " frame");
+        }
+        long seq = h.getLong(8);
+        long offset = h.getLong(16);
+        long length = h.getLong(24);
+        long payloadLength = h.getInt(32) & 0xffffffffL;
+        if (payloadLength > maxPayload) {
+            throw new ProtocolException(type + " frame of " + payloadLength + " bytes exceeds the maximum of "
+                    + maxPayload);
+        }
+        checkLengths(type, offset, length, payloadLength);
+        if (src.remaining() < HEADER_SIZE + payloadLength) {
+            return null;
+        }
+        ByteBuffer payload = src.slice(src.position() + HEADER_SIZE, (int) payloadLength);
+        CRC32C crc = new CRC32C();
+        crc.update(payload.duplicate());
+        crc.update(h.slice(0, CRC_OFFSET));
+        int expected = h.getInt(CRC_OFFSET);
+        if ((int) crc.getValue() != expected) {
+            throw new ProtocolException(String.format("CRC32C mismatch on %s frame seq %d: computed 0x%08x, frame says 0x%08x",
+                    type, seq, (int) crc.getValue(), expected));
+        }
+        src.position(src.position() + HEADER_SIZE + (int) payloadLength);
+        return new Frame(type, flags, seq, offset, length, payload.asReadOnlyBuffer());
+    }
+
+    private static void checkLengths(FrameType type, long offset, long length, long payloadLength)
+            throws ProtocolException {
+        if (offset < 0 || length < 0) {
+            throw new ProtocolException(type + " frame with negative offset " + offset + " or length " + length);
+        }
+        switch (type) {
+            case WRITE -> {
+                if (length != payloadLength || length == 0) {
+                    throw new ProtocolException("WRITE frame length " + length + " does not match payload "
+                            + payloadLength);
+                }
+            }
+            case ZERO -> {
+                if (payloadLength != 0 || length == 0) {
+                    throw new ProtocolException("ZERO frame must have no payload and a nonzero length (length "
+                            + length + ", payload " + payloadLength + ")");
+                }
+            }
+            default -> {
+                if (length != 0) {
+                    throw new ProtocolException(type + " frame must have length 0, has " + length);
+                }
+            }
+        }
+    }
+}

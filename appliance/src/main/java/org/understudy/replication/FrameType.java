@@ -1,0 +1,75 @@
+package org.understudy.replication;
+
+/**
+ * Every kind of frame on a replication link, with its one-byte wire code. Adding a type means adding a constant here
+ * (with an unused code) and handling it at both ends; the codec learns it automatically. Immutable.
+ */
+public enum FrameType {
+    /** Primary → standby: protocol versions, frame-size proposal, nonce, primary and volume names, volume size. */
+    HELLO(1, Direction.TO_STANDBY, false),
+    /** Standby → primary: chosen version, negotiated frame size, nonce, the standby's proof over the primary's nonce. */
+    CHALLENGE(2, Direction.TO_PRIMARY, false),
+    /** Primary → standby: the primary's proof over the standby's nonce. */
+    PROOF(3, Direction.TO_STANDBY, false),
+    /** Standby → primary: handshake accepted, with what the standby knows of its replica (consistent, fresh). */
+    WELCOME(4, Direction.TO_PRIMARY, false),
+    /** Data at {@code offset}; the payload is the data, {@code length} equals the payload length. */
+    WRITE(16, Direction.TO_STANDBY, true),
+    /** {@code length} bytes of zeros at {@code offset}; no payload (TRIM, WRITE_ZEROES, all-zero sync chunks). */
+    ZERO(17, Direction.TO_STANDBY, true),
+    /** Make every earlier frame durable before acknowledging this one. */
+    FLUSH(18, Direction.TO_STANDBY, true),
+    /** A full sync starts: the standby marks the replica inconsistent, durably, before applying anything after it. */
+    SYNC_BEGIN(19, Direction.TO_STANDBY, true),
+    /** The full sync is complete: the standby forces the replica and marks it consistent before acknowledging. */
+    SYNC_END(20, Direction.TO_STANDBY, true),
+    /** Nothing to apply; proves the link is alive (acknowledged like any other sequenced frame). */
+    KEEPALIVE(21, Direction.TO_STANDBY, true),
+    /** Standby → primary: every frame up to {@code seq} is applied; flag {@link FrameFlags#DURABLE} if also forced. */
+    ACK(32, Direction.TO_PRIMARY, false),
+    /** Either way: the sender is closing the link; the payload is the reason in UTF-8. */
+    ERROR(48, Direction.BOTH, false);
+
+    /** Which end may send a frame type. */
+    public enum Direction { TO_STANDBY, TO_PRIMARY, BOTH }
+
+    private static final FrameType[] BY_CODE = new FrameType[256];
+
+    static {
+        for (FrameType t : values()) {
+            if (BY_CODE[t.code] != null) {
+                throw new ExceptionInInitializerError("duplicate frame code " + t.code);
+            }
+            BY_CODE[t.code] = t;
+        }
+    }
+
+    private final int code;
+    private final Direction direction;
+    private final boolean sequenced;
+
+    FrameType(int code, Direction direction, boolean sequenced) {
+        this.code = code;
+        this.direction = direction;
+        this.sequenced = sequenced;
+    }
+
+    /** The wire code (0..255). */
+    public int code() {
+        return code;
+    }
+
+    public Direction direction() {
+        return direction;
+    }
+
+    /** Whether the frame takes the next sequence number of the data stream and is covered by cumulative ACKs. */
+    public boolean sequenced() {
+        return sequenced;
+    }
+
+    /** The type with wire code {@code code}, or {@code null} when the code is unknown. */
+    public static FrameType byCode(int code) {
+        return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
+    }
+}

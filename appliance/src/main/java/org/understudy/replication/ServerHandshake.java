@@ -1,0 +1,64 @@
+package org.understudy.replication;
+
+import org.understudy.replication.HandshakeMessages.Challenge;
+import org.understudy.replication.HandshakeMessages.Hello;
+import org.understudy.replication.HandshakeMessages.Proof;
+import org.understudy.replication.LinkAuthenticator.Role;
+import org.understudy.replication.LinkAuthenticator.Transcript;
+
+/**
+ * The standby's half of the handshake as a pure state object: {@link #onHello(Hello)} returns the challenge (with the
+ * standby's proof), {@link #onProof(Proof)} authenticates the primary. Whether the named primary and volume exist is
+ * the caller's check, made only after authentication. One per connection; not thread-safe.
+ */
+public final class ServerHandshake {
+    private final LinkAuthenticator auth;
+    private final String standbyName;
+    private final int maxFrameProposal;
+    private final byte[] nonce;
+    private Hello hello;
+    private Transcript transcript;
+
+    public ServerHandshake(LinkAuthenticator auth, String standbyName, int maxFrameProposal) {
+        this.auth = auth;
+        this.standbyName = standbyName;
+        this.maxFrameProposal = maxFrameProposal;
+        this.nonce = auth.newNonce();
+    }
+
+    public Challenge onHello(Hello h) throws ProtocolException {
+        if (hello != null) {
+            throw new ProtocolException("second HELLO");
+        }
+        if (h.minVersion() > FrameCodec.VERSION || h.maxVersion() < FrameCodec.VERSION) {
+            throw new ProtocolException("primary speaks protocol versions " + h.minVersion() + ".." + h.maxVersion()
+                    + ", we speak " + FrameCodec.VERSION);
+        }
+        if (h.size() <= 0) {
+            throw new ProtocolException("volume size " + h.size() + " is not positive");
+        }
+        int maxFrame = FrameCodec.negotiateMaxFrame(maxFrameProposal, h.maxFrame());
+        hello = h;
+        transcript = new Transcript(FrameCodec.VERSION, maxFrame, h.primary(), h.volume(), h.size());
+        return new Challenge(FrameCodec.VERSION, maxFrame, nonce.clone(), standbyName,
+                auth.prove(Role.STANDBY, h.nonce(), nonce, transcript));
+    }
+
+    public void onProof(Proof p) throws ProtocolException {
+        if (hello == null) {
+            throw new ProtocolException("PROOF before HELLO");
+        }
+        if (!auth.verify(Role.PRIMARY, p.proof(), nonce, hello.nonce(), transcript)) {
+            throw new AuthenticationException("primary '" + hello.primary() + "' failed to prove the cluster key");
+        }
+    }
+
+    /** What the primary claimed in its HELLO (trustworthy only after {@link #onProof}). */
+    public Hello hello() {
+        return hello;
+    }
+
+    public int maxFrame() {
+        return transcript.maxFrame();
+    }
+}
