@@ -89,6 +89,9 @@ public final class DerbyEventLog implements EventLog {
         applyRetentionLogged();
         this.writer = new Thread(this::writeLoop, WRITER_THREAD);
         writer.setDaemon(true);
+        // the loop catches what storage throws; this is for Errors, so a dead writer is never silent
+        writer.setUncaughtExceptionHandler((t, e) -> LOG.fatal("event log: writer thread died; from now on rows are"
+                + " queued until full, then dropped and counted", e));
         writer.start();
         this.retentionTask = scheduler.every(RETENTION_PERIOD, this::applyRetentionLogged);
     }

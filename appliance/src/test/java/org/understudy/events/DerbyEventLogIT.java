@@ -185,6 +185,7 @@ class DerbyEventLogIT {
         String dir = stateDir.resolve("events").toAbsolutePath().toString();
         assertTrue(e.getMessage().contains(dir) && e.getMessage().contains("in use by another process"),
                 e.getMessage());
+        System.out.println("held database: " + e.getMessage());
         EventLogException offline = assertThrows(EventLogException.class, () -> OfflineEventReader.open(stateDir));
         assertTrue(offline.getMessage().contains("in use by another process"), offline.getMessage());
         p.getOutputStream().close();
