@@ -89,6 +89,9 @@ public final class DerbyEventLog implements EventLog {
         applyRetentionLogged();
         this.writer = new Thread(this::writeLoop, WRITER_THREAD);
         writer.setDaemon(true);
+        // the loop catches what storage throws; this is for Errors, so a dead writer is never silent
+        writer.setUncaughtExceptionHandler((t, e) -> LOG.fatal("event log: writer thread died; from now on rows are"
+                + " queued until full, then dropped and counted", e));
         writer.start();
         this.retentionTask = scheduler.every(RETENTION_PERIOD, this::applyRetentionLogged);
     }
@@ -269,8 +272,30 @@ public final class DerbyEventLog implements EventLog {
         }
     }
 
+    /** Rows that raced with close (queued after the stop) are counted as dropped; their waiters are told. */
+    private void abandonLeftovers() {
+        List<Item> left = new ArrayList<>();
+        queue.drainTo(left);
+        EventLogException closedError = new EventLogException("event log closed before the row was written");
+        for (Item item : left) {
+            switch (item) {
+                case Row r -> {
+                    dropped.incrementAndGet();
+                    if (r.done() != null) {
+                        r.done().completeExceptionally(closedError);
+                    }
+                }
+                case Marker m -> m.done().completeExceptionally(closedError);
+                case Stop s -> { }
+            }
+        }
+        if (!left.isEmpty()) {
+            LOG.error("event log: {} items queued after close were not written", left.size());
+        }
+    }
+
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed) {
             return;
         }
@@ -293,6 +318,7 @@ public final class DerbyEventLog implements EventLog {
                     queue.size());
             writer.interrupt();
         }
+        abandonLeftovers();
         synchronized (storeLock) {
             store.close();
         }

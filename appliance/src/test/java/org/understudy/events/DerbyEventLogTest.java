@@ -199,4 +199,24 @@ class DerbyEventLogTest {
                 () -> DerbyEventLog.open(bad, Retention.UNLIMITED, clock, manual));
         assertTrue(e.getMessage().contains(bad.resolve("events").toAbsolutePath().toString()), e.getMessage());
     }
+
+    @Test
+    void open_onADamagedDatabase_failsNamingTheDirectory() throws Exception {
+        open(Retention.UNLIMITED);
+        log.appendSync(row(EventKind.NODE, null, "before damage"));
+        log.close();
+        log = null;
+        Path db = stateDir.resolve("events");
+        Files.writeString(db.resolve("service.properties"), "\u0000garbage=\\u12");
+        try (var seg = Files.list(db.resolve("seg0"))) {
+            for (Path f : seg.toList()) {
+                Files.write(f, new byte[] {1, 2, 3});
+            }
+        }
+        EventLogException e = assertThrows(EventLogException.class,
+                () -> DerbyEventLog.open(stateDir, Retention.UNLIMITED, clock, manual));
+        assertTrue(e.getMessage().contains(db.toAbsolutePath().toString()), e.getMessage());
+        assertTrue(e.getMessage().contains("move the directory aside"), e.getMessage());
+        System.out.println("damaged database: " + e.getMessage());
+    }
 }

@@ -1,0 +1,6 @@
+/**
+ * The one alarm model: {@link org.understudy.alarm.AlarmRegistry} holds the active alarms that engines raise and
+ * clear; faces read it through {@link org.understudy.model.AlarmSource} so SNMP's alarm table, JMX notifications,
+ * traps, the web console and the event log always agree.
+ */
+package org.understudy.alarm;
