@@ -5,7 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.nio.file.Path;
+import org.understudy.admin.Json;
+import org.understudy.config.ClusterConfig;
+import org.understudy.config.ClusterConfigLoader;
+import org.understudy.config.ConfigException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,6 +66,12 @@ public final class EventsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print a JSON array instead of lines.")
     boolean json;
 
+    @Option(names = "--config", paramLabel = "FILE", description = "The cluster file: ask the running node through its admin API.")
+    Path config;
+
+    @Option(names = "--node", paramLabel = "NAME", description = "Node to ask (default: the standby).")
+    String node;
+
     @Option(names = "--state-dir", paramLabel = "DIR",
             description = "Read the event log of a stopped node from its state directory instead of asking the node.")
     Path stateDir;
@@ -113,13 +125,23 @@ public final class EventsCommand implements Callable<Integer> {
         return adminApiSource().query(query);
     }
 
-    /**
-     * ADMIN-API PLUG-IN POINT: returns the running node's event log through the admin API client
-     * ({@code AdminClient}); until that client exists, only {@code --state-dir} works.
-     */
+    /** The running node's event log, through its admin API. */
     EventSource adminApiSource() {
-        throw new EventLogException("reading from a running node needs the admin API, which this build does not have"
-                + " yet; stop the node and pass --state-dir DIR");
+        if (config == null) {
+            throw new ParameterException(spec.commandLine(), "give --config FILE (and --node NAME) to ask a running node, or --state-dir DIR");
+        }
+        return query -> {
+            try {
+                ClusterConfig cluster = ClusterConfigLoader.load(config);
+                AdminClient client = AdminClient.forNode(cluster, node == null ? cluster.standby().name() : node);
+                JsonNode rows = client.postJson("/api/events", query);
+                return List.of(Json.mapper().treeToValue(rows, EventEntry[].class));
+            } catch (ConfigException e) {
+                throw new EventLogException("invalid configuration: " + String.join("; ", e.problems()), e);
+            } catch (IOException e) {
+                throw new EventLogException(e.getMessage(), e);
+            }
+        };
     }
 
     /** {@code 90s}, {@code 15m}, {@code 2h}, {@code 7d}, {@code PT30M}, {@code P2D} back from now, or an instant. */

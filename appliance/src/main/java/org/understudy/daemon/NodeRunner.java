@@ -9,7 +9,8 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.understudy.admin.AdminServer;
 import org.understudy.admin.CommandRoutes;
-import org.understudy.command.AuditSink;
+import org.understudy.admin.EventRoutes;
+import org.understudy.events.Retention;
 import org.understudy.command.CommandApi;
 import org.understudy.config.ClusterConfig;
 import org.understudy.config.ClusterConfigLoader;
@@ -62,7 +63,14 @@ public final class NodeRunner {
             err.println("understudy: " + e.getMessage());
             return 1;
         }
-        NodeServices services = NodeServices.create(nodeName);
+        NodeServices services;
+        try {
+            services = NodeServices.open(nodeName, node.stateDir(), Retention.DEFAULT);
+        } catch (RuntimeException e) {
+            err.println("understudy: node " + nodeName + " cannot open its event log: " + e.getMessage());
+            lock.close();
+            return 1;
+        }
         NodeEngine engine = switch (node) {
             case PrimaryConfig p -> new PrimaryNode(cluster, p, services);
             case StandbyConfig s -> new StandbyNode(cluster, s, services);
@@ -73,14 +81,15 @@ public final class NodeRunner {
             engine.start();
             admin = new AdminServer(node.admin(), cluster.secrets().adminToken(), engine.model());
             admin.start();
-            CommandApi commands = new CommandApi(nodeName, engine.commands(), AuditSink.LOG_ONLY);
+            CommandApi commands = new CommandApi(nodeName, engine.commands(), services.audit());
             CommandRoutes.register(admin, commands);
+            EventRoutes.register(admin, services.eventLog());
             faces = Faces.start(new FaceContext(cluster, node, engine.model(), services.alarms(), services.events(), commands,
                     node.stateDir()));
         } catch (Exception e) {
             log.error("{}: failed to start: {}", nodeName, e.toString(), e);
             err.println("understudy: node " + nodeName + " failed to start: " + e.getMessage());
-            stopAll(faces, admin, engine, lock);
+            stopAll(faces, admin, engine, services, lock);
             return 1;
         }
         log.info("{}: {} ready (pid {}, admin API on {})", nodeName, role.name().toLowerCase(), ProcessHandle.current().pid(), node.admin());
@@ -90,7 +99,7 @@ public final class NodeRunner {
         final Faces facesRef = faces;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("{}: stopping", nodeName);
-            stopAll(facesRef, adminRef, engine, lock);
+            stopAll(facesRef, adminRef, engine, services, lock);
             log.info("{}: stopped", nodeName);
             stopped.countDown();
             LogManager.shutdown();
@@ -103,7 +112,7 @@ public final class NodeRunner {
         return 0;
     }
 
-    private static void stopAll(Faces faces, AdminServer admin, NodeEngine engine, NodeLock lock) {
+    private static void stopAll(Faces faces, AdminServer admin, NodeEngine engine, NodeServices services, NodeLock lock) {
         if (faces != null) {
             faces.close();
         }
@@ -111,6 +120,7 @@ public final class NodeRunner {
             admin.close();
         }
         engine.close();
+        services.close();
         lock.close();
     }
 }

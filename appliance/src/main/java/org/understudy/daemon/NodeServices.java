@@ -1,12 +1,66 @@
 package org.understudy.daemon;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import org.understudy.alarm.AlarmRegistry;
+import org.understudy.command.AuditSink;
+import org.understudy.events.DerbyEventLog;
+import org.understudy.events.EventLog;
+import org.understudy.events.EventLogRecorder;
+import org.understudy.events.ModelEventRecorder;
+import org.understudy.events.PeriodicScheduler;
+import org.understudy.events.Retention;
+import org.understudy.model.AlarmSource;
 import org.understudy.model.EventBus;
 
-/** What every node has besides its role's engines: its alarms and its event channel. */
-record NodeServices(AlarmRegistry alarms, EventBus events) {
-    static NodeServices create(String nodeName) {
-        return new NodeServices(new AlarmRegistry(nodeName, Clock.systemUTC()), new EventBus());
+/**
+ * What every node has besides its role's engines: its alarms, its event channel and its event log (Derby, in the
+ * state directory), wired so every alarm, model event and operator action lands in the log.
+ */
+final class NodeServices implements AutoCloseable {
+    private final AlarmRegistry alarms;
+    private final EventBus events;
+    private final EventLog eventLog;
+    private final EventLogRecorder recorder;
+    private final AlarmSource.Subscription alarmRows;
+    private final AlarmSource.Subscription eventRows;
+
+    private NodeServices(AlarmRegistry alarms, EventBus events, EventLog eventLog) {
+        this.alarms = alarms;
+        this.events = events;
+        this.eventLog = eventLog;
+        this.recorder = new EventLogRecorder(eventLog, Clock.systemUTC());
+        this.alarmRows = recorder.recordAlarms(alarms);
+        this.eventRows = events.subscribe(new ModelEventRecorder(recorder));
+    }
+
+    static NodeServices open(String nodeName, Path stateDir, Retention retention) {
+        EventLog log = DerbyEventLog.open(stateDir, retention, Clock.systemUTC(), PeriodicScheduler.daemon("understudy-eventlog-retention"));
+        return new NodeServices(new AlarmRegistry(nodeName, Clock.systemUTC()), new EventBus(), log);
+    }
+
+    AlarmRegistry alarms() {
+        return alarms;
+    }
+
+    EventBus events() {
+        return events;
+    }
+
+    EventLog eventLog() {
+        return eventLog;
+    }
+
+    /** Every operator action, written synchronously: on disk before the command answers. */
+    AuditSink audit() {
+        return (actor, command, result) -> recorder.recordOperatorAction(actor.name(), actor.face(), command.name(), command.target(),
+                result.status() + ": " + result.message());
+    }
+
+    @Override
+    public void close() {
+        eventRows.close();
+        alarmRows.close();
+        eventLog.close();
     }
 }
