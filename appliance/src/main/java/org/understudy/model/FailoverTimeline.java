@@ -1,0 +1,26 @@
+package org.understudy.model;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The record of one takeover (or switchover, failback): its steps with their durations and how it ended.
+ *
+ * @param kind      "failover", "forced-failover", "switchover" or "failback"
+ * @param reason    why it started, with numbers ("2.04 s silent on link and production, probe failed")
+ * @param startedAt wall time of the decision
+ * @param total     decision to last step's end
+ * @param completed true when every required step succeeded
+ */
+public record FailoverTimeline(String primary, String kind, String reason, Instant startedAt, List<FailoverStep> steps,
+                               Duration total, boolean completed) {
+    public FailoverTimeline {
+        steps = List.copyOf(steps);
+    }
+
+    /** The step called {@code name}, if it ran. */
+    public java.util.Optional<FailoverStep> step(String name) {
+        return steps.stream().filter(s -> s.name().equals(name)).findFirst();
+    }
+}

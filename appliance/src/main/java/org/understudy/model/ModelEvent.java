@@ -1,0 +1,61 @@
+package org.understudy.model;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * Something that happened in an engine, for the faces (traps, JMX notifications, the event log, the web console).
+ * Immutable records; {@code at} is wall time for people and the event log.
+ */
+public sealed interface ModelEvent {
+    Instant at();
+
+    /** A primary's state machine moved. {@code numbers} are the figures behind the decision (seconds, counts). */
+    record StateChanged(Instant at, String primary, PrimaryState from, PrimaryState to, String cause,
+                        Map<String, Number> numbers) implements ModelEvent {
+        public StateChanged {
+            numbers = Map.copyOf(numbers);
+        }
+    }
+
+    /** A health path changed state. */
+    record PathChanged(Instant at, String node, String path, PathKind kind, PathState state, Duration silentFor)
+            implements ModelEvent {
+    }
+
+    /** Every path of a primary was silent and the confirming probe failed. */
+    record PrimaryFailed(Instant at, String primary, String reason) implements ModelEvent {
+    }
+
+    record FailoverStarted(Instant at, String primary, String kind, String reason) implements ModelEvent {
+    }
+
+    record FailoverCompleted(Instant at, FailoverTimeline timeline) implements ModelEvent {
+    }
+
+    record FailoverFailed(Instant at, FailoverTimeline timeline, String reason) implements ModelEvent {
+    }
+
+    /** On a primary: the standby stopped acknowledging on every path; the primary keeps serving. */
+    record StandbyLost(Instant at, String standby, String reason) implements ModelEvent {
+    }
+
+    record StandbyRestored(Instant at, String standby, String reason) implements ModelEvent {
+    }
+
+    /** The watching node itself was paused (GC, suspended VM); silence counts were restarted. */
+    record LocalPause(Instant at, String node, Duration gap, Duration expected) implements ModelEvent {
+    }
+
+    record AlarmRaised(Instant at, Alarm alarm) implements ModelEvent {
+    }
+
+    record AlarmCleared(Instant at, Alarm alarm, String reason) implements ModelEvent {
+    }
+
+    /** An operator command and how it ended (who, from which face). */
+    record OperatorAction(Instant at, String who, String command, String target, boolean accepted, String outcome)
+            implements ModelEvent {
+    }
+}
