@@ -239,8 +239,9 @@ public final class HealthDetector {
                 evaluate(n, now, events, probes);
             }
         }
-        probes.forEach(probeExecutor::execute);
+        // the suspicion is reported before its probe starts, so listeners see SUSPECT before the verdict
         events.forEach(this::emit);
+        probes.forEach(probeExecutor::execute);
     }
 
     private void evaluate(NodeWatch n, long now, List<HealthEvent> events, List<Runnable> probes) {
