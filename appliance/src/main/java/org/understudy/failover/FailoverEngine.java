@@ -13,9 +13,7 @@ import static org.understudy.model.PrimaryState.SYNCING;
 
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,30 +54,13 @@ public final class FailoverEngine implements HealthListener {
     public record Actions(TakeoverSteps takeover, PlannedHandover handover, FailbackSteps failback) {
     }
 
-    private static final class Primary {
-        final TakeoverTarget target;
-        final PrimaryStateMachine machine;
-        final Set<String> downPaths = new HashSet<>();
-        boolean replicasConsistent;
-        /** Our epoch raise fenced it: it may not serve again until an operator clears the fence. */
-        boolean fencedByUs;
-        FailoverTimeline lastTimeline;
-
-        Primary(TakeoverTarget target, PrimaryStateMachine machine) {
-            this.target = target;
-            this.machine = machine;
-        }
-    }
-
     private final String self;
     private final LongSupplier clock;
     private final InstantSource wall;
     private final Executor takeoverExecutor;
     private final TakeoverRunner runner;
-    private final AlarmBoard alarms;
-    private final Consumer<ModelEvent> events;
+    private final Outbox out;
     private final Map<String, Primary> primaries = new LinkedHashMap<>();
-    private final Deque<Runnable> pending = new ArrayDeque<>();
     private FailoverPolicy policy;
 
     public FailoverEngine(String self, LongSupplier clock, InstantSource wall, Executor takeoverExecutor,
@@ -90,8 +71,7 @@ public final class FailoverEngine implements HealthListener {
         this.takeoverExecutor = takeoverExecutor;
         this.policy = policy;
         this.runner = new TakeoverRunner(clock, wall, actions.takeover(), actions.handover(), actions.failback());
-        this.alarms = alarms;
-        this.events = events;
+        this.out = new Outbox(self, wall, alarms, events);
         LOG.info("{}: failover engine: automatic failover {}, at most {} stand-in(s), fencing failure {}", self,
                 policy.autoFailover() ? "on" : "off (vault mode)", policy.maxStandIns(),
                 policy.abortOnFencingFailure() ? "aborts" : "is ignored");
@@ -104,7 +84,7 @@ public final class FailoverEngine implements HealthListener {
                 throw new IllegalArgumentException("primary " + target.primary() + " already added");
             }
             PrimaryStateMachine m = new PrimaryStateMachine(target.primary(), SYNCING, "watching started", wall,
-                    e -> later(() -> events.accept(e)));
+                    e -> out.publish((e)));
             primaries.put(target.primary(), new Primary(target, m));
         }
     }
@@ -115,7 +95,7 @@ public final class FailoverEngine implements HealthListener {
     public void onHealth(HealthEvent event) {
         synchronized (this) {
             if (event instanceof HealthEvent.LocalPause p) {
-                later(() -> events.accept(new ModelEvent.LocalPause(wall.instant(), p.node(),
+                out.publish((new ModelEvent.LocalPause(wall.instant(), p.node(),
                         Duration.ofNanos(p.gapNanos()), Duration.ofNanos(p.expectedNanos()))));
             } else {
                 Primary p = primaries.get(event.node());
@@ -126,7 +106,7 @@ public final class FailoverEngine implements HealthListener {
                 }
             }
         }
-        flush();
+        out.flush();
     }
 
     private void handle(Primary p, HealthEvent event) {
@@ -138,7 +118,7 @@ public final class FailoverEngine implements HealthListener {
                 double silent = d.silentNanos() / 1e9;
                 String cause = String.format("path %s (%s) silent %.2f s; %d of %d paths up", d.path(), d.kind(),
                         silent, d.pathsUp(), d.pathsTotal());
-                raise("path-down:" + name + ":" + d.path(), Severity.MINOR, name + "/" + d.path(), cause);
+                out.raise("path-down:" + name + ":" + d.path(), Severity.MINOR, name + "/" + d.path(), cause);
                 pathEvent(name, d.path(), d.kind(), PathState.DOWN, d.silentNanos());
                 if (m.state() == PROTECTED) {
                     m.transition(DEGRADED, cause, Map.of("silentSeconds", silent, "pathsUp", d.pathsUp(),
@@ -147,7 +127,7 @@ public final class FailoverEngine implements HealthListener {
             }
             case HealthEvent.PathUp u -> {
                 p.downPaths.remove(u.path());
-                clear("path-down:" + name + ":" + u.path(), String.format("path %s up after %.2f s down", u.path(),
+                out.clear("path-down:" + name + ":" + u.path(), String.format("path %s up after %.2f s down", u.path(),
                         u.downForNanos() / 1e9));
                 pathEvent(name, u.path(), u.kind(), PathState.UP, 0);
                 settle(p, "path " + u.path() + " up again");
@@ -158,19 +138,19 @@ public final class FailoverEngine implements HealthListener {
             case HealthEvent.ProbeAnswered a -> {
                 String cause = "silent on every path (" + HealthEvent.describe(a.silence())
                         + ") but the service answers: " + a.probeDetail();
-                raise("probe-only:" + name, Severity.MAJOR, name, cause);
+                out.raise("probe-only:" + name, Severity.MAJOR, name, cause);
                 m.tryTransition(DEGRADED, cause, Map.of("silentSeconds",
                         HealthEvent.allSilentNanos(a.silence()) / 1e9));
             }
             case HealthEvent.Failed f -> declaredFailed(p, f);
             case HealthEvent.Alive a -> {
-                clear("probe-only:" + name, "heard on " + a.path());
+                out.clear("probe-only:" + name, "heard on " + a.path());
                 switch (m.state()) {
-                    case FAILING_OVER, STANDING_IN, FAILING_BACK -> raise("revived:" + name, Severity.MAJOR, name,
+                    case FAILING_OVER, STANDING_IN, FAILING_BACK -> out.raise("revived:" + name, Severity.MAJOR, name,
                             "the old primary shows life on " + a.path() + " while the standby stands in; its epoch "
                                     + "is stale so its replication writes are refused, it must stay fenced");
                     default -> {
-                        clear("failed:" + name, "heard on " + a.path());
+                        out.clear("failed:" + name, "heard on " + a.path());
                         settle(p, "heard again on " + a.path() + " (was " + a.was() + ")");
                     }
                 }
@@ -190,7 +170,7 @@ public final class FailoverEngine implements HealthListener {
         PrimaryState target;
         if (p.fencedByUs) {
             target = FENCED;
-            raise("fenced:" + p.target.primary(), Severity.MAJOR, p.target.primary(),
+            out.raise("fenced:" + p.target.primary(), Severity.MAJOR, p.target.primary(),
                     "fenced by a raised epoch; it stays fenced until an operator clears the fence");
         } else if (!p.replicasConsistent) {
             target = SYNCING;
@@ -205,7 +185,7 @@ public final class FailoverEngine implements HealthListener {
         double silent = HealthEvent.allSilentNanos(f.silence()) / 1e9;
         String reason = String.format("%.2f s silent on every path (%s), probe failed: %s", silent,
                 HealthEvent.describe(f.silence()), f.probeDetail());
-        later(() -> events.accept(new ModelEvent.PrimaryFailed(wall.instant(), name, reason)));
+        out.publish((new ModelEvent.PrimaryFailed(wall.instant(), name, reason)));
         Map<String, Number> numbers = Map.of("silentSeconds", silent, "paths", f.silence().size());
         if (p.machine.state() != SUSPECT && p.machine.state() != DEGRADED) {
             LOG.warn("{}: {} declared failed while {}; no action", self, name, p.machine.state());
@@ -223,7 +203,7 @@ public final class FailoverEngine implements HealthListener {
         }
         if (refusal != null) {
             LOG.error("{}: {} failed and NOT taken over: {}; {}", self, name, reason, refusal);
-            raise("failed:" + name, Severity.CRITICAL, name, reason + "; not taken over: " + refusal);
+            out.raise("failed:" + name, Severity.CRITICAL, name, reason + "; not taken over: " + refusal);
             p.machine.transition(FAILED, reason + "; not taken over: " + refusal, numbers);
             return;
         }
@@ -244,19 +224,19 @@ public final class FailoverEngine implements HealthListener {
                 settle(p, "replicas consistent: " + detail);
             }
         }
-        flush();
+        out.flush();
     }
 
     /** Generations diverged (found by the mirroring engine on reconnect): stop and alarm, never resync blindly. */
     public void splitBrain(String primary, String detail) {
         synchronized (this) {
             Primary p = require(primary);
-            raise("split-brain:" + primary, Severity.CRITICAL, primary, detail);
+            out.raise("split-brain:" + primary, Severity.CRITICAL, primary, detail);
             if (!p.machine.tryTransition(SPLIT_BRAIN, detail, Map.of())) {
                 LOG.error("{}: {} split brain reported while {}: {}", self, primary, p.machine.state(), detail);
             }
         }
-        flush();
+        out.flush();
     }
 
     // ---- operator commands ---------------------------------------------------------------------------------------
@@ -269,7 +249,7 @@ public final class FailoverEngine implements HealthListener {
             r = p == null ? CommandResult.refused("unknown primary " + primary) : forceLocked(p, who);
             audit(who, "failover", primary, r);
         }
-        flush();
+        out.flush();
         return r;
     }
 
@@ -306,7 +286,7 @@ public final class FailoverEngine implements HealthListener {
             }
             audit(who, "switchover", primary, r);
         }
-        flush();
+        out.flush();
         return r;
     }
 
@@ -322,14 +302,14 @@ public final class FailoverEngine implements HealthListener {
             } else {
                 String reason = "failback by " + who;
                 p.machine.transition(FAILING_BACK, reason, Map.of());
-                later(() -> events.accept(new ModelEvent.FailoverStarted(wall.instant(), primary, "failback",
+                out.publish((new ModelEvent.FailoverStarted(wall.instant(), primary, "failback",
                         reason)));
-                later(() -> takeoverExecutor.execute(() -> failbackDone(p, runner.failback(p.target, reason))));
+                out.later(() -> takeoverExecutor.execute(() -> failbackDone(p, runner.failback(p.target, reason))));
                 r = CommandResult.accepted("failback of " + primary + " started");
             }
             audit(who, "failback", primary, r);
         }
-        flush();
+        out.flush();
         return r;
     }
 
@@ -347,8 +327,8 @@ public final class FailoverEngine implements HealthListener {
                 if (s.ok()) {
                     p.fencedByUs = false;
                     p.replicasConsistent = false;
-                    clear("fenced:" + primary, "fence cleared by " + who);
-                    clear("failed:" + primary, "fence cleared by " + who);
+                    out.clear("fenced:" + primary, "fence cleared by " + who);
+                    out.clear("failed:" + primary, "fence cleared by " + who);
                     p.machine.transition(SYNCING, "fence cleared by " + who + "; resync before protection",
                             Map.of());
                     r = CommandResult.accepted("fence of " + primary + " cleared: " + s.detail());
@@ -358,7 +338,7 @@ public final class FailoverEngine implements HealthListener {
             }
             audit(who, "fence-clear", primary, r);
         }
-        flush();
+        out.flush();
         return r;
     }
 
@@ -368,14 +348,14 @@ public final class FailoverEngine implements HealthListener {
             policy = policy.withAutoFailover(on);
             LOG.warn("{}: automatic failover switched {} by {}", self, on ? "ON" : "OFF (vault mode)", who);
             if (on) {
-                clear("vault-mode", "automatic failover on (by " + who + ")");
+                out.clear("vault-mode", "automatic failover on (by " + who + ")");
             } else {
-                raise("vault-mode", Severity.WARNING, self, "automatic failover off (vault mode), set by " + who);
+                out.raise("vault-mode", Severity.WARNING, self, "automatic failover off (vault mode), set by " + who);
             }
             r = CommandResult.accepted("automatic failover " + (on ? "on" : "off"));
             audit(who, "autoswitch " + (on ? "on" : "off"), self, r);
         }
-        flush();
+        out.flush();
         return r;
     }
 
@@ -386,8 +366,8 @@ public final class FailoverEngine implements HealthListener {
         p.machine.transition(FAILING_OVER, reason, numbers);
         long decidedAt = clock.getAsLong();
         boolean abortOnFencing = policy.abortOnFencingFailure();
-        later(() -> events.accept(new ModelEvent.FailoverStarted(wall.instant(), name, kind, reason)));
-        later(() -> takeoverExecutor.execute(() ->
+        out.publish((new ModelEvent.FailoverStarted(wall.instant(), name, kind, reason)));
+        out.later(() -> takeoverExecutor.execute(() ->
                 takeoverDone(p, kind, runner.takeover(p.target, kind, reason, planned, abortOnFencing), decidedAt)));
     }
 
@@ -398,24 +378,24 @@ public final class FailoverEngine implements HealthListener {
             p.fencedByUs |= r.epochRaised();
             double total = (clock.getAsLong() - decidedAt) / 1e9;
             if (r.completed()) {
-                clear("failed:" + name, kind + " completed");
-                raise("standing-in:" + name, Severity.MAJOR, name, String.format("the standby stands in for %s "
+                out.clear("failed:" + name, kind + " completed");
+                out.raise("standing-in:" + name, Severity.MAJOR, name, String.format("the standby stands in for %s "
                         + "(%s in %.3f s); %s is unprotected until failback", name, kind, total, name));
                 p.machine.transition(STANDING_IN, String.format("%s completed in %.3f s", kind, total),
                         Map.of("totalSeconds", total, "steps", r.timeline().steps().size()));
-                later(() -> events.accept(new ModelEvent.FailoverCompleted(wall.instant(), r.timeline())));
+                out.publish((new ModelEvent.FailoverCompleted(wall.instant(), r.timeline())));
             } else if (r.beforeFencing()) {
                 p.machine.transition(PROTECTED, kind + " stopped, primary keeps its role: " + r.failure(),
                         Map.of("totalSeconds", total));
-                later(() -> events.accept(new ModelEvent.FailoverFailed(wall.instant(), r.timeline(), r.failure())));
+                out.publish((new ModelEvent.FailoverFailed(wall.instant(), r.timeline(), r.failure())));
             } else {
-                raise("failed:" + name, Severity.CRITICAL, name, kind + " aborted: " + r.failure()
+                out.raise("failed:" + name, Severity.CRITICAL, name, kind + " aborted: " + r.failure()
                         + (r.epochRaised() ? "; the primary is fenced (epoch raised)" : ""));
                 p.machine.transition(FAILED, kind + " aborted: " + r.failure(), Map.of("totalSeconds", total));
-                later(() -> events.accept(new ModelEvent.FailoverFailed(wall.instant(), r.timeline(), r.failure())));
+                out.publish((new ModelEvent.FailoverFailed(wall.instant(), r.timeline(), r.failure())));
             }
         }
-        flush();
+        out.flush();
     }
 
     private void failbackDone(Primary p, TakeoverRunner.Result r) {
@@ -425,42 +405,28 @@ public final class FailoverEngine implements HealthListener {
             double total = r.timeline().total().toNanos() / 1e9;
             if (r.completed()) {
                 p.fencedByUs = false;
-                clear("standing-in:" + name, "failback completed");
-                clear("revived:" + name, "failback completed");
+                out.clear("standing-in:" + name, "failback completed");
+                out.clear("revived:" + name, "failback completed");
                 p.machine.transition(PROTECTED, String.format("failback completed in %.3f s", total),
                         Map.of("totalSeconds", total));
-                later(() -> events.accept(new ModelEvent.FailoverCompleted(wall.instant(), r.timeline())));
+                out.publish((new ModelEvent.FailoverCompleted(wall.instant(), r.timeline())));
             } else {
                 PrimaryState to = r.beforeFencing() ? STANDING_IN : FAILED;
-                raise("failback-failed:" + name, Severity.CRITICAL, name, "failback failed: " + r.failure()
+                out.raise("failback-failed:" + name, Severity.CRITICAL, name, "failback failed: " + r.failure()
                         + (to == FAILED ? "; nobody serves " + name + " now" : "; the standby still stands in"));
                 p.machine.transition(to, "failback failed: " + r.failure(), Map.of("totalSeconds", total));
-                later(() -> events.accept(new ModelEvent.FailoverFailed(wall.instant(), r.timeline(), r.failure())));
+                out.publish((new ModelEvent.FailoverFailed(wall.instant(), r.timeline(), r.failure())));
             }
         }
-        flush();
+        out.flush();
     }
 
     private int standIns() {
-        int n = 0;
-        for (Primary p : primaries.values()) {
-            PrimaryState s = p.machine.state();
-            if (s == FAILING_OVER || s == STANDING_IN || s == FAILING_BACK) {
-                n++;
-            }
-        }
-        return n;
+        return Primary.standingIn(primaries.values()).size();
     }
 
     private List<String> standingInFor() {
-        List<String> out = new ArrayList<>();
-        for (Primary p : primaries.values()) {
-            PrimaryState s = p.machine.state();
-            if (s == FAILING_OVER || s == STANDING_IN || s == FAILING_BACK) {
-                out.add(p.target.primary());
-            }
-        }
-        return out;
+        return Primary.standingIn(primaries.values());
     }
 
     // ---- read side -----------------------------------------------------------------------------------------------
@@ -479,18 +445,15 @@ public final class FailoverEngine implements HealthListener {
 
     /** Point-in-time view of every primary; {@code paths} supplies each one's health paths (the detector's). */
     public List<PrimarySnapshot> snapshot(Function<String, List<PathSnapshot>> paths) {
-        List<Primary> copy;
+        List<PrimarySnapshot> states = new ArrayList<>();
         synchronized (this) {
-            copy = new ArrayList<>(primaries.values());
-        }
-        List<PrimarySnapshot> out = new ArrayList<>();
-        for (Primary p : copy) {
-            synchronized (this) {
-                out.add(new PrimarySnapshot(p.target.primary(), p.machine.state(), p.machine.cause(),
+            for (Primary p : primaries.values()) {
+                states.add(new PrimarySnapshot(p.target.primary(), p.machine.state(), p.machine.cause(),
                         p.machine.since(), List.of(), p.lastTimeline));
             }
         }
-        return out.stream().map(s -> new PrimarySnapshot(s.name(), s.state(), s.cause(), s.since(),
+        // the detector has its own lock: ask it outside ours
+        return states.stream().map(s -> new PrimarySnapshot(s.name(), s.state(), s.cause(), s.since(),
                 paths.apply(s.name()), s.lastFailover())).toList();
     }
 
@@ -504,46 +467,16 @@ public final class FailoverEngine implements HealthListener {
         return p;
     }
 
-    private void raise(String id, Severity severity, String resource, String cause) {
-        later(() -> alarms.raise(id, severity, resource, cause));
-    }
-
-    private void clear(String id, String reason) {
-        later(() -> alarms.clear(id, reason));
-    }
-
     private void pathEvent(String node, String path, org.understudy.model.PathKind kind, PathState state,
                            long silentNanos) {
-        later(() -> events.accept(new ModelEvent.PathChanged(wall.instant(), node, path, kind, state,
+        out.publish((new ModelEvent.PathChanged(wall.instant(), node, path, kind, state,
                 Duration.ofNanos(silentNanos))));
     }
 
     private void audit(String who, String command, String target, CommandResult r) {
         LOG.info("{}: operator {} ran {} on {}: {} ({})", self, who, command, target,
                 r.accepted() ? "accepted" : "refused", r.message());
-        later(() -> events.accept(new ModelEvent.OperatorAction(wall.instant(), who, command, target, r.accepted(),
+        out.publish((new ModelEvent.OperatorAction(wall.instant(), who, command, target, r.accepted(),
                 r.message())));
-    }
-
-    /** Queues work to run after the lock is released, in order. Caller holds the lock. */
-    private void later(Runnable r) {
-        pending.addLast(r);
-    }
-
-    private void flush() {
-        while (true) {
-            Runnable next;
-            synchronized (this) {
-                next = pending.pollFirst();
-            }
-            if (next == null) {
-                return;
-            }
-            try {
-                next.run();
-            } catch (RuntimeException e) {
-                LOG.error("{}: event listener or takeover launch failed", self, e);
-            }
-        }
     }
 }
