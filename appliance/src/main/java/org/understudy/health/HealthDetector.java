@@ -123,7 +123,7 @@ public final class HealthDetector {
                 throw new IllegalArgumentException(node + ": duplicate path id " + p.id());
             }
         }
-        nodes.put(node, new NodeWatch(node, Map.copyOf(map), probe));
+        nodes.put(node, new NodeWatch(node, java.util.Collections.unmodifiableMap(map), probe));
         LOG.info("{}: watching {} on {} path(s): {}", self, node, paths.size(), paths);
     }
 
