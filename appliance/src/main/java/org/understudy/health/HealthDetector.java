@@ -133,10 +133,16 @@ public final class HealthDetector {
         }
     }
 
-    /** Starts ticking on the scheduler. */
+    /** Starts ticking on the scheduler; every watched path counts as just heard. */
     public synchronized void start() {
         if (ticking == null) {
             lastTick = clock.getAsLong();
+            // silence counts from the start of detection, not from configuration time
+            for (NodeWatch n : nodes.values()) {
+                for (PathWatch p : n.paths.values()) {
+                    p.lastHeard = Math.max(p.lastHeard, lastTick);
+                }
+            }
             ticking = scheduler.scheduleAtFixedRate(this::tick, settings.tick().toNanos());
         }
     }

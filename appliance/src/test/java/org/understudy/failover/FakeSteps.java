@@ -15,12 +15,16 @@ final class FakeSteps implements TakeoverSteps, PlannedHandover, FailbackSteps {
     final List<String> calls = new ArrayList<>();
     final Map<String, String> failures = new HashMap<>();
     final Map<String, Map<String, String>> environments = new HashMap<>();
-    private final FakeClock clock;
-    private final Duration perStep;
+    private final Runnable stepCost;
 
+    /** Each step advances {@code clock} by {@code perStep}. */
     FakeSteps(FakeClock clock, Duration perStep) {
-        this.clock = clock;
-        this.perStep = perStep;
+        this(() -> clock.advance(perStep));
+    }
+
+    /** Each step runs {@code stepCost} (nothing, over real time). */
+    FakeSteps(Runnable stepCost) {
+        this.stepCost = stepCost;
     }
 
     /** Makes step {@code name} fail with {@code detail}. */
@@ -31,7 +35,7 @@ final class FakeSteps implements TakeoverSteps, PlannedHandover, FailbackSteps {
 
     private synchronized StepResult step(String name, TakeoverTarget t) {
         calls.add(name + ":" + t.primary());
-        clock.advance(perStep);
+        stepCost.run();
         String f = failures.get(name);
         return f == null ? StepResult.ok(name + " done") : StepResult.failed(f);
     }

@@ -52,7 +52,8 @@ class UdpHeartbeatTest {
             Poll.until("node failed", Duration.ofSeconds(10),
                     () -> seen.stream().anyMatch(e -> e instanceof HealthEvent.Failed));
             long detectedMillis = (System.nanoTime() - stoppedAt) / 1_000_000;
-            assertTrue(detectedMillis >= 350, "not before the timeout: " + detectedMillis + " ms");
+            // the last heartbeat may have arrived up to an interval (plus scheduling jitter) before the stop
+            assertTrue(detectedMillis >= 250, "not before the timeout: " + detectedMillis + " ms");
             assertTrue(seen.stream().anyMatch(e -> e instanceof HealthEvent.PathDown));
             detector.stop();
         }
