@@ -79,14 +79,38 @@ public final class FailoverEngine implements HealthListener {
 
     /** Adds a primary; it starts SYNCING until the mirroring engine reports its replicas consistent. */
     public void addPrimary(TakeoverTarget target) {
+        addPrimary(target, SYNCING, false, "watching started");
+    }
+
+    /**
+     * Adds a primary in a state recovered at start (e.g. from the event log and the replicas' epochs after a standby
+     * restart): STANDING_IN if the standby was serving it, FENCED if its epoch is stale, otherwise SYNCING.
+     *
+     * @param fencedByUs the standby raised the epoch against it: it stays fenced until an operator clears it
+     */
+    public void addPrimary(TakeoverTarget target, PrimaryState initial, boolean fencedByUs, String cause) {
+        if (!Set.of(SYNCING, STANDING_IN, FENCED, SPLIT_BRAIN).contains(initial)) {
+            throw new IllegalArgumentException(target.primary() + ": cannot start in " + initial
+                    + "; recovered states are SYNCING, STANDING_IN, FENCED, SPLIT_BRAIN");
+        }
         synchronized (this) {
             if (primaries.containsKey(target.primary())) {
                 throw new IllegalArgumentException("primary " + target.primary() + " already added");
             }
-            PrimaryStateMachine m = new PrimaryStateMachine(target.primary(), SYNCING, "watching started", wall,
-                    e -> out.publish((e)));
-            primaries.put(target.primary(), new Primary(target, m));
+            PrimaryStateMachine m = new PrimaryStateMachine(target.primary(), initial, cause, wall, out::publish);
+            Primary p = new Primary(target, m);
+            p.fencedByUs = fencedByUs || initial == STANDING_IN || initial == FENCED;
+            primaries.put(target.primary(), p);
+            LOG.info("{}: {} added in {} ({}){}", self, target.primary(), initial, cause,
+                    p.fencedByUs ? ", fenced by epoch" : "");
+            if (initial == STANDING_IN) {
+                out.raise("standing-in:" + target.primary(), Severity.MAJOR, target.primary(),
+                        "the standby stands in for " + target.primary() + " (recovered at start: " + cause + ")");
+            } else if (initial == FENCED) {
+                out.raise("fenced:" + target.primary(), Severity.MAJOR, target.primary(), cause);
+            }
         }
+        out.flush();
     }
 
     // ---- inputs from the health detector -------------------------------------------------------------------------
@@ -95,8 +119,8 @@ public final class FailoverEngine implements HealthListener {
     public void onHealth(HealthEvent event) {
         synchronized (this) {
             if (event instanceof HealthEvent.LocalPause p) {
-                out.publish((new ModelEvent.LocalPause(wall.instant(), p.node(),
-                        Duration.ofNanos(p.gapNanos()), Duration.ofNanos(p.expectedNanos()))));
+                out.publish(new ModelEvent.LocalPause(wall.instant(), p.node(),
+                        Duration.ofNanos(p.gapNanos()), Duration.ofNanos(p.expectedNanos())));
             } else {
                 Primary p = primaries.get(event.node());
                 if (p == null) {
@@ -185,7 +209,7 @@ public final class FailoverEngine implements HealthListener {
         double silent = HealthEvent.allSilentNanos(f.silence()) / 1e9;
         String reason = String.format("%.2f s silent on every path (%s), probe failed: %s", silent,
                 HealthEvent.describe(f.silence()), f.probeDetail());
-        out.publish((new ModelEvent.PrimaryFailed(wall.instant(), name, reason)));
+        out.publish(new ModelEvent.PrimaryFailed(wall.instant(), name, reason));
         Map<String, Number> numbers = Map.of("silentSeconds", silent, "paths", f.silence().size());
         if (p.machine.state() != SUSPECT && p.machine.state() != DEGRADED) {
             LOG.warn("{}: {} declared failed while {}; no action", self, name, p.machine.state());
@@ -302,8 +326,8 @@ public final class FailoverEngine implements HealthListener {
             } else {
                 String reason = "failback by " + who;
                 p.machine.transition(FAILING_BACK, reason, Map.of());
-                out.publish((new ModelEvent.FailoverStarted(wall.instant(), primary, "failback",
-                        reason)));
+                out.publish(new ModelEvent.FailoverStarted(wall.instant(), primary, "failback",
+                        reason));
                 out.later(() -> takeoverExecutor.execute(() -> failbackDone(p, runner.failback(p.target, reason))));
                 r = CommandResult.accepted("failback of " + primary + " started");
             }
@@ -366,7 +390,7 @@ public final class FailoverEngine implements HealthListener {
         p.machine.transition(FAILING_OVER, reason, numbers);
         long decidedAt = clock.getAsLong();
         boolean abortOnFencing = policy.abortOnFencingFailure();
-        out.publish((new ModelEvent.FailoverStarted(wall.instant(), name, kind, reason)));
+        out.publish(new ModelEvent.FailoverStarted(wall.instant(), name, kind, reason));
         out.later(() -> takeoverExecutor.execute(() ->
                 takeoverDone(p, kind, runner.takeover(p.target, kind, reason, planned, abortOnFencing), decidedAt)));
     }
@@ -383,16 +407,16 @@ public final class FailoverEngine implements HealthListener {
                         + "(%s in %.3f s); %s is unprotected until failback", name, kind, total, name));
                 p.machine.transition(STANDING_IN, String.format("%s completed in %.3f s", kind, total),
                         Map.of("totalSeconds", total, "steps", r.timeline().steps().size()));
-                out.publish((new ModelEvent.FailoverCompleted(wall.instant(), r.timeline())));
+                out.publish(new ModelEvent.FailoverCompleted(wall.instant(), r.timeline()));
             } else if (r.beforeFencing()) {
                 p.machine.transition(PROTECTED, kind + " stopped, primary keeps its role: " + r.failure(),
                         Map.of("totalSeconds", total));
-                out.publish((new ModelEvent.FailoverFailed(wall.instant(), r.timeline(), r.failure())));
+                out.publish(new ModelEvent.FailoverFailed(wall.instant(), r.timeline(), r.failure()));
             } else {
                 out.raise("failed:" + name, Severity.CRITICAL, name, kind + " aborted: " + r.failure()
                         + (r.epochRaised() ? "; the primary is fenced (epoch raised)" : ""));
                 p.machine.transition(FAILED, kind + " aborted: " + r.failure(), Map.of("totalSeconds", total));
-                out.publish((new ModelEvent.FailoverFailed(wall.instant(), r.timeline(), r.failure())));
+                out.publish(new ModelEvent.FailoverFailed(wall.instant(), r.timeline(), r.failure()));
             }
         }
         out.flush();
@@ -409,13 +433,13 @@ public final class FailoverEngine implements HealthListener {
                 out.clear("revived:" + name, "failback completed");
                 p.machine.transition(PROTECTED, String.format("failback completed in %.3f s", total),
                         Map.of("totalSeconds", total));
-                out.publish((new ModelEvent.FailoverCompleted(wall.instant(), r.timeline())));
+                out.publish(new ModelEvent.FailoverCompleted(wall.instant(), r.timeline()));
             } else {
                 PrimaryState to = r.beforeFencing() ? STANDING_IN : FAILED;
                 out.raise("failback-failed:" + name, Severity.CRITICAL, name, "failback failed: " + r.failure()
                         + (to == FAILED ? "; nobody serves " + name + " now" : "; the standby still stands in"));
                 p.machine.transition(to, "failback failed: " + r.failure(), Map.of("totalSeconds", total));
-                out.publish((new ModelEvent.FailoverFailed(wall.instant(), r.timeline(), r.failure())));
+                out.publish(new ModelEvent.FailoverFailed(wall.instant(), r.timeline(), r.failure()));
             }
         }
         out.flush();
@@ -469,14 +493,14 @@ public final class FailoverEngine implements HealthListener {
 
     private void pathEvent(String node, String path, org.understudy.model.PathKind kind, PathState state,
                            long silentNanos) {
-        out.publish((new ModelEvent.PathChanged(wall.instant(), node, path, kind, state,
-                Duration.ofNanos(silentNanos))));
+        out.publish(new ModelEvent.PathChanged(wall.instant(), node, path, kind, state,
+                Duration.ofNanos(silentNanos)));
     }
 
     private void audit(String who, String command, String target, CommandResult r) {
         LOG.info("{}: operator {} ran {} on {}: {} ({})", self, who, command, target,
                 r.accepted() ? "accepted" : "refused", r.message());
-        out.publish((new ModelEvent.OperatorAction(wall.instant(), who, command, target, r.accepted(),
-                r.message())));
+        out.publish(new ModelEvent.OperatorAction(wall.instant(), who, command, target, r.accepted(),
+                r.message()));
     }
 }

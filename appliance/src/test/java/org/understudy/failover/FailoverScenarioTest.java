@@ -372,4 +372,18 @@ class FailoverScenarioTest {
         assertEquals(2, snap.get(0).paths().size());
         assertTrue(snap.get(0).lastFailover().completed());
     }
+
+    @Test
+    void standbyRestart_recoveredStandingIn_failbackStillWorks() {
+        ScenarioCluster c = new ScenarioCluster(FailoverPolicy.DEFAULTS, "p1");
+        c.engine.addPrimary(new TakeoverTarget("p9", "127.0.0.9", 10809, List.of("v"),
+                List.of(java.nio.file.Path.of("/r/p9/v.img"))), PrimaryState.STANDING_IN, true,
+                "replicas carry generation 7 and epoch 3, newer than p9's");
+        assertTrue(c.alarmActive("standing-in:p9"));
+        assertTrue(c.engine.failback("p9", "ops").accepted());
+        assertEquals(PrimaryState.PROTECTED, c.engine.state("p9"));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> c.engine.addPrimary(
+                new TakeoverTarget("p8", "127.0.0.8", 1, List.of(), List.of()), PrimaryState.FAILING_OVER, false,
+                "half-done takeovers are not resumed"));
+    }
 }
