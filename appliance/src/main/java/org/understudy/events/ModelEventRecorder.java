@@ -35,8 +35,6 @@ public final class ModelEventRecorder implements Consumer<ModelEvent> {
             case ModelEvent.StandbyRestored e -> recorder.record(EventKind.LINK, e.standby(), "standby restored: " + e.reason(), null);
             case ModelEvent.LocalPause e -> recorder.record(EventKind.NODE, e.node(), "this node was paused for " + e.gap().toMillis()
                     + " ms (expected ticks every " + e.expected().toMillis() + " ms); silence counts restarted", null);
-            case ModelEvent.AlarmRaised e -> { } // recorded by the alarm subscription
-            case ModelEvent.AlarmCleared e -> { }
             case ModelEvent.OperatorAction e -> { } // recorded by the command API's audit sink
         }
     }

@@ -14,6 +14,8 @@ public enum AlarmKind {
     STANDBY_LOST(AlarmSeverity.MAJOR),
     /** Two nodes could both claim a volume; writes refused until an operator decides. */
     SPLIT_BRAIN(AlarmSeverity.CRITICAL),
+    /** A primary the standby stands in for shows signs of life again: it must stay fenced. */
+    PRIMARY_REVIVED(AlarmSeverity.MAJOR),
     /** A node found a newer epoch or generation and stays fenced instead of serving stale data. */
     FENCED(AlarmSeverity.MAJOR),
     /** A fencing step (epoch raise or fencing command) failed. */

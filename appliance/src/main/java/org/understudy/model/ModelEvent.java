@@ -48,11 +48,7 @@ public sealed interface ModelEvent {
     record LocalPause(Instant at, String node, Duration gap, Duration expected) implements ModelEvent {
     }
 
-    record AlarmRaised(Instant at, Alarm alarm) implements ModelEvent {
-    }
 
-    record AlarmCleared(Instant at, Alarm alarm, String reason) implements ModelEvent {
-    }
 
     /** An operator command and how it ended (who, from which face). */
     record OperatorAction(Instant at, String who, String command, String target, boolean accepted, String outcome)

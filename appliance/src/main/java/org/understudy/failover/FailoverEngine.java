@@ -1,0 +1,506 @@
+package org.understudy.failover;
+
+import static org.understudy.model.PrimaryState.DEGRADED;
+import static org.understudy.model.PrimaryState.FAILED;
+import static org.understudy.model.PrimaryState.FAILING_BACK;
+import static org.understudy.model.PrimaryState.FAILING_OVER;
+import static org.understudy.model.PrimaryState.FENCED;
+import static org.understudy.model.PrimaryState.PROTECTED;
+import static org.understudy.model.PrimaryState.SPLIT_BRAIN;
+import static org.understudy.model.PrimaryState.STANDING_IN;
+import static org.understudy.model.PrimaryState.SUSPECT;
+import static org.understudy.model.PrimaryState.SYNCING;
+
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.understudy.health.AlarmBoard;
+import org.understudy.health.HealthEvent;
+import org.understudy.health.HealthListener;
+import org.understudy.model.FailoverTimeline;
+import org.understudy.model.ModelEvent;
+import org.understudy.model.PathSnapshot;
+import org.understudy.model.PathState;
+import org.understudy.model.PrimarySnapshot;
+import org.understudy.model.PrimaryState;
+import org.understudy.model.AlarmSeverity;
+
+/**
+ * The standby's failover engine: one {@link PrimaryStateMachine} per primary, driven by the health detector's
+ * decisions ({@link #onHealth}, an exhaustive switch over the sealed {@link HealthEvent}), by the mirroring engine's
+ * replica reports and by operator commands. On a declared failure it applies the {@link FailoverPolicy} (automatic
+ * failover on/off, at most N stand-ins) and runs the takeover steps on the takeover executor, recording a timeline.
+ * Everything it decides goes out as {@link ModelEvent}s and alarms.
+ *
+ * <p>Thread-safe: decisions are taken under the engine's lock; events, alarms and takeovers are queued and run after
+ * the lock is released, so listeners may call back into the engine.
+ */
+public final class FailoverEngine implements HealthListener {
+    private static final Logger LOG = LogManager.getLogger(FailoverEngine.class);
+
+    /** The daemon's implementations of the takeover, switchover and failback steps. */
+    public record Actions(TakeoverSteps takeover, PlannedHandover handover, FailbackSteps failback) {
+    }
+
+    private final String self;
+    private final LongSupplier clock;
+    private final InstantSource wall;
+    private final Executor takeoverExecutor;
+    private final TakeoverRunner runner;
+    private final Outbox out;
+    private final Map<String, Primary> primaries = new LinkedHashMap<>();
+    private FailoverPolicy policy;
+
+    public FailoverEngine(String self, LongSupplier clock, InstantSource wall, Executor takeoverExecutor,
+                          FailoverPolicy policy, Actions actions, AlarmBoard alarms, Consumer<ModelEvent> events) {
+        this.self = self;
+        this.clock = clock;
+        this.wall = wall;
+        this.takeoverExecutor = takeoverExecutor;
+        this.policy = policy;
+        this.runner = new TakeoverRunner(clock, wall, actions.takeover(), actions.handover(), actions.failback());
+        this.out = new Outbox(self, wall, alarms, events);
+        LOG.info("{}: failover engine: automatic failover {}, at most {} stand-in(s), fencing failure {}", self,
+                policy.autoFailover() ? "on" : "off (vault mode)", policy.maxStandIns(),
+                policy.abortOnFencingFailure() ? "aborts" : "is ignored");
+    }
+
+    /** Adds a primary; it starts SYNCING until the mirroring engine reports its replicas consistent. */
+    public void addPrimary(TakeoverTarget target) {
+        addPrimary(target, SYNCING, false, "watching started");
+    }
+
+    /**
+     * Adds a primary in a state recovered at start (e.g. from the event log and the replicas' epochs after a standby
+     * restart): STANDING_IN if the standby was serving it, FENCED if its epoch is stale, otherwise SYNCING.
+     *
+     * @param fencedByUs the standby raised the epoch against it: it stays fenced until an operator clears it
+     */
+    public void addPrimary(TakeoverTarget target, PrimaryState initial, boolean fencedByUs, String cause) {
+        if (!Set.of(SYNCING, STANDING_IN, FENCED, SPLIT_BRAIN).contains(initial)) {
+            throw new IllegalArgumentException(target.primary() + ": cannot start in " + initial
+                    + "; recovered states are SYNCING, STANDING_IN, FENCED, SPLIT_BRAIN");
+        }
+        synchronized (this) {
+            if (primaries.containsKey(target.primary())) {
+                throw new IllegalArgumentException("primary " + target.primary() + " already added");
+            }
+            PrimaryStateMachine m = new PrimaryStateMachine(target.primary(), initial, cause, wall, out::publish);
+            Primary p = new Primary(target, m);
+            p.fencedByUs = fencedByUs || initial == STANDING_IN || initial == FENCED;
+            primaries.put(target.primary(), p);
+            LOG.info("{}: {} added in {} ({}){}", self, target.primary(), initial, cause,
+                    p.fencedByUs ? ", fenced by epoch" : "");
+            if (initial == STANDING_IN) {
+                out.raise("standing-in:" + target.primary(), AlarmSeverity.MAJOR, target.primary(),
+                        "the standby stands in for " + target.primary() + " (recovered at start: " + cause + ")");
+            } else if (initial == FENCED) {
+                out.raise("fenced:" + target.primary(), AlarmSeverity.MAJOR, target.primary(), cause);
+            }
+        }
+        out.flush();
+    }
+
+    // ---- inputs from the health detector -------------------------------------------------------------------------
+
+    @Override
+    public void onHealth(HealthEvent event) {
+        synchronized (this) {
+            if (event instanceof HealthEvent.LocalPause p) {
+                out.publish(new ModelEvent.LocalPause(wall.instant(), p.node(),
+                        Duration.ofNanos(p.gapNanos()), Duration.ofNanos(p.expectedNanos())));
+            } else {
+                Primary p = primaries.get(event.node());
+                if (p == null) {
+                    LOG.debug("{}: health event for unknown primary ignored: {}", self, event);
+                } else {
+                    handle(p, event);
+                }
+            }
+        }
+        out.flush();
+    }
+
+    private void handle(Primary p, HealthEvent event) {
+        String name = p.target.primary();
+        PrimaryStateMachine m = p.machine;
+        switch (event) {
+            case HealthEvent.PathDown d -> {
+                p.downPaths.add(d.path());
+                double silent = d.silentNanos() / 1e9;
+                String cause = String.format("path %s (%s) silent %.2f s; %d of %d paths up", d.path(), d.kind(),
+                        silent, d.pathsUp(), d.pathsTotal());
+                out.raise("path-down:" + name + ":" + d.path(), AlarmSeverity.MINOR, name + "/" + d.path(), cause);
+                pathEvent(name, d.path(), d.kind(), PathState.DOWN, d.silentNanos());
+                if (m.state() == PROTECTED) {
+                    m.transition(DEGRADED, cause, Map.of("silentSeconds", silent, "pathsUp", d.pathsUp(),
+                            "pathsTotal", d.pathsTotal()));
+                }
+            }
+            case HealthEvent.PathUp u -> {
+                p.downPaths.remove(u.path());
+                out.clear("path-down:" + name + ":" + u.path(), String.format("path %s up after %.2f s down", u.path(),
+                        u.downForNanos() / 1e9));
+                pathEvent(name, u.path(), u.kind(), PathState.UP, 0);
+                settle(p, "path " + u.path() + " up again");
+            }
+            case HealthEvent.Suspected s -> m.tryTransition(SUSPECT, "silent on every path (" +
+                    HealthEvent.describe(s.silence()) + "), confirming probe running",
+                    Map.of("silentSeconds", HealthEvent.allSilentNanos(s.silence()) / 1e9));
+            case HealthEvent.ProbeAnswered a -> {
+                String cause = "silent on every path (" + HealthEvent.describe(a.silence())
+                        + ") but the service answers: " + a.probeDetail();
+                out.raise("probe-only:" + name, AlarmSeverity.MAJOR, name, cause);
+                m.tryTransition(DEGRADED, cause, Map.of("silentSeconds",
+                        HealthEvent.allSilentNanos(a.silence()) / 1e9));
+            }
+            case HealthEvent.Failed f -> declaredFailed(p, f);
+            case HealthEvent.Alive a -> {
+                out.clear("probe-only:" + name, "heard on " + a.path());
+                switch (m.state()) {
+                    case FAILING_OVER, STANDING_IN, FAILING_BACK -> out.raise("revived:" + name, AlarmSeverity.MAJOR, name,
+                            "the old primary shows life on " + a.path() + " while the standby stands in; its epoch "
+                                    + "is stale so its replication writes are refused, it must stay fenced");
+                    default -> {
+                        out.clear("failed:" + name, "heard on " + a.path());
+                        settle(p, "heard again on " + a.path() + " (was " + a.was() + ")");
+                    }
+                }
+            }
+            case HealthEvent.LocalPause ignored -> {
+                // handled before dispatch: it concerns no primary
+            }
+        }
+    }
+
+    /** After life or a replica report: the watching state the facts call for. */
+    private void settle(Primary p, String why) {
+        PrimaryState s = p.machine.state();
+        if (s != SYNCING && s != PROTECTED && s != DEGRADED && s != SUSPECT && s != FAILED) {
+            return;
+        }
+        PrimaryState target;
+        if (p.fencedByUs) {
+            target = FENCED;
+            out.raise("fenced:" + p.target.primary(), AlarmSeverity.MAJOR, p.target.primary(),
+                    "fenced by a raised epoch; it stays fenced until an operator clears the fence");
+        } else if (!p.replicasConsistent) {
+            target = SYNCING;
+        } else {
+            target = p.downPaths.isEmpty() ? PROTECTED : DEGRADED;
+        }
+        p.machine.tryTransition(target, why, Map.of("pathsDown", p.downPaths.size()));
+    }
+
+    private void declaredFailed(Primary p, HealthEvent.Failed f) {
+        String name = p.target.primary();
+        double silent = HealthEvent.allSilentNanos(f.silence()) / 1e9;
+        String reason = String.format("%.2f s silent on every path (%s), probe failed: %s", silent,
+                HealthEvent.describe(f.silence()), f.probeDetail());
+        out.publish(new ModelEvent.PrimaryFailed(wall.instant(), name, reason));
+        Map<String, Number> numbers = Map.of("silentSeconds", silent, "paths", f.silence().size());
+        if (p.machine.state() != SUSPECT && p.machine.state() != DEGRADED) {
+            LOG.warn("{}: {} declared failed while {}; no action", self, name, p.machine.state());
+            return;
+        }
+        String refusal = null;
+        if (!p.replicasConsistent) {
+            refusal = "replicas not consistent (resync in progress or generation unknown); never promoted "
+                    + "automatically";
+        } else if (!policy.autoFailover()) {
+            refusal = "automatic failover is off (vault mode); an operator may force the failover";
+        } else if (standIns() >= policy.maxStandIns()) {
+            refusal = String.format("stand-in limit reached: standing in for %s (%d of %d)", standingInFor(),
+                    standIns(), policy.maxStandIns());
+        }
+        if (refusal != null) {
+            LOG.error("{}: {} failed and NOT taken over: {}; {}", self, name, reason, refusal);
+            out.raise("failed:" + name, AlarmSeverity.CRITICAL, name, reason + "; not taken over: " + refusal);
+            p.machine.transition(FAILED, reason + "; not taken over: " + refusal, numbers);
+            return;
+        }
+        startTakeover(p, "failover", reason, false, numbers);
+    }
+
+    // ---- inputs from the mirroring engine ------------------------------------------------------------------------
+
+    /** The mirroring engine's word on the primary's replicas: consistent (all in sync, generation known) or not. */
+    public void replicaStatus(String primary, boolean consistent, String detail) {
+        synchronized (this) {
+            Primary p = require(primary);
+            p.replicasConsistent = consistent;
+            PrimaryState s = p.machine.state();
+            if (!consistent && (s == PROTECTED || s == DEGRADED)) {
+                p.machine.transition(SYNCING, "replicas not consistent: " + detail, Map.of());
+            } else if (consistent) {
+                settle(p, "replicas consistent: " + detail);
+            }
+        }
+        out.flush();
+    }
+
+    /** Generations diverged (found by the mirroring engine on reconnect): stop and alarm, never resync blindly. */
+    public void splitBrain(String primary, String detail) {
+        synchronized (this) {
+            Primary p = require(primary);
+            out.raise("split-brain:" + primary, AlarmSeverity.CRITICAL, primary, detail);
+            if (!p.machine.tryTransition(SPLIT_BRAIN, detail, Map.of())) {
+                LOG.error("{}: {} split brain reported while {}: {}", self, primary, p.machine.state(), detail);
+            }
+        }
+        out.flush();
+    }
+
+    // ---- operator commands ---------------------------------------------------------------------------------------
+
+    /** Takes over now, fencing first; ignores the automatic-failover switch but not the stand-in limit. */
+    public CommandResult forceFailover(String primary, String who) {
+        CommandResult r;
+        synchronized (this) {
+            Primary p = primaries.get(primary);
+            r = p == null ? CommandResult.refused("unknown primary " + primary) : forceLocked(p, who);
+            audit(who, "failover", primary, r);
+        }
+        out.flush();
+        return r;
+    }
+
+    private CommandResult forceLocked(Primary p, String who) {
+        PrimaryState s = p.machine.state();
+        if (!Set.of(PROTECTED, DEGRADED, SUSPECT, FAILED, SYNCING).contains(s)) {
+            return CommandResult.refused(p.target.primary() + " is " + s + "; a forced failover needs it watched "
+                    + "or failed");
+        }
+        if (standIns() >= policy.maxStandIns()) {
+            return CommandResult.refused(String.format("stand-in limit reached: standing in for %s (%d of %d)",
+                    standingInFor(), standIns(), policy.maxStandIns()));
+        }
+        startTakeover(p, "forced-failover", "forced by " + who, false, Map.of());
+        return CommandResult.accepted("forced failover of " + p.target.primary() + " started");
+    }
+
+    /** Planned handover: the primary drains, the standby catches up, then the takeover (zero writes lost). */
+    public CommandResult switchover(String primary, String who) {
+        CommandResult r;
+        synchronized (this) {
+            Primary p = primaries.get(primary);
+            if (p == null) {
+                r = CommandResult.refused("unknown primary " + primary);
+            } else if (p.machine.state() != PROTECTED) {
+                r = CommandResult.refused(primary + " is " + p.machine.state() + "; a switchover needs PROTECTED "
+                        + "(replicas in sync, every path up)");
+            } else if (standIns() >= policy.maxStandIns()) {
+                r = CommandResult.refused(String.format("stand-in limit reached: standing in for %s (%d of %d)",
+                        standingInFor(), standIns(), policy.maxStandIns()));
+            } else {
+                startTakeover(p, "switchover", "planned switchover by " + who, true, Map.of());
+                r = CommandResult.accepted("switchover of " + primary + " started");
+            }
+            audit(who, "switchover", primary, r);
+        }
+        out.flush();
+        return r;
+    }
+
+    /** Returns the role to the repaired primary: it resyncs, the standby stops serving and hands back. */
+    public CommandResult failback(String primary, String who) {
+        CommandResult r;
+        synchronized (this) {
+            Primary p = primaries.get(primary);
+            if (p == null) {
+                r = CommandResult.refused("unknown primary " + primary);
+            } else if (p.machine.state() != STANDING_IN) {
+                r = CommandResult.refused(primary + " is " + p.machine.state() + "; failback needs STANDING_IN");
+            } else {
+                String reason = "failback by " + who;
+                p.machine.transition(FAILING_BACK, reason, Map.of());
+                out.publish(new ModelEvent.FailoverStarted(wall.instant(), primary, "failback",
+                        reason));
+                out.later(() -> takeoverExecutor.execute(() -> failbackDone(p, runner.failback(p.target, reason))));
+                r = CommandResult.accepted("failback of " + primary + " started");
+            }
+            audit(who, "failback", primary, r);
+        }
+        out.flush();
+        return r;
+    }
+
+    /** Lets a fenced primary sync and serve again. */
+    public CommandResult clearFence(String primary, String who) {
+        CommandResult r;
+        synchronized (this) {
+            Primary p = primaries.get(primary);
+            if (p == null) {
+                r = CommandResult.refused("unknown primary " + primary);
+            } else if (p.machine.state() != FENCED && !(p.machine.state() == FAILED && p.fencedByUs)) {
+                r = CommandResult.refused(primary + " is " + p.machine.state() + ", not fenced");
+            } else {
+                StepResult s = runner.clearFence(p.target);
+                if (s.ok()) {
+                    p.fencedByUs = false;
+                    p.replicasConsistent = false;
+                    out.clear("fenced:" + primary, "fence cleared by " + who);
+                    out.clear("failed:" + primary, "fence cleared by " + who);
+                    p.machine.transition(SYNCING, "fence cleared by " + who + "; resync before protection",
+                            Map.of());
+                    r = CommandResult.accepted("fence of " + primary + " cleared: " + s.detail());
+                } else {
+                    r = CommandResult.refused("clearing the fence failed: " + s.detail());
+                }
+            }
+            audit(who, "fence-clear", primary, r);
+        }
+        out.flush();
+        return r;
+    }
+
+    public CommandResult setAutoFailover(boolean on, String who) {
+        CommandResult r;
+        synchronized (this) {
+            policy = policy.withAutoFailover(on);
+            LOG.warn("{}: automatic failover switched {} by {}", self, on ? "ON" : "OFF (vault mode)", who);
+            if (on) {
+                out.clear("vault-mode", "automatic failover on (by " + who + ")");
+            } else {
+                out.raise("vault-mode", AlarmSeverity.WARNING, self, "automatic failover off (vault mode), set by " + who);
+            }
+            r = CommandResult.accepted("automatic failover " + (on ? "on" : "off"));
+            audit(who, "autoswitch " + (on ? "on" : "off"), self, r);
+        }
+        out.flush();
+        return r;
+    }
+
+    // ---- takeover ------------------------------------------------------------------------------------------------
+
+    private void startTakeover(Primary p, String kind, String reason, boolean planned, Map<String, Number> numbers) {
+        String name = p.target.primary();
+        p.machine.transition(FAILING_OVER, reason, numbers);
+        long decidedAt = clock.getAsLong();
+        boolean abortOnFencing = policy.abortOnFencingFailure();
+        out.publish(new ModelEvent.FailoverStarted(wall.instant(), name, kind, reason));
+        out.later(() -> takeoverExecutor.execute(() ->
+                takeoverDone(p, kind, runner.takeover(p.target, kind, reason, planned, abortOnFencing), decidedAt)));
+    }
+
+    private void takeoverDone(Primary p, String kind, TakeoverRunner.Result r, long decidedAt) {
+        String name = p.target.primary();
+        synchronized (this) {
+            p.lastTimeline = r.timeline();
+            p.fencedByUs |= r.epochRaised();
+            double total = (clock.getAsLong() - decidedAt) / 1e9;
+            if (r.completed()) {
+                out.clear("failed:" + name, kind + " completed");
+                out.raise("standing-in:" + name, AlarmSeverity.MAJOR, name, String.format("the standby stands in for %s "
+                        + "(%s in %.3f s); %s is unprotected until failback", name, kind, total, name));
+                p.machine.transition(STANDING_IN, String.format("%s completed in %.3f s", kind, total),
+                        Map.of("totalSeconds", total, "steps", r.timeline().steps().size()));
+                out.publish(new ModelEvent.FailoverCompleted(wall.instant(), r.timeline()));
+            } else if (r.beforeFencing()) {
+                p.machine.transition(PROTECTED, kind + " stopped, primary keeps its role: " + r.failure(),
+                        Map.of("totalSeconds", total));
+                out.publish(new ModelEvent.FailoverFailed(wall.instant(), r.timeline(), r.failure()));
+            } else {
+                out.raise("failed:" + name, AlarmSeverity.CRITICAL, name, kind + " aborted: " + r.failure()
+                        + (r.epochRaised() ? "; the primary is fenced (epoch raised)" : ""));
+                p.machine.transition(FAILED, kind + " aborted: " + r.failure(), Map.of("totalSeconds", total));
+                out.publish(new ModelEvent.FailoverFailed(wall.instant(), r.timeline(), r.failure()));
+            }
+        }
+        out.flush();
+    }
+
+    private void failbackDone(Primary p, TakeoverRunner.Result r) {
+        String name = p.target.primary();
+        synchronized (this) {
+            p.lastTimeline = r.timeline();
+            double total = r.timeline().total().toNanos() / 1e9;
+            if (r.completed()) {
+                p.fencedByUs = false;
+                out.clear("standing-in:" + name, "failback completed");
+                out.clear("revived:" + name, "failback completed");
+                p.machine.transition(PROTECTED, String.format("failback completed in %.3f s", total),
+                        Map.of("totalSeconds", total));
+                out.publish(new ModelEvent.FailoverCompleted(wall.instant(), r.timeline()));
+            } else {
+                PrimaryState to = r.beforeFencing() ? STANDING_IN : FAILED;
+                out.raise("failback-failed:" + name, AlarmSeverity.CRITICAL, name, "failback failed: " + r.failure()
+                        + (to == FAILED ? "; nobody serves " + name + " now" : "; the standby still stands in"));
+                p.machine.transition(to, "failback failed: " + r.failure(), Map.of("totalSeconds", total));
+                out.publish(new ModelEvent.FailoverFailed(wall.instant(), r.timeline(), r.failure()));
+            }
+        }
+        out.flush();
+    }
+
+    private int standIns() {
+        return Primary.standingIn(primaries.values()).size();
+    }
+
+    private List<String> standingInFor() {
+        return Primary.standingIn(primaries.values());
+    }
+
+    // ---- read side -----------------------------------------------------------------------------------------------
+
+    public synchronized PrimaryState state(String primary) {
+        return require(primary).machine.state();
+    }
+
+    public synchronized FailoverPolicy policy() {
+        return policy;
+    }
+
+    public synchronized Optional<FailoverTimeline> lastTimeline(String primary) {
+        return Optional.ofNullable(require(primary).lastTimeline);
+    }
+
+    /** Point-in-time view of every primary; {@code paths} supplies each one's health paths (the detector's). */
+    public List<PrimarySnapshot> snapshot(Function<String, List<PathSnapshot>> paths) {
+        List<PrimarySnapshot> states = new ArrayList<>();
+        synchronized (this) {
+            for (Primary p : primaries.values()) {
+                states.add(new PrimarySnapshot(p.target.primary(), p.machine.state(), p.machine.cause(),
+                        p.machine.since(), List.of(), p.lastTimeline));
+            }
+        }
+        // the detector has its own lock: ask it outside ours
+        return states.stream().map(s -> new PrimarySnapshot(s.name(), s.state(), s.cause(), s.since(),
+                paths.apply(s.name()), s.lastFailover())).toList();
+    }
+
+    // ---- plumbing ------------------------------------------------------------------------------------------------
+
+    private Primary require(String primary) {
+        Primary p = primaries.get(primary);
+        if (p == null) {
+            throw new IllegalArgumentException("unknown primary " + primary);
+        }
+        return p;
+    }
+
+    private void pathEvent(String node, String path, org.understudy.model.PathKind kind, PathState state,
+                           long silentNanos) {
+        out.publish(new ModelEvent.PathChanged(wall.instant(), node, path, kind, state,
+                Duration.ofNanos(silentNanos)));
+    }
+
+    private void audit(String who, String command, String target, CommandResult r) {
+        LOG.info("{}: operator {} ran {} on {}: {} ({})", self, who, command, target,
+                r.accepted() ? "accepted" : "refused", r.message());
+        out.publish(new ModelEvent.OperatorAction(wall.instant(), who, command, target, r.accepted(),
+                r.message()));
+    }
+}

@@ -1,0 +1,112 @@
+package org.understudy.failover;
+
+import java.time.InstantSource;
+import java.util.function.LongSupplier;
+import org.understudy.model.FailoverTimeline;
+
+/**
+ * Runs the step sequences of a takeover (optionally planned) and of a failback, each step timed into a timeline.
+ * Stateless apart from its collaborators; thread-safe if they are.
+ */
+final class TakeoverRunner {
+
+    /**
+     * How a sequence ended.
+     *
+     * @param epochRaised   the old primary is fenced by epoch (even if the takeover then stopped)
+     * @param beforeFencing a planned switchover stopped before fencing: the primary keeps its role
+     * @param failure       why it stopped, or null when completed
+     */
+    record Result(FailoverTimeline timeline, boolean epochRaised, boolean beforeFencing, String failure) {
+        boolean completed() {
+            return failure == null;
+        }
+    }
+
+    private final LongSupplier clock;
+    private final InstantSource wall;
+    private final TakeoverSteps steps;
+    private final PlannedHandover handover;
+    private final FailbackSteps failback;
+
+    TakeoverRunner(LongSupplier clock, InstantSource wall, TakeoverSteps steps, PlannedHandover handover,
+                   FailbackSteps failback) {
+        this.clock = clock;
+        this.wall = wall;
+        this.steps = steps;
+        this.handover = handover;
+        this.failback = failback;
+    }
+
+    Result takeover(TakeoverTarget t, String kind, String reason, boolean planned, boolean abortOnFencingFailure) {
+        TimelineRecorder rec = new TimelineRecorder(t.primary(), kind, reason, clock, wall);
+        if (planned) {
+            StepResult drain = rec.run("drain-primary", () -> handover.drainPrimary(t));
+            StepResult caught = drain.ok() ? rec.run("catch-up", () -> handover.awaitCaughtUp(t)) : drain;
+            if (!caught.ok()) {
+                rec.run("resume-primary", () -> handover.resumePrimary(t));
+                return new Result(rec.finish(false), false, true,
+                        "switchover stopped before fencing: " + caught.detail());
+            }
+        }
+        StepResult epoch = rec.run("fence-epoch", () -> steps.raiseEpoch(t));
+        if (!epoch.ok()) {
+            return new Result(rec.finish(false), false, false, "could not raise the epoch: " + epoch.detail());
+        }
+        StepResult fencing = rec.run("fence-command", () -> steps.runFencingCommand(t, reason));
+        if (!fencing.ok()) {
+            if (abortOnFencingFailure) {
+                return new Result(rec.finish(false), true, false, "fencing command failed: " + fencing.detail());
+            }
+            rec.ignoreLastFailure();
+        }
+        StepResult check = rec.run("check-replicas", () -> steps.checkReplicas(t));
+        if (!check.ok()) {
+            return new Result(rec.finish(false), true, false,
+                    "replicas not fit to serve, refused: " + check.detail());
+        }
+        StepResult identity = rec.run("take-over-identity", () -> steps.takeOverIdentity(t));
+        if (!identity.ok()) {
+            return new Result(rec.finish(false), true, false, "could not take the address: " + identity.detail());
+        }
+        StepResult serve = rec.run("serve-volumes", () -> steps.serveVolumes(t));
+        if (!serve.ok()) {
+            rec.run("release-identity", () -> steps.releaseIdentity(t));
+            return new Result(rec.finish(false), true, false, "could not serve the volumes: " + serve.detail());
+        }
+        StepResult hooks = rec.run("run-failover-commands", () -> steps.runFailoverCommands(t, kind, reason));
+        if (!hooks.ok()) {
+            // the volumes are already served: stopping now would hurt clients more than a failed hook
+            rec.ignoreLastFailure();
+        }
+        return new Result(rec.finish(true), true, false, null);
+    }
+
+    Result failback(TakeoverTarget t, String reason) {
+        TimelineRecorder rec = new TimelineRecorder(t.primary(), "failback", reason, clock, wall);
+        StepResult resync = rec.run("resync-primary", () -> failback.resyncPrimary(t));
+        if (!resync.ok()) {
+            return new Result(rec.finish(false), true, true, "primary resync failed: " + resync.detail());
+        }
+        StepResult stop = rec.run("stop-serving", () -> failback.stopServing(t));
+        if (!stop.ok()) {
+            return new Result(rec.finish(false), true, true, "standby could not stop serving: " + stop.detail());
+        }
+        StepResult release = rec.run("release-identity", () -> failback.releaseIdentity(t));
+        StepResult role = release.ok() ? rec.run("return-role", () -> failback.returnRole(t)) : release;
+        if (!role.ok()) {
+            // the standby no longer serves; the primary must finish taking its role, so report it loudly
+            return new Result(rec.finish(false), true, false, "hand-back incomplete: " + role.detail());
+        }
+        return new Result(rec.finish(true), false, false, null);
+    }
+
+    StepResult clearFence(TakeoverTarget t) {
+        try {
+            StepResult r = steps.clearFence(t);
+            return r == null ? StepResult.failed("step returned nothing") : r;
+        } catch (RuntimeException e) {
+            return StepResult.failed("threw " + e);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package org.understudy.failover;
+
+/**
+ * The takeover's actions, implemented by the daemon over the replica store, the NBD server and the configuration.
+ * The {@link FailoverEngine} calls them in this order, times each one and records it in the timeline; a step that
+ * throws counts as failed with the exception as detail. Steps run on the engine's takeover executor, one takeover
+ * per primary at a time; implementations must be thread-safe across primaries.
+ */
+public interface TakeoverSteps {
+
+    /** Raises the epoch on the primary's replicas so the old primary's replication writes are refused. Must succeed. */
+    StepResult raiseEpoch(TakeoverTarget target);
+
+    /**
+     * Runs the configured fencing command (e.g. power off) with its timeout; {@link StepResult#skipped} if none.
+     * A failure aborts the takeover unless the policy says {@code abortOnFencingFailure=false}.
+     */
+    StepResult runFencingCommand(TakeoverTarget target, String reason);
+
+    /** Every replica consistent and its generation known, else failed: such a replica is never promoted. */
+    StepResult checkReplicas(TakeoverTarget target);
+
+    /** Takes over the service address (see {@link IdentityAction}). */
+    StepResult takeOverIdentity(TakeoverTarget target);
+
+    /** Serves the replicas as NBD exports with the primary's export names, on its address and port. */
+    StepResult serveVolumes(TakeoverTarget target);
+
+    /** Runs the primary's failover command files with {@link TakeoverTarget#environment}; see {@link CommandHooks}. */
+    StepResult runFailoverCommands(TakeoverTarget target, String kind, String reason);
+
+    /** Undoes {@link #takeOverIdentity} when a later step fails (best effort). */
+    StepResult releaseIdentity(TakeoverTarget target);
+
+    /** An operator cleared the fence: the primary may sync and serve again (the daemon accepts its new epoch). */
+    StepResult clearFence(TakeoverTarget target);
+}

@@ -1,0 +1,10 @@
+/**
+ * The failover engine on the standby: one {@link org.understudy.failover.PrimaryStateMachine} per primary, the
+ * policy ({@link org.understudy.failover.FailoverPolicy}), the takeover, switchover and failback sequences timed into
+ * {@link org.understudy.model.FailoverTimeline}s, and the operator commands. The daemon implements
+ * {@link org.understudy.failover.TakeoverSteps}, {@link org.understudy.failover.PlannedHandover} and
+ * {@link org.understudy.failover.FailbackSteps} over the replica store, the NBD server and the replication link,
+ * using {@link org.understudy.failover.IdentityAction} and {@link org.understudy.failover.CommandHooks} for the
+ * address and the command files.
+ */
+package org.understudy.failover;

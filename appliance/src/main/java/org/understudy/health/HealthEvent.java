@@ -1,0 +1,64 @@
+package org.understudy.health;
+
+import java.util.Map;
+import org.understudy.model.PathKind;
+
+/**
+ * What the {@link HealthDetector} decided, for the failover engine (standby) or the {@link StandbyWatch} (primary).
+ * Durations are monotonic nanoseconds; {@code silence} maps each path id to how long it had been silent.
+ */
+public sealed interface HealthEvent {
+    String node();
+
+    /** One path went silent past its timeout; {@code pathsUp} of {@code pathsTotal} still show life. */
+    record PathDown(String node, String path, PathKind kind, long silentNanos, int pathsUp, int pathsTotal)
+            implements HealthEvent {
+    }
+
+    /** A path that was down carries valid traffic again. */
+    record PathUp(String node, String path, PathKind kind, long downForNanos, int pathsUp, int pathsTotal)
+            implements HealthEvent {
+    }
+
+    /** Every path is silent past its timeout; the confirming probe starts. */
+    record Suspected(String node, Map<String, Long> silence) implements HealthEvent {
+        public Suspected {
+            silence = Map.copyOf(silence);
+        }
+    }
+
+    /** Every path silent, but the probe found the service alive: watched, not failed. */
+    record ProbeAnswered(String node, Map<String, Long> silence, String probeDetail) implements HealthEvent {
+        public ProbeAnswered {
+            silence = Map.copyOf(silence);
+        }
+    }
+
+    /** Every path silent past its timeout and the confirming probe failed. */
+    record Failed(String node, Map<String, Long> silence, String probeDetail) implements HealthEvent {
+        public Failed {
+            silence = Map.copyOf(silence);
+        }
+    }
+
+    /** A suspected, probed or failed node shows life again on {@code path}. */
+    record Alive(String node, String path, String was) implements HealthEvent {
+    }
+
+    /** The watching node itself paused ({@code node} is the watcher); every silence count was restarted. */
+    record LocalPause(String node, long gapNanos, long expectedNanos) implements HealthEvent {
+    }
+
+    /** Renders a silence map as "link 2.04 s, production 2.10 s". */
+    static String describe(Map<String, Long> silence) {
+        StringBuilder b = new StringBuilder();
+        silence.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> b.append(b.isEmpty() ? "" : ", ")
+                .append(e.getKey()).append(' ').append(String.format("%.2f s", e.getValue() / 1e9)));
+        return b.toString();
+    }
+
+    /** The shortest silence of the map: how long the node has been silent on every path at once. */
+    static long allSilentNanos(Map<String, Long> silence) {
+        return silence.values().stream().mapToLong(Long::longValue).min().orElse(0);
+    }
+}

@@ -1,0 +1,17 @@
+/**
+ * The health engine: who is alive, on which path, decided with numbers.
+ *
+ * <p>Wiring on the standby (one {@code HealthDetector} for every primary, its listener the failover engine):
+ * <pre>{@code
+ * HeartbeatCodec codec = new HeartbeatCodec(secrets.clusterKey());
+ * HealthDetector detector = new HealthDetector("standby", System::nanoTime, InstantSource.system(), scheduler,
+ *         probeExecutor, HealthDetector.Settings.DEFAULTS, failoverEngine);
+ * for each path:  new HeartbeatReceiver("standby", pathId, new UdpTransport(...), codec, detector);
+ * for each primary: detector.watch(name, paths, probe);      // probe: NBD handshake per export, TCP or command
+ * replication link, on every valid frame from a primary:  detector.heardOn(primary, "link");
+ * HeartbeatSender (the standby's heartbeats to every primary, their "acknowledgements"); detector.start();
+ * }</pre>
+ * On a primary, {@link org.understudy.health.StandbyWatch} watches the standby the same way and raises "standby lost".
+ * {@link org.understudy.health.AlarmBoard} holds the active alarms of a node for every face.
+ */
+package org.understudy.health;

@@ -1,0 +1,122 @@
+package org.understudy.failover;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.understudy.transport.FakeClock;
+
+/**
+ * Test implementation of every takeover, switchover and failback step: records the calls, takes a fixed time per
+ * step on the fake clock, and fails a step when the test says so.
+ */
+final class FakeSteps implements TakeoverSteps, PlannedHandover, FailbackSteps {
+    final List<String> calls = new ArrayList<>();
+    final Map<String, String> failures = new HashMap<>();
+    final Map<String, Map<String, String>> environments = new HashMap<>();
+    private final Runnable stepCost;
+
+    /** Each step advances {@code clock} by {@code perStep}. */
+    FakeSteps(FakeClock clock, Duration perStep) {
+        this(() -> clock.advance(perStep));
+    }
+
+    /** Each step runs {@code stepCost} (nothing, over real time). */
+    FakeSteps(Runnable stepCost) {
+        this.stepCost = stepCost;
+    }
+
+    /** Makes step {@code name} fail with {@code detail}. */
+    FakeSteps fail(String name, String detail) {
+        failures.put(name, detail);
+        return this;
+    }
+
+    private synchronized StepResult step(String name, TakeoverTarget t) {
+        calls.add(name + ":" + t.primary());
+        stepCost.run();
+        String f = failures.get(name);
+        return f == null ? StepResult.ok(name + " done") : StepResult.failed(f);
+    }
+
+    List<String> callsFor(String primary) {
+        synchronized (this) {
+            return calls.stream().filter(c -> c.endsWith(":" + primary)).map(c -> c.substring(0, c.indexOf(':')))
+                    .toList();
+        }
+    }
+
+    @Override
+    public StepResult raiseEpoch(TakeoverTarget t) {
+        return step("raiseEpoch", t);
+    }
+
+    @Override
+    public StepResult runFencingCommand(TakeoverTarget t, String reason) {
+        return step("runFencingCommand", t);
+    }
+
+    @Override
+    public StepResult checkReplicas(TakeoverTarget t) {
+        return step("checkReplicas", t);
+    }
+
+    @Override
+    public StepResult takeOverIdentity(TakeoverTarget t) {
+        return step("takeOverIdentity", t);
+    }
+
+    @Override
+    public StepResult serveVolumes(TakeoverTarget t) {
+        return step("serveVolumes", t);
+    }
+
+    @Override
+    public StepResult runFailoverCommands(TakeoverTarget t, String kind, String reason) {
+        synchronized (this) {
+            environments.put(t.primary(), t.environment(kind, reason));
+        }
+        return step("runFailoverCommands", t);
+    }
+
+    @Override
+    public StepResult releaseIdentity(TakeoverTarget t) {
+        return step("releaseIdentity", t);
+    }
+
+    @Override
+    public StepResult clearFence(TakeoverTarget t) {
+        return step("clearFence", t);
+    }
+
+    @Override
+    public StepResult drainPrimary(TakeoverTarget t) {
+        return step("drainPrimary", t);
+    }
+
+    @Override
+    public StepResult awaitCaughtUp(TakeoverTarget t) {
+        return step("awaitCaughtUp", t);
+    }
+
+    @Override
+    public StepResult resumePrimary(TakeoverTarget t) {
+        return step("resumePrimary", t);
+    }
+
+    @Override
+    public StepResult resyncPrimary(TakeoverTarget t) {
+        return step("resyncPrimary", t);
+    }
+
+    @Override
+    public StepResult stopServing(TakeoverTarget t) {
+        return step("stopServing", t);
+    }
+
+    @Override
+    public StepResult returnRole(TakeoverTarget t) {
+        return step("returnRole", t);
+    }
+}

@@ -1,0 +1,72 @@
+package org.understudy.health;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CommandProbeTest {
+
+    @Test
+    void commandProbe_exitZero_alive() {
+        assertTrue(new CommandProbe(List.of("true"), Duration.ofSeconds(5)).probe("p1").alive());
+    }
+
+    @Test
+    void commandProbe_exitNonZero_notAlive() {
+        var r = new CommandProbe(List.of("false"), Duration.ofSeconds(5)).probe("p1");
+        assertFalse(r.alive());
+        assertTrue(r.detail().contains("exit 1"), r.detail());
+    }
+
+    @Test
+    void commandProbe_seesPrimaryName() {
+        var r = new CommandProbe(List.of("sh", "-c", "test \"$UNDERSTUDY_PRIMARY\" = p7"), Duration.ofSeconds(5))
+                .probe("p7");
+        assertTrue(r.alive(), r.detail());
+    }
+
+    @Test
+    void commandRunner_hangingCommand_killedAtTimeout() {
+        var o = new CommandRunner().run(List.of("sleep", "30"), Map.of(), Duration.ofMillis(200));
+        assertTrue(o.timedOut());
+        assertFalse(o.ok());
+        assertTrue(o.durationNanos() < Duration.ofSeconds(5).toNanos(), o.describe());
+    }
+
+    @Test
+    void commandRunner_missingProgram_cleanFailure() {
+        var o = new CommandRunner().run(List.of("/nonexistent/understudy-probe"), Map.of(), Duration.ofSeconds(1));
+        assertFalse(o.ok());
+        assertTrue(o.output().contains("cannot start"), o.output());
+    }
+
+    @Test
+    void tcpConnectProbe_listening_aliveElseNot() throws IOException {
+        InetSocketAddress addr;
+        try (ServerSocket ss = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+            addr = new InetSocketAddress(InetAddress.getLoopbackAddress(), ss.getLocalPort());
+            assertTrue(new TcpConnectProbe(addr, Duration.ofSeconds(2), System::nanoTime).probe("p1").alive());
+        }
+        var r = new TcpConnectProbe(addr, Duration.ofSeconds(2), System::nanoTime).probe("p1");
+        assertFalse(r.alive());
+        assertTrue(r.detail().contains("failed"), r.detail());
+    }
+
+    @Test
+    void anyAlive_oneOfTwoAnswers_alive() {
+        ServiceProbe dead = n -> new ServiceProbe.Result(false, "export a: refused", 1);
+        ServiceProbe live = n -> new ServiceProbe.Result(true, "export b: handshake ok", 1);
+        assertTrue(ServiceProbe.anyAlive(List.of(dead, live)).probe("p1").alive());
+        var r = ServiceProbe.anyAlive(List.of(dead, dead)).probe("p1");
+        assertFalse(r.alive());
+        assertTrue(r.detail().contains("export a: refused; export a: refused"), r.detail());
+    }
+}
