@@ -3,17 +3,12 @@ package org.understudy.resync;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
-import java.util.zip.CRC32C;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -70,13 +65,12 @@ public final class DirtyBitmap implements AutoCloseable {
 
     private static final Logger LOG = LogManager.getLogger(DirtyBitmap.class);
     private static final VarHandle WORDS = MethodHandles.arrayElementVarHandle(long[].class);
-    private static final int CHUNK = 64 * 1024;
 
     private final String name;
     private final Path path;
     private final BitmapFileLayout layout;
     private final LongSupplier nanoClock;
-    private final FileChannel channel;
+    private final BitmapFile file;
     private final int regionShift;
     private final int extentShift;
     private final long regionCount;
@@ -89,21 +83,18 @@ public final class DirtyBitmap implements AutoCloseable {
     private volatile boolean changedSinceSnapshot;
 
     private final ReentrantLock ioLock = new ReentrantLock();
-    private final ByteBuffer recordBuf = ByteBuffer.allocateDirect(16).order(ByteOrder.LITTLE_ENDIAN);
-    private final CRC32C ioCrc = new CRC32C();
-    private ByteBuffer chunkBuf;     // lazily allocated snapshot staging buffer (guarded by ioLock)
     private long snapshotSeq;        // sequence of the newest durable snapshot (guarded by ioLock)
     private boolean closed;          // guarded by ioLock
     private boolean forcePending;    // a hot record was written but its force failed (guarded by ioLock)
 
     private final LongAdder hotForces = new LongAdder();
 
-    private DirtyBitmap(String name, Path path, BitmapFileLayout layout, LongSupplier nanoClock, FileChannel channel) {
+    private DirtyBitmap(String name, BitmapFile file, BitmapFileLayout layout, LongSupplier nanoClock) {
         this.name = name;
-        this.path = path;
+        this.path = file.path();
         this.layout = layout;
         this.nanoClock = nanoClock;
-        this.channel = channel;
+        this.file = file;
         this.regionShift = Integer.numberOfTrailingZeros(layout.regionSize());
         this.extentShift = Integer.numberOfTrailingZeros(layout.extentSize());
         this.regionCount = layout.regionCount();
@@ -123,13 +114,12 @@ public final class DirtyBitmap implements AutoCloseable {
     public static DirtyBitmap create(String name, Path path, long volumeSize, int regionSize, int extentSize,
                                      boolean allDirty, LongSupplier nanoClock) throws IOException {
         BitmapFileLayout layout = new BitmapFileLayout(volumeSize, regionSize, extentSize);
-        FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
-        DirtyBitmap bm = new DirtyBitmap(name, path, layout, nanoClock, ch);
+        BitmapFile f = BitmapFile.createNew(path, layout);
+        DirtyBitmap bm = new DirtyBitmap(name, f, layout, nanoClock);
         try {
             bm.initialiseFile(allDirty);
         } catch (IOException | RuntimeException e) {
-            ch.close();
+            f.close();
             Files.deleteIfExists(path);
             throw e;
         }
@@ -146,22 +136,22 @@ public final class DirtyBitmap implements AutoCloseable {
     public static DirtyBitmap open(String name, Path path, long volumeSize, int regionSize, int extentSize,
                                    OnBadFile onBad, LongSupplier nanoClock) throws IOException {
         BitmapFileLayout layout = new BitmapFileLayout(volumeSize, regionSize, extentSize);
-        FileChannel ch;
+        BitmapFile f;
         try {
-            ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            f = BitmapFile.openExisting(path, layout);
         } catch (NoSuchFileException e) {
             return fallback(name, path, layout, onBad, nanoClock,
                     new DirtyBitmapException(DirtyBitmapException.Reason.MISSING, path + " does not exist"));
         }
-        DirtyBitmap bm = new DirtyBitmap(name, path, layout, nanoClock, ch);
+        DirtyBitmap bm = new DirtyBitmap(name, f, layout, nanoClock);
         try {
             bm.load();
             return bm;
         } catch (DirtyBitmapException e) {
-            ch.close();
+            f.close();
             return fallback(name, path, layout, onBad, nanoClock, e);
         } catch (IOException | RuntimeException e) {
-            ch.close();
+            f.close();
             throw e;
         }
     }
@@ -184,19 +174,13 @@ public final class DirtyBitmap implements AutoCloseable {
     private void initialiseFile(boolean allDirty) throws IOException {
         ioLock.lock();
         try {
-            writeFully(layout.encodeHeader(), 0);
-            for (int w = 0; w < diskHot.length; w++) {
-                writeHotRecord(w);
-            }
+            file.initialise();
             if (allDirty) {
                 setAllBits();
             }
-            // Slot 1 stays zero (sequence 0 = never valid); the first snapshot goes to slot 1 as sequence 1.
-            writeFully(ByteBuffer.allocate(BitmapFileLayout.SLOT_HEADER_LEN), layout.slotOffset(0));
-            writeFully(ByteBuffer.allocate(1), layout.fileLength() - 1);
-            snapshotSeq = 0;
+            snapshotSeq = 0; // slot 0 stays empty; the first snapshot is sequence 1 in slot 1
             writeSnapshot();
-            channel.force(true);
+            file.force(true);
         } finally {
             ioLock.unlock();
         }
@@ -204,35 +188,18 @@ public final class DirtyBitmap implements AutoCloseable {
     }
 
     private void load() throws IOException {
-        long size = channel.size();
-        if (size != layout.fileLength()) {
-            ByteBuffer hdr = ByteBuffer.allocate((int) Math.min(size, BitmapFileLayout.HEADER_LEN));
-            readFully(hdr, 0);
-            layout.checkHeader(hdr.flip(), path.toString()); // a geometry mismatch explains the size best
-            throw new DirtyBitmapException(DirtyBitmapException.Reason.CORRUPT,
-                    path + ": length " + size + ", expected " + layout.fileLength());
-        }
-        ByteBuffer hdr = ByteBuffer.allocate(BitmapFileLayout.HEADER_LEN);
-        readFully(hdr, 0);
-        layout.checkHeader(hdr.flip(), path.toString());
-
-        ByteBuffer hot = ByteBuffer.allocate((int) layout.hotLength()).order(ByteOrder.LITTLE_ENDIAN);
-        readFully(hot, layout.hotOffset());
-        hot.flip();
-        CRC32C crc = new CRC32C();
-        int badRecords = 0;
+        file.checkHeader();
+        int badRecords = file.readHotRecords(diskHot);
         for (int w = 0; w < diskHot.length; w++) {
-            Long word = BitmapFileLayout.decodeHotRecord(hot, crc, w);
-            diskHot[w] = (word == null ? -1L : word) & validExtentMask(w);
-            if (word == null) {
-                badRecords++;
-            }
+            diskHot[w] &= validExtentMask(w);
         }
         if (badRecords > 0) {
             LOG.warn("{}: {} hot-extent record(s) failed their CRC32C; treating their {} extents as hot", name,
                     badRecords, badRecords * 64);
         }
-        int slot = readNewestSnapshot();
+        long[] slotAndSeq = file.readNewestSnapshot(bits);
+        bits[bits.length - 1] &= lastWordMask();
+        snapshotSeq = slotAndSeq[1];
         long hotExtents = 0;
         for (int w = 0; w < diskHot.length; w++) {
             fastHot[w] = diskHot[w];
@@ -252,56 +219,7 @@ public final class DirtyBitmap implements AutoCloseable {
         dirtyRegions.add(count);
         changedSinceSnapshot = true;
         LOG.info("{}: opened dirty bitmap {}: snapshot slot {} seq {}, {} hot extent(s), {} dirty region(s) = {} B",
-                name, path, slot, snapshotSeq, hotExtents, count, dirtyBytes());
-    }
-
-    private int readNewestSnapshot() throws IOException {
-        long bestSeq = 0;
-        int bestSlot = -1;
-        for (int slot = 0; slot < 2; slot++) {
-            long seq = checkSlot(slot);
-            if (seq > bestSeq) {
-                bestSeq = seq;
-                bestSlot = slot;
-            }
-        }
-        if (bestSlot < 0) {
-            throw new DirtyBitmapException(DirtyBitmapException.Reason.CORRUPT, path + ": no valid snapshot slot");
-        }
-        ByteBuffer buf = ByteBuffer.allocate(bits.length * 8).order(ByteOrder.LITTLE_ENDIAN);
-        readFully(buf, layout.slotOffset(bestSlot) + BitmapFileLayout.SLOT_HEADER_LEN);
-        buf.flip().asLongBuffer().get(bits);
-        bits[bits.length - 1] &= lastWordMask();
-        snapshotSeq = bestSeq;
-        return bestSlot;
-    }
-
-    /** Returns the slot's sequence if its CRC is good, else 0. */
-    private long checkSlot(int slot) throws IOException {
-        ByteBuffer head = ByteBuffer.allocate(BitmapFileLayout.SLOT_HEADER_LEN).order(ByteOrder.LITTLE_ENDIAN);
-        readFully(head, layout.slotOffset(slot));
-        long seq = head.getLong(0);
-        int stored = head.getInt(8);
-        if (seq <= 0 || (seq & 1) != slot) {
-            return 0;
-        }
-        CRC32C crc = new CRC32C();
-        crc.update(head.slice(0, 8));
-        ByteBuffer chunk = ByteBuffer.allocate(CHUNK);
-        long pos = layout.slotOffset(slot) + BitmapFileLayout.SLOT_HEADER_LEN;
-        long remaining = bits.length * 8L;
-        while (remaining > 0) {
-            chunk.clear().limit((int) Math.min(CHUNK, remaining));
-            readFully(chunk, pos);
-            crc.update(chunk.flip());
-            pos += chunk.limit();
-            remaining -= chunk.limit();
-        }
-        if ((int) crc.getValue() != stored) {
-            LOG.warn("{}: snapshot slot {} (seq {}) failed its CRC32C; using the other slot", name, slot, seq);
-            return 0;
-        }
-        return seq;
+                name, path, slotAndSeq[0], snapshotSeq, hotExtents, count, dirtyBytes());
     }
 
     // ---------------------------------------------------------------- hot path
@@ -382,7 +300,7 @@ public final class DirtyBitmap implements AutoCloseable {
                 // Until this force succeeds, diskHot is ahead of the disk; a failed force leaves forcePending so
                 // the next writer into any of these extents forces again instead of trusting diskHot.
                 forcePending = true;
-                channel.force(false);
+                file.force(false);
                 forcePending = false;
                 hotForces.increment();
             }
@@ -601,14 +519,9 @@ public final class DirtyBitmap implements AutoCloseable {
     /** Writes the region bits to the inactive slot and forces it; caller holds ioLock. */
     private void writeSnapshot() throws IOException {
         long seq = snapshotSeq + 1;
-        int slot = (int) (seq & 1);
-        long base = layout.slotOffset(slot);
-        if (chunkBuf == null) {
-            chunkBuf = ByteBuffer.allocateDirect(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
-        }
         changedSinceSnapshot = false; // before reading bits: a concurrent change re-raises it
         try {
-            writeSnapshotSlot(seq, base);
+            file.writeSnapshot(seq, bits);
         } catch (IOException | RuntimeException e) {
             changedSinceSnapshot = true;
             throw e;
@@ -616,31 +529,8 @@ public final class DirtyBitmap implements AutoCloseable {
         snapshotSeq = seq;
     }
 
-    private void writeSnapshotSlot(long seq, long base) throws IOException {
-        ioCrc.reset();
-        ByteBuffer seqBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, seq);
-        ioCrc.update(seqBuf);
-        long pos = base + BitmapFileLayout.SLOT_HEADER_LEN;
-        int w = 0;
-        while (w < bits.length) {
-            chunkBuf.clear();
-            while (w < bits.length && chunkBuf.remaining() >= 8) {
-                chunkBuf.putLong((long) WORDS.getVolatile(bits, w++));
-            }
-            chunkBuf.flip();
-            ioCrc.update(chunkBuf);
-            chunkBuf.flip();
-            pos += writeFully(chunkBuf, pos);
-        }
-        ByteBuffer head = ByteBuffer.allocate(BitmapFileLayout.SLOT_HEADER_LEN).order(ByteOrder.LITTLE_ENDIAN);
-        head.putLong(seq).putInt((int) ioCrc.getValue()).putInt(0).flip();
-        writeFully(head, base);
-        channel.force(false);
-    }
-
     private void writeHotRecord(int w) throws IOException {
-        BitmapFileLayout.encodeHotRecord(recordBuf, ioCrc, w, diskHot[w]);
-        writeFully(recordBuf, layout.hotOffset() + (long) w * BitmapFileLayout.HOT_RECORD_LEN);
+        file.writeHotRecord(w, diskHot[w]);
     }
 
     /** Persists everything ({@link #flush()}), then closes the file. Later calls fail with IllegalStateException. */
@@ -652,9 +542,12 @@ public final class DirtyBitmap implements AutoCloseable {
                 return;
             }
             flush();
-            channel.force(true);
+            file.force(true);
             closed = true;
-            channel.close();
+            for (int w = 0; w < fastHot.length; w++) {
+                WORDS.setVolatile(fastHot, w, 0L); // every later mark takes the slow path and fails there
+            }
+            file.close();
             LOG.info("{}: dirty bitmap closed with {} dirty region(s) = {} B", name, dirtyRegionCount(), dirtyBytes());
         } finally {
             ioLock.unlock();
@@ -695,23 +588,5 @@ public final class DirtyBitmap implements AutoCloseable {
         }
         int used = (int) (extents & 63);
         return used == 0 ? -1L : (1L << used) - 1;
-    }
-
-    private int writeFully(ByteBuffer src, long position) throws IOException {
-        int n = src.remaining();
-        while (src.hasRemaining()) {
-            position += channel.write(src, position);
-        }
-        return n;
-    }
-
-    private void readFully(ByteBuffer dst, long position) throws IOException {
-        while (dst.hasRemaining()) {
-            int n = channel.read(dst, position);
-            if (n < 0) {
-                throw new DirtyBitmapException(DirtyBitmapException.Reason.CORRUPT, path + ": truncated at " + position);
-            }
-            position += n;
-        }
     }
 }

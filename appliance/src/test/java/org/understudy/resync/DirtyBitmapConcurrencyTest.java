@@ -41,7 +41,7 @@ class DirtyBitmapConcurrencyTest {
             workers.add(Thread.ofPlatform().start(() -> {
                 SplittableRandom rnd = new SplittableRandom(me);
                 try {
-                    for (int i = 0; i < 200_000; i++) {
+                    for (int i = 0; i < 30_000; i++) {
                         // each thread owns regions r % threads == me, so its clears never race another's marks
                         int region = rnd.nextInt(regions / threads) * threads + me;
                         if (rnd.nextInt(3) == 0) {

@@ -334,6 +334,7 @@ class DirtyBitmapTest {
     @Test
     void closed_bitmapRefusesIo() throws IOException {
         DirtyBitmap bm = create(1L << 20);
+        bm.markBeforeWrite(0, 1); // extent 0 hot: closing must still stop the no-I/O path
         bm.close();
         bm.close(); // idempotent
         assertThrows(IllegalStateException.class, () -> bm.markBeforeWrite(0, 1));
