@@ -82,7 +82,8 @@ public final class DirtyBitmap implements AutoCloseable {
     private final LongAdder dirtyRegions = new LongAdder();
     private volatile boolean changedSinceSnapshot;
 
-    private final ReentrantLock ioLock = new ReentrantLock();
+    // Fair: a writer waiting to make an extent hot must not be starved by back-to-back flushes.
+    private final ReentrantLock ioLock = new ReentrantLock(true);
     private long snapshotSeq;        // sequence of the newest durable snapshot (guarded by ioLock)
     private boolean closed;          // guarded by ioLock
     private boolean forcePending;    // a hot record was written but its force failed (guarded by ioLock)

@@ -9,6 +9,7 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +34,7 @@ class DirtyBitmapConcurrencyTest {
         int regions = (int) bm.regionCount();
         BitSet[] required = new BitSet[threads];
         AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong ops = new AtomicLong();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         List<Thread> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
@@ -41,9 +43,10 @@ class DirtyBitmapConcurrencyTest {
             workers.add(Thread.ofPlatform().start(() -> {
                 SplittableRandom rnd = new SplittableRandom(me);
                 try {
-                    for (int i = 0; i < 30_000; i++) {
+                    for (int i = 0; i < 100_000; i++) {
                         // each thread owns regions r % threads == me, so its clears never race another's marks
                         int region = rnd.nextInt(regions / threads) * threads + me;
+                        ops.incrementAndGet();
                         if (rnd.nextInt(3) == 0) {
                             required[me].clear(region);
                             bm.clearRegion(region);
@@ -59,8 +62,16 @@ class DirtyBitmapConcurrencyTest {
         }
         Thread flusher = Thread.ofPlatform().start(() -> {
             try {
+                // a flush every ~4000 operations, concurrent with the writers: each one retires every extent that
+                // went idle, so writers keep racing retirement without paying an fsync per write
+                long next = 4000;
                 while (!stop.get()) {
-                    bm.flush();
+                    if (ops.get() >= next) {
+                        bm.flush();
+                        next = ops.get() + 4000;
+                    } else {
+                        Thread.onSpinWait();
+                    }
                 }
             } catch (Throwable e) {
                 failure.compareAndSet(null, e);
