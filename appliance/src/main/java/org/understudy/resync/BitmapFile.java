@@ -102,14 +102,18 @@ final class BitmapFile implements Closeable {
     /**
      * Reads the newest snapshot slot with a good CRC into {@code bits}.
      *
-     * @return {@code [slot, sequence]}
+     * @return {@code [slot, sequence, number of invalid slots]}
      * @throws DirtyBitmapException CORRUPT when neither slot is valid
      */
     long[] readNewestSnapshot(long[] bits) throws IOException {
         long bestSeq = 0;
         int bestSlot = -1;
+        int invalid = 0;
         for (int slot = 0; slot < 2; slot++) {
             long seq = checkSlot(slot, bits.length);
+            if (seq == 0) {
+                invalid++;
+            }
             if (seq > bestSeq) {
                 bestSeq = seq;
                 bestSlot = slot;
@@ -121,7 +125,7 @@ final class BitmapFile implements Closeable {
         ByteBuffer buf = ByteBuffer.allocate(bits.length * 8).order(ByteOrder.LITTLE_ENDIAN);
         readFully(buf, layout.slotOffset(bestSlot) + BitmapFileLayout.SLOT_HEADER_LEN);
         buf.flip().asLongBuffer().get(bits);
-        return new long[] {bestSlot, bestSeq};
+        return new long[] {bestSlot, bestSeq, invalid};
     }
 
     /** The slot's sequence if its CRC is good and it sits in its own slot, else 0. */
@@ -130,7 +134,7 @@ final class BitmapFile implements Closeable {
         readFully(head, layout.slotOffset(slot));
         long seq = head.getLong(0);
         int stored = head.getInt(8);
-        if (seq <= 0 || (seq & 1) != slot) {
+        if (seq <= 0) {
             return 0;
         }
         crc.reset();
@@ -149,12 +153,36 @@ final class BitmapFile implements Closeable {
     }
 
     /**
-     * Writes the live {@code bits} as snapshot {@code seq} into slot {@code seq & 1} (never the slot holding the
-     * newest durable snapshot) and forces it. The bits are read word by word while writers may still set more; the
-     * CRC covers exactly what was written.
+     * Writes the live {@code bits} as snapshot {@code seq} into slot 0, forces it, then copies the same bytes into
+     * slot 1 and forces again. A crash tears at most one slot and the other then holds this snapshot or the previous
+     * one (which is still valid: nothing was retired on the strength of this one yet); later damage to one slot is
+     * also survived, because the other holds the same snapshot. The bits are read word by word while writers may still
+     * set more; the CRC covers exactly what was written.
      */
     void writeSnapshot(long seq, long[] bits) throws IOException {
-        long base = layout.slotOffset((int) (seq & 1));
+        writeSlot(0, seq, bits);
+        copySlot(0, 1);
+    }
+
+    private void copySlot(int from, int to) throws IOException {
+        ByteBuffer chunk = chunkBuf;
+        long length = BitmapFileLayout.SLOT_HEADER_LEN + (long) layout.regionWords() * 8;
+        // body first, header last, as in writeSlot
+        for (long off = BitmapFileLayout.SLOT_HEADER_LEN; off < length; off += CHUNK) {
+            chunk.clear().limit((int) Math.min(CHUNK, length - off));
+            readFully(chunk, layout.slotOffset(from) + off);
+            chunk.flip();
+            writeFully(chunk, layout.slotOffset(to) + off);
+        }
+        chunk.clear().limit(BitmapFileLayout.SLOT_HEADER_LEN);
+        readFully(chunk, layout.slotOffset(from));
+        chunk.flip();
+        writeFully(chunk, layout.slotOffset(to));
+        channel.force(false);
+    }
+
+    private void writeSlot(int slot, long seq, long[] bits) throws IOException {
+        long base = layout.slotOffset(slot);
         if (chunkBuf == null) {
             chunkBuf = ByteBuffer.allocateDirect(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
         }

@@ -12,7 +12,8 @@ import java.util.zip.CRC32C;
  * [hotOff, +hotLen)    hot-extent records, one 16-byte record per 64 extents:
  *                      word (8, bit i = extent 64*w+i is hot), CRC32C(record index, word) (4), ~CRC (4)
  * [slotOff[0], +slot)  snapshot slot 0: sequence (8), CRC32C(sequence, bits) (4), pad (4), region bits (8 per word)
- * [slotOff[1], +slot)  snapshot slot 1: the same; the valid slot with the higher sequence is current
+ * [slotOff[1], +slot)  snapshot slot 1: a copy written after slot 0 is forced; the valid slot with the higher
+ *                      sequence is current
  * </pre>
  *
  * A 16-byte record sits in one 512-byte sector, so it is written whole or not at all on every device we know; a torn

@@ -32,7 +32,7 @@ import org.apache.logging.log4j.Logger;
  *       bit costs only extra resync.</li>
  *   <li>{@link #flush()} (called by the owner's housekeeping, e.g. every second) retires hot extents that saw no write
  *       since the previous flush: it removes them from the in-memory hot set, writes a full snapshot of the region
- *       bits to the inactive slot and forces it, and only then clears their hot records. A retired extent's dirty bits
+ *       bits to slot 0 and then to slot 1 (each forced), and only then clears their hot records. A retired extent's dirty bits
  *       are therefore in the durable snapshot before it stops being hot; the next write into it forces it hot
  *       again.</li>
  * </ul>
@@ -179,7 +179,7 @@ public final class DirtyBitmap implements AutoCloseable {
             if (allDirty) {
                 setAllBits();
             }
-            snapshotSeq = 0; // slot 0 stays empty; the first snapshot is sequence 1 in slot 1
+            snapshotSeq = 0;
             writeSnapshot();
             file.force(true);
         } finally {
@@ -201,6 +201,10 @@ public final class DirtyBitmap implements AutoCloseable {
         long[] slotAndSeq = file.readNewestSnapshot(bits);
         bits[bits.length - 1] &= lastWordMask();
         snapshotSeq = slotAndSeq[1];
+        if (slotAndSeq[2] > 0) {
+            LOG.warn("{}: snapshot slot {} failed its CRC32C (torn write or damage); using slot {} (seq {})", name,
+                    1 - slotAndSeq[0], slotAndSeq[0], snapshotSeq);
+        }
         long hotExtents = 0;
         for (int w = 0; w < diskHot.length; w++) {
             fastHot[w] = diskHot[w];
@@ -517,7 +521,7 @@ public final class DirtyBitmap implements AutoCloseable {
         }
     }
 
-    /** Writes the region bits to the inactive slot and forces it; caller holds ioLock. */
+    /** Writes the region bits to both snapshot slots, forcing each; caller holds ioLock. */
     private void writeSnapshot() throws IOException {
         long seq = snapshotSeq + 1;
         changedSinceSnapshot = false; // before reading bits: a concurrent change re-raises it
