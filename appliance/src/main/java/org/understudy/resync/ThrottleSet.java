@@ -31,7 +31,10 @@ public final class ThrottleSet {
         this.global = new TokenBucket(kind + "/global", globalRate, 0, clock, waiter);
     }
 
-    /** The throttle for link {@code linkId} (e.g. the primary's name), created unlimited on first use. */
+    /**
+     * The throttle for link {@code linkId} (e.g. the primary's name), created unlimited on first use. Look it up once
+     * per link and keep it: the hot path then touches only the two buckets.
+     */
     public Link link(String linkId) {
         return links.computeIfAbsent(linkId,
                 id -> new Link(new TokenBucket(kind + "/" + id, 0, 0, clock, waiter), global));
