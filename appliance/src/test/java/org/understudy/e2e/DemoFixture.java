@@ -38,21 +38,10 @@ public final class DemoFixture implements AutoCloseable {
     public static DemoFixture start(Path dir, String... extraArgs) throws IOException {
         List<String> args = new ArrayList<>(List.of("demo", "--dir", dir.toString(), "--detach"));
         args.addAll(List.of(extraArgs));
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        PrintStream saved = System.out;
-        int code;
-        synchronized (DemoFixture.class) {
-            System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-            try {
-                code = Main.run(args.toArray(String[]::new));
-            } finally {
-                System.setOut(saved);
-            }
-        }
-        String output = buf.toString(StandardCharsets.UTF_8);
-        if (code != 0) {
+        CliRun run = cli(args.toArray(String[]::new));
+        if (run.exit() != 0) {
             stopQuietly(dir);
-            throw new AssertionError("demo failed to start (exit " + code + "):\n" + output + logs(dir));
+            throw new AssertionError("demo failed to start (exit " + run.exit() + "):\n" + run.stdout() + logs(dir));
         }
         return new DemoFixture(dir, JSON.readTree(dir.resolve("cluster.json").toFile()));
     }
@@ -112,18 +101,26 @@ public final class DemoFixture implements AutoCloseable {
 
     /** The node's {@code understudy status --json}, parsed; null if it does not answer. */
     public JsonNode status(String node) throws Exception {
+        CliRun run = cli("status", "--config", config().toString(), "--node", node, "--json");
+        return run.exit() == 0 ? JSON.readTree(run.stdout()) : null;
+    }
+
+    /** Exit code and standard output of one in-process CLI run. */
+    public record CliRun(int exit, String stdout) {
+    }
+
+    /** Runs an {@code understudy} command line in this JVM, capturing what it prints on standard output. */
+    public static CliRun cli(String... args) {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        PrintStream saved = System.out;
-        int code;
         synchronized (DemoFixture.class) {
+            PrintStream saved = System.out;
             System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
             try {
-                code = Main.run("status", "--config", config().toString(), "--node", node, "--json");
+                return new CliRun(Main.run(args), buf.toString(StandardCharsets.UTF_8));
             } finally {
                 System.setOut(saved);
             }
         }
-        return code == 0 ? JSON.readTree(buf.toByteArray()) : null;
     }
 
     /** The state (e.g. IN_SYNC) of one volume as a node reports it; null if unknown. */
