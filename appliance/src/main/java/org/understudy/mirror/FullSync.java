@@ -75,6 +75,7 @@ final class FullSync implements Runnable {
         ByteBuffer zeros = ByteBuffer.allocateDirect(chunk);
         ArrayDeque<Slot> inFlight = new ArrayDeque<>();
         boolean fresh = link.replicaFresh();
+        link.pump(); // SYNC_BEGIN, queued before the link became visible
         try {
             for (ResyncPlanner.Extent e : extents) {
                 for (long off = e.offset(); off < e.offset() + e.length(); off += chunk) {
@@ -84,6 +85,7 @@ final class FullSync implements Runnable {
                         buf = ByteBuffer.allocateDirect(chunk);
                     }
                     Outbound o = sendChunk(off, n, buf, zeros, fresh);
+                    link.pump();
                     if (o == null && link.isDead()) {
                         throw new IOException("link died: " + link.downReason());
                     }
@@ -92,6 +94,7 @@ final class FullSync implements Runnable {
                 }
             }
             Outbound end = link.enqueue(FrameType.SYNC_END, 0, 0, 0, null, false);
+            link.pump();
             if (end == null || !end.done.get()) {
                 throw new IOException("link died before SYNC_END was acknowledged: " + link.downReason());
             }
