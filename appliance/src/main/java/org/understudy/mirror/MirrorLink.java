@@ -65,6 +65,9 @@ final class MirrorLink {
     private volatile long ackedSeq;
     private volatile String downReason;
     private ScheduledFuture<?> watchdog;
+    private long socketWrites;
+    private long framesOut;
+    private volatile long acksReceived;
     private final TrafficCounters counters;
 
     MirrorLink(String name, SocketChannel socket, ByteChannel channel, FrameChannel frames, int maxFrame,
@@ -212,6 +215,7 @@ final class MirrorLink {
                 flushSegment(staging, segmentStart, iov);
                 writeAll(iov);
                 counters.framesSent.addAndGet(batch.size());
+                framesOut += batch.size();
                 counters.payloadBytesSent.addAndGet(payload);
                 batch.clear();
             }
@@ -238,6 +242,7 @@ final class MirrorLink {
         if (iov.isEmpty()) {
             return;
         }
+        socketWrites++;
         ByteBuffer[] arr = iov.toArray(new ByteBuffer[0]);
         int first = 0;
         if (channel instanceof GatheringByteChannel g) {
@@ -290,6 +295,7 @@ final class MirrorLink {
                 completed.add(unacked.pollFirst());
             }
             ackedSeq = seq;
+            acksReceived++;
         } finally {
             lock.unlock();
         }
@@ -357,6 +363,8 @@ final class MirrorLink {
         for (Outbound o : orphans) {
             o.done.complete(Boolean.FALSE);
         }
+        LOG.info("mirror {}: link to {} closed after {} frames in {} socket writes, {} ACKs; {} frames unacknowledged",
+                name, remote, framesOut, socketWrites, acksReceived, orphans.size());
         listener.linkDown(this, reason);
     }
 }
