@@ -360,11 +360,12 @@ final class MirrorLink {
         } catch (IOException ignored) {
             // already closing
         }
+        LOG.info("mirror {}: link to {} closed after {} frames in {} socket writes, {} ACKs; {} frames unacknowledged",
+                name, remote, framesOut, socketWrites, acksReceived, orphans.size());
+        // the volume is DEGRADED before any waiting writer learns its write was not replicated
+        listener.linkDown(this, reason);
         for (Outbound o : orphans) {
             o.done.complete(Boolean.FALSE);
         }
-        LOG.info("mirror {}: link to {} closed after {} frames in {} socket writes, {} ACKs; {} frames unacknowledged",
-                name, remote, framesOut, socketWrites, acksReceived, orphans.size());
-        listener.linkDown(this, reason);
     }
 }

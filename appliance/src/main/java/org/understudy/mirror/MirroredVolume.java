@@ -277,13 +277,13 @@ public final class MirroredVolume implements BlockDevice {
             FullSync s = new FullSync(name, local, guard, l, plan, options.syncChunk(), options.syncWindow(),
                     options.clock(), syncOutcome, counters);
             sync = s;
+            setLink(LinkState.UP, "to " + l.remote() + ", max frame " + l.maxFrame());
             transition(MirrorState.SYNCING, "link up, full sync of " + plan.size() + " extent(s)");
             l.start(scheduler);
             Thread t = new Thread(s, "mirror-sync-" + name);
             t.setDaemon(true);
             t.start();
         }
-        setLink(LinkState.UP, "to " + l.remote() + ", max frame " + l.maxFrame());
         LOG.info("mirror {}: link up to standby {} at {} (replica consistent={}, fresh={}); full sync started",
                 name, standbyName, l.remote(), l.replicaConsistent(), l.replicaFresh());
     }

@@ -66,8 +66,9 @@ class AckTimeoutTest {
             AtomicReference<SocketChannel> accepted = new AtomicReference<>();
             mute(ss, accepted);
             AtomicLong now = new AtomicLong();
-            MirrorOptions options = MirrorFixture.fastOptions().withClock(now::get)
-                    .withAckTimeout(Duration.ofMillis(400));
+            // a long reconnect delay keeps the link's state and reason still while the test looks at them
+            MirrorOptions options = MirrorOptions.defaults().withClock(now::get).withAckTimeout(Duration.ofMillis(400))
+                    .withReconnect(Duration.ofSeconds(30), Duration.ofSeconds(30));
             var p = cluster.primaries().get(0);
             try (MirroredVolume v = MirroredVolume.open(cluster, p, p.volumes().get(0), options)) {
                 MirrorFixture.awaitState(v, MirrorState.SYNCING, Duration.ofSeconds(10));

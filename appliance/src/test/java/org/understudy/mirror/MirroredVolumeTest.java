@@ -137,7 +137,7 @@ class MirroredVolumeTest {
             long degraded = ops.get();
             org.understudy.testing.Poll.until(Duration.ofSeconds(10), () -> ops.get() > degraded + 500,
                     () -> "writes continue while degraded: " + ops.get());
-            assertEquals(LinkState.DOWN, v.linkSnapshot().state());
+            assertTrue(v.linkSnapshot().state() != LinkState.UP, v.linkSnapshot().toString()); // DOWN or retrying
             f.startStandby();
             MirrorFixture.awaitState(v, MirrorState.IN_SYNC, Duration.ofSeconds(30));
             stop.set(true);
@@ -161,7 +161,7 @@ class MirroredVolumeTest {
                 MirrorFixture.awaitState(v, MirrorState.DEGRADED, Duration.ofSeconds(10));
                 v.write(0, ByteBuffer.wrap(new byte[4096]), true);
                 v.flush();
-                assertEquals(LinkState.DOWN, v.linkSnapshot().state());
+                assertTrue(v.linkSnapshot().state() != LinkState.UP, v.linkSnapshot().toString());
                 assertEquals(0, v.snapshot().writesReplicated());
             }
         }
