@@ -7,6 +7,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -16,11 +17,12 @@ import org.apache.logging.log4j.Logger;
 import org.understudy.storage.BlockDevice;
 
 /**
- * One client connection: handshake, then the transmission phase. A reader thread parses requests and reads WRITE
- * payloads into pooled direct buffers; each request runs inline when nothing else is in flight (no thread hop at queue
- * depth 1) or on a worker otherwise. Replies go out under a per-connection lock, possibly out of order. In-flight
+ * One client connection: handshake, then the transmission phase. The thread holding the reader role parses requests
+ * and reads WRITE payloads into pooled direct buffers; a request that arrives while nothing is in flight runs on that
+ * thread (no hop before the device at queue depth 1) while another pooled thread takes over reading, otherwise it goes
+ * to a pooled worker. Replies go out under a per-connection lock, possibly out of order. In-flight
  * requests and bytes are bounded by semaphores, so a client that pipelines without reading replies is slowed by TCP
- * back-pressure instead of exhausting memory. {@link #close()} is thread-safe; everything else runs on the reader thread.
+ * back-pressure instead of exhausting memory. {@link #close()} is thread-safe; the reader role is held by one thread at a time, handed over through the executor.
  */
 final class NbdConnection implements Runnable {
     private static final Logger LOG = LogManager.getLogger(NbdConnection.class);
@@ -64,33 +66,62 @@ final class NbdConnection implements Runnable {
 
     @Override
     public void run() {
+        boolean transmitting = false;
         try {
             Optional<NbdNegotiation.Chosen> chosen = new NbdNegotiation(ch, exports, remote).run();
             if (chosen.isPresent()) {
                 exportName = chosen.get().name();
                 device = chosen.get().device();
                 tag = "nbd[" + exportName + "] " + remote;
-                transmit();
+                transmitting = true;
             }
-        } catch (ClosedChannelException e) {
-            LOG.info("{}: connection closed by the server", tag);
-        } catch (EOFException e) {
-            LOG.info("{}: client vanished: {}", tag, e.getMessage());
-        } catch (IOException e) {
-            if (closed.get()) {
-                LOG.info("{}: connection closed by the server", tag);
-            } else {
-                LOG.info("{}: connection lost: {}", tag, e.toString());
-            }
+        } catch (IOException | RuntimeException e) {
+            logEnd(e);
+        }
+        if (transmitting) {
+            readLoop();
+        } else {
+            end();
+        }
+    }
+
+    /**
+     * Holds the reader role until the connection ends or the role is handed to another thread (leader/followers):
+     * a request that arrives while nothing is in flight runs on the thread that read it, with no hop before the device
+     * call, while a pooled thread takes over reading so a slow request never stalls the ones pipelined behind it.
+     */
+    private void readLoop() {
+        boolean handedOver = false;
+        try {
+            handedOver = transmit();
+        } catch (IOException | RuntimeException e) {
+            logEnd(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             LOG.info("{}: interrupted, closing", tag);
-        } catch (RuntimeException e) {
-            LOG.error("{}: unexpected failure, closing connection", tag, e);
-        } finally {
-            close();
-            onEnd.run();
         }
+        if (!handedOver) {
+            end();
+        }
+    }
+
+    private void logEnd(Exception e) {
+        if (e instanceof ClosedChannelException || closed.get()) {
+            LOG.info("{}: connection closed by the server", tag);
+        } else if (e instanceof EOFException) {
+            LOG.info("{}: client vanished: {}", tag, e.getMessage());
+        } else if (e instanceof IOException) {
+            LOG.info("{}: connection lost: {}", tag, e.toString());
+        } else if (e instanceof RejectedExecutionException) {
+            LOG.info("{}: server shutting down, closing", tag);
+        } else {
+            LOG.error("{}: unexpected failure, closing connection", tag, e);
+        }
+    }
+
+    private void end() {
+        close();
+        onEnd.run();
     }
 
     /** Closes the TCP connection now, without NBD_ESHUTDOWN (reconnecting clients carry on elsewhere). Idempotent. */
@@ -104,13 +135,14 @@ final class NbdConnection implements Runnable {
         }
     }
 
-    private void transmit() throws IOException, InterruptedException {
+    /** Reads requests; returns true when the reader role was handed to another thread, false when the connection ends. */
+    private boolean transmit() throws IOException, InterruptedException {
         ByteBuffer header = ByteBuffer.allocateDirect(NbdConstants.REQUEST_SIZE);
         while (!closed.get()) {
             header.clear();
             if (!ChannelIo.readFullyOrEof(ch, header)) {
                 LOG.info("{}: client closed the connection without DISC", tag);
-                return;
+                return false;
             }
             header.flip();
             NbdRequest req;
@@ -118,18 +150,18 @@ final class NbdConnection implements Runnable {
                 req = NbdRequest.decode(header);
             } catch (NbdProtocolException e) {
                 LOG.warn("{}: closing connection: {}", tag, e.getMessage());
-                return;
+                return false;
             }
             if (req.type() == NbdConstants.CMD_DISC) {
                 LOG.info("{}: DISC, finishing {} requests in flight", tag, inFlight.get());
                 requestPermits.acquire(limits.maxInFlightRequests());
                 requestPermits.release(limits.maxInFlightRequests());
-                return;
+                return false;
             }
             if (req.hasPayload() && req.length() > NbdConstants.MAX_PAYLOAD) {
                 LOG.warn("{}: closing connection: WRITE payload of {} bytes exceeds the {} byte maximum (cookie {})",
                         tag, req.length(), NbdConstants.MAX_PAYLOAD, req.cookie());
-                return;
+                return false;
             }
             int bytes = (req.type() == NbdConstants.CMD_READ || req.hasPayload()) && req.length() <= NbdConstants.MAX_PAYLOAD
                     ? (int) req.length() : 0;
@@ -148,13 +180,22 @@ final class NbdConnection implements Runnable {
                 }
                 payload.flip();
             }
-            if (inFlight.getAndIncrement() == 0) {
-                execute(req, payload, bytes);
-            } else {
-                ByteBuffer p = payload;
+            ByteBuffer p = payload;
+            try {
+                if (inFlight.getAndIncrement() == 0) {
+                    workers.execute(this::readLoop);
+                    execute(req, p, bytes);
+                    return true;
+                }
                 workers.execute(() -> execute(req, p, bytes));
+            } catch (RejectedExecutionException e) {
+                inFlight.decrementAndGet();
+                pool.release(p);
+                release(bytes);
+                throw e;
             }
         }
+        return false;
     }
 
     private void release(int bytes) {

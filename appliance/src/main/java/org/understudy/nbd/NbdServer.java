@@ -20,7 +20,7 @@ import org.apache.logging.log4j.Logger;
  * Serves {@link org.understudy.storage.BlockDevice}s as NBD exports (fixed newstyle handshake, simple replies, READ,
  * WRITE, FLUSH, TRIM, WRITE_ZEROES, FUA, DISC; replies may go out of order). Exports are looked up by name through
  * {@link NbdExports} at each negotiation, so they may change at run time. One platform thread accepts, one reads per
- * connection; requests run on virtual-thread workers when several are in flight. Thread-safe.
+ * connection at a time (see {@code NbdConnection}); requests run on pooled platform threads. Thread-safe.
  */
 public final class NbdServer implements Closeable {
     private static final Logger LOG = LogManager.getLogger(NbdServer.class);
@@ -50,7 +50,11 @@ public final class NbdServer implements Closeable {
     private final NbdExports exports;
     private final Limits limits;
     private final BufferPool pool = new BufferPool();
-    private final ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("nbd-worker-", 0).factory());
+    /**
+     * Platform threads, not virtual: a virtual thread touching a socket channel switches it to non-blocking mode, which
+     * adds a poll round trip to every blocking read; the pool is bounded in practice by the in-flight limits.
+     */
+    private final ExecutorService workers = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("nbd-io-", 0).factory());
     private final Set<NbdConnection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread acceptor;
@@ -173,7 +177,12 @@ public final class NbdServer implements Closeable {
                 c.close();
             }
             LOG.debug("nbd: accepted {}", remote);
-            Thread.ofPlatform().daemon().name("nbd-conn-" + remote).start(c);
+            try {
+                workers.execute(c);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                c.close();
+                connections.remove(c);
+            }
         }
     }
 
