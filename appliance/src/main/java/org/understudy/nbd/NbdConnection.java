@@ -68,12 +68,16 @@ final class NbdConnection implements Runnable {
     public void run() {
         boolean transmitting = false;
         try {
-            Optional<NbdNegotiation.Chosen> chosen = new NbdNegotiation(ch, exports, remote).run();
+            Optional<NbdNegotiation.Chosen> chosen = new NbdNegotiation(ch, exports, remote, n -> exportName = n).run();
             if (chosen.isPresent()) {
-                exportName = chosen.get().name();
                 device = chosen.get().device();
                 tag = "nbd[" + exportName + "] " + remote;
-                transmitting = true;
+                // an export withdrawn while this client negotiated: closeConnections may have missed this connection
+                if (exports.lookup(exportName).orElse(null) != device) {
+                    LOG.warn("{}: export withdrawn during the handshake, closing", tag);
+                } else {
+                    transmitting = true;
+                }
             }
         } catch (IOException | RuntimeException e) {
             logEnd(e);
@@ -122,6 +126,15 @@ final class NbdConnection implements Runnable {
     private void end() {
         close();
         onEnd.run();
+    }
+
+    /** Closes the connection if it has not finished negotiating; returns true when this call closed it. */
+    boolean closeIfNegotiating() {
+        if (exportName == null && !closed.get()) {
+            close();
+            return true;
+        }
+        return false;
     }
 
     /** Closes the TCP connection now, without NBD_ESHUTDOWN (reconnecting clients carry on elsewhere). Idempotent. */

@@ -234,4 +234,18 @@ class NbdHandshakeTest {
         }
         PollUntil.until("connection cleaned up", Duration.ofSeconds(5), () -> server.connectionCount() == 0);
     }
+
+    @Test
+    void silentClient_isClosedAfterHandshakeTimeout() throws Exception {
+        try (NbdServer quick = NbdServer.start(new InetSocketAddress("127.0.0.1", 0), exports,
+                new NbdServer.Limits(4, 32 << 20, Duration.ofMillis(200)));
+             NbdTestClient c = NbdTestClient.connect(quick.port())) {
+            c.readBytes(18);
+            assertTrue(c.closedByServer());
+            PollUntil.until("silent connection dropped", Duration.ofSeconds(5), () -> quick.connectionCount() == 0);
+            try (NbdTestClient ok = NbdTestClient.open(quick.port(), "vol0")) {
+                assertArrayEquals(new byte[1], ok.read(0, 1));
+            }
+        }
+    }
 }
