@@ -41,6 +41,8 @@ final class NbdConnection implements Runnable {
     private final ReentrantLock replyLock = new ReentrantLock();
     private final ByteBuffer replyHeader = ByteBuffer.allocateDirect(NbdConstants.SIMPLE_REPLY_SIZE);
     private final ByteBuffer[] replyPair = new ByteBuffer[2];
+    /** Bytes read from the socket and not yet parsed (read mode); owned by the thread holding the reader role. */
+    private final ByteBuffer inbuf = ByteBuffer.allocateDirect(64 << 10).flip();
     private volatile String exportName;
     private volatile BlockDevice device;
     private String tag;
@@ -150,17 +152,14 @@ final class NbdConnection implements Runnable {
 
     /** Reads requests; returns true when the reader role was handed to another thread, false when the connection ends. */
     private boolean transmit() throws IOException, InterruptedException {
-        ByteBuffer header = ByteBuffer.allocateDirect(NbdConstants.REQUEST_SIZE);
         while (!closed.get()) {
-            header.clear();
-            if (!ChannelIo.readFullyOrEof(ch, header)) {
+            if (!fill(NbdConstants.REQUEST_SIZE)) {
                 LOG.info("{}: client closed the connection without DISC", tag);
                 return false;
             }
-            header.flip();
             NbdRequest req;
             try {
-                req = NbdRequest.decode(header);
+                req = NbdRequest.decode(inbuf);
             } catch (NbdProtocolException e) {
                 LOG.warn("{}: closing connection: {}", tag, e.getMessage());
                 return false;
@@ -184,6 +183,11 @@ final class NbdConnection implements Runnable {
             if (req.hasPayload() && bytes > 0) {
                 payload = pool.acquire(bytes);
                 try {
+                    int buffered = Math.min(inbuf.remaining(), bytes);
+                    if (buffered > 0) {
+                        payload.put(inbuf.slice(inbuf.position(), buffered));
+                        inbuf.position(inbuf.position() + buffered);
+                    }
                     ChannelIo.readFully(ch, payload);
                 } catch (IOException e) {
                     pool.release(payload);
@@ -209,6 +213,30 @@ final class NbdConnection implements Runnable {
             }
         }
         return false;
+    }
+
+    /**
+     * Makes at least {@code n} unread bytes available in {@link #inbuf}, reading whatever the socket has (so a small
+     * WRITE's header and payload usually arrive in one system call). Returns false on EOF at a request boundary.
+     */
+    private boolean fill(int n) throws IOException {
+        if (inbuf.remaining() >= n) {
+            return true;
+        }
+        inbuf.compact();
+        try {
+            while (inbuf.position() < n) {
+                if (ch.read(inbuf) < 0) {
+                    if (inbuf.position() == 0) {
+                        return false;
+                    }
+                    throw new EOFException("peer closed after " + inbuf.position() + " bytes of a " + n + " byte request header");
+                }
+            }
+        } finally {
+            inbuf.flip();
+        }
+        return true;
     }
 
     private void release(int bytes) {

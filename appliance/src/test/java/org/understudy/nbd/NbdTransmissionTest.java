@@ -293,4 +293,30 @@ class NbdTransmissionTest {
             assertEquals(NbdConstants.REP_ERR_UNKNOWN, c.lastError.type());
         }
     }
+
+    @Test
+    void requestsPackedBackToBackInOneSend_withPayloadsAroundReadAheadSize_allApplied() throws Exception {
+        // guards the read-ahead buffer: headers and payloads split anywhere across socket reads
+        int[] sizes = {1, 27, 28, 4096, 65535, 65536, 65537, 100_000, 3, 200_000};
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        long offset = 0;
+        List<long[]> written = new ArrayList<>();
+        for (int i = 0; i < sizes.length; i++) {
+            byte[] data = random(sizes[i], 500 + i);
+            ByteBuffer h = new NbdRequest(0, NbdConstants.CMD_WRITE, 1000 + i, offset, data.length).encode(ByteBuffer.allocate(28));
+            all.write(h.array());
+            all.write(data);
+            written.add(new long[] {offset, data.length, 500 + i});
+            offset += data.length;
+        }
+        try (NbdTestClient c = NbdTestClient.open(server.port(), "vol0")) {
+            c.raw(all.toByteArray());
+            for (int i = 0; i < sizes.length; i++) {
+                assertEquals(0, c.readReply().error());
+            }
+            for (long[] w : written) {
+                assertArrayEquals(random((int) w[1], w[2]), c.read(w[0], (int) w[1]));
+            }
+        }
+    }
 }
