@@ -20,9 +20,10 @@ import org.understudy.storage.BlockDevice;
  * One client connection: handshake, then the transmission phase. The thread holding the reader role parses requests
  * and reads WRITE payloads into pooled direct buffers; a request that arrives while nothing is in flight runs on that
  * thread (no hop before the device at queue depth 1) while another pooled thread takes over reading, otherwise it goes
- * to a pooled worker. Replies go out under a per-connection lock, possibly out of order. In-flight
- * requests and bytes are bounded by semaphores, so a client that pipelines without reading replies is slowed by TCP
- * back-pressure instead of exhausting memory. {@link #close()} is thread-safe; the reader role is held by one thread at a time, handed over through the executor.
+ * to a pooled worker. Replies go out under a per-connection lock, possibly out of order. In-flight requests and bytes
+ * are bounded by semaphores, so a client that pipelines without reading replies is slowed by TCP back-pressure instead
+ * of exhausting memory. {@link #close()} is thread-safe; the reader role is held by one thread at a time and handed
+ * over through the executor, which orders its buffer state between holders.
  */
 final class NbdConnection implements Runnable {
     private static final Logger LOG = LogManager.getLogger(NbdConnection.class);
