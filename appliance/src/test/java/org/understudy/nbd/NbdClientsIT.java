@@ -135,7 +135,7 @@ class NbdClientsIT {
     @Test
     void fioRandomWritesQueueDepth16_verifyCrc32c() throws Exception {
         List<String> cmd = new ArrayList<>(List.of("fio", "--name=verify", "--ioengine=nbd", "--uri=" + uri,
-                "--rw=randwrite", "--bs=4k", "--size=32M", "--iodepth=16", "--verify=crc32c", "--do_verify=1"));
+                "--rw=randwrite", "--bs=4k", "--size=32M", "--iodepth=16", "--verify=crc32c", "--do_verify=1", "--verify_state_save=0"));
         String out = run(cmd.toArray(String[]::new)).output();
         assertFalse(out.contains("verify: bad"), out);
         assertTrue(dev.writes.get() >= (32 << 20) / 4096, "fio wrote only " + dev.writes.get() + " blocks");
