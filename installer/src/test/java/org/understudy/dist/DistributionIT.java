@@ -54,7 +54,8 @@ class DistributionIT {
     @Test
     void demoDetach_statusThenStop_allFromTheLauncher() throws Exception {
         Path dir = tmp.resolve("demo");
-        Run start = understudy("demo", "--dir", dir.toString(), "--detach", "--primaries", "1", "--volume-size", "8MiB");
+        Run start = understudy("demo", "--dir", dir.toString(), "--detach", "--primaries", "1", "--volume-size", "8MiB",
+                "--loopback-net", "201");
         try {
             assertEquals(0, start.exit(), start.output());
             assertTrue(Files.exists(dir.resolve("cluster.json")));
