@@ -71,6 +71,35 @@ class DistributionIT {
     }
 
     @Test
+    void foregroundDemo_ctrlC_stopsEveryNodeCleanly() throws Exception {
+        Path dir = tmp.resolve("fg");
+        Path out = tmp.resolve("fg.out");
+        Process demo = new ProcessBuilder(DIST.resolve("bin/understudy").toString(), "demo", "--dir", dir.toString(), "--primaries", "1",
+                "--volume-size", "8MiB", "--loopback-net", "202").redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+            while (!Files.readString(out).contains("Press Ctrl-C")) {
+                assertTrue(demo.isAlive(), "demo exited early:\n" + Files.readString(out));
+                assertTrue(System.nanoTime() < deadline, "demo not ready:\n" + Files.readString(out));
+                Thread.sleep(100);
+            }
+            List<ProcessHandle> nodes = demo.toHandle().descendants().filter(h -> h.info().commandLine().orElse("").contains("--node")).toList();
+            assertEquals(2, nodes.size(), "a standby and one primary running");
+            // what a terminal's Ctrl-C sends
+            new ProcessBuilder("kill", "-INT", Long.toString(demo.pid())).start().waitFor();
+            assertTrue(demo.waitFor(60, TimeUnit.SECONDS), "demo stopped after Ctrl-C:\n" + Files.readString(out));
+            assertEquals(130, demo.exitValue(), "128+SIGINT, as after any Ctrl-C:\n" + Files.readString(out));
+            for (ProcessHandle n : nodes) {
+                n.onExit().get(30, TimeUnit.SECONDS);
+            }
+            assertTrue(Files.readString(out).contains("demo: stopped"), Files.readString(out));
+        } finally {
+            demo.descendants().forEach(ProcessHandle::destroyForcibly);
+            demo.destroyForcibly();
+        }
+    }
+
+    @Test
     void invalidClusterFile_nodeRefusesToStart_namingFileAndKey() throws Exception {
         Path cfg = tmp.resolve("bad.yaml");
         Files.writeString(cfg, "cluster: { name: x }\nstandby: { name: s, address: 127.0.2.1, stateDir: s }\nprimaries: []\n");
