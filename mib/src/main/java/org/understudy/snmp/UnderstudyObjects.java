@@ -2,7 +2,7 @@ package org.understudy.snmp;
 
 import org.snmp4j.agent.DefaultMOScope;
 import org.snmp4j.agent.MOScope;
-import org.snmp4j.agent.ManagedObject;
+import org.snmp4j.agent.mo.GenericManagedObject;
 import org.snmp4j.agent.request.SubRequest;
 import org.snmp4j.smi.Null;
 import org.snmp4j.smi.OID;
@@ -10,11 +10,12 @@ import org.snmp4j.smi.Variable;
 import org.snmp4j.smi.VariableBinding;
 
 /**
- * Every object of UNDERSTUDY-MIB under {@code understudyObjects} as one SNMP4J managed object: reads come from the
+ * Every object of UNDERSTUDY-MIB under {@code understudyObjects} as one SNMP4J managed object (SNMP4J's request
+ * handlers only serve {@link GenericManagedObject}s): reads come from the
  * cached {@link MibTree}, writes go to the {@link SetHandler}. Thread-safe (the tree is immutable, the handler is
  * thread-safe).
  */
-final class UnderstudyObjects implements ManagedObject<SubRequest<?>> {
+final class UnderstudyObjects implements GenericManagedObject {
     private static final OID LOWER = new OID(UnderstudyMib.UNDERSTUDY_OBJECTS);
     private static final OID UPPER = new OID(UnderstudyMib.UNDERSTUDY_CONFORMANCE);
     private final MOScope scope = new DefaultMOScope(LOWER, true, UPPER, false);
