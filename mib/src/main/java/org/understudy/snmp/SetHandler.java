@@ -206,7 +206,12 @@ final class SetHandler {
             f.whenComplete((res, e) -> memory.completeAction(p, done(p, c, user, res, e)));
         }
         try {
-            return f.get(acceptWaitMs, TimeUnit.MILLISECONDS);
+            CommandResult res = f.get(acceptWaitMs, TimeUnit.MILLISECONDS);
+            if (pending != null) {
+                // also here, not only in whenComplete, so the outcome is readable as soon as the SET is answered
+                memory.completeAction(pending, done(pending, c, user, res, null));
+            }
+            return res;
         } catch (TimeoutException e) {
             LOG.info("{}: {} of {} by {} still running after {} ms; answering the SET, outcome in usLastActionResult",
                     node, c.name(), c.target(), user, acceptWaitMs);

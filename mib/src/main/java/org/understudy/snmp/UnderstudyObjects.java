@@ -74,6 +74,8 @@ final class UnderstudyObjects implements GenericManagedObject {
     @Override
     public void prepare(SubRequest<?> request) {
         sets.prepare(request, cache.current());
+        // a command may have run (and the last-action objects changed) even when the SET fails
+        cache.invalidate();
     }
 
     @Override
