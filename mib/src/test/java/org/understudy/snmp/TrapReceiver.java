@@ -18,9 +18,15 @@ final class TrapReceiver implements AutoCloseable {
     private final Process process;
 
     TrapReceiver(Path dir, String community, String user, String auth, String priv) throws IOException, InterruptedException {
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
-            port = s.getLocalPort();
-        }
+        this(dir, community, user, auth, priv, freePort());
+    }
+
+    /** Listens on {@code ports} (the first is {@link #port}), e.g. the demo's fixed trap and inform ports. */
+    TrapReceiver(Path dir, String community, String user, String auth, String priv, int... ports)
+            throws IOException, InterruptedException {
+        port = ports[0];
+        String listen = java.util.Arrays.stream(ports).mapToObj(p -> "udp:127.0.0.1:" + p)
+                .collect(java.util.stream.Collectors.joining(","));
         Files.createDirectories(dir);
         Path conf = dir.resolve("snmptrapd.conf");
         Files.writeString(conf, "authCommunity log " + community + "\n"
@@ -29,7 +35,7 @@ final class TrapReceiver implements AutoCloseable {
         log = dir.resolve("traps.log");
         Files.writeString(log, "");
         ProcessBuilder pb = new ProcessBuilder(List.of("snmptrapd", "-f", "-C", "-c", conf.toString(), "-m", "", "-On",
-                "-Lf", log.toString(), "udp:127.0.0.1:" + port)).redirectErrorStream(true)
+                "-Lf", log.toString(), listen)).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("snmptrapd.out").toFile());
         pb.environment().putAll(NetSnmp.env());
         pb.environment().put("SNMP_PERSISTENT_DIR", dir.resolve("persist").toString());
@@ -40,6 +46,12 @@ final class TrapReceiver implements AutoCloseable {
                 throw new IllegalStateException("snmptrapd did not start: " + Files.readString(dir.resolve("snmptrapd.out")) + text());
             }
             Thread.sleep(20);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
+            return s.getLocalPort();
         }
     }
 
