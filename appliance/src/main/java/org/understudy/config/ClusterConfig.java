@@ -8,11 +8,18 @@ import java.util.Optional;
  * The whole cluster, as described by one YAML file shared by every node. Immutable and validated at load.
  *
  * @param file the cluster file it was read from (absolute)
+ * @param snmp SNMP agents of the nodes and notification receivers ({@link SnmpConfig#NONE} when not configured)
  */
 public record ClusterConfig(Path file, String name, StandbyConfig standby, List<PrimaryConfig> primaries,
-                            Secrets secrets) {
+                            Secrets secrets, SnmpConfig snmp) {
     public ClusterConfig {
         primaries = List.copyOf(primaries);
+        snmp = snmp == null ? SnmpConfig.NONE : snmp;
+    }
+
+    /** A cluster without SNMP settings. */
+    public ClusterConfig(Path file, String name, StandbyConfig standby, List<PrimaryConfig> primaries, Secrets secrets) {
+        this(file, name, standby, primaries, secrets, SnmpConfig.NONE);
     }
 
     public Optional<PrimaryConfig> primary(String primaryName) {

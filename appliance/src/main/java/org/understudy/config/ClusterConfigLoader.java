@@ -25,14 +25,15 @@ public final class ClusterConfigLoader {
     public static final int VOLUME_ALIGNMENT = 4096;
 
     private static final Set<String> TOP = Set.of("cluster", "standby", "primaries");
-    private static final Set<String> CLUSTER = Set.of("name", "secrets");
-    private static final Set<String> STANDBY = Set.of("name", "address", "replication", "admin", "stateDir");
-    private static final Set<String> PRIMARY = Set.of("name", "address", "nbdPort", "admin", "stateDir", "volumes");
+    private static final Set<String> CLUSTER = Set.of("name", "secrets", "snmp");
+    private static final Set<String> STANDBY = Set.of("name", "address", "replication", "admin", "stateDir", "snmp");
+    private static final Set<String> PRIMARY = Set.of("name", "address", "nbdPort", "admin", "stateDir", "volumes", "snmp");
     private static final Set<String> ENDPOINT = Set.of("address", "port");
     private static final Set<String> VOLUME = Set.of("name", "file", "size", "mode");
 
     private final Path dir;
     private final TreeReader r = new TreeReader();
+    private final SnmpConfigReader snmp = new SnmpConfigReader(r);
     /** Every listener seen so far, as "address:port" -> the key that declared it. */
     private final Map<String, String> listeners = new HashMap<>();
     /** Node names, lower-cased -> the key that declared it. */
@@ -52,7 +53,12 @@ public final class ClusterConfigLoader {
             throw new ConfigException(file, loader.r.problems());
         }
         Secrets secrets = SecretsLoader.load(parsed.secretsFile);
-        return new ClusterConfig(file, parsed.name, parsed.standby, parsed.primaries, secrets);
+        SnmpConfig snmp = loader.snmp.result();
+        List<String> userProblems = SnmpConfigReader.checkUsers(snmp, secrets.snmp());
+        if (!userProblems.isEmpty()) {
+            throw new ConfigException(file, userProblems);
+        }
+        return new ClusterConfig(file, parsed.name, parsed.standby, parsed.primaries, secrets, snmp);
     }
 
     private record Parsed(String name, Path secretsFile, StandbyConfig standby, List<PrimaryConfig> primaries) {
@@ -68,6 +74,7 @@ public final class ClusterConfigLoader {
             name = r.name(cluster, "cluster", "name");
             String s = r.text(cluster, "cluster", "secrets", DEFAULT_SECRETS);
             secrets = s == null ? null : dir.resolve(s).normalize();
+            snmp.cluster(cluster);
         }
         StandbyConfig standby = standby(root.get("standby"));
         List<PrimaryConfig> primaries = new ArrayList<>();
@@ -102,6 +109,7 @@ public final class ClusterConfigLoader {
         Endpoint replication = endpoint(s, "standby", "replication", address, DEFAULT_REPLICATION_PORT);
         Endpoint admin = endpoint(s, "standby", "admin", DEFAULT_ADMIN_ADDRESS, DEFAULT_ADMIN_PORT);
         Path stateDir = stateDir(s, "standby", name);
+        snmp.agent(s, "standby", name, address);
         if (name == null || address == null || replication == null || admin == null || stateDir == null) {
             return null;
         }
@@ -122,6 +130,7 @@ public final class ClusterConfigLoader {
         }
         Endpoint admin = endpoint(p, path, "admin", DEFAULT_ADMIN_ADDRESS, DEFAULT_ADMIN_PORT);
         Path stateDir = stateDir(p, path, name);
+        snmp.agent(p, path, name, address);
         List<VolumeConfig> volumes = volumes(p.get("volumes"), TreeReader.join(path, "volumes"));
         if (name == null || address == null || nbdPort < 0 || admin == null || stateDir == null || volumes == null) {
             return null;
