@@ -96,7 +96,7 @@ public record DemoLayout(Path dir, int primaries, long volumeSize, int loopbackN
         y.append("  replication: { address: ").append(standbyAddress()).append(", port: ").append(REPLICATION_PORT).append(" }\n");
         y.append("  admin: { address: ").append(standbyAddress()).append(", port: ").append(ADMIN_PORT).append(" }\n");
         y.append("  stateDir: state/").append(STANDBY).append('\n');
-        y.append("  snmp: { address: ").append(STANDBY_ADDRESS).append(", port: ").append(SNMP_PORT).append(" }\n");
+        y.append("  snmp: { address: ").append(standbyAddress()).append(", port: ").append(SNMP_PORT).append(" }\n");
         y.append("primaries:\n");
         for (String p : primaryNames()) {
             String addr = primaryAddress(p);

@@ -96,9 +96,6 @@ public final class SnmpFace implements ManagementFace {
     /** Called on the publisher's thread: only counts and queues. */
     private void onEvent(ModelEvent e, NotificationBuilder builder) {
         switch (e) {
-            // alarms are announced from the alarm model itself (onAlarm), once
-            case ModelEvent.AlarmRaised a -> { }
-            case ModelEvent.AlarmCleared a -> { }
             default -> {
                 if (e instanceof ModelEvent.FailoverStarted f) {
                     memory.countFailover(f.primary());
