@@ -15,14 +15,14 @@ import org.understudy.command.Actor;
 /**
  * Enforces the JMX roles on the remote connector, in front of the MBean server: a {@code monitor} login may read
  * attributes, query names and listen to notifications; invoking operations and setting attributes needs the
- * {@code operator} role. Nobody may create, register or unregister MBeans or load classes remotely. Refusals are
+ * {@code operator} role. Nobody may create, register or unregister MBeans remotely. Refusals are
  * {@link SecurityException}s, which JConsole shows. Local calls (no Subject) never pass through it. Thread-safe.
  */
 final class AccessForwarder implements InvocationHandler {
     private static final Logger LOG = LogManager.getLogger(AccessForwarder.class);
     private static final Set<String> WRITE = Set.of("invoke", "setAttribute", "setAttributes");
-    private static final Set<String> NEVER = Set.of("createMBean", "registerMBean", "unregisterMBean", "instantiate",
-            "deserialize", "getClassLoader", "getClassLoaderFor", "getClassLoaderRepository");
+    // (class-loader lookups stay allowed: the connector itself uses them to decode parameters)
+    private static final Set<String> NEVER = Set.of("createMBean", "registerMBean", "unregisterMBean", "instantiate", "deserialize");
 
     private final String node;
     private volatile MBeanServer server;
