@@ -14,6 +14,8 @@ public record DemoLayout(Path dir, int primaries, long volumeSize) {
     public static final int NBD_PORT = 10809;
     public static final int ADMIN_PORT = 7800;
     public static final int REPLICATION_PORT = 7700;
+    /** Every node's JMX connector (registry and server) listens on its own address at this port. */
+    public static final int JMX_PORT = 17199;
     public static final List<String> VOLUMES = List.of("vol0", "vol1");
 
     public DemoLayout {
@@ -75,6 +77,7 @@ public record DemoLayout(Path dir, int primaries, long volumeSize) {
         y.append("  replication: { address: ").append(STANDBY_ADDRESS).append(", port: ").append(REPLICATION_PORT).append(" }\n");
         y.append("  admin: { address: ").append(STANDBY_ADDRESS).append(", port: ").append(ADMIN_PORT).append(" }\n");
         y.append("  stateDir: state/").append(STANDBY).append('\n');
+        y.append("  jmx: { address: ").append(STANDBY_ADDRESS).append(", port: ").append(JMX_PORT).append(" }\n");
         y.append("primaries:\n");
         for (String p : primaryNames()) {
             String addr = primaryAddress(p);
@@ -83,6 +86,7 @@ public record DemoLayout(Path dir, int primaries, long volumeSize) {
             y.append("    nbdPort: ").append(NBD_PORT).append('\n');
             y.append("    admin: { address: ").append(addr).append(", port: ").append(ADMIN_PORT).append(" }\n");
             y.append("    stateDir: state/").append(p).append('\n');
+            y.append("    jmx: { address: ").append(addr).append(", port: ").append(JMX_PORT).append(" }\n");
             y.append("    volumes:\n");
             for (String v : VOLUMES) {
                 y.append("      - { name: ").append(v).append(", file: data/").append(p).append('/').append(v)

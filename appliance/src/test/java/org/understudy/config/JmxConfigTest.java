@@ -64,6 +64,17 @@ class JmxConfigTest {
     }
 
     @Test
+    void demoLayout_withGeneratedSecrets_givesEveryNodeAConnectorAndBothLogins() throws Exception {
+        org.understudy.demo.DemoLayout layout = new org.understudy.demo.DemoLayout(dir, 2, 1 << 20);
+        new SecretsGenerator().write(layout.secretsFile());
+        Files.writeString(layout.configFile(), layout.clusterYaml());
+        ClusterConfig c = ClusterConfigLoader.load(layout.configFile());
+        assertEquals(new Endpoint("127.0.2.1", 17199), c.standby().jmx().endpoint());
+        assertEquals(new Endpoint("127.0.1.2", 17199), c.primary("p2").orElseThrow().jmx().endpoint());
+        assertEquals(List.of("monitor", "operator"), c.secrets().jmx().users().stream().map(JmxUser::name).toList());
+    }
+
+    @Test
     void load_noJmxBlock_noConnectorAndNoUsersNeeded() throws Exception {
         ClusterConfig c = ClusterConfigLoader.load(write(cluster("", ""), ""));
         assertNull(c.standby().jmx());
