@@ -85,16 +85,27 @@ public final class JmxFace implements ManagementFace {
         subscriptions.add(context.events().subscribe(worker::offer));
         subscriptions.add(context.alarms().subscribe(worker::offer));
         registry.refresh(snapshots.fresh());
-        worker.start();
-        JmxConfig remote = context.node().jmx();
-        if (remote != null) {
-            connector = RemoteConnector.start(node, remote, context.cluster().secrets().jmx(), server);
-        } else {
-            LOG.info("{}: no jmx block for this node: no remote connector (local jconsole {} still works)", node,
-                    ProcessHandle.current().pid());
-        }
         LOG.info("{}: jmx beans registered under {} ({} per-primary/volume/path beans)", node, ObjectNames.DOMAIN,
                 registry.registered().size());
+        worker.start();
+        JmxConfig remote = context.node().jmx();
+        if (remote == null) {
+            LOG.info("{}: no jmx block for this node: no remote connector (local jconsole {} still works)", node,
+                    ProcessHandle.current().pid());
+            return;
+        }
+        try {
+            connector = RemoteConnector.start(node, remote, context.cluster().secrets().jmx(), server);
+        } catch (Exception e) {
+            // the beans stay useful locally; a connector that cannot listen is the operator's to fix, loudly
+            LOG.error("{}: jmx remote connector could not start on {} ({}); beans stay reachable locally with jconsole {}", node,
+                    remote.endpoint(), e.toString(), ProcessHandle.current().pid(), e);
+        }
+    }
+
+    /** Whether the remote connector is serving. */
+    boolean remoteConnectorRunning() {
+        return connector != null;
     }
 
     private void registerFixed(ObjectName name, Object bean) throws Exception {

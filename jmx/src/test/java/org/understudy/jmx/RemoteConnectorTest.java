@@ -109,6 +109,16 @@ class RemoteConnectorTest {
     }
 
     @Test
+    void portTaken_connectorFails_butTheBeansStayAndTheFaceStarts() throws Exception {
+        face.close();
+        try (ServerSocket taken = new ServerSocket(config.endpoint().port(), 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            face = node.startFace(config);
+            assertTrue(!face.remoteConnectorRunning());
+            assertTrue(node.server.isRegistered(ObjectNames.primary("p1")));
+        }
+    }
+
+    @Test
     void close_freesThePort() throws Exception {
         face.close();
         try (ServerSocket s = new ServerSocket(config.endpoint().port(), 1, java.net.InetAddress.getByName("127.0.0.1"))) {
