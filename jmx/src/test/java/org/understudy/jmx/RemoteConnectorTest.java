@@ -121,10 +121,16 @@ class RemoteConnectorTest {
     @Test
     void close_freesThePort() throws Exception {
         face.close();
-        try (ServerSocket s = new ServerSocket(config.endpoint().port(), 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-            assertEquals(config.endpoint().port(), s.getLocalPort());
-        }
+        // RMI closes its listening socket once the last object on it is unexported; allow it a moment
+        Poll.until(Duration.ofSeconds(10), () -> {
+            try (ServerSocket s = new ServerSocket(config.endpoint().port(), 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+                return s.getLocalPort() == config.endpoint().port();
+            } catch (IOException e) {
+                return false;
+            }
+        }, () -> "port " + config.endpoint().port() + " still taken after close");
         face = node.startFace(config);
+        assertTrue(face.remoteConnectorRunning());
         try (JMXConnector c = connect("watcher", FakeNode.MONITOR_PASSWORD)) {
             assertEquals("demo", JMX.newMXBeanProxy(c.getMBeanServerConnection(), ObjectNames.appliance(), ApplianceMXBean.class).getCluster());
         }
