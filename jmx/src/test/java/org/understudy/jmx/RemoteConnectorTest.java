@@ -111,8 +111,8 @@ class RemoteConnectorTest {
     @Test
     void portTaken_connectorFails_butTheBeansStayAndTheFaceStarts() throws Exception {
         face.close();
-        try (ServerSocket taken = new ServerSocket(config.endpoint().port(), 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-            face = node.startFace(config);
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            face = node.startFace(new JmxConfig(new Endpoint("127.0.0.1", taken.getLocalPort()), null));
             assertTrue(!face.remoteConnectorRunning());
             assertTrue(node.server.isRegistered(ObjectNames.primary("p1")));
         }
