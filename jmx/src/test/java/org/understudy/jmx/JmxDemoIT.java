@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -17,6 +16,7 @@ import javax.management.remote.JMXConnector;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.understudy.e2e.DemoFixture;
 import org.understudy.e2e.Poll;
 
@@ -25,11 +25,12 @@ import org.understudy.e2e.Poll;
  * their class path) reached over each node's remote connector with the logins from cluster.json.
  */
 class JmxDemoIT {
+    @TempDir
+    static Path dir;
     private static DemoFixture demo;
 
     @BeforeAll
     static void start() throws Exception {
-        Path dir = Files.createTempDirectory("understudy-jmx-it");
         demo = DemoFixture.start(dir.resolve("demo"), "--primaries", "1", "--volume-size", "4MiB");
     }
 
