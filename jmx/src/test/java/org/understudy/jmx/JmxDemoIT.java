@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -43,8 +44,10 @@ class JmxDemoIT {
 
     @Test
     void clusterJson_listsAJmxConnectorPerNode() {
-        assertEquals("service:jmx:rmi://127.0.2.1:17199/jndi/rmi://127.0.2.1:17199/jmxrmi", DemoJmx.url(demo, "standby"));
-        assertEquals("service:jmx:rmi://127.0.1.1:17199/jndi/rmi://127.0.1.1:17199/jmxrmi", DemoJmx.url(demo, "p1"));
+        for (String node : List.of("standby", "p1")) {
+            String a = demo.address(node);
+            assertEquals("service:jmx:rmi://" + a + ":17199/jndi/rmi://" + a + ":17199/jmxrmi", DemoJmx.url(demo, node));
+        }
         assertEquals("operator", DemoJmx.entry(demo, "p1").path("user").asText());
         assertEquals("monitor", DemoJmx.entry(demo, "p1").path("monitor").path("user").asText());
     }
