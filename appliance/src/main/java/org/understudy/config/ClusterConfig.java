@@ -7,12 +7,19 @@ import java.util.Optional;
 /**
  * The whole cluster, as described by one YAML file shared by every node. Immutable and validated at load.
  *
- * @param file the cluster file it was read from (absolute)
+ * @param file   the cluster file it was read from (absolute)
+ * @param mirror cluster-wide mirroring settings ({@code mirror:}); each volume carries its effective copy
  */
 public record ClusterConfig(Path file, String name, StandbyConfig standby, List<PrimaryConfig> primaries,
-                            Secrets secrets) {
+                            Secrets secrets, MirrorSettings mirror) {
     public ClusterConfig {
         primaries = List.copyOf(primaries);
+        java.util.Objects.requireNonNull(mirror, "mirror");
+    }
+
+    /** A cluster with the default mirroring settings. */
+    public ClusterConfig(Path file, String name, StandbyConfig standby, List<PrimaryConfig> primaries, Secrets secrets) {
+        this(file, name, standby, primaries, secrets, MirrorSettings.DEFAULTS);
     }
 
     public Optional<PrimaryConfig> primary(String primaryName) {

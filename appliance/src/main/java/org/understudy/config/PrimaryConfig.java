@@ -7,12 +7,21 @@ import java.util.Optional;
 /**
  * A protected server.
  *
- * @param nbdPort port of its NBD exports on {@link #address()}
+ * @param nbdPort           port of its NBD exports on {@link #address()}
+ * @param replicationTarget where this primary connects its replication links; null = the standby's
+ *                          {@code replication} endpoint (set it to route the link through a relay, a WAN optimiser
+ *                          or a test's fault proxy)
  */
 public record PrimaryConfig(String name, String address, int nbdPort, Endpoint admin, Path stateDir,
-                            List<VolumeConfig> volumes) implements NodeConfig {
+                            List<VolumeConfig> volumes, Endpoint replicationTarget) implements NodeConfig {
     public PrimaryConfig {
         volumes = List.copyOf(volumes);
+    }
+
+    /** A primary connecting straight to the standby's replication endpoint. */
+    public PrimaryConfig(String name, String address, int nbdPort, Endpoint admin, Path stateDir,
+                         List<VolumeConfig> volumes) {
+        this(name, address, nbdPort, admin, stateDir, volumes, null);
     }
 
     public Optional<VolumeConfig> volume(String volumeName) {
