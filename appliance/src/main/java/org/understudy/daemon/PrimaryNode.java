@@ -14,6 +14,7 @@ import org.understudy.command.CommandHandler;
 import org.understudy.config.ClusterConfig;
 import org.understudy.config.PrimaryConfig;
 import org.understudy.config.VolumeConfig;
+import org.understudy.mirror.MirrorContext;
 import org.understudy.mirror.MirrorOptions;
 import org.understudy.mirror.MirroredVolume;
 import org.understudy.model.ClusterSnapshot;
@@ -54,7 +55,8 @@ final class PrimaryNode implements NodeEngine {
             options = options.withStandby(self.replicationTarget());
         }
         for (VolumeConfig v : self.volumes()) {
-            volumes.put(v.name(), MirroredVolume.open(cluster, self, v, options));
+            volumes.put(v.name(), MirroredVolume.open(cluster, self, v, options,
+                    new MirrorContext(throttles, services.alarms())));
         }
         NbdExports exports = new NbdExports() {
             @Override

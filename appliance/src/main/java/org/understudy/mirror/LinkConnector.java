@@ -14,6 +14,7 @@ import org.understudy.replication.Frame;
 import org.understudy.replication.FrameChannel;
 import org.understudy.replication.FrameType;
 import org.understudy.replication.HandshakeMessages;
+import org.understudy.replication.IdentityMessage;
 import org.understudy.replication.HandshakeMessages.Challenge;
 import org.understudy.replication.LinkAuthenticator;
 import org.understudy.replication.ProtocolException;
@@ -41,7 +42,7 @@ final class LinkConnector {
 
     /** Connects and authenticates; the returned link is not started yet. */
     MirrorLink connect(String primary, String volume, long size, TrafficCounters counters,
-                       MirrorLink.Listener listener) throws IOException {
+                       MirrorLink.Listener listener, IdentityMessage mine) throws IOException {
         SocketChannel socket = SocketChannel.open();
         ScheduledFuture<?> timer = null;
         try {
@@ -59,11 +60,15 @@ final class LinkConnector {
             Challenge c = Challenge.decode(expect(frames, FrameType.CHALLENGE).payload());
             frames.write(FrameType.PROOF, 0, 0, hs.onChallenge(c).encode());
             Frame welcome = expect(frames, FrameType.WELCOME);
+            frames.write(FrameType.IDENTITY, 0, 0, mine.encode());
+            IdentityMessage peer = IdentityMessage.decode(expect(frames, FrameType.IDENTITY).payload());
             if (!timer.cancel(false)) {
                 throw new IOException("handshake took longer than " + options.ackTimeout().toMillis() + " ms");
             }
-            return new MirrorLink(primary + "/" + volume, socket, channel, frames, hs.maxFrame(), welcome.flags(),
-                    options.ackTimeout().toNanos(), options.clock(), counters, listener);
+            MirrorLink link = new MirrorLink(primary + "/" + volume, socket, channel, frames, hs.maxFrame(),
+                    welcome.flags(), options.ackTimeout().toNanos(), options.clock(), counters, listener);
+            link.peer(peer);
+            return link;
         } catch (IOException | RuntimeException e) {
             if (timer != null) {
                 timer.cancel(false);

@@ -100,6 +100,17 @@ final class MirrorLink {
         return maxFrame;
     }
 
+    private volatile org.understudy.replication.IdentityMessage peer;
+
+    /** The standby's IDENTITY from the handshake: its replica's generations and epoch. */
+    org.understudy.replication.IdentityMessage peer() {
+        return peer;
+    }
+
+    void peer(org.understudy.replication.IdentityMessage p) {
+        peer = p;
+    }
+
     boolean replicaFresh() {
         return replicaFresh;
     }

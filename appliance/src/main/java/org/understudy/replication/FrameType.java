@@ -13,6 +13,11 @@ public enum FrameType {
     PROOF(3, Direction.TO_STANDBY, false),
     /** Standby → primary: handshake accepted, with what the standby knows of its replica (consistent, fresh). */
     WELCOME(4, Direction.TO_PRIMARY, false),
+    /**
+     * Either way, once, right after WELCOME (protocol 2): the sender's {@link IdentityMessage} (generations, epoch,
+     * dirty-bitmap figure), so the primary can decide what to resync and the standby can refuse an older epoch.
+     */
+    IDENTITY(5, Direction.BOTH, false),
     /** Data at {@code offset}; the payload is the data, {@code length} equals the payload length. */
     WRITE(16, Direction.TO_STANDBY, true),
     /** {@code length} bytes of zeros at {@code offset}; no payload (TRIM, WRITE_ZEROES, all-zero sync chunks). */
