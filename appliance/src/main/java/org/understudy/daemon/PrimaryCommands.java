@@ -9,7 +9,9 @@ import org.understudy.command.Command;
 import org.understudy.command.CommandHandler;
 import org.understudy.command.CommandResult;
 import org.understudy.config.Rates;
+import org.understudy.mirror.LinkTestResult;
 import org.understudy.mirror.MirroredVolume;
+import org.understudy.mirror.VerifyResult;
 import org.understudy.resync.ThrottleSet;
 import org.understudy.resync.Throttles;
 
@@ -78,7 +80,21 @@ final class PrimaryCommands implements CommandHandler {
             return CommandResult.refused("primary " + self + " has no volume " + v.volume() + " (volumes: "
                     + volumes.keySet() + ")");
         }
-        return CommandResult.refused("online verify is not available in this build");
+        VerifyResult r;
+        try {
+            r = vol.verify();
+        } catch (IllegalStateException e) {
+            return CommandResult.refused(e.getMessage());
+        }
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("bytes", r.bytes());
+        d.put("regionsCompared", r.regionsCompared());
+        d.put("mismatches", r.mismatches());
+        d.put("skippedInFlight", r.skipped());
+        d.put("mismatchOffsets", r.mismatchOffsets());
+        d.put("millis", r.millis());
+        d.put("mbPerSecond", Math.round(r.mbPerSecond() * 10) / 10.0);
+        return CommandResult.ok(v.target() + ": " + r.summary(), d);
     }
 
     private CommandResult linkTest(Command.LinkTest l) throws Exception {
@@ -89,6 +105,22 @@ final class PrimaryCommands implements CommandHandler {
         if (first == null) {
             return CommandResult.refused("primary " + self + " has no volume to test a link with");
         }
-        return CommandResult.refused("the link test is not available in this build");
+        LinkTestResult r;
+        try {
+            r = first.linkTest();
+        } catch (IllegalStateException e) {
+            return CommandResult.refused(e.getMessage());
+        }
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("rttMinMs", r.rttMinMicros() / 1000.0);
+        d.put("rttAvgMs", r.rttAvgMicros() / 1000.0);
+        d.put("rttMaxMs", r.rttMaxMicros() / 1000.0);
+        d.put("throughputMBps", Math.round(r.bytesPerSecond() / 1e5) / 10.0);
+        d.put("bytesSent", r.bytes());
+        d.put("maxFrame", r.maxFrame());
+        d.put("advice", r.advice());
+        return CommandResult.ok(String.format("%s -> standby: round trip %.3f ms (min %.3f, max %.3f), throughput %.1f MB/s",
+                self, r.rttAvgMicros() / 1000.0, r.rttMinMicros() / 1000.0, r.rttMaxMicros() / 1000.0,
+                r.bytesPerSecond() / 1e6), d);
     }
 }

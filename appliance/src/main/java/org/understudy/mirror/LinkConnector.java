@@ -68,6 +68,7 @@ final class LinkConnector {
             MirrorLink link = new MirrorLink(primary + "/" + volume, socket, channel, frames, hs.maxFrame(),
                     welcome.flags(), options.ackTimeout().toNanos(), options.clock(), counters, listener);
             link.peer(peer);
+            frames.maxPayload(hs.maxFrame()); // READ_DATA replies carry up to a frame of data
             return link;
         } catch (IOException | RuntimeException e) {
             if (timer != null) {

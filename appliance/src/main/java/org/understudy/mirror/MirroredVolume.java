@@ -182,7 +182,113 @@ public final class MirroredVolume implements BlockDevice {
 
     @Override
     public void read(long offset, ByteBuffer dst) throws IOException {
-        local.read(offset, dst);
+        if (volume.mirror().readBlocker()) {
+            local.read(offset, dst);
+            return;
+        }
+        int start = dst.position();
+        try {
+            local.read(offset, dst);
+        } catch (IOException e) {
+            dst.position(start);
+            readFromReplica(offset, dst, e);
+        }
+    }
+
+    /**
+     * Read blocker off: the local disk failed a read, so serve it from the replica over the link (a READ request is
+     * sequenced after every write queued before it, so it returns what the client last wrote). The volume is then
+     * degraded: alarm raised, counted. Without a link in sync the local error stands.
+     */
+    private void readFromReplica(long offset, ByteBuffer dst, IOException localError) throws IOException {
+        MirrorLink l = link;
+        if (l == null || state != MirrorState.IN_SYNC) {
+            throw localError;
+        }
+        if (replicaReads.getAndIncrement() == 0) {
+            LOG.error("mirror {}: local read failed ({}); read blocker off: serving reads from the replica", name,
+                    localError.getMessage());
+            raise(AlarmKind.STORAGE_ERROR, "local read error (" + localError.getMessage()
+                    + "): reads served from the replica on standby " + standbyName);
+            setLink(LinkState.UP, "to " + l.remote() + "; DEGRADED: reads served from the replica");
+        }
+        long pos = offset;
+        while (dst.hasRemaining()) {
+            int n = Math.min(dst.remaining(), l.maxFrame());
+            java.util.concurrent.CompletableFuture<ByteBuffer> reply = new java.util.concurrent.CompletableFuture<>();
+            l.request(FrameType.READ, pos, n, null, reply);
+            l.pump();
+            ByteBuffer data;
+            try {
+                data = reply.get(options.ackTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw localError;
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                throw localError;
+            }
+            if (data == null || data.remaining() != n) {
+                throw localError;
+            }
+            dst.put(data);
+            pos += n;
+        }
+    }
+
+    private final java.util.concurrent.atomic.AtomicLong replicaReads = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Reads served from the replica because the local disk failed (read blocker off). */
+    public long replicaReads() {
+        return replicaReads.get();
+    }
+
+    /**
+     * Compares the volume with its replica while I/O continues; mismatching regions are reported (VERIFY_MISMATCH
+     * alarm), marked dirty and resynced at once (the link is restarted so the reconnect's incremental resync carries
+     * them). One verify at a time per volume.
+     *
+     * @throws IllegalStateException when the volume is not in sync (nothing meaningful to compare)
+     */
+    public VerifyResult verify() throws IOException {
+        if (!verifyLock.tryLock()) {
+            throw new IllegalStateException(name + ": a verify is already running");
+        }
+        try {
+            return verifyLocked();
+        } finally {
+            verifyLock.unlock();
+        }
+    }
+
+    private final java.util.concurrent.locks.ReentrantLock verifyLock = new java.util.concurrent.locks.ReentrantLock();
+
+    private VerifyResult verifyLocked() throws IOException {
+        MirrorLink l = link;
+        if (l == null || state != MirrorState.IN_SYNC || !(planner instanceof BitmapPlanner bp)) {
+            throw new IllegalStateException(name + " is " + state + ": verify needs the replica in sync");
+        }
+        VerifyResult r = OnlineVerify.run(local, guard, l, bp, volume.size(), bp.bitmap().regionSize(),
+                options.clock(), options.ackTimeout().toNanos() * 4);
+        lastVerify = options.wallClock().instant() + " " + r.summary();
+        if (r.mismatches() > 0) {
+            LOG.error("mirror {}: online verify: {}", name, r.summary());
+            raise(AlarmKind.VERIFY_MISMATCH, r.summary());
+            l.kill("online verify found " + r.mismatches() + " mismatching region(s): resyncing them");
+        } else {
+            LOG.info("mirror {}: online verify: {} ({} regions skipped while in flight)", name, r.summary(),
+                    r.skipped());
+            clear(AlarmKind.VERIFY_MISMATCH, "verify found no mismatch");
+        }
+        return r;
+    }
+
+    /** Measures round trip and throughput of this volume's link to the standby. */
+    public LinkTestResult linkTest() throws IOException {
+        MirrorLink l = link;
+        if (l == null) {
+            throw new IllegalStateException(name + ": no link to the standby (" + linkDetail + ")");
+        }
+        return LinkProbe.run(l, options.clock(), options.ackTimeout().toNanos());
     }
 
     @Override

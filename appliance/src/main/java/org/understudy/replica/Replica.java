@@ -195,6 +195,23 @@ public final class Replica implements Closeable {
         noteSync(end);
     }
 
+    /** Reads {@code dst.remaining()} bytes at {@code offset} (a READ from a primary whose local disk failed). */
+    void read(long offset, ByteBuffer dst) throws IOException {
+        long pos = offset;
+        while (dst.hasRemaining()) {
+            int n = channel.read(dst, pos);
+            if (n < 0) {
+                throw new IOException(this + ": read past the end of the replica at " + pos);
+            }
+            pos += n;
+        }
+    }
+
+    /** CRC32C of each {@code region}-sized piece of {@code [offset, offset+length)}, 4 bytes each, big-endian. */
+    ByteBuffer digest(long offset, long length, int region) throws IOException {
+        return org.understudy.replication.RegionDigests.of((pos, dst) -> read(pos, dst), offset, length, region);
+    }
+
     void force() throws IOException {
         channel.force(false);
     }

@@ -4,6 +4,7 @@ import org.understudy.replication.IdentityMessage;
 import org.understudy.resync.BitmapInfo;
 import org.understudy.resync.VolumeIdentity;
 import java.io.EOFException;
+import java.nio.ByteBuffer;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.channels.ClosedChannelException;
@@ -255,7 +256,25 @@ final class ReplicaSession implements Runnable {
                     LOG.info("standby {}: full sync complete at seq {}; replica forced and marked consistent",
                             name, f.seq());
                 }
-                case KEEPALIVE -> { }
+                case KEEPALIVE, PROBE -> { }
+                case READ -> {
+                    checkRange(f, size);
+                    if (f.length() > frames.maxPayloadSize()) {
+                        throw new ProtocolException("READ of " + f.length() + " bytes exceeds the frame size");
+                    }
+                    ByteBuffer data = ByteBuffer.allocate((int) f.length());
+                    r.read(f.offset(), data);
+                    frames.writeLarge(FrameType.READ_DATA, 0, f.seq(), f.offset(), data.flip());
+                }
+                case DIGEST -> {
+                    checkRange(f, size);
+                    int region = f.payload().getInt(0);
+                    if (region < 4096 || Integer.bitCount(region) != 1 || f.length() / region > 4096) {
+                        throw new ProtocolException("DIGEST with region size " + region + " over " + f.length()
+                                + " bytes is not allowed");
+                    }
+                    frames.write(FrameType.DIGEST_DATA, 0, f.seq(), r.digest(f.offset(), f.length(), region));
+                }
                 default -> throw new ProtocolException(f.type() + " frame not allowed from a primary");
             }
             if (force) {

@@ -174,6 +174,18 @@ public final class FrameCodec {
                             + length + ", payload " + payloadLength + ")");
                 }
             }
+            case READ -> {
+                if (payloadLength != 0 || length == 0) {
+                    throw new ProtocolException("READ frame must have no payload and a nonzero length (length "
+                            + length + ", payload " + payloadLength + ")");
+                }
+            }
+            case DIGEST -> {
+                if (payloadLength != 4 || length == 0) {
+                    throw new ProtocolException("DIGEST frame must carry a 4-byte region size and a nonzero length"
+                            + " (length " + length + ", payload " + payloadLength + ")");
+                }
+            }
             default -> {
                 if (length != 0) {
                     throw new ProtocolException(type + " frame must have length 0, has " + length);
