@@ -109,6 +109,16 @@ public final class DemoCommand implements Callable<Integer> {
             }
         }
         PrimaryConfig p1 = cluster.primaries().getFirst();
+        var snmpAgent = cluster.snmp().agent(cluster.standby().name());
+        var snmpUser = cluster.secrets().snmp().user(org.understudy.config.SecretsGenerator.SNMP_MONITOR);
+        if (snmpAgent.isPresent() && snmpUser.isPresent()) {
+            out.println();
+            out.println("SNMP (v3 authPriv SHA-256/AES; users and passwords in " + layout.clusterJson() + "): standby at udp:"
+                    + snmpAgent.get() + ", each primary at udp:<its address>:" + DemoLayout.SNMP_PORT);
+            out.println("  " + org.understudy.demo.DemoSnmp.walkCommand(snmpAgent.get(), snmpUser.get()));
+            out.println("  traps (v2c, community " + DemoLayout.TRAP_COMMUNITY + ") go to udp:" + DemoLayout.TRAP_HOST + ":"
+                    + DemoLayout.TRAP_PORT + ", informs (v3, user ops) to udp:" + DemoLayout.TRAP_HOST + ":" + DemoLayout.INFORM_PORT);
+        }
         out.println();
         out.println("Try:");
         out.printf("  nbdinfo nbd://%s:%d/%s%n", p1.address(), p1.nbdPort(), p1.volumes().getFirst().name());

@@ -25,9 +25,9 @@ public final class ClusterConfigLoader {
     public static final int VOLUME_ALIGNMENT = 4096;
 
     private static final Set<String> TOP = Set.of("cluster", "standby", "primaries", "mirror");
-    private static final Set<String> CLUSTER = Set.of("name", "secrets");
-    private static final Set<String> STANDBY = Set.of("name", "address", "replication", "admin", "stateDir");
-    private static final Set<String> PRIMARY = Set.of("name", "address", "nbdPort", "admin", "stateDir", "volumes",
+    private static final Set<String> CLUSTER = Set.of("name", "secrets", "snmp");
+    private static final Set<String> STANDBY = Set.of("name", "address", "replication", "admin", "stateDir", "snmp");
+    private static final Set<String> PRIMARY = Set.of("name", "address", "nbdPort", "admin", "stateDir", "volumes", "snmp",
             "replicationTarget");
     private static final Set<String> ENDPOINT = Set.of("address", "port");
     private static final Set<String> VOLUME = Set.of("name", "file", "size", "mode", "mirror");
@@ -36,6 +36,7 @@ public final class ClusterConfigLoader {
 
     private final Path dir;
     private final TreeReader r = new TreeReader();
+    private final SnmpConfigReader snmp = new SnmpConfigReader(r);
     /** Every listener seen so far, as "address:port" -> the key that declared it. */
     private final Map<String, String> listeners = new HashMap<>();
     /** Cluster-wide mirroring settings, read before the primaries so volumes inherit them. */
@@ -57,7 +58,12 @@ public final class ClusterConfigLoader {
             throw new ConfigException(file, loader.r.problems());
         }
         Secrets secrets = SecretsLoader.load(parsed.secretsFile);
-        return new ClusterConfig(file, parsed.name, parsed.standby, parsed.primaries, secrets, loader.mirror);
+        SnmpConfig snmp = loader.snmp.result();
+        List<String> userProblems = SnmpConfigReader.checkUsers(snmp, secrets.snmp());
+        if (!userProblems.isEmpty()) {
+            throw new ConfigException(file, userProblems);
+        }
+        return new ClusterConfig(file, parsed.name, parsed.standby, parsed.primaries, secrets, snmp, loader.mirror);
     }
 
     private record Parsed(String name, Path secretsFile, StandbyConfig standby, List<PrimaryConfig> primaries) {
@@ -73,6 +79,7 @@ public final class ClusterConfigLoader {
             name = r.name(cluster, "cluster", "name");
             String s = r.text(cluster, "cluster", "secrets", DEFAULT_SECRETS);
             secrets = s == null ? null : dir.resolve(s).normalize();
+            snmp.cluster(cluster);
         }
         JsonNode m = root.get("mirror");
         if (m != null && !m.isNull()) {
@@ -112,6 +119,7 @@ public final class ClusterConfigLoader {
         Endpoint replication = endpoint(s, "standby", "replication", address, DEFAULT_REPLICATION_PORT);
         Endpoint admin = endpoint(s, "standby", "admin", DEFAULT_ADMIN_ADDRESS, DEFAULT_ADMIN_PORT);
         Path stateDir = stateDir(s, "standby", name);
+        snmp.agent(s, "standby", name, address);
         if (name == null || address == null || replication == null || admin == null || stateDir == null) {
             return null;
         }
@@ -132,6 +140,7 @@ public final class ClusterConfigLoader {
         }
         Endpoint admin = endpoint(p, path, "admin", DEFAULT_ADMIN_ADDRESS, DEFAULT_ADMIN_PORT);
         Path stateDir = stateDir(p, path, name);
+        snmp.agent(p, path, name, address);
         List<VolumeConfig> volumes = volumes(p.get("volumes"), TreeReader.join(path, "volumes"));
         Endpoint target = null;
         if (p.get("replicationTarget") != null && !p.get("replicationTarget").isNull()) {

@@ -8,8 +8,18 @@ import java.nio.file.Path;
  * @param file       where they were read from (for messages only)
  * @param clusterKey key authenticating replication links and heartbeats (at least 32 bytes)
  * @param adminToken bearer token of the admin JSON API
+ * @param snmp       SNMPv3 users and the optional v2c community ({@link SnmpSecrets#NONE} when absent)
  */
-public record Secrets(Path file, byte[] clusterKey, String adminToken) {
+public record Secrets(Path file, byte[] clusterKey, String adminToken, SnmpSecrets snmp) {
+    public Secrets {
+        snmp = snmp == null ? SnmpSecrets.NONE : snmp;
+    }
+
+    /** Secrets without SNMP users. */
+    public Secrets(Path file, byte[] clusterKey, String adminToken) {
+        this(file, clusterKey, adminToken, SnmpSecrets.NONE);
+    }
+
     @Override
     public String toString() {
         return "Secrets[" + file + "]";

@@ -169,6 +169,7 @@ public final class DemoCluster {
             o.put("stateDir", n.stateDir().toString());
             o.put("adminUrl", "http://" + n.admin());
             o.put("address", n.address());
+            cluster.snmp().agent(n.name()).ifPresent(e -> DemoSnmp.describe(o.putObject("snmp"), e, cluster.secrets().snmp()));
         }
         ArrayNode vols = root.putArray("volumes");
         for (PrimaryConfig p : cluster.primaries()) {

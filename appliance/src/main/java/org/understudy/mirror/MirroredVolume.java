@@ -357,6 +357,10 @@ public final class MirroredVolume implements BlockDevice {
             }
             if (l != null) {
                 last = ship.send(l);
+                if (last != null) {
+                    // on the wire before the local write starts, so the standby's round trip overlaps the local I/O
+                    l.pump();
+                }
             }
             op.run();
         } catch (IOException | RuntimeException e) {

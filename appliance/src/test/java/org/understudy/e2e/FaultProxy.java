@@ -206,8 +206,9 @@ public final class FaultProxy implements AutoCloseable {
                     if (n > 0 && corrupt.getAndUpdate(c -> Math.max(0, c - 1)) > 0) {
                         buf[n / 2] ^= (byte) 0x5a;
                     }
-                    out.write(buf, 0, n);
+                    // counted before the write: whoever sees the bytes arrive also sees them counted
                     (dir == Direction.TO_TARGET ? toTarget : toClient).addAndGet(n);
+                    out.write(buf, 0, n);
                 }
             } catch (SocketException e) {
                 // closed by a cut or by either end

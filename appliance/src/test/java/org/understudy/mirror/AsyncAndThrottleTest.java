@@ -91,20 +91,20 @@ class AsyncAndThrottleTest {
                     Thread.onSpinWait();
                 }
                 proxy.blackhole(true);
-                org.understudy.testing.Poll.until(Duration.ofSeconds(15), () -> v.state() == MirrorState.DEGRADED,
+                Waits.until(Duration.ofSeconds(15), () -> v.state() == MirrorState.DEGRADED,
                         () -> "the full backlog stops shipping: " + v.snapshot());
                 proxy.cut();
                 proxy.blackhole(false);
                 long written = w.bytes.get();
-                org.understudy.testing.Poll.until(Duration.ofSeconds(10), () -> w.bytes.get() > written + 8 * MIB,
+                Waits.until(Duration.ofSeconds(10), () -> w.bytes.get() > written + 8 * MIB,
                         () -> "writes go on while the link is down");
                 proxy.heal();
-                org.understudy.testing.Poll.until(Duration.ofSeconds(20), () -> v.state() == MirrorState.SYNCING
+                Waits.until(Duration.ofSeconds(20), () -> v.state() == MirrorState.SYNCING
                         || v.state() == MirrorState.IN_SYNC, () -> "link back: " + v.snapshot());
                 w.close();
                 assertEquals(null, w.failure.get(), "a client write failed");
                 MirrorFixture.awaitState(v, MirrorState.IN_SYNC, Duration.ofSeconds(30));
-                org.understudy.testing.Poll.until(Duration.ofSeconds(10), () -> v.snapshot().backlogBytes() == 0
+                Waits.until(Duration.ofSeconds(10), () -> v.snapshot().backlogBytes() == 0
                         && v.dirtyBytes() == 0, () -> "backlog drained: " + v.snapshot());
                 assertTrue(v.backlogPeak() <= hard, "backlog peak " + v.backlogPeak() + " > " + hard);
                 assertTrue(v.backlogPeak() > 0);
@@ -126,15 +126,15 @@ class AsyncAndThrottleTest {
                 try (Writers w = new Writers(v, 4, 64 * 1024, 64 * MIB)) {
                     long b0 = w.bytes.get();
                     long t0 = System.nanoTime();
-                    org.understudy.testing.Poll.until(Duration.ofSeconds(10), () -> System.nanoTime() - t0 > 3_000_000_000L, () -> "");
+                    Waits.until(Duration.ofSeconds(10), () -> System.nanoTime() - t0 > 3_000_000_000L, () -> "");
                     double rate = (w.bytes.get() - b0) / ((System.nanoTime() - t0) / 1e9);
                     assertTrue(Math.abs(rate - cap) <= cap * 0.10, "rate " + rate + " vs cap " + cap);
                     throttles.mirroring().setLinkRate("p1", 2 * cap);
                     long t1 = System.nanoTime();
-                    org.understudy.testing.Poll.until(Duration.ofSeconds(10), () -> System.nanoTime() - t1 > 1_000_000_000L, () -> "");
+                    Waits.until(Duration.ofSeconds(10), () -> System.nanoTime() - t1 > 1_000_000_000L, () -> "");
                     long b1 = w.bytes.get();
                     long t2 = System.nanoTime();
-                    org.understudy.testing.Poll.until(Duration.ofSeconds(10), () -> System.nanoTime() - t2 > 1_500_000_000L, () -> "");
+                    Waits.until(Duration.ofSeconds(10), () -> System.nanoTime() - t2 > 1_500_000_000L, () -> "");
                     double after = (w.bytes.get() - b1) / ((System.nanoTime() - t2) / 1e9);
                     assertTrue(Math.abs(after - 2 * cap) <= 2 * cap * 0.15, "rate a second after the change " + after);
                     assertEquals(null, w.failure.get());

@@ -21,7 +21,6 @@ import org.understudy.resync.IdentityStore;
 import org.understudy.resync.ResyncDecision;
 import org.understudy.resync.Throttles;
 import org.understudy.resync.VolumeIdentity;
-import org.understudy.testing.Poll;
 
 /** Dirty-region tracking, generations and incremental resync, in process over loopback. */
 class IncrementalResyncTest {
@@ -108,7 +107,7 @@ class IncrementalResyncTest {
                 assertEquals(32 * MIB, dirty);
                 throttles.resync().setGlobalRate(8 * MIB); // slow enough to interrupt midway
                 f.startStandby();
-                Poll.until(Duration.ofSeconds(20), () -> v.dirtyBytes() < dirty / 2 && v.dirtyBytes() > 0,
+                Waits.until(Duration.ofSeconds(20), () -> v.dirtyBytes() < dirty / 2 && v.dirtyBytes() > 0,
                         () -> "resync under way: " + v.dirtyBytes());
                 f.stopStandby();
                 MirrorFixture.awaitState(v, MirrorState.DEGRADED, Duration.ofSeconds(10));
@@ -150,7 +149,7 @@ class IncrementalResyncTest {
             byte[] volumeBefore = Files.readAllBytes(f.volumeFile(1, 0));
             f.startStandby();
             try (MirroredVolume v = MirroredVolume.open(f.cluster, p, p.volumes().get(0), MirrorFixture.fastOptions(), ctx)) {
-                Poll.until(Duration.ofSeconds(20), () -> v.lastDecision() != null, () -> "a decision");
+                Waits.until(Duration.ofSeconds(20), () -> v.lastDecision() != null, () -> "a decision");
                 assertEquals(ResyncDecision.Outcome.SPLIT_BRAIN, v.lastDecision().outcome(), v.lastDecision().reason());
                 assertTrue(alarms.isActive(AlarmKind.SPLIT_BRAIN, "p1/vol0"), alarms.active().toString());
                 assertNotEquals(MirrorState.IN_SYNC, v.state());
@@ -174,7 +173,7 @@ class IncrementalResyncTest {
             IdentityStore.save(idFile, IdentityStore.load(idFile).orElseThrow().withEpoch(5));
             f.startStandby();
             try (MirroredVolume v = MirroredVolume.open(f.cluster, p, p.volumes().get(0), MirrorFixture.fastOptions(), ctx)) {
-                Poll.until(Duration.ofSeconds(20), () -> alarms.isActive(AlarmKind.FENCED, "p1/vol0"),
+                Waits.until(Duration.ofSeconds(20), () -> alarms.isActive(AlarmKind.FENCED, "p1/vol0"),
                         () -> alarms.active().toString() + " " + v.linkSnapshot());
                 assertNotEquals(MirrorState.IN_SYNC, v.state());
             }
@@ -192,7 +191,7 @@ class IncrementalResyncTest {
             Files.delete(PrimaryIdentity.path(p.stateDir(), "vol0"));
             Files.delete(PrimaryIdentity.bitmapPath(p.stateDir(), "vol0"));
             try (MirroredVolume v = f.open(1, 0, MirrorFixture.fastOptions())) {
-                Poll.until(Duration.ofSeconds(20), () -> v.lastDecision() != null, () -> "a decision");
+                Waits.until(Duration.ofSeconds(20), () -> v.lastDecision() != null, () -> "a decision");
                 assertEquals(ResyncDecision.Outcome.UNRELATED, v.lastDecision().outcome(), v.lastDecision().reason());
             }
         }

@@ -56,7 +56,7 @@ class VerifyReadBlockerLinkTest {
                 assertEquals(1, r.mismatches(), r.toString());
                 assertEquals(List.of(5 * MIB), r.mismatchOffsets());
                 assertTrue(alarms.isActive(AlarmKind.VERIFY_MISMATCH, "p1/vol0"));
-                org.understudy.testing.Poll.until(Duration.ofSeconds(20),
+                Waits.until(Duration.ofSeconds(20),
                         () -> v.state() == MirrorState.IN_SYNC && v.dirtyBytes() == 0, () -> "resynced: " + v.snapshot());
                 f.assertIdentical(1, 0);
                 assertEquals(0, v.verify().mismatches(), "repaired");
