@@ -24,6 +24,8 @@ import org.understudy.replication.ProtocolException;
  * (bounded by the ack timeout: a standby that accepts but never answers is dropped). Stateless; thread-safe.
  */
 final class LinkConnector {
+    private static final org.apache.logging.log4j.Logger LOG =
+            org.apache.logging.log4j.LogManager.getLogger(LinkConnector.class);
     private final Endpoint standby;
     private final LinkAuthenticator auth;
     private final MirrorOptions options;
@@ -49,13 +51,16 @@ final class LinkConnector {
             socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
             socket.setOption(StandardSocketOptions.SO_SNDBUF, 4 << 20);
             socket.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20);
+            long t0 = options.clock().getAsLong();
             socket.socket().connect(new InetSocketAddress(standby.host(), standby.port()),
                     (int) options.connectTimeout().toMillis());
+            long rtt = options.clock().getAsLong() - t0;
+            int proposal = FrameSizing.proposal(rtt, options.maxFrame());
             timer = scheduler.schedule(() -> closeQuietly(socket), options.ackTimeout().toMillis(),
                     TimeUnit.MILLISECONDS);
             ByteChannel channel = options.security().client(socket);
             FrameChannel frames = new FrameChannel(channel);
-            ClientHandshake hs = new ClientHandshake(auth, primary, volume, size, options.maxFrame());
+            ClientHandshake hs = new ClientHandshake(auth, primary, volume, size, proposal);
             frames.write(FrameType.HELLO, 0, 0, hs.hello().encode());
             Challenge c = Challenge.decode(expect(frames, FrameType.CHALLENGE).payload());
             frames.write(FrameType.PROOF, 0, 0, hs.onChallenge(c).encode());
@@ -68,6 +73,8 @@ final class LinkConnector {
             MirrorLink link = new MirrorLink(primary + "/" + volume, socket, channel, frames, hs.maxFrame(),
                     welcome.flags(), options.ackTimeout().toNanos(), options.clock(), counters, listener);
             link.peer(peer);
+            LOG.info("mirror {}/{}: connect round trip {} us: proposed max frame {} B, negotiated {} B", primary,
+                    volume, rtt / 1000, proposal, hs.maxFrame());
             frames.maxPayload(hs.maxFrame()); // READ_DATA replies carry up to a frame of data
             return link;
         } catch (IOException | RuntimeException e) {
