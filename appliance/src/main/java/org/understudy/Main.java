@@ -3,9 +3,12 @@ package org.understudy;
 import java.io.PrintWriter;
 import org.understudy.cli.DemoCommand;
 import org.understudy.cli.EventsCommand;
+import org.understudy.cli.LinkTestCommand;
 import org.understudy.cli.PrimaryCommand;
 import org.understudy.cli.StandbyCommand;
 import org.understudy.cli.StatusCommand;
+import org.understudy.cli.ThrottleCommand;
+import org.understudy.cli.VerifyCommand;
 import org.understudy.model.Version;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,7 +16,8 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code bin/understudy}: the node roles and every operator command. */
 @Command(name = "understudy", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "N+1 high availability: one standby protects many primaries.",
-        subcommands = {PrimaryCommand.class, StandbyCommand.class, DemoCommand.class, StatusCommand.class, EventsCommand.class})
+        subcommands = {PrimaryCommand.class, StandbyCommand.class, DemoCommand.class, StatusCommand.class, EventsCommand.class,
+                ThrottleCommand.class, VerifyCommand.class, LinkTestCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -7,19 +7,27 @@ import java.util.Optional;
 /**
  * The whole cluster, as described by one YAML file shared by every node. Immutable and validated at load.
  *
- * @param file the cluster file it was read from (absolute)
- * @param snmp SNMP agents of the nodes and notification receivers ({@link SnmpConfig#NONE} when not configured)
+ * @param file   the cluster file it was read from (absolute)
+ * @param snmp   SNMP agents of the nodes and notification receivers ({@link SnmpConfig#NONE} when not configured)
+ * @param mirror cluster-wide mirroring settings ({@code mirror:}); each volume carries its effective copy
  */
 public record ClusterConfig(Path file, String name, StandbyConfig standby, List<PrimaryConfig> primaries,
-                            Secrets secrets, SnmpConfig snmp) {
+                            Secrets secrets, SnmpConfig snmp, MirrorSettings mirror) {
     public ClusterConfig {
         primaries = List.copyOf(primaries);
         snmp = snmp == null ? SnmpConfig.NONE : snmp;
+        mirror = mirror == null ? MirrorSettings.DEFAULTS : mirror;
     }
 
-    /** A cluster without SNMP settings. */
+    /** A cluster without SNMP settings and with the default mirroring settings. */
     public ClusterConfig(Path file, String name, StandbyConfig standby, List<PrimaryConfig> primaries, Secrets secrets) {
-        this(file, name, standby, primaries, secrets, SnmpConfig.NONE);
+        this(file, name, standby, primaries, secrets, SnmpConfig.NONE, MirrorSettings.DEFAULTS);
+    }
+
+    /** A cluster with the default mirroring settings. */
+    public ClusterConfig(Path file, String name, StandbyConfig standby, List<PrimaryConfig> primaries, Secrets secrets,
+                         SnmpConfig snmp) {
+        this(file, name, standby, primaries, secrets, snmp, MirrorSettings.DEFAULTS);
     }
 
     public Optional<PrimaryConfig> primary(String primaryName) {

@@ -11,10 +11,10 @@ import java.util.Optional;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.understudy.command.CommandHandler;
-import org.understudy.command.CommandResult;
 import org.understudy.config.ClusterConfig;
 import org.understudy.config.PrimaryConfig;
 import org.understudy.config.VolumeConfig;
+import org.understudy.mirror.MirrorContext;
 import org.understudy.mirror.MirrorOptions;
 import org.understudy.mirror.MirroredVolume;
 import org.understudy.model.ClusterSnapshot;
@@ -23,6 +23,7 @@ import org.understudy.model.Role;
 import org.understudy.model.StateModel;
 import org.understudy.nbd.NbdExports;
 import org.understudy.nbd.NbdServer;
+import org.understudy.resync.Throttles;
 import org.understudy.storage.BlockDevice;
 
 /** A primary: each volume mirrored to the standby and served as an NBD export on the node's service address. */
@@ -33,6 +34,7 @@ final class PrimaryNode implements NodeEngine {
     private final PrimaryConfig self;
     private final NodeIdentity identity;
     private final Map<String, MirroredVolume> volumes = new LinkedHashMap<>();
+    private final Throttles throttles = Throttles.unlimited();
     private NbdServer nbd;
 
     private final NodeServices services;
@@ -46,8 +48,15 @@ final class PrimaryNode implements NodeEngine {
 
     @Override
     public void start() throws IOException {
+        throttles.mirroring().setGlobalRate(cluster.mirror().mirrorRate());
+        throttles.resync().setGlobalRate(cluster.mirror().resyncRate());
+        MirrorOptions options = MirrorOptions.defaults();
+        if (self.replicationTarget() != null) {
+            options = options.withStandby(self.replicationTarget());
+        }
         for (VolumeConfig v : self.volumes()) {
-            volumes.put(v.name(), MirroredVolume.open(cluster, self, v, MirrorOptions.defaults()));
+            volumes.put(v.name(), MirroredVolume.open(cluster, self, v, options,
+                    new MirrorContext(throttles, services.alarms())));
         }
         NbdExports exports = new NbdExports() {
             @Override
@@ -81,7 +90,7 @@ final class PrimaryNode implements NodeEngine {
 
     @Override
     public CommandHandler commands() {
-        return (actor, command) -> CommandResult.refused(command.name() + " is not served by primary " + self.name());
+        return new PrimaryCommands(self.name(), throttles, volumes);
     }
 
     @Override
