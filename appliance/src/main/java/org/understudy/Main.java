@@ -3,6 +3,7 @@ package org.understudy;
 import java.io.PrintWriter;
 import org.understudy.cli.DemoCommand;
 import org.understudy.cli.EventsCommand;
+import org.understudy.cli.FailoverCommands;
 import org.understudy.cli.PrimaryCommand;
 import org.understudy.cli.StandbyCommand;
 import org.understudy.cli.StatusCommand;
@@ -13,7 +14,9 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code bin/understudy}: the node roles and every operator command. */
 @Command(name = "understudy", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "N+1 high availability: one standby protects many primaries.",
-        subcommands = {PrimaryCommand.class, StandbyCommand.class, DemoCommand.class, StatusCommand.class, EventsCommand.class})
+        subcommands = {PrimaryCommand.class, StandbyCommand.class, DemoCommand.class, StatusCommand.class, EventsCommand.class,
+                FailoverCommands.Failover.class, FailoverCommands.Switchover.class, FailoverCommands.Failback.class,
+                FailoverCommands.FenceClear.class, FailoverCommands.Autoswitch.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -8,11 +8,18 @@ import java.util.Optional;
  * The whole cluster, as described by one YAML file shared by every node. Immutable and validated at load.
  *
  * @param file the cluster file it was read from (absolute)
+ * @param ha   health, failover and event-log settings ({@link HaConfig#DEFAULTS} unless the file says otherwise)
  */
 public record ClusterConfig(Path file, String name, StandbyConfig standby, List<PrimaryConfig> primaries,
-                            Secrets secrets) {
+                            Secrets secrets, HaConfig ha) {
     public ClusterConfig {
         primaries = List.copyOf(primaries);
+        ha = ha == null ? HaConfig.DEFAULTS : ha;
+    }
+
+    /** A cluster with the default health, failover and event-log settings. */
+    public ClusterConfig(Path file, String name, StandbyConfig standby, List<PrimaryConfig> primaries, Secrets secrets) {
+        this(file, name, standby, primaries, secrets, HaConfig.DEFAULTS);
     }
 
     public Optional<PrimaryConfig> primary(String primaryName) {
