@@ -75,6 +75,7 @@ final class FullSync implements Runnable {
         ByteBuffer zeros = ByteBuffer.allocateDirect(chunk);
         ArrayDeque<Slot> inFlight = new ArrayDeque<>();
         boolean fresh = link.replicaFresh();
+        link.pump(); // SYNC_BEGIN, queued before the link became visible
         try {
             for (ResyncPlanner.Extent e : extents) {
                 for (long off = e.offset(); off < e.offset() + e.length(); off += chunk) {
@@ -84,14 +85,17 @@ final class FullSync implements Runnable {
                         buf = ByteBuffer.allocateDirect(chunk);
                     }
                     Outbound o = sendChunk(off, n, buf, zeros, fresh);
+                    link.pump();
                     if (o == null && link.isDead()) {
                         throw new IOException("link died: " + link.downReason());
                     }
                     inFlight.addLast(new Slot(o, buf));
                     done += n;
+                    logProgress(start);
                 }
             }
             Outbound end = link.enqueue(FrameType.SYNC_END, 0, 0, 0, null, false);
+            link.pump();
             if (end == null || !end.done.get()) {
                 throw new IOException("link died before SYNC_END was acknowledged: " + link.downReason());
             }
@@ -128,6 +132,19 @@ final class FullSync implements Runnable {
             return link.enqueue(FrameType.WRITE, 0, off, n, buf, false);
         } finally {
             guard.release(r);
+        }
+    }
+
+    private int lastDecile;
+
+    /** One line per 10 % so an operator following the log sees the sync move, with its rate. */
+    private void logProgress(long start) {
+        int decile = (int) (percent() / 10);
+        if (decile > lastDecile && decile < 10) {
+            lastDecile = decile;
+            double secs = Math.max(1e-9, (clock.getAsLong() - start) / 1e9);
+            LOG.info("mirror {}: full sync {}% ({} of {} bytes, {} MiB/s)", name, decile * 10, done, total,
+                    String.format("%.1f", done / secs / (1 << 20)));
         }
     }
 

@@ -12,7 +12,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import java.util.zip.CRC32C;
@@ -28,8 +27,8 @@ import org.understudy.replication.ProtocolException;
 
 /**
  * One authenticated connection to the standby, carrying one volume: assigns sequence numbers, pipelines frames through
- * one sender thread (batching many frames into one gathering socket write) and completes them from one ACK-reader
- * thread as cumulative ACKs arrive. An ack timeout, an I/O error or a protocol error kills the link once: every
+ * one sender at a time (see {@link #pump()}; it batches many frames into one gathering socket write) and completes them
+ * from one ACK-reader thread as cumulative ACKs arrive. An ack timeout, an I/O error or a protocol error kills the link once: every
  * pending frame completes with {@code false} and the {@link Listener} hears why. Thread-safe.
  */
 final class MirrorLink {
@@ -53,7 +52,10 @@ final class MirrorLink {
     private final LongSupplier clock;
     private final Listener listener;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition work = lock.newCondition();
+    private final ReentrantLock sendLock = new ReentrantLock();
+    private final ByteBuffer staging = ByteBuffer.allocateDirect(STAGING);
+    private final List<Outbound> batch = new ArrayList<>(MAX_BATCH);
+    private final List<ByteBuffer> iov = new ArrayList<>(2 * MAX_BATCH);
     private final ArrayDeque<Outbound> toSend = new ArrayDeque<>();
     private final ArrayDeque<Outbound> unacked = new ArrayDeque<>();
     private final AtomicBoolean dead = new AtomicBoolean();
@@ -63,6 +65,9 @@ final class MirrorLink {
     private volatile long ackedSeq;
     private volatile String downReason;
     private ScheduledFuture<?> watchdog;
+    private long socketWrites;
+    private long framesOut;
+    private volatile long acksReceived;
     private final TrafficCounters counters;
 
     MirrorLink(String name, SocketChannel socket, ByteChannel channel, FrameChannel frames, int maxFrame,
@@ -82,15 +87,12 @@ final class MirrorLink {
         this.listener = listener;
     }
 
-    /** Starts the sender, the ACK reader and the ack-timeout watchdog. */
+    /** Starts the ACK reader and the ack-timeout watchdog; queued frames go out at the next {@link #pump()}. */
     void start(ScheduledExecutorService scheduler) {
-        Thread sender = new Thread(this::sendLoop, "mirror-send-" + name);
         Thread reader = new Thread(this::ackLoop, "mirror-ack-" + name);
-        sender.setDaemon(true);
         reader.setDaemon(true);
         long period = Math.max(10, TimeUnit.NANOSECONDS.toMillis(ackTimeoutNanos) / 4);
         watchdog = scheduler.scheduleAtFixedRate(this::checkAckTimeout, period, period, TimeUnit.MILLISECONDS);
-        sender.start();
         reader.start();
     }
 
@@ -143,31 +145,52 @@ final class MirrorLink {
                     header, payload, clientWrite, clock.getAsLong());
             unacked.addLast(o);
             toSend.addLast(o);
-            if (toSend.size() == 1) {
-                work.signal();
-            }
             return o;
         } finally {
             lock.unlock();
         }
     }
 
-    private void sendLoop() {
-        ByteBuffer staging = ByteBuffer.allocateDirect(STAGING);
-        List<Outbound> batch = new ArrayList<>(MAX_BATCH);
-        List<ByteBuffer> iov = new ArrayList<>(2 * MAX_BATCH);
+    /**
+     * Sends whatever is queued, unless another thread is already sending (it will pick our frames up). Callers pump
+     * after queuing, outside their range locks: the caller that finds the link idle becomes its one sender for a
+     * while and combines every queued frame into gathering writes, which saves a thread hand-off per write.
+     */
+    void pump() {
+        while (!dead.get()) {
+            if (!sendLock.tryLock()) {
+                return;
+            }
+            try {
+                sendQueued();
+            } finally {
+                sendLock.unlock();
+            }
+            // a frame queued after our last look, by a thread whose tryLock failed, is ours to send
+            lock.lock();
+            try {
+                if (toSend.isEmpty()) {
+                    return;
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    private void sendQueued() {
         try {
             while (!dead.get()) {
                 lock.lock();
                 try {
-                    while (toSend.isEmpty() && !dead.get()) {
-                        work.await();
-                    }
                     while (!toSend.isEmpty() && batch.size() < MAX_BATCH) {
                         batch.add(toSend.pollFirst());
                     }
                 } finally {
                     lock.unlock();
+                }
+                if (batch.isEmpty()) {
+                    return;
                 }
                 staging.clear();
                 int segmentStart = 0;
@@ -175,7 +198,7 @@ final class MirrorLink {
                 for (Outbound o : batch) {
                     int plen = o.payloadLength();
                     if (staging.remaining() < FrameCodec.HEADER_SIZE + COPY_BELOW) {
-                        segmentStart = flushSegment(staging, segmentStart, iov);
+                        flushSegment(staging, segmentStart, iov);
                         writeAll(iov);
                         staging.clear();
                         segmentStart = 0;
@@ -192,16 +215,18 @@ final class MirrorLink {
                 flushSegment(staging, segmentStart, iov);
                 writeAll(iov);
                 counters.framesSent.addAndGet(batch.size());
+                framesOut += batch.size();
                 counters.payloadBytesSent.addAndGet(payload);
                 batch.clear();
             }
-        } catch (InterruptedException e) {
-            kill("sender interrupted");
         } catch (IOException e) {
             kill("send failed: " + e.getMessage());
         } catch (RuntimeException e) {
-            LOG.error("mirror {}: sender failed", name, e);
-            kill("sender failed: " + e);
+            LOG.error("mirror {}: sending failed", name, e);
+            kill("sending failed: " + e);
+        } finally {
+            batch.clear();
+            iov.clear();
         }
     }
 
@@ -217,6 +242,7 @@ final class MirrorLink {
         if (iov.isEmpty()) {
             return;
         }
+        socketWrites++;
         ByteBuffer[] arr = iov.toArray(new ByteBuffer[0]);
         int first = 0;
         if (channel instanceof GatheringByteChannel g) {
@@ -269,6 +295,7 @@ final class MirrorLink {
                 completed.add(unacked.pollFirst());
             }
             ackedSeq = seq;
+            acksReceived++;
         } finally {
             lock.unlock();
         }
@@ -321,7 +348,6 @@ final class MirrorLink {
             orphans = new ArrayList<>(unacked);
             unacked.clear();
             toSend.clear();
-            work.signalAll();
         } finally {
             lock.unlock();
         }
@@ -334,9 +360,12 @@ final class MirrorLink {
         } catch (IOException ignored) {
             // already closing
         }
+        LOG.info("mirror {}: link to {} closed after {} frames in {} socket writes, {} ACKs; {} frames unacknowledged",
+                name, remote, framesOut, socketWrites, acksReceived, orphans.size());
+        // the volume is DEGRADED before any waiting writer learns its write was not replicated
+        listener.linkDown(this, reason);
         for (Outbound o : orphans) {
             o.done.complete(Boolean.FALSE);
         }
-        listener.linkDown(this, reason);
     }
 }

@@ -180,6 +180,9 @@ public final class MirroredVolume implements BlockDevice {
         local.flush();
         MirrorLink l = link;
         Outbound o = l == null ? null : l.enqueue(FrameType.FLUSH, 0, 0, 0, null, false);
+        if (o != null) {
+            l.pump();
+        }
         boolean acked = o != null && o.done.join();
         if (o != null && !acked) {
             LOG.debug("mirror {}: FLUSH not acknowledged (link lost); durable locally only", name);
@@ -198,6 +201,7 @@ public final class MirroredVolume implements BlockDevice {
         if (o == null) {
             return false;
         }
+        l.pump();
         o.done.thenAccept(ok -> {
             if (ok) {
                 acked.run();
@@ -260,6 +264,10 @@ public final class MirroredVolume implements BlockDevice {
 
     /** Waits for the standby's ACK (cumulative, so the last frame covers the whole request). */
     private void finish(Outbound last, long offset, long length, long t0) {
+        MirrorLink l = link;
+        if (l != null) {
+            l.pump();
+        }
         boolean replicated = last != null && last.done.join();
         if (!replicated && length > 0) {
             planner.markUnreplicated(offset, length);
@@ -326,13 +334,13 @@ public final class MirroredVolume implements BlockDevice {
             FullSync s = new FullSync(name, local, guard, l, plan, options.syncChunk(), options.syncWindow(),
                     options.clock(), syncOutcome, counters);
             sync = s;
+            setLink(LinkState.UP, "to " + l.remote() + ", max frame " + l.maxFrame());
             transition(MirrorState.SYNCING, "link up, full sync of " + plan.size() + " extent(s)");
             l.start(scheduler);
             Thread t = new Thread(s, "mirror-sync-" + name);
             t.setDaemon(true);
             t.start();
         }
-        setLink(LinkState.UP, "to " + l.remote() + ", max frame " + l.maxFrame());
         firstAttempt.complete(LinkState.UP);
         LOG.info("mirror {}: link up to standby {} at {} (replica consistent={}, fresh={}); full sync started",
                 name, standbyName, l.remote(), l.replicaConsistent(), l.replicaFresh());

@@ -3,11 +3,13 @@ package org.understudy.nbd;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A pool of direct buffers in power-of-two size classes (4 KiB to {@link NbdConstants#MAX_PAYLOAD}), so WRITE payloads
  * and READ data go between socket and device without per-request allocation of large buffers. Each class keeps at most
- * a bounded number of idle buffers; extra buffers are dropped to the garbage collector. Thread-safe.
+ * a bounded number of idle buffers and the pool a bounded number of idle bytes; extra buffers are dropped to the
+ * garbage collector. Thread-safe.
  */
 final class BufferPool {
     private static final int MIN_SHIFT = 12;
@@ -15,9 +17,12 @@ final class BufferPool {
     /** Idle bytes kept per size class; small classes keep many buffers, the largest a few. */
     private static final long IDLE_BYTES_PER_CLASS = 64L << 20;
     private static final int MAX_IDLE_PER_CLASS = 256;
+    /** Idle bytes kept over all classes, so a burst of large requests does not pin direct memory for ever. */
+    private static final long IDLE_BYTES_TOTAL = 160L << 20;
 
     private final ConcurrentLinkedQueue<ByteBuffer>[] free;
     private final AtomicInteger[] idle;
+    private final AtomicLong idleBytes = new AtomicLong();
 
     @SuppressWarnings("unchecked")
     BufferPool() {
@@ -36,6 +41,7 @@ final class BufferPool {
         ByteBuffer b = free[cls].poll();
         if (b != null) {
             idle[cls].decrementAndGet();
+            idleBytes.addAndGet(-b.capacity());
         } else {
             b = ByteBuffer.allocateDirect(1 << (cls + MIN_SHIFT));
         }
@@ -50,11 +56,17 @@ final class BufferPool {
         }
         int cls = Integer.numberOfTrailingZeros(b.capacity()) - MIN_SHIFT;
         int cap = (int) Math.min(MAX_IDLE_PER_CLASS, Math.max(2, IDLE_BYTES_PER_CLASS / b.capacity()));
-        if (idle[cls].incrementAndGet() <= cap) {
-            free[cls].offer(b);
-        } else {
+        // over a bound, the buffer is left to the garbage collector (its direct memory goes with it)
+        if (idle[cls].incrementAndGet() > cap) {
             idle[cls].decrementAndGet();
+            return;
         }
+        if (idleBytes.addAndGet(b.capacity()) > IDLE_BYTES_TOTAL) {
+            idleBytes.addAndGet(-b.capacity());
+            idle[cls].decrementAndGet();
+            return;
+        }
+        free[cls].offer(b);
     }
 
     private static int sizeClass(int length) {

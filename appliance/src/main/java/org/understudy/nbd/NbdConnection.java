@@ -7,6 +7,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -16,11 +17,13 @@ import org.apache.logging.log4j.Logger;
 import org.understudy.storage.BlockDevice;
 
 /**
- * One client connection: handshake, then the transmission phase. A reader thread parses requests and reads WRITE
- * payloads into pooled direct buffers; each request runs inline when nothing else is in flight (no thread hop at queue
- * depth 1) or on a worker otherwise. Replies go out under a per-connection lock, possibly out of order. In-flight
- * requests and bytes are bounded by semaphores, so a client that pipelines without reading replies is slowed by TCP
- * back-pressure instead of exhausting memory. {@link #close()} is thread-safe; everything else runs on the reader thread.
+ * One client connection: handshake, then the transmission phase. The thread holding the reader role parses requests
+ * and reads WRITE payloads into pooled direct buffers; a request that arrives while nothing is in flight runs on that
+ * thread (no hop before the device at queue depth 1) while another pooled thread takes over reading, otherwise it goes
+ * to a pooled worker. Replies go out under a per-connection lock, possibly out of order. In-flight requests and bytes
+ * are bounded by semaphores, so a client that pipelines without reading replies is slowed by TCP back-pressure instead
+ * of exhausting memory. {@link #close()} is thread-safe; the reader role is held by one thread at a time and handed
+ * over through the executor, which orders its buffer state between holders.
  */
 final class NbdConnection implements Runnable {
     private static final Logger LOG = LogManager.getLogger(NbdConnection.class);
@@ -39,6 +42,8 @@ final class NbdConnection implements Runnable {
     private final ReentrantLock replyLock = new ReentrantLock();
     private final ByteBuffer replyHeader = ByteBuffer.allocateDirect(NbdConstants.SIMPLE_REPLY_SIZE);
     private final ByteBuffer[] replyPair = new ByteBuffer[2];
+    /** Bytes read from the socket and not yet parsed (read mode); owned by the thread holding the reader role. */
+    private final ByteBuffer inbuf = ByteBuffer.allocateDirect(64 << 10).flip();
     private volatile String exportName;
     private volatile BlockDevice device;
     private String tag;
@@ -64,33 +69,75 @@ final class NbdConnection implements Runnable {
 
     @Override
     public void run() {
+        boolean transmitting = false;
         try {
-            Optional<NbdNegotiation.Chosen> chosen = new NbdNegotiation(ch, exports, remote).run();
+            Optional<NbdNegotiation.Chosen> chosen = new NbdNegotiation(ch, exports, remote, n -> exportName = n).run();
             if (chosen.isPresent()) {
-                exportName = chosen.get().name();
                 device = chosen.get().device();
                 tag = "nbd[" + exportName + "] " + remote;
-                transmit();
+                // an export withdrawn while this client negotiated: closeConnections may have missed this connection
+                if (exports.lookup(exportName).orElse(null) != device) {
+                    LOG.warn("{}: export withdrawn during the handshake, closing", tag);
+                } else {
+                    transmitting = true;
+                }
             }
-        } catch (ClosedChannelException e) {
-            LOG.info("{}: connection closed by the server", tag);
-        } catch (EOFException e) {
-            LOG.info("{}: client vanished: {}", tag, e.getMessage());
-        } catch (IOException e) {
-            if (closed.get()) {
-                LOG.info("{}: connection closed by the server", tag);
-            } else {
-                LOG.info("{}: connection lost: {}", tag, e.toString());
-            }
+        } catch (IOException | RuntimeException e) {
+            logEnd(e);
+        }
+        if (transmitting) {
+            readLoop();
+        } else {
+            end();
+        }
+    }
+
+    /**
+     * Holds the reader role until the connection ends or the role is handed to another thread (leader/followers):
+     * a request that arrives while nothing is in flight runs on the thread that read it, with no hop before the device
+     * call, while a pooled thread takes over reading so a slow request never stalls the ones pipelined behind it.
+     */
+    private void readLoop() {
+        boolean handedOver = false;
+        try {
+            handedOver = transmit();
+        } catch (IOException | RuntimeException e) {
+            logEnd(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             LOG.info("{}: interrupted, closing", tag);
-        } catch (RuntimeException e) {
-            LOG.error("{}: unexpected failure, closing connection", tag, e);
-        } finally {
-            close();
-            onEnd.run();
         }
+        if (!handedOver) {
+            end();
+        }
+    }
+
+    private void logEnd(Exception e) {
+        if (e instanceof ClosedChannelException || closed.get()) {
+            LOG.info("{}: connection closed by the server", tag);
+        } else if (e instanceof EOFException) {
+            LOG.info("{}: client vanished: {}", tag, e.getMessage());
+        } else if (e instanceof IOException) {
+            LOG.info("{}: connection lost: {}", tag, e.toString());
+        } else if (e instanceof RejectedExecutionException) {
+            LOG.info("{}: server shutting down, closing", tag);
+        } else {
+            LOG.error("{}: unexpected failure, closing connection", tag, e);
+        }
+    }
+
+    private void end() {
+        close();
+        onEnd.run();
+    }
+
+    /** Closes the connection if it has not finished negotiating; returns true when this call closed it. */
+    boolean closeIfNegotiating() {
+        if (exportName == null && !closed.get()) {
+            close();
+            return true;
+        }
+        return false;
     }
 
     /** Closes the TCP connection now, without NBD_ESHUTDOWN (reconnecting clients carry on elsewhere). Idempotent. */
@@ -104,32 +151,30 @@ final class NbdConnection implements Runnable {
         }
     }
 
-    private void transmit() throws IOException, InterruptedException {
-        ByteBuffer header = ByteBuffer.allocateDirect(NbdConstants.REQUEST_SIZE);
+    /** Reads requests; returns true when the reader role was handed to another thread, false when the connection ends. */
+    private boolean transmit() throws IOException, InterruptedException {
         while (!closed.get()) {
-            header.clear();
-            if (!ChannelIo.readFullyOrEof(ch, header)) {
+            if (!fill(NbdConstants.REQUEST_SIZE)) {
                 LOG.info("{}: client closed the connection without DISC", tag);
-                return;
+                return false;
             }
-            header.flip();
             NbdRequest req;
             try {
-                req = NbdRequest.decode(header);
+                req = NbdRequest.decode(inbuf);
             } catch (NbdProtocolException e) {
                 LOG.warn("{}: closing connection: {}", tag, e.getMessage());
-                return;
+                return false;
             }
             if (req.type() == NbdConstants.CMD_DISC) {
                 LOG.info("{}: DISC, finishing {} requests in flight", tag, inFlight.get());
                 requestPermits.acquire(limits.maxInFlightRequests());
                 requestPermits.release(limits.maxInFlightRequests());
-                return;
+                return false;
             }
             if (req.hasPayload() && req.length() > NbdConstants.MAX_PAYLOAD) {
                 LOG.warn("{}: closing connection: WRITE payload of {} bytes exceeds the {} byte maximum (cookie {})",
                         tag, req.length(), NbdConstants.MAX_PAYLOAD, req.cookie());
-                return;
+                return false;
             }
             int bytes = (req.type() == NbdConstants.CMD_READ || req.hasPayload()) && req.length() <= NbdConstants.MAX_PAYLOAD
                     ? (int) req.length() : 0;
@@ -139,6 +184,11 @@ final class NbdConnection implements Runnable {
             if (req.hasPayload() && bytes > 0) {
                 payload = pool.acquire(bytes);
                 try {
+                    int buffered = Math.min(inbuf.remaining(), bytes);
+                    if (buffered > 0) {
+                        payload.put(inbuf.slice(inbuf.position(), buffered));
+                        inbuf.position(inbuf.position() + buffered);
+                    }
                     ChannelIo.readFully(ch, payload);
                 } catch (IOException e) {
                     pool.release(payload);
@@ -148,13 +198,46 @@ final class NbdConnection implements Runnable {
                 }
                 payload.flip();
             }
-            if (inFlight.getAndIncrement() == 0) {
-                execute(req, payload, bytes);
-            } else {
-                ByteBuffer p = payload;
+            ByteBuffer p = payload;
+            try {
+                if (inFlight.getAndIncrement() == 0) {
+                    workers.execute(this::readLoop);
+                    execute(req, p, bytes);
+                    return true;
+                }
                 workers.execute(() -> execute(req, p, bytes));
+            } catch (RejectedExecutionException e) {
+                inFlight.decrementAndGet();
+                pool.release(p);
+                release(bytes);
+                throw e;
             }
         }
+        return false;
+    }
+
+    /**
+     * Makes at least {@code n} unread bytes available in {@link #inbuf}, reading whatever the socket has (so a small
+     * WRITE's header and payload usually arrive in one system call). Returns false on EOF at a request boundary.
+     */
+    private boolean fill(int n) throws IOException {
+        if (inbuf.remaining() >= n) {
+            return true;
+        }
+        inbuf.compact();
+        try {
+            while (inbuf.position() < n) {
+                if (ch.read(inbuf) < 0) {
+                    if (inbuf.position() == 0) {
+                        return false;
+                    }
+                    throw new EOFException("peer closed after " + inbuf.position() + " bytes of a " + n + " byte request header");
+                }
+            }
+        } finally {
+            inbuf.flip();
+        }
+        return true;
     }
 
     private void release(int bytes) {

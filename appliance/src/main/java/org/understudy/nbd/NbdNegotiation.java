@@ -6,6 +6,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.understudy.storage.BlockDevice;
@@ -26,12 +27,15 @@ final class NbdNegotiation {
     private final NbdExports exports;
     private final String remote;
     private final ByteBuffer out = ByteBuffer.allocate(NbdConstants.MAX_OPTION_LENGTH);
+    private final Consumer<String> onChosen;
     private boolean noZeroes;
 
-    NbdNegotiation(SocketChannel ch, NbdExports exports, String remote) {
+    /** {@code onChosen} is told the export name before the final reply goes out, so the server knows it first. */
+    NbdNegotiation(SocketChannel ch, NbdExports exports, String remote, Consumer<String> onChosen) {
         this.ch = ch;
         this.exports = exports;
         this.remote = remote;
+        this.onChosen = onChosen;
     }
 
     /**
@@ -88,6 +92,7 @@ final class NbdNegotiation {
                     LOG.warn("nbd[{}] {}: EXPORT_NAME for unknown export, closing (known: {})", name, remote, exports.names());
                     return Step.END;
                 }
+                onChosen.accept(name);
                 out.clear();
                 NbdHandshakeCodec.encodeExportNameReply(out, dev.get().size(), NbdConstants.SERVER_TRANSMISSION_FLAGS, noZeroes);
                 flush();
@@ -159,6 +164,9 @@ final class NbdNegotiation {
                 NbdConstants.MAX_PAYLOAD);
         NbdHandshakeCodec.encodeInfoExport(out, option, d.size(), NbdConstants.SERVER_TRANSMISSION_FLAGS);
         NbdHandshakeCodec.encodeOptionReplyHeader(out, option, NbdConstants.REP_ACK, 0);
+        if (option == NbdConstants.OPT_GO) {
+            onChosen.accept(go.name());
+        }
         flush();
         if (option == NbdConstants.OPT_GO) {
             LOG.info("nbd[{}] {}: GO chose export of {} bytes, flags 0x{}", go.name(), remote, d.size(),

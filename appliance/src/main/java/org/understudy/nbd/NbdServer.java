@@ -6,11 +6,14 @@ import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.logging.log4j.LogManager;
@@ -20,20 +23,22 @@ import org.apache.logging.log4j.Logger;
  * Serves {@link org.understudy.storage.BlockDevice}s as NBD exports (fixed newstyle handshake, simple replies, READ,
  * WRITE, FLUSH, TRIM, WRITE_ZEROES, FUA, DISC; replies may go out of order). Exports are looked up by name through
  * {@link NbdExports} at each negotiation, so they may change at run time. One platform thread accepts, one reads per
- * connection; requests run on virtual-thread workers when several are in flight. Thread-safe.
+ * connection at a time (see {@code NbdConnection}); requests run on pooled platform threads. Thread-safe.
  */
 public final class NbdServer implements Closeable {
     private static final Logger LOG = LogManager.getLogger(NbdServer.class);
 
     /**
-     * Per-connection bounds on work in flight.
+     * Per-connection bounds on work in flight and on time spent negotiating.
      *
      * @param maxInFlightRequests requests read but not yet answered (at least 1)
      * @param maxInFlightBytes    READ/WRITE payload bytes held for those requests (at least {@link NbdConstants#MAX_PAYLOAD})
+     * @param handshakeTimeout    a connection still negotiating after this long is closed, so silent clients cannot
+     *                            hold threads for ever
      */
-    public record Limits(int maxInFlightRequests, int maxInFlightBytes) {
-        /** 128 requests and 128 MiB per connection. */
-        public static final Limits DEFAULT = new Limits(128, 128 << 20);
+    public record Limits(int maxInFlightRequests, int maxInFlightBytes, Duration handshakeTimeout) {
+        /** 128 requests, 64 MiB and 30 s per connection. */
+        public static final Limits DEFAULT = new Limits(128, 64 << 20, Duration.ofSeconds(30));
 
         public Limits {
             if (maxInFlightRequests < 1) {
@@ -41,6 +46,9 @@ public final class NbdServer implements Closeable {
             }
             if (maxInFlightBytes < NbdConstants.MAX_PAYLOAD) {
                 throw new IllegalArgumentException("maxInFlightBytes must be >= " + NbdConstants.MAX_PAYLOAD + ", was " + maxInFlightBytes);
+            }
+            if (handshakeTimeout == null || handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
+                throw new IllegalArgumentException("handshakeTimeout must be positive, was " + handshakeTimeout);
             }
         }
     }
@@ -50,7 +58,13 @@ public final class NbdServer implements Closeable {
     private final NbdExports exports;
     private final Limits limits;
     private final BufferPool pool = new BufferPool();
-    private final ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("nbd-worker-", 0).factory());
+    /**
+     * Platform threads, not virtual: a virtual thread touching a socket channel switches it to non-blocking mode, which
+     * adds a poll round trip to every blocking read; the pool is bounded in practice by the in-flight limits.
+     */
+    private final ExecutorService workers = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("nbd-io-", 0).factory());
+    private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("nbd-housekeeping").factory());
     private final Set<NbdConnection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread acceptor;
@@ -82,8 +96,8 @@ public final class NbdServer implements Closeable {
         }
         NbdServer s = new NbdServer(ssc, exports, limits);
         s.acceptor.start();
-        LOG.info("nbd: listening on {} (limits {} requests / {} bytes in flight per connection)", s.address,
-                limits.maxInFlightRequests(), limits.maxInFlightBytes());
+        LOG.info("nbd: listening on {} (limits {} requests / {} bytes in flight per connection, handshake within {} ms)",
+                s.address, limits.maxInFlightRequests(), limits.maxInFlightBytes(), limits.handshakeTimeout().toMillis());
         return s;
     }
 
@@ -115,6 +129,8 @@ public final class NbdServer implements Closeable {
     /**
      * Closes every connection serving {@code exportName} by closing TCP, without NBD_ESHUTDOWN, so clients that
      * reconnect carry on against whoever serves the export next (a planned handover). Returns how many were closed.
+     * To be sure no client stays connected, first withdraw the export from {@link NbdExports}, then call this: a
+     * connection that finishes negotiating concurrently re-checks the export and closes itself.
      */
     public int closeConnections(String exportName) {
         int n = 0;
@@ -142,6 +158,7 @@ public final class NbdServer implements Closeable {
         int n = connections.size();
         connections.forEach(NbdConnection::close);
         workers.shutdown();
+        housekeeping.shutdownNow();
         LOG.info("nbd: stopped listening on {}, closed {} connections", address, n);
     }
 
@@ -173,7 +190,22 @@ public final class NbdServer implements Closeable {
                 c.close();
             }
             LOG.debug("nbd: accepted {}", remote);
-            Thread.ofPlatform().daemon().name("nbd-conn-" + remote).start(c);
+            try {
+                housekeeping.schedule(() -> {
+                    if (c.closeIfNegotiating()) {
+                        LOG.warn("nbd[-] {}: handshake not finished after {} ms, connection closed", remote,
+                                limits.handshakeTimeout().toMillis());
+                    }
+                }, limits.handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                c.close();
+            }
+            try {
+                workers.execute(c);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                c.close();
+                connections.remove(c);
+            }
         }
     }
 

@@ -53,7 +53,10 @@ final class ReplicaSession implements Runnable {
     private volatile LinkState state = LinkState.CONNECTING;
     private volatile Instant since;
     private volatile String detail;
+    private static final int ACK_EVERY_FRAMES = 64;
+    private static final long ACK_EVERY_BYTES = 8L << 20;
     private FrameChannel frames;
+    private java.io.InputStream rawInput;
     private long expectedSeq = 1;
 
     ReplicaSession(ClusterConfig cluster, ReplicaStore store, ReplicaOptions options, SocketChannel socket,
@@ -95,7 +98,9 @@ final class ReplicaSession implements Runnable {
                 options.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
         try {
             socket.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
-            frames = new FrameChannel(options.security().server(socket));
+            java.nio.channels.ByteChannel ch = options.security().server(socket);
+            frames = new FrameChannel(ch);
+            rawInput = ch == socket ? socket.socket().getInputStream() : null;
             Replica r = handshake();
             handshakeTimer.cancel(false);
             if (r == null) {
@@ -195,6 +200,8 @@ final class ReplicaSession implements Runnable {
         long size = r.volume().size();
         long durableSeq = 0;
         long appliedSeq = 0;
+        int unacked = 0;
+        long unackedBytes = 0;
         while (!closed.get()) {
             Frame f = frames.read();
             if (f.type() == FrameType.ERROR) {
@@ -246,9 +253,30 @@ final class ReplicaSession implements Runnable {
             }
             appliedSeq = f.seq();
             expectedSeq++;
-            if (!frames.hasBufferedFrame()) {
+            unacked++;
+            unackedBytes += f.length();
+            // one cumulative ACK per batch: while more input is already waiting, apply it first (bounded, so a
+            // continuous stream still gets timely ACKs); durability points are acknowledged at once
+            if (force || unacked >= ACK_EVERY_FRAMES || unackedBytes >= ACK_EVERY_BYTES || !moreInputWaiting()) {
                 frames.write(FrameType.ACK, durableSeq == appliedSeq ? FrameFlags.DURABLE : 0, appliedSeq, null);
+                unacked = 0;
+                unackedBytes = 0;
             }
+        }
+    }
+
+    /** A complete frame is buffered, or (plain TCP) the socket already holds more bytes. */
+    private boolean moreInputWaiting() {
+        if (frames.hasBufferedFrame()) {
+            return true;
+        }
+        if (rawInput == null) {
+            return false;
+        }
+        try {
+            return rawInput.available() > 0;
+        } catch (IOException e) {
+            return false;
         }
     }
 

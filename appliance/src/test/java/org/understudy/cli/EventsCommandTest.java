@@ -92,9 +92,9 @@ class EventsCommandTest {
     }
 
     @Test
-    void withoutStateDir_saysTheAdminApiIsNotWiredYet() {
-        assertEquals(1, run());
-        assertTrue(err.toString().contains("--state-dir"), err.toString());
+    void neitherConfigNorStateDir_usageErrorNamingBoth() {
+        assertEquals(2, run());
+        assertTrue(err.toString().contains("--config") && err.toString().contains("--state-dir"), err.toString());
     }
 
     @Test

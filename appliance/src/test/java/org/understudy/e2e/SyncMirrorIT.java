@@ -44,9 +44,9 @@ class SyncMirrorIT {
         DemoFixture.Volume vol = demo.volume("p1", "vol0");
 
         Cmd.run(Duration.ofMinutes(3), "fio", "--name=rand", "--ioengine=nbd", "--uri=" + vol.nbd(), "--rw=randwrite", "--bs=4k",
-                "--size=32M", "--iodepth=16", "--verify=crc32c", "--do_verify=1", "--randrepeat=0").ok();
+                "--size=32M", "--iodepth=16", "--verify=crc32c", "--do_verify=1", "--verify_state_save=0", "--randrepeat=0").ok();
         Cmd.run(Duration.ofMinutes(3), "fio", "--name=seq", "--ioengine=nbd", "--uri=" + vol.nbd(), "--rw=write", "--bs=1M",
-                "--offset=32M", "--size=32M", "--iodepth=8", "--verify=crc32c", "--do_verify=1").ok();
+                "--offset=32M", "--size=32M", "--iodepth=8", "--verify=crc32c", "--do_verify=1", "--verify_state_save=0").ok();
 
         // synchronous mode: every acknowledged write is on the replica, so no waiting is needed here
         assertIdentical(vol);
@@ -91,7 +91,7 @@ class SyncMirrorIT {
         DemoFixture.Volume vol = demo.volume("p1", "vol0");
         Path fioOut = tmp.resolve("fio.out");
         Process fio = Cmd.start(fioOut, List.of("fio", "--name=w", "--ioengine=nbd", "--uri=" + vol.nbd(), "--rw=randwrite",
-                "--bs=4k", "--size=48M", "--iodepth=16", "--verify=crc32c", "--do_verify=1", "--randrepeat=0"));
+                "--bs=4k", "--size=48M", "--iodepth=16", "--verify=crc32c", "--do_verify=1", "--verify_state_save=0", "--randrepeat=0"));
         Poll.until(Duration.ofSeconds(30), "writes replicated", () -> demo.status("p1").path("volumes").get(0).path("writesReplicated").asLong() > 200);
         demo.kill("standby");
         assertTrue(fio.waitFor(3, java.util.concurrent.TimeUnit.MINUTES), "fio finished");
