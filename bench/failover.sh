@@ -14,6 +14,8 @@ addr=127.0.1.1
 
 runs=()
 for size in "${sizes[@]}"; do
+  # the demo's fixed loopback addresses may be held by another demo on this machine: wait until they are free
+  for i in $(seq 1 120); do ss -ltn | grep -qE "127\.0\.(1|2)\.[0-9]+:(7700|7800|10809) " || break; sleep 5; done
   echo "bench: $size volume: starting a standby and one primary (initial sync included)" >&2
   rm -rf "$work/demo"
   "$bench_root/understudy" demo --dir "$work/demo" --detach --primaries 1 --volume-size "$size" >/dev/null
