@@ -39,13 +39,14 @@ kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
 
 echo "bench: Understudy primary mirroring synchronously to a standby" >&2
 rm -rf "$work/demo"
-"$bench_root/understudy" demo --dir "$work/demo" --detach --primaries 1 --volume-size "$size" >/dev/null
-run_set mirrored "nbd://127.0.1.1:10809/vol0"
+# a loopback net of its own, so a demo or a test run elsewhere on the machine does not collide
+"$bench_root/understudy" demo --dir "$work/demo" --detach --primaries 1 --volume-size "$size" --loopback-net 77 >/dev/null
+run_set mirrored "nbd://127.77.1.1:10809/vol0"
 
 echo "bench: Understudy primary with no standby (unmirrored)" >&2
 standby_pid="$(cat "$work/demo/state/standby/understudy.pid")"
 kill "$standby_pid"; while kill -0 "$standby_pid" 2>/dev/null; do sleep 0.1; done
-run_set unmirrored "nbd://127.0.1.1:10809/vol0"
+run_set unmirrored "nbd://127.77.1.1:10809/vol0"
 "$bench_root/understudy" demo --dir "$work/demo" --stop >/dev/null
 
 python3 - "$results/mirror.json" "$runtime" "${jobs[@]}" <<PY

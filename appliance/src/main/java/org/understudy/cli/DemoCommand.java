@@ -31,6 +31,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--primaries", paramLabel = "N", defaultValue = "2", description = "number of primaries (default: ${DEFAULT-VALUE})")
     int primaries;
 
+    @Option(names = "--loopback-net", paramLabel = "N", defaultValue = "0",
+            description = "put the demo on 127.N.x.y instead of 127.0.x.y, to run several side by side (default: ${DEFAULT-VALUE})")
+    int loopbackNet;
+
     @Option(names = "--volume-size", paramLabel = "SIZE", defaultValue = "64MiB", description = "size of each volume (default: ${DEFAULT-VALUE})")
     String volumeSize;
 
@@ -51,7 +55,7 @@ public final class DemoCommand implements Callable<Integer> {
         DemoLayout layout;
         try {
             size = Sizes.parse(volumeSize);
-            layout = new DemoLayout(dir, primaries, size);
+            layout = new DemoLayout(dir, primaries, size, loopbackNet);
         } catch (IllegalArgumentException e) {
             System.err.println("demo: " + e.getMessage());
             return 2;

@@ -6,11 +6,11 @@ import java.util.List;
 
 /**
  * The shape of a demo cluster on this machine's loopback addresses: standby 127.0.2.1, primaries 127.0.1.1..N,
- * each with two file-backed volumes. Pure: it only computes names, addresses and paths under the demo directory.
+ * each with two file-backed volumes. {@code loopbackNet} moves the whole cluster to 127.NET.x.y, so several demos
+ * (or a demo and the tests) can run side by side. Pure: it only computes names, addresses and paths.
  */
-public record DemoLayout(Path dir, int primaries, long volumeSize) {
+public record DemoLayout(Path dir, int primaries, long volumeSize, int loopbackNet) {
     public static final String STANDBY = "standby";
-    public static final String STANDBY_ADDRESS = "127.0.2.1";
     public static final int NBD_PORT = 10809;
     public static final int ADMIN_PORT = 7800;
     public static final int REPLICATION_PORT = 7700;
@@ -19,6 +19,9 @@ public record DemoLayout(Path dir, int primaries, long volumeSize) {
     public DemoLayout {
         if (primaries < 1 || primaries > 200) {
             throw new IllegalArgumentException("--primaries must be between 1 and 200, was " + primaries);
+        }
+        if (loopbackNet < 0 || loopbackNet > 254) {
+            throw new IllegalArgumentException("--loopback-net must be between 0 and 254, was " + loopbackNet);
         }
         if (volumeSize < 1 << 20 || volumeSize % 4096 != 0) {
             throw new IllegalArgumentException("--volume-size must be at least 1MiB and a multiple of 4KiB, was " + volumeSize);
@@ -58,10 +61,15 @@ public record DemoLayout(Path dir, int primaries, long volumeSize) {
         return names;
     }
 
-    /** 127.0.1.1 for p1 ... wrapping into the next /24 past 254 primaries' worth of hosts. */
+    /** 127.0.1.1 for p1, 127.0.1.2 for p2 ... (at most 200 primaries). */
     public String primaryAddress(String primary) {
         int i = Integer.parseInt(primary.substring(1));
-        return "127.0." + (1 + (i - 1) / 254) + "." + (1 + (i - 1) % 254);
+        return "127." + loopbackNet + ".1." + i;
+    }
+
+    /** 127.0.2.1 unless moved by {@code loopbackNet}. */
+    public String standbyAddress() {
+        return "127." + loopbackNet + ".2.1";
     }
 
     /** The cluster file the demo writes: the same format an operator writes, with comments. */
@@ -71,9 +79,9 @@ public record DemoLayout(Path dir, int primaries, long volumeSize) {
         y.append("cluster:\n  name: demo\n  secrets: secrets.yaml\n");
         y.append("standby:\n");
         y.append("  name: ").append(STANDBY).append('\n');
-        y.append("  address: ").append(STANDBY_ADDRESS).append('\n');
-        y.append("  replication: { address: ").append(STANDBY_ADDRESS).append(", port: ").append(REPLICATION_PORT).append(" }\n");
-        y.append("  admin: { address: ").append(STANDBY_ADDRESS).append(", port: ").append(ADMIN_PORT).append(" }\n");
+        y.append("  address: ").append(standbyAddress()).append('\n');
+        y.append("  replication: { address: ").append(standbyAddress()).append(", port: ").append(REPLICATION_PORT).append(" }\n");
+        y.append("  admin: { address: ").append(standbyAddress()).append(", port: ").append(ADMIN_PORT).append(" }\n");
         y.append("  stateDir: state/").append(STANDBY).append('\n');
         y.append("primaries:\n");
         for (String p : primaryNames()) {

@@ -143,6 +143,8 @@ public final class MirroredVolume implements BlockDevice {
             MirrorLink l = link;
             if (l != null && len > 0) {
                 last = enqueueWrite(l, offset, src.duplicate(), fua);
+                // on the wire before the local write starts, so the standby's round trip overlaps the local I/O
+                l.pump();
             }
             local.write(offset, src, fua);
         } finally {

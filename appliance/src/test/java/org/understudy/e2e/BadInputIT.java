@@ -45,8 +45,8 @@ class BadInputIT {
         Cmd.require("nbdinfo");
         demo = DemoFixture.start(tmp.resolve("demo"), "--primaries", "1", "--volume-size", "8MiB");
         vol = demo.volume("p1", "vol0");
-        nbd = new InetSocketAddress("127.0.1.1", 10809);
-        replication = new InetSocketAddress("127.0.2.1", 7700);
+        nbd = new InetSocketAddress(demo.address("p1"), 10809);
+        replication = new InetSocketAddress(demo.address("standby"), 7700);
         Cmd.run(Duration.ofSeconds(60), "qemu-io", "-f", "raw", "-t", "none", "-c", "write -P 0x5a 0 1M", vol.nbd()).ok();
     }
 

@@ -34,10 +34,19 @@ public final class DemoFixture implements AutoCloseable {
         this.clusterJson = clusterJson;
     }
 
-    /** Starts a demo in {@code dir} and returns once every replica is in sync. */
+    private static final java.util.concurrent.atomic.AtomicInteger DEMOS = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * Starts a demo in {@code dir} and returns once every replica is in sync. Unless the arguments say otherwise, the
+     * demo gets loopback addresses of its own (127.N.x.y), so tests never collide with a demo or another test run.
+     */
     public static DemoFixture start(Path dir, String... extraArgs) throws IOException {
         List<String> args = new ArrayList<>(List.of("demo", "--dir", dir.toString(), "--detach"));
         args.addAll(List.of(extraArgs));
+        if (!args.contains("--loopback-net")) {
+            int net = 10 + (int) ((ProcessHandle.current().pid() * 7 + DEMOS.getAndIncrement()) % 240);
+            args.addAll(List.of("--loopback-net", Integer.toString(net)));
+        }
         CliRun run = cli(args.toArray(String[]::new));
         if (run.exit() != 0) {
             stopQuietly(dir);
@@ -48,6 +57,16 @@ public final class DemoFixture implements AutoCloseable {
 
     public Path dir() {
         return dir;
+    }
+
+    /** A node's production address (for a primary, where its exports are). */
+    public String address(String node) {
+        for (JsonNode n : clusterJson.path("nodes")) {
+            if (n.path("name").asText().equals(node)) {
+                return n.path("address").asText();
+            }
+        }
+        throw new AssertionError("no node " + node + " in cluster.json");
     }
 
     public Path config() {

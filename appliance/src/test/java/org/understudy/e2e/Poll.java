@@ -8,8 +8,13 @@ public final class Poll {
     private Poll() {
     }
 
-    /** Polls {@code condition} every 50 ms until it holds; fails with {@code what} after {@code limit}. */
+    /** Polls {@code condition} every 10 ms until it holds; fails with {@code what} after {@code limit}. */
     public static void until(Duration limit, String what, CheckedBoolean condition) throws InterruptedException {
+        until(limit, () -> what, condition);
+    }
+
+    /** Like {@link #until(Duration, String, CheckedBoolean)}, describing the wait only when it fails. */
+    public static void until(Duration limit, Supplier<String> what, CheckedBoolean condition) throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
         Throwable last = null;
         while (System.nanoTime() < deadline) {
@@ -20,9 +25,9 @@ public final class Poll {
             } catch (Exception e) {
                 last = e;
             }
-            Thread.sleep(50);
+            Thread.sleep(10);
         }
-        AssertionError e = new AssertionError("timed out after " + limit + " waiting for: " + what);
+        AssertionError e = new AssertionError("timed out after " + limit + " waiting for: " + what.get());
         if (last != null) {
             e.initCause(last);
         }

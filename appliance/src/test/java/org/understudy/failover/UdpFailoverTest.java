@@ -29,7 +29,7 @@ import org.understudy.model.PathKind;
 import org.understudy.model.PrimaryState;
 import org.understudy.transport.ExecutorScheduler;
 import org.understudy.transport.FaultyTransport;
-import org.understudy.transport.Poll;
+import org.understudy.e2e.Poll;
 import org.understudy.transport.UdpTransport;
 
 /**
@@ -80,27 +80,27 @@ class UdpFailoverTest {
             }
             sender.start();
             detector.start();
-            Poll.until("p1 protected", Duration.ofSeconds(10),
+            Poll.until(Duration.ofSeconds(10), "p1 protected",
                     () -> detector.paths("p1").stream().allMatch(s -> s.valid() >= 5));
             assertEquals(PrimaryState.PROTECTED, engine.state("p1"), () -> "moves: " + events.stream()
                     .filter(e -> e instanceof ModelEvent.StateChanged || e instanceof ModelEvent.LocalPause).toList());
 
             primaryEnds.get(0).cutOutbound(true);
-            Poll.until("link down, p1 degraded", Duration.ofSeconds(10),
+            Poll.until(Duration.ofSeconds(10), "link down, p1 degraded",
                     () -> engine.state("p1") == PrimaryState.DEGRADED);
             // the alarm is published just after the state changes: wait for it rather than race it
-            Poll.until("path alarm", Duration.ofSeconds(5), () -> alarms.isActive("path-down:p1:link"));
+            Poll.until(Duration.ofSeconds(5), "path alarm", () -> alarms.isActive("path-down:p1:link"));
             primaryEnds.get(0).cutOutbound(false);
-            Poll.until("p1 protected again", Duration.ofSeconds(10),
+            Poll.until(Duration.ofSeconds(10), "p1 protected again",
                     () -> engine.state("p1") == PrimaryState.PROTECTED);
 
             long killedAt = System.nanoTime();
             sender.stop();
             service.close();
-            Poll.until("p1 taken over", Duration.ofSeconds(10),
+            Poll.until(Duration.ofSeconds(10), "p1 taken over",
                     () -> engine.state("p1") == PrimaryState.STANDING_IN);
             long tookMillis = (System.nanoTime() - killedAt) / 1_000_000;
-            Poll.until("failover completed event", Duration.ofSeconds(5),
+            Poll.until(Duration.ofSeconds(5), "failover completed event",
                     () -> events.stream().anyMatch(e -> e instanceof ModelEvent.FailoverCompleted));
             FailoverTimeline t = engine.lastTimeline("p1").orElseThrow();
             assertTrue(t.completed());

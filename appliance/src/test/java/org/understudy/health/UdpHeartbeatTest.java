@@ -14,14 +14,14 @@ import org.junit.jupiter.api.Test;
 import org.understudy.model.PathKind;
 import org.understudy.model.PathState;
 import org.understudy.transport.ExecutorScheduler;
-import org.understudy.transport.Poll;
+import org.understudy.e2e.Poll;
 import org.understudy.transport.UdpTransport;
 
 /** Heartbeats over real UDP sockets on 127.0.0.1 (ephemeral ports) with the real scheduler and clock. */
 class UdpHeartbeatTest {
 
     @Test
-    void udpHeartbeats_senderStops_pathDownThenNodeFailed() throws IOException {
+    void udpHeartbeats_senderStops_pathDownThenNodeFailed() throws IOException, InterruptedException {
         InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
         HeartbeatCodec codec = new HeartbeatCodec("understudy-test-cluster-key-0123456789".getBytes());
         PathConfig path = new PathConfig("production", PathKind.PRODUCTION, Duration.ofMillis(50),
@@ -41,15 +41,15 @@ class UdpHeartbeatTest {
             sender.start();
             detector.start();
 
-            Poll.until("10 heartbeats over UDP", Duration.ofSeconds(10), () -> receiver.valid() >= 10);
+            Poll.until(Duration.ofSeconds(10), "10 heartbeats over UDP", () -> receiver.valid() >= 10);
             assertEquals(PathState.UP, detector.paths("p1").get(0).state());
             assertEquals(0, receiver.forged() + receiver.malformed() + receiver.replayed());
 
             long stoppedAt = System.nanoTime();
             sender.stop();
-            Poll.until("path down", Duration.ofSeconds(10),
+            Poll.until(Duration.ofSeconds(10), "path down",
                     () -> detector.paths("p1").get(0).state() == PathState.DOWN);
-            Poll.until("node failed", Duration.ofSeconds(10),
+            Poll.until(Duration.ofSeconds(10), "node failed",
                     () -> seen.stream().anyMatch(e -> e instanceof HealthEvent.Failed));
             long detectedMillis = (System.nanoTime() - stoppedAt) / 1_000_000;
             // the last heartbeat may have arrived up to an interval (plus scheduling jitter) before the stop

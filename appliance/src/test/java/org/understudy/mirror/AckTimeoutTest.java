@@ -25,7 +25,7 @@ import org.understudy.replication.FrameType;
 import org.understudy.replication.HandshakeMessages;
 import org.understudy.replication.LinkAuthenticator;
 import org.understudy.replication.ServerHandshake;
-import org.understudy.testing.Poll;
+import org.understudy.e2e.Poll;
 import org.understudy.testing.TestCluster;
 
 /** A standby that authenticates and then never acknowledges: the primary must time out and keep serving. */
@@ -82,13 +82,13 @@ class AckTimeoutTest {
                 });
                 w.start();
                 // the write waits for an ACK that never comes; the clock has not moved, so the link is still up
-                Poll.until(Duration.ofSeconds(5), () -> w.getState() == Thread.State.WAITING, () -> "write parked");
+                Poll.until(Duration.ofSeconds(5), "write parked", () -> w.getState() == Thread.State.WAITING);
                 assertEquals(LinkState.UP, v.linkSnapshot().state());
                 // advance the injected clock until the watchdog gives up on the link (once is normally enough)
-                Poll.until(Duration.ofSeconds(10), () -> {
+                Poll.until(Duration.ofSeconds(10), () -> "write still waiting; link " + v.linkSnapshot(), () -> {
                     now.addAndGet(Duration.ofMillis(401).toNanos());
                     return !w.isAlive();
-                }, () -> "write still waiting; link " + v.linkSnapshot());
+                });
                 assertTrue(!w.isAlive() && error.get() == null, "write completed locally: " + error.get());
                 assertEquals(MirrorState.DEGRADED, v.state());
                 assertTrue(v.linkSnapshot().detail().contains("no ACK"), v.linkSnapshot().toString());

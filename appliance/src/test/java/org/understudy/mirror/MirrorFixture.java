@@ -14,7 +14,7 @@ import org.understudy.model.MirrorState;
 import org.understudy.replica.Replica;
 import org.understudy.replica.ReplicaOptions;
 import org.understudy.replica.ReplicaServer;
-import org.understudy.testing.Poll;
+import org.understudy.e2e.Poll;
 import org.understudy.testing.TestCluster;
 
 /** A standby and its cluster on loopback for in-process mirroring tests. */
@@ -60,7 +60,12 @@ final class MirrorFixture implements AutoCloseable {
     }
 
     static void awaitState(MirroredVolume v, MirrorState s, Duration timeout) {
-        Poll.until(timeout, () -> v.state() == s, () -> v.describe() + " is " + v.snapshot() + " / " + v.linkSnapshot());
+        try {
+            Poll.until(timeout, () -> v.describe() + " is " + v.snapshot() + " / " + v.linkSnapshot(), () -> v.state() == s);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted waiting for " + v.describe(), e);
+        }
     }
 
     void assertIdentical(int primary, int volume) throws IOException {

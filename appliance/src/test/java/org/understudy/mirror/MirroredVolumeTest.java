@@ -131,12 +131,12 @@ class MirroredVolumeTest {
                 threads.add(writer(v, 200 + i, size, stop, Integer.MAX_VALUE, errors, ops));
             }
             long before = ops.get();
-            org.understudy.testing.Poll.until(Duration.ofSeconds(10), () -> ops.get() > before + 200, () -> "writes");
+            org.understudy.e2e.Poll.until(Duration.ofSeconds(10), "writes", () -> ops.get() > before + 200);
             f.stopStandby();
             MirrorFixture.awaitState(v, MirrorState.DEGRADED, Duration.ofSeconds(10));
             long degraded = ops.get();
-            org.understudy.testing.Poll.until(Duration.ofSeconds(10), () -> ops.get() > degraded + 500,
-                    () -> "writes continue while degraded: " + ops.get());
+            org.understudy.e2e.Poll.until(Duration.ofSeconds(10), () -> "writes continue while degraded: " + ops.get(),
+                    () -> ops.get() > degraded + 500);
             assertTrue(v.linkSnapshot().state() != LinkState.UP, v.linkSnapshot().toString()); // DOWN or retrying
             f.startStandby();
             MirrorFixture.awaitState(v, MirrorState.IN_SYNC, Duration.ofSeconds(30));

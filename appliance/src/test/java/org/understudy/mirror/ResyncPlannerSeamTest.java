@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.understudy.model.MirrorState;
 import org.understudy.storage.FileBlockDevice;
-import org.understudy.testing.Poll;
+import org.understudy.e2e.Poll;
 
 /** The seam the dirty-region bitmap will use: told about unreplicated writes, asked what to copy on connect. */
 class ResyncPlannerSeamTest {
@@ -64,7 +64,7 @@ class ResyncPlannerSeamTest {
                 assertTrue(planner.unreplicated.contains(new ResyncPlanner.Extent(2 * MIB, 4096)), planner.unreplicated.toString());
                 f.startStandby();
                 MirrorFixture.awaitState(v, MirrorState.IN_SYNC, Duration.ofSeconds(20));
-                Poll.until(Duration.ofSeconds(5), () -> planner.completed.size() == 2, planner.completed::toString);
+                Poll.until(Duration.ofSeconds(5), () -> String.valueOf(planner.completed), () -> planner.completed.size() == 2);
                 assertEquals(List.of(false, true), planner.planned, "the second connect finds a consistent replica");
                 f.assertIdentical(1, 0);
             }

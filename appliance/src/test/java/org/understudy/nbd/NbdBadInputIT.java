@@ -1,5 +1,6 @@
 package org.understudy.nbd;
 
+import org.understudy.e2e.Poll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -117,7 +118,7 @@ class NbdBadInputIT {
             new NbdRequest(0, NbdConstants.CMD_WRITE, 1, 0, 1 << 20).encode(b);
             c.raw(b.array());
         }
-        PollUntil.until("half-written connection cleaned up", Duration.ofSeconds(10), () -> server.connectionCount() == 0);
+        Poll.until(Duration.ofSeconds(10), "half-written connection cleaned up", () -> server.connectionCount() == 0);
         assertRealClientsStillWorkAndDataIntact();
     }
 
@@ -128,7 +129,7 @@ class NbdBadInputIT {
                 s.getOutputStream().write(i % 2 == 0 ? new byte[0] : new byte[] {0, 0, 0, 3, 1});
             }
         }
-        PollUntil.until("abandoned connections cleaned up", Duration.ofSeconds(10), () -> server.connectionCount() == 0);
+        Poll.until(Duration.ofSeconds(10), "abandoned connections cleaned up", () -> server.connectionCount() == 0);
         assertRealClientsStillWorkAndDataIntact();
     }
 }

@@ -1,5 +1,6 @@
 package org.understudy.nbd;
 
+import org.understudy.e2e.Poll;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -232,7 +233,7 @@ class NbdHandshakeTest {
             s.connect(new InetSocketAddress("127.0.0.1", server.port()));
             new DataInputStream(s.getInputStream()).readFully(new byte[18]);
         }
-        PollUntil.until("connection cleaned up", Duration.ofSeconds(5), () -> server.connectionCount() == 0);
+        Poll.until(Duration.ofSeconds(5), "connection cleaned up", () -> server.connectionCount() == 0);
     }
 
     @Test
@@ -242,7 +243,7 @@ class NbdHandshakeTest {
              NbdTestClient c = NbdTestClient.connect(quick.port())) {
             c.readBytes(18);
             assertTrue(c.closedByServer());
-            PollUntil.until("silent connection dropped", Duration.ofSeconds(5), () -> quick.connectionCount() == 0);
+            Poll.until(Duration.ofSeconds(5), "silent connection dropped", () -> quick.connectionCount() == 0);
             try (NbdTestClient ok = NbdTestClient.open(quick.port(), "vol0")) {
                 assertArrayEquals(new byte[1], ok.read(0, 1));
             }

@@ -1,5 +1,6 @@
 package org.understudy.nbd;
 
+import org.understudy.e2e.Poll;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -173,7 +174,7 @@ class NbdTransmissionTest {
             new NbdRequest(0, NbdConstants.CMD_WRITE, 99, 0, 4096).encode(b);
             c.raw(b.array());
         }
-        PollUntil.until("connections cleaned up", Duration.ofSeconds(5), () -> server.connectionCount() == 0);
+        Poll.until(Duration.ofSeconds(5), "connections cleaned up", () -> server.connectionCount() == 0);
         assertServerStillServes(0, data);
     }
 
@@ -266,7 +267,7 @@ class NbdTransmissionTest {
         } catch (java.net.ConnectException refused) {
             // expected: nobody listens any more
         }
-        PollUntil.until("connections gone", Duration.ofSeconds(5), () -> server.connectionCount() == 0);
+        Poll.until(Duration.ofSeconds(5), "connections gone", () -> server.connectionCount() == 0);
         assertFalse(server.connectionCount() > 0);
     }
 

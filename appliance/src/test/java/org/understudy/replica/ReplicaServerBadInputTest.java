@@ -27,7 +27,7 @@ import org.understudy.replication.FrameCodec;
 import org.understudy.replication.FrameType;
 import org.understudy.replication.HandshakeMessages;
 import org.understudy.replication.LinkAuthenticator;
-import org.understudy.testing.Poll;
+import org.understudy.e2e.Poll;
 import org.understudy.testing.TestCluster;
 
 /**
@@ -66,7 +66,7 @@ class ReplicaServerBadInputTest {
             assertEquals(FrameType.ACK, ack.type());
         }
         p2Before = digest(p2Image());
-        Poll.until(Duration.ofSeconds(5), () -> server.links().isEmpty(), () -> "links " + server.links());
+        Poll.until(Duration.ofSeconds(5), () -> "links " + server.links(), () -> server.links().isEmpty());
     }
 
     @AfterEach

@@ -54,7 +54,8 @@ class DistributionIT {
     @Test
     void demoDetach_statusThenStop_allFromTheLauncher() throws Exception {
         Path dir = tmp.resolve("demo");
-        Run start = understudy("demo", "--dir", dir.toString(), "--detach", "--primaries", "1", "--volume-size", "8MiB");
+        Run start = understudy("demo", "--dir", dir.toString(), "--detach", "--primaries", "1", "--volume-size", "8MiB",
+                "--loopback-net", "201");
         try {
             assertEquals(0, start.exit(), start.output());
             assertTrue(Files.exists(dir.resolve("cluster.json")));
@@ -67,6 +68,35 @@ class DistributionIT {
         }
         Run status = understudy("status", "--config", dir.resolve("cluster.yaml").toString(), "--node", "p1");
         assertEquals(1, status.exit(), "status of a stopped node reports it unreachable:\n" + status.output());
+    }
+
+    @Test
+    void foregroundDemo_ctrlC_stopsEveryNodeCleanly() throws Exception {
+        Path dir = tmp.resolve("fg");
+        Path out = tmp.resolve("fg.out");
+        Process demo = new ProcessBuilder(DIST.resolve("bin/understudy").toString(), "demo", "--dir", dir.toString(), "--primaries", "1",
+                "--volume-size", "8MiB", "--loopback-net", "202").redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+            while (!Files.readString(out).contains("Press Ctrl-C")) {
+                assertTrue(demo.isAlive(), "demo exited early:\n" + Files.readString(out));
+                assertTrue(System.nanoTime() < deadline, "demo not ready:\n" + Files.readString(out));
+                Thread.sleep(100);
+            }
+            List<ProcessHandle> nodes = demo.toHandle().descendants().filter(h -> h.info().commandLine().orElse("").contains("--node")).toList();
+            assertEquals(2, nodes.size(), "a standby and one primary running");
+            // what a terminal's Ctrl-C sends
+            new ProcessBuilder("kill", "-INT", Long.toString(demo.pid())).start().waitFor();
+            assertTrue(demo.waitFor(60, TimeUnit.SECONDS), "demo stopped after Ctrl-C:\n" + Files.readString(out));
+            assertEquals(130, demo.exitValue(), "128+SIGINT, as after any Ctrl-C:\n" + Files.readString(out));
+            for (ProcessHandle n : nodes) {
+                n.onExit().get(30, TimeUnit.SECONDS);
+            }
+            assertTrue(Files.readString(out).contains("demo: stopped"), Files.readString(out));
+        } finally {
+            demo.descendants().forEach(ProcessHandle::destroyForcibly);
+            demo.destroyForcibly();
+        }
     }
 
     @Test
