@@ -9,16 +9,15 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 need fio nbdinfo python3
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(64MiB 4GiB)
-addr=127.0.1.1
+net=78   # a loopback net of its own (127.78.x.y), so other demos and test runs on the machine do not collide
+addr=127.$net.1.1
 "$bench_root/understudy" --version >/dev/null   # builds the distribution when needed
 
 runs=()
 for size in "${sizes[@]}"; do
-  # the demo's fixed loopback addresses may be held by another demo on this machine: wait until they are free
-  for i in $(seq 1 120); do ss -ltn | grep -qE "127\.0\.(1|2)\.[0-9]+:(7700|7800|10809) " || break; sleep 5; done
   echo "bench: $size volume: starting a standby and one primary (initial sync included)" >&2
   rm -rf "$work/demo"
-  "$bench_root/understudy" demo --dir "$work/demo" --detach --primaries 1 --volume-size "$size" >/dev/null
+  "$bench_root/understudy" demo --dir "$work/demo" --detach --primaries 1 --volume-size "$size" --loopback-net "$net" >/dev/null
   # fio cannot reconnect (libnbd tools do not): it only provides the load the primary dies under
   fio --name=load --ioengine=nbd --uri="nbd://$addr:10809/vol0" --rw=randwrite --bs=4k --iodepth=16 \
       --size="$( [ "$size" = 64MiB ] && echo 60M || echo 1G )" --time_based --runtime=30 --randrepeat=0 \

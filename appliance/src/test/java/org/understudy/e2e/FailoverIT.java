@@ -29,8 +29,6 @@ import org.understudy.Main;
  */
 class FailoverIT {
     private static final Duration SYNC = Duration.ofSeconds(120);
-    /** p1's service address in the demo: the standby takes it over. */
-    private static final String P1 = "127.0.1.1";
 
     @TempDir
     Path tmp;
@@ -53,6 +51,7 @@ class FailoverIT {
     void sigkillPrimary_duringQemuWrites_standbyStandsInAtSameAddress_everyAckedWriteReadsBack_otherPrimaryKeepsMirroring()
             throws Exception {
         demo = DemoFixture.start(tmp.resolve("demo"), "--volume-size", "64MiB");
+        String p1Address = demo.address("p1");
         DemoFixture.Volume p2vol = demo.volume("p2", "vol0");
         // p2 keeps writing all along: its mirroring must never stop while the standby takes p1 over
         Path fioOut = tmp.resolve("fio-p2.out");
@@ -62,7 +61,7 @@ class FailoverIT {
 
         int writes = 120;
         List<String> qemu = new ArrayList<>(List.of("qemu-io", "-t", "none", "--image-opts",
-                "driver=nbd,host=" + P1 + ",port=10809,export=vol0,reconnect-delay=20"));
+                "driver=nbd,host=" + p1Address + ",port=10809,export=vol0,reconnect-delay=20"));
         for (int i = 0; i < writes; i++) {
             qemu.addAll(List.of("-c", "write -P " + pattern(i) + " " + (i * 65536L) + " 65536", "-c", "sleep 40"));
         }
@@ -87,7 +86,7 @@ class FailoverIT {
         for (int i = 0; i < writes; i++) {
             check.addAll(List.of("-c", "read -P " + pattern(i) + " " + (i * 65536L) + " 65536"));
         }
-        check.add("nbd://" + P1 + ":10809/vol0");
+        check.add("nbd://" + p1Address + ":10809/vol0");
         Cmd.Result read = Cmd.run(Duration.ofMinutes(1), check).ok();
         assertTrue(!read.output().contains("Pattern verification failed"), read.output());
 
@@ -173,7 +172,7 @@ class FailoverIT {
         CliResult f = cli("failover", "p1", "--reason", "test says so");
         assertEquals(0, f.exit, f.text);
         assertEquals("STANDING_IN", primaryState("standby", "p1"));
-        Cmd.run(Duration.ofSeconds(30), "qemu-io", "-f", "raw", "-c", "read 0 4k", "nbd://" + P1 + ":10809/vol0").ok();
+        Cmd.run(Duration.ofSeconds(30), "qemu-io", "-f", "raw", "-c", "read 0 4k", demo.volume("p1", "vol0").nbd()).ok();
         CliResult again = cli("failover", "p1");
         assertEquals(1, again.exit, again.text);
     }
