@@ -135,8 +135,17 @@ final class StandbyNode implements NodeEngine {
         TakeoverTarget target = new TakeoverTarget(p.name(), p.address(), p.nbdPort(), vols,
                 vols.stream().map(v -> Replica.imagePath(self, p.name(), v)).toList());
         FenceStore.Fence fence = replicas.fences().fence(p.name()).orElse(null);
-        if (fence != null && fence.fenced()) {
-            // the standby does not resume standing in after its own restart: it keeps the fence, an operator decides
+        if (fence != null && fence.fenced() && fence.standingIn()) {
+            // the replicas hold writes the primary never saw: serve them again at its address, keep the fence
+            var r = steps.resumeStandingIn(target);
+            if (r.ok()) {
+                engine.addPrimary(target, PrimaryState.STANDING_IN, true, "standing in again after a standby "
+                        + "restart (fenced at epoch " + fence.epoch() + "): " + r.detail());
+            } else {
+                engine.addPrimary(target, PrimaryState.FENCED, true, "stood in for it before the standby restarted "
+                        + "but cannot serve it again (" + r.detail() + "); its replicas hold writes it never saw");
+            }
+        } else if (fence != null && fence.fenced()) {
             engine.addPrimary(target, PrimaryState.FENCED, true, "fenced at epoch " + fence.epoch() + " since "
                     + fence.since() + " (" + fence.reason() + "), recovered at standby start");
         } else {

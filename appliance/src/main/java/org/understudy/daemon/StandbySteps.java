@@ -128,6 +128,8 @@ final class StandbySteps implements TakeoverSteps, PlannedHandover, FailbackStep
                 old.close();
             }
             standIns.put(t.primary(), StandIn.serve(self, t, sizes));
+            // from now on the replicas get writes the primary never saw: a standby restart must serve them again
+            replicas.fences().standingIn(t.primary(), true);
             return StepResult.ok("serving " + t.volumes() + " on " + t.address() + ":" + t.nbdPort());
         } catch (IOException e) {
             return StepResult.failed("cannot serve on " + t.address() + ":" + t.nbdPort() + ": " + e.getMessage());
@@ -147,7 +149,24 @@ final class StandbySteps implements TakeoverSteps, PlannedHandover, FailbackStep
         if (s != null) {
             s.close();
         }
+        try {
+            replicas.fences().standingIn(t.primary(), false);
+        } catch (IOException e) {
+            LOG.error("{}: cannot record that {} is no longer served: {}", self, t.primary(), e.toString());
+        }
         return identity(t.primary()).release(t);
+    }
+
+    /**
+     * After a standby restart: serves again a primary the standby stood in for (its address and its volumes), so
+     * the writes only the replicas hold stay served. Returns why not when it cannot.
+     */
+    StepResult resumeStandingIn(TakeoverTarget t) {
+        StepResult id = takeOverIdentity(t);
+        if (!id.ok()) {
+            return id;
+        }
+        return serveVolumes(t);
     }
 
     @Override

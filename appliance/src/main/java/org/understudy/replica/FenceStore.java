@@ -31,8 +31,12 @@ public final class FenceStore {
     private static final Logger LOG = LogManager.getLogger(FenceStore.class);
     static final String FILE = "fence.properties";
 
-    /** A primary's fence. {@code fenced} false with an epoch &gt; 0 means it was fenced once and cleared since. */
-    public record Fence(long epoch, boolean fenced, String reason, Instant since) {
+    /**
+     * A primary's fence. {@code fenced} false with an epoch &gt; 0 means it was fenced once and cleared since.
+     * {@code standingIn}: the standby served the primary's volumes under this fence, so the replicas hold writes the
+     * primary never saw; a restarted standby serves them again rather than leave them unserved or overwritten.
+     */
+    public record Fence(long epoch, boolean fenced, String reason, Instant since, boolean standingIn) {
     }
 
     private final Path replicaDir;
@@ -57,7 +61,8 @@ public final class FenceStore {
                 props.load(in);
                 Fence fence = new Fence(Long.parseLong(props.getProperty("epoch", "0")),
                         Boolean.parseBoolean(props.getProperty("fenced", "true")), props.getProperty("reason", ""),
-                        Instant.parse(props.getProperty("since", Instant.EPOCH.toString())));
+                        Instant.parse(props.getProperty("since", Instant.EPOCH.toString())),
+                        Boolean.parseBoolean(props.getProperty("standingIn", "false")));
                 s.fences.put(p, fence);
                 if (fence.fenced()) {
                     LOG.warn("standby: {} is fenced at epoch {} since {} ({})", p, fence.epoch(), fence.since(),
@@ -67,7 +72,7 @@ public final class FenceStore {
                 // never let a damaged file unfence a primary: refuse it until an operator clears the fence
                 LOG.error("standby: fence file {} unreadable ({}); {} treated as fenced", f, e.toString(), p);
                 s.fences.put(p, new Fence(Long.MAX_VALUE / 2, true, "fence file unreadable: " + e.getMessage(),
-                        wall.instant()));
+                        wall.instant(), false));
             }
         }
         return s;
@@ -88,7 +93,7 @@ public final class FenceStore {
     public synchronized long raise(String primary, String reason) throws IOException {
         Fence old = fences.get(primary);
         long epoch = (old == null ? 0 : old.epoch()) + 1;
-        Fence f = new Fence(epoch, true, reason, wall.instant());
+        Fence f = new Fence(epoch, true, reason, wall.instant(), false);
         store(primary, f);
         fences.put(primary, f);
         LOG.warn("standby: {} FENCED at epoch {}: {}", primary, epoch, reason);
@@ -101,11 +106,22 @@ public final class FenceStore {
         if (old == null) {
             return 0;
         }
-        Fence f = new Fence(old.epoch(), false, reason, wall.instant());
+        Fence f = new Fence(old.epoch(), false, reason, wall.instant(), false);
         store(primary, f);
         fences.put(primary, f);
         LOG.warn("standby: fence of {} cleared at epoch {}: {}", primary, f.epoch(), reason);
         return f.epoch();
+    }
+
+    /** Records durably that the standby now serves (or no longer serves) the fenced primary's volumes. */
+    public synchronized void standingIn(String primary, boolean serving) throws IOException {
+        Fence old = fences.get(primary);
+        if (old == null || !old.fenced() || old.standingIn() == serving) {
+            return;
+        }
+        Fence f = new Fence(old.epoch(), true, old.reason(), old.since(), serving);
+        store(primary, f);
+        fences.put(primary, f);
     }
 
     private void store(String primary, Fence f) throws IOException {
@@ -116,6 +132,7 @@ public final class FenceStore {
         p.setProperty("fenced", Boolean.toString(f.fenced()));
         p.setProperty("reason", f.reason());
         p.setProperty("since", f.since().toString());
+        p.setProperty("standingIn", Boolean.toString(f.standingIn()));
         Path tmp = file.resolveSibling(FILE + ".tmp");
         try (OutputStream out = Files.newOutputStream(tmp)) {
             p.store(out, "Understudy fence of " + primary);

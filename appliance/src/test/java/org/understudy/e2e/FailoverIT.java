@@ -117,6 +117,15 @@ class FailoverIT {
                 "the fenced primary changed a replica");
         assertTrue(demo.status("standby").path("alarms").toString().contains("PRIMARY_REVIVED")
                 || "STANDING_IN".equals(primaryState("standby", "p1")));
+
+        // a restarted standby keeps its role: it serves p1's volumes again (only its replicas hold those writes)
+        demo.kill("standby");
+        demo.restart("standby");
+        Poll.until(Duration.ofSeconds(30), "standby stands in again after its restart",
+                () -> "STANDING_IN".equals(primaryState("standby", "p1")));
+        Cmd.Result again = Cmd.run(Duration.ofMinutes(1), check).ok();
+        assertTrue(!again.output().contains("Pattern verification failed"), again.output());
+        assertEquals("FENCED", primaryState("p1", "p1"));
     }
 
     @Test
