@@ -57,6 +57,7 @@ class NetnsFailoverIT {
                             "nbd://" + SERVICE + ":10809/vol0")).exit() == 0);
             String log = Files.readString(tmp.resolve("state/standby/logs/understudy.log"));
             assertTrue(log.contains("gratuitous ARP"), "takeover via ip addr add + arping logged");
+            log.lines().filter(l -> l.contains("-> STANDING_IN") || l.contains("take-over-identity")).forEach(System.out::println);
         } finally {
             for (Process p : nodes) {
                 p.destroyForcibly().waitFor();
