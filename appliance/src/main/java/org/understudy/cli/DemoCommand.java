@@ -90,6 +90,27 @@ public final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** JConsole URLs of every node and the demo's JMX logins (the demo's secrets are throwaway values). */
+    private static void printJmx(PrintStream out, org.understudy.config.ClusterConfig cluster) {
+        var standbyJmx = cluster.standby().jmx();
+        if (standbyJmx == null) {
+            return;
+        }
+        out.println();
+        out.println("JMX (JConsole; MBeans under org.understudy):");
+        out.printf("  jconsole %s%n", standbyJmx.serviceUrl().replaceFirst("^service:jmx:rmi://[^/]+/", "service:jmx:rmi:///"));
+        out.printf("  standby: %s%n", standbyJmx.serviceUrl());
+        for (PrimaryConfig p : cluster.primaries()) {
+            if (p.jmx() != null) {
+                out.printf("  %s: %s%n", p.name(), p.jmx().serviceUrl());
+            }
+        }
+        for (var u : cluster.secrets().jmx().users()) {
+            out.printf("  login %-8s password %s  (%s)%n", u.name(), u.password(),
+                    u.role() == org.understudy.config.JmxUser.Role.OPERATOR ? "runs operations, audited" : "read-only");
+        }
+    }
+
     private static void printGuide(PrintStream out, DemoCluster demo, DemoLayout layout) {
         var cluster = demo.cluster();
         out.println();
@@ -108,7 +129,18 @@ public final class DemoCommand implements Callable<Integer> {
                 out.printf("  nbd://%s:%d/%s%n", p.address(), p.nbdPort(), v.name());
             }
         }
+        printJmx(out, cluster);
         PrimaryConfig p1 = cluster.primaries().getFirst();
+        var snmpAgent = cluster.snmp().agent(cluster.standby().name());
+        var snmpUser = cluster.secrets().snmp().user(org.understudy.config.SecretsGenerator.SNMP_MONITOR);
+        if (snmpAgent.isPresent() && snmpUser.isPresent()) {
+            out.println();
+            out.println("SNMP (v3 authPriv SHA-256/AES; users and passwords in " + layout.clusterJson() + "): standby at udp:"
+                    + snmpAgent.get() + ", each primary at udp:<its address>:" + DemoLayout.SNMP_PORT);
+            out.println("  " + org.understudy.demo.DemoSnmp.walkCommand(snmpAgent.get(), snmpUser.get()));
+            out.println("  traps (v2c, community " + DemoLayout.TRAP_COMMUNITY + ") go to udp:" + DemoLayout.TRAP_HOST + ":"
+                    + DemoLayout.TRAP_PORT + ", informs (v3, user ops) to udp:" + DemoLayout.TRAP_HOST + ":" + DemoLayout.INFORM_PORT);
+        }
         out.println();
         out.println("Try:");
         out.printf("  nbdinfo nbd://%s:%d/%s%n", p1.address(), p1.nbdPort(), p1.volumes().getFirst().name());

@@ -8,18 +8,32 @@ import java.util.Optional;
  * The whole cluster, as described by one YAML file shared by every node. Immutable and validated at load.
  *
  * @param file the cluster file it was read from (absolute)
+ * @param snmp SNMP agents of the nodes and notification receivers ({@link SnmpConfig#NONE} when not configured)
  * @param ha   health, failover and event-log settings ({@link HaConfig#DEFAULTS} unless the file says otherwise)
  */
 public record ClusterConfig(Path file, String name, StandbyConfig standby, List<PrimaryConfig> primaries,
-                            Secrets secrets, HaConfig ha) {
+                            Secrets secrets, SnmpConfig snmp, HaConfig ha) {
     public ClusterConfig {
         primaries = List.copyOf(primaries);
+        snmp = snmp == null ? SnmpConfig.NONE : snmp;
         ha = ha == null ? HaConfig.DEFAULTS : ha;
     }
 
-    /** A cluster with the default health, failover and event-log settings. */
+    /** A cluster without SNMP settings and with the default health, failover and event-log settings. */
     public ClusterConfig(Path file, String name, StandbyConfig standby, List<PrimaryConfig> primaries, Secrets secrets) {
-        this(file, name, standby, primaries, secrets, HaConfig.DEFAULTS);
+        this(file, name, standby, primaries, secrets, SnmpConfig.NONE, HaConfig.DEFAULTS);
+    }
+
+    /** A cluster with the default health, failover and event-log settings. */
+    public ClusterConfig(Path file, String name, StandbyConfig standby, List<PrimaryConfig> primaries, Secrets secrets,
+                         SnmpConfig snmp) {
+        this(file, name, standby, primaries, secrets, snmp, HaConfig.DEFAULTS);
+    }
+
+    /** A cluster without SNMP settings. */
+    public ClusterConfig(Path file, String name, StandbyConfig standby, List<PrimaryConfig> primaries, Secrets secrets,
+                         HaConfig ha) {
+        this(file, name, standby, primaries, secrets, SnmpConfig.NONE, ha);
     }
 
     public Optional<PrimaryConfig> primary(String primaryName) {

@@ -25,15 +25,16 @@ public final class ClusterConfigLoader {
     public static final int VOLUME_ALIGNMENT = 4096;
 
     private static final Set<String> TOP = Set.of("cluster", "standby", "primaries", "health", "failover", "eventLog");
-    private static final Set<String> CLUSTER = Set.of("name", "secrets");
-    private static final Set<String> STANDBY = Set.of("name", "address", "replication", "admin", "stateDir");
-    private static final Set<String> PRIMARY = Set.of("name", "address", "nbdPort", "admin", "stateDir", "volumes", "health",
-            "failover");
+    private static final Set<String> CLUSTER = Set.of("name", "secrets", "snmp");
+    private static final Set<String> STANDBY = Set.of("name", "address", "replication", "admin", "stateDir", "snmp", "jmx");
+    private static final Set<String> PRIMARY = Set.of("name", "address", "nbdPort", "admin", "stateDir", "volumes", "snmp", "jmx",
+            "health", "failover");
     private static final Set<String> ENDPOINT = Set.of("address", "port");
     private static final Set<String> VOLUME = Set.of("name", "file", "size", "mode");
 
     private final Path dir;
     private final TreeReader r = new TreeReader();
+    private final SnmpConfigReader snmp = new SnmpConfigReader(r);
     /** Every listener seen so far, as "address:port" -> the key that declared it. */
     private final Map<String, String> listeners = new HashMap<>();
     /** Node names, lower-cased -> the key that declared it. */
@@ -53,7 +54,18 @@ public final class ClusterConfigLoader {
             throw new ConfigException(file, loader.r.problems());
         }
         Secrets secrets = SecretsLoader.load(parsed.secretsFile);
-        return new ClusterConfig(file, parsed.name, parsed.standby, parsed.primaries, secrets, parsed.ha);
+        SnmpConfig snmp = loader.snmp.result();
+        List<String> userProblems = SnmpConfigReader.checkUsers(snmp, secrets.snmp());
+        if (!userProblems.isEmpty()) {
+            throw new ConfigException(file, userProblems);
+        }
+        ClusterConfig config = new ClusterConfig(file, parsed.name, parsed.standby, parsed.primaries, secrets, snmp,
+                parsed.ha);
+        List<String> jmxProblems = JmxConfigReader.secretsProblems(config, secrets);
+        if (!jmxProblems.isEmpty()) {
+            throw new ConfigException(secrets.file(), jmxProblems);
+        }
+        return config;
     }
 
     private record Parsed(String name, Path secretsFile, StandbyConfig standby, List<PrimaryConfig> primaries,
@@ -98,6 +110,7 @@ public final class ClusterConfigLoader {
             name = r.name(cluster, "cluster", "name");
             String s = r.text(cluster, "cluster", "secrets", DEFAULT_SECRETS);
             secrets = s == null ? null : dir.resolve(s).normalize();
+            snmp.cluster(cluster);
         }
         StandbyConfig standby = standby(root.get("standby"));
         List<PrimaryConfig> primaries = new ArrayList<>();
@@ -132,10 +145,12 @@ public final class ClusterConfigLoader {
         Endpoint replication = endpoint(s, "standby", "replication", address, DEFAULT_REPLICATION_PORT);
         Endpoint admin = endpoint(s, "standby", "admin", DEFAULT_ADMIN_ADDRESS, DEFAULT_ADMIN_PORT);
         Path stateDir = stateDir(s, "standby", name);
+        snmp.agent(s, "standby", name, address);
+        JmxConfig jmx = jmx(s, "standby", address);
         if (name == null || address == null || replication == null || admin == null || stateDir == null) {
             return null;
         }
-        return new StandbyConfig(name, address, replication, admin, stateDir);
+        return new StandbyConfig(name, address, replication, admin, stateDir, jmx);
     }
 
     private PrimaryConfig primary(JsonNode node, String path) {
@@ -152,11 +167,13 @@ public final class ClusterConfigLoader {
         }
         Endpoint admin = endpoint(p, path, "admin", DEFAULT_ADMIN_ADDRESS, DEFAULT_ADMIN_PORT);
         Path stateDir = stateDir(p, path, name);
+        snmp.agent(p, path, name, address);
         List<VolumeConfig> volumes = volumes(p.get("volumes"), TreeReader.join(path, "volumes"));
+        JmxConfig jmx = jmx(p, path, address);
         if (name == null || address == null || nbdPort < 0 || admin == null || stateDir == null || volumes == null) {
             return null;
         }
-        return new PrimaryConfig(name, address, nbdPort, admin, stateDir, volumes);
+        return new PrimaryConfig(name, address, nbdPort, admin, stateDir, volumes, jmx);
     }
 
     private List<VolumeConfig> volumes(JsonNode node, String path) {
@@ -253,6 +270,15 @@ public final class ClusterConfigLoader {
         }
         listener(address, port, p);
         return new Endpoint(address, port);
+    }
+
+    /** The node's optional {@code jmx:} block (see {@link JmxConfigReader}); its port counts as a listener. */
+    private JmxConfig jmx(ObjectNode node, String path, String nodeAddress) {
+        JmxConfig jmx = JmxConfigReader.read(r, node, path, nodeAddress, dir);
+        if (jmx != null) {
+            listener(jmx.endpoint().host(), jmx.endpoint().port(), TreeReader.join(path, "jmx"));
+        }
+        return jmx;
     }
 
     private void listener(String address, int port, String key) {

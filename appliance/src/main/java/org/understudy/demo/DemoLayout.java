@@ -14,7 +14,17 @@ public record DemoLayout(Path dir, int primaries, long volumeSize, int loopbackN
     public static final int NBD_PORT = 10809;
     public static final int ADMIN_PORT = 7800;
     public static final int REPLICATION_PORT = 7700;
+    /** Every node's JMX connector (registry and server) listens on its own address at this port. */
+    public static final int JMX_PORT = 17199;
     public static final List<String> VOLUMES = List.of("vol0", "vol1");
+    /** Every node's SNMP agent listens on its own address at this (unprivileged) UDP port. */
+    public static final int SNMP_PORT = 16161;
+    /** Where the demo sends SNMPv2c traps (community {@value #TRAP_COMMUNITY}): run snmptrapd there to see them. */
+    public static final int TRAP_PORT = 16162;
+    /** Where the demo sends SNMPv3 informs as the operator user. */
+    public static final int INFORM_PORT = 16163;
+    public static final String TRAP_HOST = "127.0.0.1";
+    public static final String TRAP_COMMUNITY = "demo-traps";
 
     public DemoLayout {
         if (primaries < 1 || primaries > 200) {
@@ -77,12 +87,19 @@ public record DemoLayout(Path dir, int primaries, long volumeSize, int loopbackN
         StringBuilder y = new StringBuilder();
         y.append("# Understudy demo cluster, written by 'understudy demo'. Every node reads this same file.\n");
         y.append("cluster:\n  name: demo\n  secrets: secrets.yaml\n");
+        y.append("  snmp:\n    notify:\n");
+        y.append("      - { address: ").append(TRAP_HOST).append(", port: ").append(TRAP_PORT)
+                .append(", version: v2c, community: ").append(TRAP_COMMUNITY).append(", type: trap }\n");
+        y.append("      - { address: ").append(TRAP_HOST).append(", port: ").append(INFORM_PORT)
+                .append(", version: v3, user: ops, type: inform, retries: 2, timeoutMs: 1000 }\n");
         y.append("standby:\n");
         y.append("  name: ").append(STANDBY).append('\n');
         y.append("  address: ").append(standbyAddress()).append('\n');
         y.append("  replication: { address: ").append(standbyAddress()).append(", port: ").append(REPLICATION_PORT).append(" }\n");
         y.append("  admin: { address: ").append(standbyAddress()).append(", port: ").append(ADMIN_PORT).append(" }\n");
         y.append("  stateDir: state/").append(STANDBY).append('\n');
+        y.append("  snmp: { address: ").append(standbyAddress()).append(", port: ").append(SNMP_PORT).append(" }\n");
+        y.append("  jmx: { address: ").append(standbyAddress()).append(", port: ").append(JMX_PORT).append(" }\n");
         y.append("primaries:\n");
         for (String p : primaryNames()) {
             String addr = primaryAddress(p);
@@ -91,6 +108,8 @@ public record DemoLayout(Path dir, int primaries, long volumeSize, int loopbackN
             y.append("    nbdPort: ").append(NBD_PORT).append('\n');
             y.append("    admin: { address: ").append(addr).append(", port: ").append(ADMIN_PORT).append(" }\n");
             y.append("    stateDir: state/").append(p).append('\n');
+            y.append("    snmp: { address: ").append(addr).append(", port: ").append(SNMP_PORT).append(" }\n");
+            y.append("    jmx: { address: ").append(addr).append(", port: ").append(JMX_PORT).append(" }\n");
             y.append("    volumes:\n");
             for (String v : VOLUMES) {
                 y.append("      - { name: ").append(v).append(", file: data/").append(p).append('/').append(v)

@@ -1,0 +1,79 @@
+package org.understudy.snmp;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.understudy.model.Alarm;
+
+/**
+ * The few facts the MIB shows that the state model does not keep, because they are about this agent's own requests
+ * and notifications: the spin lock, the last usPrimaryAction and its outcome, the most recently cleared alarm,
+ * failovers counted from events since the agent started, and the throttles written through SNMP. Thread-safe.
+ */
+final class FaceMemory {
+    /** The outcome of the most recent usPrimaryAction SET. */
+    record LastAction(String primary, int requested, int result, Instant at, String detail) {
+        static final LastAction NONE = new LastAction("", UnderstudyMib.PrimaryAction.NO_ACTION,
+                UnderstudyMib.ActionResult.NONE, null, "");
+    }
+
+    /** The most recently cleared alarm. */
+    record Cleared(long id, Alarm alarm, Instant at) {
+    }
+
+    private final AtomicInteger spinLock = new AtomicInteger();
+    private final AtomicReference<LastAction> lastAction = new AtomicReference<>(LastAction.NONE);
+    private final AtomicReference<Cleared> cleared = new AtomicReference<>();
+    private final Map<String, AtomicInteger> failovers = new ConcurrentHashMap<>();
+    private final Map<String, Long> throttleKib = new ConcurrentHashMap<>();
+
+    int spinLock() {
+        return spinLock.get();
+    }
+
+    /** TestAndIncr: true and advanced (wrapping to 0 after 2147483647) if {@code expected} is the current value. */
+    boolean advanceSpinLock(int expected) {
+        int next = expected == Integer.MAX_VALUE ? 0 : expected + 1;
+        return spinLock.compareAndSet(expected, next);
+    }
+
+    LastAction lastAction() {
+        return lastAction.get();
+    }
+
+    void lastAction(LastAction a) {
+        lastAction.set(a);
+    }
+
+    /** Replaces the last action only if it is still {@code expected} (an action finishing late must not hide a newer one). */
+    void completeAction(LastAction expected, LastAction done) {
+        lastAction.compareAndSet(expected, done);
+    }
+
+    Cleared cleared() {
+        return cleared.get();
+    }
+
+    void cleared(Alarm alarm, Instant at) {
+        cleared.set(new Cleared(alarm.index(), alarm, at));
+    }
+
+    int failovers(String primary) {
+        AtomicInteger n = failovers.get(primary);
+        return n == null ? 0 : n.get();
+    }
+
+    void countFailover(String primary) {
+        failovers.computeIfAbsent(primary, k -> new AtomicInteger()).incrementAndGet();
+    }
+
+    long throttleKib(String primary) {
+        return throttleKib.getOrDefault(primary, 0L);
+    }
+
+    void throttleKib(String primary, long kib) {
+        throttleKib.put(primary, kib);
+    }
+}

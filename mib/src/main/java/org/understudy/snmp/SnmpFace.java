@@ -1,0 +1,161 @@
+package org.understudy.snmp;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.snmp4j.security.SecurityModel;
+import org.snmp4j.smi.OID;
+import org.snmp4j.smi.OctetString;
+import org.understudy.config.Endpoint;
+import org.understudy.config.SnmpSecrets;
+import org.understudy.config.SnmpUser;
+import org.understudy.config.StandbyConfig;
+import org.understudy.face.FaceContext;
+import org.understudy.face.ManagementFace;
+import org.understudy.model.AlarmChange;
+import org.understudy.model.AlarmSource;
+import org.understudy.model.ModelEvent;
+import org.understudy.model.Version;
+
+/**
+ * The SNMP face: an SNMP4J agent serving UNDERSTUDY-MIB from the state model, acting through the command API, and
+ * sending the MIB's notifications for model events and alarm changes. Started by the daemon through
+ * {@link java.util.ServiceLoader} on every node whose cluster-file entry has an {@code snmp:} block; without one it
+ * does nothing. The standby answers for the whole cluster, a primary for itself.
+ *
+ * <p>Reads are served from a tree rendered from one model snapshot and kept {@value #TREE_TTL_MS} ms, so a walk is
+ * consistent and the model is asked once per burst. Start and close are called once each by the daemon; serving is
+ * thread-safe.
+ */
+public final class SnmpFace implements ManagementFace {
+    private static final Logger LOG = LogManager.getLogger(SnmpFace.class);
+    /** How long one rendering of the MIB is served. */
+    static final long TREE_TTL_MS = 300;
+    /** How long a SET waits for its command before answering with the outcome pending. */
+    static final long ACCEPT_WAIT_MS = 1500;
+    static final String ENGINE_FILE = "snmp-engine.boots";
+
+    private UnderstudyAgent agent;
+    private Notifier notifier;
+    private ExecutorService executor;
+    private FaceMemory memory;
+    private TreeCache cache;
+    private AlarmSource.Subscription eventSub;
+    private AlarmSource.Subscription alarmSub;
+
+    @Override
+    public String name() {
+        return "snmp";
+    }
+
+    @Override
+    public void start(FaceContext ctx) throws Exception {
+        Snmp4jLogging.install();
+        String node = ctx.node().name();
+        Optional<Endpoint> endpoint = ctx.cluster().snmp().agent(node);
+        if (endpoint.isEmpty()) {
+            LOG.info("{}: no snmp block in the cluster file for this node: no SNMP agent", node);
+            return;
+        }
+        SnmpSecrets secrets = ctx.cluster().secrets().snmp();
+        if (secrets.users().isEmpty() && secrets.community() == null) {
+            LOG.warn("{}: the secrets file has no SNMP users and no community: the agent will answer nobody", node);
+        }
+        boolean standby = ctx.node() instanceof StandbyConfig;
+        memory = new FaceMemory();
+        MibRenderer renderer = new MibRenderer(ctx.cluster(), ctx.node());
+        cache = new TreeCache(() -> renderer.render(ctx.model().snapshot(), memory), System::nanoTime, TREE_TTL_MS);
+        executor = Executors.newVirtualThreadPerTaskExecutor();
+        SetHandler sets = new SetHandler(node, standby, ctx.cluster(), ctx.commands(), memory,
+                (user, model) -> model == SecurityModel.SECURITY_MODEL_USM
+                        && secrets.user(user).map(SnmpUser::operator).orElse(false),
+                executor, Clock.systemUTC(), ACCEPT_WAIT_MS);
+        Path dir = ctx.stateDir();
+        Files.createDirectories(dir);
+        agent = new UnderstudyAgent(node, endpoint.get(), secrets, dir.resolve(ENGINE_FILE).toFile(),
+                dir.resolve("snmp-agent.cfg").toFile(), List.of(new UnderstudyObjects(cache, sets)));
+        agent.setSysDescr(new OctetString("Understudy " + Version.current() + " " + (standby ? "standby" : "primary")
+                + " " + node + " of cluster " + ctx.cluster().name()));
+        agent.setSysOID(new OID(UnderstudyMib.UNDERSTUDY_MIB));
+        agent.start();
+        notifier = new Notifier(node, agent.session(), agent.engineId(), agent::upTime, ctx.cluster().snmp().targets());
+        notifier.start();
+        NotificationBuilder builder = new NotificationBuilder(node, standby);
+        eventSub = ctx.events().subscribe(e -> onEvent(e, builder));
+        alarmSub = ctx.alarms().subscribe(c -> onAlarm(c, builder));
+        LOG.info("{}: SNMP face serving udp:{} ({} notification receivers)", node, agent.listenAddress(),
+                ctx.cluster().snmp().targets().size());
+    }
+
+    /** Called on the publisher's thread: only counts and queues. */
+    private void onEvent(ModelEvent e, NotificationBuilder builder) {
+        switch (e) {
+            default -> {
+                if (e instanceof ModelEvent.FailoverStarted f) {
+                    memory.countFailover(f.primary());
+                }
+                notifier.enqueue(() -> {
+                    cache.invalidate();
+                    return builder.fromEvent(e, cache.current()).orElse(null);
+                });
+            }
+        }
+    }
+
+    /** Called under the alarm registry's lock: only records and queues. */
+    private void onAlarm(AlarmChange c, NotificationBuilder builder) {
+        switch (c.type()) {
+            case RAISED -> notifier.enqueue(() -> builder.alarmRaised(c.after()));
+            case CLEARED -> {
+                memory.cleared(c.before(), c.at());
+                notifier.enqueue(() -> builder.alarmCleared(c.before(), c.at()));
+            }
+            case UPDATED -> { }
+        }
+    }
+
+    /** The UDP address the agent listens on; null before start or without an agent. */
+    public String listenAddress() {
+        return agent == null ? null : agent.listenAddress().toString();
+    }
+
+    /** The agent's SNMP engine ID as hex (for snmptrapd's createUser -e); null without an agent. */
+    public String engineIdHex() {
+        return agent == null ? null : agent.engineId().toHexString().replace(":", "");
+    }
+
+    /** Informs acknowledged by receivers since start. */
+    public long acknowledgedInforms() {
+        return notifier == null ? 0 : notifier.acknowledgedInforms();
+    }
+
+    @Override
+    public void close() {
+        for (AutoCloseable c : new AutoCloseable[] {eventSub, alarmSub, notifier}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception e) {
+                LOG.warn("SNMP face: closing {} failed: {}", c, e.toString());
+            }
+        }
+        if (agent != null) {
+            try {
+                agent.stop();
+            } catch (RuntimeException e) {
+                LOG.warn("SNMP face: stopping the agent failed: {}", e.toString());
+            }
+            agent = null;
+        }
+        if (executor != null) {
+            executor.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package org.understudy.snmp;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.understudy.snmp.UnderstudyMib.*;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.snmp4j.smi.Counter64;
+import org.snmp4j.smi.OID;
+import org.snmp4j.smi.OctetString;
+import org.snmp4j.smi.Variable;
+import org.understudy.model.AlarmKind;
+import org.understudy.model.ClusterSnapshot;
+
+/** Fake snapshots to OID values: the mapping of the model onto UNDERSTUDY-MIB, without any SNMP traffic. */
+class MibRendererTest {
+    @TempDir
+    Path dir;
+
+    private static Variable at(MibTree t, int[] entry, int column, int... index) {
+        return t.get(new OID(columnInstance(entry, column, index)));
+    }
+
+    private static Variable scalar(MibTree t, int[] oid) {
+        return t.get(new OID(scalarInstance(oid)));
+    }
+
+    @Test
+    void standby_rendersEveryPrimaryVolumeAndPath() {
+        SyntheticCluster c = new SyntheticCluster(dir, 3, 2, 0, List.of());
+        MibTree t = new MibRenderer(c.config, c.config.standby()).render(c.context().model().snapshot(), new FaceMemory());
+        assertEquals(NodeRole.STANDBY, scalar(t, US_NODE_ROLE).toInt());
+        assertEquals("standby", scalar(t, US_NODE_NAME).toString());
+        assertEquals(TruthValue.TRUE, scalar(t, US_AUTO_FAILOVER).toInt());
+        assertEquals("p2", at(t, US_PRIMARY_ENTRY, US_PRIMARY_NAME, 2).toString());
+        assertEquals("127.0.1.2:10809", at(t, US_PRIMARY_ENTRY, US_PRIMARY_SERVICE_ADDRESS, 2).toString());
+        assertEquals(PrimaryState.DEGRADED, at(t, US_PRIMARY_ENTRY, US_PRIMARY_STATE, 3).toInt());
+        assertEquals(1, at(t, US_PRIMARY_ENTRY, US_PRIMARY_PATHS_UP, 3).toLong());
+        assertEquals(2, at(t, US_PRIMARY_ENTRY, US_PRIMARY_PATHS_TOTAL, 3).toLong());
+        assertEquals(80, at(t, US_PRIMARY_ENTRY, US_PRIMARY_LAST_HEARD, 1).toLong());
+        assertEquals(PrimaryAction.NO_ACTION, at(t, US_PRIMARY_ENTRY, US_PRIMARY_ACTION, 1).toInt());
+        assertEquals(MirrorState.SYNCING, at(t, US_VOLUME_ENTRY, US_VOLUME_MIRROR_STATE, 2, 2).toInt());
+        assertEquals(42, at(t, US_VOLUME_ENTRY, US_VOLUME_SYNC_PERCENT, 2, 2).toLong());
+        assertEquals(new Counter64(Math.round((128L << 20) * 0.575)), at(t, US_VOLUME_ENTRY, US_VOLUME_DIRTY_BYTES, 2, 2));
+        assertEquals(0, at(t, US_VOLUME_ENTRY, US_VOLUME_DIRTY_BYTES, 1, 1).toLong());
+        assertEquals(MirrorMode.ASYNC, at(t, US_VOLUME_ENTRY, US_VOLUME_MODE, 1, 2).toInt());
+        assertEquals(new Counter64(1001), at(t, US_VOLUME_ENTRY, US_VOLUME_BYTES_REPLICATED, 1, 2));
+        assertEquals(901, at(t, US_VOLUME_ENTRY, US_VOLUME_WRITE_LATENCY_P99, 1, 1).toLong());
+        assertEquals(UnderstudyMib.PathKind.PRODUCTION, at(t, US_PATH_ENTRY, US_PATH_KIND, 1, 2).toInt());
+        assertEquals(UnderstudyMib.PathState.DOWN, at(t, US_PATH_ENTRY, US_PATH_STATE, 3, 2).toInt());
+        assertEquals(2345, scalar(t, US_LAST_FAILOVER_DURATION).toLong());
+        assertEquals(ActionResult.SUCCEEDED, scalar(t, US_LAST_FAILOVER_RESULT).toInt());
+        assertEquals(0, scalar(t, US_ALARMS_ACTIVE).toLong());
+        assertArrayEquals(DateAndTimes.NEVER, ((OctetString) scalar(t, US_LAST_ACTION_TIME)).getValue());
+        // 3 primaries x 8 readable columns, 6 volumes x 12, 6 paths x 5, 6+5+6+6+1 scalars
+        assertEquals(3 * 8 + 6 * 12 + 6 * 5 + 24, t.size());
+    }
+
+    @Test
+    void alarms_areRowsByTheirIndex() {
+        SyntheticCluster c = new SyntheticCluster(dir, 1, 1, 0, List.of());
+        c.alarms.raise(AlarmKind.LINK_DOWN, "p1/path/link", "silent 3.2 s");
+        var a = c.alarms.raise(AlarmKind.MIRROR_ASYNC_FALLBACK, "p1/vol0", "p99 12 ms");
+        MibTree t = new MibRenderer(c.config, c.config.standby()).render(c.context().model().snapshot(), new FaceMemory());
+        int id = (int) a.index();
+        assertEquals("mirrorAsyncFallback", at(t, US_ALARM_ENTRY, US_ALARM_CONDITION, id).toString());
+        assertEquals(UnderstudyMib.AlarmSeverity.WARNING, at(t, US_ALARM_ENTRY, US_ALARM_SEVERITY, id).toInt());
+        assertEquals("p1/vol0", at(t, US_ALARM_ENTRY, US_ALARM_RESOURCE, id).toString());
+        assertEquals(2, scalar(t, US_ALARMS_ACTIVE).toLong());
+    }
+
+    @Test
+    void primaryAgent_showsOnlyItsOwnRow() {
+        SyntheticCluster c = new SyntheticCluster(dir, 3, 2, 0, List.of());
+        ClusterSnapshot s = c.context().model().snapshot();
+        var p2 = c.config.primaries().get(1);
+        ClusterSnapshot own = new ClusterSnapshot(s.cluster(), new org.understudy.model.NodeSnapshot("p2",
+                org.understudy.model.Role.PRIMARY, "1", 1, Instant.EPOCH), List.of(),
+                s.volumes().stream().filter(v -> v.primary().equals("p2")).toList(), List.of(),
+                s.primaries().get(1).paths(), List.of(), org.understudy.model.FailoverSummary.NONE, Instant.EPOCH);
+        MibTree t = new MibRenderer(c.config, p2).render(own, new FaceMemory());
+        assertNull(at(t, US_PRIMARY_ENTRY, US_PRIMARY_NAME, 1));
+        assertEquals("p2", at(t, US_PRIMARY_ENTRY, US_PRIMARY_NAME, 2).toString());
+        assertEquals(PrimaryState.SYNCING, at(t, US_PRIMARY_ENTRY, US_PRIMARY_STATE, 2).toInt(), "derived from a syncing volume");
+        assertEquals("127.0.0.1:7700", at(t, US_PATH_ENTRY, US_PATH_ENDPOINT, 2, 1).toString());
+        assertEquals(NodeRole.PRIMARY, scalar(t, US_NODE_ROLE).toInt());
+    }
+
+    @Test
+    void dateAndTime_isElevenOctetsUtc() {
+        byte[] b = DateAndTimes.of(Instant.parse("2026-11-21T10:05:07.300Z")).getValue();
+        assertArrayEquals(new byte[] {0x07, (byte) 0xEA, 11, 21, 10, 5, 7, 3, '+', 0, 0}, b);
+    }
+
+    @Test
+    void conditions_fitTheMibsSize() {
+        for (AlarmKind k : AlarmKind.values()) {
+            String s = Mapping.condition(k);
+            org.junit.jupiter.api.Assertions.assertTrue(s.length() <= 32 && Character.isLowerCase(s.charAt(0)), s);
+        }
+    }
+}

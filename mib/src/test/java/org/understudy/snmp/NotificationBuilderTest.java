@@ -1,0 +1,87 @@
+package org.understudy.snmp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.understudy.snmp.UnderstudyMib.*;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.snmp4j.smi.OID;
+import org.snmp4j.smi.VariableBinding;
+import org.understudy.model.ClusterSnapshot;
+import org.understudy.model.FailoverTimeline;
+import org.understudy.model.ModelEvent;
+import org.understudy.model.PrimaryState;
+
+/** Each model event becomes the MIB's notification with the MIB's varbinds, in the MIB's order, with row instances. */
+class NotificationBuilderTest {
+    @TempDir
+    Path dir;
+
+    private static List<OID> oids(Notification n) {
+        return n.varbinds().stream().map(VariableBinding::getOid).toList();
+    }
+
+    private static OID col(int[] entry, int column, int... index) {
+        return new OID(columnInstance(entry, column, index));
+    }
+
+    private static OID sc(int[] scalar) {
+        return new OID(scalarInstance(scalar));
+    }
+
+    @Test
+    void failoverEvents_onTheStandby() {
+        SyntheticCluster c = new SyntheticCluster(dir, 3, 2, 0, List.of());
+        MibTree t = new MibRenderer(c.config, c.config.standby()).render(c.context().model().snapshot(), new FaceMemory());
+        NotificationBuilder b = new NotificationBuilder("standby", true);
+        FailoverTimeline tl = new FailoverTimeline("p2", "failover", "2.0 s silent", Instant.now(), List.of(), Duration.ofMillis(1800), true);
+        Notification done = b.fromEvent(new ModelEvent.FailoverCompleted(Instant.now(), tl), t).orElseThrow();
+        assertEquals(new OID(FAILOVER_COMPLETED), done.trapOid());
+        assertEquals(List.of(col(US_PRIMARY_ENTRY, US_PRIMARY_NAME, 2), col(US_PRIMARY_ENTRY, US_PRIMARY_STATE, 2),
+                sc(US_LAST_FAILOVER_DURATION), col(US_PRIMARY_ENTRY, US_PRIMARY_FAILOVER_COUNT, 2), sc(US_STAND_INS_ACTIVE)), oids(done));
+        assertEquals(1800, done.varbinds().get(2).getVariable().toLong());
+
+        Notification failed = b.fromEvent(new ModelEvent.PrimaryFailed(Instant.now(), "p3", "silent"), t).orElseThrow();
+        assertEquals(List.of(col(US_PRIMARY_ENTRY, US_PRIMARY_NAME, 3), col(US_PRIMARY_ENTRY, US_PRIMARY_STATE, 3),
+                col(US_PRIMARY_ENTRY, US_PRIMARY_PATHS_UP, 3), col(US_PRIMARY_ENTRY, US_PRIMARY_PATHS_TOTAL, 3),
+                col(US_PRIMARY_ENTRY, US_PRIMARY_LAST_HEARD, 3)), oids(failed));
+
+        Notification started = b.fromEvent(new ModelEvent.FailoverStarted(Instant.now(), "p1", "switchover", "asked"), t).orElseThrow();
+        assertEquals(new OID(FAILOVER_STARTED), started.trapOid());
+        assertEquals(List.of(col(US_PRIMARY_ENTRY, US_PRIMARY_NAME, 1), col(US_PRIMARY_ENTRY, US_PRIMARY_STATE, 1),
+                sc(US_LAST_FAILOVER_REASON), sc(US_LAST_FAILOVER_STARTED)), oids(started));
+
+        Notification split = b.fromEvent(new ModelEvent.StateChanged(Instant.now(), "p1", PrimaryState.PROTECTED,
+                PrimaryState.SPLIT_BRAIN, "both wrote", java.util.Map.of()), t).orElseThrow();
+        assertEquals(new OID(SPLIT_BRAIN_DETECTED), split.trapOid());
+        assertTrue(b.fromEvent(new ModelEvent.StateChanged(Instant.now(), "p1", PrimaryState.SYNCING, PrimaryState.PROTECTED,
+                "synced", java.util.Map.of()), t).isEmpty(), "no notification for an ordinary transition");
+        assertTrue(b.fromEvent(new ModelEvent.PrimaryFailed(Instant.now(), "ghost", "?"), t).isEmpty(), "unknown primary: nothing");
+    }
+
+    @Test
+    void standbyLost_fromAPrimary_carriesItsReplicationLinkRow() {
+        SyntheticCluster c = new SyntheticCluster(dir, 3, 2, 0, List.of());
+        ClusterSnapshot s = c.context().model().snapshot();
+        ClusterSnapshot own = new ClusterSnapshot(s.cluster(), new org.understudy.model.NodeSnapshot("p2",
+                org.understudy.model.Role.PRIMARY, "1", 1, Instant.EPOCH), List.of(),
+                s.volumes().stream().filter(v -> v.primary().equals("p2")).toList(), List.of(),
+                s.primaries().get(1).paths(), List.of(), org.understudy.model.FailoverSummary.NONE, Instant.EPOCH);
+        MibTree t = new MibRenderer(c.config, c.config.primaries().get(1)).render(own, new FaceMemory());
+        NotificationBuilder b = new NotificationBuilder("p2", false);
+        Notification lost = b.fromEvent(new ModelEvent.StandbyLost(Instant.now(), "standby", "silent"), t).orElseThrow();
+        assertEquals(new OID(STANDBY_LOST), lost.trapOid());
+        assertEquals(List.of(col(US_PRIMARY_ENTRY, US_PRIMARY_NAME, 2), col(US_PRIMARY_ENTRY, US_PRIMARY_STATE, 2),
+                col(US_PATH_ENTRY, US_PATH_ENDPOINT, 2, 1), col(US_PATH_ENTRY, US_PATH_STATE, 2, 1),
+                col(US_PATH_ENTRY, US_PATH_LAST_HEARD, 2, 1)), oids(lost));
+        assertEquals(UnderstudyMib.PathState.DOWN, lost.varbinds().get(3).getVariable().toInt());
+        Notification back = b.fromEvent(new ModelEvent.StandbyRestored(Instant.now(), "standby", "heard"), t).orElseThrow();
+        assertEquals(4, back.varbinds().size());
+        assertEquals(UnderstudyMib.PathState.UP, back.varbinds().get(3).getVariable().toInt());
+    }
+}

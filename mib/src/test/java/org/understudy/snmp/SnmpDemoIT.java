@@ -1,0 +1,186 @@
+package org.understudy.snmp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.understudy.demo.DemoLayout;
+import org.understudy.e2e.DemoFixture;
+import org.understudy.e2e.Poll;
+
+/**
+ * The SNMP face of a running demo cluster (real node processes) seen through Net-SNMP's tools, as an operator would
+ * after pasting the demo's snmpwalk command.
+ */
+class SnmpDemoIT {
+    @TempDir
+    static Path dir;
+    static DemoFixture demo;
+
+    @BeforeAll
+    static void startDemo() throws Exception {
+        demo = DemoFixture.start(dir.resolve("demo"), "--volume-size", "4MiB");
+    }
+
+    @AfterAll
+    static void stopDemo() {
+        if (demo != null) {
+            demo.close();
+        }
+    }
+
+    static JsonNode snmpOf(String node) {
+        for (JsonNode n : demo.clusterJson().path("nodes")) {
+            if (n.path("name").asText().equals(node)) {
+                return n.path("snmp");
+            }
+        }
+        throw new AssertionError(node + " not in cluster.json");
+    }
+
+    static String agent(String node) {
+        JsonNode s = snmpOf(node);
+        return "udp:" + s.path("host").asText() + ":" + s.path("port").asInt();
+    }
+
+    static NetSnmp as(String node, String role) {
+        JsonNode u = snmpOf(node).path(role);
+        return NetSnmp.v3(agent(node), u.path("user").asText(), u.path("authPassword").asText(), u.path("privPassword").asText());
+    }
+
+    @Test
+    void walkOfTheStandby_everyObjectIsOneOfOurMibsNames() {
+        var r = as("standby", "readOnly").run("snmpwalk", "UNDERSTUDY-MIB::understudyMIB");
+        assertEquals(0, r.exitCode(), r.describe());
+        List<String> lines = r.stdout().lines().toList();
+        assertTrue(lines.size() > 40, r.describe());
+        for (String l : lines) {
+            assertTrue(l.matches("^UNDERSTUDY-MIB::us[A-Za-z0-9]+(\\.[0-9]+)+ = .*"), "not a name of UNDERSTUDY-MIB: " + l);
+        }
+        assertTrue(r.stdout().contains("UNDERSTUDY-MIB::usPrimaryName.2 = STRING: p2"), r.describe());
+    }
+
+    @Test
+    void getAgreesWithStatusJson_onStandbyAndPrimary() throws Exception {
+        for (String node : List.of("standby", "p1")) {
+            JsonNode status = demo.status(node);
+            assertEquals(node, as(node, "readOnly").run("snmpget", List.of("-Oqv"), "UNDERSTUDY-MIB::usNodeName.0").stdout().strip()
+                    .replace("\"", ""));
+            for (JsonNode v : status.path("volumes")) {
+                int pi = Integer.parseInt(v.path("primary").asText().substring(1));
+                int vi = DemoLayout.VOLUMES.indexOf(v.path("name").asText()) + 1;
+                var r = as(node, "readOnly").run("snmpget", List.of("-OqvU"), "UNDERSTUDY-MIB::usVolumeName." + pi + "." + vi,
+                        "UNDERSTUDY-MIB::usVolumeSize." + pi + "." + vi, "UNDERSTUDY-MIB::usVolumeMirrorState." + pi + "." + vi);
+                assertEquals(List.of(v.path("name").asText(), v.path("size").asText(), mirrorState(v.path("state").asText())),
+                        r.stdout().lines().map(s -> s.strip().replace("\"", "")).toList(), node + ": " + r.describe());
+            }
+        }
+    }
+
+    private static String mirrorState(String model) {
+        return switch (model) {
+            case "IN_SYNC" -> "inSync";
+            case "SYNCING" -> "syncing";
+            case "DEGRADED" -> "degraded";
+            default -> "inconsistent";
+        };
+    }
+
+    @Test
+    void bulkwalk_worksOnEveryNode() {
+        for (String node : List.of("standby", "p1", "p2")) {
+            var r = as(node, "readOnly").run("snmpbulkwalk", List.of("-Cr25"), "UNDERSTUDY-MIB::understudyMIB");
+            assertEquals(0, r.exitCode(), r.describe());
+            assertTrue(r.stdout().contains("UNDERSTUDY-MIB::usNodeName.0 = STRING: " + node), r.describe());
+        }
+        var p1 = as("p1", "readOnly").run("snmpbulkwalk", "UNDERSTUDY-MIB::usPrimaryName");
+        assertEquals("UNDERSTUDY-MIB::usPrimaryName.1 = STRING: p1", p1.stdout().strip(), "a primary answers for itself");
+    }
+
+    @Test
+    void wrongPassword_unknownUser_andV2c_areRejected() {
+        JsonNode u = snmpOf("standby").path("operator");
+        var bad = NetSnmp.v3(agent("standby"), u.path("user").asText(), "wrong-password", u.path("privPassword").asText())
+                .run("snmpget", "UNDERSTUDY-MIB::usNodeName.0");
+        assertTrue(bad.exitCode() != 0 && bad.stdout().isBlank(), bad.describe());
+        var unknown = NetSnmp.v3(agent("standby"), "mallory", "whatever-pass", "whatever-pass").run("snmpget", "UNDERSTUDY-MIB::usNodeName.0");
+        assertTrue(unknown.exitCode() != 0 && unknown.stdout().isBlank(), unknown.describe());
+        var v2cSet = NetSnmp.v2c(agent("standby"), "public").run("snmpset", "UNDERSTUDY-MIB::usPrimaryAction.1", "i", "2");
+        assertTrue(v2cSet.exitCode() != 0, v2cSet.describe());
+        var readOnlySet = as("standby", "readOnly").run("snmpset", "UNDERSTUDY-MIB::usPrimaryAction.1", "i", "2");
+        assertTrue(readOnlySet.stderr().contains("noAccess"), readOnlySet.describe());
+    }
+
+    @Test
+    void engineIds_areKeptPerNode_neverShared() throws Exception {
+        byte[] standby = Files.readAllBytes(dir.resolve("demo/state/standby/" + SnmpFace.ENGINE_FILE));
+        byte[] p1 = Files.readAllBytes(dir.resolve("demo/state/p1/" + SnmpFace.ENGINE_FILE));
+        assertNotEquals(java.util.Arrays.toString(standby), java.util.Arrays.toString(p1));
+    }
+
+    /** Today the standby refuses switchover (no failover engine yet): the SET says so, and the audit names the SNMP user. */
+    @Test
+    void actionSet_reachesTheCommandApi_refusalIsInconsistentValue_andAudited() throws Exception {
+        var r = as("standby", "operator").run("snmpset", "UNDERSTUDY-MIB::usPrimaryAction.1", "i", "2");
+        if (r.exitCode() == 0) {
+            return; // the failover engine is in: switchoverOnRequest covers this path
+        }
+        assertTrue(r.stderr().contains("inconsistentValue"), r.describe());
+        var detail = as("standby", "readOnly").run("snmpget", List.of("-Oqv"), "UNDERSTUDY-MIB::usLastActionResult.0",
+                "UNDERSTUDY-MIB::usLastActionDetail.0");
+        assertTrue(detail.stdout().startsWith("rejected") && detail.stdout().contains("by ops"), detail.describe());
+        Poll.until(Duration.ofSeconds(10), "audit line of the SNMP switchover", () -> logsContain("switchover on p1 by ops via snmp"));
+    }
+
+    static boolean logsContain(String text) throws Exception {
+        try (Stream<Path> files = Files.walk(dir.resolve("demo"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".log") || p.toString().endsWith(".out")).toList()) {
+                if (Files.readString(f).contains(text)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    @Test
+    @Tag("needs-failover")
+    void switchoverOnRequest_standsIn() throws Exception {
+        var r = as("standby", "operator").run("snmpset", "UNDERSTUDY-MIB::usPrimaryAction.2", "i", "2");
+        assertEquals(0, r.exitCode(), r.describe());
+        Poll.until(Duration.ofSeconds(60), "p2 standing in", () -> as("standby", "readOnly")
+                .run("snmpget", List.of("-Oqv"), "UNDERSTUDY-MIB::usPrimaryState.2").stdout().strip().equals("standingIn"));
+        Poll.until(Duration.ofSeconds(60), "switchover succeeded", () -> as("standby", "readOnly")
+                .run("snmpget", List.of("-Oqv"), "UNDERSTUDY-MIB::usLastActionResult.0").stdout().strip().equals("succeeded"));
+    }
+
+    @Test
+    @Tag("needs-failover")
+    void primaryKilled_failoverCompletedTrap_standbyKilled_standbyLostFromPrimary() throws Exception {
+        JsonNode ops = snmpOf("standby").path("operator");
+        try (TrapReceiver trapd = new TrapReceiver(dir.resolve("trapd"), DemoLayout.TRAP_COMMUNITY, ops.path("user").asText(),
+                ops.path("authPassword").asText(), ops.path("privPassword").asText(), DemoLayout.TRAP_PORT, DemoLayout.INFORM_PORT)) {
+            demo.kill("p1");
+            Poll.until(Duration.ofSeconds(60), "failoverCompleted trap and inform", () -> trapd.count(UnderstudyMib.FAILOVER_COMPLETED) >= 2);
+            String name = "." + UnderstudyMib.dotted(UnderstudyMib.columnInstance(UnderstudyMib.US_PRIMARY_ENTRY,
+                    UnderstudyMib.US_PRIMARY_NAME, 1)) + " = STRING: \"p1\"";
+            assertTrue(trapd.text().contains(name), trapd.text());
+            assertTrue(trapd.text().contains("." + UnderstudyMib.dotted(UnderstudyMib.scalarInstance(
+                    UnderstudyMib.US_LAST_FAILOVER_DURATION)) + " = Gauge32: "), trapd.text());
+            demo.kill("standby");
+            Poll.until(Duration.ofSeconds(60), "standbyLost from p2", () -> trapd.count(UnderstudyMib.STANDBY_LOST) >= 2);
+            assertTrue(trapd.text().contains("STRING: \"p2\""), trapd.text());
+        }
+    }
+}
