@@ -23,10 +23,12 @@ import org.understudy.model.FailoverStep;
 final class StandbyCommands implements CommandHandler {
     static final Duration WAIT = Duration.ofSeconds(25);
 
+    private final String self;
     private final FailoverEngine engine;
     private final CompletionWaiters waiters;
 
-    StandbyCommands(FailoverEngine engine, CompletionWaiters waiters) {
+    StandbyCommands(String self, FailoverEngine engine, CompletionWaiters waiters) {
+        this.self = self;
         this.engine = engine;
         this.waiters = waiters;
     }
@@ -41,9 +43,9 @@ final class StandbyCommands implements CommandHandler {
             case Command.Failback b -> sequence(b.primary(), p -> engine.failback(p, who));
             case Command.ClearFence c -> convert(engine.clearFence(c.primary(), who));
             case Command.SetAutoFailover a -> convert(engine.setAutoFailover(a.enabled(), who));
-            case Command.SetThrottle t -> CommandResult.refused("throttle is not served by the standby yet");
-            case Command.Verify v -> CommandResult.refused("verify is not served by the standby yet");
-            case Command.LinkTest l -> CommandResult.refused("link-test is not served by the standby yet");
+            case Command.SetThrottle t -> notYet(command);
+            case Command.Verify v -> notYet(command);
+            case Command.LinkTest l -> notYet(command);
         };
     }
 
@@ -81,6 +83,10 @@ final class StandbyCommands implements CommandHandler {
                 steps);
         return o.failure() == null ? CommandResult.ok(summary, details)
                 : new CommandResult(CommandResult.Status.FAILED, summary, details);
+    }
+
+    private CommandResult notYet(Command command) {
+        return CommandResult.refused(command.name() + " is not served by standby " + self + " yet");
     }
 
     private static CommandResult convert(org.understudy.failover.CommandResult r) {

@@ -191,7 +191,7 @@ final class StandbyNode implements NodeEngine {
 
     @Override
     public CommandHandler commands() {
-        return new StandbyCommands(engine, waiters);
+        return new StandbyCommands(self.name(), engine, waiters);
     }
 
     @Override
