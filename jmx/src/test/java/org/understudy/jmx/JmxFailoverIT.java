@@ -3,7 +3,7 @@ package org.understudy.jmx;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.understudy.e2e.DemoFixture;
 import org.understudy.e2e.Poll;
 
@@ -24,12 +25,13 @@ import org.understudy.e2e.Poll;
  */
 @Tag("needs-failover")
 class JmxFailoverIT {
+    @TempDir
+    Path dir;
     private DemoFixture demo;
 
     @BeforeEach
     void start() throws Exception {
-        demo = DemoFixture.start(Files.createTempDirectory("understudy-jmx-failover").resolve("demo"), "--primaries", "1",
-                "--volume-size", "4MiB");
+        demo = DemoFixture.start(dir.resolve("demo"), "--primaries", "1", "--volume-size", "4MiB");
     }
 
     @AfterEach
