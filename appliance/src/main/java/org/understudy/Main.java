@@ -4,9 +4,12 @@ import java.io.PrintWriter;
 import org.understudy.cli.DemoCommand;
 import org.understudy.cli.EventsCommand;
 import org.understudy.cli.FailoverCommands;
+import org.understudy.cli.LinkTestCommand;
 import org.understudy.cli.PrimaryCommand;
 import org.understudy.cli.StandbyCommand;
 import org.understudy.cli.StatusCommand;
+import org.understudy.cli.ThrottleCommand;
+import org.understudy.cli.VerifyCommand;
 import org.understudy.model.Version;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,7 +19,8 @@ import picocli.CommandLine.Command;
         description = "N+1 high availability: one standby protects many primaries.",
         subcommands = {PrimaryCommand.class, StandbyCommand.class, DemoCommand.class, StatusCommand.class, EventsCommand.class,
                 FailoverCommands.Failover.class, FailoverCommands.Switchover.class, FailoverCommands.Failback.class,
-                FailoverCommands.FenceClear.class, FailoverCommands.Autoswitch.class})
+                FailoverCommands.FenceClear.class, FailoverCommands.Autoswitch.class,
+                ThrottleCommand.class, VerifyCommand.class, LinkTestCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -39,13 +39,28 @@ final class StatusFormatter {
         if (s.volumes().isEmpty()) {
             sb.append("no volumes\n");
         } else {
-            TextTable t = new TextTable("PRIMARY", "VOLUME", "SIZE", "MODE", "STATE", "SYNC", "REPLICATED", "P99 WRITE");
+            TextTable t = new TextTable("PRIMARY", "VOLUME", "SIZE", "MODE", "STATE", "SYNC", "REPLICATED", "P99 WRITE",
+                    "DIRTY", "BACKLOG", "GENERATION");
+            StringBuilder notes = new StringBuilder();
             for (VolumeSnapshot v : s.volumes()) {
                 t.row(v.primary(), v.name(), bytes(v.size()), lower(v.mode()), v.state(),
                         String.format(Locale.ROOT, "%.1f%%", v.syncPercent()), bytes(v.bytesReplicated()),
-                        v.writeLatency() == null || v.writeLatency().count() == 0 ? "-" : micros(v.writeLatency().p99Micros()));
+                        v.writeLatency() == null || v.writeLatency().count() == 0 ? "-" : micros(v.writeLatency().p99Micros()),
+                        v.dirtyBytes() < 0 ? "-" : bytes(v.dirtyBytes()), bytes(v.backlogBytes()),
+                        v.generation().isEmpty() ? "-" : v.generation());
+                if (v.resyncTotalBytes() > 0) {
+                    notes.append(String.format(Locale.ROOT, "%s/%s resync: %s of %s at %.1f MB/s%n", v.primary(), v.name(),
+                            bytes(v.resyncDoneBytes()), bytes(v.resyncTotalBytes()), v.resyncRate() / 1e6));
+                }
+                if (!v.lastVerify().isEmpty()) {
+                    notes.append(v.primary()).append('/').append(v.name()).append(" last verify: ").append(v.lastVerify())
+                            .append('\n');
+                }
             }
             sb.append(t.render());
+            if (!notes.isEmpty()) {
+                sb.append('\n').append(notes);
+            }
         }
         sb.append('\n');
         if (s.links().isEmpty()) {

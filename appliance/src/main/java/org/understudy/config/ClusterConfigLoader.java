@@ -24,19 +24,24 @@ public final class ClusterConfigLoader {
     /** Volume sizes must be whole multiples of this. */
     public static final int VOLUME_ALIGNMENT = 4096;
 
-    private static final Set<String> TOP = Set.of("cluster", "standby", "primaries", "health", "failover", "eventLog");
+    private static final Set<String> TOP = Set.of("cluster", "standby", "primaries", "mirror", "health", "failover",
+            "eventLog");
     private static final Set<String> CLUSTER = Set.of("name", "secrets", "snmp");
     private static final Set<String> STANDBY = Set.of("name", "address", "replication", "admin", "stateDir", "snmp", "jmx");
     private static final Set<String> PRIMARY = Set.of("name", "address", "nbdPort", "admin", "stateDir", "volumes", "snmp", "jmx",
-            "health", "failover");
+            "replicationTarget", "health", "failover");
     private static final Set<String> ENDPOINT = Set.of("address", "port");
-    private static final Set<String> VOLUME = Set.of("name", "file", "size", "mode");
+    private static final Set<String> VOLUME = Set.of("name", "file", "size", "mode", "mirror");
+    private static final Set<String> MIRROR = Set.of("regionSize", "async", "throttle", "readBlocker");
+    private static final Set<String> VOLUME_MIRROR = Set.of("regionSize", "async", "readBlocker");
 
     private final Path dir;
     private final TreeReader r = new TreeReader();
     private final SnmpConfigReader snmp = new SnmpConfigReader(r);
     /** Every listener seen so far, as "address:port" -> the key that declared it. */
     private final Map<String, String> listeners = new HashMap<>();
+    /** Cluster-wide mirroring settings, read before the primaries so volumes inherit them. */
+    private MirrorSettings mirror = MirrorSettings.DEFAULTS;
     /** Node names, lower-cased -> the key that declared it. */
     private final Map<String, String> nodeNames = new HashMap<>();
 
@@ -60,7 +65,7 @@ public final class ClusterConfigLoader {
             throw new ConfigException(file, userProblems);
         }
         ClusterConfig config = new ClusterConfig(file, parsed.name, parsed.standby, parsed.primaries, secrets, snmp,
-                parsed.ha);
+                loader.mirror, parsed.ha);
         List<String> jmxProblems = JmxConfigReader.secretsProblems(config, secrets);
         if (!jmxProblems.isEmpty()) {
             throw new ConfigException(secrets.file(), jmxProblems);
@@ -111,6 +116,11 @@ public final class ClusterConfigLoader {
             String s = r.text(cluster, "cluster", "secrets", DEFAULT_SECRETS);
             secrets = s == null ? null : dir.resolve(s).normalize();
             snmp.cluster(cluster);
+        }
+        JsonNode m = root.get("mirror");
+        if (m != null && !m.isNull()) {
+            MirrorSettings ms = MirrorBlock.read(r, m, "mirror", MirrorSettings.DEFAULTS, MIRROR);
+            mirror = ms == null ? mirror : ms;
         }
         StandbyConfig standby = standby(root.get("standby"));
         List<PrimaryConfig> primaries = new ArrayList<>();
@@ -170,10 +180,17 @@ public final class ClusterConfigLoader {
         snmp.agent(p, path, name, address);
         List<VolumeConfig> volumes = volumes(p.get("volumes"), TreeReader.join(path, "volumes"));
         JmxConfig jmx = jmx(p, path, address);
+        Endpoint target = null;
+        if (p.get("replicationTarget") != null && !p.get("replicationTarget").isNull()) {
+            target = target(p, path);
+            if (target == null) {
+                return null;
+            }
+        }
         if (name == null || address == null || nbdPort < 0 || admin == null || stateDir == null || volumes == null) {
             return null;
         }
-        return new PrimaryConfig(name, address, nbdPort, admin, stateDir, volumes, jmx);
+        return new PrimaryConfig(name, address, nbdPort, admin, stateDir, volumes, jmx, target);
     }
 
     private List<VolumeConfig> volumes(JsonNode node, String path) {
@@ -210,11 +227,15 @@ public final class ClusterConfigLoader {
                 size = -1;
             }
             MirrorMode mode = mode(v, vp);
-            if (name == null || file == null || size < 0 || mode == null) {
+            MirrorSettings ms = mirror;
+            if (v.get("mirror") != null && !v.get("mirror").isNull()) {
+                ms = MirrorBlock.read(r, v.get("mirror"), TreeReader.join(vp, "mirror"), mirror, VOLUME_MIRROR);
+            }
+            if (name == null || file == null || size < 0 || mode == null || ms == null) {
                 ok = false;
                 continue;
             }
-            volumes.add(new VolumeConfig(name, dir.resolve(file).normalize(), size, mode));
+            volumes.add(new VolumeConfig(name, dir.resolve(file).normalize(), size, mode, ms));
         }
         return ok ? volumes : null;
     }
@@ -279,6 +300,19 @@ public final class ClusterConfigLoader {
             listener(jmx.endpoint().host(), jmx.endpoint().port(), TreeReader.join(path, "jmx"));
         }
         return jmx;
+    }
+
+    /** {@code replicationTarget: {address, port}}: where the primary connects instead of the standby (no listener). */
+    private Endpoint target(ObjectNode p, String path) {
+        String tp = TreeReader.join(path, "replicationTarget");
+        ObjectNode e = r.object(p.get("replicationTarget"), tp, true);
+        if (e == null) {
+            return null;
+        }
+        r.onlyKeys(e, tp, ENDPOINT);
+        String address = r.address(e, tp, "address", null);
+        int port = r.port(e, tp, "port", DEFAULT_REPLICATION_PORT);
+        return address == null || port < 0 ? null : new Endpoint(address, port);
     }
 
     private void listener(String address, int port, String key) {

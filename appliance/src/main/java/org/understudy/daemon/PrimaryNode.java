@@ -18,7 +18,6 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.understudy.admin.AdminServer;
 import org.understudy.command.CommandHandler;
-import org.understudy.command.CommandResult;
 import org.understudy.config.ClusterConfig;
 import org.understudy.config.HaConfig;
 import org.understudy.config.PrimaryConfig;
@@ -30,6 +29,7 @@ import org.understudy.health.HeartbeatReceiver;
 import org.understudy.health.HeartbeatSender;
 import org.understudy.health.PathConfig;
 import org.understudy.health.StandbyWatch;
+import org.understudy.mirror.MirrorContext;
 import org.understudy.mirror.MirrorOptions;
 import org.understudy.mirror.MirroredVolume;
 import org.understudy.model.AlarmSeverity;
@@ -44,6 +44,7 @@ import org.understudy.model.StateModel;
 import org.understudy.nbd.NbdClient;
 import org.understudy.nbd.NbdExports;
 import org.understudy.nbd.NbdServer;
+import org.understudy.resync.Throttles;
 import org.understudy.storage.BlockDevice;
 import org.understudy.transport.ExecutorScheduler;
 import org.understudy.transport.UdpTransport;
@@ -65,6 +66,7 @@ final class PrimaryNode implements NodeEngine {
     private final ClusterConfig cluster;
     private final PrimaryConfig self;
     private final NodeIdentity identity;
+    private final Throttles throttles = Throttles.unlimited();
     private final NodeServices services;
     private final Map<String, MirroredVolume> volumes = new LinkedHashMap<>();
     private final Map<String, ServedDevice> served = new LinkedHashMap<>();
@@ -92,8 +94,15 @@ final class PrimaryNode implements NodeEngine {
     @Override
     public void start() throws IOException {
         fenced = fenceFile.read().orElse(null);
+        throttles.mirroring().setGlobalRate(cluster.mirror().mirrorRate());
+        throttles.resync().setGlobalRate(cluster.mirror().resyncRate());
+        MirrorOptions options = MirrorOptions.defaults();
+        if (self.replicationTarget() != null) {
+            options = options.withStandby(self.replicationTarget());
+        }
         for (VolumeConfig v : self.volumes()) {
-            MirroredVolume mv = MirroredVolume.open(cluster, self, v, MirrorOptions.defaults());
+            MirroredVolume mv = MirroredVolume.open(cluster, self, v, options,
+                    new MirrorContext(throttles, services.alarms()));
             mv.onRefused(this::refusedByStandby);
             volumes.put(v.name(), mv);
             served.put(v.name(), new ServedDevice(mv));
@@ -371,8 +380,7 @@ final class PrimaryNode implements NodeEngine {
 
     @Override
     public CommandHandler commands() {
-        return (actor, command) -> CommandResult.refused(command.name() + " is not served by primary " + self.name()
-                + "; ask the standby");
+        return new PrimaryCommands(self.name(), throttles, volumes);
     }
 
     @Override

@@ -27,6 +27,14 @@ final class FullSync implements Runnable {
         void syncDone(MirrorLink link, List<ResyncPlanner.Extent> copied, FullSync sync);
 
         void syncAborted(MirrorLink link, String reason);
+
+        /** Before a chunk of {@code bytes} is read and queued: the resync throttle waits here. */
+        default void beforeChunk(long bytes) throws InterruptedException {
+        }
+
+        /** The standby acknowledged the chunk {@code [offset, offset+length)} (or it was skipped: fresh replica). */
+        default void chunkAcked(long offset, long length) {
+        }
     }
 
     private final String name;
@@ -61,6 +69,29 @@ final class FullSync implements Runnable {
         this.total = extents.stream().mapToLong(ResyncPlanner.Extent::length).sum();
     }
 
+    /** Bytes this sync has to copy. */
+    long total() {
+        return total;
+    }
+
+    /** Bytes read and queued so far. */
+    long done() {
+        return done;
+    }
+
+    /** Bytes per second so far (or over the whole sync once it ended). */
+    double rate() {
+        long t0 = started;
+        if (t0 == 0) {
+            return 0;
+        }
+        long t1 = ended != 0 ? ended : clock.getAsLong();
+        return done / Math.max(1e-3, (t1 - t0) / 1e9);
+    }
+
+    private volatile long started;
+    private volatile long ended;
+
     /** 0..100. */
     double percent() {
         return total == 0 ? 100.0 : 100.0 * done / total;
@@ -69,6 +100,7 @@ final class FullSync implements Runnable {
     @Override
     public void run() {
         long start = clock.getAsLong();
+        started = start;
         long c0 = copied.get();
         long z0 = zeroed.get();
         long s0 = skipped.get();
@@ -81,6 +113,7 @@ final class FullSync implements Runnable {
                 for (long off = e.offset(); off < e.offset() + e.length(); off += chunk) {
                     int n = (int) Math.min(chunk, e.offset() + e.length() - off);
                     ByteBuffer buf = inFlight.size() >= window ? await(inFlight.pollFirst()) : null;
+                    outcome.beforeChunk(n);
                     if (buf == null) {
                         buf = ByteBuffer.allocateDirect(chunk);
                     }
@@ -89,7 +122,7 @@ final class FullSync implements Runnable {
                     if (o == null && link.isDead()) {
                         throw new IOException("link died: " + link.downReason());
                     }
-                    inFlight.addLast(new Slot(o, buf));
+                    inFlight.addLast(new Slot(o, buf, off, n));
                     done += n;
                     logProgress(start);
                 }
@@ -99,9 +132,13 @@ final class FullSync implements Runnable {
             if (end == null || !end.done.get()) {
                 throw new IOException("link died before SYNC_END was acknowledged: " + link.downReason());
             }
+            while (!inFlight.isEmpty()) {
+                await(inFlight.pollFirst()); // acknowledged with SYNC_END (cumulative): clears their regions
+            }
             LOG.info("mirror {}: full sync of {} bytes done in {} ms: {} bytes copied, {} zeroed without payload, "
                             + "{} skipped (fresh replica)", name, total, (clock.getAsLong() - start) / 1_000_000,
                     copied.get() - c0, zeroed.get() - z0, skipped.get() - s0);
+            ended = clock.getAsLong();
             outcome.syncDone(link, extents, this);
         } catch (IOException e) {
             outcome.syncAborted(link, e.getMessage());
@@ -153,10 +190,11 @@ final class FullSync implements Runnable {
         if (s.frame != null && !s.frame.done.get()) {
             throw new IOException("link died: " + link.downReason());
         }
+        outcome.chunkAcked(s.offset, s.length);
         return s.buffer;
     }
 
-    private record Slot(Outbound frame, ByteBuffer buffer) {
+    private record Slot(Outbound frame, ByteBuffer buffer, long offset, long length) {
     }
 
 }

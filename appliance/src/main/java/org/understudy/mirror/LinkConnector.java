@@ -14,6 +14,7 @@ import org.understudy.replication.Frame;
 import org.understudy.replication.FrameChannel;
 import org.understudy.replication.FrameType;
 import org.understudy.replication.HandshakeMessages;
+import org.understudy.replication.IdentityMessage;
 import org.understudy.replication.HandshakeMessages.Challenge;
 import org.understudy.replication.LinkAuthenticator;
 import org.understudy.replication.ProtocolException;
@@ -23,6 +24,8 @@ import org.understudy.replication.ProtocolException;
  * (bounded by the ack timeout: a standby that accepts but never answers is dropped). Stateless; thread-safe.
  */
 final class LinkConnector {
+    private static final org.apache.logging.log4j.Logger LOG =
+            org.apache.logging.log4j.LogManager.getLogger(LinkConnector.class);
     private final Endpoint standby;
     private final LinkAuthenticator auth;
     private final MirrorOptions options;
@@ -41,29 +44,39 @@ final class LinkConnector {
 
     /** Connects and authenticates; the returned link is not started yet. */
     MirrorLink connect(String primary, String volume, long size, TrafficCounters counters,
-                       MirrorLink.Listener listener) throws IOException {
+                       MirrorLink.Listener listener, IdentityMessage mine) throws IOException {
         SocketChannel socket = SocketChannel.open();
         ScheduledFuture<?> timer = null;
         try {
             socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
             socket.setOption(StandardSocketOptions.SO_SNDBUF, 4 << 20);
             socket.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20);
+            long t0 = options.clock().getAsLong();
             socket.socket().connect(new InetSocketAddress(standby.host(), standby.port()),
                     (int) options.connectTimeout().toMillis());
+            long rtt = options.clock().getAsLong() - t0;
+            int proposal = FrameSizing.proposal(rtt, options.maxFrame());
             timer = scheduler.schedule(() -> closeQuietly(socket), options.ackTimeout().toMillis(),
                     TimeUnit.MILLISECONDS);
             ByteChannel channel = options.security().client(socket);
             FrameChannel frames = new FrameChannel(channel);
-            ClientHandshake hs = new ClientHandshake(auth, primary, volume, size, options.maxFrame());
+            ClientHandshake hs = new ClientHandshake(auth, primary, volume, size, proposal);
             frames.write(FrameType.HELLO, 0, 0, hs.hello().encode());
             Challenge c = Challenge.decode(expect(frames, FrameType.CHALLENGE).payload());
             frames.write(FrameType.PROOF, 0, 0, hs.onChallenge(c).encode());
             Frame welcome = expect(frames, FrameType.WELCOME);
+            frames.write(FrameType.IDENTITY, 0, 0, mine.encode());
+            IdentityMessage peer = IdentityMessage.decode(expect(frames, FrameType.IDENTITY).payload());
             if (!timer.cancel(false)) {
                 throw new IOException("handshake took longer than " + options.ackTimeout().toMillis() + " ms");
             }
-            return new MirrorLink(primary + "/" + volume, socket, channel, frames, hs.maxFrame(), welcome.flags(),
-                    options.ackTimeout().toNanos(), options.clock(), counters, listener);
+            MirrorLink link = new MirrorLink(primary + "/" + volume, socket, channel, frames, hs.maxFrame(),
+                    welcome.flags(), options.ackTimeout().toNanos(), options.clock(), counters, listener);
+            link.peer(peer);
+            LOG.info("mirror {}/{}: connect round trip {} us: proposed max frame {} B, negotiated {} B", primary,
+                    volume, rtt / 1000, proposal, hs.maxFrame());
+            frames.maxPayload(hs.maxFrame()); // READ_DATA replies carry up to a frame of data
+            return link;
         } catch (IOException | RuntimeException e) {
             if (timer != null) {
                 timer.cancel(false);

@@ -100,6 +100,17 @@ final class MirrorLink {
         return maxFrame;
     }
 
+    private volatile org.understudy.replication.IdentityMessage peer;
+
+    /** The standby's IDENTITY from the handshake: its replica's generations and epoch. */
+    org.understudy.replication.IdentityMessage peer() {
+        return peer;
+    }
+
+    void peer(org.understudy.replication.IdentityMessage p) {
+        peer = p;
+    }
+
     boolean replicaFresh() {
         return replicaFresh;
     }
@@ -126,6 +137,28 @@ final class MirrorLink {
      * so concurrent writers checksum in parallel.
      */
     Outbound enqueue(FrameType type, int flags, long offset, long length, ByteBuffer payload, boolean clientWrite) {
+        return enqueue(type, flags, offset, length, payload, clientWrite, null);
+    }
+
+    /**
+     * Queues a request the standby answers (READ, DIGEST): {@code reply} completes with a copy of the answer's
+     * payload, or with null if the link dies first. Returns null (and completes {@code reply} with null) if the
+     * link is dead. The caller pumps.
+     */
+    Outbound request(FrameType type, long offset, long length, ByteBuffer payload,
+                     java.util.concurrent.CompletableFuture<ByteBuffer> reply) {
+        Outbound o = enqueue(type, 0, offset, length, payload, false, reply);
+        if (o == null) {
+            reply.complete(null);
+        }
+        return o;
+    }
+
+    private final java.util.concurrent.ConcurrentHashMap<Long, java.util.concurrent.CompletableFuture<ByteBuffer>>
+            replies = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private Outbound enqueue(FrameType type, int flags, long offset, long length, ByteBuffer payload,
+                             boolean clientWrite, java.util.concurrent.CompletableFuture<ByteBuffer> reply) {
         CRC32C crc = new CRC32C();
         int payloadLength = 0;
         if (payload != null) {
@@ -139,6 +172,9 @@ final class MirrorLink {
                 return null;
             }
             long seq = nextSeq++;
+            if (reply != null) {
+                replies.put(seq, reply); // before anyone can send it: the answer may come back at once
+            }
             FrameCodec.writeHeader(header, type, flags, seq, offset, length, payloadLength, crc);
             header.flip();
             Outbound o = new Outbound(type, seq, type == FrameType.WRITE || type == FrameType.ZERO ? length : 0,
@@ -268,6 +304,15 @@ final class MirrorLink {
                 Frame f = frames.read();
                 switch (f.type()) {
                     case ACK -> onAck(f.seq());
+                    case READ_DATA, DIGEST_DATA -> {
+                        var reply = replies.remove(f.seq());
+                        if (reply == null) {
+                            throw new ProtocolException(f.type() + " for seq " + f.seq() + " that asked for nothing");
+                        }
+                        ByteBuffer copy = ByteBuffer.allocate(f.payload().remaining());
+                        copy.put(f.payload().duplicate()).flip();
+                        reply.complete(copy);
+                    }
                     case ERROR -> {
                         kill("standby closed the link: " + HandshakeMessages.errorText(f.payload()));
                         return;
@@ -346,6 +391,8 @@ final class MirrorLink {
             }
             downReason = reason;
             orphans = new ArrayList<>(unacked);
+            replies.values().forEach(r -> r.complete(null));
+            replies.clear();
             unacked.clear();
             toSend.clear();
         } finally {

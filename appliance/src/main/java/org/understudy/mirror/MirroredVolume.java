@@ -23,7 +23,13 @@ import org.understudy.model.LinkSnapshot;
 import org.understudy.model.LinkState;
 import org.understudy.model.MirrorState;
 import org.understudy.model.VolumeSnapshot;
+import org.understudy.model.AlarmKind;
 import org.understudy.replication.FrameFlags;
+import org.understudy.replication.IdentityMessage;
+import org.understudy.resync.BitmapInfo;
+import org.understudy.resync.ResyncDecision;
+import org.understudy.resync.ResyncDecisionTable;
+import org.understudy.resync.ThrottleSet;
 import org.understudy.replication.FrameType;
 import org.understudy.replication.LinkAuthenticator;
 import org.understudy.storage.BlockDevice;
@@ -65,6 +71,8 @@ public final class MirroredVolume implements BlockDevice {
     private final LatencyHistogram latency = new LatencyHistogram();
     private final TrafficCounters counters = new TrafficCounters();
     private volatile MirrorLink link;
+    private volatile ResyncDecision lastDecision;
+    private volatile String lastVerify = "";
     private volatile FullSync sync;
     private volatile MirrorState state = MirrorState.INCONSISTENT;
     private volatile LinkState linkState = LinkState.CONNECTING;
@@ -78,8 +86,24 @@ public final class MirroredVolume implements BlockDevice {
     private final java.util.concurrent.CompletableFuture<LinkState> firstAttempt =
             new java.util.concurrent.CompletableFuture<>();
 
+    private final PrimaryIdentity identity;
+    private final MirrorContext context;
+    private final ThrottleSet.Link mirrorThrottle;
+    private final ThrottleSet.Link resyncThrottle;
+    private final AsyncBacklog backlog;
+    private final boolean async;
+    private ScheduledFuture<?> bitmapFlusher;
+
     private MirroredVolume(ClusterConfig cluster, PrimaryConfig primary, VolumeConfig volume, BlockDevice local,
-                           MirrorOptions options, ResyncPlanner planner) {
+                           MirrorOptions options, ResyncPlanner planner, PrimaryIdentity identity,
+                           MirrorContext context) {
+        this.identity = identity;
+        this.context = context;
+        this.mirrorThrottle = context.throttles().mirroring().link(primary.name());
+        this.resyncThrottle = context.throttles().resync().link(primary.name());
+        this.async = volume.mode() == MirrorMode.ASYNC;
+        this.backlog = new AsyncBacklog(volume.mirror().asyncHighWater(), volume.mirror().asyncHardLimit(),
+                options.clock());
         this.primary = primary.name();
         this.name = primary.name() + "/" + volume.name();
         this.standbyName = cluster.standby().name();
@@ -107,16 +131,48 @@ public final class MirroredVolume implements BlockDevice {
      */
     public static MirroredVolume open(ClusterConfig cluster, PrimaryConfig primary, VolumeConfig volume,
                                       MirrorOptions options) throws IOException {
+        return open(cluster, primary, volume, options, MirrorContext.standalone());
+    }
+
+    /**
+     * Opens the volume with its persistent dirty bitmap and identity in the primary's state directory
+     * ({@code volumes/NAME.bitmap}, {@code volumes/NAME.identity}): reconnects resync only what changed.
+     */
+    public static MirroredVolume open(ClusterConfig cluster, PrimaryConfig primary, VolumeConfig volume,
+                                      MirrorOptions options, MirrorContext context) throws IOException {
         BlockDevice local = FileBlockDevice.open(volume.file(), volume.size(), primary.name() + "/" + volume.name());
-        return wrap(cluster, primary, volume, local, options, ResyncPlanner.FULL);
+        try {
+            ResyncPlanner planner = BitmapPlanners.open(primary, volume, options.clock());
+            return wrap(cluster, primary, volume, local, options, planner, context);
+        } catch (IOException | RuntimeException e) {
+            local.close();
+            throw e;
+        }
     }
 
     /** Mirrors an already open local device (which the volume then owns and closes). */
     public static MirroredVolume wrap(ClusterConfig cluster, PrimaryConfig primary, VolumeConfig volume,
-                                      BlockDevice local, MirrorOptions options, ResyncPlanner planner) {
-        MirroredVolume v = new MirroredVolume(cluster, primary, volume, local, options, planner);
-        if (volume.mode() == MirrorMode.ASYNC) {
-            LOG.warn("mirror {}: ASYNC mode is not implemented yet; mirroring synchronously", v.name);
+                                      BlockDevice local, MirrorOptions options, ResyncPlanner planner)
+            throws IOException {
+        return wrap(cluster, primary, volume, local, options, planner, MirrorContext.standalone());
+    }
+
+    /** Mirrors an already open local device with the node's throttles and alarms. */
+    public static MirroredVolume wrap(ClusterConfig cluster, PrimaryConfig primary, VolumeConfig volume,
+                                      BlockDevice local, MirrorOptions options, ResyncPlanner planner,
+                                      MirrorContext context) throws IOException {
+        String n = primary.name() + "/" + volume.name();
+        PrimaryIdentity id = PrimaryIdentity.open(n, PrimaryIdentity.path(primary.stateDir(), volume.name()),
+                new java.security.SecureRandom());
+        MirroredVolume v = new MirroredVolume(cluster, primary, volume, local, options, planner, id, context);
+        if (planner instanceof BitmapPlanner bp) {
+            v.bitmapFlusher = v.scheduler.scheduleWithFixedDelay(() -> {
+                try {
+                    bp.bitmap().flush();
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("mirror {}: dirty bitmap flush failed: {}", n, e.toString());
+                }
+            }, 1, 1, TimeUnit.SECONDS);
         }
         v.scheduleConnect(0);
         return v;
@@ -129,28 +185,251 @@ public final class MirroredVolume implements BlockDevice {
 
     @Override
     public void read(long offset, ByteBuffer dst) throws IOException {
-        local.read(offset, dst);
+        if (volume.mirror().readBlocker()) {
+            local.read(offset, dst);
+            return;
+        }
+        int start = dst.position();
+        try {
+            local.read(offset, dst);
+        } catch (IOException e) {
+            dst.position(start);
+            readFromReplica(offset, dst, e);
+        }
+    }
+
+    /**
+     * Read blocker off: the local disk failed a read, so serve it from the replica over the link (a READ request is
+     * sequenced after every write queued before it, so it returns what the client last wrote). The volume is then
+     * degraded: alarm raised, counted. Without a link in sync the local error stands.
+     */
+    private void readFromReplica(long offset, ByteBuffer dst, IOException localError) throws IOException {
+        MirrorLink l = link;
+        if (l == null || state != MirrorState.IN_SYNC) {
+            throw localError;
+        }
+        if (replicaReads.getAndIncrement() == 0) {
+            LOG.error("mirror {}: local read failed ({}); read blocker off: serving reads from the replica", name,
+                    localError.getMessage());
+            raise(AlarmKind.STORAGE_ERROR, "local read error (" + localError.getMessage()
+                    + "): reads served from the replica on standby " + standbyName);
+            setLink(LinkState.UP, "to " + l.remote() + "; DEGRADED: reads served from the replica");
+        }
+        long pos = offset;
+        while (dst.hasRemaining()) {
+            int n = Math.min(dst.remaining(), l.maxFrame());
+            java.util.concurrent.CompletableFuture<ByteBuffer> reply = new java.util.concurrent.CompletableFuture<>();
+            l.request(FrameType.READ, pos, n, null, reply);
+            l.pump();
+            ByteBuffer data;
+            try {
+                data = reply.get(options.ackTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw localError;
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                throw localError;
+            }
+            if (data == null || data.remaining() != n) {
+                throw localError;
+            }
+            dst.put(data);
+            pos += n;
+        }
+    }
+
+    private final java.util.concurrent.atomic.AtomicLong replicaReads = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Reads served from the replica because the local disk failed (read blocker off). */
+    public long replicaReads() {
+        return replicaReads.get();
+    }
+
+    /**
+     * Compares the volume with its replica while I/O continues; mismatching regions are reported (VERIFY_MISMATCH
+     * alarm), marked dirty and resynced at once (the link is restarted so the reconnect's incremental resync carries
+     * them). One verify at a time per volume.
+     *
+     * @throws IllegalStateException when the volume is not in sync (nothing meaningful to compare)
+     */
+    public VerifyResult verify() throws IOException {
+        if (!verifyLock.tryLock()) {
+            throw new IllegalStateException(name + ": a verify is already running");
+        }
+        try {
+            return verifyLocked();
+        } finally {
+            verifyLock.unlock();
+        }
+    }
+
+    private final java.util.concurrent.locks.ReentrantLock verifyLock = new java.util.concurrent.locks.ReentrantLock();
+
+    private VerifyResult verifyLocked() throws IOException {
+        MirrorLink l = link;
+        if (l == null || state != MirrorState.IN_SYNC || !(planner instanceof BitmapPlanner bp)) {
+            throw new IllegalStateException(name + " is " + state + ": verify needs the replica in sync");
+        }
+        VerifyResult r = OnlineVerify.run(local, guard, l, bp, volume.size(), bp.bitmap().regionSize(),
+                options.clock(), options.ackTimeout().toNanos() * 4);
+        lastVerify = options.wallClock().instant() + " " + r.summary();
+        if (r.mismatches() > 0) {
+            LOG.error("mirror {}: online verify: {}", name, r.summary());
+            raise(AlarmKind.VERIFY_MISMATCH, r.summary());
+            l.kill("online verify found " + r.mismatches() + " mismatching region(s): resyncing them");
+        } else {
+            LOG.info("mirror {}: online verify: {} ({} regions skipped while in flight)", name, r.summary(),
+                    r.skipped());
+            clear(AlarmKind.VERIFY_MISMATCH, "verify found no mismatch");
+        }
+        return r;
+    }
+
+    /** Measures round trip and throughput of this volume's link to the standby. */
+    public LinkTestResult linkTest() throws IOException {
+        MirrorLink l = link;
+        if (l == null) {
+            throw new IllegalStateException(name + ": no link to the standby (" + linkDetail + ")");
+        }
+        return LinkProbe.run(l, options.clock(), options.ackTimeout().toNanos());
     }
 
     @Override
     public void write(long offset, ByteBuffer src, boolean fua) throws IOException {
-        long t0 = options.clock().getAsLong();
         int len = src.remaining();
+        mirrored(offset, len, l -> enqueueWrite(l, offset, async ? copy(src) : src.duplicate(), fua),
+                () -> local.write(offset, src, fua));
+    }
+
+    private static ByteBuffer copy(ByteBuffer src) {
+        // async: the client's buffer is reused once we return, long before the standby has the frame
+        ByteBuffer c = ByteBuffer.allocate(src.remaining());
+        c.put(src.duplicate()).flip();
+        return c;
+    }
+
+    /** How a request travels to the standby on link {@code l}: returns its last frame, or null if the link died. */
+    @FunctionalInterface
+    private interface Ship {
+        Outbound send(MirrorLink l);
+    }
+
+    /** The local half of a request. */
+    @FunctionalInterface
+    private interface LocalOp {
+        void run() throws IOException;
+    }
+
+    /**
+     * One mirrored modification: marked in the dirty bitmap first (durably), throttled, then under its range guard
+     * queued to the standby (unless the link is down or an async backlog is full) and applied locally. Sync mode
+     * waits for the standby's ACK; async mode returns at once and clears the bitmap when the ACK comes.
+     */
+    private void mirrored(long offset, long len, Ship ship, LocalOp op) throws IOException {
+        long t0 = options.clock().getAsLong();
         check(offset, len);
-        Outbound last = null;
-        RangeGuard.Range r = guard.acquire(offset, len);
-        try {
-            MirrorLink l = link;
-            if (l != null && len > 0) {
-                last = enqueueWrite(l, offset, src.duplicate(), fua);
-                // on the wire before the local write starts, so the standby's round trip overlaps the local I/O
-                l.pump();
+        if (len == 0) {
+            op.run();
+            return;
+        }
+        planner.beforeWrite(offset, len);
+        if (link != null) {
+            throttle(len);
+            if (async) {
+                backlog.awaitBelowHighWater(options.ackTimeout().toNanos());
             }
-            local.write(offset, src, fua);
+        }
+        Outbound last = null;
+        MirrorLink l = null;
+        boolean reserved = false;
+        Throwable failure = null;
+        RangeGuard.Range r;
+        try {
+            r = guard.acquire(offset, len);
+        } catch (IOException e) {
+            planner.markUnreplicated(offset, len);
+            throw e;
+        }
+        try {
+            l = linkForWrite();
+            if (l != null && async && !(reserved = backlog.reserve(len))) {
+                l.kill(String.format("async backlog of %d bytes plus a %d-byte write would pass the hard limit of"
+                        + " %d bytes: shipping stops, regions are marked dirty and resynced", backlog.bytes(), len,
+                        backlog.hardLimit()));
+                l = linkForWrite();
+            }
+            if (l != null) {
+                last = ship.send(l);
+                if (last != null) {
+                    // on the wire before the local write starts, so the standby's round trip overlaps the local I/O
+                    l.pump();
+                }
+            }
+            op.run();
+        } catch (IOException | RuntimeException e) {
+            failure = e;
         } finally {
             guard.release(r);
         }
-        finish(last, offset, len, t0);
+        complete(l, last, reserved, offset, len, failure == null);
+        latency.recordNanos(options.clock().getAsLong() - t0);
+        if (failure instanceof IOException io) {
+            throw io;
+        } else if (failure != null) {
+            throw (RuntimeException) failure;
+        }
+    }
+
+    /** The link to ship on, or null; when null the volume is written without the standby (a new generation). */
+    private MirrorLink linkForWrite() throws IOException {
+        MirrorLink l = link;
+        if (l == null) {
+            synchronized (this) {
+                l = link;
+                if (l == null) {
+                    identity.divergeIfNeeded();
+                }
+            }
+        }
+        return l;
+    }
+
+    private void complete(MirrorLink l, Outbound last, boolean reserved, long offset, long len, boolean localOk) {
+        if (last == null) {
+            if (reserved) {
+                backlog.release(len);
+            }
+            planner.markUnreplicated(offset, len);
+            return;
+        }
+        l.pump();
+        if (async) {
+            last.done.whenComplete((ok, ex) -> {
+                if (reserved) {
+                    backlog.release(len);
+                }
+                if (Boolean.TRUE.equals(ok) && localOk) {
+                    planner.replicated(offset, len);
+                } else {
+                    planner.markUnreplicated(offset, len);
+                }
+            });
+            return;
+        }
+        if (last.done.join() && localOk) {
+            planner.replicated(offset, len);
+        } else {
+            planner.markUnreplicated(offset, len);
+        }
+    }
+
+    private void throttle(long len) throws java.io.InterruptedIOException {
+        try {
+            mirrorThrottle.acquire(len);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while throttled");
+        }
     }
 
     private static Outbound enqueueWrite(MirrorLink l, long offset, ByteBuffer data, boolean fua) {
@@ -244,37 +523,14 @@ public final class MirroredVolume implements BlockDevice {
     }
 
     private void zeroRange(long offset, long length, boolean fua, boolean mayTrim, boolean trim) throws IOException {
-        long t0 = options.clock().getAsLong();
-        check(offset, length);
-        Outbound o = null;
-        RangeGuard.Range r = guard.acquire(offset, length);
-        try {
-            MirrorLink l = link;
-            if (l != null && length > 0) {
-                o = l.enqueue(FrameType.ZERO, fua ? FrameFlags.FUA : 0, offset, length, null, true);
-            }
-            if (trim) {
-                local.trim(offset, length, fua);
-            } else {
-                local.writeZeroes(offset, length, fua, mayTrim);
-            }
-        } finally {
-            guard.release(r);
-        }
-        finish(o, offset, length, t0);
-    }
-
-    /** Waits for the standby's ACK (cumulative, so the last frame covers the whole request). */
-    private void finish(Outbound last, long offset, long length, long t0) {
-        MirrorLink l = link;
-        if (l != null) {
-            l.pump();
-        }
-        boolean replicated = last != null && last.done.join();
-        if (!replicated && length > 0) {
-            planner.markUnreplicated(offset, length);
-        }
-        latency.recordNanos(options.clock().getAsLong() - t0);
+        mirrored(offset, length, l -> l.enqueue(FrameType.ZERO, fua ? FrameFlags.FUA : 0, offset, length, null, true),
+                () -> {
+                    if (trim) {
+                        local.trim(offset, length, fua);
+                    } else {
+                        local.writeZeroes(offset, length, fua, mayTrim);
+                    }
+                });
     }
 
     private void check(long offset, long length) {
@@ -300,9 +556,16 @@ public final class MirroredVolume implements BlockDevice {
     private void connectOnce() {
         setLink(LinkState.CONNECTING, "connecting to " + connector.standby());
         MirrorLink l;
+        IdentityMessage mine;
+        synchronized (this) {
+            mine = new IdentityMessage(identity.get(), planner instanceof BitmapPlanner bp ? bp.info() : BitmapInfo.NONE);
+        }
         try {
-            l = connector.connect(primary, volume.name(), volume.size(), counters, this::linkDown);
+            l = connector.connect(primary, volume.name(), volume.size(), counters, this::linkDown, mine);
         } catch (IOException | RuntimeException e) {
+            if (String.valueOf(e.getMessage()).contains("fenced")) {
+                raise(AlarmKind.FENCED, "the standby fenced this primary: " + e.getMessage());
+            }
             long delay;
             synchronized (this) {
                 failedAttempts++;
@@ -320,13 +583,33 @@ public final class MirroredVolume implements BlockDevice {
             scheduleConnect(delay);
             return;
         }
+        ResyncDecision decision = ResyncDecisionTable.decide(name, mine.identity(), l.peer().identity(),
+                mine.bitmap(), l.peer().bitmap());
+        if (decision.outcome().refuses() || decision.outcome().towardsPrimary()) {
+            refuse(l, decision);
+            return;
+        }
         List<ResyncPlanner.Extent> plan;
         synchronized (this) {
             if (closed) {
                 l.kill("volume closing");
                 return;
             }
+            if (!identity.get().equals(mine.identity())) {
+                // a write started a new generation during the handshake: decide again with what we now hold
+                l.kill("identity changed during the handshake");
+                return;
+            }
+            if (decision.outcome().full() && planner instanceof BitmapPlanner bp) {
+                try {
+                    bp.markAll();
+                } catch (IOException e) {
+                    l.kill("cannot mark the dirty bitmap for a full resync: " + e.getMessage());
+                    return;
+                }
+            }
             plan = planner.plan(volume.size(), l.replicaConsistent());
+            lastDecision = decision;
             // SYNC_BEGIN must be the first frame: no client write may reach a replica not yet marked inconsistent
             l.enqueue(FrameType.SYNC_BEGIN, 0, 0, 0, null, false);
             link = l;
@@ -337,15 +620,53 @@ public final class MirroredVolume implements BlockDevice {
                     options.clock(), syncOutcome, counters);
             sync = s;
             setLink(LinkState.UP, "to " + l.remote() + ", max frame " + l.maxFrame());
-            transition(MirrorState.SYNCING, "link up, full sync of " + plan.size() + " extent(s)");
+            long bytes = plan.stream().mapToLong(ResyncPlanner.Extent::length).sum();
+            transition(MirrorState.SYNCING, "link up, " + decision.rule() + " " + decision.outcome() + ": resync of "
+                    + plan.size() + " extent(s), " + bytes + " bytes");
             l.start(scheduler);
             Thread t = new Thread(s, "mirror-sync-" + name);
             t.setDaemon(true);
             t.start();
         }
         firstAttempt.complete(LinkState.UP);
-        LOG.info("mirror {}: link up to standby {} at {} (replica consistent={}, fresh={}); full sync started",
-                name, standbyName, l.remote(), l.replicaConsistent(), l.replicaFresh());
+        LOG.info("mirror {}: link up to standby {} at {} (replica consistent={}, fresh={}); {} {}: resync started",
+                name, standbyName, l.remote(), l.replicaConsistent(), l.replicaFresh(), decision.rule(),
+                decision.outcome());
+        clear(AlarmKind.SPLIT_BRAIN, "link accepted: " + decision.outcome());
+        clear(AlarmKind.RESYNC_UNDECIDED, "link accepted: " + decision.outcome());
+        clear(AlarmKind.FENCED, "link accepted");
+    }
+
+    /**
+     * Generations say the copies must not be joined automatically (split brain, unrelated data, no consistent side)
+     * or that data would have to flow back to this primary (failback is an operator's decision): keep both data sets,
+     * raise the alarm and retry only at the slowest pace, in case an operator resolves it on the standby.
+     */
+    private void refuse(MirrorLink l, ResyncDecision d) {
+        l.kill("refused by resync decision " + d.rule() + " " + d.outcome());
+        AlarmKind kind = d.outcome() == ResyncDecision.Outcome.SPLIT_BRAIN
+                || d.outcome() == ResyncDecision.Outcome.UNRELATED ? AlarmKind.SPLIT_BRAIN : AlarmKind.RESYNC_UNDECIDED;
+        raise(kind, d.outcome() + " (" + d.rule() + "): " + d.reason());
+        synchronized (this) {
+            lastDecision = d;
+            backoffMillis = options.reconnectMax().toMillis();
+        }
+        setLink(LinkState.DOWN, "refused: " + d.outcome() + " (" + d.rule() + ")");
+        firstAttempt.complete(LinkState.DOWN);
+        LOG.error("mirror {}: link to standby {} refused, nothing resynced, both data sets kept: {} {}: {}", name,
+                standbyName, d.rule(), d.outcome(), d.reason());
+    }
+
+    private void raise(AlarmKind kind, String text) {
+        if (context.alarms() != null) {
+            context.alarms().raise(kind, name, text);
+        }
+    }
+
+    private void clear(AlarmKind kind, String why) {
+        if (context.alarms() != null) {
+            context.alarms().clear(kind, name, why);
+        }
     }
 
     private void linkDown(MirrorLink l, String reason) {
@@ -377,9 +698,26 @@ public final class MirroredVolume implements BlockDevice {
                     return;
                 }
                 planner.completed(copied);
+                try {
+                    identity.resyncDoneAsSource();
+                } catch (IOException e) {
+                    LOG.warn("mirror {}: saving the identity after the resync failed: {} (the next reconnect"
+                            + " copies more than needed)", name, e.toString());
+                }
                 counters.syncsCompleted.incrementAndGet();
-                transition(MirrorState.IN_SYNC, "full sync acknowledged by the standby");
+                transition(MirrorState.IN_SYNC, String.format("resync of %d bytes acknowledged by the standby"
+                        + " (%.1f MB/s); %d bytes still dirty", s.total(), s.rate() / 1e6, dirtyBytes()));
             }
+        }
+
+        @Override
+        public void beforeChunk(long bytes) throws InterruptedException {
+            resyncThrottle.acquire(bytes);
+        }
+
+        @Override
+        public void chunkAcked(long offset, long length) {
+            planner.chunkCopied(offset, length);
         }
 
         @Override
@@ -422,8 +760,26 @@ public final class MirroredVolume implements BlockDevice {
             case SYNCING -> fs == null ? 0.0 : fs.percent();
             default -> 0.0;
         };
+        ResyncDecision d = lastDecision;
         return new VolumeSnapshot(primary, volume.name(), volume.size(), volume.mode(), s, pct,
-                counters.bytesAcked.get(), counters.writesAcked.get(), latency.summary());
+                counters.bytesAcked.get(), counters.writesAcked.get(), latency.summary(), dirtyBytes(),
+                fs == null ? 0 : fs.done(), fs == null ? 0 : fs.total(), fs == null ? 0 : fs.rate(), backlog.bytes(),
+                identity.get().current().toString(), lastVerify);
+    }
+
+    /** Bytes of dirty regions (what the next resync would copy); -1 without a dirty bitmap. */
+    public long dirtyBytes() {
+        return planner instanceof BitmapPlanner bp ? bp.dirtyBytes() : -1;
+    }
+
+    /** The decision of the last connect ({@code null} before the first handshake). */
+    public ResyncDecision lastDecision() {
+        return lastDecision;
+    }
+
+    /** The largest async backlog seen, in bytes, and the configured hard limit. */
+    public long backlogPeak() {
+        return backlog.peak();
     }
 
     public LinkSnapshot linkSnapshot() {
@@ -456,8 +812,22 @@ public final class MirroredVolume implements BlockDevice {
         if (l != null) {
             l.kill("volume closing");
         }
+        if (bitmapFlusher != null) {
+            bitmapFlusher.cancel(false);
+        }
         if (ownScheduler) {
             scheduler.shutdownNow();
+        }
+        if (planner instanceof BitmapPlanner bp) {
+            try {
+                // two flushes: the second retires every extent the first saw touched, so a clean stop leaves no hot
+                // extent behind and the next start resyncs exactly the dirty regions, not whole extents
+                bp.bitmap().flush();
+                bp.bitmap().flush();
+                bp.bitmap().close();
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("mirror {}: closing the dirty bitmap: {}", name, e.toString());
+            }
         }
         local.close();
         LOG.info("mirror {}: closed", name);

@@ -17,6 +17,21 @@ public interface ResyncPlanner {
     void markUnreplicated(long offset, long length);
 
     /**
+     * Before a write (or zeroing) of this range touches the local volume: a planner that must survive a crash records
+     * it durably here. Exactly one of {@link #replicated} or {@link #markUnreplicated} follows.
+     */
+    default void beforeWrite(long offset, long length) throws java.io.IOException {
+    }
+
+    /** The write of this range announced by {@link #beforeWrite} was acknowledged by the standby. */
+    default void replicated(long offset, long length) {
+    }
+
+    /** A sync chunk of this range was acknowledged by the standby (the replica holds it as of the chunk). */
+    default void chunkCopied(long offset, long length) {
+    }
+
+    /**
      * Extents to copy on this connect, in ascending order.
      *
      * @param replicaConsistent what the standby said of its replica in the handshake

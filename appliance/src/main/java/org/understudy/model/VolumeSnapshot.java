@@ -8,8 +8,30 @@ import org.understudy.config.MirrorMode;
  * @param syncPercent      0..100; 100 when in sync
  * @param bytesReplicated  bytes the standby has acknowledged since this process started
  * @param writesReplicated write requests the standby has acknowledged since this process started
+ * @param dirtyBytes       bytes of the regions the replica may lack (the primary's dirty bitmap); -1 where unknown
+ * @param resyncDoneBytes  bytes the current (or last) resync has copied so far
+ * @param resyncTotalBytes bytes the current (or last) resync has to copy
+ * @param resyncRate       bytes per second of the current (or last) resync; 0 when none ran
+ * @param backlogBytes     bytes written but not yet acknowledged by the standby (async mode backlog)
+ * @param generation       the generation of the data this copy holds (16 hex digits), "" when unknown
+ * @param lastVerify       outcome of the last online verify, "" when none ran
  */
 public record VolumeSnapshot(String primary, String name, long size, MirrorMode mode, MirrorState state,
                              double syncPercent, long bytesReplicated, long writesReplicated,
-                             LatencySummary writeLatency) {
+                             LatencySummary writeLatency, long dirtyBytes, long resyncDoneBytes,
+                             long resyncTotalBytes, double resyncRate, long backlogBytes, String generation,
+                             String lastVerify) {
+
+    public VolumeSnapshot {
+        generation = generation == null ? "" : generation;
+        lastVerify = lastVerify == null ? "" : lastVerify;
+    }
+
+    /** A snapshot without the resync figures (a node that does not track them). */
+    public VolumeSnapshot(String primary, String name, long size, MirrorMode mode, MirrorState state,
+                          double syncPercent, long bytesReplicated, long writesReplicated,
+                          LatencySummary writeLatency) {
+        this(primary, name, size, mode, state, syncPercent, bytesReplicated, writesReplicated, writeLatency, -1, 0, 0,
+                0, 0, "", "");
+    }
 }

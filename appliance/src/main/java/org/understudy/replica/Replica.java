@@ -1,5 +1,7 @@
 package org.understudy.replica;
 
+import org.understudy.resync.IdentityStore;
+import org.understudy.resync.VolumeIdentity;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -32,6 +34,8 @@ public final class Replica implements Closeable {
     private final ReentrantLock applyLock = new ReentrantLock();
     private final AtomicReference<ReplicaSession> attached = new AtomicReference<>();
     private volatile ReplicaMetadata meta;
+    private final Path identityFile;
+    private volatile VolumeIdentity identity;
     private volatile boolean syncing;
     private volatile long syncHighWater;
     final AtomicLong bytesApplied = new AtomicLong();
@@ -46,11 +50,20 @@ public final class Replica implements Closeable {
         this.channel = channel;
         this.meta = meta;
         this.wallClock = wallClock;
+        this.identityFile = image.resolveSibling(volume.name() + ".identity");
     }
 
     /** Where the replica image of {@code primary}'s {@code volume} lives on the standby. */
     public static Path imagePath(StandbyConfig standby, String primary, String volume) {
         return standby.replicaDir().resolve(primary).resolve(volume + ".img");
+    }
+
+    /**
+     * Path of the replica's {@link VolumeIdentity} (generations, consistency, epoch) next to the image: the standby's
+     * half of every resync decision, and the source of truth for the fencing epoch of this volume.
+     */
+    public static Path identityPath(StandbyConfig standby, String primary, String volume) {
+        return standby.replicaDir().resolve(primary).resolve(volume + ".identity");
     }
 
     /** Path of the metadata file next to the image. */
@@ -89,7 +102,12 @@ public final class Replica implements Closeable {
                     meta.store(metaFile);
                 }
             }
-            return new Replica(primary, volume, image, metaFile, ch, meta, wallClock);
+            Replica r = new Replica(primary, volume, image, metaFile, ch, meta, wallClock);
+            r.identity = created ? VolumeIdentity.fresh() : IdentityStore.load(r.identityFile).orElse(VolumeIdentity.fresh());
+            if (created) {
+                IdentityStore.save(r.identityFile, r.identity);
+            }
+            return r;
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
@@ -177,6 +195,23 @@ public final class Replica implements Closeable {
         noteSync(end);
     }
 
+    /** Reads {@code dst.remaining()} bytes at {@code offset} (a READ from a primary whose local disk failed). */
+    void read(long offset, ByteBuffer dst) throws IOException {
+        long pos = offset;
+        while (dst.hasRemaining()) {
+            int n = channel.read(dst, pos);
+            if (n < 0) {
+                throw new IOException(this + ": read past the end of the replica at " + pos);
+            }
+            pos += n;
+        }
+    }
+
+    /** CRC32C of each {@code region}-sized piece of {@code [offset, offset+length)}, 4 bytes each, big-endian. */
+    ByteBuffer digest(long offset, long length, int region) throws IOException {
+        return org.understudy.replication.RegionDigests.of((pos, dst) -> read(pos, dst), offset, length, region);
+    }
+
     void force() throws IOException {
         channel.force(false);
     }
@@ -188,18 +223,59 @@ public final class Replica implements Closeable {
         }
     }
 
-    /** SYNC_BEGIN: durably inconsistent before any sync write is applied. */
+    /** SYNC_BEGIN: durably inconsistent (metadata and identity) before any sync write is applied. */
     void beginSync() throws IOException {
         syncing = true;
         syncHighWater = 0;
         storeMeta(meta.with(false, false, wallClock.instant()));
+        VolumeIdentity id = identity;
+        if (id.consistent()) {
+            saveIdentity(id.beginResyncAsTarget());
+        }
     }
 
-    /** SYNC_END: data forced, then durably consistent. */
-    void endSync() throws IOException {
+    /** SYNC_END: data forced, then durably consistent, holding {@code source}'s generation. */
+    void endSync(VolumeIdentity source) throws IOException {
         channel.force(false);
+        if (source != null) {
+            saveIdentity(identity.completeResyncFrom(source));
+        }
         storeMeta(meta.with(true, false, wallClock.instant()));
         syncing = false;
+    }
+
+    /** The replica's identity as last saved. */
+    public VolumeIdentity identity() {
+        return identity;
+    }
+
+    /**
+     * Raises the replica's fencing epoch (never lowers it), durably: from then on a link from a primary at an older
+     * epoch is refused at its handshake. A link already attached at an older epoch is closed. The failover engine
+     * fences a primary this way before standing in.
+     */
+    public void raiseEpoch(long newEpoch) throws IOException {
+        VolumeIdentity id = identity;
+        if (newEpoch > id.epoch()) {
+            saveIdentity(id.withEpoch(newEpoch));
+        }
+        ReplicaSession s = attached.get();
+        if (s != null && s.primaryEpoch() < newEpoch) {
+            s.close("fenced: epoch raised to " + newEpoch);
+        }
+    }
+
+    /**
+     * The replica starts being written on its own (the standby stands in): a new generation whose bitmap base is the
+     * one it shared with the primary, so a later reconnect is decided (failback, or split brain if both wrote).
+     */
+    public void startNewGeneration(java.util.random.RandomGenerator rnd) throws IOException {
+        saveIdentity(identity.startNewGeneration(rnd));
+    }
+
+    private synchronized void saveIdentity(VolumeIdentity id) throws IOException {
+        IdentityStore.save(identityFile, id);
+        identity = id;
     }
 
     private void noteSync(long end) {

@@ -1,6 +1,10 @@
 package org.understudy.replica;
 
+import org.understudy.replication.IdentityMessage;
+import org.understudy.resync.BitmapInfo;
+import org.understudy.resync.VolumeIdentity;
 import java.io.EOFException;
+import java.nio.ByteBuffer;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.channels.ClosedChannelException;
@@ -58,6 +62,7 @@ final class ReplicaSession implements Runnable {
     private FrameChannel frames;
     private java.io.InputStream rawInput;
     private long expectedSeq = 1;
+    private volatile VolumeIdentity primaryIdentity;
 
     ReplicaSession(ClusterConfig cluster, ReplicaStore store, ReplicaOptions options, SocketChannel socket,
                    ScheduledExecutorService timer, FenceStore fences, LinkActivity activity) {
@@ -117,6 +122,9 @@ final class ReplicaSession implements Runnable {
                 replica = r;
                 int flags = (r.consistent() ? FrameFlags.REPLICA_CONSISTENT : 0) | (r.fresh() ? FrameFlags.REPLICA_FRESH : 0);
                 frames.write(FrameType.WELCOME, flags, 0, null);
+                if (!exchangeIdentities(r)) {
+                    return;
+                }
                 transition(LinkState.UP, "from " + remote);
                 LOG.info("standby {} from {}: link up (replica consistent={}, fresh={})", name, remote,
                         r.consistent(), r.fresh());
@@ -185,6 +193,31 @@ final class ReplicaSession implements Runnable {
         return r;
     }
 
+    /**
+     * Protocol 2: the primary's IDENTITY, then ours. A primary at an older epoch than the replica's is fenced: refused
+     * with a logged reason before it can apply anything.
+     */
+    private boolean exchangeIdentities(Replica r) throws IOException {
+        IdentityMessage theirs = IdentityMessage.decode(expect(FrameType.IDENTITY).payload());
+        VolumeIdentity mine = r.identity();
+        if (!mine.acceptsWritesFrom(theirs.identity().epoch())) {
+            fail("fenced: primary epoch " + theirs.identity().epoch() + " is older than the replica's epoch "
+                    + mine.epoch());
+            return false;
+        }
+        primaryIdentity = theirs.identity();
+        frames.write(FrameType.IDENTITY, 0, 0, new IdentityMessage(mine, BitmapInfo.NONE).encode());
+        LOG.info("standby {}: identities exchanged: primary {}; replica {}", name, theirs.identity().describe(),
+                mine.describe());
+        return true;
+    }
+
+    /** The epoch of the attached primary (0 before its IDENTITY arrived). */
+    long primaryEpoch() {
+        VolumeIdentity id = primaryIdentity;
+        return id == null ? 0 : id.epoch();
+    }
+
     private Frame expect(FrameType type) throws IOException {
         Frame f = frames.read();
         if (f.type() == FrameType.ERROR) {
@@ -239,12 +272,30 @@ final class ReplicaSession implements Runnable {
                     r.beginSync();
                 }
                 case SYNC_END -> {
-                    r.endSync();
+                    r.endSync(primaryIdentity);
                     durableSeq = f.seq();
                     LOG.info("standby {}: full sync complete at seq {}; replica forced and marked consistent",
                             name, f.seq());
                 }
-                case KEEPALIVE -> { }
+                case KEEPALIVE, PROBE -> { }
+                case READ -> {
+                    checkRange(f, size);
+                    if (f.length() > frames.maxPayloadSize()) {
+                        throw new ProtocolException("READ of " + f.length() + " bytes exceeds the frame size");
+                    }
+                    ByteBuffer data = ByteBuffer.allocate((int) f.length());
+                    r.read(f.offset(), data);
+                    frames.writeLarge(FrameType.READ_DATA, 0, f.seq(), f.offset(), data.flip());
+                }
+                case DIGEST -> {
+                    checkRange(f, size);
+                    int region = f.payload().getInt(0);
+                    if (region < 4096 || Integer.bitCount(region) != 1 || f.length() / region > 4096) {
+                        throw new ProtocolException("DIGEST with region size " + region + " over " + f.length()
+                                + " bytes is not allowed");
+                    }
+                    frames.write(FrameType.DIGEST_DATA, 0, f.seq(), r.digest(f.offset(), f.length(), region));
+                }
                 default -> throw new ProtocolException(f.type() + " frame not allowed from a primary");
             }
             if (force) {

@@ -27,6 +27,10 @@ public final class FrameChannel implements Closeable {
     }
 
     /** Raises the largest payload accepted (after negotiation), growing the read buffer to hold two such frames. */
+    public int maxPayloadSize() {
+        return maxPayload;
+    }
+
     public void maxPayload(int max) {
         this.maxPayload = max;
         int want = 2 * (FrameCodec.HEADER_SIZE + max);
@@ -69,6 +73,23 @@ public final class FrameChannel implements Closeable {
         out.flip();
         while (out.hasRemaining()) {
             channel.write(out);
+        }
+    }
+
+    /** Sends one frame with a payload of any negotiated size (a READ_DATA reply), without copying the payload. */
+    public synchronized void writeLarge(FrameType type, int flags, long seq, long offset, ByteBuffer payload)
+            throws IOException {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(payload.duplicate());
+        ByteBuffer header = ByteBuffer.allocate(FrameCodec.HEADER_SIZE);
+        FrameCodec.writeHeader(header, type, flags, seq, offset, 0, payload.remaining(), crc);
+        header.flip();
+        ByteBuffer body = payload.duplicate();
+        while (header.hasRemaining()) {
+            channel.write(header);
+        }
+        while (body.hasRemaining()) {
+            channel.write(body);
         }
     }
 

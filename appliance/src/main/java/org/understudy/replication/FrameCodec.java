@@ -53,7 +53,8 @@ import java.util.zip.CRC32C;
 public final class FrameCodec {
     public static final int MAGIC = 0x55535250;
     public static final int HEADER_SIZE = 40;
-    public static final int VERSION = 1;
+    /** 2: IDENTITY frames after WELCOME (generations and epochs decide every reconnect). */
+    public static final int VERSION = 2;
     /** Smallest and largest negotiable maximum payload per frame. */
     public static final int MIN_FRAME = 64 * 1024;
     public static final int MAX_FRAME = 16 * 1024 * 1024;
@@ -171,6 +172,18 @@ public final class FrameCodec {
                 if (payloadLength != 0 || length == 0) {
                     throw new ProtocolException("ZERO frame must have no payload and a nonzero length (length "
                             + length + ", payload " + payloadLength + ")");
+                }
+            }
+            case READ -> {
+                if (payloadLength != 0 || length == 0) {
+                    throw new ProtocolException("READ frame must have no payload and a nonzero length (length "
+                            + length + ", payload " + payloadLength + ")");
+                }
+            }
+            case DIGEST -> {
+                if (payloadLength != 4 || length == 0) {
+                    throw new ProtocolException("DIGEST frame must carry a 4-byte region size and a nonzero length"
+                            + " (length " + length + ", payload " + payloadLength + ")");
                 }
             }
             default -> {

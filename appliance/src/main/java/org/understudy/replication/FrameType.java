@@ -13,6 +13,11 @@ public enum FrameType {
     PROOF(3, Direction.TO_STANDBY, false),
     /** Standby → primary: handshake accepted, with what the standby knows of its replica (consistent, fresh). */
     WELCOME(4, Direction.TO_PRIMARY, false),
+    /**
+     * Either way, once, right after WELCOME (protocol 2): the sender's {@link IdentityMessage} (generations, epoch,
+     * dirty-bitmap figure), so the primary can decide what to resync and the standby can refuse an older epoch.
+     */
+    IDENTITY(5, Direction.BOTH, false),
     /** Data at {@code offset}; the payload is the data, {@code length} equals the payload length. */
     WRITE(16, Direction.TO_STANDBY, true),
     /** {@code length} bytes of zeros at {@code offset}; no payload (TRIM, WRITE_ZEROES, all-zero sync chunks). */
@@ -25,6 +30,23 @@ public enum FrameType {
     SYNC_END(20, Direction.TO_STANDBY, true),
     /** Nothing to apply; proves the link is alive (acknowledged like any other sequenced frame). */
     KEEPALIVE(21, Direction.TO_STANDBY, true),
+    /**
+     * Read {@code length} bytes of the replica at {@code offset} (read blocker off: the primary's local read failed).
+     * Sequenced, so it sees every write queued before it; answered by READ_DATA, then acknowledged like any frame.
+     */
+    READ(22, Direction.TO_STANDBY, true),
+    /**
+     * CRC32C of every region of {@code [offset, offset+length)}; the payload is the 4-byte region size. Sequenced, so
+     * the digest is of the replica exactly as of this point of the write stream (online verify). Answered by
+     * DIGEST_DATA.
+     */
+    DIGEST(23, Direction.TO_STANDBY, true),
+    /** Payload to be acknowledged and discarded: the link test measures throughput with it. */
+    PROBE(24, Direction.TO_STANDBY, true),
+    /** Standby → primary: the data a READ asked for; {@code seq} is the READ's, the payload the bytes. */
+    READ_DATA(33, Direction.TO_PRIMARY, false),
+    /** Standby → primary: the CRC32Cs a DIGEST asked for, 4 bytes per region; {@code seq} is the DIGEST's. */
+    DIGEST_DATA(34, Direction.TO_PRIMARY, false),
     /** Standby → primary: every frame up to {@code seq} is applied; flag {@link FrameFlags#DURABLE} if also forced. */
     ACK(32, Direction.TO_PRIMARY, false),
     /** Either way: the sender is closing the link; the payload is the reason in UTF-8. */

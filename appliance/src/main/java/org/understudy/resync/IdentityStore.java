@@ -57,6 +57,16 @@ public final class IdentityStore {
         return Optional.of(decode(raw, file.toString()));
     }
 
+    /** The file form of {@code id}, also used on the wire (the replication link's IDENTITY frame). */
+    public static byte[] toBytes(VolumeIdentity id) {
+        return encode(id);
+    }
+
+    /** Parses the file form; {@link IOException} naming {@code where} for anything damaged. */
+    public static VolumeIdentity fromBytes(byte[] raw, String where) throws IOException {
+        return decode(raw, where);
+    }
+
     static byte[] encode(VolumeIdentity id) {
         StringBuilder sb = new StringBuilder(256);
         sb.append(FIRST_LINE).append('\n');

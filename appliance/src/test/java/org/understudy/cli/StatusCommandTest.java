@@ -71,9 +71,9 @@ class StatusCommandTest {
         assertTrue(text.contains("version  0.1.0-test"), text);
         assertTrue(text.contains("pid      4242"), text);
         assertTrue(text.contains("uptime   1h 02m 03s"), text);
-        assertTrue(text.matches("(?s).*PRIMARY +VOLUME +SIZE +MODE +STATE +SYNC +REPLICATED +P99 WRITE\n.*"), text);
-        assertTrue(text.matches("(?s).*\np1 +vol0 +64\\.0 MiB +sync +IN_SYNC +100\\.0% +12\\.0 MiB +850 us\n.*"), text);
-        assertTrue(text.matches("(?s).*\np2 +data +1\\.0 GiB +async +SYNCING +42\\.5% +0 B +-\n.*"), text);
+        assertTrue(text.matches("(?s).*PRIMARY +VOLUME +SIZE +MODE +STATE +SYNC +REPLICATED +P99 WRITE +DIRTY +BACKLOG +GENERATION\n.*"), text);
+        assertTrue(text.matches("(?s).*\np1 +vol0 +64\\.0 MiB +sync +IN_SYNC +100\\.0% +12\\.0 MiB +850 us +- +0 B +-\n.*"), text);
+        assertTrue(text.matches("(?s).*\np2 +data +1\\.0 GiB +async +SYNCING +42\\.5% +0 B +- +- +0 B +-\n.*"), text);
         assertTrue(text.matches("(?s).*\np2 +data +DOWN +1m 00s ago +connection reset\n.*"), text);
     }
 

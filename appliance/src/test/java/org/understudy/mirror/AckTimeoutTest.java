@@ -45,6 +45,9 @@ class AckTimeoutTest {
                         .encode());
                 hs.onProof(HandshakeMessages.Proof.decode(f.read().payload()));
                 f.write(FrameType.WELCOME, FrameFlags.REPLICA_FRESH, 0, null);
+                f.read(); // the primary's IDENTITY; answer as a fresh replica
+                f.write(FrameType.IDENTITY, 0, 0, new org.understudy.replication.IdentityMessage(
+                        org.understudy.resync.VolumeIdentity.fresh(), org.understudy.resync.BitmapInfo.NONE).encode());
                 f.maxPayload(hs.maxFrame());
                 while (true) {
                     Frame ignored = f.read();

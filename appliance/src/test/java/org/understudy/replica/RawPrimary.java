@@ -11,12 +11,19 @@ import org.understudy.replication.Frame;
 import org.understudy.replication.FrameChannel;
 import org.understudy.replication.FrameType;
 import org.understudy.replication.HandshakeMessages;
+import org.understudy.replication.IdentityMessage;
 import org.understudy.replication.LinkAuthenticator;
+import org.understudy.resync.BitmapInfo;
+import org.understudy.resync.VolumeIdentity;
 
 /** A hand-driven primary end for feeding a standby good and bad bytes. */
 final class RawPrimary implements AutoCloseable {
     final SocketChannel socket;
     final FrameChannel frames;
+    /** What this primary claims in its IDENTITY frame (a new volume at epoch 0 unless a test sets another). */
+    VolumeIdentity identity = VolumeIdentity.newVolume(new SecureRandom());
+    /** The standby's IDENTITY answer. */
+    IdentityMessage peer;
 
     RawPrimary(int port) throws IOException {
         socket = SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
@@ -38,6 +45,13 @@ final class RawPrimary implements AutoCloseable {
             throw new IOException("expected WELCOME, got " + w.type() + " "
                     + (w.type() == FrameType.ERROR ? HandshakeMessages.errorText(w.payload()) : ""));
         }
+        frames.write(FrameType.IDENTITY, 0, 0, new IdentityMessage(identity, BitmapInfo.NONE).encode());
+        Frame id = frames.read();
+        if (id.type() != FrameType.IDENTITY) {
+            throw new IOException("expected IDENTITY, got " + id.type() + " "
+                    + (id.type() == FrameType.ERROR ? HandshakeMessages.errorText(id.payload()) : ""));
+        }
+        peer = IdentityMessage.decode(id.payload());
         frames.maxPayload(1 << 20);
         return w.flags();
     }

@@ -33,6 +33,12 @@ class FrameCodecTest {
             } else if (t == FrameType.ZERO) {
                 offset = 1 << 20;
                 length = 1L << 33;
+            } else if (t == FrameType.READ) {
+                offset = 8192;
+                length = 65536;
+            } else if (t == FrameType.DIGEST) {
+                length = 1 << 20;
+                payload = ByteBuffer.allocate(4).putInt(0, 65536);
             } else if (t == FrameType.HELLO || t == FrameType.ERROR) {
                 payload = ByteBuffer.wrap("hello".getBytes());
             }

@@ -80,16 +80,16 @@ class HandshakeTest {
         // session A: the attacker gets the standby's nonce NA. Session B: the attacker uses NA as its own nonce, so
         // the standby proves over NA — but under the standby label, which never verifies as the primary's proof in A.
         ServerHandshake a = new ServerHandshake(auth(KEY), "sb", 4 << 20);
-        Hello helloA = new Hello(1, 1, 1 << 20, new byte[32], "p1", "vol0", 4096);
+        Hello helloA = new Hello(FrameCodec.VERSION, FrameCodec.VERSION, 1 << 20, new byte[32], "p1", "vol0", 4096);
         Challenge chA = a.onHello(helloA);
         ServerHandshake b = new ServerHandshake(auth(KEY), "sb", 4 << 20);
-        Challenge chB = b.onHello(new Hello(1, 1, 1 << 20, chA.nonce(), "p1", "vol0", 4096));
+        Challenge chB = b.onHello(new Hello(FrameCodec.VERSION, FrameCodec.VERSION, 1 << 20, chA.nonce(), "p1", "vol0", 4096));
         assertThrows(AuthenticationException.class, () -> a.onProof(new Proof(chB.proof())));
     }
 
     @Test
     void unsupportedVersion_isRefused() {
         ServerHandshake s = new ServerHandshake(auth(KEY), "sb", 4 << 20);
-        assertThrows(ProtocolException.class, () -> s.onHello(new Hello(2, 3, 1 << 20, new byte[32], "p1", "v", 1)));
+        assertThrows(ProtocolException.class, () -> s.onHello(new Hello(FrameCodec.VERSION + 1, FrameCodec.VERSION + 2, 1 << 20, new byte[32], "p1", "v", 1)));
     }
 }

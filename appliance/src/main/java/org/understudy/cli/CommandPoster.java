@@ -1,0 +1,71 @@
+package org.understudy.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.understudy.config.ClusterConfig;
+import org.understudy.config.ClusterConfigLoader;
+import org.understudy.config.ConfigException;
+
+/**
+ * What the operator commands that act on a node share: load the cluster file, POST the command to the node's admin
+ * API as {@code /api/commands/NAME} with the caller's user name, and print the result (status, message, then each
+ * figure of {@code details} on its own line). Stateless.
+ */
+final class CommandPoster {
+    /** Exit codes shared by the acting commands. */
+    static final int EXIT_OK = 0;
+    static final int EXIT_NOT_OK = 1;
+    static final int EXIT_CONFIG = 2;
+
+    private CommandPoster() {
+    }
+
+    /** Loads the cluster file or prints why not and returns null. */
+    static ClusterConfig load(String cmd, Path config, PrintWriter err) {
+        try {
+            return ClusterConfigLoader.load(config);
+        } catch (ConfigException e) {
+            err.println(cmd + ": invalid configuration in " + e.file() + ":");
+            e.problems().forEach(p -> err.println("  " + p));
+            err.flush();
+            return null;
+        }
+    }
+
+    /**
+     * Posts one command to {@code node} and prints its result; returns {@link #EXIT_OK} only for an OK result.
+     *
+     * @param fields the command's own fields (actor and via are added here)
+     */
+    static int post(String cmd, ClusterConfig cluster, String node, Map<String, Object> fields, PrintWriter out,
+                    PrintWriter err) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("actor", System.getProperty("user.name", "operator"));
+        body.put("via", "cli");
+        body.putAll(fields);
+        JsonNode result;
+        try {
+            result = AdminClient.forNode(cluster, node).postJson("/api/commands/" + cmd, body);
+        } catch (ConfigException e) {
+            err.println(cmd + ": " + String.join("; ", e.problems()));
+            err.flush();
+            return EXIT_CONFIG;
+        } catch (AdminClientException e) {
+            err.println(cmd + ": " + e.getMessage());
+            err.flush();
+            return EXIT_NOT_OK;
+        }
+        String status = result.path("status").asText("?");
+        out.println(node + ": " + status + " " + result.path("message").asText(""));
+        for (Iterator<Map.Entry<String, JsonNode>> it = result.path("details").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            out.println("  " + e.getKey() + ": " + (e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString()));
+        }
+        out.flush();
+        return "OK".equals(status) ? EXIT_OK : EXIT_NOT_OK;
+    }
+}

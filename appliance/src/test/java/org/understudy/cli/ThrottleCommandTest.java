@@ -1,0 +1,110 @@
+package org.understudy.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.understudy.Main;
+import org.understudy.admin.AdminServer;
+import org.understudy.admin.CommandRoutes;
+import org.understudy.admin.Snapshots;
+import org.understudy.command.Actor;
+import org.understudy.command.Command;
+import org.understudy.command.CommandApi;
+import org.understudy.command.CommandResult;
+import org.understudy.config.Endpoint;
+import org.understudy.model.ActorFace;
+
+/** {@code understudy throttle | verify | link-test} in-process against an admin API recording the commands. */
+class ThrottleCommandTest {
+    private static final String KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+    private static final String TOKEN = "throttle-test-token-0123";
+
+    @TempDir
+    Path dir;
+    private AdminServer server;
+    private final List<Command> received = new CopyOnWriteArrayList<>();
+    private final List<Actor> actors = new CopyOnWriteArrayList<>();
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @BeforeEach
+    void start() throws Exception {
+        server = new AdminServer(new Endpoint("127.0.0.1", 0), TOKEN, Snapshots::standby);
+        CommandRoutes.register(server, new CommandApi("p1", (actor, command) -> {
+            received.add(command);
+            actors.add(actor);
+            return CommandResult.ok("done", Map.of("figure", 42));
+        }, (a, c, r) -> { }));
+        server.start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private Path config() throws Exception {
+        Path secrets = dir.resolve("secrets.yaml");
+        Files.writeString(secrets, "clusterKey: " + KEY + "\nadminToken: " + TOKEN + "\n");
+        Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rw-------"));
+        Path f = dir.resolve("cluster.yaml");
+        Files.writeString(f, """
+                cluster: { name: demo }
+                standby: { name: standby, address: 127.0.2.1, admin: { address: 127.0.2.1, port: 7800 } }
+                primaries:
+                  - name: p1
+                    address: 127.0.1.1
+                    admin: { address: 127.0.0.1, port: %d }
+                    volumes: [ { name: vol0, file: vol0.img, size: 64MiB } ]
+                """.formatted(server.port()));
+        return f;
+    }
+
+    private int run(String... args) {
+        return Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    }
+
+    @Test
+    void throttle_withPrimary_postsLinkCapsForBothTraffics_asCliActor() throws Exception {
+        int code = run("throttle", "--config", config().toString(), "--primary", "p1", "--mirror", "20MB/s", "--resync", "off");
+        assertEquals(0, code, err.toString());
+        assertEquals(List.of(new Command.SetThrottle("p1", Command.Traffic.MIRROR, 20_000_000L),
+                new Command.SetThrottle("p1", Command.Traffic.RESYNC, 0)), received);
+        assertEquals(ActorFace.CLI, actors.get(0).face());
+        assertTrue(out.toString().contains("p1: OK done") && out.toString().contains("figure: 42"), out.toString());
+    }
+
+    @Test
+    void throttle_withoutPrimary_setsEachPrimarysGlobalCap() throws Exception {
+        assertEquals(0, run("throttle", "--config", config().toString(), "--mirror", "5MiB/s"), err.toString());
+        assertEquals(List.of(new Command.SetThrottle(null, Command.Traffic.MIRROR, 5L << 20)), received);
+    }
+
+    @Test
+    void throttle_badRateOrNothingToSet_exit2() throws Exception {
+        assertEquals(2, run("throttle", "--config", config().toString(), "--mirror", "fast"));
+        assertTrue(err.toString().contains("not a rate"), err.toString());
+        assertEquals(2, run("throttle", "--config", config().toString()));
+        assertEquals(2, run("throttle", "--config", config().toString(), "--primary", "p9", "--mirror", "1MB/s"));
+        assertTrue(received.isEmpty());
+    }
+
+    @Test
+    void verifyAndLinkTest_postToThePrimary() throws Exception {
+        assertEquals(0, run("verify", "--config", config().toString(), "p1", "vol0"), err.toString());
+        assertEquals(0, run("link-test", "--config", config().toString(), "p1"), err.toString());
+        assertEquals(List.of(new Command.Verify("p1", "vol0"), new Command.LinkTest("p1")), received);
+    }
+}
