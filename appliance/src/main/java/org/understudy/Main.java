@@ -3,6 +3,7 @@ package org.understudy;
 import java.io.PrintWriter;
 import org.understudy.cli.DemoCommand;
 import org.understudy.cli.EventsCommand;
+import org.understudy.cli.FailoverCommands;
 import org.understudy.cli.LinkTestCommand;
 import org.understudy.cli.PrimaryCommand;
 import org.understudy.cli.StandbyCommand;
@@ -17,6 +18,8 @@ import picocli.CommandLine.Command;
 @Command(name = "understudy", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "N+1 high availability: one standby protects many primaries.",
         subcommands = {PrimaryCommand.class, StandbyCommand.class, DemoCommand.class, StatusCommand.class, EventsCommand.class,
+                FailoverCommands.Failover.class, FailoverCommands.Switchover.class, FailoverCommands.Failback.class,
+                FailoverCommands.FenceClear.class, FailoverCommands.Autoswitch.class,
                 ThrottleCommand.class, VerifyCommand.class, LinkTestCommand.class})
 public final class Main implements Runnable {
 

@@ -18,7 +18,7 @@ import java.time.format.DateTimeParseException;
 
 /**
  * The one place JSON is configured, shared by the admin API and the CLI: records as objects with their camelCase
- * component names, enums as their names, instants as ISO-8601 strings, unknown fields tolerated on read (so an older
+ * component names, enums as their names, instants and durations as ISO-8601 strings, unknown fields tolerated on read (so an older
  * CLI can read a newer node). The mapper is configured once and then only used, which Jackson makes thread-safe.
  */
 public final class Json {
@@ -70,6 +70,26 @@ public final class Json {
                     return text == null ? null : Instant.parse(text);
                 } catch (DateTimeParseException e) {
                     return (Instant) ctxt.handleWeirdStringValue(Instant.class, text, "not an ISO-8601 instant");
+                }
+            }
+        });
+        // durations (path silences, failover step times) as ISO-8601 strings such as PT2.04S
+        m.addSerializer(java.time.Duration.class, new JsonSerializer<>() {
+            @Override
+            public void serialize(java.time.Duration value, JsonGenerator gen, SerializerProvider serializers)
+                    throws IOException {
+                gen.writeString(value.toString());
+            }
+        });
+        m.addDeserializer(java.time.Duration.class, new JsonDeserializer<>() {
+            @Override
+            public java.time.Duration deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+                String text = p.getValueAsString();
+                try {
+                    return text == null ? null : java.time.Duration.parse(text);
+                } catch (DateTimeParseException e) {
+                    return (java.time.Duration) ctxt.handleWeirdStringValue(java.time.Duration.class, text,
+                            "not an ISO-8601 duration");
                 }
             }
         });

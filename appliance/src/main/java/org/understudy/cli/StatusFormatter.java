@@ -26,6 +26,16 @@ final class StatusFormatter {
             }
         }
         sb.append('\n');
+        if (!s.primaries().isEmpty()) {
+            // the standby's view of every primary, or a primary's own state (FENCED says why it does not serve)
+            TextTable t = new TextTable("PRIMARY", "STATE", "PATHS", "CAUSE");
+            for (org.understudy.model.PrimarySnapshot p : s.primaries()) {
+                String paths = p.paths().stream().map(x -> x.path() + " " + lower(x.state()))
+                        .collect(java.util.stream.Collectors.joining(", "));
+                t.row(p.name(), p.state(), paths.isEmpty() ? "-" : paths, p.cause());
+            }
+            sb.append(t.render()).append('\n');
+        }
         if (s.volumes().isEmpty()) {
             sb.append("no volumes\n");
         } else {

@@ -10,24 +10,38 @@ import java.util.Optional;
  * @param file   the cluster file it was read from (absolute)
  * @param snmp   SNMP agents of the nodes and notification receivers ({@link SnmpConfig#NONE} when not configured)
  * @param mirror cluster-wide mirroring settings ({@code mirror:}); each volume carries its effective copy
+ * @param ha     health, failover and event-log settings ({@link HaConfig#DEFAULTS} unless the file says otherwise)
  */
 public record ClusterConfig(Path file, String name, StandbyConfig standby, List<PrimaryConfig> primaries,
-                            Secrets secrets, SnmpConfig snmp, MirrorSettings mirror) {
+                            Secrets secrets, SnmpConfig snmp, MirrorSettings mirror, HaConfig ha) {
     public ClusterConfig {
         primaries = List.copyOf(primaries);
         snmp = snmp == null ? SnmpConfig.NONE : snmp;
         mirror = mirror == null ? MirrorSettings.DEFAULTS : mirror;
+        ha = ha == null ? HaConfig.DEFAULTS : ha;
+    }
+
+    /** A cluster without SNMP settings and with the default mirroring, health, failover and event-log settings. */
+    public ClusterConfig(Path file, String name, StandbyConfig standby, List<PrimaryConfig> primaries, Secrets secrets) {
+        this(file, name, standby, primaries, secrets, SnmpConfig.NONE, MirrorSettings.DEFAULTS, HaConfig.DEFAULTS);
+    }
+
+    /** A cluster with the default mirroring, health, failover and event-log settings. */
+    public ClusterConfig(Path file, String name, StandbyConfig standby, List<PrimaryConfig> primaries, Secrets secrets,
+                         SnmpConfig snmp) {
+        this(file, name, standby, primaries, secrets, snmp, MirrorSettings.DEFAULTS, HaConfig.DEFAULTS);
+    }
+
+    /** A cluster with the default health, failover and event-log settings. */
+    public ClusterConfig(Path file, String name, StandbyConfig standby, List<PrimaryConfig> primaries, Secrets secrets,
+                         SnmpConfig snmp, MirrorSettings mirror) {
+        this(file, name, standby, primaries, secrets, snmp, mirror, HaConfig.DEFAULTS);
     }
 
     /** A cluster without SNMP settings and with the default mirroring settings. */
-    public ClusterConfig(Path file, String name, StandbyConfig standby, List<PrimaryConfig> primaries, Secrets secrets) {
-        this(file, name, standby, primaries, secrets, SnmpConfig.NONE, MirrorSettings.DEFAULTS);
-    }
-
-    /** A cluster with the default mirroring settings. */
     public ClusterConfig(Path file, String name, StandbyConfig standby, List<PrimaryConfig> primaries, Secrets secrets,
-                         SnmpConfig snmp) {
-        this(file, name, standby, primaries, secrets, snmp, MirrorSettings.DEFAULTS);
+                         HaConfig ha) {
+        this(file, name, standby, primaries, secrets, SnmpConfig.NONE, MirrorSettings.DEFAULTS, ha);
     }
 
     public Optional<PrimaryConfig> primary(String primaryName) {

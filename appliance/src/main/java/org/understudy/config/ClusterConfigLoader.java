@@ -24,11 +24,12 @@ public final class ClusterConfigLoader {
     /** Volume sizes must be whole multiples of this. */
     public static final int VOLUME_ALIGNMENT = 4096;
 
-    private static final Set<String> TOP = Set.of("cluster", "standby", "primaries", "mirror");
+    private static final Set<String> TOP = Set.of("cluster", "standby", "primaries", "mirror", "health", "failover",
+            "eventLog");
     private static final Set<String> CLUSTER = Set.of("name", "secrets", "snmp");
     private static final Set<String> STANDBY = Set.of("name", "address", "replication", "admin", "stateDir", "snmp", "jmx");
     private static final Set<String> PRIMARY = Set.of("name", "address", "nbdPort", "admin", "stateDir", "volumes", "snmp", "jmx",
-            "replicationTarget");
+            "replicationTarget", "health", "failover");
     private static final Set<String> ENDPOINT = Set.of("address", "port");
     private static final Set<String> VOLUME = Set.of("name", "file", "size", "mode", "mirror");
     private static final Set<String> MIRROR = Set.of("regionSize", "async", "throttle", "readBlocker");
@@ -63,7 +64,8 @@ public final class ClusterConfigLoader {
         if (!userProblems.isEmpty()) {
             throw new ConfigException(file, userProblems);
         }
-        ClusterConfig config = new ClusterConfig(file, parsed.name, parsed.standby, parsed.primaries, secrets, snmp, loader.mirror);
+        ClusterConfig config = new ClusterConfig(file, parsed.name, parsed.standby, parsed.primaries, secrets, snmp,
+                loader.mirror, parsed.ha);
         List<String> jmxProblems = JmxConfigReader.secretsProblems(config, secrets);
         if (!jmxProblems.isEmpty()) {
             throw new ConfigException(secrets.file(), jmxProblems);
@@ -71,7 +73,36 @@ public final class ClusterConfigLoader {
         return config;
     }
 
-    private record Parsed(String name, Path secretsFile, StandbyConfig standby, List<PrimaryConfig> primaries) {
+    private record Parsed(String name, Path secretsFile, StandbyConfig standby, List<PrimaryConfig> primaries,
+                          HaConfig ha) {
+    }
+
+    /** The health/failover/event-log blocks; per-primary overrides are keyed by the primary's name. */
+    private HaConfig ha(ObjectNode root, List<PrimaryConfig> primaries) {
+        HaConfigReader hr = new HaConfigReader(r, dir);
+        HaConfig.Health health = hr.health(root.get("health"), "health", HaConfig.Health.DEFAULTS);
+        HaConfig.Failover failover = hr.failover(root.get("failover"), "failover", HaConfig.Failover.DEFAULTS, true);
+        HaConfig.EventLog eventLog = hr.eventLog(root.get("eventLog"), "eventLog");
+        Map<String, HaConfig.Health> ph = new HashMap<>();
+        Map<String, HaConfig.Failover> pf = new HashMap<>();
+        JsonNode list = root.get("primaries");
+        if (list != null && list.isArray()) {
+            for (int i = 0; i < list.size(); i++) {
+                JsonNode p = list.get(i);
+                String name = p.path("name").asText(null);
+                if (name == null || primaries.stream().noneMatch(pc -> pc.name().equals(name))) {
+                    continue;
+                }
+                String path = "primaries[" + i + "]";
+                if (p.hasNonNull("health")) {
+                    ph.put(name, hr.health(p.get("health"), path + ".health", health));
+                }
+                if (p.hasNonNull("failover")) {
+                    pf.put(name, hr.failover(p.get("failover"), path + ".failover", failover, false));
+                }
+            }
+        }
+        return new HaConfig(health, failover, eventLog, ph, pf);
     }
 
     private Parsed parse(ObjectNode root) {
@@ -106,7 +137,7 @@ public final class ClusterConfigLoader {
                 }
             }
         }
-        return new Parsed(name, secrets, standby, primaries);
+        return new Parsed(name, secrets, standby, primaries, ha(root, primaries));
     }
 
     private StandbyConfig standby(JsonNode node) {

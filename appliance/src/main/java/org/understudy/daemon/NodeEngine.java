@@ -14,6 +14,10 @@ interface NodeEngine extends AutoCloseable {
     /** Carries out the operator commands this role serves; refuses the others. */
     CommandHandler commands();
 
+    /** Adds the role's own admin routes (internal requests between nodes); none by default. */
+    default void routes(org.understudy.admin.AdminServer admin) {
+    }
+
     /** Stops cleanly: listeners first, then links, then files. Never throws. */
     @Override
     void close();

@@ -65,7 +65,8 @@ public final class NodeRunner {
         }
         NodeServices services;
         try {
-            services = NodeServices.open(nodeName, node.stateDir(), Retention.DEFAULT);
+            services = NodeServices.open(nodeName, node.stateDir(), new Retention(
+                    java.time.Duration.ofDays(cluster.ha().eventLog().retentionDays()), cluster.ha().eventLog().maxRows()));
         } catch (RuntimeException e) {
             err.println("understudy: node " + nodeName + " cannot open its event log: " + e.getMessage());
             lock.close();
@@ -84,6 +85,7 @@ public final class NodeRunner {
             CommandApi commands = new CommandApi(nodeName, engine.commands(), services.audit());
             CommandRoutes.register(admin, commands);
             EventRoutes.register(admin, services.eventLog());
+            engine.routes(admin);
             faces = Faces.start(new FaceContext(cluster, node, engine.model(), services.alarms(), services.events(), commands,
                     node.stateDir()));
         } catch (Exception e) {

@@ -1,53 +1,99 @@
 package org.understudy.daemon;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.understudy.admin.AdminServer;
 import org.understudy.command.CommandHandler;
 import org.understudy.config.ClusterConfig;
+import org.understudy.config.HaConfig;
 import org.understudy.config.PrimaryConfig;
 import org.understudy.config.VolumeConfig;
+import org.understudy.health.AlarmBoard;
+import org.understudy.health.HealthDetector;
+import org.understudy.health.HeartbeatCodec;
+import org.understudy.health.HeartbeatReceiver;
+import org.understudy.health.HeartbeatSender;
+import org.understudy.health.PathConfig;
+import org.understudy.health.StandbyWatch;
 import org.understudy.mirror.MirrorContext;
 import org.understudy.mirror.MirrorOptions;
 import org.understudy.mirror.MirroredVolume;
+import org.understudy.model.AlarmSeverity;
 import org.understudy.model.ClusterSnapshot;
 import org.understudy.model.FailoverSummary;
+import org.understudy.model.MirrorState;
+import org.understudy.model.PathKind;
+import org.understudy.model.PrimarySnapshot;
+import org.understudy.model.PrimaryState;
 import org.understudy.model.Role;
 import org.understudy.model.StateModel;
+import org.understudy.nbd.NbdClient;
 import org.understudy.nbd.NbdExports;
 import org.understudy.nbd.NbdServer;
 import org.understudy.resync.Throttles;
 import org.understudy.storage.BlockDevice;
+import org.understudy.transport.ExecutorScheduler;
+import org.understudy.transport.UdpTransport;
 
-/** A primary: each volume mirrored to the standby and served as an NBD export on the node's service address. */
+/**
+ * A primary: each volume mirrored to the standby and served as an NBD export on the node's service address. It
+ * heartbeats to the standby (UDP, and KEEPALIVE frames on idle replication links) and watches it back, raising
+ * "standby lost" while it keeps serving. It never serves while fenced: a standby that refuses its link as fenced, or
+ * its own fence marker from an earlier handover, keeps the exports closed until the standby returns the role.
+ * Thread-safe: serving changes are serialised on the node.
+ */
 final class PrimaryNode implements NodeEngine {
     private static final Logger LOG = LogManager.getLogger(PrimaryNode.class);
+    /** How long a starting primary waits for the standby's first word before serving without it. */
+    private static final long FIRST_CONTACT_MILLIS = 6000;
+    private static final long DRAIN_WAIT_MILLIS = 10_000;
+    private static final int COPY_CHUNK = 4 << 20;
 
     private final ClusterConfig cluster;
     private final PrimaryConfig self;
     private final NodeIdentity identity;
-    private final Map<String, MirroredVolume> volumes = new LinkedHashMap<>();
     private final Throttles throttles = Throttles.unlimited();
-    private NbdServer nbd;
-
     private final NodeServices services;
+    private final Map<String, MirroredVolume> volumes = new LinkedHashMap<>();
+    private final Map<String, ServedDevice> served = new LinkedHashMap<>();
+    private final Map<String, Long> lastAcked = new LinkedHashMap<>();
+    private final PrimaryFence fenceFile;
+    private final AlarmBoard alarms;
+    private final ExecutorScheduler scheduler;
+    private NbdServer nbd;
+    private volatile PrimaryFence.State fenced;
+    private volatile String servingNote = "starting";
+    private StandbyWatch watch;
+    private UdpTransport udp;
+    private HeartbeatSender sender;
 
     PrimaryNode(ClusterConfig cluster, PrimaryConfig self, NodeServices services) {
         this.cluster = cluster;
         this.services = services;
         this.self = self;
         this.identity = NodeIdentity.of(self.name(), Role.PRIMARY);
+        this.fenceFile = new PrimaryFence(self.stateDir());
+        this.alarms = new AlarmBoard(self.name(), services.alarms());
+        this.scheduler = new ExecutorScheduler("understudy-health-" + self.name());
     }
 
     @Override
     public void start() throws IOException {
+        fenced = fenceFile.read().orElse(null);
         throttles.mirroring().setGlobalRate(cluster.mirror().mirrorRate());
         throttles.resync().setGlobalRate(cluster.mirror().resyncRate());
         MirrorOptions options = MirrorOptions.defaults();
@@ -55,23 +101,242 @@ final class PrimaryNode implements NodeEngine {
             options = options.withStandby(self.replicationTarget());
         }
         for (VolumeConfig v : self.volumes()) {
-            volumes.put(v.name(), MirroredVolume.open(cluster, self, v, options,
-                    new MirrorContext(throttles, services.alarms())));
+            MirroredVolume mv = MirroredVolume.open(cluster, self, v, options,
+                    new MirrorContext(throttles, services.alarms()));
+            mv.onRefused(this::refusedByStandby);
+            volumes.put(v.name(), mv);
+            served.put(v.name(), new ServedDevice(mv));
         }
+        startHealth();
+        if (fenced != null) {
+            LOG.error("{}: FENCED since {} ({}); NOT serving {} until the standby returns the role (failback) or "
+                    + "an operator clears the fence", self.name(), fenced.since(), fenced.reason(), volumes.keySet());
+            alarms.raise("fenced:" + self.name(), AlarmSeverity.MAJOR, self.name(), "fenced: " + fenced.reason());
+            return;
+        }
+        awaitFirstContact();
+        synchronized (this) {
+            if (fenced == null) {
+                serve("started");
+            }
+        }
+    }
+
+    /** Waits (bounded) for each volume's first link attempt, so a standby that refuses us as fenced is heard first. */
+    private void awaitFirstContact() {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FIRST_CONTACT_MILLIS);
+        for (MirroredVolume v : volumes.values()) {
+            try {
+                v.firstAttempt().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                LOG.warn("{}: no answer from standby {} for {} within {} ms; serving anyway (standby lost)",
+                        self.name(), cluster.standby().name(), v.describe(), FIRST_CONTACT_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (java.util.concurrent.ExecutionException e) {
+                LOG.warn("{}: first link attempt of {} failed: {}", self.name(), v.describe(), e.getCause().toString());
+            }
+        }
+    }
+
+    private void startHealth() throws IOException {
+        HaConfig.Health h = cluster.ha().health(self.name());
+        String standby = cluster.standby().name();
+        PathConfig link = new PathConfig(StandbyNode.LINK_PATH, PathKind.REPLICATION_LINK, h.interval(), h.timeout());
+        PathConfig production = new PathConfig(StandbyNode.PRODUCTION_PATH, PathKind.PRODUCTION, h.interval(),
+                h.timeout());
+        watch = new StandbyWatch(self.name(), standby, List.of(link, production), InstantSource.system(), alarms,
+                services.events(), listener -> new HealthDetector(self.name(), System::nanoTime,
+                InstantSource.system(), scheduler, Runnable::run, new HealthDetector.Settings(h.interval(), 2.0,
+                Duration.ofSeconds(2)), listener));
+        HeartbeatCodec codec = new HeartbeatCodec(cluster.secrets().clusterKey());
+        udp = new UdpTransport(self.name() + "-heartbeats", new InetSocketAddress(self.address(), h.heartbeatPort()));
+        new HeartbeatReceiver(self.name(), StandbyNode.PRODUCTION_PATH, udp, codec, watch.detector());
+        sender = new HeartbeatSender(self.name(), codec, scheduler, InstantSource.system());
+        sender.addTarget(production, udp, new InetSocketAddress(cluster.standby().address(),
+                cluster.ha().health().heartbeatPort()));
+        scheduler.scheduleAtFixedRate(this::linkLife, h.interval().toNanos());
+        watch.detector().start();
+        sender.start();
+        sender.sendAll();
+    }
+
+    /** Every interval: acknowledged writes count as the standby's life on the link; an idle link gets a KEEPALIVE. */
+    private void linkLife() {
+        String standby = cluster.standby().name();
+        for (Map.Entry<String, MirroredVolume> e : volumes.entrySet()) {
+            long acked = e.getValue().writesAcked();
+            Long before = lastAcked.put(e.getKey(), acked);
+            if (before != null && acked != before) {
+                watch.detector().heardOn(standby, StandbyNode.LINK_PATH);
+            } else {
+                e.getValue().keepalive(() -> watch.detector().heardOn(standby, StandbyNode.LINK_PATH));
+            }
+        }
+    }
+
+    // ---- serving and fencing -------------------------------------------------------------------------------------
+
+    private void serve(String why) throws IOException {
         NbdExports exports = new NbdExports() {
             @Override
             public Optional<BlockDevice> lookup(String name) {
-                return Optional.ofNullable(volumes.get(name));
+                return Optional.ofNullable(served.get(name));
             }
 
             @Override
             public List<String> names() {
-                return List.copyOf(volumes.keySet());
+                return List.copyOf(served.keySet());
             }
         };
         nbd = NbdServer.start(new InetSocketAddress(self.address(), self.nbdPort()), exports);
-        LOG.info("{}: serving {} volume(s) {} over NBD on {}:{}, mirroring to {} at {}", self.name(), volumes.size(),
-                volumes.keySet(), self.address(), self.nbdPort(), cluster.standby().name(), cluster.standby().replication());
+        servingNote = "serving (" + why + ")";
+        LOG.info("{}: serving {} volume(s) {} over NBD on {}:{} ({}), mirroring to {} at {}", self.name(),
+                volumes.size(), volumes.keySet(), self.address(), self.nbdPort(), why, cluster.standby().name(),
+                cluster.standby().replication());
+    }
+
+    private void stopServing() {
+        if (nbd != null) {
+            // closes every connection without NBD_ESHUTDOWN: reconnecting clients carry on against the standby
+            nbd.close();
+            nbd = null;
+        }
+    }
+
+    /** The standby refused a link of ours; when it says we are fenced, we stop serving and stay fenced. */
+    private void refusedByStandby(String reason) {
+        if (reason.contains("fenced at epoch")) {
+            fence("the standby refuses this primary: " + reason);
+        }
+    }
+
+    synchronized void fence(String reason) {
+        if (fenced != null) {
+            return;
+        }
+        PrimaryFence.State s = new PrimaryFence.State(reason, Instant.now());
+        try {
+            fenceFile.write(s);
+        } catch (IOException e) {
+            LOG.error("{}: cannot record the fence in {}: {}; fenced in memory only", self.name(), self.stateDir(),
+                    e.toString());
+        }
+        fenced = s;
+        int connections = nbd == null ? 0 : nbd.connectionCount();
+        stopServing();
+        servingNote = "fenced";
+        LOG.error("{}: FENCED: {}; closed the NBD exports ({} connection(s)); NOT serving until the standby returns "
+                + "the role", self.name(), reason, connections);
+        alarms.raise("fenced:" + self.name(), AlarmSeverity.MAJOR, self.name(), "fenced: " + reason);
+    }
+
+    /** Serves again on the standby's word (failback, stopped switchover, cleared fence). */
+    synchronized Map<String, Object> resume(String reason) throws IOException {
+        if (fenced == null && nbd != null) {
+            return Map.of("ok", true, "message", "already serving");
+        }
+        fenceFile.remove();
+        fenced = null;
+        alarms.clear("fenced:" + self.name(), "role returned: " + reason);
+        serve(reason);
+        LOG.warn("{}: fence lifted and serving again: {}", self.name(), reason);
+        return Map.of("ok", true, "message", "serving " + volumes.keySet() + " on " + self.address() + ":"
+                + self.nbdPort());
+    }
+
+    /**
+     * Planned switchover: no new writes (the NBD server closes, its connections closed without ESHUTDOWN), those in
+     * flight finish and are acknowledged by the standby, a final FLUSH acknowledged by the standby proves it holds
+     * every acknowledged write; then this primary is fenced. If a volume cannot be flushed through, it serves again.
+     */
+    synchronized Map<String, Object> drain() throws IOException, InterruptedException {
+        if (fenced != null) {
+            return Map.of("ok", false, "message", self.name() + " is fenced: " + fenced.reason());
+        }
+        long t0 = System.nanoTime();
+        stopServing();
+        servingNote = "draining";
+        List<Map<String, Object>> report = new ArrayList<>();
+        boolean ok = true;
+        String problem = null;
+        for (Map.Entry<String, ServedDevice> e : served.entrySet()) {
+            boolean idle = e.getValue().awaitIdle(DRAIN_WAIT_MILLIS);
+            MirroredVolume v = volumes.get(e.getKey());
+            boolean acked = idle && v.flushReplicated();
+            MirrorState state = v.state();
+            report.add(Map.of("name", e.getKey(), "flushAcked", acked, "state", state.name()));
+            if (!idle || !acked || state != MirrorState.IN_SYNC) {
+                ok = false;
+                problem = e.getKey() + (idle ? "" : " still had requests in flight") + " mirror " + state
+                        + (acked ? "" : ", final flush not acknowledged by the standby");
+            }
+        }
+        double ms = (System.nanoTime() - t0) / 1e6;
+        if (!ok) {
+            LOG.error("{}: drain for switchover failed after {} ms: {}; serving again", self.name(),
+                    String.format("%.1f", ms), problem);
+            serve("switchover drain failed");
+            return Map.of("ok", false, "message", "drain failed: " + problem, "volumes", report);
+        }
+        fence("handed over to the standby by a planned switchover");
+        String msg = String.format("%s drained in %.1f ms: exports closed, every write acknowledged by the standby",
+                self.name(), ms);
+        LOG.warn("{}: {}", self.name(), msg);
+        return Map.of("ok", true, "message", msg, "volumes", report);
+    }
+
+    /** Failback: copies ranges of the standby's replicas (its NBD copy source) into the local volumes; fenced only. */
+    Map<String, Object> copyFrom(JsonNode body) throws IOException {
+        if (fenced == null) {
+            return Map.of("ok", false, "message", self.name() + " is serving; copying over it would lose writes");
+        }
+        InetSocketAddress src = new InetSocketAddress(body.path("host").asText(), body.path("port").asInt());
+        long t0 = System.nanoTime();
+        long bytes = 0;
+        var it = body.path("volumes").fields();
+        while (it.hasNext()) {
+            var e = it.next();
+            MirroredVolume v = volumes.get(e.getKey());
+            if (v == null) {
+                return Map.of("ok", false, "message", "no volume " + e.getKey() + " on " + self.name());
+            }
+            List<long[]> extents = new ArrayList<>();
+            if (e.getValue().isTextual() && e.getValue().asText().equals("all")) {
+                extents.add(new long[] {0, v.size()});
+            } else {
+                e.getValue().forEach(x -> extents.add(new long[] {x.get(0).asLong(), x.get(1).asLong()}));
+            }
+            try (NbdClient c = NbdClient.open(src, e.getKey(), Duration.ofSeconds(10))) {
+                if (c.size() != v.size()) {
+                    return Map.of("ok", false, "message", e.getKey() + ": source is " + c.size() + " bytes, volume "
+                            + v.size());
+                }
+                ByteBuffer buf = ByteBuffer.allocateDirect(COPY_CHUNK);
+                for (long[] x : extents) {
+                    for (long off = x[0]; off < x[0] + x[1]; off += COPY_CHUNK) {
+                        int n = (int) Math.min(COPY_CHUNK, x[0] + x[1] - off);
+                        buf.clear().limit(n);
+                        c.read(off, buf);
+                        buf.flip();
+                        v.write(off, buf, false);
+                        bytes += n;
+                    }
+                }
+            }
+            v.flush();
+        }
+        String msg = String.format("copied %d bytes from %s in %.1f ms", bytes, src, (System.nanoTime() - t0) / 1e6);
+        LOG.warn("{}: failback copy: {}", self.name(), msg);
+        return Map.of("ok", true, "message", msg, "bytes", bytes);
+    }
+
+    // ---- faces ---------------------------------------------------------------------------------------------------
+
+    @Override
+    public void routes(AdminServer admin) {
+        PrimaryInternalRoutes.register(admin, this);
     }
 
     @Override
@@ -83,9 +348,34 @@ final class PrimaryNode implements NodeEngine {
                 vs.add(v.snapshot());
                 ls.add(v.linkSnapshot());
             }
-            return new ClusterSnapshot(cluster.name(), identity.snapshot(), List.of(), vs, ls, List.of(),
-                    services.alarms().active(), FailoverSummary.NONE, Instant.now());
+            var paths = watch == null ? List.<org.understudy.model.PathSnapshot>of()
+                    : watch.detector().paths(cluster.standby().name());
+            return new ClusterSnapshot(cluster.name(), identity.snapshot(), List.of(selfState(vs, paths)), vs, ls,
+                    paths, services.alarms().active(), FailoverSummary.NONE, Instant.now());
         };
+    }
+
+    /** This primary as it sees itself: FENCED (not serving, and why), or how well it is protected. */
+    private PrimarySnapshot selfState(List<org.understudy.model.VolumeSnapshot> vs,
+                                      List<org.understudy.model.PathSnapshot> paths) {
+        PrimaryFence.State f = fenced;
+        if (f != null) {
+            return new PrimarySnapshot(self.name(), PrimaryState.FENCED, "not serving: " + f.reason(), f.since(),
+                    paths, null);
+        }
+        PrimaryState s;
+        String cause;
+        if (watch != null && watch.standbyLost()) {
+            s = PrimaryState.DEGRADED;
+            cause = "standby lost; serving unprotected";
+        } else if (vs.stream().allMatch(v -> v.state() == MirrorState.IN_SYNC)) {
+            s = PrimaryState.PROTECTED;
+            cause = servingNote + "; every volume in sync";
+        } else {
+            s = PrimaryState.SYNCING;
+            cause = servingNote + "; mirroring not in sync yet";
+        }
+        return new PrimarySnapshot(self.name(), s, cause, identity.startedAt(), paths, null);
     }
 
     @Override
@@ -95,8 +385,18 @@ final class PrimaryNode implements NodeEngine {
 
     @Override
     public void close() {
-        if (nbd != null) {
-            nbd.close();
+        if (sender != null) {
+            sender.stop();
+        }
+        if (watch != null) {
+            watch.detector().stop();
+        }
+        scheduler.close();
+        if (udp != null) {
+            udp.close();
+        }
+        synchronized (this) {
+            stopServing();
         }
         for (MirroredVolume v : volumes.values()) {
             try {

@@ -1,64 +1,221 @@
 package org.understudy.daemon;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import java.util.List;
 import org.understudy.command.CommandHandler;
-import org.understudy.command.CommandResult;
 import org.understudy.config.ClusterConfig;
+import org.understudy.config.HaConfig;
+import org.understudy.config.PrimaryConfig;
 import org.understudy.config.StandbyConfig;
+import org.understudy.config.VolumeConfig;
+import org.understudy.failover.FailoverEngine;
+import org.understudy.failover.FailoverPolicy;
+import org.understudy.failover.TakeoverTarget;
+import org.understudy.health.AlarmBoard;
+import org.understudy.health.HealthDetector;
+import org.understudy.health.HeartbeatCodec;
+import org.understudy.health.HeartbeatReceiver;
+import org.understudy.health.HeartbeatSender;
+import org.understudy.health.NbdProbe;
+import org.understudy.health.PathConfig;
 import org.understudy.model.ClusterSnapshot;
 import org.understudy.model.FailoverSummary;
+import org.understudy.model.FailoverTimeline;
+import org.understudy.model.MirrorState;
+import org.understudy.model.ModelEvent;
+import org.understudy.model.PathKind;
+import org.understudy.model.PrimarySnapshot;
+import org.understudy.model.PrimaryState;
 import org.understudy.model.Role;
 import org.understudy.model.StateModel;
+import org.understudy.model.VolumeSnapshot;
+import org.understudy.replica.FenceStore;
+import org.understudy.replica.Replica;
 import org.understudy.replica.ReplicaOptions;
 import org.understudy.replica.ReplicaServer;
+import org.understudy.transport.ExecutorScheduler;
+import org.understudy.transport.UdpTransport;
 
-/** The standby: holds a replica of every primary volume and accepts every primary's replication links. */
+/**
+ * The standby: holds a replica of every primary volume and accepts every primary's replication links; watches every
+ * primary on two paths (any frame on its replication links, UDP heartbeats on the production network) with an NBD
+ * handshake as the confirming probe; its failover engine takes over a failed primary through {@link StandbySteps}
+ * and keeps accepting the other primaries' links meanwhile.
+ */
 final class StandbyNode implements NodeEngine {
     private static final Logger LOG = LogManager.getLogger(StandbyNode.class);
+    static final String LINK_PATH = "link";
+    static final String PRODUCTION_PATH = "production";
+    private static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
 
     private final ClusterConfig cluster;
     private final StandbyConfig self;
     private final NodeIdentity identity;
-    private ReplicaServer replicas;
-
     private final NodeServices services;
+    private final ExecutorScheduler scheduler;
+    private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+    private final Map<String, Boolean> reportedConsistent = new ConcurrentHashMap<>();
+    private final CompletionWaiters waiters = new CompletionWaiters();
+    private ReplicaServer replicas;
+    private FailoverEngine engine;
+    private HealthDetector detector;
+    private StandbySteps steps;
+    private UdpTransport udp;
+    private HeartbeatSender sender;
 
     StandbyNode(ClusterConfig cluster, StandbyConfig self, NodeServices services) {
         this.cluster = cluster;
         this.services = services;
         this.self = self;
         this.identity = NodeIdentity.of(self.name(), Role.STANDBY);
+        this.scheduler = new ExecutorScheduler("understudy-health-" + self.name());
     }
 
     @Override
     public void start() throws Exception {
-        replicas = ReplicaServer.start(cluster, ReplicaOptions.defaults());
-        LOG.info("{}: holding replicas of {} primaries in {}, replication links on {}", self.name(), cluster.primaries().size(),
-                self.replicaDir(), self.replication());
+        HaConfig ha = cluster.ha();
+        HaConfig.Failover f = ha.failover();
+        AlarmBoard alarms = new AlarmBoard(self.name(), services.alarms());
+        FailoverPolicy policy = new FailoverPolicy(f.auto(), f.maxStandIns(), f.abortOnFencingFailure());
+        // the detector needs the engine as listener, the replica server needs the detector and the steps need both
+        StandbySteps[] stepsRef = new StandbySteps[1];
+        FailoverEngine.Actions actions = new FailoverEngine.Actions(new LazySteps(() -> stepsRef[0]),
+                new LazySteps(() -> stepsRef[0]), new LazySteps(() -> stepsRef[0]));
+        engine = new FailoverEngine(self.name(), System::nanoTime, InstantSource.system(), workers, policy, actions,
+                alarms, this::publish);
+        Duration tick = cluster.primaries().stream().map(p -> ha.health(p.name()).interval())
+                .min(Comparator.naturalOrder()).orElse(HaConfig.Health.DEFAULTS.interval());
+        detector = new HealthDetector(self.name(), System::nanoTime, InstantSource.system(), scheduler, workers,
+                new HealthDetector.Settings(tick, 2.0, Duration.ofSeconds(2)), engine);
+        HealthDetector d = detector;
+        replicas = ReplicaServer.start(cluster, ReplicaOptions.defaults(), primary -> d.heardOn(primary, LINK_PATH));
+        steps = new StandbySteps(cluster, replicas);
+        stepsRef[0] = steps;
+
+        HeartbeatCodec codec = new HeartbeatCodec(cluster.secrets().clusterKey());
+        udp = new UdpTransport(self.name() + "-heartbeats", new InetSocketAddress(self.address(),
+                ha.health().heartbeatPort()));
+        new HeartbeatReceiver(self.name(), PRODUCTION_PATH, udp, codec, detector);
+        sender = new HeartbeatSender(self.name(), codec, scheduler, InstantSource.system());
+        for (PrimaryConfig p : cluster.primaries()) {
+            HaConfig.Health h = ha.health(p.name());
+            PathConfig link = new PathConfig(LINK_PATH, PathKind.REPLICATION_LINK, h.interval(), h.timeout());
+            PathConfig production = new PathConfig(PRODUCTION_PATH, PathKind.PRODUCTION, h.interval(), h.timeout());
+            List<String> exports = p.volumes().stream().map(VolumeConfig::name).toList();
+            detector.watch(p.name(), List.of(link, production), new NbdProbe(
+                    new InetSocketAddress(p.address(), p.nbdPort()), exports, PROBE_TIMEOUT, System::nanoTime));
+            sender.addTarget(production, udp, new InetSocketAddress(p.address(), h.heartbeatPort()));
+            addToEngine(p);
+        }
+        scheduler.scheduleAtFixedRate(this::reportReplicas, tick.toNanos());
+        detector.start();
+        sender.start();
+        sender.sendAll();
+        LOG.info("{}: holding replicas of {} primaries in {}, replication links on {}, heartbeats on {}:{}; "
+                        + "automatic failover {}, at most {} stand-in(s)", self.name(), cluster.primaries().size(),
+                self.replicaDir(), self.replication(), self.address(), ha.health().heartbeatPort(),
+                f.auto() ? "on" : "off", f.maxStandIns());
+    }
+
+    private void addToEngine(PrimaryConfig p) {
+        List<String> vols = p.volumes().stream().map(VolumeConfig::name).toList();
+        TakeoverTarget target = new TakeoverTarget(p.name(), p.address(), p.nbdPort(), vols,
+                vols.stream().map(v -> Replica.imagePath(self, p.name(), v)).toList());
+        FenceStore.Fence fence = replicas.fences().fence(p.name()).orElse(null);
+        if (fence != null && fence.fenced() && fence.standingIn()) {
+            // the replicas hold writes the primary never saw: serve them again at its address, keep the fence
+            var r = steps.resumeStandingIn(target);
+            if (r.ok()) {
+                engine.addPrimary(target, PrimaryState.STANDING_IN, true, "standing in again after a standby "
+                        + "restart (fenced at epoch " + fence.epoch() + "): " + r.detail());
+            } else {
+                engine.addPrimary(target, PrimaryState.FENCED, true, "stood in for it before the standby restarted "
+                        + "but cannot serve it again (" + r.detail() + "); its replicas hold writes it never saw");
+            }
+        } else if (fence != null && fence.fenced()) {
+            engine.addPrimary(target, PrimaryState.FENCED, true, "fenced at epoch " + fence.epoch() + " since "
+                    + fence.since() + " (" + fence.reason() + "), recovered at standby start");
+        } else {
+            engine.addPrimary(target);
+        }
+    }
+
+    /** Tells the engine when a primary's replicas become (in)consistent: all in sync or merely cut off, none syncing. */
+    private void reportReplicas() {
+        Map<String, List<VolumeSnapshot>> byPrimary = new java.util.LinkedHashMap<>();
+        for (VolumeSnapshot v : replicas.snapshots()) {
+            byPrimary.computeIfAbsent(v.primary(), k -> new ArrayList<>()).add(v);
+        }
+        byPrimary.forEach((primary, vs) -> {
+            boolean consistent = vs.stream().allMatch(v -> v.state() == MirrorState.IN_SYNC
+                    || v.state() == MirrorState.DEGRADED);
+            if (!Objects.equals(reportedConsistent.put(primary, consistent), consistent)) {
+                String detail = vs.stream().map(v -> v.name() + " " + v.state()).toList().toString();
+                engine.replicaStatus(primary, consistent, detail);
+            }
+        });
+    }
+
+    private void publish(ModelEvent e) {
+        services.events().publish(e);
+        waiters.accept(e);
     }
 
     @Override
     public StateModel model() {
-        return () -> new ClusterSnapshot(cluster.name(), identity.snapshot(), List.of(), replicas.snapshots(), replicas.links(),
-                List.of(), services.alarms().active(), FailoverSummary.NONE, Instant.now());
+        return () -> {
+            List<PrimarySnapshot> primaries = engine.snapshot(detector::paths);
+            FailoverTimeline last = primaries.stream().map(PrimarySnapshot::lastFailover).filter(Objects::nonNull)
+                    .max(Comparator.comparing(FailoverTimeline::startedAt)).orElse(null);
+            FailoverSummary summary = new FailoverSummary(engine.policy().autoFailover(),
+                    (int) primaries.stream().filter(p -> p.state() == PrimaryState.STANDING_IN
+                            || p.state() == PrimaryState.FAILING_OVER || p.state() == PrimaryState.FAILING_BACK).count(),
+                    engine.policy().maxStandIns(), last);
+            return new ClusterSnapshot(cluster.name(), identity.snapshot(), primaries, replicas.snapshots(),
+                    replicas.links(), List.of(), services.alarms().active(), summary, Instant.now());
+        };
     }
 
     @Override
     public CommandHandler commands() {
-        return (actor, command) -> CommandResult.refused(command.name() + " is not served by standby " + self.name() + " yet");
+        return new StandbyCommands(self.name(), engine, waiters);
     }
 
     @Override
     public void close() {
+        if (sender != null) {
+            sender.stop();
+        }
+        if (detector != null) {
+            detector.stop();
+        }
+        scheduler.close();
+        if (udp != null) {
+            udp.close();
+        }
+        if (steps != null) {
+            steps.closeAll();
+        }
         if (replicas != null) {
             try {
                 replicas.close();
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 LOG.warn("{}: closing the replica store: {}", self.name(), e.toString());
             }
         }
+        workers.shutdownNow();
     }
 }

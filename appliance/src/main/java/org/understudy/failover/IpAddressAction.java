@@ -7,10 +7,13 @@ import org.understudy.health.CommandRunner;
 
 /**
  * The production identity: {@code ip addr add ADDRESS/PREFIX dev DEVICE}, then gratuitous ARP
- * ({@code arping -U -c COUNT -I DEVICE ADDRESS}) so switches and neighbours learn the new MAC at once. Release is
+ * ({@code arping -U -c COUNT -I DEVICE ADDRESS}, in the background: the first announcement leaves at once) so
+ * switches and neighbours learn the new MAC at once. Release is
  * {@code ip addr del}. Needs root (CAP_NET_ADMIN); an address already present counts as acquired. Thread-safe.
  */
 public final class IpAddressAction implements IdentityAction {
+    private static final org.apache.logging.log4j.Logger LOG =
+            org.apache.logging.log4j.LogManager.getLogger(IpAddressAction.class);
     private final String device;
     private final int prefixLength;
     private final int arpCount;
@@ -31,14 +34,28 @@ public final class IpAddressAction implements IdentityAction {
         if (!add.ok() && !add.output().contains("File exists")) {
             return StepResult.failed("ip addr add " + cidr + " dev " + device + ": " + add.describe());
         }
-        CommandRunner.Outcome arp = runner.run(List.of("arping", "-U", "-c", Integer.toString(arpCount), "-I", device,
-                t.address()), Map.of(), timeout);
-        // arping -U exits 1 when nobody replies, which is normal for an unsolicited announcement
-        if (arp.timedOut() || arp.exitCode() < 0 || arp.exitCode() > 1) {
-            return StepResult.failed("address added, gratuitous ARP failed: " + arp.describe());
+        // arping -U paces its announcements a second apart (whole seconds only): the first goes out at once, so it
+        // runs in the background instead of holding the takeover for COUNT seconds; its outcome is logged
+        Process arp;
+        try {
+            arp = new ProcessBuilder("arping", "-U", "-c", Integer.toString(arpCount), "-I", device, t.address())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        } catch (java.io.IOException e) {
+            return StepResult.failed("address added, gratuitous ARP could not start: " + e.getMessage());
         }
-        return StepResult.ok(String.format("%s on %s (%s), %d gratuitous ARP sent (%.2f s)", cidr, device,
-                add.ok() ? "added" : "already present", arpCount, (add.durationNanos() + arp.durationNanos()) / 1e9));
+        long started = System.nanoTime();
+        arp.onExit().thenAccept(p -> {
+            // arping -U exits 1 when nobody replies, which is normal for an unsolicited announcement
+            if (p.exitValue() > 1) {
+                LOG.error("{}: gratuitous ARP for {} on {} failed (exit {})", t.primary(), t.address(), device,
+                        p.exitValue());
+            } else {
+                LOG.info("{}: {} gratuitous ARP for {} on {} sent in {} ms", t.primary(), arpCount, t.address(),
+                        device, (System.nanoTime() - started) / 1_000_000);
+            }
+        });
+        return StepResult.ok(String.format("%s on %s (%s, %.3f s), %d gratuitous ARP being sent (arping pid %d)", cidr,
+                device, add.ok() ? "added" : "already present", add.durationNanos() / 1e9, arpCount, arp.pid()));
     }
 
     @Override

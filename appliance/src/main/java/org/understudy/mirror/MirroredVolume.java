@@ -83,6 +83,9 @@ public final class MirroredVolume implements BlockDevice {
     private int failedAttempts;
     private boolean closed;
     private ScheduledFuture<?> reconnect;
+    private volatile java.util.function.Consumer<String> refusalListener = reason -> { };
+    private final java.util.concurrent.CompletableFuture<LinkState> firstAttempt =
+            new java.util.concurrent.CompletableFuture<>();
 
     private final PrimaryIdentity identity;
     private final MirrorContext context;
@@ -447,6 +450,14 @@ public final class MirroredVolume implements BlockDevice {
 
     @Override
     public void flush() throws IOException {
+        flushReplicated();
+    }
+
+    /**
+     * Flushes locally and on the standby; true only if the standby acknowledged the FLUSH (every earlier frame is
+     * then durable on the replica), false if there is no link or it died meanwhile.
+     */
+    public boolean flushReplicated() throws IOException {
         long t0 = options.clock().getAsLong();
         local.flush();
         MirrorLink l = link;
@@ -454,10 +465,52 @@ public final class MirroredVolume implements BlockDevice {
         if (o != null) {
             l.pump();
         }
-        if (o != null && !o.done.join()) {
+        boolean acked = o != null && o.done.join();
+        if (o != null && !acked) {
             LOG.debug("mirror {}: FLUSH not acknowledged (link lost); durable locally only", name);
         }
         latency.recordNanos(options.clock().getAsLong() - t0);
+        return acked;
+    }
+
+    /**
+     * Sends a KEEPALIVE frame so an idle link still speaks (the standby counts any frame as life); {@code acked}
+     * runs when the standby acknowledges it. Returns false when there is no link.
+     */
+    public boolean keepalive(Runnable acked) {
+        MirrorLink l = link;
+        Outbound o = l == null ? null : l.enqueue(FrameType.KEEPALIVE, 0, 0, 0, null, false);
+        if (o == null) {
+            return false;
+        }
+        l.pump();
+        o.done.thenAccept(ok -> {
+            if (ok) {
+                acked.run();
+            }
+        });
+        return true;
+    }
+
+    /**
+     * Completes with the outcome of the first connection attempt: UP, or DOWN (unreachable or refused; a refusal is
+     * told to {@link #onRefused} first). A primary waits for it before serving, so a fenced one never serves.
+     */
+    public java.util.concurrent.CompletableFuture<LinkState> firstAttempt() {
+        return firstAttempt;
+    }
+
+    /** Frames the standby acknowledged on this volume's links so far (client writes; any ACK is a sign of life). */
+    public long writesAcked() {
+        return counters.writesAcked.get();
+    }
+
+    /**
+     * Told when the standby refuses this volume's link (handshake refused or link closed with a reason, e.g.
+     * "fenced at epoch N"); called on a link thread with the standby's words.
+     */
+    public void onRefused(java.util.function.Consumer<String> listener) {
+        refusalListener = listener;
     }
 
     @Override
@@ -521,7 +574,11 @@ public final class MirroredVolume implements BlockDevice {
                 backoffMillis = Math.min(options.reconnectMax().toMillis(), backoffMillis * 2);
                 transition(MirrorState.DEGRADED, "standby " + connector.standby() + " unreachable");
             }
+            if (e.getMessage() != null && e.getMessage().startsWith("standby refused")) {
+                refusalListener.accept(e.getMessage());
+            }
             setLink(LinkState.DOWN, e.getMessage());
+            firstAttempt.complete(LinkState.DOWN);
             LOG.warn("mirror {}: cannot reach standby {} at {} (attempt {}): {}; serving locally, retry in {} ms",
                     name, standbyName, connector.standby(), failedAttempts, e.getMessage(), delay);
             scheduleConnect(delay);
@@ -572,6 +629,7 @@ public final class MirroredVolume implements BlockDevice {
             t.setDaemon(true);
             t.start();
         }
+        firstAttempt.complete(LinkState.UP);
         LOG.info("mirror {}: link up to standby {} at {} (replica consistent={}, fresh={}); {} {}: resync started",
                 name, standbyName, l.remote(), l.replicaConsistent(), l.replicaFresh(), decision.rule(),
                 decision.outcome());
@@ -595,6 +653,7 @@ public final class MirroredVolume implements BlockDevice {
             backoffMillis = options.reconnectMax().toMillis();
         }
         setLink(LinkState.DOWN, "refused: " + d.outcome() + " (" + d.rule() + ")");
+        firstAttempt.complete(LinkState.DOWN);
         LOG.error("mirror {}: link to standby {} refused, nothing resynced, both data sets kept: {} {}: {}", name,
                 standbyName, d.rule(), d.outcome(), d.reason());
     }
@@ -624,6 +683,9 @@ public final class MirroredVolume implements BlockDevice {
             transition(MirrorState.DEGRADED, reason);
         }
         setLink(LinkState.DOWN, reason);
+        if (reason != null && reason.startsWith("standby closed the link")) {
+            refusalListener.accept(reason);
+        }
         LOG.warn("mirror {}: link to standby {} lost: {}; volume DEGRADED, writes continue locally; reconnect in {} ms",
                 name, standbyName, reason, delay);
         scheduleConnect(delay);

@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * The immutable state model of one node at one instant: what every management face reads.
  *
- * @param primaries on the standby, its view of every primary (state, paths, last failover); on a primary, empty
+ * @param primaries on the standby, its view of every primary (state, paths, last failover); on a primary, its own
+ *                  state only (FENCED with the reason when it does not serve, else PROTECTED/SYNCING/DEGRADED)
  * @param volumes   on a primary its own volumes; on the standby every replica it holds
  * @param links     replication links as this node sees them
  * @param paths     on a primary, its health paths to the standby; on the standby they are inside {@code primaries}

@@ -37,9 +37,14 @@ public final class ReplicaServer implements Closeable {
     private final ScheduledExecutorService timer;
     private final Map<ReplicaSession, Thread> sessions = new ConcurrentHashMap<>();
     private final Thread acceptor;
+    private final FenceStore fences;
+    private final LinkActivity activity;
     private volatile boolean closed;
 
-    private ReplicaServer(ClusterConfig cluster, ReplicaOptions options, ReplicaStore store, ServerSocketChannel server) {
+    private ReplicaServer(ClusterConfig cluster, ReplicaOptions options, ReplicaStore store, ServerSocketChannel server,
+                          FenceStore fences, LinkActivity activity) {
+        this.fences = fences;
+        this.activity = activity;
         this.cluster = cluster;
         this.options = options;
         this.store = store;
@@ -55,6 +60,12 @@ public final class ReplicaServer implements Closeable {
 
     /** Opens every replica and listens on {@code options.bind()} or else the cluster's {@code standby.replication}. */
     public static ReplicaServer start(ClusterConfig cluster, ReplicaOptions options) throws IOException {
+        return start(cluster, options, LinkActivity.NONE);
+    }
+
+    /** Like {@link #start(ClusterConfig, ReplicaOptions)}, telling {@code activity} of every valid frame. */
+    public static ReplicaServer start(ClusterConfig cluster, ReplicaOptions options, LinkActivity activity)
+            throws IOException {
         Endpoint bind = options.bind() != null ? options.bind() : cluster.standby().replication();
         ReplicaStore store = ReplicaStore.open(cluster, options.wallClock());
         ServerSocketChannel ss = ServerSocketChannel.open();
@@ -66,7 +77,10 @@ public final class ReplicaServer implements Closeable {
             store.close();
             throw new IOException("cannot listen for replication on " + bind + ": " + e.getMessage(), e);
         }
-        ReplicaServer s = new ReplicaServer(cluster, options, store, ss);
+        FenceStore fences = FenceStore.open(cluster.standby().replicaDir(),
+                cluster.primaries().stream().map(org.understudy.config.PrimaryConfig::name).toList(),
+                options.wallClock());
+        ReplicaServer s = new ReplicaServer(cluster, options, store, ss, fences, activity);
         s.acceptor.start();
         LOG.info("standby {}: replication listening on {}:{} for {} replicas", cluster.standby().name(), bind.host(),
                 s.boundPort(), store.all().size());
@@ -84,6 +98,45 @@ public final class ReplicaServer implements Closeable {
 
     public ReplicaStore store() {
         return store;
+    }
+
+    public FenceStore fences() {
+        return fences;
+    }
+
+    /**
+     * Fences {@code primary}: raises its epoch durably, then closes its links and waits (up to {@code waitMillis})
+     * until none of them applies anything more. Returns the new epoch.
+     */
+    public long fence(String primary, String reason, long waitMillis) throws IOException {
+        long epoch = fences.raise(primary, reason);
+        List<Thread> ending = new ArrayList<>();
+        for (Map.Entry<ReplicaSession, Thread> e : sessions.entrySet()) {
+            if (primary.equals(e.getKey().primaryName())) {
+                e.getKey().close("fenced at epoch " + epoch + ": " + reason);
+                ending.add(e.getValue());
+            }
+        }
+        long deadline = System.nanoTime() + waitMillis * 1_000_000;
+        for (Thread t : ending) {
+            try {
+                t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while closing the links of " + primary);
+            }
+            if (t.isAlive()) {
+                throw new IOException("a link of " + primary + " still applies frames after " + waitMillis + " ms");
+            }
+        }
+        LOG.warn("standby {}: {} fenced at epoch {}, {} link(s) closed", cluster.standby().name(), primary, epoch,
+                ending.size());
+        return epoch;
+    }
+
+    /** Open links from {@code primary} (in handshake or applying). */
+    public int linkCount(String primary) {
+        return (int) sessions.keySet().stream().filter(s -> primary.equals(s.primaryName()) && !s.isClosed()).count();
     }
 
     /** Every configured replica, connected or not. */
@@ -131,7 +184,7 @@ public final class ReplicaServer implements Closeable {
                 LOG.warn("standby {}: accept failed: {}", cluster.standby().name(), e.getMessage());
                 continue;
             }
-            ReplicaSession session = new ReplicaSession(cluster, store, options, ch, timer);
+            ReplicaSession session = new ReplicaSession(cluster, store, options, ch, timer, fences, activity);
             Thread t = new Thread(() -> {
                 try {
                     session.run();

@@ -47,9 +47,12 @@ final class ReplicaSession implements Runnable {
     private final ReplicaOptions options;
     private final SocketChannel socket;
     private final ScheduledExecutorService timer;
+    private final FenceStore fences;
+    private final LinkActivity activity;
     private final String remote;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile String name = "?/?";
+    private volatile String primaryName;
     private volatile Replica replica;
     private volatile LinkState state = LinkState.CONNECTING;
     private volatile Instant since;
@@ -62,7 +65,9 @@ final class ReplicaSession implements Runnable {
     private volatile VolumeIdentity primaryIdentity;
 
     ReplicaSession(ClusterConfig cluster, ReplicaStore store, ReplicaOptions options, SocketChannel socket,
-                   ScheduledExecutorService timer) {
+                   ScheduledExecutorService timer, FenceStore fences, LinkActivity activity) {
+        this.fences = fences;
+        this.activity = activity;
         this.cluster = cluster;
         this.store = store;
         this.options = options;
@@ -79,6 +84,11 @@ final class ReplicaSession implements Runnable {
 
     Replica replica() {
         return replica;
+    }
+
+    /** The primary this link comes from, once its HELLO is read; null before. */
+    String primaryName() {
+        return primaryName;
     }
 
     LinkSnapshot snapshot() {
@@ -152,6 +162,7 @@ final class ReplicaSession implements Runnable {
         Frame f = expect(FrameType.HELLO);
         Hello hello = Hello.decode(f.payload());
         name = hello.primary() + "/" + hello.volume();
+        primaryName = hello.primary();
         frames.write(FrameType.CHALLENGE, 0, 0, hs.onHello(hello).encode());
         f = expect(FrameType.PROOF);
         hs.onProof(Proof.decode(f.payload()));
@@ -164,6 +175,10 @@ final class ReplicaSession implements Runnable {
             refusal = "primary " + hello.primary() + " has no volume '" + hello.volume() + "'";
         } else if (v.get().size() != hello.size()) {
             refusal = "volume size " + hello.size() + " does not match the configured " + v.get().size();
+        } else if (fences.fenced(hello.primary())) {
+            FenceStore.Fence fence = fences.fence(hello.primary()).orElseThrow();
+            refusal = "fenced at epoch " + fence.epoch() + " since " + fence.since() + ": " + fence.reason()
+                    + "; the standby holds newer data, an operator must fail back or clear the fence";
         }
         Replica r = refusal == null ? store.replica(hello.primary(), hello.volume()) : null;
         if (refusal == null && r == null) {
@@ -229,6 +244,12 @@ final class ReplicaSession implements Runnable {
             if (!f.type().sequenced()) {
                 throw new ProtocolException(f.type() + " frame not allowed from a primary after the handshake");
             }
+            if (fences.fenced(r.primary())) {
+                // a frame read just before the fence was raised must not land on a replica the standby now serves
+                throw new ProtocolException("fenced at epoch " + fences.fence(r.primary()).map(FenceStore.Fence::epoch)
+                        .orElse(0L) + ": frame seq " + f.seq() + " refused");
+            }
+            activity.heard(r.primary());
             if (f.seq() != expectedSeq) {
                 throw new ProtocolException("frame out of sequence: expected seq " + expectedSeq + ", got "
                         + f.seq() + " (" + f.type() + ")");

@@ -1,0 +1,82 @@
+package org.understudy.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Health, failover and event-log settings of the cluster ({@code health:}, {@code failover:}, {@code eventLog:} at
+ * the top of the cluster file), with per-primary overrides ({@code health:} and {@code failover:} inside a primary).
+ * Immutable; {@link #DEFAULTS} when the file says nothing.
+ */
+public record HaConfig(Health health, Failover failover, EventLog eventLog, Map<String, Health> primaryHealth,
+                       Map<String, Failover> primaryFailover) {
+
+    /** How the takeover of a service address is done. */
+    public enum Identity {
+        /** 127.0.0.0/8 addresses (demo and tests): nothing to add, the NBD server binds the address. */
+        LOOPBACK,
+        /** {@code ip addr add ADDRESS/PREFIX dev DEVICE} plus gratuitous ARP (production; needs root). */
+        IP
+    }
+
+    /**
+     * Heartbeat and detection timing of the paths between the standby and a primary.
+     *
+     * @param heartbeatPort UDP port heartbeats are sent to on the production network (on every node's address)
+     */
+    public record Health(Duration interval, Duration timeout, int heartbeatPort) {
+        public static final Health DEFAULTS = new Health(Duration.ofMillis(250), Duration.ofSeconds(2), 7701);
+    }
+
+    /**
+     * What the standby does for a failed primary.
+     *
+     * @param fencingCommand argv of the fencing command (empty: none); run with the documented environment
+     * @param commandsDir    directory of failover command files; at cluster level a directory holding one
+     *                       sub-directory per primary, inside a primary that primary's directory; null: none
+     * @param commandTimeout time limit of each fencing or failover command
+     */
+    public record Failover(boolean auto, int maxStandIns, boolean abortOnFencingFailure, List<String> fencingCommand,
+                           Path commandsDir, Duration commandTimeout, Identity identity, String device, int prefix) {
+        public static final Failover DEFAULTS = new Failover(true, 1, true, List.of(), null, Duration.ofSeconds(10),
+                Identity.LOOPBACK, "eth0", 24);
+
+        public Failover {
+            fencingCommand = List.copyOf(fencingCommand);
+        }
+    }
+
+    /** Event-log retention: rows older than {@code retentionDays} or beyond {@code maxRows} are deleted. */
+    public record EventLog(int retentionDays, long maxRows) {
+        public static final EventLog DEFAULTS = new EventLog(365, 1_000_000);
+    }
+
+    public static final HaConfig DEFAULTS = new HaConfig(Health.DEFAULTS, Failover.DEFAULTS, EventLog.DEFAULTS,
+            Map.of(), Map.of());
+
+    public HaConfig {
+        primaryHealth = Map.copyOf(primaryHealth);
+        primaryFailover = Map.copyOf(primaryFailover);
+    }
+
+    /** The health timing of {@code primary} (its override, else the cluster's). */
+    public Health health(String primary) {
+        return primaryHealth.getOrDefault(primary, health);
+    }
+
+    /** The failover settings of {@code primary} (its override, else the cluster's). */
+    public Failover failover(String primary) {
+        return primaryFailover.getOrDefault(primary, failover);
+    }
+
+    /** Where {@code primary}'s failover command files are: its own directory, or its sub-directory of the cluster's. */
+    public Path commandsDir(String primary) {
+        Failover own = primaryFailover.get(primary);
+        if (own != null && own.commandsDir() != null && own.commandsDir() != failover.commandsDir()) {
+            return own.commandsDir();
+        }
+        return failover.commandsDir() == null ? null : failover.commandsDir().resolve(primary);
+    }
+}

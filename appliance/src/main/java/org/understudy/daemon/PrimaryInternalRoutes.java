@@ -1,0 +1,27 @@
+package org.understudy.daemon;
+
+import org.understudy.admin.AdminServer;
+
+/**
+ * The primary's internal admin routes, called by the standby with the cluster's admin token during a planned
+ * switchover and a failback:
+ * <ul>
+ *   <li>{@code POST /api/internal/drain}: stop taking writes, finish those in flight, flush through to the
+ *       standby; answers {@code ok}, {@code message} and per volume {@code flushAcked} and {@code state}. On success
+ *       the primary is fenced (it handed its role over).</li>
+ *   <li>{@code POST /api/internal/resume} {@code {"reason": ...}}: serve again (a stopped switchover, a failback,
+ *       a cleared fence).</li>
+ *   <li>{@code POST /api/internal/copy-from} {@code {"host", "port", "volumes": {"vol0": "all" | [[offset, length],
+ *       ...]}}}: while fenced, copy those ranges from the standby's NBD copy source into the local volumes.</li>
+ * </ul>
+ */
+final class PrimaryInternalRoutes {
+    private PrimaryInternalRoutes() {
+    }
+
+    static void register(AdminServer admin, PrimaryNode node) {
+        admin.route("POST", "/api/internal/drain", req -> node.drain());
+        admin.route("POST", "/api/internal/resume", req -> node.resume(req.body().path("reason").asText("asked by the standby")));
+        admin.route("POST", "/api/internal/copy-from", req -> node.copyFrom(req.body()));
+    }
+}

@@ -1,0 +1,295 @@
+package org.understudy.daemon;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.understudy.cli.AdminClient;
+import org.understudy.cli.AdminClientException;
+import org.understudy.config.ClusterConfig;
+import org.understudy.config.ConfigException;
+import org.understudy.config.HaConfig;
+import org.understudy.config.PrimaryConfig;
+import org.understudy.failover.CommandHooks;
+import org.understudy.failover.FailbackSteps;
+import org.understudy.failover.IdentityAction;
+import org.understudy.failover.IpAddressAction;
+import org.understudy.failover.LoopbackAliasAction;
+import org.understudy.failover.PlannedHandover;
+import org.understudy.failover.StepResult;
+import org.understudy.failover.TakeoverSteps;
+import org.understudy.failover.TakeoverTarget;
+import org.understudy.model.MirrorState;
+import org.understudy.model.VolumeSnapshot;
+import org.understudy.replica.Replica;
+import org.understudy.replica.ReplicaServer;
+
+/**
+ * The standby's takeover, switchover and failback steps over the replica server (fencing by epoch), the configured
+ * commands and identity action, the stand-in NBD servers and the primaries' admin APIs (drain, resume, copy back:
+ * the routes of {@link PrimaryInternalRoutes}). The admin API is used rather than the replication link because those
+ * are control requests with an answer a person can read, and the link is busy with data that must not wait behind
+ * them. Thread-safe across primaries: the engine runs one sequence per primary at a time.
+ */
+final class StandbySteps implements TakeoverSteps, PlannedHandover, FailbackSteps {
+    private static final Logger LOG = LogManager.getLogger(StandbySteps.class);
+    private static final long FENCE_WAIT_MILLIS = 2000;
+    private static final long DRAIN_WAIT_MILLIS = 10_000;
+
+    private final ClusterConfig cluster;
+    private final String self;
+    private final ReplicaServer replicas;
+    private final Map<String, StandIn> standIns = new ConcurrentHashMap<>();
+    private final Map<String, JsonNode> drained = new ConcurrentHashMap<>();
+
+    StandbySteps(ClusterConfig cluster, ReplicaServer replicas) {
+        this.cluster = cluster;
+        this.self = cluster.standby().name();
+        this.replicas = replicas;
+    }
+
+    /** Primaries the standby serves right now. */
+    List<String> serving() {
+        return standIns.keySet().stream().sorted().toList();
+    }
+
+    void closeAll() {
+        standIns.values().forEach(StandIn::close);
+        standIns.clear();
+    }
+
+    private HaConfig.Failover settings(String primary) {
+        return cluster.ha().failover(primary);
+    }
+
+    private IdentityAction identity(String primary) {
+        HaConfig.Failover f = settings(primary);
+        return f.identity() == HaConfig.Identity.IP
+                ? new IpAddressAction(f.device(), f.prefix(), 3, f.commandTimeout())
+                : new LoopbackAliasAction(200);
+    }
+
+    // ---- takeover ------------------------------------------------------------------------------------------------
+
+    @Override
+    public StepResult raiseEpoch(TakeoverTarget t) {
+        try {
+            long epoch = replicas.fence(t.primary(), "taken over by " + self, FENCE_WAIT_MILLIS);
+            return StepResult.ok("epoch raised to " + epoch + "; " + t.primary() + "'s replication handshakes and "
+                    + "frames refused from now on");
+        } catch (IOException e) {
+            return StepResult.failed("raising the epoch failed: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public StepResult runFencingCommand(TakeoverTarget t, String reason) {
+        HaConfig.Failover f = settings(t.primary());
+        return new CommandHooks(f.commandTimeout()).runFencing(f.fencingCommand(), t.environment("fence", reason));
+    }
+
+    @Override
+    public StepResult checkReplicas(TakeoverTarget t) {
+        StringBuilder detail = new StringBuilder();
+        for (VolumeSnapshot v : replicas.snapshots()) {
+            if (!v.primary().equals(t.primary())) {
+                continue;
+            }
+            Replica r = replicas.store().replica(t.primary(), v.name());
+            boolean ok = r != null && r.consistent() && v.state() != MirrorState.SYNCING
+                    && v.state() != MirrorState.INCONSISTENT;
+            if (!ok) {
+                return StepResult.failed(t.primary() + "/" + v.name() + " is " + v.state()
+                        + " (consistent=" + (r != null && r.consistent()) + "): a replica that is not consistent is "
+                        + "never promoted");
+            }
+            detail.append(detail.isEmpty() ? "" : ", ").append(v.name()).append(" consistent");
+        }
+        return StepResult.ok(detail.isEmpty() ? "no volumes" : detail.toString());
+    }
+
+    @Override
+    public StepResult takeOverIdentity(TakeoverTarget t) {
+        return identity(t.primary()).acquire(t);
+    }
+
+    @Override
+    public StepResult serveVolumes(TakeoverTarget t) {
+        PrimaryConfig p = cluster.primary(t.primary()).orElseThrow();
+        long[] sizes = t.volumes().stream().mapToLong(v -> p.volume(v).orElseThrow().size()).toArray();
+        try {
+            StandIn old = standIns.remove(t.primary());
+            if (old != null) {
+                old.close();
+            }
+            standIns.put(t.primary(), StandIn.serve(self, t, sizes));
+            // from now on the replicas get writes the primary never saw: a standby restart must serve them again
+            replicas.fences().standingIn(t.primary(), true);
+            return StepResult.ok("serving " + t.volumes() + " on " + t.address() + ":" + t.nbdPort());
+        } catch (IOException e) {
+            return StepResult.failed("cannot serve on " + t.address() + ":" + t.nbdPort() + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public StepResult runFailoverCommands(TakeoverTarget t, String kind, String reason) {
+        HaConfig.Failover f = settings(t.primary());
+        return new CommandHooks(f.commandTimeout()).runAll(cluster.ha().commandsDir(t.primary()),
+                t.environment(kind, reason));
+    }
+
+    @Override
+    public StepResult releaseIdentity(TakeoverTarget t) {
+        StandIn s = standIns.remove(t.primary());
+        if (s != null) {
+            s.close();
+        }
+        try {
+            replicas.fences().standingIn(t.primary(), false);
+        } catch (IOException e) {
+            LOG.error("{}: cannot record that {} is no longer served: {}", self, t.primary(), e.toString());
+        }
+        return identity(t.primary()).release(t);
+    }
+
+    /**
+     * After a standby restart: serves again a primary the standby stood in for (its address and its volumes), so
+     * the writes only the replicas hold stay served. Returns why not when it cannot.
+     */
+    StepResult resumeStandingIn(TakeoverTarget t) {
+        StepResult id = takeOverIdentity(t);
+        if (!id.ok()) {
+            return id;
+        }
+        return serveVolumes(t);
+    }
+
+    @Override
+    public StepResult clearFence(TakeoverTarget t) {
+        try {
+            long epoch = replicas.fences().clear(t.primary(), "cleared by an operator");
+            String told = tellPrimary(t.primary(), "/api/internal/resume", Map.of("reason", "fence cleared at the standby"));
+            return StepResult.ok("fence cleared at epoch " + epoch + "; " + told);
+        } catch (IOException e) {
+            return StepResult.failed("cannot clear the fence: " + e.getMessage());
+        }
+    }
+
+    // ---- planned switchover --------------------------------------------------------------------------------------
+
+    @Override
+    public StepResult drainPrimary(TakeoverTarget t) {
+        JsonNode r;
+        try {
+            r = admin(t.primary()).postJson("/api/internal/drain", Map.of("by", self));
+        } catch (AdminClientException | ConfigException e) {
+            return StepResult.failed("cannot ask " + t.primary() + " to drain: " + e.getMessage());
+        }
+        drained.put(t.primary(), r);
+        return r.path("ok").asBoolean() ? StepResult.ok(r.path("message").asText())
+                : StepResult.failed(t.primary() + " could not drain: " + r.path("message").asText());
+    }
+
+    @Override
+    public StepResult awaitCaughtUp(TakeoverTarget t) {
+        JsonNode r = drained.remove(t.primary());
+        if (r == null) {
+            return StepResult.failed("no drain report from " + t.primary());
+        }
+        for (JsonNode v : r.path("volumes")) {
+            if (!v.path("flushAcked").asBoolean()) {
+                return StepResult.failed(t.primary() + "/" + v.path("name").asText() + ": the final flush was not "
+                        + "acknowledged by the standby (mirror " + v.path("state").asText() + ")");
+            }
+        }
+        StepResult check = checkReplicas(t);
+        return check.ok() ? StepResult.ok("every volume's final flush acknowledged; " + check.detail()) : check;
+    }
+
+    @Override
+    public StepResult resumePrimary(TakeoverTarget t) {
+        return StepResult.ok(tellPrimary(t.primary(), "/api/internal/resume", Map.of("reason", "switchover stopped")));
+    }
+
+    // ---- failback ------------------------------------------------------------------------------------------------
+
+    @Override
+    public StepResult resyncPrimary(TakeoverTarget t) {
+        StandIn s = standIns.get(t.primary());
+        if (s == null) {
+            return StepResult.failed("the standby does not serve " + t.primary());
+        }
+        try {
+            InetSocketAddress src = s.startCopySource(cluster.standby().address());
+            Map<String, Object> volumes = new LinkedHashMap<>();
+            t.volumes().forEach(v -> volumes.put(v, "all"));
+            return copyBack(t.primary(), src, volumes, "full copy");
+        } catch (IOException e) {
+            return StepResult.failed("cannot offer the replicas for the copy back: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public StepResult stopServing(TakeoverTarget t) {
+        StandIn s = standIns.get(t.primary());
+        if (s == null) {
+            return StepResult.failed("the standby does not serve " + t.primary());
+        }
+        try {
+            InetSocketAddress src = s.startCopySourceAddress();
+            Map<String, List<long[]>> dirty = s.stopClients(DRAIN_WAIT_MILLIS);
+            Map<String, Object> volumes = new LinkedHashMap<>(dirty);
+            long regions = dirty.values().stream().mapToLong(List::size).sum();
+            return copyBack(t.primary(), src, volumes, "stopped serving; last " + regions + " changed extent(s)");
+        } catch (IOException e) {
+            return StepResult.failed("stopping the stand-in failed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return StepResult.failed("interrupted");
+        }
+    }
+
+    @Override
+    public StepResult returnRole(TakeoverTarget t) {
+        try {
+            long epoch = replicas.fences().clear(t.primary(), "failback: role returned to " + t.primary());
+            JsonNode r = admin(t.primary()).postJson("/api/internal/resume", Map.of("reason", "failback from " + self));
+            return r.path("ok").asBoolean() ? StepResult.ok("fence lifted (epoch " + epoch + "); " + t.primary()
+                    + ": " + r.path("message").asText()) : StepResult.failed(r.path("message").asText());
+        } catch (IOException | ConfigException e) {
+            return StepResult.failed("cannot return the role: " + e.getMessage());
+        }
+    }
+
+    private StepResult copyBack(String primary, InetSocketAddress src, Map<String, Object> volumes, String what) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("host", src.getAddress().getHostAddress());
+        body.put("port", src.getPort());
+        body.put("volumes", volumes);
+        try {
+            JsonNode r = admin(primary).postJson("/api/internal/copy-from", body);
+            return r.path("ok").asBoolean() ? StepResult.ok(what + ": " + r.path("message").asText())
+                    : StepResult.failed(what + " refused by " + primary + ": " + r.path("message").asText());
+        } catch (AdminClientException | ConfigException e) {
+            return StepResult.failed(what + ": " + e.getMessage());
+        }
+    }
+
+    private String tellPrimary(String primary, String path, Map<String, Object> body) {
+        try {
+            return primary + ": " + admin(primary).postJson(path, body).path("message").asText();
+        } catch (AdminClientException | ConfigException e) {
+            LOG.warn("{}: could not reach {} ({}): {}", self, primary, path, e.getMessage());
+            return primary + " not reachable (" + e.getMessage() + "); it stays as it is until told";
+        }
+    }
+
+    private AdminClient admin(String primary) throws ConfigException {
+        return AdminClient.forNode(cluster, primary);
+    }
+}

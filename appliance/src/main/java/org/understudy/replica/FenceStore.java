@@ -1,0 +1,148 @@
+package org.understudy.replica;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * The standby's fence of each primary: a counter (the epoch) raised at every takeover, and whether the primary is
+ * fenced now. A fenced primary's replication handshakes are refused ("fenced at epoch N") and its frames are never
+ * applied, so an old primary that comes back cannot change the replicas the standby now serves. Kept in
+ * {@code replicas/PRIMARY/fence.properties}, written atomically and durably before the takeover goes on, so a
+ * standby restart keeps every fence. This is the small first step of the epoch scheme: the primary does not carry
+ * an epoch of its own yet, the standby refuses it by name.
+ *
+ * <p>Thread-safe: {@link #fenced} is a lock-free lookup (called per replication frame); changes are serialised.
+ */
+public final class FenceStore {
+    private static final Logger LOG = LogManager.getLogger(FenceStore.class);
+    static final String FILE = "fence.properties";
+
+    /**
+     * A primary's fence. {@code fenced} false with an epoch &gt; 0 means it was fenced once and cleared since.
+     * {@code standingIn}: the standby served the primary's volumes under this fence, so the replicas hold writes the
+     * primary never saw; a restarted standby serves them again rather than leave them unserved or overwritten.
+     */
+    public record Fence(long epoch, boolean fenced, String reason, Instant since, boolean standingIn) {
+    }
+
+    private final Path replicaDir;
+    private final Clock wall;
+    private final Map<String, Fence> fences = new ConcurrentHashMap<>();
+
+    private FenceStore(Path replicaDir, Clock wall) {
+        this.replicaDir = replicaDir;
+        this.wall = wall;
+    }
+
+    /** Loads the fences of {@code primaries} from {@code replicaDir}. An unreadable fence file counts as fenced. */
+    public static FenceStore open(Path replicaDir, Iterable<String> primaries, Clock wall) {
+        FenceStore s = new FenceStore(replicaDir, wall);
+        for (String p : primaries) {
+            Path f = replicaDir.resolve(p).resolve(FILE);
+            if (!Files.exists(f)) {
+                continue;
+            }
+            Properties props = new Properties();
+            try (InputStream in = Files.newInputStream(f)) {
+                props.load(in);
+                Fence fence = new Fence(Long.parseLong(props.getProperty("epoch", "0")),
+                        Boolean.parseBoolean(props.getProperty("fenced", "true")), props.getProperty("reason", ""),
+                        Instant.parse(props.getProperty("since", Instant.EPOCH.toString())),
+                        Boolean.parseBoolean(props.getProperty("standingIn", "false")));
+                s.fences.put(p, fence);
+                if (fence.fenced()) {
+                    LOG.warn("standby: {} is fenced at epoch {} since {} ({})", p, fence.epoch(), fence.since(),
+                            fence.reason());
+                }
+            } catch (IOException | RuntimeException e) {
+                // never let a damaged file unfence a primary: refuse it until an operator clears the fence
+                LOG.error("standby: fence file {} unreadable ({}); {} treated as fenced", f, e.toString(), p);
+                s.fences.put(p, new Fence(Long.MAX_VALUE / 2, true, "fence file unreadable: " + e.getMessage(),
+                        wall.instant(), false));
+            }
+        }
+        return s;
+    }
+
+    /** The fence of {@code primary}, if it was ever fenced. */
+    public Optional<Fence> fence(String primary) {
+        return Optional.ofNullable(fences.get(primary));
+    }
+
+    /** True while {@code primary} is fenced. Lock-free. */
+    public boolean fenced(String primary) {
+        Fence f = fences.get(primary);
+        return f != null && f.fenced();
+    }
+
+    /** Raises {@code primary}'s epoch and fences it, durably; returns the new epoch. */
+    public synchronized long raise(String primary, String reason) throws IOException {
+        Fence old = fences.get(primary);
+        long epoch = (old == null ? 0 : old.epoch()) + 1;
+        Fence f = new Fence(epoch, true, reason, wall.instant(), false);
+        store(primary, f);
+        fences.put(primary, f);
+        LOG.warn("standby: {} FENCED at epoch {}: {}", primary, epoch, reason);
+        return epoch;
+    }
+
+    /** Lifts the fence (the epoch stays); returns the epoch, or 0 if it was never fenced. */
+    public synchronized long clear(String primary, String reason) throws IOException {
+        Fence old = fences.get(primary);
+        if (old == null) {
+            return 0;
+        }
+        Fence f = new Fence(old.epoch(), false, reason, wall.instant(), false);
+        store(primary, f);
+        fences.put(primary, f);
+        LOG.warn("standby: fence of {} cleared at epoch {}: {}", primary, f.epoch(), reason);
+        return f.epoch();
+    }
+
+    /** Records durably that the standby now serves (or no longer serves) the fenced primary's volumes. */
+    public synchronized void standingIn(String primary, boolean serving) throws IOException {
+        Fence old = fences.get(primary);
+        if (old == null || !old.fenced() || old.standingIn() == serving) {
+            return;
+        }
+        Fence f = new Fence(old.epoch(), true, old.reason(), old.since(), serving);
+        store(primary, f);
+        fences.put(primary, f);
+    }
+
+    private void store(String primary, Fence f) throws IOException {
+        Path file = replicaDir.resolve(primary).resolve(FILE);
+        Files.createDirectories(file.getParent());
+        Properties p = new Properties();
+        p.setProperty("epoch", Long.toString(f.epoch()));
+        p.setProperty("fenced", Boolean.toString(f.fenced()));
+        p.setProperty("reason", f.reason());
+        p.setProperty("since", f.since().toString());
+        p.setProperty("standingIn", Boolean.toString(f.standingIn()));
+        Path tmp = file.resolveSibling(FILE + ".tmp");
+        try (OutputStream out = Files.newOutputStream(tmp)) {
+            p.store(out, "Understudy fence of " + primary);
+        }
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        try (FileChannel d = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
+            d.force(true);
+        }
+    }
+}

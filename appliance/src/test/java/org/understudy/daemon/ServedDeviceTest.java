@@ -1,0 +1,98 @@
+package org.understudy.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.understudy.storage.FileBlockDevice;
+
+class ServedDeviceTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void dirtyExtents_coverEveryWriteSinceMarkClean_mergedAndClipped() throws Exception {
+        try (FileBlockDevice dev = FileBlockDevice.open(dir.resolve("v.img"), 1 << 20, "v")) {
+            ServedDevice d = new ServedDevice(dev);
+            d.write(0, ByteBuffer.allocate(10), false);
+            d.markClean();
+            d.write(70_000, ByteBuffer.allocate(100), false);          // region 1
+            d.writeZeroes(131_072, 65_536, false, true);                // region 2, merges with 1
+            d.trim((1 << 20) - 10, 10, false);                          // last region
+            List<long[]> x = d.dirtyExtents();
+            assertEquals(2, x.size());
+            assertArrayEquals(new long[] {65_536, 131_072}, x.get(0));
+            assertArrayEquals(new long[] {(1 << 20) - 65_536, 65_536}, x.get(1));
+        }
+    }
+
+    @Test
+    void awaitIdle_waitsForRequestsInFlight() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (FileBlockDevice dev = FileBlockDevice.open(dir.resolve("v.img"), 1 << 20, "v")) {
+            ServedDevice d = new ServedDevice(new SlowDevice(dev, entered, release));
+            Thread writer = Thread.ofVirtual().start(() -> {
+                try {
+                    d.write(0, ByteBuffer.allocate(512), false);
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            entered.await();
+            assertFalse(d.awaitIdle(50), "a write is still in flight");
+            release.countDown();
+            assertTrue(d.awaitIdle(5000));
+            writer.join();
+            assertEquals(0, d.inFlight());
+        }
+    }
+
+    /** A device whose writes wait for the test's word. */
+    private record SlowDevice(FileBlockDevice inner, CountDownLatch entered, CountDownLatch release)
+            implements org.understudy.storage.BlockDevice {
+        public long size() {
+            return inner.size();
+        }
+
+        public void read(long offset, ByteBuffer dst) throws java.io.IOException {
+            inner.read(offset, dst);
+        }
+
+        public void write(long offset, ByteBuffer src, boolean fua) throws java.io.IOException {
+            entered.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                throw new java.io.IOException(e);
+            }
+            inner.write(offset, src, fua);
+        }
+
+        public void flush() throws java.io.IOException {
+            inner.flush();
+        }
+
+        public void trim(long offset, long length, boolean fua) throws java.io.IOException {
+            inner.trim(offset, length, fua);
+        }
+
+        public void writeZeroes(long offset, long length, boolean fua, boolean mayTrim) throws java.io.IOException {
+            inner.writeZeroes(offset, length, fua, mayTrim);
+        }
+
+        public String describe() {
+            return "slow";
+        }
+
+        public void close() {
+        }
+    }
+}
