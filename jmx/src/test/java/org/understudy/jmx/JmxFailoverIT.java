@@ -12,7 +12,6 @@ import javax.management.Notification;
 import javax.management.remote.JMXConnector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.understudy.e2e.DemoFixture;
@@ -23,7 +22,6 @@ import org.understudy.e2e.Poll;
  * primary is announced by notification. Needs the failover engine in the standby: tagged and excluded from the
  * default Failsafe run until it is merged (run with {@code -Dfailsafe.excludedGroups=} then).
  */
-@Tag("needs-failover")
 class JmxFailoverIT {
     @TempDir
     Path dir;

@@ -203,11 +203,13 @@ final class MibRenderer {
         return Math.max(0, Math.min(NEVER_MS, d.toMillis()));
     }
 
+    /** One line of at most {@code MAX_TEXT} characters: managers print DisplayStrings on one line. */
     private static OctetString text(String s) {
         if (s == null) {
             return new OctetString();
         }
-        return new OctetString(s.length() > MAX_TEXT ? s.substring(0, MAX_TEXT) : s);
+        String line = s.strip().replaceAll("\\s*\\R\\s*", "; ");
+        return new OctetString(line.length() > MAX_TEXT ? line.substring(0, MAX_TEXT) : line);
     }
 
     private static void scalar(TreeMap<OID, Variable> t, int[] scalar, Variable v) {

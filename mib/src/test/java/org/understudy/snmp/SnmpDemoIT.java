@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.understudy.demo.DemoLayout;
@@ -41,7 +40,11 @@ class SnmpDemoIT {
     }
 
     static JsonNode snmpOf(String node) {
-        for (JsonNode n : demo.clusterJson().path("nodes")) {
+        return snmpOf(demo, node);
+    }
+
+    static JsonNode snmpOf(DemoFixture cluster, String node) {
+        for (JsonNode n : cluster.clusterJson().path("nodes")) {
             if (n.path("name").asText().equals(node)) {
                 return n.path("snmp");
             }
@@ -50,13 +53,21 @@ class SnmpDemoIT {
     }
 
     static String agent(String node) {
-        JsonNode s = snmpOf(node);
+        return agent(demo, node);
+    }
+
+    static String agent(DemoFixture cluster, String node) {
+        JsonNode s = snmpOf(cluster, node);
         return "udp:" + s.path("host").asText() + ":" + s.path("port").asInt();
     }
 
     static NetSnmp as(String node, String role) {
-        JsonNode u = snmpOf(node).path(role);
-        return NetSnmp.v3(agent(node), u.path("user").asText(), u.path("authPassword").asText(), u.path("privPassword").asText());
+        return as(demo, node, role);
+    }
+
+    static NetSnmp as(DemoFixture cluster, String node, String role) {
+        JsonNode u = snmpOf(cluster, node).path(role);
+        return NetSnmp.v3(agent(cluster, node), u.path("user").asText(), u.path("authPassword").asText(), u.path("privPassword").asText());
     }
 
     @Test
@@ -152,35 +163,5 @@ class SnmpDemoIT {
             }
         }
         return false;
-    }
-
-    @Test
-    @Tag("needs-failover")
-    void switchoverOnRequest_standsIn() throws Exception {
-        var r = as("standby", "operator").run("snmpset", "UNDERSTUDY-MIB::usPrimaryAction.2", "i", "2");
-        assertEquals(0, r.exitCode(), r.describe());
-        Poll.until(Duration.ofSeconds(60), "p2 standing in", () -> as("standby", "readOnly")
-                .run("snmpget", List.of("-Oqv"), "UNDERSTUDY-MIB::usPrimaryState.2").stdout().strip().equals("standingIn"));
-        Poll.until(Duration.ofSeconds(60), "switchover succeeded", () -> as("standby", "readOnly")
-                .run("snmpget", List.of("-Oqv"), "UNDERSTUDY-MIB::usLastActionResult.0").stdout().strip().equals("succeeded"));
-    }
-
-    @Test
-    @Tag("needs-failover")
-    void primaryKilled_failoverCompletedTrap_standbyKilled_standbyLostFromPrimary() throws Exception {
-        JsonNode ops = snmpOf("standby").path("operator");
-        try (TrapReceiver trapd = new TrapReceiver(dir.resolve("trapd"), DemoLayout.TRAP_COMMUNITY, ops.path("user").asText(),
-                ops.path("authPassword").asText(), ops.path("privPassword").asText(), DemoLayout.TRAP_PORT, DemoLayout.INFORM_PORT)) {
-            demo.kill("p1");
-            Poll.until(Duration.ofSeconds(60), "failoverCompleted trap and inform", () -> trapd.count(UnderstudyMib.FAILOVER_COMPLETED) >= 2);
-            String name = "." + UnderstudyMib.dotted(UnderstudyMib.columnInstance(UnderstudyMib.US_PRIMARY_ENTRY,
-                    UnderstudyMib.US_PRIMARY_NAME, 1)) + " = STRING: \"p1\"";
-            assertTrue(trapd.text().contains(name), trapd.text());
-            assertTrue(trapd.text().contains("." + UnderstudyMib.dotted(UnderstudyMib.scalarInstance(
-                    UnderstudyMib.US_LAST_FAILOVER_DURATION)) + " = Gauge32: "), trapd.text());
-            demo.kill("standby");
-            Poll.until(Duration.ofSeconds(60), "standbyLost from p2", () -> trapd.count(UnderstudyMib.STANDBY_LOST) >= 2);
-            assertTrue(trapd.text().contains("STRING: \"p2\""), trapd.text());
-        }
     }
 }

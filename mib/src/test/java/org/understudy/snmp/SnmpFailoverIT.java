@@ -1,0 +1,67 @@
+package org.understudy.snmp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.understudy.demo.DemoLayout;
+import org.understudy.e2e.DemoFixture;
+import org.understudy.e2e.Poll;
+
+/**
+ * Failover through SNMP on a running demo cluster: a switchover asked for with snmpset, and the traps a SIGKILLed
+ * primary and a SIGKILLed standby produce. Each story gets a demo of its own: the standby stands in for one primary
+ * at a time, so one story's stand-in would turn the other's failure into a (correctly) refused takeover.
+ */
+class SnmpFailoverIT {
+    @TempDir
+    Path dir;
+    DemoFixture demo;
+
+    @BeforeEach
+    void startDemo() throws Exception {
+        demo = DemoFixture.start(dir.resolve("demo"), "--volume-size", "4MiB");
+    }
+
+    @AfterEach
+    void stopDemo() {
+        if (demo != null) {
+            demo.close();
+        }
+    }
+
+    @Test
+    void switchoverOnRequest_standsIn() throws Exception {
+        var r = SnmpDemoIT.as(demo, "standby", "operator").run("snmpset", "UNDERSTUDY-MIB::usPrimaryAction.2", "i", "2");
+        assertEquals(0, r.exitCode(), r.describe());
+        Poll.until(Duration.ofSeconds(60), "p2 standing in", () -> SnmpDemoIT.as(demo, "standby", "readOnly")
+                .run("snmpget", List.of("-Oqv"), "UNDERSTUDY-MIB::usPrimaryState.2").stdout().strip().equals("standingIn"));
+        Poll.until(Duration.ofSeconds(60), "switchover succeeded", () -> SnmpDemoIT.as(demo, "standby", "readOnly")
+                .run("snmpget", List.of("-Oqv"), "UNDERSTUDY-MIB::usLastActionResult.0").stdout().strip().equals("succeeded"));
+    }
+
+    @Test
+    void primaryKilled_failoverCompletedTrap_standbyKilled_standbyLostFromPrimary() throws Exception {
+        JsonNode ops = SnmpDemoIT.snmpOf(demo, "standby").path("operator");
+        try (TrapReceiver trapd = new TrapReceiver(dir.resolve("trapd"), DemoLayout.TRAP_COMMUNITY, ops.path("user").asText(),
+                ops.path("authPassword").asText(), ops.path("privPassword").asText(), DemoLayout.TRAP_PORT, DemoLayout.INFORM_PORT)) {
+            demo.kill("p1");
+            Poll.until(Duration.ofSeconds(60), "failoverCompleted trap and inform", () -> trapd.count(UnderstudyMib.FAILOVER_COMPLETED) >= 2);
+            String name = "." + UnderstudyMib.dotted(UnderstudyMib.columnInstance(UnderstudyMib.US_PRIMARY_ENTRY,
+                    UnderstudyMib.US_PRIMARY_NAME, 1)) + " = STRING: \"p1\"";
+            assertTrue(trapd.text().contains(name), trapd.text());
+            assertTrue(trapd.text().contains("." + UnderstudyMib.dotted(UnderstudyMib.scalarInstance(
+                    UnderstudyMib.US_LAST_FAILOVER_DURATION)) + " = Gauge32: "), trapd.text());
+            demo.kill("standby");
+            Poll.until(Duration.ofSeconds(60), "standbyLost from p2", () -> trapd.count(UnderstudyMib.STANDBY_LOST) >= 2);
+            assertTrue(trapd.text().contains("STRING: \"p2\""), trapd.text());
+        }
+    }
+}
