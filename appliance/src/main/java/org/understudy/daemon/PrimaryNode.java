@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,7 @@ import org.understudy.health.StandbyWatch;
 import org.understudy.mirror.MirrorContext;
 import org.understudy.mirror.MirrorOptions;
 import org.understudy.mirror.MirroredVolume;
+import org.understudy.resync.IdentityStore;
 import org.understudy.model.AlarmSeverity;
 import org.understudy.model.ClusterSnapshot;
 import org.understudy.model.FailoverSummary;
@@ -326,6 +328,17 @@ final class PrimaryNode implements NodeEngine {
                 }
             }
             v.flush();
+        }
+        // the final copy of a failback: every volume now holds its replica's data, so it takes the replica's identity
+        var ids = body.path("identities").fields();
+        while (ids.hasNext()) {
+            var e = ids.next();
+            MirroredVolume v = volumes.get(e.getKey());
+            if (v == null) {
+                return Map.of("ok", false, "message", "no volume " + e.getKey() + " on " + self.name());
+            }
+            v.adoptCopiedIdentity(IdentityStore.fromBytes(Base64.getDecoder().decode(e.getValue().asText()),
+                    "identity of " + e.getKey() + " sent by the standby"));
         }
         String msg = String.format("copied %d bytes from %s in %.1f ms", bytes, src, (System.nanoTime() - t0) / 1e6);
         LOG.warn("{}: failback copy: {}", self.name(), msg);

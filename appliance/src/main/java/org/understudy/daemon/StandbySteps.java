@@ -3,6 +3,7 @@ package org.understudy.daemon;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,7 @@ import org.understudy.failover.TakeoverTarget;
 import org.understudy.model.MirrorState;
 import org.understudy.model.VolumeSnapshot;
 import org.understudy.replica.Replica;
+import org.understudy.resync.IdentityStore;
 import org.understudy.replica.ReplicaServer;
 
 /**
@@ -37,6 +39,7 @@ import org.understudy.replica.ReplicaServer;
  * them. Thread-safe across primaries: the engine runs one sequence per primary at a time.
  */
 final class StandbySteps implements TakeoverSteps, PlannedHandover, FailbackSteps {
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
     private static final Logger LOG = LogManager.getLogger(StandbySteps.class);
     private static final long FENCE_WAIT_MILLIS = 2000;
     private static final long DRAIN_WAIT_MILLIS = 10_000;
@@ -120,6 +123,20 @@ final class StandbySteps implements TakeoverSteps, PlannedHandover, FailbackStep
 
     @Override
     public StepResult serveVolumes(TakeoverTarget t) {
+        // the replicas are about to take writes the primary never sees: a new generation on each, saved first, so a
+        // returning primary meets a newer history (failback or split brain), never an incremental resync over them
+        for (String v : t.volumes()) {
+            Replica r = replicas.store().replica(t.primary(), v);
+            try {
+                r.startNewGeneration(RANDOM);
+            } catch (IOException e) {
+                return StepResult.failed(t.primary() + "/" + v + ": cannot start a new generation before serving: " + e.getMessage());
+            }
+        }
+        return serve(t);
+    }
+
+    private StepResult serve(TakeoverTarget t) {
         PrimaryConfig p = cluster.primary(t.primary()).orElseThrow();
         long[] sizes = t.volumes().stream().mapToLong(v -> p.volume(v).orElseThrow().size()).toArray();
         try {
@@ -166,7 +183,7 @@ final class StandbySteps implements TakeoverSteps, PlannedHandover, FailbackStep
         if (!id.ok()) {
             return id;
         }
-        return serveVolumes(t);
+        return serve(t); // same generation as before the restart: the replicas' history already says they stood in
     }
 
     @Override
@@ -228,7 +245,7 @@ final class StandbySteps implements TakeoverSteps, PlannedHandover, FailbackStep
             InetSocketAddress src = s.startCopySource(cluster.standby().address());
             Map<String, Object> volumes = new LinkedHashMap<>();
             t.volumes().forEach(v -> volumes.put(v, "all"));
-            return copyBack(t.primary(), src, volumes, "full copy");
+            return copyBack(t.primary(), src, volumes, null, "full copy");
         } catch (IOException e) {
             return StepResult.failed("cannot offer the replicas for the copy back: " + e.getMessage());
         }
@@ -245,7 +262,13 @@ final class StandbySteps implements TakeoverSteps, PlannedHandover, FailbackStep
             Map<String, List<long[]>> dirty = s.stopClients(DRAIN_WAIT_MILLIS);
             Map<String, Object> volumes = new LinkedHashMap<>(dirty);
             long regions = dirty.values().stream().mapToLong(List::size).sum();
-            return copyBack(t.primary(), src, volumes, "stopped serving; last " + regions + " changed extent(s)");
+            // nothing writes the replicas any more: the primary, once it holds their data, takes their identity too
+            Map<String, String> identities = new LinkedHashMap<>();
+            for (String v : t.volumes()) {
+                identities.put(v, Base64.getEncoder().encodeToString(
+                        IdentityStore.toBytes(replicas.store().replica(t.primary(), v).identity())));
+            }
+            return copyBack(t.primary(), src, volumes, identities, "stopped serving; last " + regions + " changed extent(s)");
         } catch (IOException e) {
             return StepResult.failed("stopping the stand-in failed: " + e.getMessage());
         } catch (InterruptedException e) {
@@ -266,11 +289,15 @@ final class StandbySteps implements TakeoverSteps, PlannedHandover, FailbackStep
         }
     }
 
-    private StepResult copyBack(String primary, InetSocketAddress src, Map<String, Object> volumes, String what) {
+    private StepResult copyBack(String primary, InetSocketAddress src, Map<String, Object> volumes,
+                                Map<String, String> identities, String what) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("host", src.getAddress().getHostAddress());
         body.put("port", src.getPort());
         body.put("volumes", volumes);
+        if (identities != null) {
+            body.put("identities", identities);
+        }
         try {
             JsonNode r = admin(primary).postJson("/api/internal/copy-from", body);
             return r.path("ok").asBoolean() ? StepResult.ok(what + ": " + r.path("message").asText())

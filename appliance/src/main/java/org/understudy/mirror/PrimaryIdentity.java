@@ -74,6 +74,18 @@ final class PrimaryIdentity {
         identity = next;
     }
 
+    /**
+     * Failback: the whole volume was copied from a replica holding {@code source}; this volume now holds that same
+     * generation (saved before it takes effect).
+     */
+    synchronized void adopt(VolumeIdentity source) throws IOException {
+        VolumeIdentity next = identity.completeResyncFrom(source);
+        IdentityStore.save(file, next);
+        LOG.warn("mirror {}: holds the replica's data after a copy back: identity {} (was {})", name, next.describe(),
+                identity.describe());
+        identity = next;
+    }
+
     /** A resync from this volume completed and the replica now holds our generation. */
     synchronized void resyncDoneAsSource() throws IOException {
         if (identity.bitmapBase().isNone()) {

@@ -136,6 +136,7 @@ class FailoverIT {
         Cmd.run(Duration.ofMinutes(2), "fio", "--name=before", "--ioengine=nbd", "--uri=" + vol0.nbd(), "--rw=randwrite",
                 "--bs=4k", "--size=16M", "--iodepth=8", "--randrepeat=0").ok();
 
+        String generationBefore = generation("p1", "vol0");
         CliResult sw = cli("switchover", "p1");
         assertEquals(0, sw.exit, sw.text);
         assertEquals("STANDING_IN", primaryState("standby", "p1"));
@@ -156,6 +157,9 @@ class FailoverIT {
         Poll.until(Duration.ofSeconds(30), "p1 PROTECTED again", () -> "PROTECTED".equals(primaryState("standby", "p1")));
         SyncMirrorIT.assertIdentical(vol0);
         SyncMirrorIT.assertIdentical(vol1);
+        // the stand-in wrote a new generation; the primary took it with the copy back, so both sides agree on it
+        assertEquals(generation("standby", "vol0"), generation("p1", "vol0"));
+        assertTrue(!generation("p1", "vol0").equals(generationBefore), "the stand-in started a new generation");
         Cmd.run(Duration.ofMinutes(1), "qemu-io", "-f", "raw", "-t", "none", "-c", "read -P 0x5a 40M 1M",
                 "-c", "read -P 0x6b 63M 512k", vol0.nbd()).ok();
         Cmd.Result r = Cmd.run(Duration.ofMinutes(1), "qemu-io", "-f", "raw", "-t", "none", "-c", "read -P 0x7c 1M 2M", vol1.nbd()).ok();
@@ -169,6 +173,16 @@ class FailoverIT {
         for (String expected : List.of("switchover", "failback", "STANDING_IN")) {
             assertTrue(ev.text.contains(expected), "event log after standby SIGKILL lacks '" + expected + "':\n" + ev.text);
         }
+    }
+
+    /** The data generation of p1's volume as a node reports it. */
+    private String generation(String node, String volume) throws Exception {
+        for (var v : demo.status(node).path("volumes")) {
+            if (v.path("primary").asText().equals("p1") && v.path("name").asText().equals(volume)) {
+                return v.path("generation").asText();
+            }
+        }
+        throw new AssertionError(node + " reports no p1/" + volume);
     }
 
     @Test
