@@ -75,8 +75,9 @@ final class StandbyCommands implements CommandHandler {
         StringBuilder steps = new StringBuilder();
         for (FailoverStep s : o.timeline().steps()) {
             details.put("step." + s.name() + ".millis", s.duration().toMillis());
-            steps.append(String.format("%n  %-22s %6d ms  %-14s %s", s.name(), s.duration().toMillis(), s.outcome(),
-                    s.detail()));
+            // one line: faces such as SNMP carry the message as a single display string
+            steps.append(String.format("%s%s %d ms %s (%s)", steps.isEmpty() ? " " : "; ", s.name(),
+                    s.duration().toMillis(), s.outcome(), s.detail()));
         }
         String summary = String.format("%s of %s %s in %d ms:%s", o.timeline().kind(), primary,
                 o.failure() == null ? "completed" : "FAILED (" + o.failure() + ")", o.timeline().total().toMillis(),

@@ -103,7 +103,10 @@ class MirrorOpsIT {
         ObjectNode v0 = (ObjectNode) p1.path("volumes").get(0);
         v0.put("mode", "async");
         v0.putObject("mirror").putObject("async").put("highWater", "8MiB").put("hardLimit", "16MiB");
+        // restarting p1 to reconfigure it must not look like a failure the standby stands in for
+        root.putObject("failover").put("auto", false);
         yaml.writeValue(demo.config().toFile(), root);
+        assertEquals(0, org.understudy.Main.run("autoswitch", "off", "--config", demo.config().toString()));
         demo.kill("p1");
         demo.restart("p1");
         demo.awaitInSync("p1", "vol0", SYNC);

@@ -84,6 +84,7 @@ class ResyncIT {
     @Test
     void sigkillStandby_duringFio_restart_onlyChangedRegionsResynced_replicaIdentical() throws Exception {
         demo = DemoFixture.start(tmp.resolve("demo"), "--primaries", "1", "--volume-size", "128MiB");
+        vaultMode();
         DemoFixture.Volume vol = demo.volume("p1", "vol0");
         Path fioOut = tmp.resolve("fio.out");
         Process fio = Cmd.start(fioOut, List.of("fio", "--name=w", "--ioengine=nbd", "--uri=" + vol.nbd(), "--rw=randwrite",
@@ -113,6 +114,7 @@ class ResyncIT {
     @Test
     void sigkillPrimary_duringWrites_restart_resyncCoversAtMostTheRegionsBeingWritten() throws Exception {
         demo = DemoFixture.start(tmp.resolve("demo"), "--primaries", "1", "--volume-size", "128MiB");
+        vaultMode();
         DemoFixture.Volume vol = demo.volume("p1", "vol0");
         Path fioOut = tmp.resolve("fio.out");
         // writes confined to 16 MiB..24 MiB: only regions there can be in flight at the kill
@@ -133,6 +135,7 @@ class ResyncIT {
     @Test
     void splitBrain_bothCopiesWritten_reconnectRefused_alarmRaised_bothDataSetsIntact() throws Exception {
         demo = DemoFixture.start(tmp.resolve("demo"), "--primaries", "1");
+        vaultMode();
         DemoFixture.Volume vol = demo.volume("p1", "vol1");
         demo.kill("standby");
         Poll.until(Duration.ofSeconds(30), "p1/vol1 degraded", () -> "DEGRADED".equals(demo.volumeState("p1", "p1", "vol1")));
@@ -202,5 +205,14 @@ class ResyncIT {
         } finally {
             fio.destroyForcibly().waitFor();
         }
+    }
+
+    /**
+     * These tests are about resync after a node dies and comes back: the standby must not stand in for the dead
+     * primary meanwhile (it would fence it). Automatic failover off now, and for a standby restarted from the file.
+     */
+    private void vaultMode() throws Exception {
+        Files.writeString(demo.config(), "\nfailover: { auto: false }\n", java.nio.file.StandardOpenOption.APPEND);
+        assertEquals(0, org.understudy.Main.run("autoswitch", "off", "--config", demo.config().toString()));
     }
 }
