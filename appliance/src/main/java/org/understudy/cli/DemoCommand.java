@@ -90,6 +90,27 @@ public final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** JConsole URLs of every node and the demo's JMX logins (the demo's secrets are throwaway values). */
+    private static void printJmx(PrintStream out, org.understudy.config.ClusterConfig cluster) {
+        var standbyJmx = cluster.standby().jmx();
+        if (standbyJmx == null) {
+            return;
+        }
+        out.println();
+        out.println("JMX (JConsole; MBeans under org.understudy):");
+        out.printf("  jconsole %s%n", standbyJmx.serviceUrl().replaceFirst("^service:jmx:rmi://[^/]+/", "service:jmx:rmi:///"));
+        out.printf("  standby: %s%n", standbyJmx.serviceUrl());
+        for (PrimaryConfig p : cluster.primaries()) {
+            if (p.jmx() != null) {
+                out.printf("  %s: %s%n", p.name(), p.jmx().serviceUrl());
+            }
+        }
+        for (var u : cluster.secrets().jmx().users()) {
+            out.printf("  login %-8s password %s  (%s)%n", u.name(), u.password(),
+                    u.role() == org.understudy.config.JmxUser.Role.OPERATOR ? "runs operations, audited" : "read-only");
+        }
+    }
+
     private static void printGuide(PrintStream out, DemoCluster demo, DemoLayout layout) {
         var cluster = demo.cluster();
         out.println();
@@ -108,6 +129,7 @@ public final class DemoCommand implements Callable<Integer> {
                 out.printf("  nbd://%s:%d/%s%n", p.address(), p.nbdPort(), v.name());
             }
         }
+        printJmx(out, cluster);
         PrimaryConfig p1 = cluster.primaries().getFirst();
         var snmpAgent = cluster.snmp().agent(cluster.standby().name());
         var snmpUser = cluster.secrets().snmp().user(org.understudy.config.SecretsGenerator.SNMP_MONITOR);

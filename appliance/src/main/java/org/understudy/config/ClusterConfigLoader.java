@@ -26,8 +26,8 @@ public final class ClusterConfigLoader {
 
     private static final Set<String> TOP = Set.of("cluster", "standby", "primaries", "mirror");
     private static final Set<String> CLUSTER = Set.of("name", "secrets", "snmp");
-    private static final Set<String> STANDBY = Set.of("name", "address", "replication", "admin", "stateDir", "snmp");
-    private static final Set<String> PRIMARY = Set.of("name", "address", "nbdPort", "admin", "stateDir", "volumes", "snmp",
+    private static final Set<String> STANDBY = Set.of("name", "address", "replication", "admin", "stateDir", "snmp", "jmx");
+    private static final Set<String> PRIMARY = Set.of("name", "address", "nbdPort", "admin", "stateDir", "volumes", "snmp", "jmx",
             "replicationTarget");
     private static final Set<String> ENDPOINT = Set.of("address", "port");
     private static final Set<String> VOLUME = Set.of("name", "file", "size", "mode", "mirror");
@@ -63,7 +63,13 @@ public final class ClusterConfigLoader {
         if (!userProblems.isEmpty()) {
             throw new ConfigException(file, userProblems);
         }
-        return new ClusterConfig(file, parsed.name, parsed.standby, parsed.primaries, secrets, snmp, loader.mirror);
+        ClusterConfig config = new ClusterConfig(file, parsed.name, parsed.standby, parsed.primaries, secrets, snmp,
+                loader.mirror);
+        List<String> jmxProblems = JmxConfigReader.secretsProblems(config, secrets);
+        if (!jmxProblems.isEmpty()) {
+            throw new ConfigException(secrets.file(), jmxProblems);
+        }
+        return config;
     }
 
     private record Parsed(String name, Path secretsFile, StandbyConfig standby, List<PrimaryConfig> primaries) {
@@ -120,10 +126,11 @@ public final class ClusterConfigLoader {
         Endpoint admin = endpoint(s, "standby", "admin", DEFAULT_ADMIN_ADDRESS, DEFAULT_ADMIN_PORT);
         Path stateDir = stateDir(s, "standby", name);
         snmp.agent(s, "standby", name, address);
+        JmxConfig jmx = jmx(s, "standby", address);
         if (name == null || address == null || replication == null || admin == null || stateDir == null) {
             return null;
         }
-        return new StandbyConfig(name, address, replication, admin, stateDir);
+        return new StandbyConfig(name, address, replication, admin, stateDir, jmx);
     }
 
     private PrimaryConfig primary(JsonNode node, String path) {
@@ -142,6 +149,7 @@ public final class ClusterConfigLoader {
         Path stateDir = stateDir(p, path, name);
         snmp.agent(p, path, name, address);
         List<VolumeConfig> volumes = volumes(p.get("volumes"), TreeReader.join(path, "volumes"));
+        JmxConfig jmx = jmx(p, path, address);
         Endpoint target = null;
         if (p.get("replicationTarget") != null && !p.get("replicationTarget").isNull()) {
             target = target(p, path);
@@ -152,7 +160,7 @@ public final class ClusterConfigLoader {
         if (name == null || address == null || nbdPort < 0 || admin == null || stateDir == null || volumes == null) {
             return null;
         }
-        return new PrimaryConfig(name, address, nbdPort, admin, stateDir, volumes, target);
+        return new PrimaryConfig(name, address, nbdPort, admin, stateDir, volumes, jmx, target);
     }
 
     private List<VolumeConfig> volumes(JsonNode node, String path) {
@@ -266,6 +274,15 @@ public final class ClusterConfigLoader {
         String address = r.address(e, tp, "address", null);
         int port = r.port(e, tp, "port", DEFAULT_REPLICATION_PORT);
         return address == null || port < 0 ? null : new Endpoint(address, port);
+    }
+
+    /** The node's optional {@code jmx:} block (see {@link JmxConfigReader}); its port counts as a listener. */
+    private JmxConfig jmx(ObjectNode node, String path, String nodeAddress) {
+        JmxConfig jmx = JmxConfigReader.read(r, node, path, nodeAddress, dir);
+        if (jmx != null) {
+            listener(jmx.endpoint().host(), jmx.endpoint().port(), TreeReader.join(path, "jmx"));
+        }
+        return jmx;
     }
 
     private void listener(String address, int port, String key) {

@@ -14,4 +14,7 @@ public sealed interface NodeConfig permits PrimaryConfig, StandbyConfig {
 
     /** Directory for logs, metadata and (on the standby) replicas; absolute. */
     Path stateDir();
+
+    /** Its JMX remote connector, or null when it has none (local {@code jconsole PID} still works). */
+    JmxConfig jmx();
 }

@@ -8,20 +8,27 @@ import java.util.Optional;
  * A protected server.
  *
  * @param nbdPort           port of its NBD exports on {@link #address()}
+ * @param jmx               its JMX remote connector, or null
  * @param replicationTarget where this primary connects its replication links; null = the standby's
  *                          {@code replication} endpoint (set it to route the link through a relay, a WAN optimiser
  *                          or a test's fault proxy)
  */
 public record PrimaryConfig(String name, String address, int nbdPort, Endpoint admin, Path stateDir,
-                            List<VolumeConfig> volumes, Endpoint replicationTarget) implements NodeConfig {
+                            List<VolumeConfig> volumes, JmxConfig jmx, Endpoint replicationTarget)
+        implements NodeConfig {
     public PrimaryConfig {
         volumes = List.copyOf(volumes);
     }
 
+    /** A primary without a JMX connector, connecting straight to the standby's replication endpoint. */
+    public PrimaryConfig(String name, String address, int nbdPort, Endpoint admin, Path stateDir, List<VolumeConfig> volumes) {
+        this(name, address, nbdPort, admin, stateDir, volumes, null, null);
+    }
+
     /** A primary connecting straight to the standby's replication endpoint. */
     public PrimaryConfig(String name, String address, int nbdPort, Endpoint admin, Path stateDir,
-                         List<VolumeConfig> volumes) {
-        this(name, address, nbdPort, admin, stateDir, volumes, null);
+                         List<VolumeConfig> volumes, JmxConfig jmx) {
+        this(name, address, nbdPort, admin, stateDir, volumes, jmx, null);
     }
 
     public Optional<VolumeConfig> volume(String volumeName) {

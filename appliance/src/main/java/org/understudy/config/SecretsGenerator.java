@@ -13,15 +13,20 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 /**
- * Writes a fresh secrets file (random cluster key, admin token and SNMPv3 users {@value #SNMP_OPERATOR} (operator) and
- * {@value #SNMP_MONITOR} (read-only)) that only its owner can read, with the permissions
- * set at creation so the secrets are never readable by others, not even briefly. Thread-safe.
+ * Writes a fresh secrets file (random cluster key, admin token, SNMPv3 users {@value #SNMP_OPERATOR} (operator) and
+ * {@value #SNMP_MONITOR} (read-only), and the JMX logins {@value #JMX_MONITOR} and {@value #JMX_OPERATOR}) that only
+ * its owner can read, with the permissions set at creation so the secrets are never readable by others, not even
+ * briefly. Thread-safe.
  */
 public final class SecretsGenerator {
     /** The generated SNMPv3 user of the operator group. */
     public static final String SNMP_OPERATOR = "ops";
     /** The generated read-only SNMPv3 user. */
     public static final String SNMP_MONITOR = "monitor";
+    /** The read-only JMX login every generated secrets file has. */
+    public static final String JMX_MONITOR = "monitor";
+    /** The JMX login allowed to run operations. */
+    public static final String JMX_OPERATOR = "operator";
     private final SecureRandom random;
 
     public SecretsGenerator(SecureRandom random) {
@@ -41,12 +46,16 @@ public final class SecretsGenerator {
         byte[] key = new byte[SecretsLoader.MIN_KEY_BYTES];
         byte[] token = new byte[24];
         byte[][] snmp = new byte[4][12];
+        byte[] monitor = new byte[18];
+        byte[] operator = new byte[18];
         synchronized (random) {
             random.nextBytes(key);
             random.nextBytes(token);
             for (byte[] b : snmp) {
                 random.nextBytes(b);
             }
+            random.nextBytes(monitor);
+            random.nextBytes(operator);
         }
         Base64.Encoder url = Base64.getUrlEncoder().withoutPadding();
         String text = "# Understudy cluster secrets: keep this file readable by its owner only (chmod 600).\n"
@@ -57,7 +66,9 @@ public final class SecretsGenerator {
                 + "    - { name: " + SNMP_OPERATOR + ", access: operator, authPassword: " + url.encodeToString(snmp[0])
                 + ", privPassword: " + url.encodeToString(snmp[1]) + " }\n"
                 + "    - { name: " + SNMP_MONITOR + ", access: read-only, authPassword: " + url.encodeToString(snmp[2])
-                + ", privPassword: " + url.encodeToString(snmp[3]) + " }\n";
+                + ", privPassword: " + url.encodeToString(snmp[3]) + " }\n"
+                + "jmx:\n  users:\n"
+                + jmxUser(JMX_MONITOR, monitor, "monitor") + jmxUser(JMX_OPERATOR, operator, "operator");
         FileAttribute<?>[] attrs = FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
                 ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
                 : new FileAttribute<?>[0];
@@ -65,5 +76,10 @@ public final class SecretsGenerator {
         try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING)) {
             w.write(text);
         }
+    }
+
+    private static String jmxUser(String name, byte[] password, String role) {
+        return "    - { name: " + name + ", password: '" + Base64.getUrlEncoder().withoutPadding().encodeToString(password)
+                + "', role: " + role + " }\n";
     }
 }

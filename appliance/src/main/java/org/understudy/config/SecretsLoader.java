@@ -19,7 +19,7 @@ public final class SecretsLoader {
     public static final int MIN_KEY_BYTES = 32;
     /** Minimum length of the admin token, in characters. */
     public static final int MIN_TOKEN_CHARS = 16;
-    private static final Set<String> KEYS = Set.of("clusterKey", "adminToken", "snmp");
+    private static final Set<String> KEYS = Set.of("clusterKey", "adminToken", "snmp", "jmx");
     private static final Set<PosixFilePermission> NOT_OWNER = EnumSet.of(
             PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
             PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
@@ -45,10 +45,11 @@ public final class SecretsLoader {
             }
         }
         SnmpSecrets snmp = SnmpSecretsReader.read(r, root);
+        JmxSecrets jmx = JmxSecretsReader.read(r, root);
         if (!r.problems().isEmpty()) {
             throw new ConfigException(file, r.problems());
         }
-        return new Secrets(file, key, token, snmp);
+        return new Secrets(file, key, token, snmp, jmx);
     }
 
     private static byte[] clusterKey(TreeReader r, ObjectNode root) {

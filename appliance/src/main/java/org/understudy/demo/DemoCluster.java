@@ -170,6 +170,7 @@ public final class DemoCluster {
             o.put("adminUrl", "http://" + n.admin());
             o.put("address", n.address());
             cluster.snmp().agent(n.name()).ifPresent(e -> DemoSnmp.describe(o.putObject("snmp"), e, cluster.secrets().snmp()));
+            jmxEntry(o, n);
         }
         ArrayNode vols = root.putArray("volumes");
         for (PrimaryConfig p : cluster.primaries()) {
@@ -187,6 +188,27 @@ public final class DemoCluster {
         Json.mapper().writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), root);
         Files.move(tmp, layout.clusterJson(), java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         return layout.clusterJson();
+    }
+
+    /**
+     * The node's JMX connector for scripts and tests: service URL and the operator login, plus the read-only monitor
+     * login under {@code monitor}.
+     */
+    private void jmxEntry(ObjectNode o, NodeConfig n) {
+        if (n.jmx() == null) {
+            return;
+        }
+        ObjectNode j = o.putObject("jmx");
+        j.put("url", n.jmx().serviceUrl());
+        cluster.secrets().jmx().user(SecretsGenerator.JMX_OPERATOR).ifPresent(u -> {
+            j.put("user", u.name());
+            j.put("password", u.password());
+        });
+        cluster.secrets().jmx().user(SecretsGenerator.JMX_MONITOR).ifPresent(u -> {
+            ObjectNode m = j.putObject("monitor");
+            m.put("user", u.name());
+            m.put("password", u.password());
+        });
     }
 
     /** Stops the nodes this object started (primaries first). */

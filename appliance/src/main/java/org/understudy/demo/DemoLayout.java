@@ -14,6 +14,8 @@ public record DemoLayout(Path dir, int primaries, long volumeSize, int loopbackN
     public static final int NBD_PORT = 10809;
     public static final int ADMIN_PORT = 7800;
     public static final int REPLICATION_PORT = 7700;
+    /** Every node's JMX connector (registry and server) listens on its own address at this port. */
+    public static final int JMX_PORT = 17199;
     public static final List<String> VOLUMES = List.of("vol0", "vol1");
     /** Every node's SNMP agent listens on its own address at this (unprivileged) UDP port. */
     public static final int SNMP_PORT = 16161;
@@ -97,6 +99,7 @@ public record DemoLayout(Path dir, int primaries, long volumeSize, int loopbackN
         y.append("  admin: { address: ").append(standbyAddress()).append(", port: ").append(ADMIN_PORT).append(" }\n");
         y.append("  stateDir: state/").append(STANDBY).append('\n');
         y.append("  snmp: { address: ").append(standbyAddress()).append(", port: ").append(SNMP_PORT).append(" }\n");
+        y.append("  jmx: { address: ").append(standbyAddress()).append(", port: ").append(JMX_PORT).append(" }\n");
         y.append("primaries:\n");
         for (String p : primaryNames()) {
             String addr = primaryAddress(p);
@@ -106,6 +109,7 @@ public record DemoLayout(Path dir, int primaries, long volumeSize, int loopbackN
             y.append("    admin: { address: ").append(addr).append(", port: ").append(ADMIN_PORT).append(" }\n");
             y.append("    stateDir: state/").append(p).append('\n');
             y.append("    snmp: { address: ").append(addr).append(", port: ").append(SNMP_PORT).append(" }\n");
+            y.append("    jmx: { address: ").append(addr).append(", port: ").append(JMX_PORT).append(" }\n");
             y.append("    volumes:\n");
             for (String v : VOLUMES) {
                 y.append("      - { name: ").append(v).append(", file: data/").append(p).append('/').append(v)

@@ -66,6 +66,9 @@ class SecretsTest {
         Secrets s = SecretsLoader.load(f);
         assertEquals(32, s.clusterKey().length);
         assertEquals(32, s.adminToken().length());
+        assertEquals(JmxUser.Role.MONITOR, s.jmx().user(SecretsGenerator.JMX_MONITOR).orElseThrow().role());
+        assertEquals(JmxUser.Role.OPERATOR, s.jmx().user(SecretsGenerator.JMX_OPERATOR).orElseThrow().role());
+        assertEquals(24, s.jmx().user("operator").orElseThrow().password().length());
         // an existing secrets file is never overwritten
         assertThrows(FileAlreadyExistsException.class, () -> new SecretsGenerator().write(f));
     }

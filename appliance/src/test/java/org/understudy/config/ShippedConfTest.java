@@ -24,11 +24,14 @@ class ShippedConfTest {
         Path secrets = dir.resolve("secrets.yaml");
         Files.writeString(secrets, template
                 .replace("clusterKey: CHANGE-ME", "clusterKey: " + ConfigFixtures.KEY)
-                .replace("adminToken: CHANGE-ME", "adminToken: " + ConfigFixtures.TOKEN));
+                .replace("adminToken: CHANGE-ME", "adminToken: " + ConfigFixtures.TOKEN)
+                .replace("password: CHANGE-ME", "password: jmx-password-0123"));
         Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rw-------"));
         ClusterConfig c = ClusterConfigLoader.load(dir.resolve("cluster.yaml"));
         assertEquals("demo", c.name());
         assertEquals(2, c.primaries().size());
+        assertEquals(17199, c.standby().jmx().endpoint().port());
+        assertEquals(2, c.secrets().jmx().users().size());
         assertTrue(c.primaries().stream().allMatch(p -> !p.volumes().isEmpty()));
     }
 
@@ -38,6 +41,7 @@ class ShippedConfTest {
         Files.copy(CONF.resolve("secrets.sample.yaml"), secrets);
         Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rw-------"));
         ConfigException e = assertThrows(ConfigException.class, () -> SecretsLoader.load(secrets));
-        assertEquals(2, e.problems().size(), e.problems().toString());
+        // cluster key, admin token and the two JMX passwords
+        assertEquals(4, e.problems().size(), e.problems().toString());
     }
 }

@@ -9,12 +9,12 @@ public final class Poll {
     }
 
     /** Polls {@code condition} every 10 ms until it holds; fails with {@code what} after {@code limit}. */
-    public static void until(Duration limit, String what, CheckedBoolean condition) throws InterruptedException {
+    public static void until(Duration limit, String what, CheckedBoolean condition) {
         until(limit, () -> what, condition);
     }
 
     /** Like {@link #until(Duration, String, CheckedBoolean)}, describing the wait only when it fails. */
-    public static void until(Duration limit, Supplier<String> what, CheckedBoolean condition) throws InterruptedException {
+    public static void until(Duration limit, Supplier<String> what, CheckedBoolean condition) {
         long deadline = System.nanoTime() + limit.toNanos();
         Throwable last = null;
         while (System.nanoTime() < deadline) {
@@ -25,7 +25,12 @@ public final class Poll {
             } catch (Exception e) {
                 last = e;
             }
-            Thread.sleep(10);
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while waiting for: " + what.get(), e);
+            }
         }
         AssertionError e = new AssertionError("timed out after " + limit + " waiting for: " + what.get());
         if (last != null) {
@@ -35,7 +40,7 @@ public final class Poll {
     }
 
     /** Like {@link #until} but returns the first non-null value. */
-    public static <T> T value(Duration limit, String what, Supplier<T> supplier) throws InterruptedException {
+    public static <T> T value(Duration limit, String what, Supplier<T> supplier) {
         Object[] box = new Object[1];
         until(limit, what, () -> (box[0] = supplier.get()) != null);
         @SuppressWarnings("unchecked")

@@ -60,12 +60,7 @@ final class MirrorFixture implements AutoCloseable {
     }
 
     static void awaitState(MirroredVolume v, MirrorState s, Duration timeout) {
-        try {
-            Poll.until(timeout, () -> v.describe() + " is " + v.snapshot() + " / " + v.linkSnapshot(), () -> v.state() == s);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted waiting for " + v.describe(), e);
-        }
+        Poll.until(timeout, () -> v.describe() + " is " + v.snapshot() + " / " + v.linkSnapshot(), () -> v.state() == s);
     }
 
     void assertIdentical(int primary, int volume) throws IOException {

@@ -1,5 +1,6 @@
 package org.understudy.nbd;
 
+import org.understudy.e2e.Cmd;
 import org.understudy.e2e.Poll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -33,7 +34,8 @@ class NbdBadInputIT {
 
     @BeforeEach
     void start() throws Exception {
-        assumeTrue(ExternalTool.available("qemu-io") && ExternalTool.available("nbdinfo"), "qemu-io/nbdinfo not installed");
+        Cmd.require("qemu-io");
+        Cmd.require("nbdinfo");
         file = FileBlockDevice.open(dir.resolve("vol0.img"), SIZE, "badinput/vol0");
         MutableNbdExports exports = new MutableNbdExports();
         exports.put("vol0", file);
@@ -53,9 +55,7 @@ class NbdBadInputIT {
     private String tool(String... cmd) throws Exception {
         String[] full = java.util.Arrays.copyOf(cmd, cmd.length + 1);
         full[cmd.length] = uri;
-        ExternalTool.Result r = ExternalTool.run(dir, 120, List.of(full));
-        assertEquals(0, r.exitCode(), String.join(" ", full) + " failed:\n" + r.output());
-        return r.output();
+        return Cmd.run(java.time.Duration.ofSeconds(120), full).ok().output();
     }
 
     private void assertRealClientsStillWorkAndDataIntact() throws Exception {

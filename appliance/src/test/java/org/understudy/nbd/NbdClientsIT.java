@@ -1,5 +1,6 @@
 package org.understudy.nbd;
 
+import org.understudy.e2e.Cmd;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -50,11 +51,9 @@ class NbdClientsIT {
         file.close();
     }
 
-    private ExternalTool.Result run(String... cmd) throws Exception {
-        assumeTrue(ExternalTool.available(cmd[0]), cmd[0] + " is not installed");
-        ExternalTool.Result r = ExternalTool.run(dir, 240, List.of(cmd));
-        assertEquals(0, r.exitCode(), String.join(" ", cmd) + " failed:\n" + r.output());
-        return r;
+    private Cmd.Result run(String... cmd) throws Exception {
+        Cmd.require(cmd[0]);
+        return Cmd.run(java.time.Duration.ofSeconds(240), cmd).ok();
     }
 
     private Path randomFile(String name, int size, long seed) throws Exception {

@@ -37,8 +37,12 @@ public final class SnmpFace implements ManagementFace {
     private static final Logger LOG = LogManager.getLogger(SnmpFace.class);
     /** How long one rendering of the MIB is served. */
     static final long TREE_TTL_MS = 300;
-    /** How long a SET waits for its command before answering with the outcome pending. */
-    static final long ACCEPT_WAIT_MS = 1500;
+    /**
+     * How long a SET waits for its command before answering with the outcome pending. SNMP4J serves requests on its
+     * listener thread, so this also bounds how long other managers' requests wait behind a slow action; refusals come
+     * back well within it.
+     */
+    static final long ACCEPT_WAIT_MS = 1000;
     static final String ENGINE_FILE = "snmp-engine.boots";
 
     private UnderstudyAgent agent;

@@ -93,6 +93,31 @@ class SnmpAgentTest {
     }
 
     @Test
+    void portTaken_startFailsCleanly_andCloseIsHarmless() {
+        int port = Integer.parseInt(face.listenAddress().substring(face.listenAddress().lastIndexOf('/') + 1));
+        SnmpFace second = new SnmpFace();
+        org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+                () -> second.start(new SyntheticCluster(dir.resolve("second"), 1, 1, port, List.of()).context()));
+        second.close();
+        second.close();
+        assertEquals(0, ops().run("snmpget", "UNDERSTUDY-MIB::usNodeName.0").exitCode(), "the first agent still serves");
+    }
+
+    @Test
+    void nodeWithoutSnmpBlock_runsNoAgent() throws Exception {
+        SyntheticCluster c = new SyntheticCluster(dir.resolve("none"), 1, 1, 0, List.of());
+        var ctx = c.context();
+        var cfg = ctx.cluster();
+        var noSnmp = new org.understudy.face.FaceContext(new org.understudy.config.ClusterConfig(cfg.file(), cfg.name(),
+                cfg.standby(), cfg.primaries(), cfg.secrets()), ctx.node(), ctx.model(), ctx.alarms(), ctx.events(),
+                ctx.commands(), ctx.stateDir());
+        SnmpFace f = new SnmpFace();
+        f.start(noSnmp);
+        org.junit.jupiter.api.Assertions.assertNull(f.listenAddress());
+        f.close();
+    }
+
+    @Test
     void bulkwalk_sameAsWalk() {
         var walk = ops().run("snmpwalk", List.of("-On"), "UNDERSTUDY-MIB::understudyMIB");
         var bulk = ops().run("snmpbulkwalk", List.of("-On", "-Cr50"), "UNDERSTUDY-MIB::understudyMIB");

@@ -61,6 +61,24 @@ class SnmpNotificationIT {
         }
     }
 
+    @Test
+    void v3Trap_isAuthenticatedWithTheAgentsEngineId() throws Exception {
+        int port = TrapReceiver.freePort();
+        List<SnmpTarget> targets = List.of(
+                new SnmpTarget("127.0.0.1", port, SnmpTarget.Version.V3, null, SyntheticCluster.MONITOR, false, 0, 1000));
+        SyntheticCluster cluster = new SyntheticCluster(dir, 1, 1, 0, targets);
+        SnmpFace face = new SnmpFace();
+        face.start(cluster.context());
+        try (TrapReceiver trapd = new TrapReceiver(dir.resolve("trapd-v3"), "unused", SyntheticCluster.MONITOR,
+                SyntheticCluster.MONITOR_AUTH, SyntheticCluster.MONITOR_PRIV, face.engineIdHex(), port)) {
+            cluster.alarms.raise(AlarmKind.STORAGE_ERROR, "p1/vol0", "EIO on write at 4096");
+            poll("v3 alarmRaised trap", () -> trapd.count(UnderstudyMib.ALARM_RAISED) == 1);
+            assertTrue(trapd.text().contains("STRING: \"storageError\""), trapd.text());
+        } finally {
+            face.close();
+        }
+    }
+
     static void poll(String what, BooleanSupplier done) throws InterruptedException {
         long until = System.nanoTime() + 15_000_000_000L;
         while (!done.getAsBoolean()) {

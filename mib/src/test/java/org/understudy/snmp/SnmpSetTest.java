@@ -127,11 +127,15 @@ class SnmpSetTest {
     @Test
     void slowCommand_answersInProgressThenRecordsTheOutcome() throws Exception {
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
         cluster.handler.set((a, c) -> {
+            entered.countDown();
             release.await();
             return CommandResult.ok("switched");
         });
-        var r = ops().run("snmpset", "UNDERSTUDY-MIB::usPrimaryAction.1", "i", "2");
+        var set = java.util.concurrent.CompletableFuture.supplyAsync(() -> ops().run("snmpset", "UNDERSTUDY-MIB::usPrimaryAction.1", "i", "2"));
+        assertTrue(entered.await(10, java.util.concurrent.TimeUnit.SECONDS));
+        var r = set.join();
         assertEquals(0, r.exitCode(), r.describe());
         assertEquals("inProgress", get("UNDERSTUDY-MIB::usLastActionResult.0"));
         release.countDown();

@@ -24,6 +24,15 @@ final class TrapReceiver implements AutoCloseable {
     /** Listens on {@code ports} (the first is {@link #port}), e.g. the demo's fixed trap and inform ports. */
     TrapReceiver(Path dir, String community, String user, String auth, String priv, int... ports)
             throws IOException, InterruptedException {
+        this(dir, community, user, auth, priv, null, ports);
+    }
+
+    /**
+     * With {@code engineIdHex} (the sending agent's engine ID), the user is also created for that engine, as v3 traps
+     * need: the agent is authoritative for its traps.
+     */
+    TrapReceiver(Path dir, String community, String user, String auth, String priv, String engineIdHex, int... ports)
+            throws IOException, InterruptedException {
         port = ports[0];
         String listen = java.util.Arrays.stream(ports).mapToObj(p -> "udp:127.0.0.1:" + p)
                 .collect(java.util.stream.Collectors.joining(","));
@@ -31,6 +40,7 @@ final class TrapReceiver implements AutoCloseable {
         Path conf = dir.resolve("snmptrapd.conf");
         Files.writeString(conf, "authCommunity log " + community + "\n"
                 + "createUser " + user + " SHA-256 " + auth + " AES " + priv + "\n"
+                + (engineIdHex == null ? "" : "createUser -e 0x" + engineIdHex + " " + user + " SHA-256 " + auth + " AES " + priv + "\n")
                 + "authUser log " + user + " priv\n");
         log = dir.resolve("traps.log");
         Files.writeString(log, "");
@@ -49,7 +59,7 @@ final class TrapReceiver implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (DatagramSocket s = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
             return s.getLocalPort();
         }

@@ -1,0 +1,110 @@
+package org.understudy.jmx;
+
+import java.time.Duration;
+import java.util.Date;
+import java.util.Optional;
+import org.understudy.command.Command;
+import org.understudy.model.ClusterSnapshot;
+import org.understudy.model.PathSnapshot;
+import org.understudy.model.PathState;
+import org.understudy.model.PrimarySnapshot;
+
+/** {@link PrimaryMXBean} over the state model, for one primary name. Thread-safe. */
+final class PrimaryBean implements PrimaryMXBean {
+    private final Snapshots snapshots;
+    private final Operations operations;
+    private final String name;
+
+    PrimaryBean(Snapshots snapshots, Operations operations, String name) {
+        this.snapshots = snapshots;
+        this.operations = operations;
+        this.name = name;
+    }
+
+    static Optional<PrimarySnapshot> find(ClusterSnapshot s, String name) {
+        return s.primaries().stream().filter(p -> p.name().equals(name)).findFirst();
+    }
+
+    private PrimarySnapshot p() {
+        return find(snapshots.current(), name)
+                .orElseThrow(() -> new IllegalStateException("primary " + name + " is no longer in the model"));
+    }
+
+    @Override
+    public String getName() {
+        return name;
+    }
+
+    @Override
+    public String getState() {
+        return p().state().name();
+    }
+
+    @Override
+    public String getCause() {
+        return p().cause() == null ? "" : p().cause();
+    }
+
+    @Override
+    public Date getSince() {
+        return p().since() == null ? null : Date.from(p().since());
+    }
+
+    @Override
+    public String[] getPaths() {
+        return p().paths().stream().map(PathSnapshot::path).toArray(String[]::new);
+    }
+
+    @Override
+    public int getPathsUp() {
+        return (int) p().paths().stream().filter(x -> x.state() == PathState.UP).count();
+    }
+
+    @Override
+    public Date getLastHeard() {
+        ClusterSnapshot s = snapshots.current();
+        Duration silent = silentFor(find(s, name).orElseThrow(() -> new IllegalStateException("primary " + name + " is gone")));
+        return silent == null ? null : Date.from(s.takenAt().minus(silent));
+    }
+
+    @Override
+    public long getSilentForMillis() {
+        Duration silent = silentFor(p());
+        return silent == null ? -1 : silent.toMillis();
+    }
+
+    private static Duration silentFor(PrimarySnapshot p) {
+        return p.paths().stream().map(PathSnapshot::silentFor).filter(d -> d != null).min(Duration::compareTo).orElse(null);
+    }
+
+    @Override
+    public Views.Failover getLastFailover() {
+        return Views.Failover.of(p().lastFailover());
+    }
+
+    @Override
+    public String switchover() {
+        return operations.run(new Command.Switchover(name));
+    }
+
+    @Override
+    public String forceFailover(String reason) {
+        String why = reason == null || reason.isBlank() ? "forced by an operator over JMX" : reason.trim();
+        return operations.run(new Command.ForceFailover(name, why));
+    }
+
+    @Override
+    public String failback() {
+        return operations.run(new Command.Failback(name));
+    }
+
+    @Override
+    public String clearFence() {
+        return operations.run(new Command.ClearFence(name));
+    }
+
+    @Override
+    public String setThrottle(String traffic, long bytesPerSecond) {
+        return operations.run(ApplianceBean.throttle(name, traffic, bytesPerSecond));
+    }
+}

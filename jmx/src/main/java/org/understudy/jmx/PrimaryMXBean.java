@@ -1,0 +1,59 @@
+package org.understudy.jmx;
+
+import java.util.Date;
+
+/** The standby's view of one primary; its operations act on it through the command API. */
+@Description("One protected primary as the standby sees it: failover state, health paths, last failover. Sends an "
+        + "AttributeChangeNotification when State changes. Operations run through the command API as your JMX login "
+        + "and are recorded in the audit log.")
+public interface PrimaryMXBean {
+    @Description("Name of the primary in the cluster file.")
+    String getName();
+
+    @Description("Failover state: SYNCING, PROTECTED, DEGRADED, SUSPECT, FAILING_OVER, STANDING_IN, FAILING_BACK, FENCED, "
+            + "SPLIT_BRAIN or FAILED.")
+    String getState();
+
+    @Description("Why the primary entered its current state, with the numbers behind the decision.")
+    String getCause();
+
+    @Description("When the primary entered its current state.")
+    Date getSince();
+
+    @Description("Health paths to this primary (each has a type=Path bean).")
+    String[] getPaths();
+
+    @Description("Number of health paths that currently show signs of life.")
+    int getPathsUp();
+
+    @Description("When the standby last heard from this primary on any path; empty if it has no paths.")
+    Date getLastHeard();
+
+    @Description("Milliseconds since the standby last heard from this primary on any path (point-in-time figure); -1 "
+            + "if it has no paths.")
+    long getSilentForMillis();
+
+    @Description("The last takeover, switchover or failback of this primary with its timed steps; empty if none yet.")
+    Views.Failover getLastFailover();
+
+    @Description("Planned switchover: the primary drains, the standby catches up (no acknowledged write lost), then "
+            + "stands in. Audited with your JMX login.")
+    String switchover();
+
+    @Description("Forced failover: the standby fences the primary and stands in now, whatever the primary's state. "
+            + "Audited with your JMX login and the reason.")
+    String forceFailover(@Description(name = "reason", value = "why, for the audit log and the failover timeline") String reason);
+
+    @Description("Failback: the repaired primary resyncs what changed while the standby stood in, then takes its role "
+            + "back. Audited with your JMX login.")
+    String failback();
+
+    @Description("Clears the primary's fence once you have made sure it is safe for it to serve again. Audited with "
+            + "your JMX login.")
+    String clearFence();
+
+    @Description("Sets the bandwidth cap of this primary's replication link, which carries all its volumes (0 removes "
+            + "it). Audited with your JMX login.")
+    String setThrottle(@Description(name = "traffic", value = "MIRROR (live writes) or RESYNC (catch-up copying)") String traffic,
+                       @Description(name = "bytesPerSecond", value = "cap in bytes per second; 0 removes the cap") long bytesPerSecond);
+}
