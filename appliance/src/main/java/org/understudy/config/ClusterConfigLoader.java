@@ -63,8 +63,7 @@ public final class ClusterConfigLoader {
         if (!userProblems.isEmpty()) {
             throw new ConfigException(file, userProblems);
         }
-        ClusterConfig config = new ClusterConfig(file, parsed.name, parsed.standby, parsed.primaries, secrets, snmp,
-                loader.mirror);
+        ClusterConfig config = new ClusterConfig(file, parsed.name, parsed.standby, parsed.primaries, secrets, snmp, loader.mirror);
         List<String> jmxProblems = JmxConfigReader.secretsProblems(config, secrets);
         if (!jmxProblems.isEmpty()) {
             throw new ConfigException(secrets.file(), jmxProblems);
@@ -263,6 +262,15 @@ public final class ClusterConfigLoader {
         return new Endpoint(address, port);
     }
 
+    /** The node's optional {@code jmx:} block (see {@link JmxConfigReader}); its port counts as a listener. */
+    private JmxConfig jmx(ObjectNode node, String path, String nodeAddress) {
+        JmxConfig jmx = JmxConfigReader.read(r, node, path, nodeAddress, dir);
+        if (jmx != null) {
+            listener(jmx.endpoint().host(), jmx.endpoint().port(), TreeReader.join(path, "jmx"));
+        }
+        return jmx;
+    }
+
     /** {@code replicationTarget: {address, port}}: where the primary connects instead of the standby (no listener). */
     private Endpoint target(ObjectNode p, String path) {
         String tp = TreeReader.join(path, "replicationTarget");
@@ -274,15 +282,6 @@ public final class ClusterConfigLoader {
         String address = r.address(e, tp, "address", null);
         int port = r.port(e, tp, "port", DEFAULT_REPLICATION_PORT);
         return address == null || port < 0 ? null : new Endpoint(address, port);
-    }
-
-    /** The node's optional {@code jmx:} block (see {@link JmxConfigReader}); its port counts as a listener. */
-    private JmxConfig jmx(ObjectNode node, String path, String nodeAddress) {
-        JmxConfig jmx = JmxConfigReader.read(r, node, path, nodeAddress, dir);
-        if (jmx != null) {
-            listener(jmx.endpoint().host(), jmx.endpoint().port(), TreeReader.join(path, "jmx"));
-        }
-        return jmx;
     }
 
     private void listener(String address, int port, String key) {

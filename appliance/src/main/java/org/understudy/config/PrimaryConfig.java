@@ -14,21 +14,26 @@ import java.util.Optional;
  *                          or a test's fault proxy)
  */
 public record PrimaryConfig(String name, String address, int nbdPort, Endpoint admin, Path stateDir,
-                            List<VolumeConfig> volumes, JmxConfig jmx, Endpoint replicationTarget)
-        implements NodeConfig {
+                            List<VolumeConfig> volumes, JmxConfig jmx, Endpoint replicationTarget) implements NodeConfig {
     public PrimaryConfig {
         volumes = List.copyOf(volumes);
     }
 
     /** A primary without a JMX connector, connecting straight to the standby's replication endpoint. */
     public PrimaryConfig(String name, String address, int nbdPort, Endpoint admin, Path stateDir, List<VolumeConfig> volumes) {
-        this(name, address, nbdPort, admin, stateDir, volumes, null, null);
+        this(name, address, nbdPort, admin, stateDir, volumes, (JmxConfig) null, null);
     }
 
     /** A primary connecting straight to the standby's replication endpoint. */
-    public PrimaryConfig(String name, String address, int nbdPort, Endpoint admin, Path stateDir,
-                         List<VolumeConfig> volumes, JmxConfig jmx) {
+    public PrimaryConfig(String name, String address, int nbdPort, Endpoint admin, Path stateDir, List<VolumeConfig> volumes,
+                         JmxConfig jmx) {
         this(name, address, nbdPort, admin, stateDir, volumes, jmx, null);
+    }
+
+    /** A primary without a JMX connector. */
+    public PrimaryConfig(String name, String address, int nbdPort, Endpoint admin, Path stateDir, List<VolumeConfig> volumes,
+                         Endpoint replicationTarget) {
+        this(name, address, nbdPort, admin, stateDir, volumes, (JmxConfig) null, replicationTarget);
     }
 
     public Optional<VolumeConfig> volume(String volumeName) {
