@@ -42,7 +42,7 @@ final class StatusFormatter {
                     notes.append(String.format(Locale.ROOT, "%s/%s resync: %s of %s at %.1f MB/s%n", v.primary(), v.name(),
                             bytes(v.resyncDoneBytes()), bytes(v.resyncTotalBytes()), v.resyncRate() / 1e6));
                 }
-                if (!v.lastVerify().isEmpty()) {
+                if (v.lastVerify().ran()) {
                     notes.append(v.primary()).append('/').append(v.name()).append(" last verify: ").append(v.lastVerify())
                             .append('\n');
                 }

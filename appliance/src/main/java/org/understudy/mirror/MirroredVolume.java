@@ -22,6 +22,7 @@ import org.understudy.config.VolumeConfig;
 import org.understudy.model.LinkSnapshot;
 import org.understudy.model.LinkState;
 import org.understudy.model.MirrorState;
+import org.understudy.model.VerifySummary;
 import org.understudy.model.VolumeSnapshot;
 import org.understudy.model.AlarmKind;
 import org.understudy.replication.FrameFlags;
@@ -72,7 +73,7 @@ public final class MirroredVolume implements BlockDevice {
     private final TrafficCounters counters = new TrafficCounters();
     private volatile MirrorLink link;
     private volatile ResyncDecision lastDecision;
-    private volatile String lastVerify = "";
+    private volatile VerifySummary lastVerify = VerifySummary.NONE;
     private volatile FullSync sync;
     private volatile MirrorState state = MirrorState.INCONSISTENT;
     private volatile LinkState linkState = LinkState.CONNECTING;
@@ -275,7 +276,7 @@ public final class MirroredVolume implements BlockDevice {
         }
         VerifyResult r = OnlineVerify.run(local, guard, l, bp, volume.size(), bp.bitmap().regionSize(),
                 options.clock(), options.ackTimeout().toNanos() * 4);
-        lastVerify = options.wallClock().instant() + " " + r.summary();
+        lastVerify = new VerifySummary(options.wallClock().instant(), r.regionsCompared(), r.mismatches(), r.summary());
         if (r.mismatches() > 0) {
             LOG.error("mirror {}: online verify: {}", name, r.summary());
             raise(AlarmKind.VERIFY_MISMATCH, r.summary());

@@ -14,17 +14,17 @@ import org.understudy.config.MirrorMode;
  * @param resyncRate       bytes per second of the current (or last) resync; 0 when none ran
  * @param backlogBytes     bytes written but not yet acknowledged by the standby (async mode backlog)
  * @param generation       the generation of the data this copy holds (16 hex digits), "" when unknown
- * @param lastVerify       outcome of the last online verify, "" when none ran
+ * @param lastVerify       outcome of the last online verify ({@link VerifySummary#NONE} when none ran)
  */
 public record VolumeSnapshot(String primary, String name, long size, MirrorMode mode, MirrorState state,
                              double syncPercent, long bytesReplicated, long writesReplicated,
                              LatencySummary writeLatency, long dirtyBytes, long resyncDoneBytes,
                              long resyncTotalBytes, double resyncRate, long backlogBytes, String generation,
-                             String lastVerify) {
+                             VerifySummary lastVerify) {
 
     public VolumeSnapshot {
         generation = generation == null ? "" : generation;
-        lastVerify = lastVerify == null ? "" : lastVerify;
+        lastVerify = lastVerify == null ? VerifySummary.NONE : lastVerify;
     }
 
     /** A snapshot without the resync figures (a node that does not track them). */
@@ -32,6 +32,6 @@ public record VolumeSnapshot(String primary, String name, long size, MirrorMode 
                           double syncPercent, long bytesReplicated, long writesReplicated,
                           LatencySummary writeLatency) {
         this(primary, name, size, mode, state, syncPercent, bytesReplicated, writesReplicated, writeLatency, -1, 0, 0,
-                0, 0, "", "");
+                0, 0, "", VerifySummary.NONE);
     }
 }

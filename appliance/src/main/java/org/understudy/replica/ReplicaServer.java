@@ -103,7 +103,7 @@ public final class ReplicaServer implements Closeable {
             out.add(new VolumeSnapshot(r.primary(), r.volume().name(), r.volume().size(), r.volume().mode(), state,
                     state == MirrorState.IN_SYNC || state == MirrorState.DEGRADED ? 100.0 : r.syncPercent(),
                     r.bytesApplied.get(), r.writesApplied.get(), LatencySummary.EMPTY, -1, 0, 0, 0, 0,
-                    r.identity().isFresh() ? "" : r.identity().current().toString(), ""));
+                    r.identity().isFresh() ? "" : r.identity().current().toString(), org.understudy.model.VerifySummary.NONE));
         }
         return out;
     }

@@ -61,7 +61,7 @@ class VerifyReadBlockerLinkTest {
                 f.assertIdentical(1, 0);
                 assertEquals(0, v.verify().mismatches(), "repaired");
                 assertTrue(!alarms.isActive(AlarmKind.VERIFY_MISMATCH, "p1/vol0"));
-                assertTrue(v.snapshot().lastVerify().contains("no mismatch"), v.snapshot().lastVerify());
+                assertTrue(v.snapshot().lastVerify().text().contains("no mismatch") && v.snapshot().lastVerify().mismatches() == 0, v.snapshot().lastVerify().toString());
             }
         }
     }

@@ -100,6 +100,46 @@ final class VolumeBean implements VolumeMXBean {
     }
 
     @Override
+    public long getDirtyBytes() {
+        return v().dirtyBytes();
+    }
+
+    @Override
+    public long getBacklogBytes() {
+        return v().backlogBytes();
+    }
+
+    @Override
+    public long getResyncDoneBytes() {
+        return v().resyncDoneBytes();
+    }
+
+    @Override
+    public long getResyncTotalBytes() {
+        return v().resyncTotalBytes();
+    }
+
+    @Override
+    public double getResyncRate() {
+        return v().resyncRate();
+    }
+
+    @Override
+    public String getGeneration() {
+        return v().generation();
+    }
+
+    @Override
+    public String getLastVerify() {
+        return v().lastVerify().toString();
+    }
+
+    @Override
+    public long getLastVerifyMismatches() {
+        return v().lastVerify().mismatches();
+    }
+
+    @Override
     public String verify() {
         return operations.run(new Command.Verify(primary, name));
     }

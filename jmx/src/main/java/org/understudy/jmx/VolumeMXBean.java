@@ -44,6 +44,31 @@ public interface VolumeMXBean {
     @Description("Highest write latency seen, in microseconds.")
     long getWriteLatencyMaxMicros();
 
+    @Description("Bytes the replica may lack, from the dirty-region bitmap (point-in-time; -1 where the node keeps no "
+            + "bitmap, e.g. the standby's view).")
+    long getDirtyBytes();
+
+    @Description("Bytes written but not yet acknowledged by the standby (asynchronous mode; 0 in synchronous mode).")
+    long getBacklogBytes();
+
+    @Description("Bytes copied so far by the running resync (0 when none runs).")
+    long getResyncDoneBytes();
+
+    @Description("Total bytes the running resync must copy (0 when none runs).")
+    long getResyncTotalBytes();
+
+    @Description("Current resync rate in bytes per second (0 when none runs).")
+    double getResyncRate();
+
+    @Description("Identifier of the data generation this copy holds (empty while unknown).")
+    String getGeneration();
+
+    @Description("Outcome of the last online verify (empty when none ran).")
+    String getLastVerify();
+
+    @Description("Mismatching regions found by the last online verify (0 when none ran).")
+    long getLastVerifyMismatches();
+
     @Description("Online verify: compares the volume with its replica region by region while I/O continues; mismatches "
             + "are reported (verify mismatch notification) and resynced. Audited with your JMX login.")
     String verify();

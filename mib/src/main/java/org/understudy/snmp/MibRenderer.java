@@ -156,7 +156,8 @@ final class MibRenderer {
         long size = v != null ? v.size() : vc.size();
         double sync = v == null ? 0 : Math.max(0, Math.min(100, v.syncPercent()));
         boolean inSync = v != null && v.state() == org.understudy.model.MirrorState.IN_SYNC;
-        long dirty = inSync ? 0 : Math.round(size * (100 - sync) / 100);
+        // nodes that track a dirty bitmap report its bytes; others (a negative figure) are estimated from the sync share
+        long dirty = v != null && v.dirtyBytes() >= 0 ? v.dirtyBytes() : inSync ? 0 : Math.round(size * (100 - sync) / 100);
         column(t, US_VOLUME_ENTRY, US_VOLUME_NAME, text(vc.name()), pi, vi);
         column(t, US_VOLUME_ENTRY, US_VOLUME_SIZE, new Counter64(size), pi, vi);
         column(t, US_VOLUME_ENTRY, US_VOLUME_MODE, new Integer32(Mapping.mirrorMode(v != null ? v.mode() : vc.mode())), pi, vi);
@@ -164,13 +165,14 @@ final class MibRenderer {
                 : org.understudy.model.MirrorState.INCONSISTENT)), pi, vi);
         column(t, US_VOLUME_ENTRY, US_VOLUME_SYNC_PERCENT, new Gauge32(inSync ? 100 : (long) Math.floor(sync)), pi, vi);
         column(t, US_VOLUME_ENTRY, US_VOLUME_DIRTY_BYTES, new Counter64(dirty), pi, vi);
-        column(t, US_VOLUME_ENTRY, US_VOLUME_BACKLOG_BYTES, new Counter64(0), pi, vi);
+        column(t, US_VOLUME_ENTRY, US_VOLUME_BACKLOG_BYTES, new Counter64(v == null ? 0 : Math.max(0, v.backlogBytes())), pi, vi);
         column(t, US_VOLUME_ENTRY, US_VOLUME_BYTES_REPLICATED, new Counter64(v == null ? 0 : v.bytesReplicated()), pi, vi);
         long p99 = v == null || v.writeLatency() == null ? 0 : v.writeLatency().p99Micros();
         column(t, US_VOLUME_ENTRY, US_VOLUME_WRITE_LATENCY_P99, new Gauge32(Math.min(NEVER_MS, Math.max(0, p99))), pi, vi);
         column(t, US_VOLUME_ENTRY, US_VOLUME_THROTTLE, new Gauge32(throttleKib), pi, vi);
-        column(t, US_VOLUME_ENTRY, US_VOLUME_VERIFY_MISMATCHES, new Gauge32(0), pi, vi);
-        column(t, US_VOLUME_ENTRY, US_VOLUME_LAST_VERIFIED, DateAndTimes.of(null), pi, vi);
+        org.understudy.model.VerifySummary verify = v == null ? org.understudy.model.VerifySummary.NONE : v.lastVerify();
+        column(t, US_VOLUME_ENTRY, US_VOLUME_VERIFY_MISMATCHES, new Gauge32(Math.min(0xffffffffL, verify.mismatches())), pi, vi);
+        column(t, US_VOLUME_ENTRY, US_VOLUME_LAST_VERIFIED, DateAndTimes.of(verify.at()), pi, vi);
     }
 
     /** The far end of a path: on the standby the primary's address, on a primary the standby's. */
