@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Resync benchmark: write N MiB (1 MiB-aligned, sequential) to a primary volume while its standby is down -- that run
-# is also the unmirrored sequential write figure -- then bring the standby back and measure the incremental resync:
+# is also the unmirrored sequential write figure, made durable at its end like a resync is -- then bring the standby back and measure the incremental resync:
 # bytes resynced versus bytes changed, and resync throughput versus the unmirrored sequential write.
 # Writes bench/results/resync.json.
 # Usage: bench/resync.sh [N_MIB]   (default 512)
@@ -26,7 +26,7 @@ echo "bench: standby down, writing $n_mib MiB (1 MiB sequential writes, QD16) to
 standby_pid="$(cat "$work/demo/state/standby/understudy.pid")"
 kill -9 "$standby_pid"; while kill -0 "$standby_pid" 2>/dev/null; do sleep 0.1; done
 out="$work/fio-resync-write.json"
-fio --name=changed --ioengine=nbd --uri="$uri" --rw=write --bs=1M --iodepth=16 --offset=256M --size="${n_mib}M" \
+fio --name=changed --ioengine=nbd --uri="$uri" --rw=write --bs=1M --iodepth=16 --offset=256M --size="${n_mib}M" --end_fsync=1 \
     --output-format=json --output="$out" >/dev/null
 write_bw="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["jobs"][0]["write"]["bw_bytes"])' "$out")"
 dirty="$(status_json | python3 -c 'import json,sys; print(json.load(sys.stdin)["volumes"][0]["dirtyBytes"])')"

@@ -98,7 +98,10 @@ final class PrimaryNode implements NodeEngine {
         fenced = fenceFile.read().orElse(null);
         throttles.mirroring().setGlobalRate(cluster.mirror().mirrorRate());
         throttles.resync().setGlobalRate(cluster.mirror().resyncRate());
+        // 4 MiB chunks, 8 in flight: well beyond the standby's 8 MiB acknowledgement batch, so a resync never stalls
+        // waiting for an ACK the standby holds back until its input runs dry
         MirrorOptions options = MirrorOptions.defaults();
+        options = options.withSync(4 << 20, 8);
         if (self.replicationTarget() != null) {
             options = options.withStandby(self.replicationTarget());
         }

@@ -28,8 +28,10 @@ final class BitmapPlanners {
         Path idFile = PrimaryIdentity.path(primary.stateDir(), volume.name());
         Files.createDirectories(file.getParent());
         int region = volume.mirror().regionSize();
-        // 16 regions per hot extent: a primary crash resyncs at most ~1 MiB around each region being written
-        int extent = Math.max(region * 16, 1 << 20);
+        // 4 MiB hot extents (64 regions): a primary crash resyncs at most the extents written in the last few
+        // seconds, while a random workload over a large volume keeps its extents hot instead of forcing the bitmap
+        // file on most writes
+        int extent = Math.max(region * 64, DirtyBitmap.DEFAULT_EXTENT_SIZE);
         if (!Files.exists(file)) {
             boolean known = Files.exists(idFile);
             if (known) {

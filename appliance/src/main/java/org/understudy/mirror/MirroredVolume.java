@@ -87,6 +87,12 @@ public final class MirroredVolume implements BlockDevice {
     private final java.util.concurrent.CompletableFuture<LinkState> firstAttempt =
             new java.util.concurrent.CompletableFuture<>();
 
+    /**
+     * Dirty-bitmap housekeeping period: persists cleared bits and retires extents idle for a whole period. Long enough
+     * that a random workload keeps its extents hot (no bitmap force per write); short enough that a crash resyncs
+     * only what was written in the last few seconds.
+     */
+    private static final long FLUSH_SECONDS = 5;
     private final PrimaryIdentity identity;
     private final MirrorContext context;
     private final ThrottleSet.Link mirrorThrottle;
@@ -173,7 +179,7 @@ public final class MirroredVolume implements BlockDevice {
                 } catch (IOException | RuntimeException e) {
                     LOG.warn("mirror {}: dirty bitmap flush failed: {}", n, e.toString());
                 }
-            }, 1, 1, TimeUnit.SECONDS);
+            }, FLUSH_SECONDS, FLUSH_SECONDS, TimeUnit.SECONDS);
         }
         v.scheduleConnect(0);
         return v;

@@ -181,6 +181,24 @@ class IncrementalResyncTest {
     }
 
     @Test
+    void raiseEpochOnALiveReplica_closesTheOlderPrimarysLink_andRefusesItsReconnects() throws Exception {
+        try (MirrorFixture f = new MirrorFixture(root, 1, 4 * MIB)) {
+            AlarmRegistry alarms = new AlarmRegistry("p1", Clock.systemUTC());
+            var p = f.cluster.primaries().get(0);
+            MirrorContext ctx = new MirrorContext(Throttles.unlimited(), alarms);
+            try (MirroredVolume v = MirroredVolume.open(f.cluster, p, p.volumes().get(0), MirrorFixture.fastOptions(), ctx)) {
+                MirrorFixture.awaitState(v, MirrorState.IN_SYNC, Duration.ofSeconds(20));
+                f.server.store().replica("p1", "vol0").raiseEpoch(2); // the standby fences this primary
+                Waits.until(Duration.ofSeconds(20), () -> alarms.isActive(AlarmKind.FENCED, "p1/vol0"),
+                        () -> alarms.active().toString() + " " + v.linkSnapshot());
+                assertEquals(MirrorState.DEGRADED, v.state());
+                write(v, 0, 4096, 5); // the primary keeps serving locally; the write stays dirty
+                assertEquals(REGION, v.dirtyBytes());
+            }
+        }
+    }
+
+    @Test
     void newVolumeOnKnownReplica_unrelated_refused() throws Exception {
         try (MirrorFixture f = new MirrorFixture(root, 1, 4 * MIB)) {
             var p = f.cluster.primaries().get(0);
