@@ -107,7 +107,7 @@ final class PrimaryNode implements NodeEngine {
         }
         for (VolumeConfig v : self.volumes()) {
             MirroredVolume mv = MirroredVolume.open(cluster, self, v, options,
-                    new MirrorContext(throttles, services.alarms()));
+                    new MirrorContext(throttles, services.alarms(), services.events()));
             mv.onRefused(this::refusedByStandby);
             volumes.put(v.name(), mv);
             served.put(v.name(), new ServedDevice(mv));

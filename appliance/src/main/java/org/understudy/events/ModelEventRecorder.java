@@ -35,6 +35,12 @@ public final class ModelEventRecorder implements Consumer<ModelEvent> {
             case ModelEvent.StandbyRestored e -> recorder.record(EventKind.LINK, e.standby(), "standby restored: " + e.reason(), null);
             case ModelEvent.LocalPause e -> recorder.record(EventKind.NODE, e.node(), "this node was paused for " + e.gap().toMillis()
                     + " ms (expected ticks every " + e.expected().toMillis() + " ms); silence counts restarted", null);
+            case ModelEvent.ResyncStarted e -> recorder.record(EventKind.RESYNC, e.primary() + "/" + e.volume(),
+                    "resync started: " + e.bytes() + " bytes to copy (" + e.reason() + ")", null);
+            case ModelEvent.ResyncCompleted e -> recorder.record(EventKind.RESYNC, e.primary() + "/" + e.volume(),
+                    "resync completed: " + e.bytes() + " bytes in " + e.took().toMillis() + " ms", null);
+            case ModelEvent.VerifyMismatch e -> recorder.record(EventKind.VERIFY, e.primary() + "/" + e.volume(),
+                    "online verify: " + e.mismatches() + " of " + e.regionsCompared() + " regions differ; resyncing them", null);
             case ModelEvent.OperatorAction e -> { } // recorded by the command API's audit sink
         }
     }

@@ -390,6 +390,7 @@ public final class FailoverEngine implements HealthListener {
         p.machine.transition(FAILING_OVER, reason, numbers);
         long decidedAt = clock.getAsLong();
         boolean abortOnFencing = policy.abortOnFencingFailure();
+        p.takeovers++;
         out.publish(new ModelEvent.FailoverStarted(wall.instant(), name, kind, reason));
         out.later(() -> takeoverExecutor.execute(() ->
                 takeoverDone(p, kind, runner.takeover(p.target, kind, reason, planned, abortOnFencing), decidedAt)));
@@ -473,12 +474,12 @@ public final class FailoverEngine implements HealthListener {
         synchronized (this) {
             for (Primary p : primaries.values()) {
                 states.add(new PrimarySnapshot(p.target.primary(), p.machine.state(), p.machine.cause(),
-                        p.machine.since(), List.of(), p.lastTimeline));
+                        p.machine.since(), List.of(), p.lastTimeline, p.takeovers));
             }
         }
         // the detector has its own lock: ask it outside ours
         return states.stream().map(s -> new PrimarySnapshot(s.name(), s.state(), s.cause(), s.since(),
-                paths.apply(s.name()), s.lastFailover())).toList();
+                paths.apply(s.name()), s.lastFailover(), s.failovers())).toList();
     }
 
     // ---- plumbing ------------------------------------------------------------------------------------------------

@@ -19,6 +19,8 @@ final class Primary {
     /** Our epoch raise fenced it: it may not serve again until an operator clears the fence. */
     boolean fencedByUs;
     FailoverTimeline lastTimeline;
+    /** Takeovers started (automatic, forced or planned) since this engine started. */
+    long takeovers;
 
     Primary(TakeoverTarget target, PrimaryStateMachine machine) {
         this.target = target;

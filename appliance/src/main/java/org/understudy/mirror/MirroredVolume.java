@@ -22,6 +22,7 @@ import org.understudy.config.VolumeConfig;
 import org.understudy.model.LinkSnapshot;
 import org.understudy.model.LinkState;
 import org.understudy.model.MirrorState;
+import org.understudy.model.ModelEvent;
 import org.understudy.model.VerifySummary;
 import org.understudy.model.VolumeSnapshot;
 import org.understudy.model.AlarmKind;
@@ -95,6 +96,8 @@ public final class MirroredVolume implements BlockDevice {
     private static final long FLUSH_SECONDS = 5;
     private final PrimaryIdentity identity;
     private final MirrorContext context;
+    /** Monotonic start of the running resync, for its duration. */
+    private long syncStartNanos;
     private final ThrottleSet.Link mirrorThrottle;
     private final ThrottleSet.Link resyncThrottle;
     private final AsyncBacklog backlog;
@@ -283,6 +286,8 @@ public final class MirroredVolume implements BlockDevice {
         if (r.mismatches() > 0) {
             LOG.error("mirror {}: online verify: {}", name, r.summary());
             raise(AlarmKind.VERIFY_MISMATCH, r.summary());
+            context.events().accept(new ModelEvent.VerifyMismatch(options.wallClock().instant(), primary, volume.name(),
+                    r.mismatches(), r.regionsCompared()));
             l.kill("online verify found " + r.mismatches() + " mismatching region(s): resyncing them");
         } else {
             LOG.info("mirror {}: online verify: {} ({} regions skipped while in flight)", name, r.summary(),
@@ -630,6 +635,11 @@ public final class MirroredVolume implements BlockDevice {
             long bytes = plan.stream().mapToLong(ResyncPlanner.Extent::length).sum();
             transition(MirrorState.SYNCING, "link up, " + decision.rule() + " " + decision.outcome() + ": resync of "
                     + plan.size() + " extent(s), " + bytes + " bytes");
+            syncStartNanos = options.clock().getAsLong();
+            if (bytes > 0) {
+                context.events().accept(new ModelEvent.ResyncStarted(options.wallClock().instant(), primary, volume.name(),
+                        bytes, decision.rule() + " " + decision.outcome()));
+            }
             l.start(scheduler);
             Thread t = new Thread(s, "mirror-sync-" + name);
             t.setDaemon(true);
@@ -714,6 +724,10 @@ public final class MirroredVolume implements BlockDevice {
                 counters.syncsCompleted.incrementAndGet();
                 transition(MirrorState.IN_SYNC, String.format("resync of %d bytes acknowledged by the standby"
                         + " (%.1f MB/s); %d bytes still dirty", s.total(), s.rate() / 1e6, dirtyBytes()));
+                if (s.total() > 0) {
+                    context.events().accept(new ModelEvent.ResyncCompleted(options.wallClock().instant(), primary,
+                            volume.name(), s.total(), java.time.Duration.ofNanos(options.clock().getAsLong() - syncStartNanos)));
+                }
             }
         }
 

@@ -50,6 +50,19 @@ public sealed interface ModelEvent {
 
 
 
+    /** A resync of a volume's replica began: {@code bytes} are to travel (dirty regions, or all of it). */
+    record ResyncStarted(Instant at, String primary, String volume, long bytes, String reason) implements ModelEvent {
+    }
+
+    /** A resync finished: the replica is consistent again. */
+    record ResyncCompleted(Instant at, String primary, String volume, long bytes, Duration took) implements ModelEvent {
+    }
+
+    /** An online verify found regions that differ between a volume and its replica (they are being resynced). */
+    record VerifyMismatch(Instant at, String primary, String volume, long mismatches, long regionsCompared)
+            implements ModelEvent {
+    }
+
     /** An operator command and how it ended (who, from which face). */
     record OperatorAction(Instant at, String who, String command, String target, boolean accepted, String outcome)
             implements ModelEvent {

@@ -79,6 +79,8 @@ class FailoverScenarioTest {
         assertTrue(c.alarmActive("standing-in:p1"));
         assertEquals("p1", c.steps.environments.get("p1").get("UNDERSTUDY_PRIMARY"));
         assertEquals("p1-data", c.steps.environments.get("p1").get("UNDERSTUDY_VOLUMES"));
+        // the model counts the takeover, for SNMP's usPrimaryFailoverCount and the Primary MXBean
+        assertEquals(1, c.engine.snapshot(c.detector::paths).get(0).failovers());
     }
 
     @Test

@@ -42,11 +42,13 @@ class VerifyReadBlockerLinkTest {
     void verify_findsACorruptedReplicaRegion_alarms_andResyncRepairsIt() throws Exception {
         try (MirrorFixture f = new MirrorFixture(root, 1, 32 * MIB)) {
             AlarmRegistry alarms = new AlarmRegistry("p1", Clock.systemUTC());
+            List<org.understudy.model.ModelEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
             PrimaryConfig p = f.cluster.primaries().get(0);
             try (MirroredVolume v = MirroredVolume.open(f.cluster, p, p.volumes().get(0), MirrorFixture.fastOptions(),
-                    new MirrorContext(Throttles.unlimited(), alarms))) {
+                    new MirrorContext(Throttles.unlimited(), alarms, events::add))) {
                 MirrorFixture.awaitState(v, MirrorState.IN_SYNC, Duration.ofSeconds(20));
                 v.write(0, MirrorFixture.pattern((int) (8 * MIB), 1), false);
+                events.clear();
                 assertEquals(0, v.verify().mismatches(), "a healthy replica");
                 try (RandomAccessFile raf = new RandomAccessFile(f.replicaImage(1, 0).toFile(), "rw")) {
                     raf.seek(5 * MIB + 100);
@@ -61,6 +63,15 @@ class VerifyReadBlockerLinkTest {
                 f.assertIdentical(1, 0);
                 assertEquals(0, v.verify().mismatches(), "repaired");
                 assertTrue(!alarms.isActive(AlarmKind.VERIFY_MISMATCH, "p1/vol0"));
+                // the faces hear of it: the mismatch, then the resync that repaired it (one region)
+                List<String> seen = events.stream().map(e -> switch (e) {
+                    case org.understudy.model.ModelEvent.VerifyMismatch m -> "mismatch " + m.primary() + "/" + m.volume() + " " + m.mismatches();
+                    case org.understudy.model.ModelEvent.ResyncStarted rs -> "started " + rs.primary() + "/" + rs.volume() + " " + rs.bytes();
+                    case org.understudy.model.ModelEvent.ResyncCompleted rc -> "completed " + rc.primary() + "/" + rc.volume() + " " + rc.bytes();
+                    default -> e.getClass().getSimpleName();
+                }).toList();
+                long region = 64 * 1024;
+                assertEquals(List.of("mismatch p1/vol0 1", "started p1/vol0 " + region, "completed p1/vol0 " + region), seen);
                 assertTrue(v.snapshot().lastVerify().text().contains("no mismatch") && v.snapshot().lastVerify().mismatches() == 0, v.snapshot().lastVerify().toString());
             }
         }

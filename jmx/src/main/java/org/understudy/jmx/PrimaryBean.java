@@ -78,6 +78,11 @@ final class PrimaryBean implements PrimaryMXBean {
     }
 
     @Override
+    public long getFailoverCount() {
+        return p().failovers();
+    }
+
+    @Override
     public Views.Failover getLastFailover() {
         return Views.Failover.of(p().lastFailover());
     }

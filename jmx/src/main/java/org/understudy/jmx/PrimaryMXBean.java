@@ -33,6 +33,9 @@ public interface PrimaryMXBean {
             + "if it has no paths.")
     long getSilentForMillis();
 
+    @Description("Takeovers of this primary (automatic, forced or planned) since the standby started.")
+    long getFailoverCount();
+
     @Description("The last takeover, switchover or failback of this primary with its timed steps; empty if none yet.")
     Views.Failover getLastFailover();
 

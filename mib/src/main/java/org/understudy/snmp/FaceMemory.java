@@ -10,7 +10,7 @@ import org.understudy.model.Alarm;
 /**
  * The few facts the MIB shows that the state model does not keep, because they are about this agent's own requests
  * and notifications: the spin lock, the last usPrimaryAction and its outcome, the most recently cleared alarm,
- * failovers counted from events since the agent started, and the throttles written through SNMP. Thread-safe.
+ * and the throttles written through SNMP. Thread-safe.
  */
 final class FaceMemory {
     /** The outcome of the most recent usPrimaryAction SET. */
@@ -26,7 +26,6 @@ final class FaceMemory {
     private final AtomicInteger spinLock = new AtomicInteger();
     private final AtomicReference<LastAction> lastAction = new AtomicReference<>(LastAction.NONE);
     private final AtomicReference<Cleared> cleared = new AtomicReference<>();
-    private final Map<String, AtomicInteger> failovers = new ConcurrentHashMap<>();
     private final Map<String, Long> throttleKib = new ConcurrentHashMap<>();
 
     int spinLock() {
@@ -58,15 +57,6 @@ final class FaceMemory {
 
     void cleared(Alarm alarm, Instant at) {
         cleared.set(new Cleared(alarm.index(), alarm, at));
-    }
-
-    int failovers(String primary) {
-        AtomicInteger n = failovers.get(primary);
-        return n == null ? 0 : n.get();
-    }
-
-    void countFailover(String primary) {
-        failovers.computeIfAbsent(primary, k -> new AtomicInteger()).incrementAndGet();
     }
 
     long throttleKib(String primary) {

@@ -107,7 +107,7 @@ final class MibRenderer {
             column(t, US_PRIMARY_ENTRY, US_PRIMARY_PATHS_UP, new Gauge32(paths.stream().filter(x -> x.state() == PathState.UP).count()), pi);
             column(t, US_PRIMARY_ENTRY, US_PRIMARY_PATHS_TOTAL, new Gauge32(paths.size()), pi);
             column(t, US_PRIMARY_ENTRY, US_PRIMARY_LAST_HEARD, new Gauge32(lastHeard(paths)), pi);
-            column(t, US_PRIMARY_ENTRY, US_PRIMARY_FAILOVER_COUNT, new Counter32(mem.failovers(p.name())), pi);
+            column(t, US_PRIMARY_ENTRY, US_PRIMARY_FAILOVER_COUNT, new Counter32(ps == null ? 0 : ps.failovers()), pi);
             column(t, US_PRIMARY_ENTRY, US_PRIMARY_ACTION, new Integer32(PrimaryAction.NO_ACTION), pi);
 
             for (int j = 0; j < p.volumes().size(); j++) {

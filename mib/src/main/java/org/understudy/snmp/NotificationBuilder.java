@@ -55,8 +55,30 @@ final class NotificationBuilder {
             case ModelEvent.StandbyRestored s -> standbyPath(t, STANDBY_RESTORED, s.at(), false);
             case ModelEvent.StateChanged s when s.to() == PrimaryState.SPLIT_BRAIN -> primary(t, s.primary(),
                     SPLIT_BRAIN_DETECTED, US_PRIMARY_NAME, US_PRIMARY_SERVICE_ADDRESS, US_PRIMARY_STATE);
+            case ModelEvent.ResyncStarted r -> volume(t, r.primary(), r.volume(), RESYNC_STARTED, US_VOLUME_MIRROR_STATE,
+                    US_VOLUME_DIRTY_BYTES);
+            case ModelEvent.ResyncCompleted r -> volume(t, r.primary(), r.volume(), RESYNC_COMPLETED, US_VOLUME_MIRROR_STATE,
+                    US_VOLUME_SYNC_PERCENT);
+            case ModelEvent.VerifyMismatch v -> volume(t, v.primary(), v.volume(), VERIFY_MISMATCH, US_VOLUME_VERIFY_MISMATCHES,
+                    US_VOLUME_LAST_VERIFIED);
             default -> null;
         });
+    }
+
+    /** A volume notification: the primary's and the volume's names, then the given volume columns. */
+    private Notification volume(MibTree t, String primary, String volume, int[] trap, int... columns) {
+        Integer pi = t.primaryIndex(primary);
+        Integer vi = t.volumeIndex(primary, volume);
+        if (pi == null || vi == null) {
+            return null;
+        }
+        List<VariableBinding> vbs = new ArrayList<>();
+        vbs.add(cell(t, US_PRIMARY_ENTRY, US_PRIMARY_NAME, pi));
+        vbs.add(cell(t, US_VOLUME_ENTRY, US_VOLUME_NAME, pi, vi));
+        for (int c : columns) {
+            vbs.add(cell(t, US_VOLUME_ENTRY, c, pi, vi));
+        }
+        return new Notification(new OID(trap), vbs);
     }
 
     /** alarmRaised, with the alarm's own facts. */

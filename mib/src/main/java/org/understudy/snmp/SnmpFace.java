@@ -101,9 +101,6 @@ public final class SnmpFace implements ManagementFace {
     private void onEvent(ModelEvent e, NotificationBuilder builder) {
         switch (e) {
             default -> {
-                if (e instanceof ModelEvent.FailoverStarted f) {
-                    memory.countFailover(f.primary());
-                }
                 notifier.enqueue(() -> {
                     cache.invalidate();
                     return builder.fromEvent(e, cache.current()).orElse(null);

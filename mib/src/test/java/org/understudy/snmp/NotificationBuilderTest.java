@@ -65,6 +65,33 @@ class NotificationBuilderTest {
     }
 
     @Test
+    void resyncAndVerifyEvents_becomeVolumeNotifications_withTheVolumeRow() {
+        SyntheticCluster c = new SyntheticCluster(dir, 2, 2, 0, List.of());
+        MibTree t = new MibRenderer(c.config, c.config.standby()).render(c.context().model().snapshot(), new FaceMemory());
+        NotificationBuilder b = new NotificationBuilder("standby", true);
+        String vol = c.config.primaries().get(1).volumes().get(1).name();
+
+        Notification started = b.fromEvent(new ModelEvent.ResyncStarted(Instant.now(), "p2", vol, 1 << 20, "reconnect"), t)
+                .orElseThrow();
+        assertEquals(new OID(RESYNC_STARTED), started.trapOid());
+        assertEquals(List.of(col(US_PRIMARY_ENTRY, US_PRIMARY_NAME, 2), col(US_VOLUME_ENTRY, US_VOLUME_NAME, 2, 2),
+                col(US_VOLUME_ENTRY, US_VOLUME_MIRROR_STATE, 2, 2), col(US_VOLUME_ENTRY, US_VOLUME_DIRTY_BYTES, 2, 2)), oids(started));
+
+        Notification done = b.fromEvent(new ModelEvent.ResyncCompleted(Instant.now(), "p2", vol, 1 << 20, Duration.ofMillis(30)), t)
+                .orElseThrow();
+        assertEquals(new OID(RESYNC_COMPLETED), done.trapOid());
+        assertEquals(col(US_VOLUME_ENTRY, US_VOLUME_SYNC_PERCENT, 2, 2), oids(done).get(3));
+
+        Notification mismatch = b.fromEvent(new ModelEvent.VerifyMismatch(Instant.now(), "p2", vol, 3, 1024), t).orElseThrow();
+        assertEquals(new OID(VERIFY_MISMATCH), mismatch.trapOid());
+        assertEquals(List.of(col(US_PRIMARY_ENTRY, US_PRIMARY_NAME, 2), col(US_VOLUME_ENTRY, US_VOLUME_NAME, 2, 2),
+                col(US_VOLUME_ENTRY, US_VOLUME_VERIFY_MISMATCHES, 2, 2), col(US_VOLUME_ENTRY, US_VOLUME_LAST_VERIFIED, 2, 2)),
+                oids(mismatch));
+        assertTrue(b.fromEvent(new ModelEvent.VerifyMismatch(Instant.now(), "p2", "no-such-volume", 1, 1), t).isEmpty(),
+                "unknown volume: nothing");
+    }
+
+    @Test
     void standbyLost_fromAPrimary_carriesItsReplicationLinkRow() {
         SyntheticCluster c = new SyntheticCluster(dir, 3, 2, 0, List.of());
         ClusterSnapshot s = c.context().model().snapshot();
