@@ -1,5 +1,6 @@
 package org.understudy.mirror;
 
+import org.understudy.e2e.Poll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -91,21 +92,21 @@ class AsyncAndThrottleTest {
                     Thread.onSpinWait();
                 }
                 proxy.blackhole(true);
-                Waits.until(Duration.ofSeconds(15), () -> v.state() == MirrorState.DEGRADED,
-                        () -> "the full backlog stops shipping: " + v.snapshot());
+                Poll.until(Duration.ofSeconds(15),
+                        () -> "the full backlog stops shipping: " + v.snapshot(), () -> v.state() == MirrorState.DEGRADED);
                 proxy.cut();
                 proxy.blackhole(false);
                 long written = w.bytes.get();
-                Waits.until(Duration.ofSeconds(10), () -> w.bytes.get() > written + 8 * MIB,
-                        () -> "writes go on while the link is down");
+                Poll.until(Duration.ofSeconds(10),
+                        () -> "writes go on while the link is down", () -> w.bytes.get() > written + 8 * MIB);
                 proxy.heal();
-                Waits.until(Duration.ofSeconds(20), () -> v.state() == MirrorState.SYNCING
-                        || v.state() == MirrorState.IN_SYNC, () -> "link back: " + v.snapshot());
+                Poll.until(Duration.ofSeconds(20), () -> "link back: " + v.snapshot(), () -> v.state() == MirrorState.SYNCING
+                        || v.state() == MirrorState.IN_SYNC);
                 w.close();
                 assertEquals(null, w.failure.get(), "a client write failed");
                 MirrorFixture.awaitState(v, MirrorState.IN_SYNC, Duration.ofSeconds(30));
-                Waits.until(Duration.ofSeconds(10), () -> v.snapshot().backlogBytes() == 0
-                        && v.dirtyBytes() == 0, () -> "backlog drained: " + v.snapshot());
+                Poll.until(Duration.ofSeconds(10), () -> "backlog drained: " + v.snapshot(), () -> v.snapshot().backlogBytes() == 0
+                        && v.dirtyBytes() == 0);
                 assertTrue(v.backlogPeak() <= hard, "backlog peak " + v.backlogPeak() + " > " + hard);
                 assertTrue(v.backlogPeak() > 0);
                 f.assertIdentical(1, 0);
@@ -126,15 +127,15 @@ class AsyncAndThrottleTest {
                 try (Writers w = new Writers(v, 4, 64 * 1024, 64 * MIB)) {
                     long b0 = w.bytes.get();
                     long t0 = System.nanoTime();
-                    Waits.until(Duration.ofSeconds(10), () -> System.nanoTime() - t0 > 3_000_000_000L, () -> "");
+                    Poll.until(Duration.ofSeconds(10), () -> "", () -> System.nanoTime() - t0 > 3_000_000_000L);
                     double rate = (w.bytes.get() - b0) / ((System.nanoTime() - t0) / 1e9);
                     assertTrue(Math.abs(rate - cap) <= cap * 0.10, "rate " + rate + " vs cap " + cap);
                     throttles.mirroring().setLinkRate("p1", 2 * cap);
                     long t1 = System.nanoTime();
-                    Waits.until(Duration.ofSeconds(10), () -> System.nanoTime() - t1 > 1_000_000_000L, () -> "");
+                    Poll.until(Duration.ofSeconds(10), () -> "", () -> System.nanoTime() - t1 > 1_000_000_000L);
                     long b1 = w.bytes.get();
                     long t2 = System.nanoTime();
-                    Waits.until(Duration.ofSeconds(10), () -> System.nanoTime() - t2 > 1_500_000_000L, () -> "");
+                    Poll.until(Duration.ofSeconds(10), () -> "", () -> System.nanoTime() - t2 > 1_500_000_000L);
                     double after = (w.bytes.get() - b1) / ((System.nanoTime() - t2) / 1e9);
                     assertTrue(Math.abs(after - 2 * cap) <= 2 * cap * 0.15, "rate a second after the change " + after);
                     assertEquals(null, w.failure.get());

@@ -1,5 +1,6 @@
 package org.understudy.mirror;
 
+import org.understudy.e2e.Poll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -107,8 +108,8 @@ class IncrementalResyncTest {
                 assertEquals(32 * MIB, dirty);
                 throttles.resync().setGlobalRate(8 * MIB); // slow enough to interrupt midway
                 f.startStandby();
-                Waits.until(Duration.ofSeconds(20), () -> v.dirtyBytes() < dirty / 2 && v.dirtyBytes() > 0,
-                        () -> "resync under way: " + v.dirtyBytes());
+                Poll.until(Duration.ofSeconds(20),
+                        () -> "resync under way: " + v.dirtyBytes(), () -> v.dirtyBytes() < dirty / 2 && v.dirtyBytes() > 0);
                 f.stopStandby();
                 MirrorFixture.awaitState(v, MirrorState.DEGRADED, Duration.ofSeconds(10));
                 long left = v.dirtyBytes();
@@ -149,7 +150,7 @@ class IncrementalResyncTest {
             byte[] volumeBefore = Files.readAllBytes(f.volumeFile(1, 0));
             f.startStandby();
             try (MirroredVolume v = MirroredVolume.open(f.cluster, p, p.volumes().get(0), MirrorFixture.fastOptions(), ctx)) {
-                Waits.until(Duration.ofSeconds(20), () -> v.lastDecision() != null, () -> "a decision");
+                Poll.until(Duration.ofSeconds(20), () -> "a decision", () -> v.lastDecision() != null);
                 assertEquals(ResyncDecision.Outcome.SPLIT_BRAIN, v.lastDecision().outcome(), v.lastDecision().reason());
                 assertTrue(alarms.isActive(AlarmKind.SPLIT_BRAIN, "p1/vol0"), alarms.active().toString());
                 assertNotEquals(MirrorState.IN_SYNC, v.state());
@@ -173,8 +174,8 @@ class IncrementalResyncTest {
             IdentityStore.save(idFile, IdentityStore.load(idFile).orElseThrow().withEpoch(5));
             f.startStandby();
             try (MirroredVolume v = MirroredVolume.open(f.cluster, p, p.volumes().get(0), MirrorFixture.fastOptions(), ctx)) {
-                Waits.until(Duration.ofSeconds(20), () -> alarms.isActive(AlarmKind.FENCED, "p1/vol0"),
-                        () -> alarms.active().toString() + " " + v.linkSnapshot());
+                Poll.until(Duration.ofSeconds(20),
+                        () -> alarms.active().toString() + " " + v.linkSnapshot(), () -> alarms.isActive(AlarmKind.FENCED, "p1/vol0"));
                 assertNotEquals(MirrorState.IN_SYNC, v.state());
             }
         }
@@ -189,8 +190,8 @@ class IncrementalResyncTest {
             try (MirroredVolume v = MirroredVolume.open(f.cluster, p, p.volumes().get(0), MirrorFixture.fastOptions(), ctx)) {
                 MirrorFixture.awaitState(v, MirrorState.IN_SYNC, Duration.ofSeconds(20));
                 f.server.store().replica("p1", "vol0").raiseEpoch(2); // the standby fences this primary
-                Waits.until(Duration.ofSeconds(20), () -> alarms.isActive(AlarmKind.FENCED, "p1/vol0"),
-                        () -> alarms.active().toString() + " " + v.linkSnapshot());
+                Poll.until(Duration.ofSeconds(20),
+                        () -> alarms.active().toString() + " " + v.linkSnapshot(), () -> alarms.isActive(AlarmKind.FENCED, "p1/vol0"));
                 assertEquals(MirrorState.DEGRADED, v.state());
                 write(v, 0, 4096, 5); // the primary keeps serving locally; the write stays dirty
                 assertEquals(REGION, v.dirtyBytes());
@@ -209,7 +210,7 @@ class IncrementalResyncTest {
             Files.delete(PrimaryIdentity.path(p.stateDir(), "vol0"));
             Files.delete(PrimaryIdentity.bitmapPath(p.stateDir(), "vol0"));
             try (MirroredVolume v = f.open(1, 0, MirrorFixture.fastOptions())) {
-                Waits.until(Duration.ofSeconds(20), () -> v.lastDecision() != null, () -> "a decision");
+                Poll.until(Duration.ofSeconds(20), () -> "a decision", () -> v.lastDecision() != null);
                 assertEquals(ResyncDecision.Outcome.UNRELATED, v.lastDecision().outcome(), v.lastDecision().reason());
             }
         }

@@ -1,5 +1,6 @@
 package org.understudy.mirror;
 
+import org.understudy.e2e.Poll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -58,8 +59,8 @@ class VerifyReadBlockerLinkTest {
                 assertEquals(1, r.mismatches(), r.toString());
                 assertEquals(List.of(5 * MIB), r.mismatchOffsets());
                 assertTrue(alarms.isActive(AlarmKind.VERIFY_MISMATCH, "p1/vol0"));
-                Waits.until(Duration.ofSeconds(20),
-                        () -> v.state() == MirrorState.IN_SYNC && v.dirtyBytes() == 0, () -> "resynced: " + v.snapshot());
+                Poll.until(Duration.ofSeconds(20), () -> "resynced: " + v.snapshot(),
+                        () -> v.state() == MirrorState.IN_SYNC && v.dirtyBytes() == 0);
                 f.assertIdentical(1, 0);
                 assertEquals(0, v.verify().mismatches(), "repaired");
                 assertTrue(!alarms.isActive(AlarmKind.VERIFY_MISMATCH, "p1/vol0"));
