@@ -32,7 +32,10 @@ public final class FailoverCommands {
         @Option(names = "--config", required = true, paramLabel = "FILE", description = "the cluster file")
         Path config;
 
-        abstract String command();
+        /** The command API's name for it: the same as the CLI's. */
+        String command() {
+            return spec.name();
+        }
 
         abstract Map<String, Object> fields();
 
@@ -68,19 +71,22 @@ public final class FailoverCommands {
         }
     }
 
-    @Command(name = "failover", mixinStandardHelpOptions = true,
-            description = "Force a failover: the standby fences the primary and stands in for it now.")
-    public static final class Failover extends StandbyCall {
-        @Parameters(paramLabel = "PRIMARY", description = "the primary to take over")
+    /** A command about one primary, named on the command line. */
+    abstract static class OnePrimary extends StandbyCall {
+        @Parameters(paramLabel = "PRIMARY", description = "the primary it is about")
         String primary;
 
+        @Override
+        Map<String, Object> fields() {
+            return Map.of("primary", primary);
+        }
+    }
+
+    @Command(name = "failover", mixinStandardHelpOptions = true,
+            description = "Force a failover: the standby fences the primary and stands in for it now.")
+    public static final class Failover extends OnePrimary {
         @Option(names = "--reason", paramLabel = "TEXT", description = "why, for the event log")
         String reason;
-
-        @Override
-        String command() {
-            return "failover";
-        }
 
         @Override
         Map<String, Object> fields() {
@@ -95,53 +101,17 @@ public final class FailoverCommands {
 
     @Command(name = "switchover", mixinStandardHelpOptions = true,
             description = "Planned handover: the primary drains, the standby catches up and stands in, no write lost.")
-    public static final class Switchover extends StandbyCall {
-        @Parameters(paramLabel = "PRIMARY")
-        String primary;
-
-        @Override
-        String command() {
-            return "switchover";
-        }
-
-        @Override
-        Map<String, Object> fields() {
-            return Map.of("primary", primary);
-        }
+    public static final class Switchover extends OnePrimary {
     }
 
     @Command(name = "failback", mixinStandardHelpOptions = true,
             description = "Return the role to a repaired primary: it copies back what changed, then serves again.")
-    public static final class Failback extends StandbyCall {
-        @Parameters(paramLabel = "PRIMARY")
-        String primary;
-
-        @Override
-        String command() {
-            return "failback";
-        }
-
-        @Override
-        Map<String, Object> fields() {
-            return Map.of("primary", primary);
-        }
+    public static final class Failback extends OnePrimary {
     }
 
     @Command(name = "fence-clear", mixinStandardHelpOptions = true,
             description = "Clear a primary's fence once you have made sure it is safe; it resyncs before protection.")
-    public static final class FenceClear extends StandbyCall {
-        @Parameters(paramLabel = "PRIMARY")
-        String primary;
-
-        @Override
-        String command() {
-            return "fence-clear";
-        }
-
-        @Override
-        Map<String, Object> fields() {
-            return Map.of("primary", primary);
-        }
+    public static final class FenceClear extends OnePrimary {
     }
 
     @Command(name = "autoswitch", mixinStandardHelpOptions = true,
@@ -151,11 +121,6 @@ public final class FailoverCommands {
 
         @Parameters(paramLabel = "on|off")
         OnOff mode;
-
-        @Override
-        String command() {
-            return "autoswitch";
-        }
 
         @Override
         Map<String, Object> fields() {
