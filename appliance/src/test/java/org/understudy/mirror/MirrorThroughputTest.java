@@ -19,11 +19,17 @@ import org.understudy.storage.FileBlockDevice;
 
 /**
  * A small throughput check, printed for the record: writes at queue depth 16 (16 threads) and latency at depth 1,
- * through a MirroredVolume over loopback versus the bare FileBlockDevice. Bounds asserted are generous on purpose.
+ * through a MirroredVolume over loopback versus the bare FileBlockDevice. The figures are for the record; speed is
+ * measured by {@code bench/mirror.sh} against nbdkit. The bare device writes into the page cache (hundreds of
+ * thousands of IOPS), so a ratio to it says nothing about the mirror and swings tenfold with machine load. What this
+ * test asserts is an absolute floor that only a pathology breaks: a mirrored write that waits on a timer (Nagle with
+ * delayed ACKs costs 40 ms a round trip, 25 writes/s at depth 1), a lost wake-up or a lock convoy.
  */
 class MirrorThroughputTest {
     private static final long SIZE = 256L << 20;
     private static final long RUN_NANOS = 1_000_000_000L;
+    /** Writes per second a mirrored volume must sustain on any machine, loaded or not: 4 ms a write at depth 1. */
+    private static final double FLOOR_OPS_PER_SEC = 250;
 
     @TempDir
     Path root;
@@ -75,14 +81,14 @@ class MirrorThroughputTest {
              MirroredVolume mirrored = f.open(1, 0, MirrorFixture.fastOptions())) {
             MirrorFixture.awaitState(mirrored, MirrorState.IN_SYNC, Duration.ofSeconds(20));
             StringBuilder report = new StringBuilder("\nmirror throughput (in-process, loopback):\n");
-            double[] ratios = new double[3];
+            double[] mirroredOps = new double[3];
             int i = 0;
             for (int[] cfg : new int[][] {{16, 4096, 0}, {16, 1 << 20, 1}, {1, 4096, 0}}) {
                 run(bare, cfg[0], cfg[1], cfg[2] == 1); // warm-up: allocate file blocks on both sides alike
                 run(mirrored, cfg[0], cfg[1], cfg[2] == 1);
                 Result b = run(bare, cfg[0], cfg[1], cfg[2] == 1);
                 Result m = run(mirrored, cfg[0], cfg[1], cfg[2] == 1);
-                ratios[i++] = m.opsPerSec / b.opsPerSec;
+                mirroredOps[i++] = m.opsPerSec;
                 report.append(String.format("  %-4s QD%-2d  bare %9.0f IOPS %8.1f MiB/s p50 %5d us p99 %6d us | "
                                 + "mirrored %9.0f IOPS %8.1f MiB/s p50 %5d us p99 %6d us | ratio %.2f%n",
                         cfg[1] == 4096 ? "4K" : "1M", cfg[0], b.opsPerSec, b.mibPerSec, b.latency.p50Micros(),
@@ -91,8 +97,9 @@ class MirrorThroughputTest {
             }
             System.out.println(report);
             f.assertIdentical(1, 0);
-            for (double r : ratios) {
-                assertTrue(r > 0.01, "mirrored throughput collapsed: " + report);
+            for (double ops : mirroredOps) {
+                assertTrue(ops > FLOOR_OPS_PER_SEC, "mirrored writes stalled (floor " + FLOOR_OPS_PER_SEC
+                        + " writes/s): " + report);
             }
         }
     }
