@@ -11,8 +11,11 @@ import org.understudy.admin.AdminServer;
  *       the primary is fenced (it handed its role over).</li>
  *   <li>{@code POST /api/internal/resume} {@code {"reason": ...}}: serve again (a stopped switchover, a failback,
  *       a cleared fence).</li>
- *   <li>{@code POST /api/internal/copy-from} {@code {"host", "port", "volumes": {"vol0": "all" | [[offset, length],
- *       ...]}}}: while fenced, copy those ranges from the standby's NBD copy source into the local volumes.</li>
+ *   <li>{@code POST /api/internal/copy-from}: while fenced, start copying ranges from the standby's NBD copy source
+ *       into the local volumes (body and decision in {@link FailbackCopy}); answers at once with the plan or why it
+ *       is refused.</li>
+ *   <li>{@code GET /api/internal/copy-status}: {@code running}, {@code ok}, {@code message}, {@code bytesDone},
+ *       {@code bytesTotal} of the last copy.</li>
  * </ul>
  */
 final class PrimaryInternalRoutes {
@@ -23,5 +26,6 @@ final class PrimaryInternalRoutes {
         admin.route("POST", "/api/internal/drain", req -> node.drain());
         admin.route("POST", "/api/internal/resume", req -> node.resume(req.body().path("reason").asText("asked by the standby")));
         admin.route("POST", "/api/internal/copy-from", req -> node.copyFrom(req.body()));
+        admin.route("GET", "/api/internal/copy-status", req -> node.copyStatus());
     }
 }

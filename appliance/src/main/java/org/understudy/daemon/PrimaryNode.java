@@ -3,12 +3,10 @@ package org.understudy.daemon;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +31,6 @@ import org.understudy.health.StandbyWatch;
 import org.understudy.mirror.MirrorContext;
 import org.understudy.mirror.MirrorOptions;
 import org.understudy.mirror.MirroredVolume;
-import org.understudy.resync.IdentityStore;
 import org.understudy.model.AlarmSeverity;
 import org.understudy.model.ClusterSnapshot;
 import org.understudy.model.FailoverSummary;
@@ -43,7 +40,6 @@ import org.understudy.model.PrimarySnapshot;
 import org.understudy.model.PrimaryState;
 import org.understudy.model.Role;
 import org.understudy.model.StateModel;
-import org.understudy.nbd.NbdClient;
 import org.understudy.nbd.NbdExports;
 import org.understudy.nbd.NbdServer;
 import org.understudy.resync.Throttles;
@@ -63,7 +59,6 @@ final class PrimaryNode implements NodeEngine {
     /** How long a starting primary waits for the standby's first word before serving without it. */
     private static final long FIRST_CONTACT_MILLIS = 6000;
     private static final long DRAIN_WAIT_MILLIS = 10_000;
-    private static final int COPY_CHUNK = 4 << 20;
 
     private final ClusterConfig cluster;
     private final PrimaryConfig self;
@@ -78,6 +73,7 @@ final class PrimaryNode implements NodeEngine {
     private final ExecutorScheduler scheduler;
     private NbdServer nbd;
     private volatile PrimaryFence.State fenced;
+    private volatile FailbackCopy copy;
     private volatile String servingNote = "starting";
     private StandbyWatch watch;
     private UdpTransport udp;
@@ -292,60 +288,36 @@ final class PrimaryNode implements NodeEngine {
         return Map.of("ok", true, "message", msg, "volumes", report);
     }
 
-    /** Failback: copies ranges of the standby's replicas (its NBD copy source) into the local volumes; fenced only. */
-    Map<String, Object> copyFrom(JsonNode body) throws IOException {
+    /**
+     * Failback: starts copying ranges of the standby's replicas (its NBD copy source) into the local volumes, in the
+     * background ({@link FailbackCopy}); fenced only, one copy at a time.
+     */
+    synchronized Map<String, Object> copyFrom(JsonNode body) throws IOException {
         if (fenced == null) {
             return Map.of("ok", false, "message", self.name() + " is serving; copying over it would lose writes");
         }
-        InetSocketAddress src = new InetSocketAddress(body.path("host").asText(), body.path("port").asInt());
-        long t0 = System.nanoTime();
-        long bytes = 0;
-        var it = body.path("volumes").fields();
-        while (it.hasNext()) {
-            var e = it.next();
-            MirroredVolume v = volumes.get(e.getKey());
-            if (v == null) {
-                return Map.of("ok", false, "message", "no volume " + e.getKey() + " on " + self.name());
-            }
-            List<long[]> extents = new ArrayList<>();
-            if (e.getValue().isTextual() && e.getValue().asText().equals("all")) {
-                extents.add(new long[] {0, v.size()});
-            } else {
-                e.getValue().forEach(x -> extents.add(new long[] {x.get(0).asLong(), x.get(1).asLong()}));
-            }
-            try (NbdClient c = NbdClient.open(src, e.getKey(), Duration.ofSeconds(10))) {
-                if (c.size() != v.size()) {
-                    return Map.of("ok", false, "message", e.getKey() + ": source is " + c.size() + " bytes, volume "
-                            + v.size());
-                }
-                ByteBuffer buf = ByteBuffer.allocateDirect(COPY_CHUNK);
-                for (long[] x : extents) {
-                    for (long off = x[0]; off < x[0] + x[1]; off += COPY_CHUNK) {
-                        int n = (int) Math.min(COPY_CHUNK, x[0] + x[1] - off);
-                        buf.clear().limit(n);
-                        c.read(off, buf);
-                        buf.flip();
-                        v.write(off, buf, false);
-                        bytes += n;
-                    }
-                }
-            }
-            v.flush();
+        if (copy != null && copy.running()) {
+            return Map.of("ok", false, "message", "a failback copy is already running on " + self.name());
         }
-        // the final copy of a failback: every volume now holds its replica's data, so it takes the replica's identity
-        var ids = body.path("identities").fields();
-        while (ids.hasNext()) {
-            var e = ids.next();
-            MirroredVolume v = volumes.get(e.getKey());
-            if (v == null) {
-                return Map.of("ok", false, "message", "no volume " + e.getKey() + " on " + self.name());
+        return switch (FailbackCopy.prepare(self.name(), body, volumes)) {
+            case FailbackCopy.Refused r -> {
+                LOG.error("{}: failback copy refused: {}", self.name(), r.reason());
+                yield Map.of("ok", false, "message", r.reason());
             }
-            v.adoptCopiedIdentity(IdentityStore.fromBytes(Base64.getDecoder().decode(e.getValue().asText()),
-                    "identity of " + e.getKey() + " sent by the standby"));
-        }
-        String msg = String.format("copied %d bytes from %s in %.1f ms", bytes, src, (System.nanoTime() - t0) / 1e6);
-        LOG.warn("{}: failback copy: {}", self.name(), msg);
-        return Map.of("ok", true, "message", msg, "bytes", bytes);
+            case FailbackCopy.Accepted a -> {
+                copy = a.copy();
+                copy.start();
+                LOG.warn("{}: failback copy started: {}", self.name(), copy.plan());
+                yield Map.of("ok", true, "message", "copy started: " + copy.plan());
+            }
+        };
+    }
+
+    /** Progress of the last failback copy, for the standby's poll. */
+    Map<String, Object> copyStatus() {
+        FailbackCopy c = copy;
+        return c == null ? Map.of("running", false, "ok", false, "message", "no failback copy has run on "
+                + self.name()) : c.status();
     }
 
     // ---- faces ---------------------------------------------------------------------------------------------------

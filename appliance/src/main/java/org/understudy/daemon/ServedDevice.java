@@ -8,25 +8,35 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.understudy.replica.StandInBitmap;
+import org.understudy.resync.ByteRange;
 import org.understudy.storage.BlockDevice;
 
 /**
  * A device as a node serves it over NBD during a handover: counts requests in flight so a drain can wait until
  * every write already taken has finished (and been acknowledged by the standby), and, on the standby, remembers
- * which 64 KiB regions were written since {@link #markClean} so a failback copies only those at the end. Closing
- * it does not close the device it wraps. Thread-safe.
+ * which 64 KiB regions were written since {@link #markClean} so a failback copies only those at the end, and marks
+ * the replica's durable stand-in bitmap before each write (so a failback after a standby restart still knows what
+ * changed). Closing it does not close the device or the bitmap it uses. Thread-safe.
  */
 final class ServedDevice implements BlockDevice {
     static final int REGION = 64 * 1024;
 
     private final BlockDevice inner;
+    private final StandInBitmap journal;
     private final AtomicLongArray dirty;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition idle = lock.newCondition();
     private int inFlight;
 
     ServedDevice(BlockDevice inner) {
+        this(inner, null);
+    }
+
+    /** @param journal the replica's stand-in bitmap, marked durably before each write; null on a primary */
+    ServedDevice(BlockDevice inner, StandInBitmap journal) {
         this.inner = inner;
+        this.journal = journal;
         long regions = (inner.size() + REGION - 1) / REGION;
         this.dirty = new AtomicLongArray((int) ((regions + 63) / 64));
     }
@@ -68,9 +78,9 @@ final class ServedDevice implements BlockDevice {
         }
     }
 
-    /** Regions written since {@link #markClean}, merged into ascending byte ranges {offset, length}. */
-    List<long[]> dirtyExtents() {
-        List<long[]> out = new ArrayList<>();
+    /** Regions written since {@link #markClean}, merged into ascending byte ranges. */
+    List<ByteRange> dirtyExtents() {
+        List<ByteRange> out = new ArrayList<>();
         long regions = (inner.size() + REGION - 1) / REGION;
         long start = -1;
         for (long r = 0; r <= regions; r++) {
@@ -79,14 +89,29 @@ final class ServedDevice implements BlockDevice {
                 start = r;
             } else if (!d && start >= 0) {
                 long off = start * REGION;
-                out.add(new long[] {off, Math.min(inner.size(), r * REGION) - off});
+                out.add(new ByteRange(off, Math.min(inner.size(), r * REGION) - off));
                 start = -1;
             }
         }
         return out;
     }
 
-    private void mark(long offset, long length) {
+    /** Before a write: the durable stand-in bitmap, then the in-memory set. */
+    private void mark(long offset, long length) throws IOException {
+        if (length <= 0) {
+            return;
+        }
+        if (journal != null) {
+            journal.markBeforeWrite(offset, length);
+        }
+        markMemory(offset, length);
+    }
+
+    /**
+     * Sets the in-memory bits of a range. Called again after each write completes: a {@link #markClean} between the
+     * mark and the end of the write would otherwise hide a write that the first copy may have read too early.
+     */
+    private void markMemory(long offset, long length) {
         if (length <= 0) {
             return;
         }
@@ -140,8 +165,13 @@ final class ServedDevice implements BlockDevice {
         enter();
         try {
             // marked before the write: a copy that starts later always sees the region as dirty
-            mark(offset, src.remaining());
-            inner.write(offset, src, fua);
+            int length = src.remaining();
+            mark(offset, length);
+            try {
+                inner.write(offset, src, fua);
+            } finally {
+                markMemory(offset, length); // even a failed write may have changed the region
+            }
         } finally {
             leave();
         }
@@ -162,7 +192,11 @@ final class ServedDevice implements BlockDevice {
         enter();
         try {
             mark(offset, length);
-            inner.trim(offset, length, fua);
+            try {
+                inner.trim(offset, length, fua);
+            } finally {
+                markMemory(offset, length); // even a failed write may have changed the region
+            }
         } finally {
             leave();
         }
@@ -173,7 +207,11 @@ final class ServedDevice implements BlockDevice {
         enter();
         try {
             mark(offset, length);
-            inner.writeZeroes(offset, length, fua, mayTrim);
+            try {
+                inner.writeZeroes(offset, length, fua, mayTrim);
+            } finally {
+                markMemory(offset, length); // even a failed write may have changed the region
+            }
         } finally {
             leave();
         }

@@ -11,6 +11,8 @@ import org.apache.logging.log4j.Logger;
 import org.understudy.failover.TakeoverTarget;
 import org.understudy.nbd.MutableNbdExports;
 import org.understudy.nbd.NbdServer;
+import org.understudy.replica.StandInBitmap;
+import org.understudy.resync.ByteRange;
 import org.understudy.storage.FileBlockDevice;
 
 /**
@@ -25,6 +27,8 @@ final class StandIn {
     private final String self;
     private final TakeoverTarget target;
     private final Map<String, ServedDevice> devices = new LinkedHashMap<>();
+    private final Map<String, StandInBitmap> bitmaps = new LinkedHashMap<>();
+    private MutableNbdExports exports;
     private NbdServer server;
     private NbdServer copySource;
 
@@ -33,22 +37,30 @@ final class StandIn {
         this.target = target;
     }
 
-    /** Opens every replica of {@code target} and serves them on its address and port. */
-    static StandIn serve(String self, TakeoverTarget target, long[] sizes) throws IOException {
+    /**
+     * Opens every replica of {@code target} and serves them on its address and port; each write is first marked in
+     * the replica's stand-in bitmap ({@code bitmaps}, in the order of the target's volumes, owned by the stand-in
+     * from now on, closed with it).
+     */
+    static StandIn serve(String self, TakeoverTarget target, long[] sizes, List<StandInBitmap> bitmaps)
+            throws IOException {
         StandIn s = new StandIn(self, target);
-        MutableNbdExports exports = new MutableNbdExports();
+        s.exports = new MutableNbdExports();
         try {
             for (int i = 0; i < target.volumes().size(); i++) {
                 String name = target.volumes().get(i);
+                s.bitmaps.put(name, bitmaps.get(i));
                 FileBlockDevice dev = FileBlockDevice.open(target.replicas().get(i), sizes[i],
                         target.primary() + "/" + name + " (stand-in)");
-                ServedDevice served = new ServedDevice(dev);
+                ServedDevice served = new ServedDevice(dev, bitmaps.get(i));
                 s.devices.put(name, served);
-                exports.put(name, served);
+                s.exports.put(name, served);
             }
-            s.server = NbdServer.start(new InetSocketAddress(target.address(), target.nbdPort()), exports);
+            s.server = NbdServer.start(new InetSocketAddress(target.address(), target.nbdPort()), s.exports);
         } catch (IOException | RuntimeException e) {
             s.closeDevices();
+            s.closeBitmaps();
+            bitmaps.subList(s.bitmaps.size(), bitmaps.size()).forEach(StandIn::closeQuietly);
             throw e;
         }
         LOG.info("{}: standing in for {}: serving {} on {}:{}", self, target.primary(), s.devices.keySet(),
@@ -84,12 +96,12 @@ final class StandIn {
      * whoever serves next), waits for requests in flight and flushes. Returns the regions written since the copy
      * started, per volume.
      */
-    Map<String, List<long[]>> stopClients(long waitMillis) throws IOException, InterruptedException {
+    Map<String, List<ByteRange>> stopClients(long waitMillis) throws IOException, InterruptedException {
         if (server != null) {
             server.close();
             server = null;
         }
-        Map<String, List<long[]>> dirty = new LinkedHashMap<>();
+        Map<String, List<ByteRange>> dirty = new LinkedHashMap<>();
         for (Map.Entry<String, ServedDevice> e : devices.entrySet()) {
             if (!e.getValue().awaitIdle(waitMillis)) {
                 throw new IOException(target.primary() + "/" + e.getKey() + ": " + e.getValue().inFlight()
@@ -105,6 +117,33 @@ final class StandIn {
         return server != null;
     }
 
+    /** Serves clients again after {@link #stopClients} (a failback that failed after the clients were stopped). */
+    void resumeClients() throws IOException {
+        if (server == null) {
+            server = NbdServer.start(new InetSocketAddress(target.address(), target.nbdPort()), exports);
+            LOG.warn("{}: serving {} again on {}:{}", self, target.primary(), target.address(), target.nbdPort());
+        }
+    }
+
+    /** The replicas' stand-in bitmaps by volume: what changed since the primary last held the data. */
+    Map<String, StandInBitmap> bitmaps() {
+        return Map.copyOf(bitmaps);
+    }
+
+    /** Closes the stand-in bitmaps (the failback copied everything back; nothing writes the replicas any more). */
+    void closeBitmaps() {
+        bitmaps.values().forEach(StandIn::closeQuietly);
+        bitmaps.clear();
+    }
+
+    private static void closeQuietly(StandInBitmap b) {
+        try {
+            b.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.error("closing a stand-in bitmap: {}", e.toString());
+        }
+    }
+
     /** Closes everything (servers and devices). Idempotent. */
     void close() {
         if (server != null) {
@@ -116,6 +155,7 @@ final class StandIn {
             copySource = null;
         }
         closeDevices();
+        closeBitmaps();
     }
 
     private void closeDevices() {

@@ -3,6 +3,7 @@ package org.understudy.daemon;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +29,8 @@ import org.understudy.failover.TakeoverTarget;
 import org.understudy.model.MirrorState;
 import org.understudy.model.VolumeSnapshot;
 import org.understudy.replica.Replica;
+import org.understudy.replica.StandInBitmap;
+import org.understudy.resync.ByteRange;
 import org.understudy.resync.IdentityStore;
 import org.understudy.replica.ReplicaServer;
 
@@ -43,6 +46,10 @@ final class StandbySteps implements TakeoverSteps, PlannedHandover, FailbackStep
     private static final Logger LOG = LogManager.getLogger(StandbySteps.class);
     private static final long FENCE_WAIT_MILLIS = 2000;
     private static final long DRAIN_WAIT_MILLIS = 10_000;
+    private static final long COPY_STALL_MILLIS = 60_000;
+    private static final long COPY_POLL_MILLIS = 20;
+    /** Ranges per volume in one copy request; a more fragmented plan is coarsened (copies a little more). */
+    private static final int MAX_RANGES = 16_384;
 
     private final ClusterConfig cluster;
     private final String self;
@@ -124,19 +131,22 @@ final class StandbySteps implements TakeoverSteps, PlannedHandover, FailbackStep
     @Override
     public StepResult serveVolumes(TakeoverTarget t) {
         // the replicas are about to take writes the primary never sees: a new generation on each, saved first, so a
-        // returning primary meets a newer history (failback or split brain), never an incremental resync over them
+        // returning primary meets a newer history (failback or split brain), never an incremental resync over them;
+        // and a stand-in bitmap, so a failback copies back only what changed
+        List<StandInBitmap> bitmaps = new ArrayList<>();
         for (String v : t.volumes()) {
-            Replica r = replicas.store().replica(t.primary(), v);
             try {
-                r.startNewGeneration(RANDOM);
+                bitmaps.add(replicas.store().replica(t.primary(), v).beginStandIn(RANDOM));
             } catch (IOException e) {
-                return StepResult.failed(t.primary() + "/" + v + ": cannot start a new generation before serving: " + e.getMessage());
+                closeAll(bitmaps);
+                return StepResult.failed(t.primary() + "/" + v + ": cannot start a new generation before serving: "
+                        + e.getMessage());
             }
         }
-        return serve(t);
+        return serve(t, bitmaps);
     }
 
-    private StepResult serve(TakeoverTarget t) {
+    private StepResult serve(TakeoverTarget t, List<StandInBitmap> bitmaps) {
         PrimaryConfig p = cluster.primary(t.primary()).orElseThrow();
         long[] sizes = t.volumes().stream().mapToLong(v -> p.volume(v).orElseThrow().size()).toArray();
         try {
@@ -144,12 +154,22 @@ final class StandbySteps implements TakeoverSteps, PlannedHandover, FailbackStep
             if (old != null) {
                 old.close();
             }
-            standIns.put(t.primary(), StandIn.serve(self, t, sizes));
+            standIns.put(t.primary(), StandIn.serve(self, t, sizes, bitmaps));
             // from now on the replicas get writes the primary never saw: a standby restart must serve them again
             replicas.fences().standingIn(t.primary(), true);
             return StepResult.ok("serving " + t.volumes() + " on " + t.address() + ":" + t.nbdPort());
         } catch (IOException e) {
             return StepResult.failed("cannot serve on " + t.address() + ":" + t.nbdPort() + ": " + e.getMessage());
+        }
+    }
+
+    private static void closeAll(List<StandInBitmap> bitmaps) {
+        for (StandInBitmap b : bitmaps) {
+            try {
+                b.close();
+            } catch (IOException e) {
+                LOG.error("closing a stand-in bitmap: {}", e.toString());
+            }
         }
     }
 
@@ -183,7 +203,17 @@ final class StandbySteps implements TakeoverSteps, PlannedHandover, FailbackStep
         if (!id.ok()) {
             return id;
         }
-        return serve(t); // same generation as before the restart: the replicas' history already says they stood in
+        List<StandInBitmap> bitmaps = new ArrayList<>();
+        for (String v : t.volumes()) {
+            try {
+                bitmaps.add(replicas.store().replica(t.primary(), v).resumeStandIn());
+            } catch (IOException e) {
+                closeAll(bitmaps);
+                return StepResult.failed(t.primary() + "/" + v + ": cannot open the stand-in bitmap: " + e.getMessage());
+            }
+        }
+        // same generation as before the restart: the replicas' history already says they stood in
+        return serve(t, bitmaps);
     }
 
     @Override
@@ -242,10 +272,19 @@ final class StandbySteps implements TakeoverSteps, PlannedHandover, FailbackStep
             return StepResult.failed("the standby does not serve " + t.primary());
         }
         try {
+            // new writes are tracked from here (the final copy), before the bitmaps are read: none falls between
             InetSocketAddress src = s.startCopySource(cluster.standby().address());
+            Map<String, StandInBitmap> bitmaps = s.bitmaps();
             Map<String, Object> volumes = new LinkedHashMap<>();
-            t.volumes().forEach(v -> volumes.put(v, "all"));
-            return copyBack(t.primary(), src, volumes, null, "full copy");
+            for (String v : t.volumes()) {
+                StandInBitmap b = bitmaps.get(v);
+                Map<String, Object> spec = new LinkedHashMap<>();
+                spec.put("replica", identityOf(t.primary(), v));
+                spec.put("replicaBitmap", Map.of("usable", b.info().usable(), "regions", b.info().dirtyRegions()));
+                spec.put("ranges", json(b.ranges()));
+                volumes.put(v, spec);
+            }
+            return copyBack(t.primary(), src, volumes, false, "copy back");
         } catch (IOException e) {
             return StepResult.failed("cannot offer the replicas for the copy back: " + e.getMessage());
         }
@@ -257,23 +296,53 @@ final class StandbySteps implements TakeoverSteps, PlannedHandover, FailbackStep
         if (s == null) {
             return StepResult.failed("the standby does not serve " + t.primary());
         }
+        StepResult copied;
         try {
             InetSocketAddress src = s.startCopySourceAddress();
-            Map<String, List<long[]>> dirty = s.stopClients(DRAIN_WAIT_MILLIS);
-            Map<String, Object> volumes = new LinkedHashMap<>(dirty);
+            Map<String, List<ByteRange>> dirty = s.stopClients(DRAIN_WAIT_MILLIS);
             long regions = dirty.values().stream().mapToLong(List::size).sum();
             // nothing writes the replicas any more: the primary, once it holds their data, takes their identity too
-            Map<String, String> identities = new LinkedHashMap<>();
+            Map<String, Object> volumes = new LinkedHashMap<>();
             for (String v : t.volumes()) {
-                identities.put(v, Base64.getEncoder().encodeToString(
-                        IdentityStore.toBytes(replicas.store().replica(t.primary(), v).identity())));
+                volumes.put(v, Map.of("replica", identityOf(t.primary(), v), "ranges", json(dirty.get(v))));
             }
-            return copyBack(t.primary(), src, volumes, identities, "stopped serving; last " + regions + " changed extent(s)");
+            copied = copyBack(t.primary(), src, volumes, true, "stopped serving; last " + regions + " changed range(s)");
         } catch (IOException e) {
-            return StepResult.failed("stopping the stand-in failed: " + e.getMessage());
+            copied = StepResult.failed("stopping the stand-in failed: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return StepResult.failed("interrupted");
+            copied = StepResult.failed("interrupted");
+        }
+        if (!copied.ok()) {
+            return standInAgain(t, s, copied);
+        }
+        // the primary holds the replicas' data and generation: the replicas owe it nothing any more
+        s.closeBitmaps();
+        for (String v : t.volumes()) {
+            try {
+                replicas.store().replica(t.primary(), v).failbackCompleted();
+            } catch (IOException e) {
+                LOG.error("{}: {}/{}: cannot record the completed failback ({}); the next failback copies everything",
+                        self, t.primary(), v, e.toString());
+            }
+        }
+        return copied;
+    }
+
+    /**
+     * The final copy failed after the clients were stopped: serve them again, under a new generation, so that even
+     * a primary that took the replicas' identity (a lost answer) meets a newer history next time, never the same.
+     */
+    private StepResult standInAgain(TakeoverTarget t, StandIn s, StepResult failure) {
+        try {
+            for (String v : t.volumes()) {
+                replicas.store().replica(t.primary(), v).startNewGeneration(RANDOM);
+            }
+            s.resumeClients();
+            return StepResult.failed(failure.detail() + "; the standby serves " + t.primary() + " again");
+        } catch (IOException e) {
+            return StepResult.failed(failure.detail() + "; and serving " + t.primary() + " again failed: "
+                    + e.getMessage());
         }
     }
 
@@ -289,21 +358,55 @@ final class StandbySteps implements TakeoverSteps, PlannedHandover, FailbackStep
         }
     }
 
-    private StepResult copyBack(String primary, InetSocketAddress src, Map<String, Object> volumes,
-                                Map<String, String> identities, String what) {
+    private String identityOf(String primary, String volume) {
+        return Base64.getEncoder().encodeToString(IdentityStore.toBytes(replicas.store().replica(primary, volume).identity()));
+    }
+
+    private static List<long[]> json(List<ByteRange> ranges) {
+        return ByteRange.coarsen(ranges, MAX_RANGES).stream().map(r -> new long[] {r.offset(), r.length()}).toList();
+    }
+
+    /**
+     * Asks the primary to copy, then follows its progress until it ends: a full copy of a large volume takes longer
+     * than one request may, and a copy that stops moving is given up after {@link #COPY_STALL_MILLIS}.
+     */
+    private StepResult copyBack(String primary, InetSocketAddress src, Map<String, Object> volumes, boolean last,
+                                String what) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("host", src.getAddress().getHostAddress());
         body.put("port", src.getPort());
+        body.put("final", last);
         body.put("volumes", volumes);
-        if (identities != null) {
-            body.put("identities", identities);
-        }
         try {
-            JsonNode r = admin(primary).postJson("/api/internal/copy-from", body);
-            return r.path("ok").asBoolean() ? StepResult.ok(what + ": " + r.path("message").asText())
-                    : StepResult.failed(what + " refused by " + primary + ": " + r.path("message").asText());
+            AdminClient admin = admin(primary);
+            JsonNode r = admin.postJson("/api/internal/copy-from", body);
+            if (!r.path("ok").asBoolean()) {
+                return StepResult.failed(what + " refused by " + primary + ": " + r.path("message").asText());
+            }
+            LOG.info("{}: {} of {}: {}", self, what, primary, r.path("message").asText());
+            long lastDone = -1;
+            long movedAt = System.nanoTime();
+            while (true) {
+                JsonNode st = admin.getJson("/api/internal/copy-status");
+                if (!st.path("running").asBoolean()) {
+                    return st.path("ok").asBoolean() ? StepResult.ok(what + ": " + st.path("message").asText())
+                            : StepResult.failed(what + " failed on " + primary + ": " + st.path("message").asText());
+                }
+                long done = st.path("bytesDone").asLong();
+                if (done != lastDone) {
+                    lastDone = done;
+                    movedAt = System.nanoTime();
+                } else if (System.nanoTime() - movedAt > COPY_STALL_MILLIS * 1_000_000) {
+                    return StepResult.failed(what + ": no progress for " + COPY_STALL_MILLIS / 1000 + " s at " + done
+                            + " of " + st.path("bytesTotal").asLong() + " bytes");
+                }
+                Thread.sleep(COPY_POLL_MILLIS);
+            }
         } catch (AdminClientException | ConfigException e) {
             return StepResult.failed(what + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return StepResult.failed(what + ": interrupted");
         }
     }
 

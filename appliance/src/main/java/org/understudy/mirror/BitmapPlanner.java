@@ -1,7 +1,6 @@
 package org.understudy.mirror;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.logging.log4j.LogManager;
@@ -160,21 +159,7 @@ final class BitmapPlanner implements ResyncPlanner {
 
     /** The dirty regions as extents in disk order, neighbours merged. */
     List<Extent> dirtyExtents() {
-        List<Extent> out = new ArrayList<>();
-        long r = bitmap.nextDirtyRegion(0);
-        while (r >= 0) {
-            long start = bitmap.regionOffset(r);
-            long end = start + bitmap.regionLength(r);
-            long next = bitmap.nextDirtyRegion(r + 1);
-            while (next == r + 1 && end - start < MAX_EXTENT) {
-                r = next;
-                end = bitmap.regionOffset(r) + bitmap.regionLength(r);
-                next = bitmap.nextDirtyRegion(r + 1);
-            }
-            out.add(new Extent(start, end - start));
-            r = next;
-        }
-        return out;
+        return bitmap.dirtyRanges(MAX_EXTENT).stream().map(r -> new Extent(r.offset(), r.length())).toList();
     }
 
     @Override

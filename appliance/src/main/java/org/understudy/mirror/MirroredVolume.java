@@ -769,21 +769,9 @@ public final class MirroredVolume implements BlockDevice {
 
     // ---- state model --------------------------------------------------------------------------------------------
 
-    /**
-     * Failback: the whole volume has just been copied from the standby's replica, whose identity is {@code source}.
-     * The volume takes that generation and its bitmap owes the replica nothing, so the next link finds both sides in
-     * sync instead of resyncing what just came from there. Only while no link is up (the primary is fenced). The
-     * identity is saved before the bitmap is cleared: a crash in between leaves dirty regions, never a lost one.
-     */
-    public void adoptCopiedIdentity(org.understudy.resync.VolumeIdentity source) throws IOException {
-        if (link != null) {
-            throw new IllegalStateException(name + " is linked to the standby: only a fenced volume takes its replica's identity");
-        }
-        identity.adopt(source);
-        if (planner instanceof BitmapPlanner bp) {
-            bp.bitmap().clear(0, volume.size());
-            bp.bitmap().flush();
-        }
+    /** This volume as the target of a failback copy (while fenced: no client, no link). */
+    public FailbackTarget failbackTarget() {
+        return new FailbackTarget(name, volume.size(), identity, planner, local, () -> link != null);
     }
 
     public MirrorState state() {

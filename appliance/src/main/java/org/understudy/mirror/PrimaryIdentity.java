@@ -86,6 +86,18 @@ final class PrimaryIdentity {
         identity = next;
     }
 
+    /** This volume becomes the target of a copy from the replica (failback): inconsistent until {@link #adopt}. */
+    synchronized void beginResyncAsTarget() throws IOException {
+        if (!identity.consistent()) {
+            return;
+        }
+        VolumeIdentity next = identity.beginResyncAsTarget();
+        IdentityStore.save(file, next);
+        LOG.warn("mirror {}: target of a copy from the replica: inconsistent until it completes ({})", name,
+                next.describe());
+        identity = next;
+    }
+
     /** A resync from this volume completed and the replica now holds our generation. */
     synchronized void resyncDoneAsSource() throws IOException {
         if (identity.bitmapBase().isNone()) {

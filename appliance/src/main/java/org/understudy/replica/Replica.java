@@ -267,10 +267,50 @@ public final class Replica implements Closeable {
 
     /**
      * The replica starts being written on its own (the standby stands in): a new generation whose bitmap base is the
-     * one it shared with the primary, so a later reconnect is decided (failback, or split brain if both wrote).
+     * one it shared with the primary, so a later reconnect is decided (failback, or split brain if both wrote). The
+     * returned stand-in bitmap records every region changed since that base and must be marked before each write:
+     * a new, clean one when the replica was in step with its primary, else the one kept since the earlier divergence
+     * (a second takeover before a failback completed keeps accumulating). It exists before the new generation is
+     * saved, so no stand-in write can go unrecorded.
+     */
+    public StandInBitmap beginStandIn(java.util.random.RandomGenerator rnd) throws IOException {
+        VolumeIdentity id = identity;
+        StandInBitmap bitmap = id.bitmapBase().isNone()
+                ? StandInBitmap.startFresh(toString(), standInBitmapPath(), volume.size(), volume.mirror().regionSize())
+                : StandInBitmap.resume(toString(), standInBitmapPath(), volume.size(), volume.mirror().regionSize());
+        try {
+            saveIdentity(id.startNewGeneration(rnd));
+        } catch (IOException | RuntimeException e) {
+            bitmap.close();
+            throw e;
+        }
+        return bitmap;
+    }
+
+    /**
+     * A further generation while the stand-in bitmap already open keeps counting from the same base: the standby
+     * serves again after a failback failed at its last step, and the primary may have taken the previous one.
      */
     public void startNewGeneration(java.util.random.RandomGenerator rnd) throws IOException {
         saveIdentity(identity.startNewGeneration(rnd));
+    }
+
+    /** After a standby restart while standing in: the stand-in bitmap kept so far (same generation). */
+    public StandInBitmap resumeStandIn() throws IOException {
+        return StandInBitmap.resume(toString(), standInBitmapPath(), volume.size(), volume.mirror().regionSize());
+    }
+
+    /**
+     * The primary took this replica's data and identity back (failback completed, the stand-in's bitmap closed):
+     * the two copies are in step again, so the identity stops counting from a base and the bitmap goes.
+     */
+    public void failbackCompleted() throws IOException {
+        saveIdentity(identity.completeResyncAsSource());
+        Files.deleteIfExists(standInBitmapPath());
+    }
+
+    private Path standInBitmapPath() {
+        return StandInBitmap.path(image, volume.name());
     }
 
     private synchronized void saveIdentity(VolumeIdentity id) throws IOException {

@@ -6,6 +6,8 @@ import java.lang.invoke.VarHandle;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
@@ -389,6 +391,28 @@ public final class DirtyBitmap implements AutoCloseable {
             }
             word = (long) WORDS.getVolatile(bits, w);
         }
+    }
+
+    /**
+     * The dirty regions as byte ranges in disk order, neighbours merged up to {@code maxLength} bytes a range (a
+     * point-in-time answer).
+     */
+    public List<ByteRange> dirtyRanges(long maxLength) {
+        List<ByteRange> out = new ArrayList<>();
+        long r = nextDirtyRegion(0);
+        while (r >= 0) {
+            long start = regionOffset(r);
+            long end = start + regionLength(r);
+            long next = nextDirtyRegion(r + 1);
+            while (next == r + 1 && end - start < maxLength) {
+                r = next;
+                end = regionOffset(r) + regionLength(r);
+                next = nextDirtyRegion(r + 1);
+            }
+            out.add(new ByteRange(start, end - start));
+            r = next;
+        }
+        return out;
     }
 
     /** Number of dirty regions (point in time). */

@@ -104,18 +104,22 @@ public final class ResyncDecisionTable {
                     "replica inconsistent at the primary's bitmap base: finish the interrupted resync"),
             new Row("R16", f -> !f.qConsistent(), FULL_TO_REPLICA,
                     "replica inconsistent and not covered by the primary's bitmap: full copy to the replica"),
-            new Row("R17", f -> !f.pConsistent() && f.replicaBitmapCoversPrimary(), INCREMENTAL_TO_PRIMARY,
-                    "primary inconsistent at the replica's bitmap base: finish the interrupted failback resync"),
+            new Row("R17", f -> !f.pConsistent() && f.replicaBitmapCoversPrimary() && f.pBitmap().usable(),
+                    INCREMENTAL_TO_PRIMARY, "primary inconsistent at the replica's bitmap base: finish the "
+                    + "interrupted failback resync (union of both bitmaps)"),
             new Row("R18", f -> !f.pConsistent(), FULL_TO_PRIMARY,
-                    "primary inconsistent and not covered by the replica's bitmap: full copy back"),
+                    "primary inconsistent and not covered by both bitmaps: full copy back"),
             new Row("R19", Facts::primaryBitmapCoversReplica, INCREMENTAL_TO_REPLICA,
                     "primary is newer and the replica is its bitmap base: incremental resync to the replica"),
             new Row("R20", f -> f.p().descendsFrom(f.q().current()), FULL_TO_REPLICA,
                     "primary is newer but its bitmap does not reach back to the replica's generation: full copy"),
-            new Row("R21", Facts::replicaBitmapCoversPrimary, INCREMENTAL_TO_PRIMARY,
-                    "replica is newer (it stood in) and the primary is its bitmap base: incremental failback"),
+            new Row("R21", f -> f.replicaBitmapCoversPrimary() && f.pBitmap().usable(), INCREMENTAL_TO_PRIMARY,
+                    "replica is newer (it stood in) and the primary is its bitmap base: incremental failback of the "
+                    + "union of both bitmaps"),
             new Row("R22", f -> f.q().descendsFrom(f.p().current()), FULL_TO_PRIMARY,
-                    "replica is newer but its bitmap does not reach back to the primary's generation: full copy back"),
+                    "replica is newer but one of the bitmaps cannot vouch for the difference (the replica's does not "
+                    + "reach back to the primary's generation, or the primary's, which holds the writes that were "
+                    + "in flight when it stopped, is lost): full copy back"),
             new Row("R23", f -> true, SPLIT_BRAIN,
                     "both sides wrote after they diverged: split brain, refusing; both data sets kept"));
 

@@ -1,6 +1,5 @@
 package org.understudy.daemon;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.understudy.resync.ByteRange;
 import org.understudy.storage.FileBlockDevice;
 
 class ServedDeviceTest {
@@ -26,10 +26,8 @@ class ServedDeviceTest {
             d.write(70_000, ByteBuffer.allocate(100), false);          // region 1
             d.writeZeroes(131_072, 65_536, false, true);                // region 2, merges with 1
             d.trim((1 << 20) - 10, 10, false);                          // last region
-            List<long[]> x = d.dirtyExtents();
-            assertEquals(2, x.size());
-            assertArrayEquals(new long[] {65_536, 131_072}, x.get(0));
-            assertArrayEquals(new long[] {(1 << 20) - 65_536, 65_536}, x.get(1));
+            assertEquals(List.of(new ByteRange(65_536, 131_072), new ByteRange((1 << 20) - 65_536, 65_536)),
+                    d.dirtyExtents());
         }
     }
 

@@ -157,6 +157,11 @@ class FailoverIT {
         Poll.until(Duration.ofSeconds(30), "p1 PROTECTED again", () -> "PROTECTED".equals(primaryState("standby", "p1")));
         SyncMirrorIT.assertIdentical(vol0);
         SyncMirrorIT.assertIdentical(vol1);
+        // incremental: only what the stand-in wrote came back (1.5 MiB of vol0, 2 MiB of vol1 in 64 KiB regions),
+        // not the 128 MiB of both volumes
+        String resync = failbackStep("resync-primary");
+        assertTrue(resync.contains("R21 INCREMENTAL_TO_PRIMARY"), resync);
+        assertTrue(resync.contains("copied " + (3 * 512 * 1024 + 2 * 1024 * 1024) + " bytes"), resync);
         // the stand-in wrote a new generation; the primary took it with the copy back, so both sides agree on it
         assertEquals(generation("standby", "vol0"), generation("p1", "vol0"));
         assertTrue(!generation("p1", "vol0").equals(generationBefore), "the stand-in started a new generation");
@@ -173,6 +178,24 @@ class FailoverIT {
         for (String expected : List.of("switchover", "failback", "STANDING_IN")) {
             assertTrue(ev.text.contains(expected), "event log after standby SIGKILL lacks '" + expected + "':\n" + ev.text);
         }
+    }
+
+    /** The detail of one step of p1's last failover timeline (here: the failback) as the standby reports it. */
+    private String failbackStep(String step) throws Exception {
+        com.fasterxml.jackson.databind.JsonNode timeline = null;
+        for (var p : demo.status("standby").path("primaries")) {
+            if (p.path("name").asText().equals("p1")) {
+                timeline = p.path("lastFailover");
+            }
+        }
+        assertTrue(timeline != null, "the standby reports no p1");
+        assertEquals("failback", timeline.path("kind").asText(), timeline.toString());
+        for (var s : timeline.path("steps")) {
+            if (s.path("name").asText().equals(step)) {
+                return s.path("detail").asText();
+            }
+        }
+        throw new AssertionError("no step " + step + " in " + timeline);
     }
 
     /** The data generation of p1's volume as a node reports it. */

@@ -140,7 +140,13 @@ class ResyncDecisionTableTest {
 
     @Test
     void r17_primaryInconsistentMidFailback_atReplicaBase_incrementalBack() {
-        check("R17", INCREMENTAL_TO_PRIMARY, id(5, 0, false), id(6, 5, true, 5), NONE, BitmapInfo.of(9));
+        check("R17", INCREMENTAL_TO_PRIMARY, id(5, 0, false), id(6, 5, true, 5), CLEAN, BitmapInfo.of(9));
+    }
+
+    @Test
+    void r18_primaryInconsistentMidFailback_primaryBitmapLost_fullBack() {
+        // the primary's bitmap holds the writes it had in flight when it died; without it the union is unknown
+        check("R18", FULL_TO_PRIMARY, id(5, 0, false), id(6, 5, true, 5), NONE, BitmapInfo.of(9));
     }
 
     @Test
@@ -176,6 +182,7 @@ class ResyncDecisionTableTest {
     void r22_replicaNewer_bitmapDoesNotReachBack_fullBack() {
         check("R22", FULL_TO_PRIMARY, id(4, 0, true), id(7, 5, true, 6, 5, 4), CLEAN, BitmapInfo.of(30));
         check("R22", FULL_TO_PRIMARY, id(5, 0, true), id(6, 5, true, 5), CLEAN, NONE);
+        check("R22", FULL_TO_PRIMARY, id(5, 0, true), id(6, 5, true, 5), NONE, BitmapInfo.of(30));
     }
 
     @Test
