@@ -178,6 +178,33 @@ final class ServedDevice implements BlockDevice {
     }
 
     @Override
+    public boolean completesWritesLater() {
+        return inner.completesWritesLater();
+    }
+
+    /** Counted in flight until the wrapped device completes it, however late; marked like {@link #write}. */
+    @Override
+    public void writeAsync(long offset, ByteBuffer src, boolean fua, WriteCallback callback) {
+        int length = src.remaining();
+        enter();
+        try {
+            mark(offset, length);
+        } catch (IOException | RuntimeException e) {
+            leave();
+            callback.done(e);
+            return;
+        }
+        inner.writeAsync(offset, src, fua, error -> {
+            try {
+                markMemory(offset, length); // even a failed write may have changed the region
+            } finally {
+                leave();
+            }
+            callback.done(error);
+        });
+    }
+
+    @Override
     public void flush() throws IOException {
         enter();
         try {

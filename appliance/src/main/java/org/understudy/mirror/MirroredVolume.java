@@ -313,6 +313,43 @@ public final class MirroredVolume implements BlockDevice {
                 () -> local.write(offset, src, fua));
     }
 
+    /** Writes wait for the standby's ACK on the link's thread, not the caller's. */
+    @Override
+    public boolean completesWritesLater() {
+        return true;
+    }
+
+    /**
+     * The same write, but the calling thread goes on once the local half is done and the frame is on the wire; the
+     * standby's ACK completes it on the link's ACK thread. Nothing is acknowledged earlier than {@link #write} would.
+     */
+    @Override
+    public void writeAsync(long offset, ByteBuffer src, boolean fua, WriteCallback callback) {
+        int len = src.remaining();
+        Pending p;
+        try {
+            p = begin(offset, len, l -> enqueueWrite(l, offset, async ? copy(src) : src.duplicate(), fua),
+                    () -> local.write(offset, src, fua));
+        } catch (IOException | RuntimeException e) {
+            callback.done(e);
+            return;
+        }
+        if (p == null) {
+            callback.done(null);
+        } else if (async || p.last() == null) {
+            settle(p);
+            if (async) {
+                recordLatency(p);
+            }
+            callback.done(p.failure());
+        } else {
+            p.last().done.whenComplete((ok, ex) -> {
+                settle(p, Boolean.TRUE.equals(ok));
+                callback.done(p.failure());
+            });
+        }
+    }
+
     private static ByteBuffer copy(ByteBuffer src) {
         // async: the client's buffer is reused once we return, long before the standby has the frame
         ByteBuffer c = ByteBuffer.allocate(src.remaining());
@@ -332,17 +369,48 @@ public final class MirroredVolume implements BlockDevice {
         void run() throws IOException;
     }
 
+    /** A modification under way: its local half done (or failed), its last frame (if any) on the wire. */
+    private record Pending(MirrorLink link, Outbound last, boolean reserved, long offset, long length,
+                           Throwable failure, long startNanos) {
+    }
+
     /**
-     * One mirrored modification: marked in the dirty bitmap first (durably), throttled, then under its range guard
-     * queued to the standby (unless the link is down or an async backlog is full) and applied locally. Sync mode
-     * waits for the standby's ACK; async mode returns at once and clears the bitmap when the ACK comes.
+     * One mirrored modification, waited for: see {@link #begin}. Sync mode returns after the standby's ACK; async mode
+     * returns at once and clears the bitmap when the ACK comes.
      */
     private void mirrored(long offset, long len, Ship ship, LocalOp op) throws IOException {
+        Pending p = begin(offset, len, ship, op);
+        if (p == null) {
+            return;
+        }
+        if (async || p.last() == null) {
+            settle(p);
+            if (async) {
+                recordLatency(p);
+            }
+        } else {
+            settle(p, p.last().done.join());
+        }
+        if (p.failure() instanceof IOException io) {
+            throw io;
+        } else if (p.failure() != null) {
+            throw (RuntimeException) p.failure();
+        }
+    }
+
+    /**
+     * Starts one mirrored modification: marked in the dirty bitmap first (durably), throttled, then under its range
+     * guard queued to the standby (unless the link is down or an async backlog is full) and applied locally; the
+     * frame is pumped before the local write, so the standby's round trip overlaps the local I/O. Returns null for an
+     * empty range (done locally). A failure of the local half is carried in the result, not thrown: the frame may
+     * already be on its way and must be settled either way.
+     */
+    private Pending begin(long offset, long len, Ship ship, LocalOp op) throws IOException {
         long t0 = options.clock().getAsLong();
         check(offset, len);
         if (len == 0) {
             op.run();
-            return;
+            return null;
         }
         planner.beforeWrite(offset, len);
         if (link != null) {
@@ -383,13 +451,10 @@ public final class MirroredVolume implements BlockDevice {
         } finally {
             guard.release(r);
         }
-        complete(l, last, reserved, offset, len, failure == null);
-        latency.recordNanos(options.clock().getAsLong() - t0);
-        if (failure instanceof IOException io) {
-            throw io;
-        } else if (failure != null) {
-            throw (RuntimeException) failure;
+        if (last != null) {
+            l.pump();
         }
+        return new Pending(l, last, reserved, offset, len, failure, t0);
     }
 
     /** The link to ship on, or null; when null the volume is written without the standby (a new generation). */
@@ -406,33 +471,36 @@ public final class MirroredVolume implements BlockDevice {
         return l;
     }
 
-    private void complete(MirrorLink l, Outbound last, boolean reserved, long offset, long len, boolean localOk) {
-        if (last == null) {
-            if (reserved) {
-                backlog.release(len);
-            }
-            planner.markUnreplicated(offset, len);
-            return;
-        }
-        l.pump();
-        if (async) {
-            last.done.whenComplete((ok, ex) -> {
-                if (reserved) {
-                    backlog.release(len);
-                }
-                if (Boolean.TRUE.equals(ok) && localOk) {
-                    planner.replicated(offset, len);
-                } else {
-                    planner.markUnreplicated(offset, len);
-                }
-            });
-            return;
-        }
-        if (last.done.join() && localOk) {
-            planner.replicated(offset, len);
+    /**
+     * Settles a modification whose ACK is not waited for here: without a frame, at once (the regions stay dirty);
+     * in async mode, when the ACK comes.
+     */
+    private void settle(Pending p) {
+        if (p.last() == null) {
+            settle(p, false);
         } else {
-            planner.markUnreplicated(offset, len);
+            p.last().done.whenComplete((ok, ex) -> settle(p, Boolean.TRUE.equals(ok)));
         }
+    }
+
+    /** The standby's answer is known: the regions are confirmed or stay dirty, and the write's latency is counted. */
+    private void settle(Pending p, boolean acked) {
+        if (p.reserved()) {
+            backlog.release(p.length());
+        }
+        if (acked && p.failure() == null) {
+            planner.replicated(p.offset(), p.length());
+        } else {
+            planner.markUnreplicated(p.offset(), p.length());
+        }
+        if (!async) {
+            recordLatency(p);
+        }
+    }
+
+    /** A write's latency as its client sees it: until the ACK in sync mode, until the local write in async mode. */
+    private void recordLatency(Pending p) {
+        latency.recordNanos(options.clock().getAsLong() - p.startNanos());
     }
 
     private void throttle(long len) throws java.io.InterruptedIOException {

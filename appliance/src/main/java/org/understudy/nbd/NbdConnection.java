@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -18,9 +19,13 @@ import org.understudy.storage.BlockDevice;
 
 /**
  * One client connection: handshake, then the transmission phase. The thread holding the reader role parses requests
- * and reads WRITE payloads into pooled direct buffers; a request that arrives while nothing is in flight runs on that
- * thread (no hop before the device at queue depth 1) while another pooled thread takes over reading, otherwise it goes
- * to a pooled worker. Replies go out under a per-connection lock, possibly out of order. In-flight requests and bytes
+ * and reads WRITE payloads into pooled direct buffers. A WRITE without FUA to a device that completes writes later
+ * (a mirrored volume: {@link BlockDevice#completesWritesLater}) is started right there through
+ * {@link BlockDevice#writeAsync}; the device completes it on its ACK thread and the reply is sent by a pooled thread,
+ * in batches ({@link WriteCompletions}), so no thread waits per write in flight. Any other request that arrives while
+ * nothing is in flight runs on the reader's thread (no hop before the device at queue depth 1) while another pooled
+ * thread takes over reading, otherwise it goes to a pooled worker. Replies go out under a per-connection lock,
+ * possibly out of order. In-flight requests and bytes
  * are bounded by semaphores, so a client that pipelines without reading replies is slowed by TCP back-pressure instead
  * of exhausting memory. {@link #close()} is thread-safe; the reader role is held by one thread at a time and handed
  * over through the executor, which orders its buffer state between holders.
@@ -41,6 +46,9 @@ final class NbdConnection implements Runnable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ReentrantLock replyLock = new ReentrantLock();
     private final ByteBuffer replyHeader = ByteBuffer.allocateDirect(NbdConstants.SIMPLE_REPLY_SIZE);
+    private final ByteBuffer replyBatch =
+            ByteBuffer.allocateDirect(NbdConstants.SIMPLE_REPLY_SIZE * WriteCompletions.MAX_BATCH);
+    private final WriteCompletions completions;
     private final ByteBuffer[] replyPair = new ByteBuffer[2];
     /** Bytes read from the socket and not yet parsed (read mode); owned by the thread holding the reader role. */
     private final ByteBuffer inbuf = ByteBuffer.allocateDirect(64 << 10).flip();
@@ -60,6 +68,7 @@ final class NbdConnection implements Runnable {
         this.requestPermits = new Semaphore(limits.maxInFlightRequests());
         this.bytePermits = new Semaphore(limits.maxInFlightBytes());
         this.tag = "nbd[-] " + remote;
+        this.completions = new WriteCompletions(workers, this::sendWriteReplies);
     }
 
     /** The export this connection serves, or null while still negotiating. */
@@ -199,6 +208,12 @@ final class NbdConnection implements Runnable {
                 payload.flip();
             }
             ByteBuffer p = payload;
+            if (req.type() == NbdConstants.CMD_WRITE && (req.flags() & NbdConstants.CMD_FLAG_FUA) == 0
+                    && device.completesWritesLater()) {
+                inFlight.incrementAndGet();
+                startWrite(req, p, bytes);
+                continue;
+            }
             try {
                 if (inFlight.getAndIncrement() == 0) {
                     workers.execute(this::readLoop);
@@ -253,18 +268,8 @@ final class NbdConnection implements Runnable {
             if (error == 0) {
                 readData = perform(req, payload);
             }
-        } catch (IOException e) {
-            LOG.warn("{}: {} {}+{} failed with an I/O error, replying EIO: {}", tag, NbdConstants.commandName(req.type()),
-                    req.offset(), req.length(), e.toString());
-            error = NbdConstants.EIO;
-        } catch (IllegalArgumentException e) {
-            LOG.warn("{}: {} {}+{} refused by the device, replying EINVAL: {}", tag, NbdConstants.commandName(req.type()),
-                    req.offset(), req.length(), e.getMessage());
-            error = NbdConstants.EINVAL;
-        } catch (RuntimeException e) {
-            LOG.error("{}: {} {}+{} failed unexpectedly, replying EIO", tag, NbdConstants.commandName(req.type()),
-                    req.offset(), req.length(), e);
-            error = NbdConstants.EIO;
+        } catch (IOException | RuntimeException e) {
+            error = errno(req, e);
         } finally {
             pool.release(payload);
         }
@@ -283,6 +288,77 @@ final class NbdConnection implements Runnable {
             pool.release(readData);
             inFlight.decrementAndGet();
             release(bytes);
+        }
+    }
+
+    /** The errno a failed request is answered with, logged with the reason. */
+    private int errno(NbdRequest req, Throwable e) {
+        String cmd = NbdConstants.commandName(req.type());
+        if (e instanceof IOException) {
+            LOG.warn("{}: {} {}+{} failed with an I/O error, replying EIO: {}", tag, cmd, req.offset(), req.length(),
+                    e.toString());
+            return NbdConstants.EIO;
+        }
+        if (e instanceof IllegalArgumentException) {
+            LOG.warn("{}: {} {}+{} refused by the device, replying EINVAL: {}", tag, cmd, req.offset(), req.length(),
+                    e.getMessage());
+            return NbdConstants.EINVAL;
+        }
+        LOG.error("{}: {} {}+{} failed unexpectedly, replying EIO", tag, cmd, req.offset(), req.length(), e);
+        return NbdConstants.EIO;
+    }
+
+    /**
+     * Starts a WRITE on the reader's thread. Completed at once (no link to wait for), its reply goes out from here;
+     * completed later on another thread, its reply is queued for a pooled sender.
+     */
+    private void startWrite(NbdRequest req, ByteBuffer payload, int bytes) {
+        int error = check(req);
+        if (error != 0 || payload == null) {
+            finishWrite(new WriteCompletions.Done(req.cookie(), error, payload, bytes));
+            return;
+        }
+        Thread reader = Thread.currentThread();
+        boolean fua = (req.flags() & NbdConstants.CMD_FLAG_FUA) != 0;
+        device.writeAsync(req.offset(), payload, fua, failure -> {
+            WriteCompletions.Done done = new WriteCompletions.Done(req.cookie(),
+                    failure == null ? 0 : errno(req, failure), payload, bytes);
+            if (Thread.currentThread() == reader) {
+                finishWrite(done);
+            } else {
+                completions.add(done);
+            }
+        });
+    }
+
+    private void finishWrite(WriteCompletions.Done d) {
+        sendWriteReplies(List.of(d));
+    }
+
+    /** Sends the replies of completed writes in one socket write, then gives back their buffers and permits. */
+    private void sendWriteReplies(List<WriteCompletions.Done> batch) {
+        try {
+            replyLock.lock();
+            try {
+                replyBatch.clear();
+                for (WriteCompletions.Done d : batch) {
+                    NbdSimpleReply.encode(replyBatch, d.error(), d.cookie());
+                }
+                ChannelIo.writeFully(ch, replyBatch.flip());
+            } finally {
+                replyLock.unlock();
+            }
+        } catch (IOException e) {
+            if (!closed.get()) {
+                LOG.info("{}: could not send {} write reply(s): {}", tag, batch.size(), e.toString());
+                close();
+            }
+        } finally {
+            for (WriteCompletions.Done d : batch) {
+                pool.release(d.payload());
+                inFlight.decrementAndGet();
+                release(d.bytes());
+            }
         }
     }
 

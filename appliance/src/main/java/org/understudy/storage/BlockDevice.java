@@ -25,6 +25,40 @@ public interface BlockDevice extends Closeable {
      */
     void write(long offset, ByteBuffer src, boolean fua) throws IOException;
 
+    /** Told once when an asynchronous write has completed. */
+    @FunctionalInterface
+    interface WriteCallback {
+        /** @param error null when the write completed as {@link #write} would have returned, else why it failed */
+        void done(Throwable error);
+    }
+
+    /**
+     * Starts the same write as {@link #write} and returns as soon as the caller may go on with other requests; {@code
+     * callback} is told when the write is complete, possibly before this method returns, possibly on another thread.
+     * {@code src} must stay unchanged until then. The default completes the write on the calling thread; a device
+     * whose writes wait on something remote (a mirrored volume waiting for the standby's ACK) completes later, so the
+     * NBD server need not park one thread per write in flight.
+     */
+    default void writeAsync(long offset, ByteBuffer src, boolean fua, WriteCallback callback) {
+        Throwable error = null;
+        try {
+            write(offset, src, fua);
+        } catch (IOException | RuntimeException e) {
+            error = e;
+        }
+        callback.done(error);
+    }
+
+    /**
+     * Whether {@link #writeAsync} returns before a write is complete (and its local part is quick: no FUA, the page
+     * cache), so the NBD server may start writes on the thread that reads requests. False by default: a device that
+     * completes writes on the calling thread is called from pooled threads, so one slow write never holds up the
+     * requests behind it.
+     */
+    default boolean completesWritesLater() {
+        return false;
+    }
+
     /** Makes every write completed before this call durable. */
     void flush() throws IOException;
 
