@@ -228,17 +228,14 @@ public final class Replica implements Closeable {
         syncing = true;
         syncHighWater = 0;
         storeMeta(meta.with(false, false, wallClock.instant()));
-        VolumeIdentity id = identity;
-        if (id.consistent()) {
-            saveIdentity(id.beginResyncAsTarget());
-        }
+        updateIdentity(id -> id.consistent() ? id.beginResyncAsTarget() : id);
     }
 
     /** SYNC_END: data forced, then durably consistent, holding {@code source}'s generation. */
     void endSync(VolumeIdentity source) throws IOException {
         channel.force(false);
         if (source != null) {
-            saveIdentity(identity.completeResyncFrom(source));
+            updateIdentity(id -> id.completeResyncFrom(source));
         }
         storeMeta(meta.with(true, false, wallClock.instant()));
         syncing = false;
@@ -255,10 +252,7 @@ public final class Replica implements Closeable {
      * fences a primary this way before standing in.
      */
     public void raiseEpoch(long newEpoch) throws IOException {
-        VolumeIdentity id = identity;
-        if (newEpoch > id.epoch()) {
-            saveIdentity(id.withEpoch(newEpoch));
-        }
+        updateIdentity(id -> newEpoch > id.epoch() ? id.withEpoch(newEpoch) : id);
         ReplicaSession s = attached.get();
         if (s != null && s.primaryEpoch() < newEpoch) {
             s.close("fenced: epoch raised to " + newEpoch);
@@ -270,12 +264,21 @@ public final class Replica implements Closeable {
      * one it shared with the primary, so a later reconnect is decided (failback, or split brain if both wrote).
      */
     public void startNewGeneration(java.util.random.RandomGenerator rnd) throws IOException {
-        saveIdentity(identity.startNewGeneration(rnd));
+        updateIdentity(id -> id.startNewGeneration(rnd));
     }
 
-    private synchronized void saveIdentity(VolumeIdentity id) throws IOException {
-        IdentityStore.save(identityFile, id);
-        identity = id;
+    /**
+     * Read, change and save the identity as one step: the link thread (resync begin/end) and the failover engine
+     * (epoch raise, new generation) both change it, and a change computed from a stale copy would undo the other's,
+     * e.g. a resync ending just as the epoch is raised must not write the old epoch back.
+     */
+    private synchronized void updateIdentity(java.util.function.UnaryOperator<VolumeIdentity> change)
+            throws IOException {
+        VolumeIdentity next = change.apply(identity);
+        if (next != identity) {
+            IdentityStore.save(identityFile, next);
+            identity = next;
+        }
     }
 
     private void noteSync(long end) {
