@@ -59,6 +59,9 @@ final class PrimaryNode implements NodeEngine {
     /** How long a starting primary waits for the standby's first word before serving without it. */
     private static final long FIRST_CONTACT_MILLIS = 6000;
     private static final long DRAIN_WAIT_MILLIS = 10_000;
+    /** The replica's refusal of a primary whose identity carries an older fencing epoch (see ReplicaSession). */
+    private static final java.util.regex.Pattern STALE_EPOCH =
+            java.util.regex.Pattern.compile("older than the replica's epoch (\\d+)");
 
     private final ClusterConfig cluster;
     private final PrimaryConfig self;
@@ -206,10 +209,26 @@ final class PrimaryNode implements NodeEngine {
         }
     }
 
-    /** The standby refused a link of ours; when it says we are fenced, we stop serving and stay fenced. */
+    /**
+     * The standby refused a link of ours; when it says we are fenced, we stop serving and stay fenced: by name
+     * ("fenced at epoch N"), or because our identity's epoch is older than the replica's. The latter only while we
+     * still hold the older epoch: a refusal of a handshake begun just before the standby handed us its epoch is stale.
+     */
     private void refusedByStandby(String reason) {
         if (reason.contains("fenced at epoch")) {
             fence("the standby refuses this primary: " + reason);
+            return;
+        }
+        java.util.regex.Matcher m = STALE_EPOCH.matcher(reason);
+        if (m.find()) {
+            long replicaEpoch = Long.parseLong(m.group(1));
+            long ours = volumes.values().stream().mapToLong(MirroredVolume::epoch).min().orElse(0);
+            if (ours < replicaEpoch) {
+                fence("the standby's replicas are at epoch " + replicaEpoch + ", this primary at " + ours + ": "
+                        + reason);
+            } else {
+                LOG.info("{}: stale refusal ignored, this primary now holds epoch {}: {}", self.name(), ours, reason);
+            }
         }
     }
 
@@ -233,18 +252,42 @@ final class PrimaryNode implements NodeEngine {
         alarms.raise("fenced:" + self.name(), AlarmSeverity.MAJOR, self.name(), "fenced: " + reason);
     }
 
-    /** Serves again on the standby's word (failback, stopped switchover, cleared fence). */
-    synchronized Map<String, Object> resume(String reason) throws IOException {
+    /**
+     * Serves again on the standby's word (failback, stopped switchover, cleared fence). {@code epoch} &gt; 0 is the
+     * standby's fencing epoch for this primary: every volume's identity takes it durably first (even when already
+     * serving), since the replicas refuse links at an older epoch. If one cannot be saved the primary stays fenced.
+     */
+    synchronized Map<String, Object> resume(String reason, long epoch) throws IOException {
+        if (epoch < 0) {
+            return Map.of("ok", false, "message", "negative epoch " + epoch + " refused");
+        }
+        String adopted = "";
+        if (epoch > 0) {
+            for (MirroredVolume v : volumes.values()) {
+                try {
+                    long before = v.epoch();
+                    long now = v.adoptEpoch(epoch);
+                    LOG.info("{}: {} takes fencing epoch {} from the standby (was {}, now {})", self.name(),
+                            v.describe(), epoch, before, now);
+                } catch (IOException e) {
+                    LOG.error("{}: cannot save fencing epoch {} for {}: {}; staying as is ({})", self.name(), epoch,
+                            v.describe(), e.toString(), fenced == null ? "serving" : "fenced");
+                    return Map.of("ok", false, "message", "cannot save epoch " + epoch + " for " + v.describe()
+                            + ": " + e.getMessage());
+                }
+            }
+            adopted = "; every volume at epoch " + epoch;
+        }
         if (fenced == null && nbd != null) {
-            return Map.of("ok", true, "message", "already serving");
+            return Map.of("ok", true, "message", "already serving" + adopted);
         }
         fenceFile.remove();
         fenced = null;
         alarms.clear("fenced:" + self.name(), "role returned: " + reason);
         serve(reason);
-        LOG.warn("{}: fence lifted and serving again: {}", self.name(), reason);
+        LOG.warn("{}: fence lifted and serving again: {}{}", self.name(), reason, adopted);
         return Map.of("ok", true, "message", "serving " + volumes.keySet() + " on " + self.address() + ":"
-                + self.nbdPort());
+                + self.nbdPort() + adopted);
     }
 
     /**

@@ -21,6 +21,7 @@ import org.understudy.config.HaConfig;
 import org.understudy.config.PrimaryConfig;
 import org.understudy.config.StandbyConfig;
 import org.understudy.config.VolumeConfig;
+import org.understudy.failover.AutoSwitchStore;
 import org.understudy.failover.FailoverEngine;
 import org.understudy.failover.FailoverPolicy;
 import org.understudy.failover.TakeoverTarget;
@@ -89,13 +90,16 @@ final class StandbyNode implements NodeEngine {
         HaConfig ha = cluster.ha();
         HaConfig.Failover f = ha.failover();
         AlarmBoard alarms = new AlarmBoard(self.name(), services.alarms());
-        FailoverPolicy policy = new FailoverPolicy(f.auto(), f.maxStandIns(), f.abortOnFencingFailure());
+        // the operator's last autoswitch command outlives a restart; the cluster file only gives the default
+        AutoSwitchStore autoSwitch = new AutoSwitchStore(self.stateDir(), InstantSource.system());
+        AutoSwitchStore.Start auto = autoSwitch.resolve(f.auto());
+        FailoverPolicy policy = new FailoverPolicy(auto.autoFailover(), f.maxStandIns(), f.abortOnFencingFailure());
         // the detector needs the engine as listener, the replica server needs the detector and the steps need both
         StandbySteps[] stepsRef = new StandbySteps[1];
         FailoverEngine.Actions actions = new FailoverEngine.Actions(new LazySteps(() -> stepsRef[0]),
                 new LazySteps(() -> stepsRef[0]), new LazySteps(() -> stepsRef[0]));
-        engine = new FailoverEngine(self.name(), System::nanoTime, InstantSource.system(), workers, policy, actions,
-                alarms, this::publish);
+        engine = new FailoverEngine(self.name(), System::nanoTime, InstantSource.system(), workers, policy,
+                auto.origin(), autoSwitch, actions, alarms, this::publish);
         Duration tick = cluster.primaries().stream().map(p -> ha.health(p.name()).interval())
                 .min(Comparator.naturalOrder()).orElse(HaConfig.Health.DEFAULTS.interval());
         detector = new HealthDetector(self.name(), System::nanoTime, InstantSource.system(), scheduler, workers,
@@ -125,9 +129,10 @@ final class StandbyNode implements NodeEngine {
         sender.start();
         sender.sendAll();
         LOG.info("{}: holding replicas of {} primaries in {}, replication links on {}, heartbeats on {}:{}; "
-                        + "automatic failover {}, at most {} stand-in(s)", self.name(), cluster.primaries().size(),
-                self.replicaDir(), self.replication(), self.address(), ha.health().heartbeatPort(),
-                f.auto() ? "on" : "off", f.maxStandIns());
+                        + "automatic failover {} (from {}), at most {} stand-in(s)", self.name(),
+                cluster.primaries().size(), self.replicaDir(), self.replication(), self.address(),
+                ha.health().heartbeatPort(), auto.autoFailover() ? "on" : "off (vault mode)", auto.origin(),
+                f.maxStandIns());
     }
 
     private void addToEngine(PrimaryConfig p) {

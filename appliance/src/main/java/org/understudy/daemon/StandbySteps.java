@@ -219,8 +219,11 @@ final class StandbySteps implements TakeoverSteps, PlannedHandover, FailbackStep
     @Override
     public StepResult clearFence(TakeoverTarget t) {
         try {
-            long epoch = replicas.fences().clear(t.primary(), "cleared by an operator");
-            String told = tellPrimary(t.primary(), "/api/internal/resume", Map.of("reason", "fence cleared at the standby"));
+            replicas.fences().clear(t.primary(), "cleared by an operator");
+            // the replicas still refuse identities older than their epoch: the primary must carry it from now on
+            long epoch = replicas.epoch(t.primary());
+            String told = tellPrimary(t.primary(), "/api/internal/resume",
+                    Map.of("reason", "fence cleared at the standby", "epoch", epoch));
             return StepResult.ok("fence cleared at epoch " + epoch + "; " + told);
         } catch (IOException e) {
             return StepResult.failed("cannot clear the fence: " + e.getMessage());
@@ -349,8 +352,10 @@ final class StandbySteps implements TakeoverSteps, PlannedHandover, FailbackStep
     @Override
     public StepResult returnRole(TakeoverTarget t) {
         try {
-            long epoch = replicas.fences().clear(t.primary(), "failback: role returned to " + t.primary());
-            JsonNode r = admin(t.primary()).postJson("/api/internal/resume", Map.of("reason", "failback from " + self));
+            replicas.fences().clear(t.primary(), "failback: role returned to " + t.primary());
+            long epoch = replicas.epoch(t.primary());
+            JsonNode r = admin(t.primary()).postJson("/api/internal/resume",
+                    Map.of("reason", "failback from " + self, "epoch", epoch));
             return r.path("ok").asBoolean() ? StepResult.ok("fence lifted (epoch " + epoch + "); " + t.primary()
                     + ": " + r.path("message").asText()) : StepResult.failed(r.path("message").asText());
         } catch (IOException | ConfigException e) {

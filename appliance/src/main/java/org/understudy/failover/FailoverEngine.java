@@ -11,6 +11,7 @@ import static org.understudy.model.PrimaryState.STANDING_IN;
 import static org.understudy.model.PrimaryState.SUSPECT;
 import static org.understudy.model.PrimaryState.SYNCING;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -61,20 +62,41 @@ public final class FailoverEngine implements HealthListener {
     private final TakeoverRunner runner;
     private final Outbox out;
     private final Map<String, Primary> primaries = new LinkedHashMap<>();
+    private final AutoSwitchRecorder autoSwitch;
     private FailoverPolicy policy;
 
+    /** An engine whose automatic-failover switch lives in memory only and comes from {@code policy}. */
     public FailoverEngine(String self, LongSupplier clock, InstantSource wall, Executor takeoverExecutor,
                           FailoverPolicy policy, Actions actions, AlarmBoard alarms, Consumer<ModelEvent> events) {
+        this(self, clock, wall, takeoverExecutor, policy, "the configuration", AutoSwitchRecorder.NONE, actions,
+                alarms, events);
+    }
+
+    /**
+     * @param policyOrigin where {@code policy.autoFailover()} came from (the cluster file, the operator's recorded
+     *                     choice), said in the start log line and in the vault-mode alarm
+     * @param autoSwitch   records every operator change of the switch durably, so it survives a restart
+     */
+    public FailoverEngine(String self, LongSupplier clock, InstantSource wall, Executor takeoverExecutor,
+                          FailoverPolicy policy, String policyOrigin, AutoSwitchRecorder autoSwitch, Actions actions,
+                          AlarmBoard alarms, Consumer<ModelEvent> events) {
         this.self = self;
         this.clock = clock;
         this.wall = wall;
         this.takeoverExecutor = takeoverExecutor;
         this.policy = policy;
+        this.autoSwitch = autoSwitch;
         this.runner = new TakeoverRunner(clock, wall, actions.takeover(), actions.handover(), actions.failback());
         this.out = new Outbox(self, wall, alarms, events);
-        LOG.info("{}: failover engine: automatic failover {}, at most {} stand-in(s), fencing failure {}", self,
-                policy.autoFailover() ? "on" : "off (vault mode)", policy.maxStandIns(),
+        LOG.info("{}: failover engine: automatic failover {} (from {}), at most {} stand-in(s), fencing failure {}",
+                self, policy.autoFailover() ? "on" : "off (vault mode)", policyOrigin, policy.maxStandIns(),
                 policy.abortOnFencingFailure() ? "aborts" : "is ignored");
+        if (!policy.autoFailover()) {
+            // the same alarm as a switch at run time: vault mode must be visible however the standby got into it
+            out.raise("vault-mode", AlarmSeverity.WARNING, self, "automatic failover off (vault mode) since the "
+                    + "standby started, from " + policyOrigin);
+            out.flush();
+        }
     }
 
     /** Adds a primary; it starts SYNCING until the mirroring engine reports its replicas consistent. */
@@ -366,9 +388,21 @@ public final class FailoverEngine implements HealthListener {
         return r;
     }
 
+    /**
+     * The operator's switch: recorded durably first (so it survives a standby restart), then applied. If it cannot be
+     * recorded it still applies now, and the answer says a restart would go back to the previous setting.
+     */
     public CommandResult setAutoFailover(boolean on, String who) {
         CommandResult r;
         synchronized (this) {
+            String unsaved = "";
+            try {
+                autoSwitch.record(on, who);
+            } catch (IOException | RuntimeException e) {
+                LOG.error("{}: cannot record automatic failover {} by {}: {}; applied in memory only, a standby "
+                        + "restart goes back to the previous setting", self, on ? "on" : "off", who, e.toString());
+                unsaved = " (NOT saved: " + e.getMessage() + "; a standby restart goes back to the previous setting)";
+            }
             policy = policy.withAutoFailover(on);
             LOG.warn("{}: automatic failover switched {} by {}", self, on ? "ON" : "OFF (vault mode)", who);
             if (on) {
@@ -376,7 +410,7 @@ public final class FailoverEngine implements HealthListener {
             } else {
                 out.raise("vault-mode", AlarmSeverity.WARNING, self, "automatic failover off (vault mode), set by " + who);
             }
-            r = CommandResult.accepted("automatic failover " + (on ? "on" : "off"));
+            r = CommandResult.accepted("automatic failover " + (on ? "on" : "off") + unsaved);
             audit(who, "autoswitch " + (on ? "on" : "off"), self, r);
         }
         out.flush();

@@ -842,6 +842,20 @@ public final class MirroredVolume implements BlockDevice {
         return new FailbackTarget(name, volume.size(), identity, planner, local, () -> link != null);
     }
 
+    /**
+     * Takes the fencing epoch the standby handed over (fence cleared, role returned): saved in the volume's identity
+     * before any later link sends it; never lowered. A handshake already under way at the older epoch is dropped by
+     * the identity check in the connect path and retried. Returns the epoch now held.
+     */
+    public long adoptEpoch(long epoch) throws IOException {
+        return identity.raiseEpoch(epoch);
+    }
+
+    /** The fencing epoch this volume's IDENTITY frames carry. */
+    public long epoch() {
+        return identity.get().epoch();
+    }
+
     public MirrorState state() {
         return state;
     }

@@ -98,6 +98,21 @@ final class PrimaryIdentity {
         identity = next;
     }
 
+    /**
+     * The standby handed this primary its fencing epoch (fence cleared, role returned): raised to {@code epoch},
+     * saved before the next IDENTITY frame can carry it; never lowered. Returns the epoch now held.
+     */
+    synchronized long raiseEpoch(long epoch) throws IOException {
+        if (epoch <= identity.epoch()) {
+            return identity.epoch();
+        }
+        VolumeIdentity next = identity.withEpoch(epoch);
+        IdentityStore.save(file, next);
+        LOG.warn("mirror {}: fencing epoch raised from {} to {} on the standby's word", name, identity.epoch(), epoch);
+        identity = next;
+        return epoch;
+    }
+
     /** A resync from this volume completed and the replica now holds our generation. */
     synchronized void resyncDoneAsSource() throws IOException {
         if (identity.bitmapBase().isNone()) {

@@ -22,8 +22,14 @@ import org.apache.logging.log4j.Logger;
  * fenced now. A fenced primary's replication handshakes are refused ("fenced at epoch N") and its frames are never
  * applied, so an old primary that comes back cannot change the replicas the standby now serves. Kept in
  * {@code replicas/PRIMARY/fence.properties}, written atomically and durably before the takeover goes on, so a
- * standby restart keeps every fence. This is the small first step of the epoch scheme: the primary does not carry
- * an epoch of its own yet, the standby refuses it by name.
+ * standby restart keeps every fence.
+ *
+ * <p>The fence works twice over. By name: while fenced, the primary's handshakes are refused here before anything
+ * else. By data identity: {@link ReplicaServer#fence} also raises the epoch in every replica's
+ * {@link org.understudy.resync.VolumeIdentity} of that primary, and a replica refuses a primary whose IDENTITY frame
+ * carries an older epoch, so an old primary stays refused even if this file were lost. The ways back (fence cleared
+ * by an operator, role returned after a failback) hand the epoch to the primary, which keeps it in its own volume
+ * identities. The epoch here is the counter new epochs are drawn from; it never goes below the replicas' epochs.
  *
  * <p>Thread-safe: {@link #fenced} is a lock-free lookup (called per replication frame); changes are serialised.
  */
@@ -90,9 +96,18 @@ public final class FenceStore {
     }
 
     /** Raises {@code primary}'s epoch and fences it, durably; returns the new epoch. */
-    public synchronized long raise(String primary, String reason) throws IOException {
+    public long raise(String primary, String reason) throws IOException {
+        return raise(primary, 0, reason);
+    }
+
+    /**
+     * Raises {@code primary}'s epoch above both its recorded epoch and {@code atLeast} (the highest epoch its replicas
+     * already hold, so a lost or older fence file never hands out an epoch a replica has seen) and fences it, durably;
+     * returns the new epoch.
+     */
+    public synchronized long raise(String primary, long atLeast, String reason) throws IOException {
         Fence old = fences.get(primary);
-        long epoch = (old == null ? 0 : old.epoch()) + 1;
+        long epoch = Math.max(old == null ? 0 : old.epoch(), atLeast) + 1;
         Fence f = new Fence(epoch, true, reason, wall.instant(), false);
         store(primary, f);
         fences.put(primary, f);

@@ -228,17 +228,14 @@ public final class Replica implements Closeable {
         syncing = true;
         syncHighWater = 0;
         storeMeta(meta.with(false, false, wallClock.instant()));
-        VolumeIdentity id = identity;
-        if (id.consistent()) {
-            saveIdentity(id.beginResyncAsTarget());
-        }
+        updateIdentity(id -> id.consistent() ? id.beginResyncAsTarget() : id);
     }
 
     /** SYNC_END: data forced, then durably consistent, holding {@code source}'s generation. */
     void endSync(VolumeIdentity source) throws IOException {
         channel.force(false);
         if (source != null) {
-            saveIdentity(identity.completeResyncFrom(source));
+            updateIdentity(id -> id.completeResyncFrom(source));
         }
         storeMeta(meta.with(true, false, wallClock.instant()));
         syncing = false;
@@ -255,10 +252,7 @@ public final class Replica implements Closeable {
      * fences a primary this way before standing in.
      */
     public void raiseEpoch(long newEpoch) throws IOException {
-        VolumeIdentity id = identity;
-        if (newEpoch > id.epoch()) {
-            saveIdentity(id.withEpoch(newEpoch));
-        }
+        updateIdentity(id -> newEpoch > id.epoch() ? id.withEpoch(newEpoch) : id);
         ReplicaSession s = attached.get();
         if (s != null && s.primaryEpoch() < newEpoch) {
             s.close("fenced: epoch raised to " + newEpoch);
@@ -279,7 +273,7 @@ public final class Replica implements Closeable {
                 ? StandInBitmap.startFresh(toString(), standInBitmapPath(), volume.size(), volume.mirror().regionSize())
                 : StandInBitmap.resume(toString(), standInBitmapPath(), volume.size(), volume.mirror().regionSize());
         try {
-            saveIdentity(id.startNewGeneration(rnd));
+            updateIdentity(x -> x.startNewGeneration(rnd));
         } catch (IOException | RuntimeException e) {
             bitmap.close();
             throw e;
@@ -292,7 +286,7 @@ public final class Replica implements Closeable {
      * serves again after a failback failed at its last step, and the primary may have taken the previous one.
      */
     public void startNewGeneration(java.util.random.RandomGenerator rnd) throws IOException {
-        saveIdentity(identity.startNewGeneration(rnd));
+        updateIdentity(id -> id.startNewGeneration(rnd));
     }
 
     /** After a standby restart while standing in: the stand-in bitmap kept so far (same generation). */
@@ -305,7 +299,7 @@ public final class Replica implements Closeable {
      * the two copies are in step again, so the identity stops counting from a base and the bitmap goes.
      */
     public void failbackCompleted() throws IOException {
-        saveIdentity(identity.completeResyncAsSource());
+        updateIdentity(VolumeIdentity::completeResyncAsSource);
         Files.deleteIfExists(standInBitmapPath());
     }
 
@@ -313,9 +307,18 @@ public final class Replica implements Closeable {
         return StandInBitmap.path(image, volume.name());
     }
 
-    private synchronized void saveIdentity(VolumeIdentity id) throws IOException {
-        IdentityStore.save(identityFile, id);
-        identity = id;
+    /**
+     * Read, change and save the identity as one step: the link thread (resync begin/end) and the failover engine
+     * (epoch raise, new generation) both change it, and a change computed from a stale copy would undo the other's,
+     * e.g. a resync ending just as the epoch is raised must not write the old epoch back.
+     */
+    private synchronized void updateIdentity(java.util.function.UnaryOperator<VolumeIdentity> change)
+            throws IOException {
+        VolumeIdentity next = change.apply(identity);
+        if (next != identity) {
+            IdentityStore.save(identityFile, next);
+            identity = next;
+        }
     }
 
     private void noteSync(long end) {

@@ -105,11 +105,18 @@ public final class ReplicaServer implements Closeable {
     }
 
     /**
-     * Fences {@code primary}: raises its epoch durably, then closes its links and waits (up to {@code waitMillis})
-     * until none of them applies anything more. Returns the new epoch.
+     * Fences {@code primary}: raises its epoch durably in the fence file and in the identity of every replica of the
+     * primary (so its IDENTITY frames at the old epoch are refused even without the fence file), then closes its
+     * links and waits (up to {@code waitMillis}) until none of them applies anything more. Returns the new epoch.
      */
     public long fence(String primary, String reason, long waitMillis) throws IOException {
-        long epoch = fences.raise(primary, reason);
+        List<Replica> mine = replicasOf(primary);
+        long held = mine.stream().mapToLong(r -> r.identity().epoch()).max().orElse(0);
+        long epoch = fences.raise(primary, held, reason);
+        for (Replica r : mine) {
+            // durable before the takeover goes on; also closes a link attached at an older epoch
+            r.raiseEpoch(epoch);
+        }
         List<Thread> ending = new ArrayList<>();
         for (Map.Entry<ReplicaSession, Thread> e : sessions.entrySet()) {
             if (primary.equals(e.getKey().primaryName())) {
@@ -129,9 +136,22 @@ public final class ReplicaServer implements Closeable {
                 throw new IOException("a link of " + primary + " still applies frames after " + waitMillis + " ms");
             }
         }
-        LOG.warn("standby {}: {} fenced at epoch {}, {} link(s) closed", cluster.standby().name(), primary, epoch,
-                ending.size());
+        LOG.warn("standby {}: {} fenced at epoch {} (fence file and {} replica identities, which held epoch {}), {} "
+                + "link(s) closed", cluster.standby().name(), primary, epoch, mine.size(), held, ending.size());
         return epoch;
+    }
+
+    /**
+     * The epoch {@code primary} must carry to be accepted again: the highest of its fence's epoch and its replicas'
+     * identity epochs. Handed to the primary when its fence is cleared or its role returned.
+     */
+    public long epoch(String primary) {
+        long held = replicasOf(primary).stream().mapToLong(r -> r.identity().epoch()).max().orElse(0);
+        return Math.max(held, fences.fence(primary).map(FenceStore.Fence::epoch).orElse(0L));
+    }
+
+    private List<Replica> replicasOf(String primary) {
+        return store.all().stream().filter(r -> r.primary().equals(primary)).toList();
     }
 
     /** Open links from {@code primary} (in handshake or applying). */

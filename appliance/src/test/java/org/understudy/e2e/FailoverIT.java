@@ -212,6 +212,13 @@ class FailoverIT {
     void autoswitchOff_thenForcedFailover_andFenceClear() throws Exception {
         demo = DemoFixture.start(tmp.resolve("demo"), "--volume-size", "8MiB", "--primaries", "1");
         assertEquals(0, cli("autoswitch", "off").exit);
+        // regression: the operator's "off" must survive a standby restart (it used to live in memory only)
+        demo.kill("standby");
+        demo.restart("standby");
+        Poll.until(Duration.ofSeconds(20), "restarted standby alarms vault mode at start",
+                () -> demo.status("standby").path("alarms").toString().contains("AUTOSWITCH_OFF"));
+        Poll.until(Duration.ofSeconds(30), "p1 PROTECTED again after the standby restart",
+                () -> "PROTECTED".equals(primaryState("standby", "p1")));
         demo.kill("p1");
         Poll.until(Duration.ofSeconds(15), "p1 FAILED, not taken over", () -> "FAILED".equals(primaryState("standby", "p1")));
         assertTrue(demo.status("standby").path("alarms").toString().contains("AUTOSWITCH_OFF"));
