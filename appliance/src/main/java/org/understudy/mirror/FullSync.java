@@ -155,7 +155,7 @@ final class FullSync implements Runnable {
         RangeGuard.Range r = guard.acquire(off, n);
         try {
             buf.clear().limit(n);
-            local.read(off, buf);
+            local.readBulk(off, buf); // around the page cache: see FileBlockDevice.readBulk
             buf.flip();
             if (buf.mismatch(zeros.duplicate().limit(n)) == -1) {
                 if (fresh) {

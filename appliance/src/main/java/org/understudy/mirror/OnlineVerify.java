@@ -45,7 +45,7 @@ final class OnlineVerify {
             ByteBuffer mine;
             RangeGuard.Range r = guard.acquire(off, n);
             try {
-                mine = RegionDigests.of(local::read, off, n, region);
+                mine = RegionDigests.of(local::readBulk, off, n, region);
                 ByteBuffer req = ByteBuffer.allocate(4).putInt(0, region);
                 if (link.request(FrameType.DIGEST, off, n, req, reply) == null) {
                     throw new IOException("link lost during verify: " + link.downReason());

@@ -20,6 +20,15 @@ public interface BlockDevice extends Closeable {
     void read(long offset, ByteBuffer dst) throws IOException;
 
     /**
+     * The same read, for a background copy or check that goes over much of the device (a resync, a verify): it may
+     * bypass the page cache, so the scan neither evicts what clients use nor leaves behind pages that make their
+     * later writes slow. The default is {@link #read}.
+     */
+    default void readBulk(long offset, ByteBuffer dst) throws IOException {
+        read(offset, dst);
+    }
+
+    /**
      * Writes {@code src.remaining()} bytes at {@code offset}. With {@code fua} the data is durable (on every copy the
      * device keeps) before the method returns.
      */

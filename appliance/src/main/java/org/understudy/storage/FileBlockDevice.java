@@ -6,6 +6,9 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import com.sun.nio.file.ExtendedOpenOption;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 /**
  * A block device backed by a regular file of exactly the device's size. Positional I/O only, so it is thread-safe
@@ -15,10 +18,20 @@ public final class FileBlockDevice implements BlockDevice {
     private static final int ZERO_CHUNK = 1 << 20;
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(ZERO_CHUNK).asReadOnlyBuffer();
 
+    /** O_DIRECT wants file offsets, lengths and memory aligned to the logical block size; 4 KiB covers them all. */
+    private static final int ALIGN = 4096;
+    private static final int BULK_BUFFER = 1 << 20;
+    private static final ThreadLocal<ByteBuffer> BOUNCE =
+            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(BULK_BUFFER + ALIGN).alignedSlice(ALIGN));
+    private static final Logger LOG = LogManager.getLogger(FileBlockDevice.class);
+
     private final Path file;
     private final long size;
     private final FileChannel channel;
     private final String name;
+    private final Object directLock = new Object();
+    private FileChannel direct;       // O_DIRECT, for bulk reads; opened on first use (guarded by directLock)
+    private boolean directUnavailable; // the file system refused O_DIRECT (tmpfs): bulk reads go through the cache
 
     private FileBlockDevice(Path file, long size, FileChannel channel, String name) {
         this.file = file;
@@ -75,6 +88,54 @@ public final class FileBlockDevice implements BlockDevice {
         }
     }
 
+    /**
+     * Reads around the page cache (O_DIRECT) where the file system allows it. A scan of a whole volume through the
+     * cache fills it with large folios, and every later small write into one of them costs the kernel a walk over
+     * the whole folio: measured, random 4 KiB writes after a buffered initial sync ran at a fifth of their speed.
+     * Direct reads stay coherent with buffered writes (the kernel writes dirty pages of the range back first).
+     * Unaligned pieces (a volume's last partial block) are read through the cache.
+     */
+    @Override
+    public void readBulk(long offset, ByteBuffer dst) throws IOException {
+        check(offset, dst.remaining());
+        FileChannel d = directChannel();
+        long pos = offset;
+        while (d != null && pos % ALIGN == 0 && dst.remaining() >= ALIGN) {
+            int n = Math.min(dst.remaining() & -ALIGN, BULK_BUFFER);
+            boolean inPlace = dst.isDirect() && dst.alignmentOffset(dst.position(), ALIGN) == 0;
+            ByteBuffer target = inPlace ? dst.slice(dst.position(), n) : BOUNCE.get().clear().limit(n);
+            while (target.hasRemaining()) {
+                if (d.read(target, pos + target.position()) < 0) {
+                    throw new IOException(name + ": unexpected end of file at " + (pos + target.position()));
+                }
+            }
+            if (inPlace) {
+                dst.position(dst.position() + n);
+            } else {
+                dst.put(target.flip());
+            }
+            pos += n;
+        }
+        if (dst.hasRemaining()) {
+            read(pos, dst);
+        }
+    }
+
+    private FileChannel directChannel() {
+        synchronized (directLock) {
+            if (direct == null && !directUnavailable) {
+                try {
+                    direct = FileChannel.open(file, StandardOpenOption.READ, ExtendedOpenOption.DIRECT);
+                } catch (IOException | UnsupportedOperationException e) {
+                    directUnavailable = true;
+                    LOG.info("{}: direct reads not available on {} ({}); bulk reads go through the page cache", name,
+                            file, e.toString());
+                }
+            }
+            return direct;
+        }
+    }
+
     @Override
     public void write(long offset, ByteBuffer src, boolean fua) throws IOException {
         check(offset, src.remaining());
@@ -121,6 +182,13 @@ public final class FileBlockDevice implements BlockDevice {
 
     @Override
     public void close() throws IOException {
+        synchronized (directLock) {
+            if (direct != null) {
+                direct.close();
+                direct = null;
+            }
+            directUnavailable = true;
+        }
         channel.close();
     }
 
