@@ -32,6 +32,8 @@ import org.understudy.storage.BlockDevice;
  */
 final class NbdConnection implements Runnable {
     private static final Logger LOG = LogManager.getLogger(NbdConnection.class);
+    /** Writes up to this size are started on the reader's thread; larger ones on a pooled thread. */
+    private static final int INLINE_WRITE_MAX = 128 * 1024;
 
     private final SocketChannel ch;
     private final NbdExports exports;
@@ -211,24 +213,34 @@ final class NbdConnection implements Runnable {
             if (req.type() == NbdConstants.CMD_WRITE && (req.flags() & NbdConstants.CMD_FLAG_FUA) == 0
                     && device.completesWritesLater()) {
                 inFlight.incrementAndGet();
-                startWrite(req, p, bytes);
+                if (bytes <= INLINE_WRITE_MAX) {
+                    startWrite(req, p, bytes);
+                } else {
+                    // a large local write would keep the reader from the next payload: a pooled thread starts it
+                    dispatch(() -> startWrite(req, p, bytes), p, bytes);
+                }
                 continue;
             }
-            try {
-                if (inFlight.getAndIncrement() == 0) {
-                    workers.execute(this::readLoop);
-                    execute(req, p, bytes);
-                    return true;
-                }
-                workers.execute(() -> execute(req, p, bytes));
-            } catch (RejectedExecutionException e) {
-                inFlight.decrementAndGet();
-                pool.release(p);
-                release(bytes);
-                throw e;
+            if (inFlight.getAndIncrement() == 0) {
+                dispatch(this::readLoop, p, bytes);
+                execute(req, p, bytes);
+                return true;
             }
+            dispatch(() -> execute(req, p, bytes), p, bytes);
         }
         return false;
+    }
+
+    /** Hands {@code task} to a pooled thread; if the pool refuses (the server stops), gives the request's resources back. */
+    private void dispatch(Runnable task, ByteBuffer payload, int bytes) {
+        try {
+            workers.execute(task);
+        } catch (RejectedExecutionException e) {
+            inFlight.decrementAndGet();
+            pool.release(payload);
+            release(bytes);
+            throw e;
+        }
     }
 
     /**
