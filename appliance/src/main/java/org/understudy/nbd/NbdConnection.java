@@ -20,9 +20,10 @@ import org.understudy.storage.BlockDevice;
 /**
  * One client connection: handshake, then the transmission phase. The thread holding the reader role parses requests
  * and reads WRITE payloads into pooled direct buffers. A WRITE without FUA to a device that completes writes later
- * (a mirrored volume: {@link BlockDevice#completesWritesLater}) is started right there through
- * {@link BlockDevice#writeAsync}; the device completes it on its ACK thread and the reply is sent by a pooled thread,
- * in batches ({@link WriteCompletions}), so no thread waits per write in flight. Any other request that arrives while
+ * (a mirrored volume: {@link BlockDevice#completesWritesLater}) is started through {@link BlockDevice#writeAsync},
+ * right there when small, on a pooled thread when large (so the reader goes on with the next payload); the device
+ * completes it on its ACK thread and the reply is sent by a pooled thread, in batches ({@link WriteCompletions}), so
+ * no thread waits per write in flight. Any other request that arrives while
  * nothing is in flight runs on the reader's thread (no hop before the device at queue depth 1) while another pooled
  * thread takes over reading, otherwise it goes to a pooled worker. Replies go out under a per-connection lock,
  * possibly out of order. In-flight requests and bytes
