@@ -279,12 +279,15 @@ final class PrimaryNode implements NodeEngine {
             adopted = "; every volume at epoch " + epoch;
         }
         if (fenced == null && nbd != null) {
+            volumes.values().forEach(MirroredVolume::reconnectNow);
             return Map.of("ok", true, "message", "already serving" + adopted);
         }
         fenceFile.remove();
         fenced = null;
         alarms.clear("fenced:" + self.name(), "role returned: " + reason);
         serve(reason);
+        // the standby accepts us again: no need to wait out a back-off that grew while it refused us
+        volumes.values().forEach(MirroredVolume::reconnectNow);
         LOG.warn("{}: fence lifted and serving again: {}{}", self.name(), reason, adopted);
         return Map.of("ok", true, "message", "serving " + volumes.keySet() + " on " + self.address() + ":"
                 + self.nbdPort() + adopted);

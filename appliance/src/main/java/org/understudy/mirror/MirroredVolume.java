@@ -622,6 +622,20 @@ public final class MirroredVolume implements BlockDevice {
 
     // ---- link lifecycle -------------------------------------------------------------------------------------
 
+    /**
+     * Reconnects now instead of at the end of the current back-off: the standby has just said it accepts this primary
+     * again (fence lifted, role returned). Does nothing while a link is up or an attempt is under way.
+     */
+    public synchronized void reconnectNow() {
+        ScheduledFuture<?> r = reconnect;
+        if (closed || link != null || r == null || r.isDone() || !r.cancel(false)) {
+            return;
+        }
+        backoffMillis = options.reconnectInitial().toMillis();
+        LOG.info("mirror {}: reconnecting to standby {} now (it accepts this primary again)", name, standbyName);
+        scheduleConnect(0);
+    }
+
     private synchronized void scheduleConnect(long delayMillis) {
         if (closed) {
             return;
