@@ -2,19 +2,16 @@ package org.understudy.failover;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Optional;
 import java.util.Properties;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.understudy.storage.DurableFiles;
 
 /**
  * The operator's last choice of the automatic-failover switch ({@code understudy autoswitch on|off}), kept in
@@ -101,17 +98,8 @@ public final class AutoSwitchStore implements AutoSwitchRecorder {
         p.setProperty("by", who == null ? "?" : who);
         p.setProperty("at", wall.instant().toString());
         Files.createDirectories(file.getParent());
-        Path tmp = file.resolveSibling(FILE + ".tmp");
-        try (OutputStream out = Files.newOutputStream(tmp)) {
-            p.store(out, "Understudy: the operator's automatic-failover switch (understudy autoswitch on|off)");
-        }
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-            ch.force(true);
-        }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        try (FileChannel d = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
-            d.force(true);
-        }
+        DurableFiles.storeProperties(file, p,
+                "Understudy: the operator's automatic-failover switch (understudy autoswitch on|off)");
         LOG.info("standby: automatic failover {} by {} recorded in {}", onOff(on), who, file);
     }
 

@@ -2,12 +2,8 @@ package org.understudy.replica;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -16,6 +12,7 @@ import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.understudy.storage.DurableFiles;
 
 /**
  * The standby's fence of each primary: a counter (the epoch) raised at every takeover, and whether the primary is
@@ -148,16 +145,6 @@ public final class FenceStore {
         p.setProperty("reason", f.reason());
         p.setProperty("since", f.since().toString());
         p.setProperty("standingIn", Boolean.toString(f.standingIn()));
-        Path tmp = file.resolveSibling(FILE + ".tmp");
-        try (OutputStream out = Files.newOutputStream(tmp)) {
-            p.store(out, "Understudy fence of " + primary);
-        }
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-            ch.force(true);
-        }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        try (FileChannel d = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
-            d.force(true);
-        }
+        DurableFiles.storeProperties(file, p, "Understudy fence of " + primary);
     }
 }

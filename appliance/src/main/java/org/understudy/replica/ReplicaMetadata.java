@@ -2,14 +2,11 @@ package org.understudy.replica;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Properties;
+import org.understudy.storage.DurableFiles;
 
 /**
  * The small metadata file next to a replica image: its size, whether it is consistent (a state its volume passed
@@ -40,17 +37,7 @@ record ReplicaMetadata(long size, boolean consistent, boolean fresh, Instant upd
         p.setProperty("consistent", Boolean.toString(consistent));
         p.setProperty("fresh", Boolean.toString(fresh));
         p.setProperty("updated", updated.toString());
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (OutputStream out = Files.newOutputStream(tmp)) {
-            p.store(out, "Understudy replica metadata");
-        }
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-            ch.force(true);
-        }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
-            dir.force(true);
-        }
+        DurableFiles.storeProperties(file, p, "Understudy replica metadata");
     }
 
     ReplicaMetadata with(boolean newConsistent, boolean newFresh, Instant now) {

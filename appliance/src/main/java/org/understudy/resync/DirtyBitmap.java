@@ -13,6 +13,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.understudy.storage.DurableFiles;
 
 /**
  * Persistent dirty-region bitmap of one volume on the primary: one bit per region (64 KiB by default, about 2 MB of
@@ -187,7 +188,7 @@ public final class DirtyBitmap implements AutoCloseable {
         } finally {
             ioLock.unlock();
         }
-        BitmapFiles.fsyncDirectory(path.toAbsolutePath().getParent());
+        DurableFiles.fsyncDirectory(path.toAbsolutePath().getParent());
     }
 
     private void load() throws IOException {

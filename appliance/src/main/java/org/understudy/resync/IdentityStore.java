@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.zip.CRC32C;
+import org.understudy.storage.DurableFiles;
 
 /**
  * Reads and writes a {@link VolumeIdentity} as a small text file an operator can read:
@@ -39,7 +40,7 @@ public final class IdentityStore {
 
     /** Writes {@code id} to {@code file} atomically and durably. */
     public static void save(Path file, VolumeIdentity id) throws IOException {
-        BitmapFiles.writeAtomically(file, encode(id));
+        DurableFiles.writeAtomically(file, encode(id));
     }
 
     /**

@@ -1,4 +1,4 @@
-package org.understudy.resync;
+package org.understudy.storage;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -8,15 +8,17 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Small durable-file helpers shared by the resync state files. Stateless and thread-safe.
+ * Small durable-file helpers for the state files every node keeps (identities, fences, replica metadata, the
+ * automatic-failover switch): a file is replaced whole or not at all, and is on disk when the call returns.
+ * Stateless and thread-safe.
  */
-final class BitmapFiles {
+public final class DurableFiles {
 
-    private BitmapFiles() {
+    private DurableFiles() {
     }
 
     /** Forces a directory's entries (a created or renamed file) to disk; a no-op where the OS cannot. */
-    static void fsyncDirectory(Path dir) throws IOException {
+    public static void fsyncDirectory(Path dir) throws IOException {
         if (dir == null) {
             return;
         }
@@ -31,7 +33,7 @@ final class BitmapFiles {
     }
 
     /** Replaces {@code target} atomically with {@code content}: temp file, fsync, rename, fsync directory. */
-    static void writeAtomically(Path target, byte[] content) throws IOException {
+    public static void writeAtomically(Path target, byte[] content) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Path tmp = dir.resolve(target.getFileName() + ".tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -44,5 +46,12 @@ final class BitmapFiles {
         }
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         fsyncDirectory(dir);
+    }
+
+    /** Replaces {@code target} atomically with {@code props} in properties format, under a {@code comment} line. */
+    public static void storeProperties(Path target, java.util.Properties props, String comment) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        props.store(out, comment);
+        writeAtomically(target, out.toByteArray());
     }
 }
