@@ -1,13 +1,12 @@
 package org.understudy.daemon;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Optional;
+import org.understudy.storage.DurableFiles;
 
 /**
  * A primary's own record that it is fenced (the standby took its role, or refused its link as fenced): a small file
@@ -43,20 +42,11 @@ final class PrimaryFence {
 
     void write(State s) throws IOException {
         Files.createDirectories(file.getParent());
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ch.write(java.nio.ByteBuffer.wrap((s.since() + "\n" + s.reason() + "\n").getBytes(StandardCharsets.UTF_8)));
-            ch.force(true);
-        }
-        try (FileChannel d = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
-            d.force(true);
-        }
+        DurableFiles.writeAtomically(file, (s.since() + "\n" + s.reason() + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     void remove() throws IOException {
         Files.deleteIfExists(file);
-        try (FileChannel d = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
-            d.force(true);
-        }
+        DurableFiles.fsyncDirectory(file.getParent());
     }
 }
