@@ -52,19 +52,10 @@ for size in "${sizes[@]}"; do
   runs+=("$size $started_at $protected_at $work/status-failback-$size.json")
 done
 
-python3 - "$results/failback.json" "$changed" "${runs[@]}" <<'PY'
+python3 - "$bench_root/bench" "$results/failback.json" "$changed" "${runs[@]}" <<'PY'
 import json, re, sys
-def seconds(iso_duration):  # PT0.123S, PT2S, PT1M2.5S
-    s = iso_duration[2:]
-    total = 0.0
-    if "M" in s:
-        m, s = s.split("M", 1)
-        total += 60 * float(m)
-    return total + (float(s[:-1]) if s.endswith("S") else 0.0)
-def iso(stamp):  # 2026-11-22T01:59:09.842686836Z -> epoch seconds (microseconds kept)
-    from datetime import datetime, timezone
-    head, _, frac = stamp.rstrip("Z").partition(".")
-    return datetime.fromisoformat(head).replace(tzinfo=timezone.utc).timestamp() + float("0." + (frac or "0"))
+sys.path.insert(0, sys.argv.pop(1))
+from timeline import seconds, instant
 out, changed, runs = sys.argv[1], sys.argv[2], [r.split() for r in sys.argv[3:]]
 table = {}
 for size, started, protected, status_file in runs:
@@ -81,7 +72,7 @@ for size, started, protected, status_file in runs:
         "bytes_first_copy": copied(first), "bytes_final_copy": copied(last),
         "steps_ms": {k: v["ms"] for k, v in steps.items()},
         "failback_total_s": round(seconds(t["total"]), 3),
-        "failback_start_to_protected_s": round(iso(p1["since"]) - iso(t["startedAt"]), 3),
+        "failback_start_to_protected_s": round(instant(p1["since"]) - instant(t["startedAt"]), 3),
         "command_to_protected_s": round(float(protected) - float(started), 3),
     }
 json.dump({"changed_on_stand_in": changed, "runs": table}, open(out, "w"), indent=2)

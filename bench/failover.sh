@@ -35,24 +35,17 @@ for size in "${sizes[@]}"; do
   runs+=("$size $killed_at $serving_at $work/status-failover-$size.json")
 done
 
-python3 - "$results/failover.json" "${runs[@]}" <<'PY'
+python3 - "$bench_root/bench" "$results/failover.json" "${runs[@]}" <<'PY'
 import json, sys
-from datetime import datetime
-def seconds(iso_duration):  # PT0.123S, PT2S, PT1M2.5S
-    s = iso_duration[2:]
-    total = 0.0
-    if "M" in s:
-        m, s = s.split("M", 1)
-        total += 60 * float(m)
-    return total + (float(s[:-1]) if s.endswith("S") else 0.0)
+sys.path.insert(0, sys.argv.pop(1))
+from timeline import seconds, instant
 out, runs = sys.argv[1], [r.split() for r in sys.argv[2:]]
 table = {}
 for size, killed, serving, status_file in runs:
     status = json.load(open(status_file))
     p1 = next(p for p in status["primaries"] if p["name"] == "p1")
     t = p1["lastFailover"]
-    started = t["startedAt"].rstrip("Z")
-    decided = datetime.fromisoformat(started[:26]).timestamp() if "." in started else datetime.fromisoformat(started).timestamp()
+    decided = instant(t["startedAt"])
     steps = {s["name"]: round(seconds(s["duration"]) * 1000, 1) for s in t["steps"]}
     table[size] = {
         "state": p1["state"],
