@@ -39,6 +39,7 @@ final class FullSync implements Runnable {
 
     private final String name;
     private final BlockDevice local;
+    private final boolean aroundCache;
     private final RangeGuard guard;
     private final MirrorLink link;
     private final List<ResyncPlanner.Extent> extents;
@@ -52,9 +53,16 @@ final class FullSync implements Runnable {
     private final long total;
     private volatile long done;
 
+    /**
+     * @param aroundCache read around the page cache ({@link BlockDevice#readBulk}): for a full copy, which reads
+     *                    regions no client touched lately; an incremental resync reads recent writes, which the
+     *                    cache still holds and which direct reads would first have to write back
+     */
     FullSync(String name, BlockDevice local, RangeGuard guard, MirrorLink link, List<ResyncPlanner.Extent> extents,
-             int chunk, int window, LongSupplier clock, Outcome outcome, TrafficCounters counters) {
+             int chunk, int window, LongSupplier clock, Outcome outcome, TrafficCounters counters,
+             boolean aroundCache) {
         this.name = name;
+        this.aroundCache = aroundCache;
         this.local = local;
         this.guard = guard;
         this.link = link;
@@ -155,7 +163,11 @@ final class FullSync implements Runnable {
         RangeGuard.Range r = guard.acquire(off, n);
         try {
             buf.clear().limit(n);
-            local.readBulk(off, buf); // around the page cache: see FileBlockDevice.readBulk
+            if (aroundCache) {
+                local.readBulk(off, buf); // see FileBlockDevice.readBulk
+            } else {
+                local.read(off, buf);
+            }
             buf.flip();
             if (buf.mismatch(zeros.duplicate().limit(n)) == -1) {
                 if (fresh) {

@@ -711,7 +711,7 @@ public final class MirroredVolume implements BlockDevice {
             failedAttempts = 0;
             counters.linksEstablished.incrementAndGet();
             FullSync s = new FullSync(name, local, guard, l, plan, options.syncChunk(), options.syncWindow(),
-                    options.clock(), syncOutcome, counters);
+                    options.clock(), syncOutcome, counters, decision.outcome().full());
             sync = s;
             setLink(LinkState.UP, "to " + l.remote() + ", max frame " + l.maxFrame());
             long bytes = plan.stream().mapToLong(ResyncPlanner.Extent::length).sum();
