@@ -244,8 +244,7 @@ public final class FailoverEngine implements HealthListener {
         } else if (!policy.autoFailover()) {
             refusal = "automatic failover is off (vault mode); an operator may force the failover";
         } else if (standIns() >= policy.maxStandIns()) {
-            refusal = String.format("stand-in limit reached: standing in for %s (%d of %d)", standingInFor(),
-                    standIns(), policy.maxStandIns());
+            refusal = standInLimit();
         }
         if (refusal != null) {
             LOG.error("{}: {} failed and NOT taken over: {}; {}", self, name, reason, refusal);
@@ -289,103 +288,87 @@ public final class FailoverEngine implements HealthListener {
 
     /** Takes over now, fencing first; ignores the automatic-failover switch but not the stand-in limit. */
     public CommandResult forceFailover(String primary, String who) {
-        CommandResult r;
-        synchronized (this) {
-            Primary p = primaries.get(primary);
-            r = p == null ? CommandResult.refused("unknown primary " + primary) : forceLocked(p, who);
-            audit(who, "failover", primary, r);
-        }
-        out.flush();
-        return r;
-    }
-
-    private CommandResult forceLocked(Primary p, String who) {
-        PrimaryState s = p.machine.state();
-        if (!Set.of(PROTECTED, DEGRADED, SUSPECT, FAILED, SYNCING).contains(s)) {
-            return CommandResult.refused(p.target.primary() + " is " + s + "; a forced failover needs it watched "
-                    + "or failed");
-        }
-        if (standIns() >= policy.maxStandIns()) {
-            return CommandResult.refused(String.format("stand-in limit reached: standing in for %s (%d of %d)",
-                    standingInFor(), standIns(), policy.maxStandIns()));
-        }
-        startTakeover(p, "forced-failover", "forced by " + who, false, Map.of());
-        return CommandResult.accepted("forced failover of " + p.target.primary() + " started");
+        return onPrimary(primary, who, "failover", p -> {
+            PrimaryState s = p.machine.state();
+            if (!Set.of(PROTECTED, DEGRADED, SUSPECT, FAILED, SYNCING).contains(s)) {
+                return CommandResult.refused(primary + " is " + s + "; a forced failover needs it watched or failed");
+            }
+            if (standIns() >= policy.maxStandIns()) {
+                return CommandResult.refused(standInLimit());
+            }
+            startTakeover(p, "forced-failover", "forced by " + who, false, Map.of());
+            return CommandResult.accepted("forced failover of " + primary + " started");
+        });
     }
 
     /** Planned handover: the primary drains, the standby catches up, then the takeover (zero writes lost). */
     public CommandResult switchover(String primary, String who) {
-        CommandResult r;
-        synchronized (this) {
-            Primary p = primaries.get(primary);
-            if (p == null) {
-                r = CommandResult.refused("unknown primary " + primary);
-            } else if (p.machine.state() != PROTECTED) {
-                r = CommandResult.refused(primary + " is " + p.machine.state() + "; a switchover needs PROTECTED "
+        return onPrimary(primary, who, "switchover", p -> {
+            if (p.machine.state() != PROTECTED) {
+                return CommandResult.refused(primary + " is " + p.machine.state() + "; a switchover needs PROTECTED "
                         + "(replicas in sync, every path up)");
-            } else if (standIns() >= policy.maxStandIns()) {
-                r = CommandResult.refused(String.format("stand-in limit reached: standing in for %s (%d of %d)",
-                        standingInFor(), standIns(), policy.maxStandIns()));
-            } else {
-                startTakeover(p, "switchover", "planned switchover by " + who, true, Map.of());
-                r = CommandResult.accepted("switchover of " + primary + " started");
             }
-            audit(who, "switchover", primary, r);
-        }
-        out.flush();
-        return r;
+            if (standIns() >= policy.maxStandIns()) {
+                return CommandResult.refused(standInLimit());
+            }
+            startTakeover(p, "switchover", "planned switchover by " + who, true, Map.of());
+            return CommandResult.accepted("switchover of " + primary + " started");
+        });
     }
 
     /** Returns the role to the repaired primary: it resyncs, the standby stops serving and hands back. */
     public CommandResult failback(String primary, String who) {
+        return onPrimary(primary, who, "failback", p -> {
+            if (p.machine.state() != STANDING_IN) {
+                return CommandResult.refused(primary + " is " + p.machine.state() + "; failback needs STANDING_IN");
+            }
+            String reason = "failback by " + who;
+            p.machine.transition(FAILING_BACK, reason, Map.of());
+            out.publish(new ModelEvent.FailoverStarted(wall.instant(), primary, "failback", reason));
+            out.later(() -> takeoverExecutor.execute(() -> failbackDone(p, runner.failback(p.target, reason))));
+            return CommandResult.accepted("failback of " + primary + " started");
+        });
+    }
+
+    /** Lets a fenced primary sync and serve again. */
+    public CommandResult clearFence(String primary, String who) {
+        return onPrimary(primary, who, "fence-clear", p -> {
+            if (p.machine.state() != FENCED && !(p.machine.state() == FAILED && p.fencedByUs)) {
+                return CommandResult.refused(primary + " is " + p.machine.state() + ", not fenced");
+            }
+            StepResult s = runner.clearFence(p.target);
+            if (!s.ok()) {
+                return CommandResult.refused("clearing the fence failed: " + s.detail());
+            }
+            p.fencedByUs = false;
+            p.replicasConsistent = false;
+            out.clear("fenced:" + primary, "fence cleared by " + who);
+            out.clear("failed:" + primary, "fence cleared by " + who);
+            p.machine.transition(SYNCING, "fence cleared by " + who + "; resync before protection", Map.of());
+            return CommandResult.accepted("fence of " + primary + " cleared: " + s.detail());
+        });
+    }
+
+    /**
+     * An operator command on one primary: run under the engine's lock (an unknown primary is refused), audited with
+     * its outcome, then whatever it queued (alarms, events, a takeover) goes out.
+     */
+    private CommandResult onPrimary(String primary, String who, String action,
+                                    java.util.function.Function<Primary, CommandResult> command) {
         CommandResult r;
         synchronized (this) {
             Primary p = primaries.get(primary);
-            if (p == null) {
-                r = CommandResult.refused("unknown primary " + primary);
-            } else if (p.machine.state() != STANDING_IN) {
-                r = CommandResult.refused(primary + " is " + p.machine.state() + "; failback needs STANDING_IN");
-            } else {
-                String reason = "failback by " + who;
-                p.machine.transition(FAILING_BACK, reason, Map.of());
-                out.publish(new ModelEvent.FailoverStarted(wall.instant(), primary, "failback",
-                        reason));
-                out.later(() -> takeoverExecutor.execute(() -> failbackDone(p, runner.failback(p.target, reason))));
-                r = CommandResult.accepted("failback of " + primary + " started");
-            }
-            audit(who, "failback", primary, r);
+            r = p == null ? CommandResult.refused("unknown primary " + primary) : command.apply(p);
+            audit(who, action, primary, r);
         }
         out.flush();
         return r;
     }
 
-    /** Lets a fenced primary sync and serve again. */
-    public CommandResult clearFence(String primary, String who) {
-        CommandResult r;
-        synchronized (this) {
-            Primary p = primaries.get(primary);
-            if (p == null) {
-                r = CommandResult.refused("unknown primary " + primary);
-            } else if (p.machine.state() != FENCED && !(p.machine.state() == FAILED && p.fencedByUs)) {
-                r = CommandResult.refused(primary + " is " + p.machine.state() + ", not fenced");
-            } else {
-                StepResult s = runner.clearFence(p.target);
-                if (s.ok()) {
-                    p.fencedByUs = false;
-                    p.replicasConsistent = false;
-                    out.clear("fenced:" + primary, "fence cleared by " + who);
-                    out.clear("failed:" + primary, "fence cleared by " + who);
-                    p.machine.transition(SYNCING, "fence cleared by " + who + "; resync before protection",
-                            Map.of());
-                    r = CommandResult.accepted("fence of " + primary + " cleared: " + s.detail());
-                } else {
-                    r = CommandResult.refused("clearing the fence failed: " + s.detail());
-                }
-            }
-            audit(who, "fence-clear", primary, r);
-        }
-        out.flush();
-        return r;
+    /** Why a further stand-in is refused, with the numbers. Caller holds the lock. */
+    private String standInLimit() {
+        return String.format("stand-in limit reached: standing in for %s (%d of %d)", standingInFor(), standIns(),
+                policy.maxStandIns());
     }
 
     /**
