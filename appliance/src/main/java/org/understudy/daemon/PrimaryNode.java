@@ -109,7 +109,7 @@ final class PrimaryNode implements NodeEngine {
                     new MirrorContext(throttles, services.alarms(), services.events()));
             mv.onRefused(this::refusedByStandby);
             volumes.put(v.name(), mv);
-            served.put(v.name(), new ServedDevice(mv));
+            served.put(v.name(), ServedDevice.counting(mv));
         }
         startHealth();
         if (fenced != null) {

@@ -29,16 +29,24 @@ final class ServedDevice implements BlockDevice {
     private final Condition idle = lock.newCondition();
     private int inFlight;
 
-    ServedDevice(BlockDevice inner) {
-        this(inner, null);
-    }
-
-    /** @param journal the replica's stand-in bitmap, marked durably before each write; null on a primary */
-    ServedDevice(BlockDevice inner, StandInBitmap journal) {
+    private ServedDevice(BlockDevice inner, StandInBitmap journal, boolean tracking) {
         this.inner = inner;
         this.journal = journal;
         long regions = (inner.size() + REGION - 1) / REGION;
-        this.dirty = new AtomicLongArray((int) ((regions + 63) / 64));
+        this.dirty = tracking ? new AtomicLongArray((int) ((regions + 63) / 64)) : null;
+    }
+
+    /** A primary's volume: counts requests in flight for a drain, and nothing more on the write path. */
+    static ServedDevice counting(BlockDevice inner) {
+        return new ServedDevice(inner, null, false);
+    }
+
+    /**
+     * A replica served by the standby: also remembers the regions written since {@link #markClean}, and marks
+     * {@code journal} (the replica's stand-in bitmap; null in tests) durably before each write.
+     */
+    static ServedDevice tracking(BlockDevice inner, StandInBitmap journal) {
+        return new ServedDevice(inner, journal, true);
     }
 
     BlockDevice inner() {
@@ -71,7 +79,7 @@ final class ServedDevice implements BlockDevice {
         }
     }
 
-    /** Forgets every written region: from now on only new writes count. */
+    /** Forgets every written region: from now on only new writes count. Tracking devices only. */
     void markClean() {
         for (int i = 0; i < dirty.length(); i++) {
             dirty.set(i, 0);
@@ -112,7 +120,7 @@ final class ServedDevice implements BlockDevice {
      * mark and the end of the write would otherwise hide a write that the first copy may have read too early.
      */
     private void markMemory(long offset, long length) {
-        if (length <= 0) {
+        if (length <= 0 || dirty == null) {
             return;
         }
         for (long r = offset / REGION; r <= (offset + length - 1) / REGION; r++) {

@@ -52,7 +52,7 @@ final class StandIn {
                 s.bitmaps.put(name, bitmaps.get(i));
                 FileBlockDevice dev = FileBlockDevice.open(target.replicas().get(i), sizes[i],
                         target.primary() + "/" + name + " (stand-in)");
-                ServedDevice served = new ServedDevice(dev, bitmaps.get(i));
+                ServedDevice served = ServedDevice.tracking(dev, bitmaps.get(i));
                 s.devices.put(name, served);
                 s.exports.put(name, served);
             }

@@ -451,9 +451,8 @@ public final class MirroredVolume implements BlockDevice {
         } finally {
             guard.release(r);
         }
-        if (last != null) {
-            l.pump();
-        }
+        // no second pump: a frame queued before pump() found the link busy is sent by the busy sender, which looks
+        // at the queue again after it lets go (MirrorLink.pump)
         return new Pending(l, last, reserved, offset, len, failure, t0);
     }
 

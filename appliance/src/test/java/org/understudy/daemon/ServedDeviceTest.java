@@ -20,7 +20,7 @@ class ServedDeviceTest {
     @Test
     void dirtyExtents_coverEveryWriteSinceMarkClean_mergedAndClipped() throws Exception {
         try (FileBlockDevice dev = FileBlockDevice.open(dir.resolve("v.img"), 1 << 20, "v")) {
-            ServedDevice d = new ServedDevice(dev);
+            ServedDevice d = ServedDevice.tracking(dev, null);
             d.write(0, ByteBuffer.allocate(10), false);
             d.markClean();
             d.write(70_000, ByteBuffer.allocate(100), false);          // region 1
@@ -36,7 +36,7 @@ class ServedDeviceTest {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         try (FileBlockDevice dev = FileBlockDevice.open(dir.resolve("v.img"), 1 << 20, "v")) {
-            ServedDevice d = new ServedDevice(new SlowDevice(dev, entered, release));
+            ServedDevice d = ServedDevice.counting(new SlowDevice(dev, entered, release));
             Thread writer = Thread.ofVirtual().start(() -> {
                 try {
                     d.write(0, ByteBuffer.allocate(512), false);

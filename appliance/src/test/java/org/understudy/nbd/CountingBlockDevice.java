@@ -4,10 +4,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.understudy.storage.BlockDevice;
+import org.understudy.storage.ForwardingBlockDevice;
 
 /** Test-scope decorator counting what real clients asked for (FUA, flush, trim, zeroes). Thread-safe. */
-final class CountingBlockDevice implements BlockDevice {
-    private final BlockDevice inner;
+final class CountingBlockDevice extends ForwardingBlockDevice {
     final AtomicInteger writes = new AtomicInteger();
     final AtomicInteger fuaWrites = new AtomicInteger();
     final AtomicInteger flushes = new AtomicInteger();
@@ -15,17 +15,7 @@ final class CountingBlockDevice implements BlockDevice {
     final AtomicInteger zeroes = new AtomicInteger();
 
     CountingBlockDevice(BlockDevice inner) {
-        this.inner = inner;
-    }
-
-    @Override
-    public long size() {
-        return inner.size();
-    }
-
-    @Override
-    public void read(long offset, ByteBuffer dst) throws IOException {
-        inner.read(offset, dst);
+        super(inner);
     }
 
     @Override
@@ -53,15 +43,5 @@ final class CountingBlockDevice implements BlockDevice {
     public void writeZeroes(long offset, long length, boolean fua, boolean mayTrim) throws IOException {
         zeroes.incrementAndGet();
         inner.writeZeroes(offset, length, fua, mayTrim);
-    }
-
-    @Override
-    public String describe() {
-        return inner.describe();
-    }
-
-    @Override
-    public void close() throws IOException {
-        inner.close();
     }
 }
