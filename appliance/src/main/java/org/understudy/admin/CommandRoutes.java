@@ -44,9 +44,27 @@ public final class CommandRoutes {
                 throw new ApiException(400, name + ": " + e.getMessage());
             }
             String who = optText(req.body(), "actor");
-            ActorFace face = "cli".equalsIgnoreCase(optText(req.body(), "via")) ? ActorFace.CLI : ActorFace.REST;
+            ActorFace face = face(optText(req.body(), "via"));
             return api.execute(new Actor(who == null ? "admin-token" : who, face, true), command);
         });
+    }
+
+    /**
+     * The face the caller names in {@code via}: the CLI, or the face an action arrived through on the node that passed
+     * it on (a standby forwarding an SNMP or JMX action to a primary). Anything else is this REST API itself; a caller
+     * cannot claim to be the node's own engine.
+     */
+    private static ActorFace face(String via) {
+        if (via == null) {
+            return ActorFace.REST;
+        }
+        return switch (via.toLowerCase(Locale.ROOT)) {
+            case "cli" -> ActorFace.CLI;
+            case "snmp" -> ActorFace.SNMP;
+            case "jmx" -> ActorFace.JMX;
+            case "web" -> ActorFace.WEB;
+            default -> ActorFace.REST;
+        };
     }
 
     private static String text(JsonNode body, String field) {

@@ -28,11 +28,11 @@ final class StatusFormatter {
         sb.append('\n');
         if (!s.primaries().isEmpty()) {
             // the standby's view of every primary, or a primary's own state (FENCED says why it does not serve)
-            TextTable t = new TextTable("PRIMARY", "STATE", "PATHS", "CAUSE");
+            TextTable t = new TextTable("PRIMARY", "STATE", "PATHS", "CAPS", "CAUSE");
             for (org.understudy.model.PrimarySnapshot p : s.primaries()) {
                 String paths = p.paths().stream().map(x -> x.path() + " " + lower(x.state()))
                         .collect(java.util.stream.Collectors.joining(", "));
-                t.row(p.name(), p.state(), paths.isEmpty() ? "-" : paths, p.cause());
+                t.row(p.name(), p.state(), paths.isEmpty() ? "-" : paths, caps(p.caps()), p.cause());
             }
             sb.append(t.render()).append('\n');
         }
@@ -77,6 +77,15 @@ final class StatusFormatter {
             sb.append(t.render());
         }
         return sb.toString();
+    }
+
+    /** {@code mirror 20.0 MB/s, resync off}; {@code -} when neither traffic is capped. */
+    static String caps(org.understudy.model.BandwidthCaps c) {
+        if (c.mirror() == 0 && c.resync() == 0) {
+            return "-";
+        }
+        return "mirror " + org.understudy.config.Rates.format(c.mirror()) + ", resync "
+                + org.understudy.config.Rates.format(c.resync());
     }
 
     static String lower(Enum<?> e) {

@@ -67,6 +67,8 @@ final class PrimaryCommands implements CommandHandler {
         details.put("traffic", kind);
         details.put("bytesPerSecond", t.bytesPerSecond());
         details.put("previousBytesPerSecond", before);
+        var caps = throttles.capsOf(self);
+        details.put("effectiveBytesPerSecond", t.traffic() == Command.Traffic.MIRROR ? caps.mirror() : caps.resync());
         return CommandResult.ok(self + ": " + scope + " " + kind + " cap " + Rates.format(t.bytesPerSecond())
                 + " (was " + Rates.format(before) + ")", details);
     }

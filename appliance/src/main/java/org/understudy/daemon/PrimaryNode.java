@@ -395,7 +395,7 @@ final class PrimaryNode implements NodeEngine {
         PrimaryFence.State f = fenced;
         if (f != null) {
             return new PrimarySnapshot(self.name(), PrimaryState.FENCED, "not serving: " + f.reason(), f.since(),
-                    paths, null);
+                    paths, null, 0, throttles.capsOf(self.name()));
         }
         PrimaryState s;
         String cause;
@@ -409,7 +409,8 @@ final class PrimaryNode implements NodeEngine {
             s = PrimaryState.SYNCING;
             cause = servingNote + "; mirroring not in sync yet";
         }
-        return new PrimarySnapshot(self.name(), s, cause, identity.startedAt(), paths, null);
+        return new PrimarySnapshot(self.name(), s, cause, identity.startedAt(), paths, null, 0,
+                throttles.capsOf(self.name()));
     }
 
     @Override

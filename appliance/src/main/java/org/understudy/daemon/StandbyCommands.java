@@ -1,7 +1,9 @@
 package org.understudy.daemon;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -18,7 +20,9 @@ import org.understudy.model.FailoverStep;
 /**
  * The standby's operator commands, carried out by the failover engine. Takeovers, switchovers and failbacks run on
  * the engine's executor; the command waits (up to {@link #WAIT}) for the end and answers with the timeline, so an
- * operator sees at once whether it worked and how long each step took. Thread-safe.
+ * operator sees at once whether it worked and how long each step took. The commands a primary carries out (caps,
+ * verify, link test) go on to that primary, since the standby answers for the whole cluster on SNMP and JMX; a cap
+ * without a primary goes to every primary. Thread-safe.
  */
 final class StandbyCommands implements CommandHandler {
     static final Duration WAIT = Duration.ofSeconds(25);
@@ -26,11 +30,18 @@ final class StandbyCommands implements CommandHandler {
     private final String self;
     private final FailoverEngine engine;
     private final CompletionWaiters waiters;
+    private final List<String> primaries;
+    private final PrimaryForwarder forwarder;
+    private final CapsView caps;
 
-    StandbyCommands(String self, FailoverEngine engine, CompletionWaiters waiters) {
+    StandbyCommands(String self, FailoverEngine engine, CompletionWaiters waiters, List<String> primaries,
+                    PrimaryForwarder forwarder, CapsView caps) {
         this.self = self;
         this.engine = engine;
         this.waiters = waiters;
+        this.primaries = List.copyOf(primaries);
+        this.forwarder = forwarder;
+        this.caps = caps;
     }
 
     @Override
@@ -43,10 +54,40 @@ final class StandbyCommands implements CommandHandler {
             case Command.Failback b -> sequence(b.primary(), p -> engine.failback(p, who));
             case Command.ClearFence c -> convert(engine.clearFence(c.primary(), who));
             case Command.SetAutoFailover a -> convert(engine.setAutoFailover(a.enabled(), who));
-            case Command.SetThrottle t -> notYet(command);
-            case Command.Verify v -> notYet(command);
-            case Command.LinkTest l -> notYet(command);
+            case Command.SetThrottle t -> t.primary() == null ? throttleEveryPrimary(actor, t) : throttle(actor, t.primary(), t);
+            case Command.Verify v -> forward(actor, v.primary(), v);
+            case Command.LinkTest l -> forward(actor, l.primary(), l);
         };
+    }
+
+    private CommandResult forward(Actor actor, String primary, Command command) {
+        if (!primaries.contains(primary)) {
+            return CommandResult.refused("\"" + primary + "\" is not a primary of this cluster (primaries: "
+                    + String.join(", ", primaries) + ")");
+        }
+        return forwarder.forward(actor, primary, command);
+    }
+
+    private CommandResult throttle(Actor actor, String primary, Command.SetThrottle t) {
+        CommandResult r = forward(actor, primary, t);
+        caps.confirmed(primary, t, r);
+        return r;
+    }
+
+    /** A global cap: each primary enforces it on its own links, so each is asked; OK only if every one applied it. */
+    private CommandResult throttleEveryPrimary(Actor actor, Command.SetThrottle t) {
+        List<String> lines = new ArrayList<>();
+        Map<String, Object> details = new LinkedHashMap<>();
+        CommandResult.Status worst = CommandResult.Status.OK;
+        for (String p : primaries) {
+            CommandResult r = throttle(actor, p, t);
+            lines.add(p + ": " + r.status() + " " + r.message());
+            details.put(p + ".status", r.status().name());
+            if (r.status().compareTo(worst) > 0) {
+                worst = r.status();
+            }
+        }
+        return new CommandResult(worst, String.join("; ", lines), details);
     }
 
     private CommandResult sequence(String primary, Function<String, org.understudy.failover.CommandResult> start) {
@@ -84,10 +125,6 @@ final class StandbyCommands implements CommandHandler {
                 steps);
         return o.failure() == null ? CommandResult.ok(summary, details)
                 : new CommandResult(CommandResult.Status.FAILED, summary, details);
-    }
-
-    private CommandResult notYet(Command command) {
-        return CommandResult.refused(command.name() + " is not served by standby " + self + " yet");
     }
 
     private static CommandResult convert(org.understudy.failover.CommandResult r) {

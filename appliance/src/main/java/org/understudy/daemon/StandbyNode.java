@@ -70,6 +70,7 @@ final class StandbyNode implements NodeEngine {
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
     private final Map<String, Boolean> reportedConsistent = new ConcurrentHashMap<>();
     private final CompletionWaiters waiters = new CompletionWaiters();
+    private final CapsView caps;
     private ReplicaServer replicas;
     private FailoverEngine engine;
     private HealthDetector detector;
@@ -83,6 +84,8 @@ final class StandbyNode implements NodeEngine {
         this.self = self;
         this.identity = NodeIdentity.of(self.name(), Role.STANDBY);
         this.scheduler = new ExecutorScheduler("understudy-health-" + self.name());
+        this.caps = new CapsView(new org.understudy.model.BandwidthCaps(cluster.mirror().mirrorRate(),
+                cluster.mirror().resyncRate()));
     }
 
     @Override
@@ -182,7 +185,8 @@ final class StandbyNode implements NodeEngine {
     @Override
     public StateModel model() {
         return () -> {
-            List<PrimarySnapshot> primaries = engine.snapshot(detector::paths);
+            List<PrimarySnapshot> primaries = engine.snapshot(detector::paths).stream()
+                    .map(p -> p.withCaps(caps.of(p.name()))).toList();
             FailoverTimeline last = primaries.stream().map(PrimarySnapshot::lastFailover).filter(Objects::nonNull)
                     .max(Comparator.comparing(FailoverTimeline::startedAt)).orElse(null);
             FailoverSummary summary = new FailoverSummary(engine.policy().autoFailover(),
@@ -196,7 +200,9 @@ final class StandbyNode implements NodeEngine {
 
     @Override
     public CommandHandler commands() {
-        return new StandbyCommands(self.name(), engine, waiters);
+        return new StandbyCommands(self.name(), engine, waiters,
+                cluster.primaries().stream().map(org.understudy.config.PrimaryConfig::name).toList(),
+                PrimaryForwarder.overAdminApi(self.name(), cluster), caps);
     }
 
     @Override

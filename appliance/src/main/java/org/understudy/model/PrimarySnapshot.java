@@ -11,11 +11,23 @@ import java.util.List;
  * @param paths        its health paths
  * @param lastFailover the last takeover/switchover/failback timeline for it, or null if none yet
  * @param failovers    takeovers of this primary (automatic, forced or planned) since the standby started
+ * @param caps         the bandwidth caps on its replication traffic (see {@link BandwidthCaps} for how exact)
  */
 public record PrimarySnapshot(String name, PrimaryState state, String cause, Instant since, List<PathSnapshot> paths,
-                              FailoverTimeline lastFailover, long failovers) {
+                              FailoverTimeline lastFailover, long failovers, BandwidthCaps caps) {
     public PrimarySnapshot {
         paths = List.copyOf(paths);
+        java.util.Objects.requireNonNull(caps, "caps");
+    }
+
+    /** A primary whose caps the caller does not know yet: unlimited until {@link #withCaps} says otherwise. */
+    public PrimarySnapshot(String name, PrimaryState state, String cause, Instant since, List<PathSnapshot> paths,
+                           FailoverTimeline lastFailover, long failovers) {
+        this(name, state, cause, since, paths, lastFailover, failovers, BandwidthCaps.UNLIMITED);
+    }
+
+    public PrimarySnapshot withCaps(BandwidthCaps c) {
+        return new PrimarySnapshot(name, state, cause, since, paths, lastFailover, failovers, c);
     }
 
     /** A primary no takeover was counted for. */

@@ -83,6 +83,16 @@ final class PrimaryBean implements PrimaryMXBean {
     }
 
     @Override
+    public long getMirrorCapBytesPerSecond() {
+        return p().caps().mirror();
+    }
+
+    @Override
+    public long getResyncCapBytesPerSecond() {
+        return p().caps().resync();
+    }
+
+    @Override
     public Views.Failover getLastFailover() {
         return Views.Failover.of(p().lastFailover());
     }

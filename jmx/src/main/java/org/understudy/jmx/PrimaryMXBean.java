@@ -39,6 +39,15 @@ public interface PrimaryMXBean {
     @Description("The last takeover, switchover or failback of this primary with its timed steps; empty if none yet.")
     Views.Failover getLastFailover();
 
+    @Description("Cap on this primary's mirrored writes in bytes per second, 0 = none: on the primary the cap it "
+            + "enforces; on the standby the cap the primary confirmed, or the cluster file's until one was set "
+            + "through the standby.")
+    long getMirrorCapBytesPerSecond();
+
+    @Description("Cap on this primary's resync (catch-up) copying in bytes per second, 0 = none; read as for "
+            + "MirrorCapBytesPerSecond.")
+    long getResyncCapBytesPerSecond();
+
     @Description("Planned switchover: the primary drains, the standby catches up (no acknowledged write lost), then "
             + "stands in. Audited with your JMX login.")
     String switchover();
@@ -56,7 +65,7 @@ public interface PrimaryMXBean {
     String clearFence();
 
     @Description("Sets the bandwidth cap of this primary's replication link, which carries all its volumes (0 removes "
-            + "it). Audited with your JMX login.")
+            + "it); on the standby it is passed on to the primary, which enforces it. Audited with your JMX login.")
     String setThrottle(@Description(name = "traffic", value = "MIRROR (live writes) or RESYNC (catch-up copying)") String traffic,
                        @Description(name = "bytesPerSecond", value = "cap in bytes per second; 0 removes the cap") long bytesPerSecond);
 }

@@ -117,10 +117,10 @@ class AccessTest {
     @Test
     void refusedCommand_isAnIllegalStateExceptionWithTheMessage_andAudited() throws Exception {
         Subject ops = login("ops", FakeNode.OPERATOR_PASSWORD);
-        node.answer = CommandResult.refused("switchover is not served by standby standby yet");
+        node.answer = CommandResult.refused("p1 is FENCED; switchover needs PROTECTED");
         PrimaryMXBean p1 = JMX.newMXBeanProxy(guarded, ObjectNames.primary("p1"), PrimaryMXBean.class);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> as(ops, p1::switchover));
-        assertEquals("switchover on p1 refused: switchover is not served by standby standby yet", e.getMessage());
+        assertEquals("switchover on p1 refused: p1 is FENCED; switchover needs PROTECTED", e.getMessage());
         assertEquals(List.of("ops via jmx switchover p1 REFUSED"), node.audit);
     }
 

@@ -83,6 +83,8 @@ class JmxDemoIT {
                 for (JsonNode p : status.path("primaries")) {
                     PrimaryMXBean bean = JMX.newMXBeanProxy(mbs, ObjectNames.primary(p.path("name").asText()), PrimaryMXBean.class);
                     assertEquals(p.path("state").asText(), bean.getState());
+                    assertEquals(p.path("caps").path("resync").asLong(), bean.getResyncCapBytesPerSecond());
+                    assertEquals(p.path("caps").path("mirror").asLong(), bean.getMirrorCapBytesPerSecond());
                 }
             }
         }
@@ -116,16 +118,30 @@ class JmxDemoIT {
     void operation_goesThroughTheCommandApi_refusalShownAndAuditedWithThePrincipal() throws Exception {
         String reason;
         try (JMXConnector c = DemoJmx.operator(demo, "standby")) {
-            VolumeMXBean v = JMX.newMXBeanProxy(c.getMBeanServerConnection(), ObjectNames.volume("p1", "vol0"), VolumeMXBean.class);
-            // the standby does not serve verify yet: the command API refuses, and says why
-            IllegalStateException e = assertThrows(IllegalStateException.class, v::verify);
-            String prefix = "verify on p1/vol0 refused: ";
+            PrimaryMXBean p = JMX.newMXBeanProxy(c.getMBeanServerConnection(), ObjectNames.primary("p1"), PrimaryMXBean.class);
+            // nothing to fail back: the standby does not stand in for p1; the command API refuses, and says why
+            IllegalStateException e = assertThrows(IllegalStateException.class, p::failback);
+            String prefix = "failback on p1 refused: ";
             assertTrue(e.getMessage().startsWith(prefix), e.getMessage());
             reason = e.getMessage().substring(prefix.length());
-            assertTrue(reason.contains("verify is not served by"), reason);
+            assertTrue(reason.contains("failback needs STANDING_IN"), reason);
         }
         // the same refusal, with the JMX login as the actor, is what the command API logged
         Poll.until(Duration.ofSeconds(10), "the standby log records the action with the JMX principal",
-                () -> DemoJmx.log(demo, "standby").contains("operator action verify on p1/vol0 by operator via jmx: REFUSED " + reason));
+                () -> DemoJmx.log(demo, "standby").contains("operator action failback on p1 by operator via jmx: REFUSED " + reason));
+    }
+
+    /** Verify is the primary's work: the standby's bean passes it on, and both nodes audit it with the JMX login. */
+    @Test
+    void verifyOnTheStandby_runsOnThePrimary_auditedOnBoth() throws Exception {
+        try (JMXConnector c = DemoJmx.operator(demo, "standby")) {
+            VolumeMXBean v = JMX.newMXBeanProxy(c.getMBeanServerConnection(), ObjectNames.volume("p1", "vol0"), VolumeMXBean.class);
+            String result = v.verify();
+            assertTrue(result.startsWith("p1/vol0: "), result);
+        }
+        Poll.until(Duration.ofSeconds(10), "the standby's audit line",
+                () -> DemoJmx.log(demo, "standby").contains("operator action verify on p1/vol0 by operator via jmx: OK"));
+        Poll.until(Duration.ofSeconds(10), "p1's audit line",
+                () -> DemoJmx.log(demo, "p1").contains("operator action verify on p1/vol0 by operator through standby via jmx: OK"));
     }
 }

@@ -71,11 +71,11 @@ class RemoteConnectorTest {
 
     @Test
     void operator_invokes_commandApiSeesTheJmxPrincipal() throws Exception {
-        node.answer = CommandResult.refused("switchover is not served by standby standby yet");
+        node.answer = CommandResult.refused("p1 is FENCED; switchover needs PROTECTED");
         try (JMXConnector c = connect("ops", FakeNode.OPERATOR_PASSWORD)) {
             PrimaryMXBean p1 = JMX.newMXBeanProxy(c.getMBeanServerConnection(), ObjectNames.primary("p1"), PrimaryMXBean.class);
             IllegalStateException e = assertThrows(IllegalStateException.class, p1::switchover);
-            assertEquals("switchover on p1 refused: switchover is not served by standby standby yet", e.getMessage());
+            assertEquals("switchover on p1 refused: p1 is FENCED; switchover needs PROTECTED", e.getMessage());
         }
         assertEquals(List.of(new Actor("ops", ActorFace.JMX, true)), node.actors);
         assertEquals(List.of("ops via jmx switchover p1 REFUSED"), node.audit);

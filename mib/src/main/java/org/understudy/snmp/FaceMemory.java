@@ -1,16 +1,14 @@
 package org.understudy.snmp;
 
 import java.time.Instant;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.understudy.model.Alarm;
 
 /**
  * The few facts the MIB shows that the state model does not keep, because they are about this agent's own requests
- * and notifications: the spin lock, the last usPrimaryAction and its outcome, the most recently cleared alarm,
- * and the throttles written through SNMP. Thread-safe.
+ * and notifications: the spin lock, the last usPrimaryAction and its outcome and the most recently cleared alarm.
+ * Thread-safe.
  */
 final class FaceMemory {
     /** The outcome of the most recent usPrimaryAction SET. */
@@ -26,7 +24,6 @@ final class FaceMemory {
     private final AtomicInteger spinLock = new AtomicInteger();
     private final AtomicReference<LastAction> lastAction = new AtomicReference<>(LastAction.NONE);
     private final AtomicReference<Cleared> cleared = new AtomicReference<>();
-    private final Map<String, Long> throttleKib = new ConcurrentHashMap<>();
 
     int spinLock() {
         return spinLock.get();
@@ -57,13 +54,5 @@ final class FaceMemory {
 
     void cleared(Alarm alarm, Instant at) {
         cleared.set(new Cleared(alarm.index(), alarm, at));
-    }
-
-    long throttleKib(String primary) {
-        return throttleKib.getOrDefault(primary, 0L);
-    }
-
-    void throttleKib(String primary, long kib) {
-        throttleKib.put(primary, kib);
     }
 }

@@ -115,7 +115,7 @@ final class MibRenderer {
                 VolumeSnapshot v = vols.get(p.name() + "/" + vc.name());
                 int vi = j + 1;
                 volumeIdx.put(p.name() + "/" + vc.name(), vi);
-                volume(t, pi, vi, vc, v, mem.throttleKib(p.name()));
+                volume(t, pi, vi, vc, v, ps == null ? 0 : kibCeil(ps.caps().resync()));
             }
             for (int j = 0; j < paths.size() && j < 255; j++) {
                 PathSnapshot x = paths.get(j);
@@ -150,6 +150,11 @@ final class MibRenderer {
         scalar(t, US_CLEARED_ALARM_AT, DateAndTimes.of(c == null ? null : c.at()));
         scalar(t, US_ALARMS_ACTIVE, new Gauge32(snap.alarms().size()));
         return new MibTree(t, primaryIdx, volumeIdx, pathIdx);
+    }
+
+    /** Bytes to KiB rounded up, so that a cap below 1 KiB/s never reads as 0, which means no cap. */
+    private static long kibCeil(long bytes) {
+        return (bytes + 1023) / 1024;
     }
 
     private static void volume(TreeMap<OID, Variable> t, int pi, int vi, VolumeConfig vc, VolumeSnapshot v, long throttleKib) {

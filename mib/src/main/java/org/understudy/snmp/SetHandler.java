@@ -179,11 +179,7 @@ final class SetHandler {
             return PDU.wrongType;
         }
         long kib = u.getValue();
-        CommandResult res = run(r, new Command.SetThrottle(primary, Command.Traffic.RESYNC, kib * 1024), null);
-        if (res == null || res.ok()) {
-            memory.throttleKib(primary, kib);
-        }
-        return status(res);
+        return status(run(r, new Command.SetThrottle(primary, Command.Traffic.RESYNC, kib * 1024), null));
     }
 
     /**

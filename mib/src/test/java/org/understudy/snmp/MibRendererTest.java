@@ -62,6 +62,22 @@ class MibRendererTest {
     }
 
     @Test
+    void volumeThrottle_readsThePrimarysResyncCap_roundedUpToWholeKib() {
+        SyntheticCluster c = new SyntheticCluster(dir, 2, 2, 0, List.of());
+        ClusterSnapshot s = c.context().model().snapshot();
+        ClusterSnapshot capped = new ClusterSnapshot(s.cluster(), s.node(), List.of(
+                s.primaries().get(0).withCaps(new org.understudy.model.BandwidthCaps(5_000_000, 20_000_000)),
+                s.primaries().get(1).withCaps(new org.understudy.model.BandwidthCaps(0, 100))),
+                s.volumes(), s.links(), s.paths(), s.alarms(), s.failover(), s.takenAt());
+        MibTree t = new MibRenderer(c.config, c.config.standby()).render(capped, new FaceMemory());
+        assertEquals(19532, at(t, US_VOLUME_ENTRY, US_VOLUME_THROTTLE, 1, 1).toLong(), "20 MB/s = 19531.25 KiB/s");
+        assertEquals(19532, at(t, US_VOLUME_ENTRY, US_VOLUME_THROTTLE, 1, 2).toLong(), "one cap per primary");
+        assertEquals(1, at(t, US_VOLUME_ENTRY, US_VOLUME_THROTTLE, 2, 1).toLong(), "a tiny cap never reads as 0 (no cap)");
+        assertEquals(0, new MibRenderer(c.config, c.config.standby()).render(s, new FaceMemory())
+                .get(new OID(columnInstance(US_VOLUME_ENTRY, US_VOLUME_THROTTLE, 1, 1))).toLong(), "uncapped");
+    }
+
+    @Test
     void alarms_areRowsByTheirIndex() {
         SyntheticCluster c = new SyntheticCluster(dir, 1, 1, 0, List.of());
         c.alarms.raise(AlarmKind.LINK_DOWN, "p1/path/link", "silent 3.2 s");

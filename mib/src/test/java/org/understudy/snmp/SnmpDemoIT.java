@@ -140,18 +140,37 @@ class SnmpDemoIT {
         assertNotEquals(java.util.Arrays.toString(standby), java.util.Arrays.toString(p1));
     }
 
-    /** Today the standby refuses switchover (no failover engine yet): the SET says so, and the audit names the SNMP user. */
+    /** A failback of a primary the standby does not stand in for is refused: the SET says so, and the audit names the SNMP user. */
     @Test
     void actionSet_reachesTheCommandApi_refusalIsInconsistentValue_andAudited() throws Exception {
-        var r = as("standby", "operator").run("snmpset", "UNDERSTUDY-MIB::usPrimaryAction.1", "i", "2");
-        if (r.exitCode() == 0) {
-            return; // the failover engine is in: switchoverOnRequest covers this path
-        }
+        var r = as("standby", "operator").run("snmpset", "UNDERSTUDY-MIB::usPrimaryAction.1", "i",
+                String.valueOf(UnderstudyMib.PrimaryAction.FAILBACK));
         assertTrue(r.stderr().contains("inconsistentValue"), r.describe());
         var detail = as("standby", "readOnly").run("snmpget", List.of("-Oqv"), "UNDERSTUDY-MIB::usLastActionResult.0",
                 "UNDERSTUDY-MIB::usLastActionDetail.0");
         assertTrue(detail.stdout().startsWith("rejected") && detail.stdout().contains("by ops"), detail.describe());
-        Poll.until(Duration.ofSeconds(10), "audit line of the SNMP switchover", () -> logsContain("switchover on p1 by ops via snmp"));
+        Poll.until(Duration.ofSeconds(10), "audit line of the SNMP failback", () -> logsContain("failback on p1 by ops via snmp"));
+    }
+
+    /**
+     * The standby answers for the whole cluster, so a cap written there must reach the primary that enforces it: the
+     * primary applies it, both agents read it back, and the primary's audit names the SNMP user and the standby.
+     */
+    @Test
+    void throttleSetOnTheStandby_isAppliedByThePrimary_andReadBackOnBothAgents() throws Exception {
+        try {
+            var set = as("standby", "operator").run("snmpset", "UNDERSTUDY-MIB::usVolumeThrottle.1.1", "u", "2048");
+            assertEquals(0, set.exitCode(), set.describe());
+            assertEquals(2048L * 1024, demo.status("p1").path("primaries").get(0).path("caps").path("resync").asLong(),
+                    "p1 enforces the cap");
+            for (String node : List.of("standby", "p1")) {
+                var get = as(node, "readOnly").run("snmpget", List.of("-OqvU"), "UNDERSTUDY-MIB::usVolumeThrottle.1.2");
+                assertEquals("2048", get.stdout().strip(), node + ": every volume of p1 shows the link's cap; " + get.describe());
+            }
+            Poll.until(Duration.ofSeconds(10), "p1's audit line", () -> logsContain("throttle on p1 by ops through standby via snmp"));
+        } finally {
+            assertEquals(0, as("standby", "operator").run("snmpset", "UNDERSTUDY-MIB::usVolumeThrottle.1.1", "u", "0").exitCode());
+        }
     }
 
     static boolean logsContain(String text) throws Exception {

@@ -106,10 +106,21 @@ final class SyntheticCluster {
     FaceContext context() {
         CommandApi api = new CommandApi("standby", (actor, c) -> {
             commands.add(c);
-            return handler.get().handle(actor, c);
+            CommandResult r = handler.get().handle(actor, c);
+            if (r.ok() && c instanceof Command.SetThrottle t && t.primary() != null) {
+                capsConfirmed(t); // as the real standby does once the primary applied the cap
+            }
+            return r;
         }, (Actor actor, Command c, CommandResult r) -> audit.add(actor.name() + " via " + actor.face() + " " + c.name() + " "
                 + c.target() + " " + r.status()));
         return new FaceContext(config, config.standby(), () -> withAlarms(snapshot.get()), alarms, events, api, stateDir);
+    }
+
+    private void capsConfirmed(Command.SetThrottle t) {
+        snapshot.updateAndGet(s -> new ClusterSnapshot(s.cluster(), s.node(), s.primaries().stream()
+                .map(p -> !p.name().equals(t.primary()) ? p : p.withCaps(t.traffic() == Command.Traffic.MIRROR
+                        ? p.caps().withMirror(t.bytesPerSecond()) : p.caps().withResync(t.bytesPerSecond())))
+                .toList(), s.volumes(), s.links(), s.paths(), s.alarms(), s.failover(), s.takenAt()));
     }
 
     private ClusterSnapshot withAlarms(ClusterSnapshot s) {
