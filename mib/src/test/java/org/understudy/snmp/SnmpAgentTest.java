@@ -4,38 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Reads of an in-process SnmpFace over a synthetic standby snapshot, with Net-SNMP's tools. */
 class SnmpAgentTest {
-    @TempDir
-    static Path dir;
-    static SyntheticCluster cluster;
-    static SnmpFace face;
-    static String agent;
-
-    @BeforeAll
-    static void start() throws Exception {
-        cluster = new SyntheticCluster(dir, 3, 2, 0, List.of());
-        face = new SnmpFace();
-        face.start(cluster.context());
-        agent = "udp:" + face.listenAddress().replace('/', ':');
-    }
-
-    @AfterAll
-    static void stop() {
-        if (face != null) {
-            face.close();
-        }
-    }
+    @RegisterExtension
+    static final InProcessAgent AGENT = new InProcessAgent(3, 2);
 
     static NetSnmp ops() {
-        return NetSnmp.v3(agent, SyntheticCluster.OPS, SyntheticCluster.OPS_AUTH, SyntheticCluster.OPS_PRIV);
+        return AGENT.ops();
     }
 
     @Test
@@ -72,21 +51,21 @@ class SnmpAgentTest {
 
     @Test
     void v2cCommunity_readsButNeverWrites() {
-        NetSnmp v2c = NetSnmp.v2c(agent, SyntheticCluster.COMMUNITY);
+        NetSnmp v2c = NetSnmp.v2c(AGENT.address(), SyntheticCluster.COMMUNITY);
         var r = v2c.run("snmpget", List.of("-Oqv"), "UNDERSTUDY-MIB::usPrimaryName.1");
         assertEquals("p1", r.stdout().strip().replace("\"", ""), r.describe());
         var set = v2c.run("snmpset", "UNDERSTUDY-MIB::usPrimaryAction.1", "i", "2");
         assertTrue(set.exitCode() != 0 && set.stderr().contains("noAccess"), set.describe());
-        var wrong = NetSnmp.v2c(agent, "not-the-community").run("snmpget", "UNDERSTUDY-MIB::usNodeName.0");
+        var wrong = NetSnmp.v2c(AGENT.address(), "not-the-community").run("snmpget", "UNDERSTUDY-MIB::usNodeName.0");
         assertTrue(wrong.exitCode() != 0 && wrong.stderr().contains("Timeout"), wrong.describe());
     }
 
     @Test
     void wrongPasswordAndUnknownUser_areRejected() {
-        var bad = NetSnmp.v3(agent, SyntheticCluster.OPS, "not-the-password", SyntheticCluster.OPS_PRIV)
+        var bad = NetSnmp.v3(AGENT.address(), SyntheticCluster.OPS, "not-the-password", SyntheticCluster.OPS_PRIV)
                 .run("snmpget", "UNDERSTUDY-MIB::usNodeName.0");
         assertTrue(bad.exitCode() != 0 && bad.stderr().toLowerCase().contains("authentication fail"), bad.describe());
-        var unknown = NetSnmp.v3(agent, "mallory", "whatever-pass", "whatever-pass").run("snmpget", "UNDERSTUDY-MIB::usNodeName.0");
+        var unknown = NetSnmp.v3(AGENT.address(), "mallory", "whatever-pass", "whatever-pass").run("snmpget", "UNDERSTUDY-MIB::usNodeName.0");
         // SNMP4J answers an unknown user with silence (or an unknownUserName report): either way no value comes back
         assertTrue(unknown.exitCode() != 0 && unknown.stdout().isBlank()
                 && (unknown.stderr().contains("Timeout") || unknown.stderr().toLowerCase().contains("unknown user")), unknown.describe());
@@ -94,10 +73,10 @@ class SnmpAgentTest {
 
     @Test
     void portTaken_startFailsCleanly_andCloseIsHarmless() {
-        int port = Integer.parseInt(face.listenAddress().substring(face.listenAddress().lastIndexOf('/') + 1));
+        int port = Integer.parseInt(AGENT.face().listenAddress().substring(AGENT.face().listenAddress().lastIndexOf('/') + 1));
         SnmpFace second = new SnmpFace();
         org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
-                () -> second.start(new SyntheticCluster(dir.resolve("second"), 1, 1, port, List.of()).context()));
+                () -> second.start(new SyntheticCluster(AGENT.dir().resolve("second"), 1, 1, port, List.of()).context()));
         second.close();
         second.close();
         assertEquals(0, ops().run("snmpget", "UNDERSTUDY-MIB::usNodeName.0").exitCode(), "the first agent still serves");
@@ -105,7 +84,7 @@ class SnmpAgentTest {
 
     @Test
     void nodeWithoutSnmpBlock_runsNoAgent() throws Exception {
-        SyntheticCluster c = new SyntheticCluster(dir.resolve("none"), 1, 1, 0, List.of());
+        SyntheticCluster c = new SyntheticCluster(AGENT.dir().resolve("none"), 1, 1, 0, List.of());
         var ctx = c.context();
         var cfg = ctx.cluster();
         var noSnmp = new org.understudy.face.FaceContext(new org.understudy.config.ClusterConfig(cfg.file(), cfg.name(),

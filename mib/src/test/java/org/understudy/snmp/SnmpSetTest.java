@@ -3,46 +3,27 @@ package org.understudy.snmp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.understudy.command.Command;
 import org.understudy.command.CommandResult;
 
 /** SET handling of an in-process SnmpFace: each write reaches the command API as the SNMP user, errors as RFC 3416 says. */
 class SnmpSetTest {
-    @TempDir
-    static Path dir;
-    static SyntheticCluster cluster;
-    static SnmpFace face;
-    static String agent;
-
-    @BeforeAll
-    static void start() throws Exception {
-        cluster = new SyntheticCluster(dir, 3, 2, 0, List.of());
-        face = new SnmpFace();
-        face.start(cluster.context());
-        agent = "udp:" + face.listenAddress().replace('/', ':');
-    }
-
-    @AfterAll
-    static void stop() {
-        face.close();
-    }
+    @RegisterExtension
+    static final InProcessAgent AGENT = new InProcessAgent(3, 2);
 
     @BeforeEach
     void reset() {
-        cluster.commands.clear();
-        cluster.audit.clear();
-        cluster.handler.set((a, c) -> CommandResult.ok("done"));
+        AGENT.cluster().commands.clear();
+        AGENT.cluster().audit.clear();
+        AGENT.cluster().handler.set((a, c) -> CommandResult.ok("done"));
     }
 
     static NetSnmp ops() {
-        return NetSnmp.v3(agent, SyntheticCluster.OPS, SyntheticCluster.OPS_AUTH, SyntheticCluster.OPS_PRIV);
+        return AGENT.ops();
     }
 
     static String get(String object) {
@@ -53,8 +34,8 @@ class SnmpSetTest {
     void switchover_reachesTheCommandApiAsTheSnmpUser() {
         var r = ops().run("snmpset", "UNDERSTUDY-MIB::usPrimaryAction.2", "i", "2");
         assertEquals(0, r.exitCode(), r.describe());
-        assertEquals(List.of(new Command.Switchover("p2")), cluster.commands);
-        assertEquals(List.of("ops via SNMP switchover p2 OK"), cluster.audit);
+        assertEquals(List.of(new Command.Switchover("p2")), AGENT.cluster().commands);
+        assertEquals(List.of("ops via SNMP switchover p2 OK"), AGENT.cluster().audit);
         assertEquals("noAction", get("UNDERSTUDY-MIB::usPrimaryAction.2"));
         assertEquals("succeeded", get("UNDERSTUDY-MIB::usLastActionResult.0"));
         assertEquals("p2", get("UNDERSTUDY-MIB::usLastActionPrimary.0"));
@@ -64,16 +45,16 @@ class SnmpSetTest {
 
     @Test
     void refused_isInconsistentValue_failed_isGenErr() {
-        cluster.handler.set((a, c) -> CommandResult.refused("primary p1 is protected, not standingIn: nothing to fail back"));
+        AGENT.cluster().handler.set((a, c) -> CommandResult.refused("primary p1 is protected, not standingIn: nothing to fail back"));
         var r = ops().run("snmpset", "UNDERSTUDY-MIB::usPrimaryAction.1", "i", "4");
         assertTrue(r.stderr().contains("inconsistentValue"), r.describe());
         assertEquals("rejected", get("UNDERSTUDY-MIB::usLastActionResult.0"));
         assertTrue(get("UNDERSTUDY-MIB::usLastActionDetail.0").contains("nothing to fail back"));
-        cluster.handler.set((a, c) -> CommandResult.failed("fencing command exited 3"));
+        AGENT.cluster().handler.set((a, c) -> CommandResult.failed("fencing command exited 3"));
         var f = ops().run("snmpset", "UNDERSTUDY-MIB::usPrimaryAction.1", "i", "3");
         assertTrue(f.stderr().contains("genError") || f.stderr().contains("General failure"), f.describe());
         assertEquals("failed", get("UNDERSTUDY-MIB::usLastActionResult.0"));
-        assertEquals(List.of(new Command.Failback("p1"), new Command.ForceFailover("p1", "requested over SNMP by ops")), cluster.commands);
+        assertEquals(List.of(new Command.Failback("p1"), new Command.ForceFailover("p1", "requested over SNMP by ops")), AGENT.cluster().commands);
     }
 
     @Test
@@ -85,7 +66,7 @@ class SnmpSetTest {
         setFails("noCreation", "UNDERSTUDY-MIB::usPrimaryAction.77", "i", "2");
         setFails("wrongValue", "UNDERSTUDY-MIB::usAutoFailover.0", "i", "3");
         setFails("notWritable|noAccess", "1.3.6.1.2.1.1.5.0", "s", "x");
-        assertTrue(cluster.commands.isEmpty(), cluster.commands.toString());
+        assertTrue(AGENT.cluster().commands.isEmpty(), AGENT.cluster().commands.toString());
     }
 
     /** snmpset (with the MIB's own type and range checks off, so the agent decides) fails with {@code error}. */
@@ -96,10 +77,10 @@ class SnmpSetTest {
 
     @Test
     void readOnlyUser_cannotWrite() {
-        var r = NetSnmp.v3(agent, SyntheticCluster.MONITOR, SyntheticCluster.MONITOR_AUTH, SyntheticCluster.MONITOR_PRIV)
+        var r = NetSnmp.v3(AGENT.address(), SyntheticCluster.MONITOR, SyntheticCluster.MONITOR_AUTH, SyntheticCluster.MONITOR_PRIV)
                 .run("snmpset", "UNDERSTUDY-MIB::usPrimaryAction.1", "i", "2");
         assertTrue(r.stderr().contains("noAccess"), r.describe());
-        assertTrue(cluster.commands.isEmpty());
+        assertTrue(AGENT.cluster().commands.isEmpty());
     }
 
     @Test
@@ -107,7 +88,7 @@ class SnmpSetTest {
         assertEquals(0, ops().run("snmpset", "UNDERSTUDY-MIB::usAutoFailover.0", "i", "2").exitCode());
         assertEquals(0, ops().run("snmpset", "UNDERSTUDY-MIB::usVolumeThrottle.3.2", "u", "2048").exitCode());
         assertEquals(List.of(new Command.SetAutoFailover(false), new Command.SetThrottle("p3", Command.Traffic.RESYNC, 2048L * 1024)),
-                cluster.commands);
+                AGENT.cluster().commands);
         assertEquals("2048", get("UNDERSTUDY-MIB::usVolumeThrottle.3.1"), "one cap per primary link: every volume shows it");
     }
 
@@ -120,7 +101,7 @@ class SnmpSetTest {
         var stale = ops().run("snmpset", "UNDERSTUDY-MIB::usActionSpinLock.0", "i", String.valueOf(lock),
                 "UNDERSTUDY-MIB::usPrimaryAction.1", "i", "5");
         assertTrue(stale.stderr().contains("inconsistentValue"), stale.describe());
-        assertEquals(List.of(new Command.ClearFence("p1")), cluster.commands);
+        assertEquals(List.of(new Command.ClearFence("p1")), AGENT.cluster().commands);
         assertEquals(String.valueOf(lock + 1), get("UNDERSTUDY-MIB::usActionSpinLock.0"));
     }
 
@@ -128,7 +109,7 @@ class SnmpSetTest {
     void slowCommand_answersInProgressThenRecordsTheOutcome() throws Exception {
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
-        cluster.handler.set((a, c) -> {
+        AGENT.cluster().handler.set((a, c) -> {
             entered.countDown();
             release.await();
             return CommandResult.ok("switched");
