@@ -284,6 +284,31 @@ public final class FailoverEngine implements HealthListener {
         out.flush();
     }
 
+    /**
+     * A replica refused the primary's link because its identity carries an older epoch than the replica's: it lost
+     * its fence record or missed the epoch when its fence was cleared, so it cannot sync by itself. Shown FENCED
+     * with an alarm naming both epochs, so that fence-clear (which hands it the epoch) is possible; see
+     * {@link EpochRefusal} for when a refusal is ignored.
+     */
+    public void staleEpoch(String primary, String volume, long primaryEpoch, long replicaEpoch) {
+        synchronized (this) {
+            Primary p = require(primary);
+            long since = p.epochHanded ? clock.getAsLong() - p.epochHandedAt : -1;
+            switch (EpochRefusal.decide(primary, volume, p.machine.state(), since, primaryEpoch, replicaEpoch)) {
+                case EpochRefusal.Ignore i -> LOG.info("{}: stale-epoch refusal of {}/{} (primary epoch {}, replica "
+                        + "epoch {}) changes nothing: {}", self, primary, volume, primaryEpoch, replicaEpoch, i.why());
+                case EpochRefusal.Fence f -> {
+                    p.fencedByUs = true;
+                    LOG.error("{}: {} FENCED: {}", self, primary, f.cause());
+                    out.raise("fenced:" + primary, AlarmSeverity.MAJOR, primary, f.cause());
+                    p.machine.transition(FENCED, f.cause(), Map.of("primaryEpoch", primaryEpoch,
+                            "replicaEpoch", replicaEpoch));
+                }
+            }
+        }
+        out.flush();
+    }
+
     // ---- operator commands ---------------------------------------------------------------------------------------
 
     /** Takes over now, fencing first; ignores the automatic-failover switch but not the stand-in limit. */
@@ -342,6 +367,8 @@ public final class FailoverEngine implements HealthListener {
             }
             p.fencedByUs = false;
             p.replicasConsistent = false;
+            p.epochHanded = true;
+            p.epochHandedAt = clock.getAsLong();
             out.clear("fenced:" + primary, "fence cleared by " + who);
             out.clear("failed:" + primary, "fence cleared by " + who);
             p.machine.transition(SYNCING, "fence cleared by " + who + "; resync before protection", Map.of());
@@ -447,6 +474,8 @@ public final class FailoverEngine implements HealthListener {
             double total = r.timeline().total().toNanos() / 1e9;
             if (r.completed()) {
                 p.fencedByUs = false;
+                p.epochHanded = true;
+                p.epochHandedAt = clock.getAsLong();
                 out.clear("standing-in:" + name, "failback completed");
                 out.clear("revived:" + name, "failback completed");
                 p.machine.transition(PROTECTED, String.format("failback completed in %.3f s", total),
