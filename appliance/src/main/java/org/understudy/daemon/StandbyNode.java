@@ -184,7 +184,10 @@ final class StandbyNode implements NodeEngine {
         byPrimary.forEach((primary, vs) -> {
             boolean consistent = vs.stream().allMatch(v -> v.state() == MirrorState.IN_SYNC
                     || v.state() == MirrorState.DEGRADED);
-            if (!Objects.equals(reportedConsistent.put(primary, consistent), consistent)) {
+            // also when the engine's view differs: a fence-clear forgets consistency, and a resync too quick for
+            // this tick to see it would otherwise leave the primary SYNCING for good
+            if (!Objects.equals(reportedConsistent.put(primary, consistent), consistent)
+                    || engine.replicasConsistent(primary) != consistent) {
                 String detail = vs.stream().map(v -> v.name() + " " + v.state()).toList().toString();
                 engine.replicaStatus(primary, consistent, detail);
             }

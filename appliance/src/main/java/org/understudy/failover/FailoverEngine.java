@@ -272,6 +272,11 @@ public final class FailoverEngine implements HealthListener {
         out.flush();
     }
 
+    /** The engine's view of the primary's replicas, as last reported by {@link #replicaStatus} (or forgotten). */
+    public synchronized boolean replicasConsistent(String primary) {
+        return require(primary).replicasConsistent;
+    }
+
     /** Generations diverged (found by the mirroring engine on reconnect): stop and alarm, never resync blindly. */
     public void splitBrain(String primary, String detail) {
         synchronized (this) {
