@@ -59,9 +59,6 @@ final class PrimaryNode implements NodeEngine {
     /** How long a starting primary waits for the standby's first word before serving without it. */
     private static final long FIRST_CONTACT_MILLIS = 6000;
     private static final long DRAIN_WAIT_MILLIS = 10_000;
-    /** The replica's refusal of a primary whose identity carries an older fencing epoch (see ReplicaSession). */
-    private static final java.util.regex.Pattern STALE_EPOCH =
-            java.util.regex.Pattern.compile("older than the replica's epoch (\\d+)");
 
     private final ClusterConfig cluster;
     private final PrimaryConfig self;
@@ -210,24 +207,16 @@ final class PrimaryNode implements NodeEngine {
     }
 
     /**
-     * The standby refused a link of ours; when it says we are fenced, we stop serving and stay fenced: by name
-     * ("fenced at epoch N"), or because our identity's epoch is older than the replica's. The latter only while we
-     * still hold the older epoch: a refusal of a handshake begun just before the standby handed us its epoch is stale.
+     * The standby refused a link of ours; when it says we are fenced (by name, or because our identity's epoch is
+     * older than the replica's) we stop serving at once and stay fenced; decided by {@link StandbyRefusal}.
      */
     private void refusedByStandby(String reason) {
-        if (reason.contains("fenced at epoch")) {
-            fence("the standby refuses this primary: " + reason);
-            return;
-        }
-        java.util.regex.Matcher m = STALE_EPOCH.matcher(reason);
-        if (m.find()) {
-            long replicaEpoch = Long.parseLong(m.group(1));
-            long ours = volumes.values().stream().mapToLong(MirroredVolume::epoch).min().orElse(0);
-            if (ours < replicaEpoch) {
-                fence("the standby's replicas are at epoch " + replicaEpoch + ", this primary at " + ours + ": "
-                        + reason);
-            } else {
-                LOG.info("{}: stale refusal ignored, this primary now holds epoch {}: {}", self.name(), ours, reason);
+        long ours = volumes.values().stream().mapToLong(MirroredVolume::epoch).min().orElse(0);
+        switch (StandbyRefusal.decide(reason, ours)) {
+            case StandbyRefusal.Fence f -> fence(f.cause());
+            case StandbyRefusal.Stale st -> LOG.info("{}: stale refusal ignored: {}", self.name(), st.why());
+            case StandbyRefusal.Other o -> {
+                // not about fencing: the volume logs and retries it
             }
         }
     }

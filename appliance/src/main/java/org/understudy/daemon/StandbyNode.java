@@ -44,6 +44,7 @@ import org.understudy.model.Role;
 import org.understudy.model.StateModel;
 import org.understudy.model.VolumeSnapshot;
 import org.understudy.replica.FenceStore;
+import org.understudy.replica.LinkActivity;
 import org.understudy.replica.Replica;
 import org.understudy.replica.ReplicaOptions;
 import org.understudy.replica.ReplicaServer;
@@ -108,7 +109,23 @@ final class StandbyNode implements NodeEngine {
         detector = new HealthDetector(self.name(), System::nanoTime, InstantSource.system(), scheduler, workers,
                 new HealthDetector.Settings(tick, 2.0, Duration.ofSeconds(2)), engine);
         HealthDetector d = detector;
-        replicas = ReplicaServer.start(cluster, ReplicaOptions.defaults(), primary -> d.heardOn(primary, LINK_PATH));
+        FailoverEngine e = engine;
+        replicas = ReplicaServer.start(cluster, ReplicaOptions.defaults(), new LinkActivity() {
+            @Override
+            public void heard(String primary) {
+                d.heardOn(primary, LINK_PATH);
+            }
+
+            @Override
+            public void staleEpoch(String primary, String volume, long primaryEpoch, long replicaEpoch) {
+                try {
+                    e.staleEpoch(primary, volume, primaryEpoch, replicaEpoch);
+                } catch (RuntimeException ex) {
+                    LOG.error("{}: stale-epoch refusal of {}/{} not handled: {}", self.name(), primary, volume,
+                            ex.toString());
+                }
+            }
+        });
         steps = new StandbySteps(cluster, replicas);
         stepsRef[0] = steps;
 
@@ -170,7 +187,10 @@ final class StandbyNode implements NodeEngine {
         byPrimary.forEach((primary, vs) -> {
             boolean consistent = vs.stream().allMatch(v -> v.state() == MirrorState.IN_SYNC
                     || v.state() == MirrorState.DEGRADED);
-            if (!Objects.equals(reportedConsistent.put(primary, consistent), consistent)) {
+            // also when the engine's view differs: a fence-clear forgets consistency, and a resync too quick for
+            // this tick to see it would otherwise leave the primary SYNCING for good
+            if (!Objects.equals(reportedConsistent.put(primary, consistent), consistent)
+                    || engine.replicasConsistent(primary) != consistent) {
                 String detail = vs.stream().map(v -> v.name() + " " + v.state()).toList().toString();
                 engine.replicaStatus(primary, consistent, detail);
             }

@@ -272,6 +272,11 @@ public final class FailoverEngine implements HealthListener {
         out.flush();
     }
 
+    /** The engine's view of the primary's replicas, as last reported by {@link #replicaStatus} (or forgotten). */
+    public synchronized boolean replicasConsistent(String primary) {
+        return require(primary).replicasConsistent;
+    }
+
     /** Generations diverged (found by the mirroring engine on reconnect): stop and alarm, never resync blindly. */
     public void splitBrain(String primary, String detail) {
         synchronized (this) {
@@ -279,6 +284,31 @@ public final class FailoverEngine implements HealthListener {
             out.raise("split-brain:" + primary, AlarmSeverity.CRITICAL, primary, detail);
             if (!p.machine.tryTransition(SPLIT_BRAIN, detail, Map.of())) {
                 LOG.error("{}: {} split brain reported while {}: {}", self, primary, p.machine.state(), detail);
+            }
+        }
+        out.flush();
+    }
+
+    /**
+     * A replica refused the primary's link because its identity carries an older epoch than the replica's: it lost
+     * its fence record or missed the epoch when its fence was cleared, so it cannot sync by itself. Shown FENCED
+     * with an alarm naming both epochs, so that fence-clear (which hands it the epoch) is possible; see
+     * {@link EpochRefusal} for when a refusal is ignored.
+     */
+    public void staleEpoch(String primary, String volume, long primaryEpoch, long replicaEpoch) {
+        synchronized (this) {
+            Primary p = require(primary);
+            long since = p.epochHanded ? clock.getAsLong() - p.epochHandedAt : -1;
+            switch (EpochRefusal.decide(primary, volume, p.machine.state(), since, primaryEpoch, replicaEpoch)) {
+                case EpochRefusal.Ignore i -> LOG.info("{}: stale-epoch refusal of {}/{} (primary epoch {}, replica "
+                        + "epoch {}) changes nothing: {}", self, primary, volume, primaryEpoch, replicaEpoch, i.why());
+                case EpochRefusal.Fence f -> {
+                    p.fencedByUs = true;
+                    LOG.error("{}: {} FENCED: {}", self, primary, f.cause());
+                    out.raise("fenced:" + primary, AlarmSeverity.MAJOR, primary, f.cause());
+                    p.machine.transition(FENCED, f.cause(), Map.of("primaryEpoch", primaryEpoch,
+                            "replicaEpoch", replicaEpoch));
+                }
             }
         }
         out.flush();
@@ -342,6 +372,8 @@ public final class FailoverEngine implements HealthListener {
             }
             p.fencedByUs = false;
             p.replicasConsistent = false;
+            p.epochHanded = true;
+            p.epochHandedAt = clock.getAsLong();
             out.clear("fenced:" + primary, "fence cleared by " + who);
             out.clear("failed:" + primary, "fence cleared by " + who);
             p.machine.transition(SYNCING, "fence cleared by " + who + "; resync before protection", Map.of());
@@ -447,6 +479,8 @@ public final class FailoverEngine implements HealthListener {
             double total = r.timeline().total().toNanos() / 1e9;
             if (r.completed()) {
                 p.fencedByUs = false;
+                p.epochHanded = true;
+                p.epochHandedAt = clock.getAsLong();
                 out.clear("standing-in:" + name, "failback completed");
                 out.clear("revived:" + name, "failback completed");
                 p.machine.transition(PROTECTED, String.format("failback completed in %.3f s", total),

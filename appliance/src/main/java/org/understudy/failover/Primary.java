@@ -19,6 +19,9 @@ final class Primary {
     /** Our epoch raise fenced it: it may not serve again until an operator clears the fence. */
     boolean fencedByUs;
     FailoverTimeline lastTimeline;
+    /** Monotonic nanos when the standby last handed the primary its epoch (fence cleared, role returned); or none. */
+    long epochHandedAt;
+    boolean epochHanded;
     /** Takeovers started (automatic, forced or planned) since this engine started. */
     long takeovers;
 

@@ -2,11 +2,20 @@ package org.understudy.replica;
 
 /**
  * Told of every valid frame a primary sends on any of its replication links: the health engine counts it as life on
- * the link path. Called on the link's thread for every frame, so it must be lock-free and quick.
+ * the link path. Called on the link's thread for every frame, so it must be lock-free and quick. Also told when a
+ * replica refuses a primary whose identity carries an older fencing epoch than its own (a primary that lost its fence
+ * record, or was down when its fence was cleared), so the failover engine can show it fenced instead of syncing.
  */
 @FunctionalInterface
 public interface LinkActivity {
     void heard(String primary);
+
+    /**
+     * A replica of {@code primary} refused its link: the primary's identity carries {@code primaryEpoch}, older than
+     * the replica's {@code replicaEpoch}. Called on the link's thread, once per refused handshake; must not block.
+     */
+    default void staleEpoch(String primary, String volume, long primaryEpoch, long replicaEpoch) {
+    }
 
     LinkActivity NONE = primary -> { };
 }

@@ -203,6 +203,7 @@ final class ReplicaSession implements Runnable {
         if (!mine.acceptsWritesFrom(theirs.identity().epoch())) {
             fail("fenced: primary epoch " + theirs.identity().epoch() + " is older than the replica's epoch "
                     + mine.epoch());
+            activity.staleEpoch(r.primary(), r.volume().name(), theirs.identity().epoch(), mine.epoch());
             return false;
         }
         primaryIdentity = theirs.identity();

@@ -352,6 +352,39 @@ class FailoverScenarioTest {
     }
 
     @Test
+    void fenceClearedWhileDown_primaryReturnsAtOldEpoch_refused_fencedAgain_clearable() {
+        // regression: the replicas refused the stale primary by epoch while the standby showed it SYNCING, no alarm,
+        // and fence-clear was refused ("not fenced"): nothing could ever hand it the epoch
+        ScenarioCluster c = new ScenarioCluster(FailoverPolicy.DEFAULTS, "p1");
+        c.steps.fail("takeOverIdentity", "address still answers");
+        c.run(Duration.ofSeconds(1));
+        c.kill("p1");
+        c.run(Duration.ofSeconds(5));
+        assertEquals(PrimaryState.FAILED, c.engine.state("p1"));
+        assertTrue(c.engine.clearFence("p1", "dave").accepted());
+        assertEquals(PrimaryState.SYNCING, c.engine.state("p1"));
+
+        c.engine.staleEpoch("p1", "p1-data", 0, 1); // a handshake begun before the clear: within the grace
+        assertEquals(PrimaryState.SYNCING, c.engine.state("p1"));
+        c.run(EpochRefusal.GRACE);
+        c.senders.get("p1").start();
+        c.engine.staleEpoch("p1", "p1-data", 0, 1);
+        assertEquals(PrimaryState.FENCED, c.engine.state("p1"));
+        assertTrue(c.alarmActive("fenced:p1"));
+        String alarm = c.alarms.active().stream().filter(a -> a.kind() == org.understudy.model.AlarmKind.FENCED)
+                .findFirst().orElseThrow().description();
+        assertTrue(alarm.contains("primary epoch 0 is older than the replica's epoch 1"), alarm);
+        c.run(Duration.ofSeconds(1)); // life on every path does not unfence it
+        assertEquals(PrimaryState.FENCED, c.engine.state("p1"));
+
+        CommandResult r = c.engine.clearFence("p1", "dave");
+        assertTrue(r.accepted(), r.message());
+        assertFalse(c.alarmActive("fenced:p1"));
+        c.engine.replicaStatus("p1", true, "resynced");
+        assertEquals(PrimaryState.PROTECTED, c.engine.state("p1"));
+    }
+
+    @Test
     void setAutoFailover_off_raisesVaultAlarmAndAuditEvent() {
         ScenarioCluster c = new ScenarioCluster(FailoverPolicy.DEFAULTS, "p1");
         c.engine.setAutoFailover(false, "erin");
