@@ -8,7 +8,9 @@ import org.understudy.model.BandwidthCaps;
 
 /**
  * The standby's view of each primary's bandwidth caps, which the primaries themselves enforce: the cluster file's
- * caps at start, then every change made through the standby as the primary confirmed it. Thread-safe.
+ * caps at start, every change made through the standby as the primary confirmed it, and what each primary's own
+ * status says (read every {@link StandbyNode#CAPS_REFRESH}), so a change made directly at a primary shows too.
+ * Thread-safe.
  */
 final class CapsView {
     private final BandwidthCaps configured;
@@ -16,6 +18,16 @@ final class CapsView {
 
     CapsView(BandwidthCaps configured) {
         this.configured = configured;
+    }
+
+    /**
+     * Takes in the caps a primary's status shows.
+     *
+     * @return true if they differ from what the view held
+     */
+    boolean observed(String primary, BandwidthCaps seen) {
+        BandwidthCaps before = caps.put(primary, seen);
+        return !seen.equals(before == null ? configured : before);
     }
 
     BandwidthCaps of(String primary) {

@@ -1,5 +1,6 @@
 package org.understudy.daemon;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -15,10 +16,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.understudy.cli.AdminClient;
+import org.understudy.cli.AdminClientException;
 import org.understudy.command.CommandHandler;
 import org.understudy.config.ClusterConfig;
+import org.understudy.config.ConfigException;
 import org.understudy.config.HaConfig;
 import org.understudy.config.PrimaryConfig;
+import org.understudy.config.Rates;
 import org.understudy.config.StandbyConfig;
 import org.understudy.config.VolumeConfig;
 import org.understudy.failover.AutoSwitchStore;
@@ -32,6 +37,7 @@ import org.understudy.health.HeartbeatReceiver;
 import org.understudy.health.HeartbeatSender;
 import org.understudy.health.NbdProbe;
 import org.understudy.health.PathConfig;
+import org.understudy.model.BandwidthCaps;
 import org.understudy.model.ClusterSnapshot;
 import org.understudy.model.FailoverSummary;
 import org.understudy.model.FailoverTimeline;
@@ -72,6 +78,9 @@ final class StandbyNode implements NodeEngine {
     private final Map<String, Boolean> reportedConsistent = new ConcurrentHashMap<>();
     private final CompletionWaiters waiters = new CompletionWaiters();
     private final CapsView caps;
+    private final java.util.concurrent.atomic.AtomicBoolean refreshingCaps = new java.util.concurrent.atomic.AtomicBoolean();
+    /** How often the standby reads each primary's caps from its status. */
+    static final Duration CAPS_REFRESH = Duration.ofSeconds(5);
     private ReplicaServer replicas;
     private FailoverEngine engine;
     private HealthDetector detector;
@@ -85,7 +94,7 @@ final class StandbyNode implements NodeEngine {
         this.self = self;
         this.identity = NodeIdentity.of(self.name(), Role.STANDBY);
         this.scheduler = new ExecutorScheduler("understudy-health-" + self.name());
-        this.caps = new CapsView(new org.understudy.model.BandwidthCaps(cluster.mirror().mirrorRate(),
+        this.caps = new CapsView(new BandwidthCaps(cluster.mirror().mirrorRate(),
                 cluster.mirror().resyncRate()));
     }
 
@@ -145,6 +154,8 @@ final class StandbyNode implements NodeEngine {
             addToEngine(p);
         }
         scheduler.scheduleAtFixedRate(this::reportReplicas, tick.toNanos());
+        // off the health scheduler's thread: a slow or dead primary's admin API must never delay a tick
+        scheduler.scheduleAtFixedRate(() -> workers.execute(this::refreshCaps), CAPS_REFRESH.toNanos());
         detector.start();
         sender.start();
         sender.sendAll();
@@ -153,6 +164,40 @@ final class StandbyNode implements NodeEngine {
                 cluster.primaries().size(), self.replicaDir(), self.replication(), self.address(),
                 ha.health().heartbeatPort(), auto.autoFailover() ? "on" : "off (vault mode)", auto.origin(),
                 f.maxStandIns());
+    }
+
+    /**
+     * Reads each primary's caps from its own status, so that a cap set directly at a primary (its CLI, SNMP or JMX)
+     * shows on the standby too. A primary that does not answer keeps the last caps seen.
+     */
+    private void refreshCaps() {
+        if (!refreshingCaps.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            for (PrimaryConfig p : cluster.primaries()) {
+                JsonNode own;
+                try {
+                    own = AdminClient.forNode(cluster, p.name()).getJson("/api/status").path("primaries").path(0);
+                } catch (AdminClientException | ConfigException e) {
+                    continue;
+                }
+                JsonNode c = own.path("caps");
+                if (!own.path("name").asText().equals(p.name()) || !c.path("mirror").canConvertToLong()
+                        || !c.path("resync").canConvertToLong()) {
+                    continue;
+                }
+                BandwidthCaps seen = new BandwidthCaps(c.path("mirror").asLong(), c.path("resync").asLong());
+                if (caps.observed(p.name(), seen)) {
+                    LOG.info("{}: caps of {} are now mirror {}, resync {} (from its status)", self.name(), p.name(),
+                            Rates.format(seen.mirror()), Rates.format(seen.resync()));
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("{}: reading the primaries' caps failed: {}", self.name(), e.toString());
+        } finally {
+            refreshingCaps.set(false);
+        }
     }
 
     private void addToEngine(PrimaryConfig p) {

@@ -6,9 +6,9 @@ package org.understudy.model;
  * cap. Immutable.
  *
  * <p>On a primary they are read from its throttles, so they are exact. The standby does not carry the traffic; its
- * view starts from the cluster file and follows every change made through the standby (CLI, SNMP, JMX, REST all reach
- * the primary through it or directly; a change made directly at a primary shows on the primary at once and on the
- * standby only after the next change through it or the standby's restart).
+ * view starts from the cluster file, takes every change made through the standby as the primary confirmed it, and
+ * reads each primary's caps from its status every few seconds, so a change made directly at a primary shows on the
+ * standby within that time.
  */
 public record BandwidthCaps(long mirror, long resync) {
     /** No cap on either traffic. */

@@ -61,6 +61,14 @@ class StandbyCommandsTest {
     }
 
     @Test
+    void capsSeenInAPrimarysStatus_replaceTheView_changeReportedOnce() {
+        assertTrue(caps.observed("p1", new BandwidthCaps(7, 50_000_000)));
+        assertEquals(new BandwidthCaps(7, 50_000_000), caps.of("p1"));
+        assertTrue(!caps.observed("p1", new BandwidthCaps(7, 50_000_000)), "unchanged: nothing to log");
+        assertTrue(!caps.observed("p2", new BandwidthCaps(0, 50_000_000)), "the cluster file's caps: no change");
+    }
+
+    @Test
     void verifyAndLinkTest_goToTheirPrimary_unknownPrimaryRefusedWithoutSending() throws Exception {
         StandbyCommands c = commands("p1", "p2");
         assertTrue(c.handle(OPS, new Command.Verify("p1", "vol0")).ok());

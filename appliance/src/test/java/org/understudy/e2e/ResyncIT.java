@@ -206,6 +206,15 @@ class ResyncIT {
         DemoFixture.CliRun set = DemoFixture.cli("throttle", "--config", demo.config().toString(), "--primary", "p1",
                 "--mirror", "20MB/s");
         assertEquals(0, set.exit(), set.stdout());
+        // set at the primary itself: the standby learns it from p1's status
+        Poll.until(Duration.ofSeconds(20), "the standby shows p1's new mirroring cap", () -> {
+            for (JsonNode p : demo.status("standby").path("primaries")) {
+                if (p.path("name").asText().equals("p1")) {
+                    return p.path("caps").path("mirror").asLong() == 20_000_000L;
+                }
+            }
+            return false;
+        });
         Path fioOut = tmp.resolve("fio.out");
         // offered load well above either cap (16 x 64 KiB in flight), so the cap is what limits the rate
         Process fio = Cmd.start(fioOut, List.of("fio", "--name=w", "--ioengine=nbd", "--uri=" + vol.nbd(), "--rw=write",

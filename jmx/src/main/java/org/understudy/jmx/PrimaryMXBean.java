@@ -40,8 +40,7 @@ public interface PrimaryMXBean {
     Views.Failover getLastFailover();
 
     @Description("Cap on this primary's mirrored writes in bytes per second, 0 = none: on the primary the cap it "
-            + "enforces; on the standby the cap the primary confirmed, or the cluster file's until one was set "
-            + "through the standby.")
+            + "enforces; on the standby the cap the primary confirmed or its status showed (read every 5 s).")
     long getMirrorCapBytesPerSecond();
 
     @Description("Cap on this primary's resync (catch-up) copying in bytes per second, 0 = none; read as for "
