@@ -1,0 +1,351 @@
+package org.understudy.mirror;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.understudy.config.MirrorMode;
+import org.understudy.model.AlarmKind;
+import org.understudy.model.LinkState;
+import org.understudy.model.MirrorState;
+import org.understudy.replication.FrameFlags;
+import org.understudy.replication.FrameType;
+import org.understudy.resync.ThrottleSet;
+import org.understudy.storage.BlockDevice;
+
+/**
+ * How the client I/O of one {@link MirroredVolume} travels: each modification is marked dirty, throttled, queued to
+ * the standby on the {@link LinkKeeper}'s current link under its range guard and applied locally, then settled when
+ * the standby answers (sync mode waits for that ACK, async mode only bounds the backlog); flushes and keepalives go
+ * the same way; a failed local read is served from the replica while the read blocker is off.
+ * Thread-safe: called from many NBD threads at once; it keeps no state of its own beyond atomics and the thread-safe
+ * {@link AsyncBacklog}, and takes the volume's monitor only through {@link LinkKeeper#linkForWrite}.
+ */
+final class MirrorDataPath {
+    // the volume's logger: these lines were always the volume's, and operators filter on its name
+    private static final Logger LOG = LogManager.getLogger(MirroredVolume.class);
+
+    private final VolumeParts p;
+    private final LinkKeeper keeper;
+    private final ThrottleSet.Link mirrorThrottle;
+    private final AsyncBacklog backlog;
+    private final boolean async;
+    private final AtomicLong replicaReads = new AtomicLong();
+
+    MirrorDataPath(VolumeParts parts, LinkKeeper keeper, ThrottleSet.Link mirrorThrottle, AsyncBacklog backlog) {
+        this.p = parts;
+        this.keeper = keeper;
+        this.mirrorThrottle = mirrorThrottle;
+        this.backlog = backlog;
+        this.async = parts.volume().mode() == MirrorMode.ASYNC;
+    }
+
+    void read(long offset, ByteBuffer dst) throws IOException {
+        if (p.volume().mirror().readBlocker()) {
+            p.local().read(offset, dst);
+            return;
+        }
+        int start = dst.position();
+        try {
+            p.local().read(offset, dst);
+        } catch (IOException e) {
+            dst.position(start);
+            readFromReplica(offset, dst, e);
+        }
+    }
+
+    /**
+     * Read blocker off: the local disk failed a read, so serve it from the replica over the link (a READ request is
+     * sequenced after every write queued before it, so it returns what the client last wrote). The volume is then
+     * degraded: alarm raised, counted. Without a link in sync the local error stands.
+     */
+    private void readFromReplica(long offset, ByteBuffer dst, IOException localError) throws IOException {
+        MirrorLink l = keeper.link();
+        if (l == null || keeper.state() != MirrorState.IN_SYNC) {
+            throw localError;
+        }
+        if (replicaReads.getAndIncrement() == 0) {
+            LOG.error("mirror {}: local read failed ({}); read blocker off: serving reads from the replica", p.name(),
+                    localError.getMessage());
+            keeper.raise(AlarmKind.STORAGE_ERROR, "local read error (" + localError.getMessage()
+                    + "): reads served from the replica on standby " + p.standbyName());
+            keeper.setLink(LinkState.UP, "to " + l.remote() + "; DEGRADED: reads served from the replica");
+        }
+        long pos = offset;
+        while (dst.hasRemaining()) {
+            int n = Math.min(dst.remaining(), l.maxFrame());
+            CompletableFuture<ByteBuffer> reply = new CompletableFuture<>();
+            l.request(FrameType.READ, pos, n, null, reply);
+            l.pump();
+            ByteBuffer data;
+            try {
+                data = reply.get(p.options().ackTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw localError;
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                throw localError;
+            }
+            if (data == null || data.remaining() != n) {
+                throw localError;
+            }
+            dst.put(data);
+            pos += n;
+        }
+    }
+
+    /** Reads served from the replica because the local disk failed (read blocker off). */
+    long replicaReads() {
+        return replicaReads.get();
+    }
+
+    void write(long offset, ByteBuffer src, boolean fua) throws IOException {
+        int len = src.remaining();
+        mirrored(offset, len, l -> enqueueWrite(l, offset, async ? copy(src) : src.duplicate(), fua),
+                () -> p.local().write(offset, src, fua));
+    }
+
+    /** See {@link MirroredVolume#writeAsync}. */
+    void writeAsync(long offset, ByteBuffer src, boolean fua, BlockDevice.WriteCallback callback) {
+        int len = src.remaining();
+        Pending pending;
+        try {
+            pending = begin(offset, len, l -> enqueueWrite(l, offset, async ? copy(src) : src.duplicate(), fua),
+                    () -> p.local().write(offset, src, fua));
+        } catch (IOException | RuntimeException e) {
+            callback.done(e);
+            return;
+        }
+        if (pending == null) {
+            callback.done(null);
+        } else if (async || pending.last() == null) {
+            settle(pending);
+            if (async) {
+                recordLatency(pending);
+            }
+            callback.done(pending.failure());
+        } else {
+            pending.last().done.whenComplete((ok, ex) -> {
+                settle(pending, Boolean.TRUE.equals(ok));
+                callback.done(pending.failure());
+            });
+        }
+    }
+
+    private static ByteBuffer copy(ByteBuffer src) {
+        // async: the client's buffer is reused once we return, long before the standby has the frame
+        ByteBuffer c = ByteBuffer.allocate(src.remaining());
+        c.put(src.duplicate()).flip();
+        return c;
+    }
+
+    /** How a request travels to the standby on link {@code l}: returns its last frame, or null if the link died. */
+    @FunctionalInterface
+    private interface Ship {
+        Outbound send(MirrorLink l);
+    }
+
+    /** The local half of a request. */
+    @FunctionalInterface
+    private interface LocalOp {
+        void run() throws IOException;
+    }
+
+    /** A modification under way: its local half done (or failed), its last frame (if any) on the wire. */
+    private record Pending(MirrorLink link, Outbound last, boolean reserved, long offset, long length,
+                           Throwable failure, long startNanos) {
+    }
+
+    /**
+     * One mirrored modification, waited for: see {@link #begin}. Sync mode returns after the standby's ACK; async mode
+     * returns at once and clears the bitmap when the ACK comes.
+     */
+    private void mirrored(long offset, long len, Ship ship, LocalOp op) throws IOException {
+        Pending pending = begin(offset, len, ship, op);
+        if (pending == null) {
+            return;
+        }
+        if (async || pending.last() == null) {
+            settle(pending);
+            if (async) {
+                recordLatency(pending);
+            }
+        } else {
+            settle(pending, pending.last().done.join());
+        }
+        if (pending.failure() instanceof IOException io) {
+            throw io;
+        } else if (pending.failure() != null) {
+            throw (RuntimeException) pending.failure();
+        }
+    }
+
+    /**
+     * Starts one mirrored modification: marked in the dirty bitmap first (durably), throttled, then under its range
+     * guard queued to the standby (unless the link is down or an async backlog is full) and applied locally; the
+     * frame is pumped before the local write, so the standby's round trip overlaps the local I/O. Returns null for an
+     * empty range (done locally). A failure of the local half is carried in the result, not thrown: the frame may
+     * already be on its way and must be settled either way.
+     */
+    private Pending begin(long offset, long len, Ship ship, LocalOp op) throws IOException {
+        long t0 = p.options().clock().getAsLong();
+        check(offset, len);
+        if (len == 0) {
+            op.run();
+            return null;
+        }
+        p.planner().beforeWrite(offset, len);
+        if (keeper.link() != null) {
+            throttle(len);
+            if (async) {
+                backlog.awaitBelowHighWater(p.options().ackTimeout().toNanos());
+            }
+        }
+        Outbound last = null;
+        MirrorLink l = null;
+        boolean reserved = false;
+        Throwable failure = null;
+        RangeGuard.Range r;
+        try {
+            r = p.guard().acquire(offset, len);
+        } catch (IOException e) {
+            p.planner().markUnreplicated(offset, len);
+            throw e;
+        }
+        try {
+            l = keeper.linkForWrite();
+            if (l != null && async && !(reserved = backlog.reserve(len))) {
+                l.kill(String.format("async backlog of %d bytes plus a %d-byte write would pass the hard limit of"
+                        + " %d bytes: shipping stops, regions are marked dirty and resynced", backlog.bytes(), len,
+                        backlog.hardLimit()));
+                l = keeper.linkForWrite();
+            }
+            if (l != null) {
+                last = ship.send(l);
+                if (last != null) {
+                    // on the wire before the local write starts, so the standby's round trip overlaps the local I/O
+                    l.pump();
+                }
+            }
+            op.run();
+        } catch (IOException | RuntimeException e) {
+            failure = e;
+        } finally {
+            p.guard().release(r);
+        }
+        // no second pump: a frame queued before pump() found the link busy is sent by the busy sender, which looks
+        // at the queue again after it lets go (MirrorLink.pump)
+        return new Pending(l, last, reserved, offset, len, failure, t0);
+    }
+
+    /**
+     * Settles a modification whose ACK is not waited for here: without a frame, at once (the regions stay dirty);
+     * in async mode, when the ACK comes.
+     */
+    private void settle(Pending pending) {
+        if (pending.last() == null) {
+            settle(pending, false);
+        } else {
+            pending.last().done.whenComplete((ok, ex) -> settle(pending, Boolean.TRUE.equals(ok)));
+        }
+    }
+
+    /** The standby's answer is known: the regions are confirmed or stay dirty, and the write's latency is counted. */
+    private void settle(Pending pending, boolean acked) {
+        if (pending.reserved()) {
+            backlog.release(pending.length());
+        }
+        if (acked && pending.failure() == null) {
+            p.planner().replicated(pending.offset(), pending.length());
+        } else {
+            p.planner().markUnreplicated(pending.offset(), pending.length());
+        }
+        if (!async) {
+            recordLatency(pending);
+        }
+    }
+
+    /** A write's latency as its client sees it: until the ACK in sync mode, until the local write in async mode. */
+    private void recordLatency(Pending pending) {
+        p.latency().recordNanos(p.options().clock().getAsLong() - pending.startNanos());
+    }
+
+    private void throttle(long len) throws java.io.InterruptedIOException {
+        try {
+            mirrorThrottle.acquire(len);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while throttled");
+        }
+    }
+
+    private static Outbound enqueueWrite(MirrorLink l, long offset, ByteBuffer data, boolean fua) {
+        int max = l.maxFrame();
+        int len = data.remaining();
+        Outbound o = null;
+        for (int i = 0; i < len; i += max) {
+            int n = Math.min(max, len - i);
+            int flags = fua && i + n == len ? FrameFlags.FUA : 0;
+            o = l.enqueue(FrameType.WRITE, flags, offset + i, n, data.slice(data.position() + i, n), true);
+            if (o == null) {
+                return null;
+            }
+        }
+        return o;
+    }
+
+    /** See {@link MirroredVolume#flushReplicated}. */
+    boolean flushReplicated() throws IOException {
+        long t0 = p.options().clock().getAsLong();
+        p.local().flush();
+        MirrorLink l = keeper.link();
+        Outbound o = l == null ? null : l.enqueue(FrameType.FLUSH, 0, 0, 0, null, false);
+        if (o != null) {
+            l.pump();
+        }
+        boolean acked = o != null && o.done.join();
+        if (o != null && !acked) {
+            LOG.debug("mirror {}: FLUSH not acknowledged (link lost); durable locally only", p.name());
+        }
+        p.latency().recordNanos(p.options().clock().getAsLong() - t0);
+        return acked;
+    }
+
+    /** See {@link MirroredVolume#keepalive}. */
+    boolean keepalive(Runnable acked) {
+        MirrorLink l = keeper.link();
+        Outbound o = l == null ? null : l.enqueue(FrameType.KEEPALIVE, 0, 0, 0, null, false);
+        if (o == null) {
+            return false;
+        }
+        l.pump();
+        o.done.thenAccept(ok -> {
+            if (ok) {
+                acked.run();
+            }
+        });
+        return true;
+    }
+
+    /** TRIM ({@code trim}) or WRITE_ZEROES, mirrored as one ZERO frame. */
+    void zeroRange(long offset, long length, boolean fua, boolean mayTrim, boolean trim) throws IOException {
+        mirrored(offset, length, l -> l.enqueue(FrameType.ZERO, fua ? FrameFlags.FUA : 0, offset, length, null, true),
+                () -> {
+                    if (trim) {
+                        p.local().trim(offset, length, fua);
+                    } else {
+                        p.local().writeZeroes(offset, length, fua, mayTrim);
+                    }
+                });
+    }
+
+    private void check(long offset, long length) {
+        if (offset < 0 || length < 0 || offset > p.volume().size() - length) {
+            throw new IllegalArgumentException(p.name() + ": range " + offset + "+" + length + " outside volume of "
+                    + p.volume().size() + " bytes");
+        }
+    }
+}
