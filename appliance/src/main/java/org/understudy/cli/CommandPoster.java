@@ -43,6 +43,16 @@ final class CommandPoster {
      */
     static int post(String cmd, ClusterConfig cluster, String node, Map<String, Object> fields, PrintWriter out,
                     PrintWriter err) {
+        return send(cmd, cluster, node, fields, out, err).exit();
+    }
+
+    /** What {@link #send} did: the exit code, and the node's answer (null when there was none). */
+    record Sent(int exit, JsonNode result) {
+    }
+
+    /** As {@link #post}, and hands back the node's answer too, for commands that go on from it. */
+    static Sent send(String cmd, ClusterConfig cluster, String node, Map<String, Object> fields, PrintWriter out,
+                     PrintWriter err) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("actor", System.getProperty("user.name", "operator"));
         body.put("via", "cli");
@@ -53,11 +63,11 @@ final class CommandPoster {
         } catch (ConfigException e) {
             err.println(cmd + ": " + String.join("; ", e.problems()));
             err.flush();
-            return EXIT_CONFIG;
+            return new Sent(EXIT_CONFIG, null);
         } catch (AdminClientException e) {
             err.println(cmd + ": " + e.getMessage());
             err.flush();
-            return EXIT_NOT_OK;
+            return new Sent(EXIT_NOT_OK, null);
         }
         String status = result.path("status").asText("?");
         out.println(node + ": " + status + " " + result.path("message").asText(""));
@@ -66,6 +76,6 @@ final class CommandPoster {
             out.println("  " + e.getKey() + ": " + (e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString()));
         }
         out.flush();
-        return "OK".equals(status) ? EXIT_OK : EXIT_NOT_OK;
+        return new Sent("OK".equals(status) ? EXIT_OK : EXIT_NOT_OK, result);
     }
 }

@@ -1,9 +1,16 @@
 package org.understudy.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import org.understudy.config.ClusterConfig;
+import org.understudy.config.ConfigException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -12,7 +19,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code understudy verify PRIMARY VOLUME}: compares the volume with its replica region by region while I/O
- * continues; mismatching regions are reported, marked dirty and resynced. Waits for the result.
+ * continues; mismatching regions are reported, marked dirty and resynced. Waits for the result: a verify that
+ * outlasts its request (a large volume) goes on on the node, and the command then follows the volume's last verify
+ * in the node's status until it ends.
  */
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = "Compare a volume with its replica online; mismatches are reported and repaired by resync.",
@@ -32,13 +41,77 @@ public final class VerifyCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "VOLUME", description = "the volume")
     String volume;
 
+    /** How often a verify that outlasted its request is looked for in the node's status. */
+    private static final Duration POLL_EVERY = Duration.ofSeconds(2);
+
     @Override
-    public Integer call() {
-        ClusterConfig cluster = CommandPoster.load("verify", config, spec.commandLine().getErr());
+    public Integer call() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        ClusterConfig cluster = CommandPoster.load("verify", config, err);
         if (cluster == null) {
             return CommandPoster.EXIT_CONFIG;
         }
-        return CommandPoster.post("verify", cluster, primary, Map.of("primary", primary, "volume", volume),
-                spec.commandLine().getOut(), spec.commandLine().getErr());
+        CommandPoster.Sent sent = CommandPoster.send("verify", cluster, primary, Map.of("primary", primary, "volume", volume),
+                out, err);
+        JsonNode details = sent.result() == null ? null : sent.result().path("details");
+        if (sent.exit() != CommandPoster.EXIT_OK || details == null || !details.path("running").asBoolean(false)) {
+            return sent.exit();
+        }
+        Instant started = instant(details.path("startedAt"));
+        if (started == null) {
+            err.println("verify: " + primary + " answered a running verify without a valid startedAt; see status");
+            err.flush();
+            return CommandPoster.EXIT_NOT_OK;
+        }
+        return awaitOutcome(cluster, started, out, err);
+    }
+
+    /** A verify the node is still running: waits until the volume's last verify is newer than its start. */
+    private int awaitOutcome(ClusterConfig cluster, Instant started, PrintWriter out, PrintWriter err)
+            throws InterruptedException {
+        long t0 = System.nanoTime();
+        long nextNote = t0 + TimeUnit.MINUTES.toNanos(1);
+        while (true) {
+            Thread.sleep(POLL_EVERY.toMillis());
+            JsonNode status;
+            try {
+                status = AdminClient.forNode(cluster, primary).getJson("/api/status");
+            } catch (AdminClientException | ConfigException e) {
+                err.println("verify: lost sight of the running verify: " + e.getMessage());
+                err.flush();
+                return CommandPoster.EXIT_NOT_OK;
+            }
+            for (JsonNode v : status.path("volumes")) {
+                if (!v.path("primary").asText().equals(primary) || !v.path("name").asText().equals(volume)) {
+                    continue;
+                }
+                JsonNode last = v.path("lastVerify");
+                Instant at = instant(last.path("at"));
+                if (at != null && !at.isBefore(started)) {
+                    out.println(primary + "/" + volume + " verify finished at " + last.path("at").asText() + ": "
+                            + last.path("text").asText());
+                    out.println("  regionsCompared: " + last.path("regionsCompared").asLong());
+                    out.println("  mismatches: " + last.path("mismatches").asLong());
+                    out.flush();
+                    return CommandPoster.EXIT_OK;
+                }
+            }
+            if (System.nanoTime() >= nextNote) {
+                out.println("  still running after " + TimeUnit.NANOSECONDS.toMinutes(System.nanoTime() - t0)
+                        + " min (Ctrl-C stops waiting, not the verify)");
+                out.flush();
+                nextNote += TimeUnit.MINUTES.toNanos(1);
+            }
+        }
+    }
+
+    /** An ISO-8601 instant, or null where the node wrote none or something else. */
+    private static Instant instant(JsonNode n) {
+        try {
+            return n.isTextual() ? Instant.parse(n.asText()) : null;
+        } catch (DateTimeParseException e) {
+            return null;
+        }
     }
 }

@@ -1,5 +1,7 @@
 package org.understudy.daemon;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.logging.log4j.LogManager;
@@ -27,10 +29,20 @@ final class PrimaryCommands implements CommandHandler {
     private final Throttles throttles;
     private final Map<String, MirroredVolume> volumes;
 
+    /** How long a verify request waits for the outcome before it answers "still running" (under the 30 s HTTP limit). */
+    static final Duration VERIFY_ANSWER_WAIT = Duration.ofSeconds(20);
+
+    private final Duration verifyAnswerWait;
+
     PrimaryCommands(String self, Throttles throttles, Map<String, MirroredVolume> volumes) {
+        this(self, throttles, volumes, VERIFY_ANSWER_WAIT);
+    }
+
+    PrimaryCommands(String self, Throttles throttles, Map<String, MirroredVolume> volumes, Duration verifyAnswerWait) {
         this.self = self;
         this.throttles = throttles;
         this.volumes = volumes;
+        this.verifyAnswerWait = verifyAnswerWait;
     }
 
     @Override
@@ -82,11 +94,29 @@ final class PrimaryCommands implements CommandHandler {
             return CommandResult.refused("primary " + self + " has no volume " + v.volume() + " (volumes: "
                     + volumes.keySet() + ")");
         }
+        Instant started = Instant.now();
         VerifyResult r;
-        try {
-            r = vol.verify();
-        } catch (IllegalStateException e) {
-            return CommandResult.refused(e.getMessage());
+        switch (BoundedWait.run("understudy-verify-" + v.target(), verifyAnswerWait, vol::verify)) {
+            case BoundedWait.Done<VerifyResult> done -> r = done.value();
+            case BoundedWait.Failed<VerifyResult> f when f.failure() instanceof IllegalStateException e -> {
+                return CommandResult.refused(e.getMessage());
+            }
+            case BoundedWait.Failed<VerifyResult> f -> throw f.failure();
+            case BoundedWait.Running<VerifyResult> running -> {
+                running.future().whenComplete((done, failure) -> {
+                    if (failure != null) {
+                        LOG.error("{}: verify of {} started {} failed: {}", self, v.target(), started, failure.toString());
+                    }
+                });
+                LOG.info("{}: verify of {} still running after {} s; answered, it goes on", self, v.target(),
+                        verifyAnswerWait.toSeconds());
+                Map<String, Object> d = new LinkedHashMap<>();
+                d.put("running", true);
+                d.put("startedAt", started.toString());
+                return CommandResult.ok(v.target() + ": verify still running after " + verifyAnswerWait.toSeconds()
+                        + " s; its outcome will show in status (last verify) and, for a mismatch, as a VERIFY_MISMATCH "
+                        + "alarm", d);
+            }
         }
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("bytes", r.bytes());

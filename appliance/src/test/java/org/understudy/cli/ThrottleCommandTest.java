@@ -8,9 +8,11 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,6 +27,9 @@ import org.understudy.command.CommandApi;
 import org.understudy.command.CommandResult;
 import org.understudy.config.Endpoint;
 import org.understudy.model.ActorFace;
+import org.understudy.model.ClusterSnapshot;
+import org.understudy.model.VerifySummary;
+import org.understudy.model.VolumeSnapshot;
 
 /** {@code understudy throttle | verify | link-test} in-process against an admin API recording the commands. */
 class ThrottleCommandTest {
@@ -38,14 +43,18 @@ class ThrottleCommandTest {
     private final List<Actor> actors = new CopyOnWriteArrayList<>();
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
+    /** The answer to every command; a test may change it. */
+    private final AtomicReference<CommandResult> answer = new AtomicReference<>(CommandResult.ok("done", Map.of("figure", 42)));
+    /** The node's status; a test may change it. */
+    private final AtomicReference<ClusterSnapshot> status = new AtomicReference<>(Snapshots.standby());
 
     @BeforeEach
     void start() throws Exception {
-        server = new AdminServer(new Endpoint("127.0.0.1", 0), TOKEN, Snapshots::standby);
+        server = new AdminServer(new Endpoint("127.0.0.1", 0), TOKEN, status::get);
         CommandRoutes.register(server, new CommandApi("p1", (actor, command) -> {
             received.add(command);
             actors.add(actor);
-            return CommandResult.ok("done", Map.of("figure", 42));
+            return answer.get();
         }, (a, c, r) -> { }));
         server.start();
     }
@@ -106,5 +115,33 @@ class ThrottleCommandTest {
         assertEquals(0, run("verify", "--config", config().toString(), "p1", "vol0"), err.toString());
         assertEquals(0, run("link-test", "--config", config().toString(), "p1"), err.toString());
         assertEquals(List.of(new Command.Verify("p1", "vol0"), new Command.LinkTest("p1")), received);
+    }
+
+    /** A verify that outlasts its request: the command follows the volume's last verify in status until it ends. */
+    @Test
+    void verify_stillRunning_followsStatusUntilTheOutcome() throws Exception {
+        Instant started = Instant.parse("2026-11-22T05:00:00Z");
+        answer.set(CommandResult.ok("p1/vol0: verify still running after 20 s", Map.of("running", true,
+                "startedAt", started.toString())));
+        ClusterSnapshot before = Snapshots.standby();
+        VolumeSnapshot v = before.volumes().get(0);
+        VolumeSnapshot verified = new VolumeSnapshot(v.primary(), v.name(), v.size(), v.mode(), v.state(), v.syncPercent(),
+                v.bytesReplicated(), v.writesReplicated(), v.writeLatency(), 0, 0, 0, 0, 0, "",
+                new VerifySummary(started.plusSeconds(95), 1024, 2, "2 of 1024 regions differed"));
+        ClusterSnapshot after = new ClusterSnapshot(before.cluster(), before.node(), before.primaries(),
+                List.of(verified, before.volumes().get(1)), before.links(), before.paths(), before.alarms(),
+                before.failover(), before.takenAt());
+        Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(2500); // the verify ends while the command is following it
+            } catch (InterruptedException e) {
+                return;
+            }
+            status.set(after);
+        });
+        assertEquals(0, run("verify", "--config", config().toString(), "p1", "vol0"), err.toString());
+        String printed = out.toString();
+        assertTrue(printed.contains("verify still running") && printed.contains("p1/vol0 verify finished at "
+                + started.plusSeconds(95) + ": 2 of 1024 regions differed") && printed.contains("mismatches: 2"), printed);
     }
 }
