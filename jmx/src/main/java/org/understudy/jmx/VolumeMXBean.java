@@ -70,6 +70,8 @@ public interface VolumeMXBean {
     long getLastVerifyMismatches();
 
     @Description("Online verify: compares the volume with its replica region by region while I/O continues; mismatches "
-            + "are reported (verify mismatch notification) and resynced. Audited with your JMX login.")
+            + "are reported (verify mismatch notification) and resynced. Answers with the outcome, or after 20 s with "
+            + "'still running' while the compare goes on (the outcome then shows in LastVerify). On the standby it runs "
+            + "on the primary. Audited with your JMX login.")
     String verify();
 }
