@@ -81,6 +81,7 @@ final class StandbyNode implements NodeEngine {
     private final java.util.concurrent.atomic.AtomicBoolean refreshingCaps = new java.util.concurrent.atomic.AtomicBoolean();
     /** How often the standby reads each primary's caps from its status. */
     static final Duration CAPS_REFRESH = Duration.ofSeconds(5);
+    private final Map<String, AdminClient> capsClients = new ConcurrentHashMap<>();
     private ReplicaServer replicas;
     private FailoverEngine engine;
     private HealthDetector detector;
@@ -178,7 +179,7 @@ final class StandbyNode implements NodeEngine {
             for (PrimaryConfig p : cluster.primaries()) {
                 JsonNode own;
                 try {
-                    own = AdminClient.forNode(cluster, p.name()).getJson("/api/status").path("primaries").path(0);
+                    own = capsClient(p.name()).getJson("/api/status").path("primaries").path(0);
                 } catch (AdminClientException | ConfigException e) {
                     continue;
                 }
@@ -198,6 +199,16 @@ final class StandbyNode implements NodeEngine {
         } finally {
             refreshingCaps.set(false);
         }
+    }
+
+    /** One admin client per primary for the caps refresh: each client keeps a selector thread while it lives. */
+    private AdminClient capsClient(String primary) throws ConfigException {
+        AdminClient c = capsClients.get(primary);
+        if (c == null) {
+            c = AdminClient.forNode(cluster, primary);
+            capsClients.put(primary, c);
+        }
+        return c;
     }
 
     private void addToEngine(PrimaryConfig p) {
