@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,11 +47,11 @@ class ThrottleCommandTest {
     /** The answer to every command; a test may change it. */
     private final AtomicReference<CommandResult> answer = new AtomicReference<>(CommandResult.ok("done", Map.of("figure", 42)));
     /** The node's status; a test may change it. */
-    private final AtomicReference<ClusterSnapshot> status = new AtomicReference<>(Snapshots.standby());
+    private volatile org.understudy.model.StateModel statusModel = Snapshots::standby;
 
     @BeforeEach
     void start() throws Exception {
-        server = new AdminServer(new Endpoint("127.0.0.1", 0), TOKEN, status::get);
+        server = new AdminServer(new Endpoint("127.0.0.1", 0), TOKEN, () -> statusModel.snapshot());
         CommandRoutes.register(server, new CommandApi("p1", (actor, command) -> {
             received.add(command);
             actors.add(actor);
@@ -131,17 +132,13 @@ class ThrottleCommandTest {
         ClusterSnapshot after = new ClusterSnapshot(before.cluster(), before.node(), before.primaries(),
                 List.of(verified, before.volumes().get(1)), before.links(), before.paths(), before.alarms(),
                 before.failover(), before.takenAt());
-        Thread.ofVirtual().start(() -> {
-            try {
-                Thread.sleep(2500); // the verify ends while the command is following it
-            } catch (InterruptedException e) {
-                return;
-            }
-            status.set(after);
-        });
+        // the first look at the status finds the verify still running, the next one its outcome
+        AtomicInteger looks = new AtomicInteger();
+        statusModel = () -> looks.incrementAndGet() < 2 ? before : after;
         assertEquals(0, run("verify", "--config", config().toString(), "p1", "vol0"), err.toString());
         String printed = out.toString();
         assertTrue(printed.contains("verify still running") && printed.contains("p1/vol0 verify finished at "
                 + started.plusSeconds(95) + ": 2 of 1024 regions differed") && printed.contains("mismatches: 2"), printed);
+        assertEquals(2, looks.get(), "followed the status until the outcome, then stopped");
     }
 }
