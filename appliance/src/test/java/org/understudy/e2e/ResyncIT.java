@@ -4,24 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.understudy.resync.IdentityStore;
 import org.understudy.resync.VolumeIdentity;
+import org.understudy.testing.MemoryDir;
 
 /**
  * Dirty-region tracking and incremental resync over real node processes: nodes SIGKILLed under fio, the bytes a
@@ -34,7 +33,9 @@ class ResyncIT {
     @TempDir
     Path tmp;
     private DemoFixture demo;
-    private Path memoryDir;
+    /** The throttle test measures the cap, not the disk: see {@link MemoryDir}. */
+    @RegisterExtension
+    final MemoryDir memory = new MemoryDir();
 
     @BeforeAll
     static void tools() {
@@ -43,35 +44,10 @@ class ResyncIT {
     }
 
     @AfterEach
-    void stop() throws IOException {
+    void stop() {
         if (demo != null) {
             demo.close();
         }
-        if (memoryDir != null) {
-            try (Stream<Path> all = Files.walk(memoryDir)) {
-                for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        }
-    }
-
-    /**
-     * A directory in memory (tmpfs at /dev/shm) where the machine has one with room, else the test's own. The throttle
-     * test measures the cap, not the disk: on a disk shared with other writers, buffered writes stall for hundreds of
-     * milliseconds whenever the kernel's dirty-page limit is reached (reproduced here with a concurrent
-     * {@code dd conv=fdatasync}: 30 MB/s under a 40 MB/s cap, with 300 ms gaps), and the window then measures the
-     * neighbours. tmpfs pages are never written back, so the only thing left that paces the writes is the cap.
-     */
-    private Path memoryBackedDir() throws IOException {
-        Path shm = Path.of("/dev/shm");
-        if (Files.isDirectory(shm) && Files.getFileStore(shm).type().equals("tmpfs")
-                && Files.getFileStore(shm).getUsableSpace() >= (4L << 30)) {
-            memoryDir = Files.createTempDirectory(shm, "understudy-it-");
-            return memoryDir;
-        }
-        System.out.println("no tmpfs with 4 GiB free at /dev/shm: the throttle test runs on disk");
-        return tmp;
     }
 
     static JsonNode volumeStatus(DemoFixture demo, String node, String primary, String volume) throws Exception {
@@ -201,7 +177,7 @@ class ResyncIT {
 
     @Test
     void throttle20MBps_heldWithinTenPercent_runTimeChangeWithinASecond() throws Exception {
-        demo = DemoFixture.start(memoryBackedDir().resolve("demo"), "--primaries", "1", "--volume-size", "512MiB");
+        demo = DemoFixture.start(memory.path().resolve("demo"), "--primaries", "1", "--volume-size", "512MiB");
         DemoFixture.Volume vol = demo.volume("p1", "vol0");
         DemoFixture.CliRun set = DemoFixture.cli("throttle", "--config", demo.config().toString(), "--primary", "p1",
                 "--mirror", "20MB/s");

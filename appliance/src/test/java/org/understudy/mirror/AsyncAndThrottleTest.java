@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.understudy.config.Endpoint;
 import org.understudy.config.MirrorMode;
@@ -22,6 +23,7 @@ import org.understudy.config.VolumeConfig;
 import org.understudy.e2e.FaultProxy;
 import org.understudy.model.MirrorState;
 import org.understudy.resync.Throttles;
+import org.understudy.testing.MemoryDir;
 
 /** Async mode's bounded backlog through a fault proxy, and run-time bandwidth caps, in process. */
 class AsyncAndThrottleTest {
@@ -29,6 +31,8 @@ class AsyncAndThrottleTest {
 
     @TempDir
     Path root;
+    @RegisterExtension
+    final MemoryDir memory = new MemoryDir();
 
     private static PrimaryConfig withVolume(PrimaryConfig p, VolumeConfig v) {
         return new PrimaryConfig(p.name(), p.address(), p.nbdPort(), p.admin(), p.stateDir(), List.of(v));
@@ -116,7 +120,8 @@ class AsyncAndThrottleTest {
 
     @Test
     void throttle_capHeld_andARunTimeChangeTakesEffectWithinASecond() throws Exception {
-        try (MirrorFixture f = new MirrorFixture(root, 1, 64 * MIB)) {
+        // the cap, not the disk: on tmpfs where the machine has one (see MemoryDir)
+        try (MirrorFixture f = new MirrorFixture(memory.path(), 1, 64 * MIB)) {
             Throttles throttles = Throttles.unlimited();
             PrimaryConfig p = f.cluster.primaries().get(0);
             try (MirroredVolume v = MirroredVolume.open(f.cluster, p, p.volumes().get(0), MirrorFixture.fastOptions(),
