@@ -9,8 +9,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Runs a piece of work on a virtual thread of its own and waits for it only so long: an admin request must answer
- * before the HTTP server's idle timeout (30 s) cuts it, while the work itself (a verify of a large volume) may take
- * much longer. What did not finish in time goes on, and the caller says where its outcome will show. Stateless.
+ * before its client gives up (30 s, as long as the HTTP server's idle timeout), while the work itself (a verify of a
+ * large volume) may take much longer. What did not finish in time goes on, and the caller says where its outcome will show. Stateless.
  */
 final class BoundedWait {
     private BoundedWait() {

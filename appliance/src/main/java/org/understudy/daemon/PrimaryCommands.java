@@ -29,7 +29,7 @@ final class PrimaryCommands implements CommandHandler {
     private final Throttles throttles;
     private final Map<String, MirroredVolume> volumes;
 
-    /** How long a verify request waits for the outcome before it answers "still running" (under the 30 s HTTP limit). */
+    /** How long a verify request waits for the outcome before it answers "still running" (under the clients' 30 s). */
     static final Duration VERIFY_ANSWER_WAIT = Duration.ofSeconds(20);
 
     private final Duration verifyAnswerWait;
