@@ -128,6 +128,18 @@ public final class DemoFixture implements AutoCloseable {
     public record CliRun(int exit, String stdout) {
     }
 
+    /**
+     * Runs an {@code understudy} command line in this JVM against this demo's cluster file ({@code --config} added),
+     * capturing what it prints on standard output and standard error together.
+     */
+    public CliRun cliOnCluster(String... args) {
+        List<String> a = new ArrayList<>(List.of(args));
+        a.addAll(List.of("--config", config().toString()));
+        java.io.StringWriter out = new java.io.StringWriter();
+        int code = Main.run(new java.io.PrintWriter(out, true), new java.io.PrintWriter(out, true), a.toArray(String[]::new));
+        return new CliRun(code, out.toString());
+    }
+
     /** Runs an {@code understudy} command line in this JVM, capturing what it prints on standard output. */
     public static CliRun cli(String... args) {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +19,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.understudy.Main;
 
 /**
  * Failover over real processes: a demo cluster (standby + two primaries as JVMs), real NBD clients (qemu-io with
@@ -137,8 +134,8 @@ class FailoverIT {
                 "--bs=4k", "--size=16M", "--iodepth=8", "--randrepeat=0").ok();
 
         String generationBefore = generation("p1", "vol0");
-        CliResult sw = cli("switchover", "p1");
-        assertEquals(0, sw.exit, sw.text);
+        DemoFixture.CliRun sw = cli("switchover", "p1");
+        assertEquals(0, sw.exit(), sw.stdout());
         assertEquals("STANDING_IN", primaryState("standby", "p1"));
         assertEquals("FENCED", primaryState("p1", "p1"));
         // zero loss: the standby's replicas hold exactly what the primary had acknowledged
@@ -150,8 +147,8 @@ class FailoverIT {
                 "-c", "write -P 0x6b 63M 512k", vol0.nbd()).ok();
         Cmd.run(Duration.ofMinutes(1), "qemu-io", "-f", "raw", "-t", "none", "-c", "write -P 0x7c 1M 2M", vol1.nbd()).ok();
 
-        CliResult fb = cli("failback", "p1");
-        assertEquals(0, fb.exit, fb.text);
+        DemoFixture.CliRun fb = cli("failback", "p1");
+        assertEquals(0, fb.exit(), fb.stdout());
         demo.awaitInSync("p1", "vol0", SYNC);
         demo.awaitInSync("p1", "vol1", SYNC);
         Poll.until(Duration.ofSeconds(30), "p1 PROTECTED again", () -> "PROTECTED".equals(primaryState("standby", "p1")));
@@ -173,10 +170,10 @@ class FailoverIT {
         // the event log survives a SIGKILL of the standby
         demo.kill("standby");
         demo.restart("standby");
-        CliResult ev = cli("events", "--primary", "p1", "--limit", "500");
-        assertEquals(0, ev.exit, ev.text);
+        DemoFixture.CliRun ev = cli("events", "--primary", "p1", "--limit", "500");
+        assertEquals(0, ev.exit(), ev.stdout());
         for (String expected : List.of("switchover", "failback", "STANDING_IN")) {
-            assertTrue(ev.text.contains(expected), "event log after standby SIGKILL lacks '" + expected + "':\n" + ev.text);
+            assertTrue(ev.stdout().contains(expected), "event log after standby SIGKILL lacks '" + expected + "':\n" + ev.stdout());
         }
     }
 
@@ -211,7 +208,7 @@ class FailoverIT {
     @Test
     void autoswitchOff_thenForcedFailover_andFenceClear() throws Exception {
         demo = DemoFixture.start(tmp.resolve("demo"), "--volume-size", "8MiB", "--primaries", "1");
-        assertEquals(0, cli("autoswitch", "off").exit);
+        assertEquals(0, cli("autoswitch", "off").exit());
         // regression: the operator's "off" must survive a standby restart (it used to live in memory only)
         demo.kill("standby");
         demo.restart("standby");
@@ -222,25 +219,18 @@ class FailoverIT {
         demo.kill("p1");
         Poll.until(Duration.ofSeconds(15), "p1 FAILED, not taken over", () -> "FAILED".equals(primaryState("standby", "p1")));
         assertTrue(demo.status("standby").path("alarms").toString().contains("AUTOSWITCH_OFF"));
-        CliResult f = cli("failover", "p1", "--reason", "test says so");
-        assertEquals(0, f.exit, f.text);
+        DemoFixture.CliRun f = cli("failover", "p1", "--reason", "test says so");
+        assertEquals(0, f.exit(), f.stdout());
         assertEquals("STANDING_IN", primaryState("standby", "p1"));
         Cmd.run(Duration.ofSeconds(30), "qemu-io", "-f", "raw", "-c", "read 0 4k", demo.volume("p1", "vol0").nbd()).ok();
-        CliResult again = cli("failover", "p1");
-        assertEquals(1, again.exit, again.text);
+        DemoFixture.CliRun again = cli("failover", "p1");
+        assertEquals(1, again.exit(), again.stdout());
     }
 
     // ---- helpers -------------------------------------------------------------------------------------------------
 
-    private record CliResult(int exit, String text) {
-    }
-
-    private CliResult cli(String... args) {
-        List<String> a = new ArrayList<>(List.of(args));
-        a.addAll(List.of("--config", demo.config().toString()));
-        StringWriter out = new StringWriter();
-        int code = Main.run(new PrintWriter(out, true), new PrintWriter(out, true), a.toArray(String[]::new));
-        return new CliResult(code, out.toString());
+    private DemoFixture.CliRun cli(String... args) {
+        return demo.cliOnCluster(args);
     }
 
     private String primaryState(String node, String primary) throws Exception {

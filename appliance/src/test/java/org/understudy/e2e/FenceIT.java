@@ -5,18 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.understudy.Main;
 
 /**
  * Fencing over real processes: a returning old primary stays fenced and serves nothing stale, {@code fence-clear}
@@ -58,13 +54,13 @@ class FenceIT {
         // what answers at p1's address is the standby with the new data, never p1 with its stale copy
         qemu(nbd, "read -P 0x22 0 1M");
 
-        CliResult clear = cli("fence-clear", "p1");
-        assertEquals(1, clear.exit, clear.text);
-        assertTrue(clear.text.contains("REFUSED") && clear.text.contains("STANDING_IN"), clear.text);
+        DemoFixture.CliRun clear = cli("fence-clear", "p1");
+        assertEquals(1, clear.exit(), clear.stdout());
+        assertTrue(clear.stdout().contains("REFUSED") && clear.stdout().contains("STANDING_IN"), clear.stdout());
         assertEquals("STANDING_IN", state("standby"));
         assertEquals("FENCED", state("p1"));
-        CliResult ev = cli("events", "--primary", "p1", "--limit", "200");
-        assertTrue(ev.text.contains("fence-clear") && ev.text.contains("REFUSED"), ev.text);
+        DemoFixture.CliRun ev = cli("events", "--primary", "p1", "--limit", "200");
+        assertTrue(ev.stdout().contains("fence-clear") && ev.stdout().contains("REFUSED"), ev.stdout());
     }
 
     @Test
@@ -92,9 +88,9 @@ class FenceIT {
         Poll.until(Duration.ofSeconds(20), "p1 FENCED on both ends",
                 () -> "FENCED".equals(state("p1")) && "FENCED".equals(state("standby")));
         assertNotServed(address);
-        CliResult clear = cli("fence-clear", "p1");
-        assertEquals(0, clear.exit, clear.text);
-        assertTrue(clear.text.contains("fence cleared at epoch 1"), clear.text);
+        DemoFixture.CliRun clear = cli("fence-clear", "p1");
+        assertEquals(0, clear.exit(), clear.stdout());
+        assertTrue(clear.stdout().contains("fence cleared at epoch 1"), clear.stdout());
         Poll.until(Duration.ofSeconds(30), "p1 PROTECTED after fence-clear", () -> "PROTECTED".equals(state("standby"))
                 && "PROTECTED".equals(state("p1")));
         qemu(nbd, "read -P 0x33 0 1M");
@@ -102,9 +98,9 @@ class FenceIT {
         // 2. fenced again, the fence cleared while p1 is down (it never takes epoch 2), then its fence record lost
         demo.kill("p1");
         Poll.until(Duration.ofSeconds(20), "second takeover aborted", () -> "FAILED".equals(state("standby")));
-        CliResult blind = cli("fence-clear", "p1");
-        assertEquals(0, blind.exit, blind.text);
-        assertTrue(blind.text.contains("not reachable"), blind.text);
+        DemoFixture.CliRun blind = cli("fence-clear", "p1");
+        assertEquals(0, blind.exit(), blind.stdout());
+        assertTrue(blind.stdout().contains("not reachable"), blind.stdout());
         Files.deleteIfExists(demo.dir().resolve("state/p1/FENCED"));
         demo.restart("p1");
         Poll.until(Duration.ofSeconds(30), "p1 FENCED by the replicas' epoch on both ends",
@@ -117,8 +113,8 @@ class FenceIT {
         JsonNode standby = demo.status("standby");
         assertTrue(alarms(standby).contains("primary epoch 1 is older than the replica's epoch 2"), alarms(standby));
 
-        CliResult again = cli("fence-clear", "p1");
-        assertEquals(0, again.exit, again.text);
+        DemoFixture.CliRun again = cli("fence-clear", "p1");
+        assertEquals(0, again.exit(), again.stdout());
         Poll.until(Duration.ofSeconds(30), () -> "p1 PROTECTED after the second fence-clear: " + stateOr("standby")
                 + " / " + stateOr("p1") + DemoFixture.logs(demo.dir()),
                 () -> "PROTECTED".equals(state("standby")) && "PROTECTED".equals(state("p1")));
@@ -137,15 +133,8 @@ class FenceIT {
         assertTrue(!r.output().contains("Pattern verification failed"), r.output());
     }
 
-    private record CliResult(int exit, String text) {
-    }
-
-    private CliResult cli(String... args) {
-        List<String> a = new ArrayList<>(List.of(args));
-        a.addAll(List.of("--config", demo.config().toString()));
-        StringWriter out = new StringWriter();
-        int code = Main.run(new PrintWriter(out, true), new PrintWriter(out, true), a.toArray(String[]::new));
-        return new CliResult(code, out.toString());
+    private DemoFixture.CliRun cli(String... args) {
+        return demo.cliOnCluster(args);
     }
 
     private String state(String node) throws Exception {
