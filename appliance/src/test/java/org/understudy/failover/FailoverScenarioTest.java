@@ -203,11 +203,7 @@ class FailoverScenarioTest {
 
     @Test
     void fencingCommandFails_defaultPolicy_takeoverAborted() {
-        ScenarioCluster c = new ScenarioCluster(FailoverPolicy.DEFAULTS, "p1");
-        c.steps.fail("runFencingCommand", "exit 1 after 0.50 s");
-        c.run(Duration.ofSeconds(1));
-        c.kill("p1");
-        c.run(Duration.ofSeconds(5));
+        ScenarioCluster c = killedWhileFailing(FailoverPolicy.DEFAULTS, "runFencingCommand", "exit 1 after 0.50 s");
         assertEquals(PrimaryState.FAILED, c.engine.state("p1"));
         assertEquals(List.of("raiseEpoch", "runFencingCommand"), c.steps.callsFor("p1"));
         FailoverTimeline t = c.engine.lastTimeline("p1").orElseThrow();
@@ -219,11 +215,7 @@ class FailoverScenarioTest {
 
     @Test
     void fencingCommandFails_abortOff_takeoverCompletes() {
-        ScenarioCluster c = new ScenarioCluster(new FailoverPolicy(true, 1, false), "p1");
-        c.steps.fail("runFencingCommand", "exit 1");
-        c.run(Duration.ofSeconds(1));
-        c.kill("p1");
-        c.run(Duration.ofSeconds(5));
+        ScenarioCluster c = killedWhileFailing(new FailoverPolicy(true, 1, false), "runFencingCommand", "exit 1");
         assertEquals(PrimaryState.STANDING_IN, c.engine.state("p1"));
         assertEquals(FailoverStep.Outcome.FAILED_IGNORED,
                 c.engine.lastTimeline("p1").orElseThrow().step("fence-command").orElseThrow().outcome());
@@ -231,11 +223,7 @@ class FailoverScenarioTest {
 
     @Test
     void replicaInconsistent_checkReplicasFails_refusedWithAlarm() {
-        ScenarioCluster c = new ScenarioCluster(FailoverPolicy.DEFAULTS, "p1");
-        c.steps.fail("checkReplicas", "p1-data: resync 42% done");
-        c.run(Duration.ofSeconds(1));
-        c.kill("p1");
-        c.run(Duration.ofSeconds(5));
+        ScenarioCluster c = killedWhileFailing(FailoverPolicy.DEFAULTS, "checkReplicas", "p1-data: resync 42% done");
         assertEquals(PrimaryState.FAILED, c.engine.state("p1"));
         assertFalse(c.steps.callsFor("p1").contains("takeOverIdentity"));
         assertTrue(c.alarms.active().stream().anyMatch(a -> a.kind() == org.understudy.model.AlarmKind.PRIMARY_FAILED && a.resource().equals("p1")
@@ -334,11 +322,7 @@ class FailoverScenarioTest {
 
     @Test
     void abortedTakeoverAfterEpoch_primaryReturns_staysFencedUntilCleared() {
-        ScenarioCluster c = new ScenarioCluster(FailoverPolicy.DEFAULTS, "p1");
-        c.steps.fail("takeOverIdentity", "address still answers");
-        c.run(Duration.ofSeconds(1));
-        c.kill("p1");
-        c.run(Duration.ofSeconds(5));
+        ScenarioCluster c = killedWhileFailing(FailoverPolicy.DEFAULTS, "takeOverIdentity", "address still answers");
         assertEquals(PrimaryState.FAILED, c.engine.state("p1"));
         c.senders.get("p1").start();
         c.run(Duration.ofSeconds(1));
@@ -355,11 +339,7 @@ class FailoverScenarioTest {
     void fenceClearedWhileDown_primaryReturnsAtOldEpoch_refused_fencedAgain_clearable() {
         // regression: the replicas refused the stale primary by epoch while the standby showed it SYNCING, no alarm,
         // and fence-clear was refused ("not fenced"): nothing could ever hand it the epoch
-        ScenarioCluster c = new ScenarioCluster(FailoverPolicy.DEFAULTS, "p1");
-        c.steps.fail("takeOverIdentity", "address still answers");
-        c.run(Duration.ofSeconds(1));
-        c.kill("p1");
-        c.run(Duration.ofSeconds(5));
+        ScenarioCluster c = killedWhileFailing(FailoverPolicy.DEFAULTS, "takeOverIdentity", "address still answers");
         assertEquals(PrimaryState.FAILED, c.engine.state("p1"));
         assertTrue(c.engine.clearFence("p1", "dave").accepted());
         assertEquals(PrimaryState.SYNCING, c.engine.state("p1"));
@@ -420,5 +400,15 @@ class FailoverScenarioTest {
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> c.engine.addPrimary(
                 new TakeoverTarget("p8", "127.0.0.8", 1, List.of(), List.of()), PrimaryState.FAILING_OVER, false,
                 "half-done takeovers are not resumed"));
+    }
+
+    /** p1, healthy for a second, dies while takeover step {@code step} fails with {@code detail}; 5 s later. */
+    private static ScenarioCluster killedWhileFailing(FailoverPolicy policy, String step, String detail) {
+        ScenarioCluster c = new ScenarioCluster(policy, "p1");
+        c.steps.fail(step, detail);
+        c.run(Duration.ofSeconds(1));
+        c.kill("p1");
+        c.run(Duration.ofSeconds(5));
+        return c;
     }
 }
