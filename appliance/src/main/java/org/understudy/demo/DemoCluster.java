@@ -27,6 +27,7 @@ import org.understudy.config.VolumeConfig;
 import org.understudy.daemon.NodeLock;
 import org.understudy.replica.Replica;
 import org.understudy.storage.FileBlockDevice;
+import org.understudy.storage.FileTrees;
 
 /**
  * A whole cluster on this machine: writes the cluster and secrets files and the volume files into the demo directory,
@@ -63,7 +64,7 @@ public final class DemoCluster {
                             + dir + " --stop");
                 }
                 for (String sub : List.of("data", "state", "logs")) {
-                    deleteTree(dir.resolve(sub));
+                    FileTrees.delete(dir.resolve(sub));
                 }
                 for (Path f : List.of(layout.clusterJson(), layout.configFile(), layout.secretsFile())) {
                     Files.deleteIfExists(f);
@@ -282,16 +283,5 @@ public final class DemoCluster {
             }
         }
         return nodes;
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path x : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(x);
-            }
-        }
     }
 }

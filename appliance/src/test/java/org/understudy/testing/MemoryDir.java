@@ -3,11 +3,10 @@ package org.understudy.testing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.understudy.storage.FileTrees;
 
 /**
  * A scratch directory in memory (tmpfs at /dev/shm) for each test, where the machine has one with room, else on disk;
@@ -37,11 +36,7 @@ public final class MemoryDir implements BeforeEachCallback, AfterEachCallback {
 
     @Override
     public void afterEach(ExtensionContext context) throws IOException {
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        FileTrees.delete(dir);
     }
 
     /** The directory of the running test. */

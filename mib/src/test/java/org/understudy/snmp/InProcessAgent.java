@@ -3,12 +3,11 @@ package org.understudy.snmp;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.understudy.storage.FileTrees;
 
 /**
  * An {@link SnmpFace} started in the test JVM over a {@link SyntheticCluster} for the whole test class, on an ephemeral
@@ -41,11 +40,7 @@ final class InProcessAgent implements BeforeAllCallback, AfterAllCallback {
         if (face != null) {
             face.close();
         }
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        FileTrees.delete(dir);
     }
 
     /** A scratch directory of the class's own (the cluster's state lives under it). */
