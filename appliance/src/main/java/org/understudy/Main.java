@@ -1,12 +1,12 @@
 package org.understudy;
 
 import java.io.PrintWriter;
-import org.understudy.cli.DemoCommand;
+import org.understudy.demo.DemoCommand;
 import org.understudy.cli.EventsCommand;
 import org.understudy.cli.FailoverCommands;
 import org.understudy.cli.LinkTestCommand;
-import org.understudy.cli.PrimaryCommand;
-import org.understudy.cli.StandbyCommand;
+import org.understudy.primary.PrimaryCommand;
+import org.understudy.standby.StandbyCommand;
 import org.understudy.cli.StatusCommand;
 import org.understudy.cli.ThrottleCommand;
 import org.understudy.cli.VerifyCommand;

@@ -9,6 +9,8 @@ import java.util.Map;
 import org.understudy.config.ClusterConfig;
 import org.understudy.config.ClusterConfigLoader;
 import org.understudy.config.ConfigException;
+import org.understudy.admin.AdminClient;
+import org.understudy.admin.AdminClientException;
 
 /**
  * What the operator commands that act on a node share: load the cluster file, POST the command to the node's admin

@@ -34,6 +34,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import org.understudy.admin.AdminClient;
+import org.understudy.admin.AdminClientException;
 
 /**
  * {@code understudy events}: lists the event log (state transitions, alarms, failover timelines, operator actions),

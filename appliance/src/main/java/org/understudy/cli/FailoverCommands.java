@@ -14,6 +14,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import org.understudy.admin.AdminClient;
+import org.understudy.admin.AdminClientException;
 
 /**
  * The failover operator commands: each asks the standby's command API ({@code POST /api/commands/NAME}) as the

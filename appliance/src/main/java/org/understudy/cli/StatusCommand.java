@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import org.understudy.admin.AdminClient;
+import org.understudy.admin.AdminClientException;
 
 /**
  * {@code understudy status}: asks one node (the standby unless {@code --node} says otherwise) for its state and prints

@@ -8,11 +8,11 @@ import org.understudy.model.NodeSnapshot;
 import org.understudy.model.VolumeSnapshot;
 
 /** Renders a {@link ClusterSnapshot} as the human-readable summary of {@code understudy status}. Stateless. */
-final class StatusFormatter {
+public final class StatusFormatter {
     private StatusFormatter() {
     }
 
-    static String format(ClusterSnapshot s) {
+    public static String format(ClusterSnapshot s) {
         StringBuilder sb = new StringBuilder();
         NodeSnapshot n = s.node();
         sb.append("cluster  ").append(s.cluster()).append('\n');
@@ -23,6 +23,10 @@ final class StatusFormatter {
             if (n.startedAt() != null && s.takenAt() != null) {
                 sb.append("uptime   ").append(duration(Duration.between(n.startedAt(), s.takenAt())))
                         .append(" (since ").append(n.startedAt()).append(")\n");
+            }
+            if (n.lifecycle() != null) {
+                sb.append("serving  ").append(n.lifecycle().state()).append(" since ").append(n.lifecycle().since())
+                        .append(": ").append(n.lifecycle().cause()).append('\n');
             }
         }
         sb.append('\n');

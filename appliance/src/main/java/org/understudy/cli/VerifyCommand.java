@@ -16,6 +16,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import org.understudy.admin.AdminClient;
+import org.understudy.admin.AdminClientException;
 
 /**
  * {@code understudy verify PRIMARY VOLUME}: compares the volume with its replica region by region while I/O

@@ -1,10 +1,18 @@
 package org.understudy.daemon;
 
 import org.understudy.command.CommandHandler;
+import org.understudy.config.ClusterConfig;
+import org.understudy.config.NodeConfig;
 import org.understudy.model.StateModel;
 
 /** What the runner needs from a role: start it, read its model, stop it. */
-interface NodeEngine extends AutoCloseable {
+public interface NodeEngine extends AutoCloseable {
+
+    /** Builds a role's engine for the node {@code self} of {@code cluster}; the runner starts and stops it. */
+    @FunctionalInterface
+    interface Factory<C extends NodeConfig> {
+        NodeEngine create(ClusterConfig cluster, C self, NodeServices services);
+    }
 
     /** Starts serving; returns once the node's listeners are bound. */
     void start() throws Exception;

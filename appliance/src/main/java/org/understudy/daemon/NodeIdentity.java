@@ -6,12 +6,12 @@ import org.understudy.model.Role;
 import org.understudy.model.Version;
 
 /** This process as a node: fixed at start, shared by every snapshot it takes. */
-record NodeIdentity(String name, Role role, long pid, Instant startedAt) {
-    static NodeIdentity of(String name, Role role) {
+public record NodeIdentity(String name, Role role, long pid, Instant startedAt) {
+    public static NodeIdentity of(String name, Role role) {
         return new NodeIdentity(name, role, ProcessHandle.current().pid(), Instant.now());
     }
 
-    NodeSnapshot snapshot() {
+    public NodeSnapshot snapshot() {
         return new NodeSnapshot(name, role, Version.current(), pid, startedAt);
     }
 }

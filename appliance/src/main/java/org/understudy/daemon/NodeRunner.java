@@ -29,8 +29,13 @@ public final class NodeRunner {
     private NodeRunner() {
     }
 
-    /** Exit codes: 0 clean stop, 1 failed to start, 2 invalid configuration or arguments. */
-    public static int run(Path configFile, String nodeName, Role role, PrintStream err) {
+    /**
+     * Runs the node {@code nodeName} of {@code configFile}, which must be of the role {@code role} (its configuration
+     * a {@code type}), with the engine {@code factory} builds. Exit codes: 0 clean stop, 1 failed to start, 2 invalid
+     * configuration or arguments.
+     */
+    public static <C extends NodeConfig> int run(Path configFile, String nodeName, Role role, Class<C> type,
+                                                 NodeEngine.Factory<C> factory, PrintStream err) {
         ClusterConfig cluster;
         try {
             cluster = ClusterConfigLoader.load(configFile);
@@ -48,7 +53,7 @@ public final class NodeRunner {
             return 2;
         }
         Role actual = node instanceof StandbyConfig ? Role.STANDBY : Role.PRIMARY;
-        if (actual != role) {
+        if (actual != role || !type.isInstance(node)) {
             err.println("understudy: " + configFile + ": node '" + nodeName + "' is the cluster's " + actual.name().toLowerCase()
                     + ", not a " + role.name().toLowerCase() + "; run 'understudy " + actual.name().toLowerCase() + "'");
             return 2;
@@ -72,10 +77,7 @@ public final class NodeRunner {
             lock.close();
             return 1;
         }
-        NodeEngine engine = switch (node) {
-            case PrimaryConfig p -> new PrimaryNode(cluster, p, services);
-            case StandbyConfig s -> new StandbyNode(cluster, s, services);
-        };
+        NodeEngine engine = factory.create(cluster, type.cast(node), services);
         AdminServer admin = null;
         Faces faces = null;
         try {

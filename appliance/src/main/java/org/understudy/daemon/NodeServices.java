@@ -17,7 +17,7 @@ import org.understudy.model.EventBus;
  * What every node has besides its role's engines: its alarms, its event channel and its event log (Derby, in the
  * state directory), wired so every alarm, model event and operator action lands in the log.
  */
-final class NodeServices implements AutoCloseable {
+public final class NodeServices implements AutoCloseable {
     private final AlarmRegistry alarms;
     private final EventBus events;
     private final EventLog eventLog;
@@ -34,25 +34,25 @@ final class NodeServices implements AutoCloseable {
         this.eventRows = events.subscribe(new ModelEventRecorder(recorder));
     }
 
-    static NodeServices open(String nodeName, Path stateDir, Retention retention) {
+    public static NodeServices open(String nodeName, Path stateDir, Retention retention) {
         EventLog log = DerbyEventLog.open(stateDir, retention, Clock.systemUTC(), PeriodicScheduler.daemon("understudy-eventlog-retention"));
         return new NodeServices(new AlarmRegistry(nodeName, Clock.systemUTC()), new EventBus(), log);
     }
 
-    AlarmRegistry alarms() {
+    public AlarmRegistry alarms() {
         return alarms;
     }
 
-    EventBus events() {
+    public EventBus events() {
         return events;
     }
 
-    EventLog eventLog() {
+    public EventLog eventLog() {
         return eventLog;
     }
 
     /** Every operator action, written synchronously: on disk before the command answers. */
-    AuditSink audit() {
+    public AuditSink audit() {
         return (actor, command, result) -> recorder.recordOperatorAction(actor.name(), actor.face(), command.name(), command.target(),
                 result.status() + ": " + result.message());
     }

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.understudy.admin.Json;
-import org.understudy.cli.AdminClient;
+import org.understudy.admin.AdminClient;
 import org.understudy.config.ClusterConfig;
 import org.understudy.config.ClusterConfigLoader;
 import org.understudy.config.ConfigException;

@@ -26,6 +26,8 @@ public final class ModelEventRecorder implements Consumer<ModelEvent> {
                     e.numbers().isEmpty() ? e.cause() : e.cause() + " " + e.numbers());
             case ModelEvent.PathChanged e -> recorder.record(EventKind.LINK, e.node() + "/path/" + e.path(),
                     "path " + e.path() + " (" + e.kind() + ") " + e.state() + ", silent for " + e.silentFor().toMillis() + " ms", null);
+            case ModelEvent.LifecycleChanged e -> recorder.record(EventKind.NODE, e.node(),
+                    "lifecycle " + e.from() + " -> " + e.to() + ": " + e.cause(), null);
             case ModelEvent.PrimaryFailed e -> recorder.record(EventKind.STATE_TRANSITION, e.primary(), "declared failed: " + e.reason(), null);
             case ModelEvent.FailoverStarted e -> recorder.record(EventKind.FAILOVER_TIMELINE, e.primary(),
                     e.kind() + " started: " + e.reason(), null);

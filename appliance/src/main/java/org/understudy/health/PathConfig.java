@@ -10,6 +10,10 @@ import org.understudy.model.PathKind;
 public record PathConfig(String id, PathKind kind, Duration interval, Duration timeout) {
     public static final Duration DEFAULT_INTERVAL = Duration.ofMillis(250);
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
+    /** The id of the replication-link path: any valid frame on any of a primary's links is life. */
+    public static final String LINK = "link";
+    /** The id of the production-network path: UDP heartbeats between the nodes' service addresses. */
+    public static final String PRODUCTION = "production";
 
     public PathConfig {
         if (id == null || id.isBlank()) {
@@ -19,6 +23,16 @@ public record PathConfig(String id, PathKind kind, Duration interval, Duration t
             throw new IllegalArgumentException("path " + id + ": need 0 < interval (" + interval
                     + ") < timeout (" + timeout + ")");
         }
+    }
+
+    /** The replication-link path ({@link #LINK}) with the given figures. */
+    public static PathConfig link(Duration interval, Duration timeout) {
+        return new PathConfig(LINK, PathKind.REPLICATION_LINK, interval, timeout);
+    }
+
+    /** The production-network path ({@link #PRODUCTION}) with the given figures. */
+    public static PathConfig production(Duration interval, Duration timeout) {
+        return new PathConfig(PRODUCTION, PathKind.PRODUCTION, interval, timeout);
     }
 
     /** A path with the default interval (250 ms) and timeout (2 s). */

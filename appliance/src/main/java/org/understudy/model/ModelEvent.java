@@ -24,6 +24,11 @@ public sealed interface ModelEvent {
             implements ModelEvent {
     }
 
+    /** A primary node's own lifecycle moved (it started serving, was fenced, drained, copied back). */
+    record LifecycleChanged(Instant at, String node, PrimaryLifecycle from, PrimaryLifecycle to, String cause)
+            implements ModelEvent {
+    }
+
     /** Every path of a primary was silent and the confirming probe failed. */
     record PrimaryFailed(Instant at, String primary, String reason) implements ModelEvent {
     }

@@ -1,0 +1,146 @@
+package org.understudy.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
+import java.time.Duration;
+import org.understudy.admin.Json;
+import org.understudy.config.ClusterConfig;
+import org.understudy.config.ConfigException;
+import org.understudy.config.Endpoint;
+import org.understudy.config.NodeConfig;
+
+/**
+ * Talks to one node's admin JSON API on behalf of an operator command: finds the node's admin endpoint and the token
+ * in the cluster configuration and turns every failure into a message an operator can act on. Thread-safe.
+ */
+public final class AdminClient {
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
+    private final String node;
+    private final URI base;
+    private final String token;
+    private final HttpClient http;
+
+    /** A client for {@code base} (e.g. {@code http://127.0.0.1:7800}); {@code node} names it in messages. */
+    public AdminClient(String node, URI base, String token) {
+        this.node = node;
+        this.base = base;
+        this.token = token;
+        this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+    }
+
+    /**
+     * A client for the node called {@code nodeName} in {@code config}.
+     *
+     * @throws ConfigException if the cluster has no such node
+     */
+    public static AdminClient forNode(ClusterConfig config, String nodeName) throws ConfigException {
+        NodeConfig n = config.node(nodeName).orElseThrow(() -> new ConfigException(config.file(), "--node",
+                "\"" + nodeName + "\" is not a node of cluster " + config.name() + " (nodes: " + nodeNames(config) + ")"));
+        return new AdminClient(n.name(), baseUri(n), config.secrets().adminToken());
+    }
+
+    /** The admin API's base URL for {@code node}; a wildcard bind address is reached through the node's address. */
+    public static URI baseUri(NodeConfig node) {
+        Endpoint admin = node.admin();
+        String host = admin.host();
+        if (host.equals("0.0.0.0") || host.equals("::")) {
+            host = node.address();
+        }
+        if (host.contains(":")) {
+            host = "[" + host + "]";
+        }
+        return URI.create("http://" + host + ":" + admin.port());
+    }
+
+    public URI base() {
+        return base;
+    }
+
+    /** GETs {@code path} (e.g. {@code /api/status}) and returns the JSON answer. */
+    public JsonNode getJson(String path) throws AdminClientException {
+        return send(request(path).GET().build(), path);
+    }
+
+    /** POSTs {@code body} as JSON to {@code path} and returns the JSON answer. */
+    public JsonNode postJson(String path, Object body) throws AdminClientException {
+        String json = body instanceof JsonNode n ? n.toString() : Json.write(body);
+        return send(request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), path);
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(base.resolve(path)).timeout(REQUEST_TIMEOUT)
+                .header("Authorization", "Bearer " + token).header("Accept", "application/json");
+    }
+
+    private JsonNode send(HttpRequest req, String path) throws AdminClientException {
+        HttpResponse<String> resp;
+        try {
+            resp = http.send(req, HttpResponse.BodyHandlers.ofString());
+        } catch (HttpConnectTimeoutException e) {
+            throw unreachable("no answer within " + CONNECT_TIMEOUT.toSeconds() + " s", e);
+        } catch (HttpTimeoutException e) {
+            throw new AdminClientException("node " + node + " did not answer " + path + " within "
+                    + REQUEST_TIMEOUT.toSeconds() + " s", 0, e);
+        } catch (ConnectException e) {
+            throw unreachable("connection refused", e);
+        } catch (IOException e) {
+            Throwable root = rootCause(e);
+            String why = root instanceof UnresolvedAddressException ? "address does not resolve"
+                    : root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+            throw unreachable(why, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AdminClientException("interrupted while waiting for node " + node, 0, e);
+        }
+        int status = resp.statusCode();
+        JsonNode json = parse(resp.body());
+        if (status == 401 || status == 403) {
+            throw new AdminClientException("admin API of node " + node + " at " + base
+                    + " refused the token (check the cluster's secrets file)", status, null);
+        }
+        if (status / 100 != 2) {
+            String msg = json != null && json.hasNonNull("error") ? json.get("error").asText() : "HTTP " + status;
+            throw new AdminClientException("node " + node + " answered " + status + " to " + path + ": " + msg, status, null);
+        }
+        if (json == null) {
+            throw new AdminClientException("node " + node + " answered " + path + " with something that is not JSON", status, null);
+        }
+        return json;
+    }
+
+    private AdminClientException unreachable(String why, Throwable cause) {
+        return new AdminClientException("node " + node + " is not running or not reachable at " + base + ": " + why, 0, cause);
+    }
+
+    private static JsonNode parse(String body) {
+        try {
+            return body == null || body.isBlank() ? null : Json.mapper().readTree(body);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static Throwable rootCause(Throwable t) {
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private static String nodeNames(ClusterConfig c) {
+        StringBuilder sb = new StringBuilder(c.standby().name());
+        c.primaries().forEach(p -> sb.append(", ").append(p.name()));
+        return sb.toString();
+    }
+}

@@ -1,0 +1,22 @@
+package org.understudy.primary;
+
+import java.util.concurrent.Callable;
+import org.understudy.config.PrimaryConfig;
+import org.understudy.daemon.NodeRunner;
+import org.understudy.model.Role;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import org.understudy.daemon.NodeOptions;
+
+/** {@code understudy primary}: runs this machine's primary node in the foreground until SIGTERM or Ctrl-C. */
+@Command(name = "primary", mixinStandardHelpOptions = true,
+        description = "Run the primary node named by --node, as described in the cluster file.")
+public final class PrimaryCommand implements Callable<Integer> {
+    @Mixin
+    NodeOptions options;
+
+    @Override
+    public Integer call() {
+        return NodeRunner.run(options.config, options.node, Role.PRIMARY, PrimaryConfig.class, PrimaryNode::new, System.err);
+    }
+}

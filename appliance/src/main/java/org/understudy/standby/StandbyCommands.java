@@ -1,0 +1,133 @@
+package org.understudy.standby;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.understudy.command.Actor;
+import org.understudy.command.Command;
+import org.understudy.command.CommandHandler;
+import org.understudy.command.CommandResult;
+import org.understudy.failover.FailoverEngine;
+import org.understudy.model.FailoverStep;
+
+/**
+ * The standby's operator commands, carried out by the failover engine. Takeovers, switchovers and failbacks run on
+ * the engine's executor; the command waits (up to {@link #WAIT}) for the end and answers with the timeline, so an
+ * operator sees at once whether it worked and how long each step took. The commands a primary carries out (caps,
+ * verify, link test) go on to that primary, since the standby answers for the whole cluster on SNMP and JMX; a cap
+ * without a primary goes to every primary. Thread-safe.
+ */
+final class StandbyCommands implements CommandHandler {
+    static final Duration WAIT = Duration.ofSeconds(25);
+
+    private final String self;
+    private final FailoverEngine engine;
+    private final CompletionWaiters waiters;
+    private final List<String> primaries;
+    private final PrimaryForwarder forwarder;
+    private final CapsView caps;
+
+    StandbyCommands(String self, FailoverEngine engine, CompletionWaiters waiters, List<String> primaries,
+                    PrimaryForwarder forwarder, CapsView caps) {
+        this.self = self;
+        this.engine = engine;
+        this.waiters = waiters;
+        this.primaries = List.copyOf(primaries);
+        this.forwarder = forwarder;
+        this.caps = caps;
+    }
+
+    @Override
+    public CommandResult handle(Actor actor, Command command) {
+        String who = actor.toString();
+        return switch (command) {
+            case Command.ForceFailover f -> sequence(f.primary(), p -> engine.forceFailover(p,
+                    f.reason() == null || f.reason().isBlank() ? who : who + ": " + f.reason()));
+            case Command.Switchover s -> sequence(s.primary(), p -> engine.switchover(p, who));
+            case Command.Failback b -> sequence(b.primary(), p -> engine.failback(p, who));
+            case Command.ClearFence c -> convert(engine.clearFence(c.primary(), who));
+            case Command.SetAutoFailover a -> convert(engine.setAutoFailover(a.enabled(), who));
+            case Command.SetThrottle t -> t.primary() == null ? throttleEveryPrimary(actor, t) : throttle(actor, t.primary(), t);
+            case Command.Verify v -> forward(actor, v.primary(), v);
+            case Command.LinkTest l -> forward(actor, l.primary(), l);
+        };
+    }
+
+    private CommandResult forward(Actor actor, String primary, Command command) {
+        if (!primaries.contains(primary)) {
+            return CommandResult.refused("\"" + primary + "\" is not a primary of this cluster (primaries: "
+                    + String.join(", ", primaries) + ")");
+        }
+        return forwarder.forward(actor, primary, command);
+    }
+
+    private CommandResult throttle(Actor actor, String primary, Command.SetThrottle t) {
+        CommandResult r = forward(actor, primary, t);
+        caps.confirmed(primary, t, r);
+        return r;
+    }
+
+    /** A global cap: each primary enforces it on its own links, so each is asked; OK only if every one applied it. */
+    private CommandResult throttleEveryPrimary(Actor actor, Command.SetThrottle t) {
+        List<String> lines = new ArrayList<>();
+        Map<String, Object> details = new LinkedHashMap<>();
+        CommandResult.Status worst = CommandResult.Status.OK;
+        for (String p : primaries) {
+            CommandResult r = throttle(actor, p, t);
+            lines.add(p + ": " + r.status() + " " + r.message());
+            details.put(p + ".status", r.status().name());
+            if (r.status().compareTo(worst) > 0) {
+                worst = r.status();
+            }
+        }
+        return new CommandResult(worst, String.join("; ", lines), details);
+    }
+
+    private CommandResult sequence(String primary, Function<String, org.understudy.failover.CommandResult> start) {
+        CompletableFuture<CompletionWaiters.Outcome> end = waiters.expect(primary);
+        org.understudy.failover.CommandResult r = start.apply(primary);
+        if (!r.accepted()) {
+            waiters.forget(primary, end);
+            return CommandResult.refused(r.message());
+        }
+        CompletionWaiters.Outcome o;
+        try {
+            o = end.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            waiters.forget(primary, end);
+            return CommandResult.ok(r.message() + "; still running after " + WAIT.toSeconds()
+                    + " s, see status and events");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return CommandResult.failed("interrupted while waiting for " + primary);
+        } catch (ExecutionException e) {
+            return CommandResult.failed(e.getCause().toString());
+        }
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("kind", o.timeline().kind());
+        details.put("totalMillis", o.timeline().total().toMillis());
+        StringBuilder steps = new StringBuilder();
+        for (FailoverStep s : o.timeline().steps()) {
+            details.put("step." + s.name() + ".millis", s.duration().toMillis());
+            // one line: faces such as SNMP carry the message as a single display string
+            steps.append(String.format("%s%s %d ms %s (%s)", steps.isEmpty() ? " " : "; ", s.name(),
+                    s.duration().toMillis(), s.outcome(), s.detail()));
+        }
+        String summary = String.format("%s of %s %s in %d ms:%s", o.timeline().kind(), primary,
+                o.failure() == null ? "completed" : "FAILED (" + o.failure() + ")", o.timeline().total().toMillis(),
+                steps);
+        return o.failure() == null ? CommandResult.ok(summary, details)
+                : new CommandResult(CommandResult.Status.FAILED, summary, details);
+    }
+
+    private static CommandResult convert(org.understudy.failover.CommandResult r) {
+        return r.accepted() ? CommandResult.ok(r.message()) : CommandResult.refused(r.message());
+    }
+}
