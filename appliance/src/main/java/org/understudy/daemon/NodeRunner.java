@@ -89,7 +89,7 @@ public final class NodeRunner {
             EventRoutes.register(admin, services.eventLog());
             engine.routes(admin);
             faces = Faces.start(new FaceContext(cluster, node, engine.model(), services.alarms(), services.events(), commands,
-                    node.stateDir()));
+                    node.stateDir(), services.authFailures()));
         } catch (Exception e) {
             log.error("{}: failed to start: {}", nodeName, e.toString(), e);
             err.println("understudy: node " + nodeName + " failed to start: " + e.getMessage());

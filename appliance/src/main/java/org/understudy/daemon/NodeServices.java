@@ -2,6 +2,8 @@ package org.understudy.daemon;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.InstantSource;
 import org.understudy.alarm.AlarmRegistry;
 import org.understudy.command.AuditSink;
 import org.understudy.events.DerbyEventLog;
@@ -12,6 +14,8 @@ import org.understudy.events.PeriodicScheduler;
 import org.understudy.events.Retention;
 import org.understudy.model.AlarmSource;
 import org.understudy.model.EventBus;
+import org.understudy.security.AuthFailureLog;
+import org.understudy.security.AuthFailures;
 
 /**
  * What every node has besides its role's engines: its alarms, its event channel and its event log (Derby, in the
@@ -24,19 +28,28 @@ public final class NodeServices implements AutoCloseable {
     private final EventLogRecorder recorder;
     private final AlarmSource.Subscription alarmRows;
     private final AlarmSource.Subscription eventRows;
+    private final AuthFailureLog authFailures;
+    private final AutoCloseable authTicks;
 
-    private NodeServices(AlarmRegistry alarms, EventBus events, EventLog eventLog) {
+    private NodeServices(String nodeName, AlarmRegistry alarms, EventBus events, EventLog eventLog) {
         this.alarms = alarms;
         this.events = events;
         this.eventLog = eventLog;
         this.recorder = new EventLogRecorder(eventLog, Clock.systemUTC());
         this.alarmRows = recorder.recordAlarms(alarms);
         this.eventRows = events.subscribe(new ModelEventRecorder(recorder));
+        this.authFailures = new AuthFailureLog(nodeName, recorder, alarms, System::nanoTime, InstantSource.system(),
+                AUTH_FAILURE_ALARM_PER_MINUTE);
+        this.authTicks = PeriodicScheduler.daemon("understudy-auth-failures").every(Duration.ofSeconds(5),
+                authFailures::tick);
     }
+
+    /** Refused authentications in one minute, all faces together, above which AUTH_FAILURES is raised. */
+    static final long AUTH_FAILURE_ALARM_PER_MINUTE = 60;
 
     public static NodeServices open(String nodeName, Path stateDir, Retention retention) {
         EventLog log = DerbyEventLog.open(stateDir, retention, Clock.systemUTC(), PeriodicScheduler.daemon("understudy-eventlog-retention"));
-        return new NodeServices(new AlarmRegistry(nodeName, Clock.systemUTC()), new EventBus(), log);
+        return new NodeServices(nodeName, new AlarmRegistry(nodeName, Clock.systemUTC()), new EventBus(), log);
     }
 
     public AlarmRegistry alarms() {
@@ -57,8 +70,18 @@ public final class NodeServices implements AutoCloseable {
                 result.status() + ": " + result.message());
     }
 
+    /** Where every face and port reports a refused authentication. */
+    public AuthFailures authFailures() {
+        return authFailures;
+    }
+
     @Override
     public void close() {
+        try {
+            authTicks.close();
+        } catch (Exception e) {
+            // a scheduler handle does not fail to close
+        }
         eventRows.close();
         alarmRows.close();
         eventLog.close();

@@ -141,6 +141,33 @@ public final class EventLogRecorder {
                 target, actor, face, outcome, message, d.toString()));
     }
 
+    /**
+     * Refused authentications of one face, source and user: {@code count} of them in the window that began at
+     * {@code firstAt}. The actor is the user tried (never a secret), the outcome {@code refused}; the details hold
+     * {@code face}, {@code source}, {@code user}, {@code count}, {@code reason} and {@code firstAt}.
+     *
+     * @param node      the node that refused them (the row's resource)
+     * @param face      the event log's face column
+     * @param faceLabel where, for a person: {@code admin API}, {@code replication link}
+     */
+    public void recordAuthFailure(String node, ActorFace face, String faceLabel, String source, String user,
+                                  long count, String reason, java.time.Instant firstAt) {
+        ObjectNode d = json.createObjectNode();
+        d.put("face", faceLabel);
+        d.put("source", source);
+        d.put("user", user);
+        d.put("count", count);
+        d.put("reason", reason);
+        d.put("firstAt", firstAt.toString());
+        String who = user.isEmpty() ? "" : " as '" + user + "'";
+        String message = count == 1
+                ? "authentication refused on the " + faceLabel + " from " + source + who + ": " + reason
+                : count + " authentications refused on the " + faceLabel + " from " + source + who + " since "
+                        + firstAt + " (last: " + reason + ")";
+        log.append(new EventEntry(0, wallClock.instant(), EventKind.AUTH_FAILURE, node, node,
+                user.isEmpty() ? null : user, face, "refused", message, d.toString()));
+    }
+
     /** Any other row (link, resync, verify, fence, node) with optional JSON details. */
     public void record(EventKind kind, String resource, String message, String detailsJson) {
         log.append(EventEntry.of(wallClock.instant(), kind, primaryOf(resource), resource, message, detailsJson));

@@ -40,6 +40,8 @@ public enum AlarmKind {
     RESYNC_UNDECIDED(AlarmSeverity.CRITICAL),
     /** Storage for a volume or replica reports errors or is full. */
     STORAGE_ERROR(AlarmSeverity.CRITICAL),
+    /** Authentications are being refused faster than the configured rate: someone is guessing or misconfigured. */
+    AUTH_FAILURES(AlarmSeverity.MAJOR),
     /** The event log drops or cannot store rows. */
     EVENT_LOG_TROUBLE(AlarmSeverity.MAJOR);
 

@@ -17,6 +17,11 @@ public enum EventKind {
     RESYNC,
     VERIFY,
     FENCE,
+    /**
+     * Refused authentications on a face or port, aggregated per face, source and user (at most a row a minute each,
+     * carrying the count).
+     */
+    AUTH_FAILURE,
     /** The node itself: start, stop, configuration loaded, event-log trouble. */
     NODE
 }
