@@ -317,58 +317,58 @@ public final class FailoverEngine implements HealthListener {
     // ---- operator commands ---------------------------------------------------------------------------------------
 
     /** Takes over now, fencing first; ignores the automatic-failover switch but not the stand-in limit. */
-    public CommandResult forceFailover(String primary, String who) {
+    public CommandVerdict forceFailover(String primary, String who) {
         return onPrimary(primary, who, "failover", p -> {
             PrimaryState s = p.machine.state();
             if (!Set.of(PROTECTED, DEGRADED, SUSPECT, FAILED, SYNCING).contains(s)) {
-                return CommandResult.refused(primary + " is " + s + "; a forced failover needs it watched or failed");
+                return CommandVerdict.refused(primary + " is " + s + "; a forced failover needs it watched or failed");
             }
             if (standIns() >= policy.maxStandIns()) {
-                return CommandResult.refused(standInLimit());
+                return CommandVerdict.refused(standInLimit());
             }
             startTakeover(p, "forced-failover", "forced by " + who, false, Map.of());
-            return CommandResult.accepted("forced failover of " + primary + " started");
+            return CommandVerdict.accepted("forced failover of " + primary + " started");
         });
     }
 
     /** Planned handover: the primary drains, the standby catches up, then the takeover (zero writes lost). */
-    public CommandResult switchover(String primary, String who) {
+    public CommandVerdict switchover(String primary, String who) {
         return onPrimary(primary, who, "switchover", p -> {
             if (p.machine.state() != PROTECTED) {
-                return CommandResult.refused(primary + " is " + p.machine.state() + "; a switchover needs PROTECTED "
+                return CommandVerdict.refused(primary + " is " + p.machine.state() + "; a switchover needs PROTECTED "
                         + "(replicas in sync, every path up)");
             }
             if (standIns() >= policy.maxStandIns()) {
-                return CommandResult.refused(standInLimit());
+                return CommandVerdict.refused(standInLimit());
             }
             startTakeover(p, "switchover", "planned switchover by " + who, true, Map.of());
-            return CommandResult.accepted("switchover of " + primary + " started");
+            return CommandVerdict.accepted("switchover of " + primary + " started");
         });
     }
 
     /** Returns the role to the repaired primary: it resyncs, the standby stops serving and hands back. */
-    public CommandResult failback(String primary, String who) {
+    public CommandVerdict failback(String primary, String who) {
         return onPrimary(primary, who, "failback", p -> {
             if (p.machine.state() != STANDING_IN) {
-                return CommandResult.refused(primary + " is " + p.machine.state() + "; failback needs STANDING_IN");
+                return CommandVerdict.refused(primary + " is " + p.machine.state() + "; failback needs STANDING_IN");
             }
             String reason = "failback by " + who;
             p.machine.transition(FAILING_BACK, reason, Map.of());
             out.publish(new ModelEvent.FailoverStarted(wall.instant(), primary, "failback", reason));
             out.later(() -> takeoverExecutor.execute(() -> failbackDone(p, runner.failback(p.target, reason))));
-            return CommandResult.accepted("failback of " + primary + " started");
+            return CommandVerdict.accepted("failback of " + primary + " started");
         });
     }
 
     /** Lets a fenced primary sync and serve again. */
-    public CommandResult clearFence(String primary, String who) {
+    public CommandVerdict clearFence(String primary, String who) {
         return onPrimary(primary, who, "fence-clear", p -> {
             if (p.machine.state() != FENCED && !(p.machine.state() == FAILED && p.fencedByUs)) {
-                return CommandResult.refused(primary + " is " + p.machine.state() + ", not fenced");
+                return CommandVerdict.refused(primary + " is " + p.machine.state() + ", not fenced");
             }
             StepResult s = runner.clearFence(p.target);
             if (!s.ok()) {
-                return CommandResult.refused("clearing the fence failed: " + s.detail());
+                return CommandVerdict.refused("clearing the fence failed: " + s.detail());
             }
             p.fencedByUs = false;
             p.replicasConsistent = false;
@@ -377,7 +377,7 @@ public final class FailoverEngine implements HealthListener {
             out.clear("fenced:" + primary, "fence cleared by " + who);
             out.clear("failed:" + primary, "fence cleared by " + who);
             p.machine.transition(SYNCING, "fence cleared by " + who + "; resync before protection", Map.of());
-            return CommandResult.accepted("fence of " + primary + " cleared: " + s.detail());
+            return CommandVerdict.accepted("fence of " + primary + " cleared: " + s.detail());
         });
     }
 
@@ -385,12 +385,12 @@ public final class FailoverEngine implements HealthListener {
      * An operator command on one primary: run under the engine's lock (an unknown primary is refused), audited with
      * its outcome, then whatever it queued (alarms, events, a takeover) goes out.
      */
-    private CommandResult onPrimary(String primary, String who, String action,
-                                    java.util.function.Function<Primary, CommandResult> command) {
-        CommandResult r;
+    private CommandVerdict onPrimary(String primary, String who, String action,
+                                    java.util.function.Function<Primary, CommandVerdict> command) {
+        CommandVerdict r;
         synchronized (this) {
             Primary p = primaries.get(primary);
-            r = p == null ? CommandResult.refused("unknown primary " + primary) : command.apply(p);
+            r = p == null ? CommandVerdict.refused("unknown primary " + primary) : command.apply(p);
             audit(who, action, primary, r);
         }
         out.flush();
@@ -407,8 +407,8 @@ public final class FailoverEngine implements HealthListener {
      * The operator's switch: recorded durably first (so it survives a standby restart), then applied. If it cannot be
      * recorded it still applies now, and the answer says a restart would go back to the previous setting.
      */
-    public CommandResult setAutoFailover(boolean on, String who) {
-        CommandResult r;
+    public CommandVerdict setAutoFailover(boolean on, String who) {
+        CommandVerdict r;
         synchronized (this) {
             String unsaved = "";
             try {
@@ -425,7 +425,7 @@ public final class FailoverEngine implements HealthListener {
             } else {
                 out.raise("vault-mode", AlarmSeverity.WARNING, self, "automatic failover off (vault mode), set by " + who);
             }
-            r = CommandResult.accepted("automatic failover " + (on ? "on" : "off") + unsaved);
+            r = CommandVerdict.accepted("automatic failover " + (on ? "on" : "off") + unsaved);
             audit(who, "autoswitch " + (on ? "on" : "off"), self, r);
         }
         out.flush();
@@ -549,7 +549,7 @@ public final class FailoverEngine implements HealthListener {
                 Duration.ofNanos(silentNanos)));
     }
 
-    private void audit(String who, String command, String target, CommandResult r) {
+    private void audit(String who, String command, String target, CommandVerdict r) {
         LOG.info("{}: operator {} ran {} on {}: {} ({})", self, who, command, target,
                 r.accepted() ? "accepted" : "refused", r.message());
         out.publish(new ModelEvent.OperatorAction(wall.instant(), who, command, target, r.accepted(),

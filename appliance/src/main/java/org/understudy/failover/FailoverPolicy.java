@@ -5,7 +5,7 @@ package org.understudy.failover;
  *
  * @param autoFailover          false is vault mode: detection and alarms go on, nothing is taken over automatically
  * @param maxStandIns           how many primaries the standby may stand in for at once (default 1)
- * @param abortOnFencingFailure a failed fencing command aborts the takeover (default true)
+ * @param abortOnFencingFailure a failed fencing script aborts the takeover (default true)
  */
 public record FailoverPolicy(boolean autoFailover, int maxStandIns, boolean abortOnFencingFailure) {
     public static final FailoverPolicy DEFAULTS = new FailoverPolicy(true, 1, true);

@@ -3,7 +3,7 @@ package org.understudy.failover;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.understudy.health.CommandRunner;
+import org.understudy.script.ScriptRunner;
 
 /**
  * The production identity: {@code ip addr add ADDRESS/PREFIX dev DEVICE}, then gratuitous ARP
@@ -18,7 +18,7 @@ public final class IpAddressAction implements IdentityAction {
     private final int prefixLength;
     private final int arpCount;
     private final Duration timeout;
-    private final CommandRunner runner = new CommandRunner();
+    private final ScriptRunner runner = new ScriptRunner();
 
     public IpAddressAction(String device, int prefixLength, int arpCount, Duration timeout) {
         this.device = device;
@@ -30,7 +30,7 @@ public final class IpAddressAction implements IdentityAction {
     @Override
     public StepResult acquire(TakeoverTarget t) {
         String cidr = t.address() + "/" + prefixLength;
-        CommandRunner.Outcome add = runner.run(List.of("ip", "addr", "add", cidr, "dev", device), Map.of(), timeout);
+        ScriptRunner.Outcome add = runner.run(List.of("ip", "addr", "add", cidr, "dev", device), Map.of(), timeout);
         if (!add.ok() && !add.output().contains("File exists")) {
             return StepResult.failed("ip addr add " + cidr + " dev " + device + ": " + add.describe());
         }
@@ -61,7 +61,7 @@ public final class IpAddressAction implements IdentityAction {
     @Override
     public StepResult release(TakeoverTarget t) {
         String cidr = t.address() + "/" + prefixLength;
-        CommandRunner.Outcome del = runner.run(List.of("ip", "addr", "del", cidr, "dev", device), Map.of(), timeout);
+        ScriptRunner.Outcome del = runner.run(List.of("ip", "addr", "del", cidr, "dev", device), Map.of(), timeout);
         return del.ok() || del.output().contains("Cannot assign")
                 ? StepResult.ok("removed " + cidr + " from " + device)
                 : StepResult.failed("ip addr del " + cidr + ": " + del.describe());

@@ -53,7 +53,7 @@ final class TakeoverRunner {
         if (!epoch.ok()) {
             return new Result(rec.finish(false), false, false, "could not raise the epoch: " + epoch.detail());
         }
-        StepResult fencing = rec.run("fence-command", () -> steps.runFencingCommand(t, reason));
+        StepResult fencing = rec.run("fence-command", () -> steps.runFencingScript(t, reason));
         if (!fencing.ok()) {
             if (abortOnFencingFailure) {
                 return new Result(rec.finish(false), true, false, "fencing command failed: " + fencing.detail());
@@ -74,7 +74,7 @@ final class TakeoverRunner {
             rec.run("release-identity", () -> steps.releaseIdentity(t));
             return new Result(rec.finish(false), true, false, "could not serve the volumes: " + serve.detail());
         }
-        StepResult hooks = rec.run("run-failover-commands", () -> steps.runFailoverCommands(t, kind, reason));
+        StepResult hooks = rec.run("run-failover-commands", () -> steps.runFailoverHooks(t, kind, reason));
         if (!hooks.ok()) {
             // the volumes are already served: stopping now would hurt clients more than a failed hook
             rec.ignoreLastFailure();

@@ -12,10 +12,10 @@ public interface TakeoverSteps {
     StepResult raiseEpoch(TakeoverTarget target);
 
     /**
-     * Runs the configured fencing command (e.g. power off) with its timeout; {@link StepResult#skipped} if none.
+     * Runs the configured fencing script ({@code fencingCommand}, e.g. a power-off) with its timeout; {@link StepResult#skipped} if none.
      * A failure aborts the takeover unless the policy says {@code abortOnFencingFailure=false}.
      */
-    StepResult runFencingCommand(TakeoverTarget target, String reason);
+    StepResult runFencingScript(TakeoverTarget target, String reason);
 
     /** Every replica consistent and its generation known, else failed: such a replica is never promoted. */
     StepResult checkReplicas(TakeoverTarget target);
@@ -26,8 +26,8 @@ public interface TakeoverSteps {
     /** Serves the replicas as NBD exports with the primary's export names, on its address and port. */
     StepResult serveVolumes(TakeoverTarget target);
 
-    /** Runs the primary's failover command files with {@link TakeoverTarget#environment}; see {@link CommandHooks}. */
-    StepResult runFailoverCommands(TakeoverTarget target, String kind, String reason);
+    /** Runs the primary's failover hooks with {@link TakeoverTarget#environment}; see {@link HookScripts}. */
+    StepResult runFailoverHooks(TakeoverTarget target, String kind, String reason);
 
     /** Undoes {@link #takeOverIdentity} when a later step fails (best effort). */
     StepResult releaseIdentity(TakeoverTarget target);

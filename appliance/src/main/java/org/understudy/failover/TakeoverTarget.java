@@ -23,7 +23,7 @@ public record TakeoverTarget(String primary, String address, int nbdPort, List<S
     }
 
     /**
-     * The environment of failover and fencing commands (documented for operators):
+     * The environment of the failover hooks and the fencing script (documented for operators):
      * <ul>
      *   <li>{@code UNDERSTUDY_PRIMARY} the failed primary's name</li>
      *   <li>{@code UNDERSTUDY_ADDRESS} its service address, now held by the standby</li>

@@ -4,7 +4,7 @@
  * {@link org.understudy.model.FailoverTimeline}s, and the operator commands. The daemon implements
  * {@link org.understudy.failover.TakeoverSteps}, {@link org.understudy.failover.PlannedHandover} and
  * {@link org.understudy.failover.FailbackSteps} over the replica store, the NBD server and the replication link,
- * using {@link org.understudy.failover.IdentityAction} and {@link org.understudy.failover.CommandHooks} for the
- * address and the command files.
+ * using {@link org.understudy.failover.IdentityAction} and {@link org.understudy.failover.HookScripts} for the
+ * address and the hook scripts.
  */
 package org.understudy.failover;

@@ -2,9 +2,9 @@ package org.understudy.health;
 
 /**
  * A confirming check of a silent node's service, run before it is declared failed: an NBD handshake against each
- * export (supplied by the daemon over its NBD client), a TCP connect ({@link TcpConnectProbe}) or a command
- * ({@link CommandProbe}). Implementations may block, but must bound their time themselves (a timeout); they run on
- * the detector's probe executor. They must be thread-safe.
+ * export (supplied by the daemon over its NBD client), a TCP connect ({@link TcpConnectProbe}) or a probe script
+ * ({@link ScriptProbe}). Implementations may block, but must bound their time themselves (a timeout); they run on the
+ * detector's probe executor. They must be thread-safe.
  */
 @FunctionalInterface
 public interface ServiceProbe {

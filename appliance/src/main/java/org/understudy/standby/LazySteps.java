@@ -26,8 +26,8 @@ record LazySteps(Supplier<StandbySteps> steps) implements TakeoverSteps, Planned
     }
 
     @Override
-    public StepResult runFencingCommand(TakeoverTarget t, String reason) {
-        return s().runFencingCommand(t, reason);
+    public StepResult runFencingScript(TakeoverTarget t, String reason) {
+        return s().runFencingScript(t, reason);
     }
 
     @Override
@@ -46,8 +46,8 @@ record LazySteps(Supplier<StandbySteps> steps) implements TakeoverSteps, Planned
     }
 
     @Override
-    public StepResult runFailoverCommands(TakeoverTarget t, String kind, String reason) {
-        return s().runFailoverCommands(t, kind, reason);
+    public StepResult runFailoverHooks(TakeoverTarget t, String kind, String reason) {
+        return s().runFailoverHooks(t, kind, reason);
     }
 
     @Override

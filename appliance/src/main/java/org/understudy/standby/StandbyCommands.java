@@ -14,6 +14,7 @@ import org.understudy.command.Actor;
 import org.understudy.command.Command;
 import org.understudy.command.CommandHandler;
 import org.understudy.command.CommandResult;
+import org.understudy.failover.CommandVerdict;
 import org.understudy.failover.FailoverEngine;
 import org.understudy.model.FailoverStep;
 
@@ -90,9 +91,9 @@ final class StandbyCommands implements CommandHandler {
         return new CommandResult(worst, String.join("; ", lines), details);
     }
 
-    private CommandResult sequence(String primary, Function<String, org.understudy.failover.CommandResult> start) {
+    private CommandResult sequence(String primary, Function<String, CommandVerdict> start) {
         CompletableFuture<CompletionWaiters.Outcome> end = waiters.expect(primary);
-        org.understudy.failover.CommandResult r = start.apply(primary);
+        CommandVerdict r = start.apply(primary);
         if (!r.accepted()) {
             waiters.forget(primary, end);
             return CommandResult.refused(r.message());
@@ -127,7 +128,7 @@ final class StandbyCommands implements CommandHandler {
                 : new CommandResult(CommandResult.Status.FAILED, summary, details);
     }
 
-    private static CommandResult convert(org.understudy.failover.CommandResult r) {
+    private static CommandResult convert(CommandVerdict r) {
         return r.accepted() ? CommandResult.ok(r.message()) : CommandResult.refused(r.message());
     }
 }

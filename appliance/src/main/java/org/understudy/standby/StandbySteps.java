@@ -17,7 +17,7 @@ import org.understudy.config.ClusterConfig;
 import org.understudy.config.ConfigException;
 import org.understudy.config.HaConfig;
 import org.understudy.config.PrimaryConfig;
-import org.understudy.failover.CommandHooks;
+import org.understudy.failover.HookScripts;
 import org.understudy.failover.FailbackSteps;
 import org.understudy.failover.IdentityAction;
 import org.understudy.failover.IpAddressAction;
@@ -36,7 +36,7 @@ import org.understudy.replica.ReplicaServer;
 
 /**
  * The standby's takeover, switchover and failback steps over the replica server (fencing by epoch), the configured
- * commands and identity action, the stand-in NBD servers and the primaries' admin APIs (drain, resume, copy back:
+ * scripts (fencing script, failover hooks) and identity action, the stand-in NBD servers and the primaries' admin APIs (drain, resume, copy back:
  * the routes of {@link PrimaryInternalRoutes}). The admin API is used rather than the replication link because those
  * are control requests with an answer a person can read, and the link is busy with data that must not wait behind
  * them. Thread-safe across primaries: the engine runs one sequence per primary at a time.
@@ -98,9 +98,9 @@ final class StandbySteps implements TakeoverSteps, PlannedHandover, FailbackStep
     }
 
     @Override
-    public StepResult runFencingCommand(TakeoverTarget t, String reason) {
+    public StepResult runFencingScript(TakeoverTarget t, String reason) {
         HaConfig.Failover f = settings(t.primary());
-        return new CommandHooks(f.commandTimeout()).runFencing(f.fencingCommand(), t.environment("fence", reason));
+        return new HookScripts(f.commandTimeout()).runFencing(f.fencingCommand(), t.environment("fence", reason));
     }
 
     @Override
@@ -174,9 +174,9 @@ final class StandbySteps implements TakeoverSteps, PlannedHandover, FailbackStep
     }
 
     @Override
-    public StepResult runFailoverCommands(TakeoverTarget t, String kind, String reason) {
+    public StepResult runFailoverHooks(TakeoverTarget t, String kind, String reason) {
         HaConfig.Failover f = settings(t.primary());
-        return new CommandHooks(f.commandTimeout()).runAll(cluster.ha().commandsDir(t.primary()),
+        return new HookScripts(f.commandTimeout()).runAll(cluster.ha().commandsDir(t.primary()),
                 t.environment(kind, reason));
     }
 

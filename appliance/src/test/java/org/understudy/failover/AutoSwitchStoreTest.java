@@ -100,7 +100,7 @@ class AutoSwitchStoreTest {
                 "test", (on, who) -> {
                     throw new java.io.IOException("disk full");
                 }, actions(), new AlarmBoard("standby", clock), x -> { });
-        CommandResult r = e.setAutoFailover(false, "frank");
+        CommandVerdict r = e.setAutoFailover(false, "frank");
         assertTrue(r.accepted());
         assertTrue(r.message().contains("NOT saved: disk full"), r.message());
         assertFalse(e.policy().autoFailover());

@@ -55,8 +55,8 @@ class FailoverScenarioTest {
         c.run(Duration.ofSeconds(5));
 
         assertEquals(PrimaryState.STANDING_IN, c.engine.state("p1"));
-        assertEquals(List.of("raiseEpoch", "runFencingCommand", "checkReplicas", "takeOverIdentity", "serveVolumes",
-                "runFailoverCommands"), c.steps.callsFor("p1"));
+        assertEquals(List.of("raiseEpoch", "runFencingScript", "checkReplicas", "takeOverIdentity", "serveVolumes",
+                "runFailoverHooks"), c.steps.callsFor("p1"));
         FailoverTimeline t = c.engine.lastTimeline("p1").orElseThrow();
         assertTrue(t.completed());
         assertEquals(List.of("fence-epoch", "fence-command", "check-replicas", "take-over-identity",
@@ -194,7 +194,7 @@ class FailoverScenarioTest {
         assertTrue(c.steps.calls.isEmpty());
         assertEquals(1, c.events(ModelEvent.PrimaryFailed.class).size());
 
-        CommandResult r = c.engine.forceFailover("p1", "alice");
+        CommandVerdict r = c.engine.forceFailover("p1", "alice");
         assertTrue(r.accepted(), r.message());
         assertEquals(PrimaryState.STANDING_IN, c.engine.state("p1"));
         assertEquals("forced-failover", c.engine.lastTimeline("p1").orElseThrow().kind());
@@ -203,9 +203,9 @@ class FailoverScenarioTest {
 
     @Test
     void fencingCommandFails_defaultPolicy_takeoverAborted() {
-        ScenarioCluster c = killedWhileFailing(FailoverPolicy.DEFAULTS, "runFencingCommand", "exit 1 after 0.50 s");
+        ScenarioCluster c = killedWhileFailing(FailoverPolicy.DEFAULTS, "runFencingScript", "exit 1 after 0.50 s");
         assertEquals(PrimaryState.FAILED, c.engine.state("p1"));
-        assertEquals(List.of("raiseEpoch", "runFencingCommand"), c.steps.callsFor("p1"));
+        assertEquals(List.of("raiseEpoch", "runFencingScript"), c.steps.callsFor("p1"));
         FailoverTimeline t = c.engine.lastTimeline("p1").orElseThrow();
         assertFalse(t.completed());
         assertEquals(FailoverStep.Outcome.FAILED, t.step("fence-command").orElseThrow().outcome());
@@ -215,7 +215,7 @@ class FailoverScenarioTest {
 
     @Test
     void fencingCommandFails_abortOff_takeoverCompletes() {
-        ScenarioCluster c = killedWhileFailing(new FailoverPolicy(true, 1, false), "runFencingCommand", "exit 1");
+        ScenarioCluster c = killedWhileFailing(new FailoverPolicy(true, 1, false), "runFencingScript", "exit 1");
         assertEquals(PrimaryState.STANDING_IN, c.engine.state("p1"));
         assertEquals(FailoverStep.Outcome.FAILED_IGNORED,
                 c.engine.lastTimeline("p1").orElseThrow().step("fence-command").orElseThrow().outcome());
@@ -276,11 +276,11 @@ class FailoverScenarioTest {
     void switchover_protectedPrimary_plannedStepsThenStandingIn() {
         ScenarioCluster c = new ScenarioCluster(FailoverPolicy.DEFAULTS, "p1");
         c.run(Duration.ofSeconds(1));
-        CommandResult r = c.engine.switchover("p1", "bob");
+        CommandVerdict r = c.engine.switchover("p1", "bob");
         assertTrue(r.accepted(), r.message());
         assertEquals(PrimaryState.STANDING_IN, c.engine.state("p1"));
-        assertEquals(List.of("drainPrimary", "awaitCaughtUp", "raiseEpoch", "runFencingCommand", "checkReplicas",
-                "takeOverIdentity", "serveVolumes", "runFailoverCommands"), c.steps.callsFor("p1"));
+        assertEquals(List.of("drainPrimary", "awaitCaughtUp", "raiseEpoch", "runFencingScript", "checkReplicas",
+                "takeOverIdentity", "serveVolumes", "runFailoverHooks"), c.steps.callsFor("p1"));
     }
 
     @Test
@@ -315,7 +315,7 @@ class FailoverScenarioTest {
     @Test
     void failback_notStandingIn_refused() {
         ScenarioCluster c = new ScenarioCluster(FailoverPolicy.DEFAULTS, "p1");
-        CommandResult r = c.engine.failback("p1", "carol");
+        CommandVerdict r = c.engine.failback("p1", "carol");
         assertFalse(r.accepted());
         assertTrue(r.message().contains("STANDING_IN"), r.message());
     }
@@ -357,7 +357,7 @@ class FailoverScenarioTest {
         c.run(Duration.ofSeconds(1)); // life on every path does not unfence it
         assertEquals(PrimaryState.FENCED, c.engine.state("p1"));
 
-        CommandResult r = c.engine.clearFence("p1", "dave");
+        CommandVerdict r = c.engine.clearFence("p1", "dave");
         assertTrue(r.accepted(), r.message());
         assertFalse(c.alarmActive("fenced:p1"));
         c.engine.replicaStatus("p1", true, "resynced");

@@ -53,8 +53,8 @@ final class FakeSteps implements TakeoverSteps, PlannedHandover, FailbackSteps {
     }
 
     @Override
-    public StepResult runFencingCommand(TakeoverTarget t, String reason) {
-        return step("runFencingCommand", t);
+    public StepResult runFencingScript(TakeoverTarget t, String reason) {
+        return step("runFencingScript", t);
     }
 
     @Override
@@ -73,11 +73,11 @@ final class FakeSteps implements TakeoverSteps, PlannedHandover, FailbackSteps {
     }
 
     @Override
-    public StepResult runFailoverCommands(TakeoverTarget t, String kind, String reason) {
+    public StepResult runFailoverHooks(TakeoverTarget t, String kind, String reason) {
         synchronized (this) {
             environments.put(t.primary(), t.environment(kind, reason));
         }
-        return step("runFailoverCommands", t);
+        return step("runFailoverHooks", t);
     }
 
     @Override

@@ -78,7 +78,7 @@ class TakeoverToolsTest {
         script(hooks, "20-second", "echo \"second $UNDERSTUDY_PRIMARY\" >> " + log);
         script(hooks, "10-first", "echo \"first $UNDERSTUDY_VOLUMES\" >> " + log);
         Files.writeString(hooks.resolve("README"), "not executable, not run");
-        StepResult r = new CommandHooks(Duration.ofSeconds(5)).runAll(hooks,
+        StepResult r = new HookScripts(Duration.ofSeconds(5)).runAll(hooks,
                 target("127.0.0.1", 10809).environment("failover", "test"));
         assertTrue(r.ok(), r.detail());
         assertEquals(List.of("first data logs", "second p1"), Files.readAllLines(log));
@@ -89,7 +89,7 @@ class TakeoverToolsTest {
         Path log = dir.resolve("hooks.log");
         script(dir, "10-broken", "exit 3");
         script(dir, "20-after", "echo ran >> " + log);
-        StepResult r = new CommandHooks(Duration.ofSeconds(5)).runAll(dir, Map.of());
+        StepResult r = new HookScripts(Duration.ofSeconds(5)).runAll(dir, Map.of());
         assertFalse(r.ok());
         assertTrue(r.detail().contains("1 of 2 failed") && r.detail().contains("exit 3"), r.detail());
         assertEquals(List.of("ran"), Files.readAllLines(log));
@@ -98,15 +98,15 @@ class TakeoverToolsTest {
     @Test
     void commandHooks_noDirectory_skipped() {
         assertEquals(FailoverStep.Outcome.SKIPPED,
-                new CommandHooks(Duration.ofSeconds(1)).runAll(dir.resolve("absent"), Map.of()).outcome());
+                new HookScripts(Duration.ofSeconds(1)).runAll(dir.resolve("absent"), Map.of()).outcome());
     }
 
     @Test
     void fencingCommand_timeout_failed() {
-        StepResult r = new CommandHooks(Duration.ofMillis(200)).runFencing(List.of("sleep", "30"), Map.of());
+        StepResult r = new HookScripts(Duration.ofMillis(200)).runFencing(List.of("sleep", "30"), Map.of());
         assertFalse(r.ok());
         assertTrue(r.detail().contains("timed out"), r.detail());
         assertEquals(FailoverStep.Outcome.SKIPPED,
-                new CommandHooks(Duration.ofSeconds(1)).runFencing(List.of(), Map.of()).outcome());
+                new HookScripts(Duration.ofSeconds(1)).runFencing(List.of(), Map.of()).outcome());
     }
 }

@@ -10,40 +10,41 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.understudy.script.ScriptRunner;
 import org.junit.jupiter.api.Test;
 
-class CommandProbeTest {
+class ServiceProbeTest {
 
     @Test
-    void commandProbe_exitZero_alive() {
-        assertTrue(new CommandProbe(List.of("true"), Duration.ofSeconds(5)).probe("p1").alive());
+    void scriptProbe_exitZero_alive() {
+        assertTrue(new ScriptProbe(List.of("true"), Duration.ofSeconds(5)).probe("p1").alive());
     }
 
     @Test
-    void commandProbe_exitNonZero_notAlive() {
-        var r = new CommandProbe(List.of("false"), Duration.ofSeconds(5)).probe("p1");
+    void scriptProbe_exitNonZero_notAlive() {
+        var r = new ScriptProbe(List.of("false"), Duration.ofSeconds(5)).probe("p1");
         assertFalse(r.alive());
         assertTrue(r.detail().contains("exit 1"), r.detail());
     }
 
     @Test
-    void commandProbe_seesPrimaryName() {
-        var r = new CommandProbe(List.of("sh", "-c", "test \"$UNDERSTUDY_PRIMARY\" = p7"), Duration.ofSeconds(5))
+    void scriptProbe_seesPrimaryName() {
+        var r = new ScriptProbe(List.of("sh", "-c", "test \"$UNDERSTUDY_PRIMARY\" = p7"), Duration.ofSeconds(5))
                 .probe("p7");
         assertTrue(r.alive(), r.detail());
     }
 
     @Test
-    void commandRunner_hangingCommand_killedAtTimeout() {
-        var o = new CommandRunner().run(List.of("sleep", "30"), Map.of(), Duration.ofMillis(200));
+    void scriptRunner_hangingCommand_killedAtTimeout() {
+        var o = new ScriptRunner().run(List.of("sleep", "30"), Map.of(), Duration.ofMillis(200));
         assertTrue(o.timedOut());
         assertFalse(o.ok());
         assertTrue(o.durationNanos() < Duration.ofSeconds(5).toNanos(), o.describe());
     }
 
     @Test
-    void commandRunner_missingProgram_cleanFailure() {
-        var o = new CommandRunner().run(List.of("/nonexistent/understudy-probe"), Map.of(), Duration.ofSeconds(1));
+    void scriptRunner_missingProgram_cleanFailure() {
+        var o = new ScriptRunner().run(List.of("/nonexistent/understudy-probe"), Map.of(), Duration.ofSeconds(1));
         assertFalse(o.ok());
         assertTrue(o.output().contains("cannot start"), o.output());
     }

@@ -10,23 +10,25 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import org.understudy.health.CommandRunner;
+import org.understudy.script.ScriptRunner;
 
 /**
- * Runs a primary's failover command files: every executable regular file in a directory, in name order, each with
- * a timeout and the environment of {@link TakeoverTarget#environment}. All are run even if one fails; the result
- * says which failed. Also runs a single fencing command. Thread-safe.
+ * Runs the scripts a takeover calls out to: the primary's failover hooks (every executable regular file in its
+ * directory, configured as {@code commandsDir}, in name order) and the fencing script ({@code fencingCommand}), each
+ * with a timeout and the environment of {@link TakeoverTarget#environment}. All hooks run even if one fails; the
+ * result says which failed. The step texts keep the words of the configuration keys ("fencing command", "failover
+ * command directory") that operators read in the timeline. Thread-safe.
  */
-public final class CommandHooks {
-    private static final Logger LOG = LogManager.getLogger(CommandHooks.class);
-    private final CommandRunner runner = new CommandRunner();
+public final class HookScripts {
+    private static final Logger LOG = LogManager.getLogger(HookScripts.class);
+    private final ScriptRunner runner = new ScriptRunner();
     private final Duration timeout;
 
-    public CommandHooks(Duration timeout) {
+    public HookScripts(Duration timeout) {
         this.timeout = timeout;
     }
 
-    /** Runs every executable file in {@code dir} (absent or empty: skipped). */
+    /** Runs every executable file in {@code dir}, the primary's failover hooks (absent or empty: skipped). */
     public StepResult runAll(Path dir, Map<String, String> env) {
         if (dir == null || !Files.isDirectory(dir)) {
             return StepResult.skipped("no failover command directory " + dir);
@@ -43,8 +45,8 @@ public final class CommandHooks {
         List<String> failures = new ArrayList<>();
         StringBuilder detail = new StringBuilder();
         for (Path f : files) {
-            CommandRunner.Outcome o = runner.run(List.of(f.toString()), env, timeout);
-            LOG.info("{}: failover command {} {}", env.get("UNDERSTUDY_PRIMARY"), f.getFileName(), o.describe());
+            ScriptRunner.Outcome o = runner.run(List.of(f.toString()), env, timeout);
+            LOG.info("{}: failover hook {} {}", env.get("UNDERSTUDY_PRIMARY"), f.getFileName(), o.describe());
             detail.append(detail.isEmpty() ? "" : "; ").append(f.getFileName()).append(": ").append(o.describe());
             if (!o.ok()) {
                 failures.add(f.getFileName().toString());
@@ -54,12 +56,12 @@ public final class CommandHooks {
                 : StepResult.failed(failures.size() + " of " + files.size() + " failed: " + detail);
     }
 
-    /** Runs one fencing command ({@code null} or empty: skipped). */
+    /** Runs the fencing script, one command line ({@code null} or empty: skipped). */
     public StepResult runFencing(List<String> command, Map<String, String> env) {
         if (command == null || command.isEmpty()) {
             return StepResult.skipped("no fencing command configured");
         }
-        CommandRunner.Outcome o = runner.run(command, env, timeout);
+        ScriptRunner.Outcome o = runner.run(command, env, timeout);
         String d = "fencing command " + command.get(0) + " " + o.describe();
         return o.ok() ? StepResult.ok(d) : StepResult.failed(d);
     }

@@ -1,4 +1,4 @@
-package org.understudy.health;
+package org.understudy.script;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,13 +9,15 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs an external command (probe, fencing, failover hook) with a timeout, capturing the start of its output.
- * A command that outlives its timeout is killed (it is our own child process). Stateless, thread-safe.
+ * Runs a script or program of the node's (a probe script, the fencing script, a failover hook, {@code ip addr}) with a
+ * timeout, capturing the start of its output. One that outlives its timeout is killed with its descendants (they are
+ * our own child processes). Not to be confused with an operator's command ({@code org.understudy.command}).
+ * Stateless, thread-safe.
  */
-public final class CommandRunner {
+public final class ScriptRunner {
     private static final int OUTPUT_KEPT = 2000;
 
-    /** How a command ended. {@code exitCode} is -1 when it timed out or could not start. */
+    /** How a script ended. {@code exitCode} is -1 when it timed out or could not start. */
     public record Outcome(int exitCode, boolean timedOut, String output, long durationNanos) {
         public boolean ok() {
             return exitCode == 0 && !timedOut;
