@@ -1,7 +1,7 @@
 package org.understudy.alarm;
 
-import java.time.Clock;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -39,7 +39,7 @@ public final class AlarmRegistry implements AlarmSource {
             .thenComparing(Alarm::since).thenComparingLong(Alarm::index);
 
     private final String node;
-    private final Clock wallClock;
+    private final InstantSource wallClock;
     private final Object lock = new Object();
     private final Map<String, Alarm> active = new LinkedHashMap<>();
     private final List<AlarmListener> listeners = new CopyOnWriteArrayList<>();
@@ -50,7 +50,7 @@ public final class AlarmRegistry implements AlarmSource {
      * @param node      this node's name, for log lines
      * @param wallClock wall time for {@code since}; only what a person reads
      */
-    public AlarmRegistry(String node, Clock wallClock) {
+    public AlarmRegistry(String node, InstantSource wallClock) {
         this.node = Objects.requireNonNull(node, "node");
         this.wallClock = Objects.requireNonNull(wallClock, "wallClock");
     }

@@ -27,7 +27,7 @@ import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import org.understudy.health.AlarmBoard;
+import org.understudy.alarm.AlarmRegistry;
 import org.understudy.health.HealthEvent;
 import org.understudy.health.HealthListener;
 import org.understudy.model.FailoverTimeline;
@@ -36,6 +36,7 @@ import org.understudy.model.PathSnapshot;
 import org.understudy.model.PathState;
 import org.understudy.model.PrimarySnapshot;
 import org.understudy.model.PrimaryState;
+import org.understudy.model.AlarmKind;
 import org.understudy.model.AlarmSeverity;
 
 /**
@@ -67,7 +68,7 @@ public final class FailoverEngine implements HealthListener {
 
     /** An engine whose automatic-failover switch lives in memory only and comes from {@code policy}. */
     public FailoverEngine(String self, LongSupplier clock, InstantSource wall, Executor takeoverExecutor,
-                          FailoverPolicy policy, Actions actions, AlarmBoard alarms, Consumer<ModelEvent> events) {
+                          FailoverPolicy policy, Actions actions, AlarmRegistry alarms, Consumer<ModelEvent> events) {
         this(self, clock, wall, takeoverExecutor, policy, "the configuration", AutoSwitchRecorder.NONE, actions,
                 alarms, events);
     }
@@ -79,7 +80,7 @@ public final class FailoverEngine implements HealthListener {
      */
     public FailoverEngine(String self, LongSupplier clock, InstantSource wall, Executor takeoverExecutor,
                           FailoverPolicy policy, String policyOrigin, AutoSwitchRecorder autoSwitch, Actions actions,
-                          AlarmBoard alarms, Consumer<ModelEvent> events) {
+                          AlarmRegistry alarms, Consumer<ModelEvent> events) {
         this.self = self;
         this.clock = clock;
         this.wall = wall;
@@ -93,7 +94,7 @@ public final class FailoverEngine implements HealthListener {
                 policy.abortOnFencingFailure() ? "aborts" : "is ignored");
         if (!policy.autoFailover()) {
             // the same alarm as a switch at run time: vault mode must be visible however the standby got into it
-            out.raise("vault-mode", AlarmSeverity.WARNING, self, "automatic failover off (vault mode) since the "
+            out.raise(AlarmKind.AUTOSWITCH_OFF, self, AlarmSeverity.WARNING, "automatic failover off (vault mode) since the "
                     + "standby started, from " + policyOrigin);
             out.flush();
         }
@@ -126,10 +127,10 @@ public final class FailoverEngine implements HealthListener {
             LOG.info("{}: {} added in {} ({}){}", self, target.primary(), initial, cause,
                     p.fencedByUs ? ", fenced by epoch" : "");
             if (initial == STANDING_IN) {
-                out.raise("standing-in:" + target.primary(), AlarmSeverity.MAJOR, target.primary(),
+                out.raise(AlarmKind.STANDING_IN, target.primary(), AlarmSeverity.MAJOR,
                         "the standby stands in for " + target.primary() + " (recovered at start: " + cause + ")");
             } else if (initial == FENCED) {
-                out.raise("fenced:" + target.primary(), AlarmSeverity.MAJOR, target.primary(), cause);
+                out.raise(AlarmKind.FENCED, target.primary(), AlarmSeverity.MAJOR, cause);
             }
         }
         out.flush();
@@ -164,7 +165,7 @@ public final class FailoverEngine implements HealthListener {
                 double silent = d.silentNanos() / 1e9;
                 String cause = String.format("path %s (%s) silent %.2f s; %d of %d paths up", d.path(), d.kind(),
                         silent, d.pathsUp(), d.pathsTotal());
-                out.raise("path-down:" + name + ":" + d.path(), AlarmSeverity.MINOR, name + "/" + d.path(), cause);
+                out.raise(AlarmKind.PATH_DOWN, name + "/" + d.path(), AlarmSeverity.MINOR, cause);
                 pathEvent(name, d.path(), d.kind(), PathState.DOWN, d.silentNanos());
                 if (m.state() == PROTECTED) {
                     m.transition(DEGRADED, cause, Map.of("silentSeconds", silent, "pathsUp", d.pathsUp(),
@@ -173,7 +174,7 @@ public final class FailoverEngine implements HealthListener {
             }
             case HealthEvent.PathUp u -> {
                 p.downPaths.remove(u.path());
-                out.clear("path-down:" + name + ":" + u.path(), String.format("path %s up after %.2f s down", u.path(),
+                out.clear(AlarmKind.PATH_DOWN, name + "/" + u.path(), String.format("path %s up after %.2f s down", u.path(),
                         u.downForNanos() / 1e9));
                 pathEvent(name, u.path(), u.kind(), PathState.UP, 0);
                 settle(p, "path " + u.path() + " up again");
@@ -184,19 +185,19 @@ public final class FailoverEngine implements HealthListener {
             case HealthEvent.ProbeAnswered a -> {
                 String cause = "silent on every path (" + HealthEvent.describe(a.silence())
                         + ") but the service answers: " + a.probeDetail();
-                out.raise("probe-only:" + name, AlarmSeverity.MAJOR, name, cause);
+                out.raise(AlarmKind.PATH_DOWN, name, AlarmSeverity.MAJOR, cause);
                 m.tryTransition(DEGRADED, cause, Map.of("silentSeconds",
                         HealthEvent.allSilentNanos(a.silence()) / 1e9));
             }
             case HealthEvent.Failed f -> declaredFailed(p, f);
             case HealthEvent.Alive a -> {
-                out.clear("probe-only:" + name, "heard on " + a.path());
+                out.clear(AlarmKind.PATH_DOWN, name, "heard on " + a.path());
                 switch (m.state()) {
-                    case FAILING_OVER, STANDING_IN, FAILING_BACK -> out.raise("revived:" + name, AlarmSeverity.MAJOR, name,
+                    case FAILING_OVER, STANDING_IN, FAILING_BACK -> out.raise(AlarmKind.PRIMARY_REVIVED, name, AlarmSeverity.MAJOR,
                             "the old primary shows life on " + a.path() + " while the standby stands in; its epoch "
                                     + "is stale so its replication writes are refused, it must stay fenced");
                     default -> {
-                        out.clear("failed:" + name, "heard on " + a.path());
+                        out.clear(AlarmKind.PRIMARY_FAILED, name, "heard on " + a.path());
                         settle(p, "heard again on " + a.path() + " (was " + a.was() + ")");
                     }
                 }
@@ -216,7 +217,7 @@ public final class FailoverEngine implements HealthListener {
         PrimaryState target;
         if (p.fencedByUs) {
             target = FENCED;
-            out.raise("fenced:" + p.target.primary(), AlarmSeverity.MAJOR, p.target.primary(),
+            out.raise(AlarmKind.FENCED, p.target.primary(), AlarmSeverity.MAJOR,
                     "fenced by a raised epoch; it stays fenced until an operator clears the fence");
         } else if (!p.replicasConsistent) {
             target = SYNCING;
@@ -248,7 +249,7 @@ public final class FailoverEngine implements HealthListener {
         }
         if (refusal != null) {
             LOG.error("{}: {} failed and NOT taken over: {}; {}", self, name, reason, refusal);
-            out.raise("failed:" + name, AlarmSeverity.CRITICAL, name, reason + "; not taken over: " + refusal);
+            out.raise(AlarmKind.PRIMARY_FAILED, name, AlarmSeverity.CRITICAL, reason + "; not taken over: " + refusal);
             p.machine.transition(FAILED, reason + "; not taken over: " + refusal, numbers);
             return;
         }
@@ -281,7 +282,7 @@ public final class FailoverEngine implements HealthListener {
     public void splitBrain(String primary, String detail) {
         synchronized (this) {
             Primary p = require(primary);
-            out.raise("split-brain:" + primary, AlarmSeverity.CRITICAL, primary, detail);
+            out.raise(AlarmKind.SPLIT_BRAIN, primary, AlarmSeverity.CRITICAL, detail);
             if (!p.machine.tryTransition(SPLIT_BRAIN, detail, Map.of())) {
                 LOG.error("{}: {} split brain reported while {}: {}", self, primary, p.machine.state(), detail);
             }
@@ -305,7 +306,7 @@ public final class FailoverEngine implements HealthListener {
                 case EpochRefusal.Fence f -> {
                     p.fencedByUs = true;
                     LOG.error("{}: {} FENCED: {}", self, primary, f.cause());
-                    out.raise("fenced:" + primary, AlarmSeverity.MAJOR, primary, f.cause());
+                    out.raise(AlarmKind.FENCED, primary, AlarmSeverity.MAJOR, f.cause());
                     p.machine.transition(FENCED, f.cause(), Map.of("primaryEpoch", primaryEpoch,
                             "replicaEpoch", replicaEpoch));
                 }
@@ -374,8 +375,8 @@ public final class FailoverEngine implements HealthListener {
             p.replicasConsistent = false;
             p.epochHanded = true;
             p.epochHandedAt = clock.getAsLong();
-            out.clear("fenced:" + primary, "fence cleared by " + who);
-            out.clear("failed:" + primary, "fence cleared by " + who);
+            out.clear(AlarmKind.FENCED, primary, "fence cleared by " + who);
+            out.clear(AlarmKind.PRIMARY_FAILED, primary, "fence cleared by " + who);
             p.machine.transition(SYNCING, "fence cleared by " + who + "; resync before protection", Map.of());
             return CommandVerdict.accepted("fence of " + primary + " cleared: " + s.detail());
         });
@@ -421,9 +422,9 @@ public final class FailoverEngine implements HealthListener {
             policy = policy.withAutoFailover(on);
             LOG.warn("{}: automatic failover switched {} by {}", self, on ? "ON" : "OFF (vault mode)", who);
             if (on) {
-                out.clear("vault-mode", "automatic failover on (by " + who + ")");
+                out.clear(AlarmKind.AUTOSWITCH_OFF, self, "automatic failover on (by " + who + ")");
             } else {
-                out.raise("vault-mode", AlarmSeverity.WARNING, self, "automatic failover off (vault mode), set by " + who);
+                out.raise(AlarmKind.AUTOSWITCH_OFF, self, AlarmSeverity.WARNING, "automatic failover off (vault mode), set by " + who);
             }
             r = CommandVerdict.accepted("automatic failover " + (on ? "on" : "off") + unsaved);
             audit(who, "autoswitch " + (on ? "on" : "off"), self, r);
@@ -452,8 +453,8 @@ public final class FailoverEngine implements HealthListener {
             p.fencedByUs |= r.epochRaised();
             double total = (clock.getAsLong() - decidedAt) / 1e9;
             if (r.completed()) {
-                out.clear("failed:" + name, kind + " completed");
-                out.raise("standing-in:" + name, AlarmSeverity.MAJOR, name, String.format("the standby stands in for %s "
+                out.clear(AlarmKind.PRIMARY_FAILED, name, kind + " completed");
+                out.raise(AlarmKind.STANDING_IN, name, AlarmSeverity.MAJOR, String.format("the standby stands in for %s "
                         + "(%s in %.3f s); %s is unprotected until failback", name, kind, total, name));
                 p.machine.transition(STANDING_IN, String.format("%s completed in %.3f s", kind, total),
                         Map.of("totalSeconds", total, "steps", r.timeline().steps().size()));
@@ -463,7 +464,7 @@ public final class FailoverEngine implements HealthListener {
                         Map.of("totalSeconds", total));
                 out.publish(new ModelEvent.FailoverFailed(wall.instant(), r.timeline(), r.failure()));
             } else {
-                out.raise("failed:" + name, AlarmSeverity.CRITICAL, name, kind + " aborted: " + r.failure()
+                out.raise(AlarmKind.PRIMARY_FAILED, name, AlarmSeverity.CRITICAL, kind + " aborted: " + r.failure()
                         + (r.epochRaised() ? "; the primary is fenced (epoch raised)" : ""));
                 p.machine.transition(FAILED, kind + " aborted: " + r.failure(), Map.of("totalSeconds", total));
                 out.publish(new ModelEvent.FailoverFailed(wall.instant(), r.timeline(), r.failure()));
@@ -481,14 +482,14 @@ public final class FailoverEngine implements HealthListener {
                 p.fencedByUs = false;
                 p.epochHanded = true;
                 p.epochHandedAt = clock.getAsLong();
-                out.clear("standing-in:" + name, "failback completed");
-                out.clear("revived:" + name, "failback completed");
+                out.clear(AlarmKind.STANDING_IN, name, "failback completed");
+                out.clear(AlarmKind.PRIMARY_REVIVED, name, "failback completed");
                 p.machine.transition(PROTECTED, String.format("failback completed in %.3f s", total),
                         Map.of("totalSeconds", total));
                 out.publish(new ModelEvent.FailoverCompleted(wall.instant(), r.timeline()));
             } else {
                 PrimaryState to = r.beforeFencing() ? STANDING_IN : FAILED;
-                out.raise("failback-failed:" + name, AlarmSeverity.CRITICAL, name, "failback failed: " + r.failure()
+                out.raise(AlarmKind.FAILOVER_FAILED, name, AlarmSeverity.CRITICAL, "failback failed: " + r.failure()
                         + (to == FAILED ? "; nobody serves " + name + " now" : "; the standby still stands in"));
                 p.machine.transition(to, "failback failed: " + r.failure(), Map.of("totalSeconds", total));
                 out.publish(new ModelEvent.FailoverFailed(wall.instant(), r.timeline(), r.failure()));

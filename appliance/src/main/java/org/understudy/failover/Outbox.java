@@ -6,9 +6,10 @@ import java.util.Deque;
 import java.util.function.Consumer;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import org.understudy.health.AlarmBoard;
-import org.understudy.model.ModelEvent;
+import org.understudy.alarm.AlarmRegistry;
+import org.understudy.model.AlarmKind;
 import org.understudy.model.AlarmSeverity;
+import org.understudy.model.ModelEvent;
 
 /**
  * What the failover engine decided under its lock and must do after releasing it: publish events, raise and clear
@@ -20,11 +21,11 @@ final class Outbox {
 
     private final String self;
     private final InstantSource wall;
-    private final AlarmBoard alarms;
+    private final AlarmRegistry alarms;
     private final Consumer<ModelEvent> events;
     private final Deque<Runnable> pending = new ArrayDeque<>();
 
-    Outbox(String self, InstantSource wall, AlarmBoard alarms, Consumer<ModelEvent> events) {
+    Outbox(String self, InstantSource wall, AlarmRegistry alarms, Consumer<ModelEvent> events) {
         this.self = self;
         this.wall = wall;
         this.alarms = alarms;
@@ -43,12 +44,12 @@ final class Outbox {
         later(() -> events.accept(e));
     }
 
-    void raise(String id, AlarmSeverity severity, String resource, String cause) {
-        later(() -> alarms.raise(id, severity, resource, cause));
+    void raise(AlarmKind kind, String resource, AlarmSeverity severity, String cause) {
+        later(() -> alarms.raise(kind, resource, severity, cause));
     }
 
-    void clear(String id, String reason) {
-        later(() -> alarms.clear(id, reason));
+    void clear(AlarmKind kind, String resource, String reason) {
+        later(() -> alarms.clear(kind, resource, reason));
     }
 
     void flush() {

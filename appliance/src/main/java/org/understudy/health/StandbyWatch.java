@@ -6,8 +6,10 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import org.understudy.model.ModelEvent;
+import org.understudy.alarm.AlarmRegistry;
+import org.understudy.model.AlarmKind;
 import org.understudy.model.AlarmSeverity;
+import org.understudy.model.ModelEvent;
 
 /**
  * The primary's side: watches the standby over the same paths (its heartbeats and the replication link's
@@ -17,12 +19,11 @@ import org.understudy.model.AlarmSeverity;
  */
 public final class StandbyWatch implements HealthListener {
     private static final Logger LOG = LogManager.getLogger(StandbyWatch.class);
-    public static final String LOST_ALARM = "standby-lost";
 
     private final String self;
     private final String standby;
     private final InstantSource wall;
-    private final AlarmBoard alarms;
+    private final AlarmRegistry alarms;
     private final Consumer<ModelEvent> events;
     private final HealthDetector detector;
     private boolean lost;
@@ -31,7 +32,7 @@ public final class StandbyWatch implements HealthListener {
      * Creates the watch and its detector (not started). {@code detectorFactory} builds the detector with this watch
      * as its listener, so the caller picks clock, scheduler and settings.
      */
-    public StandbyWatch(String self, String standby, List<PathConfig> paths, InstantSource wall, AlarmBoard alarms,
+    public StandbyWatch(String self, String standby, List<PathConfig> paths, InstantSource wall, AlarmRegistry alarms,
                         Consumer<ModelEvent> events, java.util.function.Function<HealthListener,
                         HealthDetector> detectorFactory) {
         this.self = self;
@@ -55,15 +56,14 @@ public final class StandbyWatch implements HealthListener {
     public void onHealth(HealthEvent event) {
         switch (event) {
             case HealthEvent.PathDown d -> {
-                String id = "standby-path-down:" + d.path();
-                alarms.raise(id, AlarmSeverity.MINOR, standby + "/" + d.path(), String.format(
+                alarms.raise(AlarmKind.PATH_DOWN, standby + "/" + d.path(), AlarmSeverity.MINOR, String.format(
                         "path %s to standby %s silent %.2f s; %d of %d paths up", d.path(), standby,
                         d.silentNanos() / 1e9, d.pathsUp(), d.pathsTotal()));
                 events.accept(new ModelEvent.PathChanged(wall.instant(), standby, d.path(), d.kind(),
                         org.understudy.model.PathState.DOWN, Duration.ofNanos(d.silentNanos())));
             }
             case HealthEvent.PathUp u -> {
-                alarms.clear("standby-path-down:" + u.path(), "path " + u.path() + " up again");
+                alarms.clear(AlarmKind.PATH_DOWN, standby + "/" + u.path(), "path " + u.path() + " up again");
                 events.accept(new ModelEvent.PathChanged(wall.instant(), standby, u.path(), u.kind(),
                         org.understudy.model.PathState.UP, Duration.ZERO));
             }
@@ -74,7 +74,7 @@ public final class StandbyWatch implements HealthListener {
                     lost = true;
                 }
                 LOG.error("{}: STANDBY LOST: {}", self, reason);
-                alarms.raise(LOST_ALARM, AlarmSeverity.MAJOR, standby, reason);
+                alarms.raise(AlarmKind.STANDBY_LOST, standby, AlarmSeverity.MAJOR, reason);
                 events.accept(new ModelEvent.StandbyLost(wall.instant(), standby, reason));
             }
             case HealthEvent.Alive a -> {
@@ -86,7 +86,7 @@ public final class StandbyWatch implements HealthListener {
                 if (was) {
                     String reason = "standby " + standby + " heard again on " + a.path();
                     LOG.info("{}: standby restored: {}", self, reason);
-                    alarms.clear(LOST_ALARM, reason);
+                    alarms.clear(AlarmKind.STANDBY_LOST, standby, reason);
                     events.accept(new ModelEvent.StandbyRestored(wall.instant(), standby, reason));
                 }
             }

@@ -16,12 +16,12 @@ import java.util.concurrent.TimeoutException;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.understudy.admin.AdminServer;
+import org.understudy.alarm.AlarmRegistry;
 import org.understudy.command.CommandHandler;
 import org.understudy.config.ClusterConfig;
 import org.understudy.config.HaConfig;
 import org.understudy.config.PrimaryConfig;
 import org.understudy.config.VolumeConfig;
-import org.understudy.health.AlarmBoard;
 import org.understudy.health.HealthDetector;
 import org.understudy.health.HeartbeatCodec;
 import org.understudy.health.HeartbeatReceiver;
@@ -31,6 +31,7 @@ import org.understudy.health.StandbyWatch;
 import org.understudy.mirror.MirrorContext;
 import org.understudy.mirror.MirrorOptions;
 import org.understudy.mirror.MirroredVolume;
+import org.understudy.model.AlarmKind;
 import org.understudy.model.AlarmSeverity;
 import org.understudy.model.ClusterSnapshot;
 import org.understudy.model.FailoverSummary;
@@ -74,7 +75,7 @@ final class PrimaryNode implements NodeEngine {
     private final Map<String, ServedDevice> served = new LinkedHashMap<>();
     private final Map<String, Long> lastAcked = new LinkedHashMap<>();
     private final PrimaryFence fenceFile;
-    private final AlarmBoard alarms;
+    private final AlarmRegistry alarms;
     private final ExecutorScheduler scheduler;
     private final Lifecycle lifecycle;
     private NbdServer nbd;
@@ -89,7 +90,7 @@ final class PrimaryNode implements NodeEngine {
         this.self = self;
         this.identity = NodeIdentity.of(self.name(), Role.PRIMARY);
         this.fenceFile = new PrimaryFence(self.stateDir());
-        this.alarms = new AlarmBoard(self.name(), services.alarms());
+        this.alarms = services.alarms();
         this.scheduler = new ExecutorScheduler("understudy-health-" + self.name());
         this.lifecycle = new Lifecycle(self.name(), InstantSource.system(), services.events()::publish);
     }
@@ -118,7 +119,7 @@ final class PrimaryNode implements NodeEngine {
             LOG.error("{}: FENCED since {} ({}); NOT serving {} until the standby returns the role (failback) or "
                     + "an operator clears the fence", self.name(), fenced.since(), fenced.reason(), volumes.keySet());
             lifecycle.transition(PrimaryLifecycle.FENCED, "fenced since " + fenced.since() + ": " + fenced.reason());
-            alarms.raise("fenced:" + self.name(), AlarmSeverity.MAJOR, self.name(), "fenced: " + fenced.reason());
+            alarms.raise(AlarmKind.FENCED, self.name(), AlarmSeverity.MAJOR, "fenced: " + fenced.reason());
             return;
         }
         awaitFirstContact();
@@ -242,7 +243,7 @@ final class PrimaryNode implements NodeEngine {
         lifecycle.transition(PrimaryLifecycle.FENCED, reason);
         LOG.error("{}: FENCED: {}; closed the NBD exports ({} connection(s)); NOT serving until the standby returns "
                 + "the role", self.name(), reason, connections);
-        alarms.raise("fenced:" + self.name(), AlarmSeverity.MAJOR, self.name(), "fenced: " + reason);
+        alarms.raise(AlarmKind.FENCED, self.name(), AlarmSeverity.MAJOR, "fenced: " + reason);
     }
 
     /**
@@ -284,7 +285,7 @@ final class PrimaryNode implements NodeEngine {
                     + "resuming" + adopted);
         }
         fenceFile.remove();
-        alarms.clear("fenced:" + self.name(), "role returned: " + reason);
+        alarms.clear(AlarmKind.FENCED, self.name(), "role returned: " + reason);
         serve(reason);
         // the standby accepts us again: no need to wait out a back-off that grew while it refused us
         volumes.values().forEach(MirroredVolume::reconnectNow);

@@ -30,7 +30,6 @@ import org.understudy.failover.AutoSwitchStore;
 import org.understudy.failover.FailoverEngine;
 import org.understudy.failover.FailoverPolicy;
 import org.understudy.failover.TakeoverTarget;
-import org.understudy.health.AlarmBoard;
 import org.understudy.health.HealthDetector;
 import org.understudy.health.HeartbeatCodec;
 import org.understudy.health.HeartbeatReceiver;
@@ -103,7 +102,6 @@ final class StandbyNode implements NodeEngine {
     public void start() throws Exception {
         HaConfig ha = cluster.ha();
         HaConfig.Failover f = ha.failover();
-        AlarmBoard alarms = new AlarmBoard(self.name(), services.alarms());
         // the operator's last autoswitch command outlives a restart; the cluster file only gives the default
         AutoSwitchStore autoSwitch = new AutoSwitchStore(self.stateDir(), InstantSource.system());
         AutoSwitchStore.Start auto = autoSwitch.resolve(f.auto());
@@ -113,7 +111,7 @@ final class StandbyNode implements NodeEngine {
         FailoverEngine.Actions actions = new FailoverEngine.Actions(new LazySteps(() -> stepsRef[0]),
                 new LazySteps(() -> stepsRef[0]), new LazySteps(() -> stepsRef[0]));
         engine = new FailoverEngine(self.name(), System::nanoTime, InstantSource.system(), workers, policy,
-                auto.origin(), autoSwitch, actions, alarms, this::publish);
+                auto.origin(), autoSwitch, actions, services.alarms(), this::publish);
         Duration tick = cluster.primaries().stream().map(p -> ha.health(p.name()).interval())
                 .min(Comparator.naturalOrder()).orElse(HaConfig.Health.DEFAULTS.interval());
         detector = new HealthDetector(self.name(), System::nanoTime, InstantSource.system(), scheduler, workers,

@@ -11,7 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.understudy.health.AlarmBoard;
+import org.understudy.alarm.AlarmRegistry;
+import org.understudy.model.AlarmKind;
 import org.understudy.model.ModelEvent;
 import org.understudy.transport.FakeClock;
 
@@ -75,21 +76,21 @@ class AutoSwitchStoreTest {
     @Test
     void autoswitchOff_newEngineOverSameStateDir_startsInVaultMode_withAlarm() {
         AutoSwitchStore store = new AutoSwitchStore(dir, clock);
-        FailoverEngine first = engine(store, new AlarmBoard("standby", clock), new ArrayList<>());
+        FailoverEngine first = engine(store, new AlarmRegistry("standby", clock), new ArrayList<>());
         assertTrue(first.policy().autoFailover());
         assertTrue(first.setAutoFailover(false, "erin").accepted());
 
-        AlarmBoard alarms = new AlarmBoard("standby", clock);
+        AlarmRegistry alarms = new AlarmRegistry("standby", clock);
         List<ModelEvent> events = new ArrayList<>();
         FailoverEngine second = engine(new AutoSwitchStore(dir, clock), alarms, events);
         assertFalse(second.policy().autoFailover(), "the operator's off survives the restart");
-        assertTrue(alarms.isActive("vault-mode"), "vault mode alarmed at start as at run time");
+        assertTrue(alarms.isActive(AlarmKind.AUTOSWITCH_OFF, "standby"), "vault mode alarmed at start as at run time");
         assertTrue(alarms.active().stream().anyMatch(a -> a.description().contains("erin")),
                 alarms.active().toString());
 
         assertTrue(second.setAutoFailover(true, "erin").accepted());
-        assertFalse(alarms.isActive("vault-mode"));
-        FailoverEngine third = engine(new AutoSwitchStore(dir, clock), new AlarmBoard("standby", clock),
+        assertFalse(alarms.isActive(AlarmKind.AUTOSWITCH_OFF, "standby"));
+        FailoverEngine third = engine(new AutoSwitchStore(dir, clock), new AlarmRegistry("standby", clock),
                 new ArrayList<>());
         assertTrue(third.policy().autoFailover(), "switched back on, and that survives too");
     }
@@ -99,14 +100,14 @@ class AutoSwitchStoreTest {
         FailoverEngine e = new FailoverEngine("standby", clock, clock, Runnable::run, FailoverPolicy.DEFAULTS,
                 "test", (on, who) -> {
                     throw new java.io.IOException("disk full");
-                }, actions(), new AlarmBoard("standby", clock), x -> { });
+                }, actions(), new AlarmRegistry("standby", clock), x -> { });
         CommandVerdict r = e.setAutoFailover(false, "frank");
         assertTrue(r.accepted());
         assertTrue(r.message().contains("NOT saved: disk full"), r.message());
         assertFalse(e.policy().autoFailover());
     }
 
-    private FailoverEngine engine(AutoSwitchStore store, AlarmBoard alarms, List<ModelEvent> events) {
+    private FailoverEngine engine(AutoSwitchStore store, AlarmRegistry alarms, List<ModelEvent> events) {
         AutoSwitchStore.Start start = store.resolve(true);
         return new FailoverEngine("standby", clock, clock, Runnable::run,
                 FailoverPolicy.DEFAULTS.withAutoFailover(start.autoFailover()), start.origin(), store, actions(),

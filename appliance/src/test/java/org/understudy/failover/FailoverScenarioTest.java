@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.understudy.model.AlarmKind;
 import org.understudy.model.FailoverStep;
 import org.understudy.model.FailoverTimeline;
 import org.understudy.model.ModelEvent;
@@ -37,14 +38,14 @@ class FailoverScenarioTest {
         c.path("p1", "link").dropAll(true);
         c.run(Duration.ofSeconds(30));
         assertEquals(PrimaryState.DEGRADED, c.engine.state("p1"));
-        assertTrue(c.alarmActive("path-down:p1:link"));
+        assertTrue(c.alarmActive(AlarmKind.PATH_DOWN, "p1/link"));
         assertTrue(c.events(ModelEvent.FailoverStarted.class).isEmpty());
         assertTrue(c.steps.calls.isEmpty());
 
         c.path("p1", "link").heal();
         c.run(Duration.ofSeconds(1));
         assertEquals(PrimaryState.PROTECTED, c.engine.state("p1"));
-        assertFalse(c.alarmActive("path-down:p1:link"));
+        assertFalse(c.alarmActive(AlarmKind.PATH_DOWN, "p1/link"));
     }
 
     @Test
@@ -76,7 +77,7 @@ class FailoverScenarioTest {
         assertTrue(decision.cause().contains("probe failed: NBD connect refused"), decision.cause());
         assertEquals(1, c.events(ModelEvent.FailoverCompleted.class).size());
         assertEquals(1, c.events(ModelEvent.PrimaryFailed.class).size());
-        assertTrue(c.alarmActive("standing-in:p1"));
+        assertTrue(c.alarmActive(AlarmKind.STANDING_IN, "p1"));
         assertEquals("p1", c.steps.environments.get("p1").get("UNDERSTUDY_PRIMARY"));
         assertEquals("p1-data", c.steps.environments.get("p1").get("UNDERSTUDY_VOLUMES"));
         // the model counts the takeover, for SNMP's usPrimaryFailoverCount and the Primary MXBean
@@ -90,13 +91,13 @@ class FailoverScenarioTest {
         c.senders.get("p1").stop(); // heartbeats stop but the service still answers
         c.run(Duration.ofSeconds(20));
         assertEquals(PrimaryState.DEGRADED, c.engine.state("p1"));
-        assertTrue(c.alarmActive("probe-only:p1"));
+        assertTrue(c.alarmActive(AlarmKind.PATH_DOWN, "p1"));
         assertTrue(c.steps.calls.isEmpty());
 
         c.senders.get("p1").start();
         c.run(Duration.ofSeconds(1));
         assertEquals(PrimaryState.PROTECTED, c.engine.state("p1"));
-        assertFalse(c.alarmActive("probe-only:p1"));
+        assertFalse(c.alarmActive(AlarmKind.PATH_DOWN, "p1"));
     }
 
     @Test
@@ -176,7 +177,7 @@ class FailoverScenarioTest {
         List<PrimaryState> states = List.of(c.engine.state("p1"), c.engine.state("p2"));
         assertTrue(states.contains(PrimaryState.STANDING_IN) && states.contains(PrimaryState.FAILED), states::toString);
         String second = c.engine.state("p1") == PrimaryState.FAILED ? "p1" : "p2";
-        assertTrue(c.alarmActive("failed:" + second));
+        assertTrue(c.alarmActive(AlarmKind.PRIMARY_FAILED, second));
         assertTrue(c.alarms.active().stream().anyMatch(a -> a.description().contains("stand-in limit reached")));
         assertTrue(c.steps.callsFor(second).isEmpty());
         assertEquals(1, c.events(ModelEvent.FailoverCompleted.class).size());
@@ -190,7 +191,7 @@ class FailoverScenarioTest {
         c.kill("p1");
         c.run(Duration.ofSeconds(10));
         assertEquals(PrimaryState.FAILED, c.engine.state("p1"));
-        assertTrue(c.alarmActive("failed:p1"));
+        assertTrue(c.alarmActive(AlarmKind.PRIMARY_FAILED, "p1"));
         assertTrue(c.steps.calls.isEmpty());
         assertEquals(1, c.events(ModelEvent.PrimaryFailed.class).size());
 
@@ -210,7 +211,7 @@ class FailoverScenarioTest {
         assertFalse(t.completed());
         assertEquals(FailoverStep.Outcome.FAILED, t.step("fence-command").orElseThrow().outcome());
         assertEquals(1, c.events(ModelEvent.FailoverFailed.class).size());
-        assertTrue(c.alarmActive("failed:p1"));
+        assertTrue(c.alarmActive(AlarmKind.PRIMARY_FAILED, "p1"));
     }
 
     @Test
@@ -239,7 +240,7 @@ class FailoverScenarioTest {
         c.run(Duration.ofSeconds(5));
         assertEquals(PrimaryState.FAILED, c.engine.state("p1"));
         assertTrue(c.steps.calls.isEmpty());
-        assertTrue(c.alarmActive("failed:p1"));
+        assertTrue(c.alarmActive(AlarmKind.PRIMARY_FAILED, "p1"));
     }
 
     @Test
@@ -302,14 +303,14 @@ class FailoverScenarioTest {
         assertEquals(PrimaryState.STANDING_IN, c.engine.state("p1"));
         c.senders.get("p1").start(); // repaired, comes back (fenced)
         c.run(Duration.ofSeconds(1));
-        assertTrue(c.alarmActive("revived:p1"));
+        assertTrue(c.alarmActive(AlarmKind.PRIMARY_REVIVED, "p1"));
         assertEquals(PrimaryState.STANDING_IN, c.engine.state("p1"));
 
         assertTrue(c.engine.failback("p1", "carol").accepted());
         assertEquals(PrimaryState.PROTECTED, c.engine.state("p1"));
         assertEquals("failback", c.engine.lastTimeline("p1").orElseThrow().kind());
-        assertFalse(c.alarmActive("standing-in:p1"));
-        assertFalse(c.alarmActive("revived:p1"));
+        assertFalse(c.alarmActive(AlarmKind.STANDING_IN, "p1"));
+        assertFalse(c.alarmActive(AlarmKind.PRIMARY_REVIVED, "p1"));
     }
 
     @Test
@@ -327,7 +328,7 @@ class FailoverScenarioTest {
         c.senders.get("p1").start();
         c.run(Duration.ofSeconds(1));
         assertEquals(PrimaryState.FENCED, c.engine.state("p1"));
-        assertTrue(c.alarmActive("fenced:p1"));
+        assertTrue(c.alarmActive(AlarmKind.FENCED, "p1"));
 
         assertTrue(c.engine.clearFence("p1", "dave").accepted());
         assertEquals(PrimaryState.SYNCING, c.engine.state("p1"));
@@ -350,7 +351,7 @@ class FailoverScenarioTest {
         c.senders.get("p1").start();
         c.engine.staleEpoch("p1", "p1-data", 0, 1);
         assertEquals(PrimaryState.FENCED, c.engine.state("p1"));
-        assertTrue(c.alarmActive("fenced:p1"));
+        assertTrue(c.alarmActive(AlarmKind.FENCED, "p1"));
         String alarm = c.alarms.active().stream().filter(a -> a.kind() == org.understudy.model.AlarmKind.FENCED)
                 .findFirst().orElseThrow().description();
         assertTrue(alarm.contains("primary epoch 0 is older than the replica's epoch 1"), alarm);
@@ -359,7 +360,7 @@ class FailoverScenarioTest {
 
         CommandVerdict r = c.engine.clearFence("p1", "dave");
         assertTrue(r.accepted(), r.message());
-        assertFalse(c.alarmActive("fenced:p1"));
+        assertFalse(c.alarmActive(AlarmKind.FENCED, "p1"));
         c.engine.replicaStatus("p1", true, "resynced");
         assertEquals(PrimaryState.PROTECTED, c.engine.state("p1"));
     }
@@ -368,10 +369,10 @@ class FailoverScenarioTest {
     void setAutoFailover_off_raisesVaultAlarmAndAuditEvent() {
         ScenarioCluster c = new ScenarioCluster(FailoverPolicy.DEFAULTS, "p1");
         c.engine.setAutoFailover(false, "erin");
-        assertTrue(c.alarmActive("vault-mode"));
+        assertTrue(c.alarmActive(AlarmKind.AUTOSWITCH_OFF, "standby"));
         assertFalse(c.engine.policy().autoFailover());
         c.engine.setAutoFailover(true, "erin");
-        assertFalse(c.alarmActive("vault-mode"));
+        assertFalse(c.alarmActive(AlarmKind.AUTOSWITCH_OFF, "standby"));
         assertEquals(2, c.events(ModelEvent.OperatorAction.class).size());
     }
 
@@ -394,7 +395,7 @@ class FailoverScenarioTest {
         c.engine.addPrimary(new TakeoverTarget("p9", "127.0.0.9", 10809, List.of("v"),
                 List.of(java.nio.file.Path.of("/r/p9/v.img"))), PrimaryState.STANDING_IN, true,
                 "replicas carry generation 7 and epoch 3, newer than p9's");
-        assertTrue(c.alarmActive("standing-in:p9"));
+        assertTrue(c.alarmActive(AlarmKind.STANDING_IN, "p9"));
         assertTrue(c.engine.failback("p9", "ops").accepted());
         assertEquals(PrimaryState.PROTECTED, c.engine.state("p9"));
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> c.engine.addPrimary(

@@ -9,13 +9,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.understudy.health.AlarmBoard;
+import org.understudy.alarm.AlarmRegistry;
 import org.understudy.health.HealthDetector;
 import org.understudy.health.HeartbeatCodec;
 import org.understudy.health.HeartbeatReceiver;
 import org.understudy.health.HeartbeatSender;
 import org.understudy.health.PathConfig;
 import org.understudy.health.ServiceProbe;
+import org.understudy.model.AlarmKind;
 import org.understudy.model.ModelEvent;
 import org.understudy.model.PathKind;
 import org.understudy.transport.DatagramTransport;
@@ -39,7 +40,7 @@ final class ScenarioCluster {
     final InMemoryNetwork network = new InMemoryNetwork();
     final HeartbeatCodec codec = new HeartbeatCodec(KEY);
     final List<ModelEvent> events = java.util.Collections.synchronizedList(new ArrayList<>());
-    final AlarmBoard alarms = new AlarmBoard("standby", clock);
+    final AlarmRegistry alarms = new AlarmRegistry("standby", clock);
     final FakeSteps steps = new FakeSteps(clock, Duration.ofMillis(20));
     final Map<String, Boolean> serviceAlive = new ConcurrentHashMap<>();
     final Map<String, FaultyTransport> standbyEnds = new LinkedHashMap<>();
@@ -102,7 +103,7 @@ final class ScenarioCluster {
         }
     }
 
-    boolean alarmActive(String id) {
-        return alarms.isActive(id);
+    boolean alarmActive(AlarmKind kind, String resource) {
+        return alarms.isActive(kind, resource);
     }
 }

@@ -16,13 +16,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
-import org.understudy.health.AlarmBoard;
+import org.understudy.alarm.AlarmRegistry;
 import org.understudy.health.HealthDetector;
 import org.understudy.health.HeartbeatCodec;
 import org.understudy.health.HeartbeatReceiver;
 import org.understudy.health.HeartbeatSender;
 import org.understudy.health.PathConfig;
 import org.understudy.health.TcpConnectProbe;
+import org.understudy.model.AlarmKind;
 import org.understudy.model.FailoverTimeline;
 import org.understudy.model.ModelEvent;
 import org.understudy.model.PathKind;
@@ -52,7 +53,7 @@ class UdpFailoverTest {
         ServerSocket service = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         try (ExecutorScheduler standbyScheduler = new ExecutorScheduler("standby-health");
              ExecutorScheduler primaryScheduler = new ExecutorScheduler("p1-heartbeat")) {
-            AlarmBoard alarms = new AlarmBoard("standby", InstantSource.system());
+            AlarmRegistry alarms = new AlarmRegistry("standby", InstantSource.system());
             FakeSteps steps = new FakeSteps(() -> { });
             FailoverEngine engine = new FailoverEngine("standby", System::nanoTime, InstantSource.system(),
                     Executors.newVirtualThreadPerTaskExecutor(), FailoverPolicy.DEFAULTS,
@@ -89,7 +90,7 @@ class UdpFailoverTest {
             Poll.until(Duration.ofSeconds(10), "link down, p1 degraded",
                     () -> engine.state("p1") == PrimaryState.DEGRADED);
             // the alarm is published just after the state changes: wait for it rather than race it
-            Poll.until(Duration.ofSeconds(5), "path alarm", () -> alarms.isActive("path-down:p1:link"));
+            Poll.until(Duration.ofSeconds(5), "path alarm", () -> alarms.isActive(AlarmKind.PATH_DOWN, "p1/link"));
             primaryEnds.get(0).cutOutbound(false);
             Poll.until(Duration.ofSeconds(10), "p1 protected again",
                     () -> engine.state("p1") == PrimaryState.PROTECTED);

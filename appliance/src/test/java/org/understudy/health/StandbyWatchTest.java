@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.understudy.alarm.AlarmRegistry;
+import org.understudy.model.AlarmKind;
 import org.understudy.model.ModelEvent;
 import org.understudy.model.PathKind;
 import org.understudy.transport.FakeClock;
@@ -20,7 +22,7 @@ class StandbyWatchTest {
     private final FakeClock clock = new FakeClock();
     private final ManualScheduler scheduler = new ManualScheduler(clock);
     private final List<ModelEvent> events = new ArrayList<>();
-    private final AlarmBoard alarms = new AlarmBoard("p1", clock);
+    private final AlarmRegistry alarms = new AlarmRegistry("p1", clock);
     private final HeartbeatCodec codec = new HeartbeatCodec("understudy-test-cluster-key-0123456789".getBytes());
     private final List<PathConfig> paths = List.of(PathConfig.of("link", PathKind.REPLICATION_LINK),
             PathConfig.of("production", PathKind.PRODUCTION));
@@ -49,13 +51,13 @@ class StandbyWatchTest {
         standby.stop();
         scheduler.advance(Duration.ofSeconds(3));
         assertTrue(watch.standbyLost());
-        assertTrue(alarms.isActive(StandbyWatch.LOST_ALARM));
+        assertTrue(alarms.isActive(AlarmKind.STANDBY_LOST, "standby"));
         assertEquals(1, events.stream().filter(e -> e instanceof ModelEvent.StandbyLost).count());
 
         standby.start();
         scheduler.advance(Duration.ofSeconds(1));
         assertFalse(watch.standbyLost());
-        assertFalse(alarms.isActive(StandbyWatch.LOST_ALARM));
+        assertFalse(alarms.isActive(AlarmKind.STANDBY_LOST, "standby"));
         assertEquals(1, events.stream().filter(e -> e instanceof ModelEvent.StandbyRestored).count());
     }
 
@@ -65,6 +67,6 @@ class StandbyWatchTest {
         standbyEnds.get(0).cutOutbound(true);
         scheduler.advance(Duration.ofSeconds(5));
         assertFalse(watch.standbyLost());
-        assertTrue(alarms.isActive("standby-path-down:link"));
+        assertTrue(alarms.isActive(AlarmKind.PATH_DOWN, "standby/link"));
     }
 }
