@@ -12,8 +12,9 @@ public interface TakeoverSteps {
     StepResult raiseEpoch(TakeoverTarget target);
 
     /**
-     * Runs the configured fencing script ({@code fencingCommand}, e.g. a power-off) with its timeout; {@link StepResult#skipped} if none.
-     * A failure aborts the takeover unless the policy says {@code abortOnFencingFailure=false}.
+     * Runs the configured fencing script ({@code fencingCommand}, e.g. a power-off) with its timeout;
+     * {@link StepResult#skipped} if none. A failure aborts the takeover unless the policy says
+     * {@code abortOnFencingFailure=false}.
      */
     StepResult runFencingScript(TakeoverTarget target, String reason);
 

@@ -15,30 +15,30 @@ import org.understudy.command.Command;
 import org.understudy.command.CommandHandler;
 import org.understudy.command.CommandResult;
 import org.understudy.failover.CommandVerdict;
-import org.understudy.failover.FailoverEngine;
+import org.understudy.failover.FailoverCommands;
 import org.understudy.model.FailoverStep;
 
 /**
- * The standby's operator commands, carried out by the failover engine. Takeovers, switchovers and failbacks run on
- * the engine's executor; the command waits (up to {@link #WAIT}) for the end and answers with the timeline, so an
- * operator sees at once whether it worked and how long each step took. The commands a primary carries out (caps,
- * verify, link test) go on to that primary, since the standby answers for the whole cluster on SNMP and JMX; a cap
- * without a primary goes to every primary. Thread-safe.
+ * The standby's operator commands, carried out by the failover engine's {@link FailoverCommands}. Takeovers,
+ * switchovers and failbacks run on the engine's executor; the command waits (up to {@link #WAIT}) for the end and
+ * answers with the timeline, so an operator sees at once whether it worked and how long each step took. The commands a
+ * primary carries out (caps, verify, link test) go on to that primary, since the standby answers for the whole cluster
+ * on SNMP and JMX; a cap without a primary goes to every primary. Thread-safe.
  */
 final class StandbyCommands implements CommandHandler {
     static final Duration WAIT = Duration.ofSeconds(25);
 
     private final String self;
-    private final FailoverEngine engine;
+    private final FailoverCommands failover;
     private final CompletionWaiters waiters;
     private final List<String> primaries;
     private final PrimaryForwarder forwarder;
     private final CapsView caps;
 
-    StandbyCommands(String self, FailoverEngine engine, CompletionWaiters waiters, List<String> primaries,
+    StandbyCommands(String self, FailoverCommands failover, CompletionWaiters waiters, List<String> primaries,
                     PrimaryForwarder forwarder, CapsView caps) {
         this.self = self;
-        this.engine = engine;
+        this.failover = failover;
         this.waiters = waiters;
         this.primaries = List.copyOf(primaries);
         this.forwarder = forwarder;
@@ -49,12 +49,12 @@ final class StandbyCommands implements CommandHandler {
     public CommandResult handle(Actor actor, Command command) {
         String who = actor.toString();
         return switch (command) {
-            case Command.ForceFailover f -> sequence(f.primary(), p -> engine.forceFailover(p,
+            case Command.ForceFailover f -> sequence(f.primary(), p -> failover.forceFailover(p,
                     f.reason() == null || f.reason().isBlank() ? who : who + ": " + f.reason()));
-            case Command.Switchover s -> sequence(s.primary(), p -> engine.switchover(p, who));
-            case Command.Failback b -> sequence(b.primary(), p -> engine.failback(p, who));
-            case Command.ClearFence c -> convert(engine.clearFence(c.primary(), who));
-            case Command.SetAutoFailover a -> convert(engine.setAutoFailover(a.enabled(), who));
+            case Command.Switchover s -> sequence(s.primary(), p -> failover.switchover(p, who));
+            case Command.Failback b -> sequence(b.primary(), p -> failover.failback(p, who));
+            case Command.ClearFence c -> convert(failover.clearFence(c.primary(), who));
+            case Command.SetAutoFailover a -> convert(failover.setAutoFailover(a.enabled(), who));
             case Command.SetThrottle t -> t.primary() == null ? throttleEveryPrimary(actor, t) : throttle(actor, t.primary(), t);
             case Command.Verify v -> forward(actor, v.primary(), v);
             case Command.LinkTest l -> forward(actor, l.primary(), l);

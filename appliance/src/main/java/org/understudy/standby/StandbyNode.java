@@ -274,7 +274,7 @@ final class StandbyNode implements NodeEngine {
 
     @Override
     public CommandHandler commands() {
-        return new StandbyCommands(self.name(), engine, waiters,
+        return new StandbyCommands(self.name(), engine.commands(), waiters,
                 cluster.primaries().stream().map(org.understudy.config.PrimaryConfig::name).toList(),
                 PrimaryForwarder.overAdminApi(self.name(), cluster), caps);
     }

@@ -17,8 +17,8 @@ import org.understudy.config.ClusterConfig;
 import org.understudy.config.ConfigException;
 import org.understudy.config.HaConfig;
 import org.understudy.config.PrimaryConfig;
-import org.understudy.failover.HookScripts;
 import org.understudy.failover.FailbackSteps;
+import org.understudy.failover.HookScripts;
 import org.understudy.failover.IdentityAction;
 import org.understudy.failover.IpAddressAction;
 import org.understudy.failover.LoopbackAliasAction;
@@ -36,7 +36,7 @@ import org.understudy.replica.ReplicaServer;
 
 /**
  * The standby's takeover, switchover and failback steps over the replica server (fencing by epoch), the configured
- * scripts (fencing script, failover hooks) and identity action, the stand-in NBD servers and the primaries' admin APIs (drain, resume, copy back:
+ * scripts and identity action, the stand-in NBD servers and the primaries' admin APIs (drain, resume, copy back:
  * the routes of {@link PrimaryInternalRoutes}). The admin API is used rather than the replication link because those
  * are control requests with an answer a person can read, and the link is busy with data that must not wait behind
  * them. Thread-safe across primaries: the engine runs one sequence per primary at a time.

@@ -78,7 +78,7 @@ class AutoSwitchStoreTest {
         AutoSwitchStore store = new AutoSwitchStore(dir, clock);
         FailoverEngine first = engine(store, new AlarmRegistry("standby", clock), new ArrayList<>());
         assertTrue(first.policy().autoFailover());
-        assertTrue(first.setAutoFailover(false, "erin").accepted());
+        assertTrue(first.commands().setAutoFailover(false, "erin").accepted());
 
         AlarmRegistry alarms = new AlarmRegistry("standby", clock);
         List<ModelEvent> events = new ArrayList<>();
@@ -88,7 +88,7 @@ class AutoSwitchStoreTest {
         assertTrue(alarms.active().stream().anyMatch(a -> a.description().contains("erin")),
                 alarms.active().toString());
 
-        assertTrue(second.setAutoFailover(true, "erin").accepted());
+        assertTrue(second.commands().setAutoFailover(true, "erin").accepted());
         assertFalse(alarms.isActive(AlarmKind.AUTOSWITCH_OFF, "standby"));
         FailoverEngine third = engine(new AutoSwitchStore(dir, clock), new AlarmRegistry("standby", clock),
                 new ArrayList<>());
@@ -101,7 +101,7 @@ class AutoSwitchStoreTest {
                 "test", (on, who) -> {
                     throw new java.io.IOException("disk full");
                 }, actions(), new AlarmRegistry("standby", clock), x -> { });
-        CommandVerdict r = e.setAutoFailover(false, "frank");
+        CommandVerdict r = e.commands().setAutoFailover(false, "frank");
         assertTrue(r.accepted());
         assertTrue(r.message().contains("NOT saved: disk full"), r.message());
         assertFalse(e.policy().autoFailover());

@@ -195,7 +195,7 @@ class FailoverScenarioTest {
         assertTrue(c.steps.calls.isEmpty());
         assertEquals(1, c.events(ModelEvent.PrimaryFailed.class).size());
 
-        CommandVerdict r = c.engine.forceFailover("p1", "alice");
+        CommandVerdict r = c.engine.commands().forceFailover("p1", "alice");
         assertTrue(r.accepted(), r.message());
         assertEquals(PrimaryState.STANDING_IN, c.engine.state("p1"));
         assertEquals("forced-failover", c.engine.lastTimeline("p1").orElseThrow().kind());
@@ -277,7 +277,7 @@ class FailoverScenarioTest {
     void switchover_protectedPrimary_plannedStepsThenStandingIn() {
         ScenarioCluster c = new ScenarioCluster(FailoverPolicy.DEFAULTS, "p1");
         c.run(Duration.ofSeconds(1));
-        CommandVerdict r = c.engine.switchover("p1", "bob");
+        CommandVerdict r = c.engine.commands().switchover("p1", "bob");
         assertTrue(r.accepted(), r.message());
         assertEquals(PrimaryState.STANDING_IN, c.engine.state("p1"));
         assertEquals(List.of("drainPrimary", "awaitCaughtUp", "raiseEpoch", "runFencingScript", "checkReplicas",
@@ -289,7 +289,7 @@ class FailoverScenarioTest {
         ScenarioCluster c = new ScenarioCluster(FailoverPolicy.DEFAULTS, "p1");
         c.steps.fail("awaitCaughtUp", "replica 3 writes behind after 5 s");
         c.run(Duration.ofSeconds(1));
-        assertTrue(c.engine.switchover("p1", "bob").accepted());
+        assertTrue(c.engine.commands().switchover("p1", "bob").accepted());
         assertEquals(PrimaryState.PROTECTED, c.engine.state("p1"));
         assertEquals(List.of("drainPrimary", "awaitCaughtUp", "resumePrimary"), c.steps.callsFor("p1"));
     }
@@ -306,7 +306,7 @@ class FailoverScenarioTest {
         assertTrue(c.alarmActive(AlarmKind.PRIMARY_REVIVED, "p1"));
         assertEquals(PrimaryState.STANDING_IN, c.engine.state("p1"));
 
-        assertTrue(c.engine.failback("p1", "carol").accepted());
+        assertTrue(c.engine.commands().failback("p1", "carol").accepted());
         assertEquals(PrimaryState.PROTECTED, c.engine.state("p1"));
         assertEquals("failback", c.engine.lastTimeline("p1").orElseThrow().kind());
         assertFalse(c.alarmActive(AlarmKind.STANDING_IN, "p1"));
@@ -316,7 +316,7 @@ class FailoverScenarioTest {
     @Test
     void failback_notStandingIn_refused() {
         ScenarioCluster c = new ScenarioCluster(FailoverPolicy.DEFAULTS, "p1");
-        CommandVerdict r = c.engine.failback("p1", "carol");
+        CommandVerdict r = c.engine.commands().failback("p1", "carol");
         assertFalse(r.accepted());
         assertTrue(r.message().contains("STANDING_IN"), r.message());
     }
@@ -330,7 +330,7 @@ class FailoverScenarioTest {
         assertEquals(PrimaryState.FENCED, c.engine.state("p1"));
         assertTrue(c.alarmActive(AlarmKind.FENCED, "p1"));
 
-        assertTrue(c.engine.clearFence("p1", "dave").accepted());
+        assertTrue(c.engine.commands().clearFence("p1", "dave").accepted());
         assertEquals(PrimaryState.SYNCING, c.engine.state("p1"));
         c.engine.replicaStatus("p1", true, "resynced");
         assertEquals(PrimaryState.PROTECTED, c.engine.state("p1"));
@@ -342,7 +342,7 @@ class FailoverScenarioTest {
         // and fence-clear was refused ("not fenced"): nothing could ever hand it the epoch
         ScenarioCluster c = killedWhileFailing(FailoverPolicy.DEFAULTS, "takeOverIdentity", "address still answers");
         assertEquals(PrimaryState.FAILED, c.engine.state("p1"));
-        assertTrue(c.engine.clearFence("p1", "dave").accepted());
+        assertTrue(c.engine.commands().clearFence("p1", "dave").accepted());
         assertEquals(PrimaryState.SYNCING, c.engine.state("p1"));
 
         c.engine.staleEpoch("p1", "p1-data", 0, 1); // a handshake begun before the clear: within the grace
@@ -358,7 +358,7 @@ class FailoverScenarioTest {
         c.run(Duration.ofSeconds(1)); // life on every path does not unfence it
         assertEquals(PrimaryState.FENCED, c.engine.state("p1"));
 
-        CommandVerdict r = c.engine.clearFence("p1", "dave");
+        CommandVerdict r = c.engine.commands().clearFence("p1", "dave");
         assertTrue(r.accepted(), r.message());
         assertFalse(c.alarmActive(AlarmKind.FENCED, "p1"));
         c.engine.replicaStatus("p1", true, "resynced");
@@ -368,10 +368,10 @@ class FailoverScenarioTest {
     @Test
     void setAutoFailover_off_raisesVaultAlarmAndAuditEvent() {
         ScenarioCluster c = new ScenarioCluster(FailoverPolicy.DEFAULTS, "p1");
-        c.engine.setAutoFailover(false, "erin");
+        c.engine.commands().setAutoFailover(false, "erin");
         assertTrue(c.alarmActive(AlarmKind.AUTOSWITCH_OFF, "standby"));
         assertFalse(c.engine.policy().autoFailover());
-        c.engine.setAutoFailover(true, "erin");
+        c.engine.commands().setAutoFailover(true, "erin");
         assertFalse(c.alarmActive(AlarmKind.AUTOSWITCH_OFF, "standby"));
         assertEquals(2, c.events(ModelEvent.OperatorAction.class).size());
     }
@@ -396,7 +396,7 @@ class FailoverScenarioTest {
                 List.of(java.nio.file.Path.of("/r/p9/v.img"))), PrimaryState.STANDING_IN, true,
                 "replicas carry generation 7 and epoch 3, newer than p9's");
         assertTrue(c.alarmActive(AlarmKind.STANDING_IN, "p9"));
-        assertTrue(c.engine.failback("p9", "ops").accepted());
+        assertTrue(c.engine.commands().failback("p9", "ops").accepted());
         assertEquals(PrimaryState.PROTECTED, c.engine.state("p9"));
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> c.engine.addPrimary(
                 new TakeoverTarget("p8", "127.0.0.8", 1, List.of(), List.of()), PrimaryState.FAILING_OVER, false,
