@@ -1,12 +1,9 @@
 package org.understudy.resync;
 
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
@@ -48,6 +45,9 @@ import org.understudy.storage.DurableFiles;
  * Clear a region only when the standby has confirmed its content and no write to it is still unconfirmed; a clear that
  * races a newer, unconfirmed write to the same region would lose that write's bit.
  *
+ * <p>This class holds the durable side: the file, the hot extents, snapshots, flush and close. The region bits and
+ * their arithmetic (ranges, counts, bytes) are {@link RegionBits}.
+ *
  * <p>Thread-safety: all methods are safe for concurrent use. {@code markBeforeWrite} on a hot extent takes no lock and
  * allocates nothing; disk I/O is serialised by one internal lock (slow path, flush, markAll, close).
  */
@@ -67,22 +67,19 @@ public final class DirtyBitmap implements AutoCloseable {
     }
 
     private static final Logger LOG = LogManager.getLogger(DirtyBitmap.class);
-    private static final VarHandle WORDS = MethodHandles.arrayElementVarHandle(long[].class);
 
     private final String name;
     private final Path path;
     private final BitmapFileLayout layout;
     private final LongSupplier nanoClock;
     private final BitmapFile file;
-    private final int regionShift;
     private final int extentShift;
     private final long regionCount;
 
-    private final long[] bits;       // region bits; VarHandle access only
+    private final RegionBits bits;   // one bit a region: the dirty set
     private final long[] fastHot;    // extents writers may rely on; always a subset of diskHot
     private final long[] diskHot;    // extents hot in the file (guarded by ioLock)
     private final long[] touched;    // extents written since the last flush (a hint for retirement only)
-    private final LongAdder dirtyRegions = new LongAdder();
     private volatile boolean changedSinceSnapshot;
 
     // Fair: a writer waiting to make an extent hot must not be starved by back-to-back flushes.
@@ -99,10 +96,9 @@ public final class DirtyBitmap implements AutoCloseable {
         this.layout = layout;
         this.nanoClock = nanoClock;
         this.file = file;
-        this.regionShift = Integer.numberOfTrailingZeros(layout.regionSize());
         this.extentShift = Integer.numberOfTrailingZeros(layout.extentSize());
         this.regionCount = layout.regionCount();
-        this.bits = new long[layout.regionWords()];
+        this.bits = new RegionBits(name, layout.volumeSize(), layout.regionSize());
         this.fastHot = new long[layout.extentWords()];
         this.diskHot = new long[layout.extentWords()];
         this.touched = new long[layout.extentWords()];
@@ -180,7 +176,8 @@ public final class DirtyBitmap implements AutoCloseable {
         try {
             file.initialise();
             if (allDirty) {
-                setAllBits();
+                bits.setAll();
+                changedSinceSnapshot = true;
             }
             snapshotSeq = 0;
             writeSnapshot();
@@ -195,14 +192,13 @@ public final class DirtyBitmap implements AutoCloseable {
         file.checkHeader();
         int badRecords = file.readHotRecords(diskHot);
         for (int w = 0; w < diskHot.length; w++) {
-            diskHot[w] &= validExtentMask(w);
+            diskHot[w] &= RegionBits.usedMask(w, layout.extentCount());
         }
         if (badRecords > 0) {
             LOG.warn("{}: {} hot-extent record(s) failed their CRC32C; treating their {} extents as hot", name,
                     badRecords, badRecords * 64);
         }
-        long[] slotAndSeq = file.readNewestSnapshot(bits);
-        bits[bits.length - 1] &= lastWordMask();
+        long[] slotAndSeq = file.readNewestSnapshot(bits.words());
         snapshotSeq = slotAndSeq[1];
         if (slotAndSeq[2] > 0) {
             LOG.warn("{}: snapshot slot {} failed its CRC32C (torn write or damage); using slot {} (seq {})", name,
@@ -214,17 +210,12 @@ public final class DirtyBitmap implements AutoCloseable {
             hotExtents += Long.bitCount(diskHot[w]);
             for (long x = diskHot[w]; x != 0; x &= x - 1) {
                 long extent = ((long) w << 6) + Long.numberOfTrailingZeros(x);
-                long first = extent << (extentShift - regionShift);
-                long last = Math.min(regionCount, first + (1L << (extentShift - regionShift))) - 1;
-                setRange(first, last);
+                long first = bits.regionOf(extent << extentShift);
+                long last = Math.min(regionCount, bits.regionOf((extent + 1) << extentShift)) - 1;
+                bits.set(first, last);
             }
         }
-        long count = 0;
-        for (long word : bits) {
-            count += Long.bitCount(word);
-        }
-        dirtyRegions.reset(); // setRange above counted the hot extents' regions already; recount from the bits
-        dirtyRegions.add(count);
+        long count = bits.recount(); // drops bits past the last region, counts the snapshot's and the extents'
         changedSinceSnapshot = true;
         LOG.info("{}: opened dirty bitmap {}: snapshot slot {} seq {}, {} hot extent(s), {} dirty region(s) = {} B",
                 name, path, slotAndSeq[0], snapshotSeq, hotExtents, count, dirtyBytes());
@@ -241,50 +232,19 @@ public final class DirtyBitmap implements AutoCloseable {
      * @throws IOException if the hot record could not be made durable: the write must then fail, not be acknowledged
      */
     public void markBeforeWrite(long offset, long length) throws IOException {
-        if (!checkRange(offset, length)) {
+        if (!bits.checkRange(offset, length)) {
             return;
         }
         long end = offset + length - 1;
-        setRange(offset >>> regionShift, end >>> regionShift);
+        if (bits.set(bits.regionOf(offset), bits.regionOf(end)) != 0) {
+            changedSinceSnapshot = true;
+        }
         long firstExtent = offset >>> extentShift;
         long lastExtent = end >>> extentShift;
-        boolean allHot = true;
-        for (long e = firstExtent; e <= lastExtent; e++) {
-            int w = (int) (e >>> 6);
-            long m = 1L << e;
-            if (((long) WORDS.getOpaque(touched, w) & m) == 0) {
-                WORDS.getAndBitwiseOr(touched, w, m);
-            }
-            if (((long) WORDS.getVolatile(fastHot, w) & m) == 0) {
-                allHot = false;
-            }
-        }
-        if (!allHot) {
+        // bits set above, then the hot set read: see the class comment
+        if (!RegionBits.touchAndTest(touched, fastHot, firstExtent, lastExtent)) {
             makeHotDurably(firstExtent, lastExtent);
         }
-    }
-
-    private void setRange(long firstRegion, long lastRegion) {
-        for (long r = firstRegion; r <= lastRegion; ) {
-            int w = (int) (r >>> 6);
-            long wordEnd = Math.min(lastRegion, ((long) w << 6) + 63);
-            long m = rangeMask(r & 63, wordEnd & 63);
-            long cur = (long) WORDS.getVolatile(bits, w);
-            if ((cur & m) != m) {
-                long prev = (long) WORDS.getAndBitwiseOr(bits, w, m);
-                long newly = m & ~prev;
-                if (newly != 0) {
-                    dirtyRegions.add(Long.bitCount(newly));
-                    changedSinceSnapshot = true;
-                }
-            }
-            r = wordEnd + 1;
-        }
-    }
-
-    private static long rangeMask(long fromBit, long toBit) {
-        long upTo = toBit == 63 ? -1L : (1L << (toBit + 1)) - 1;
-        return upTo & (-1L << fromBit);
     }
 
     private void makeHotDurably(long firstExtent, long lastExtent) throws IOException {
@@ -296,7 +256,7 @@ public final class DirtyBitmap implements AutoCloseable {
             for (long e = firstExtent; e <= lastExtent; ) {
                 int w = (int) (e >>> 6);
                 long wordEnd = Math.min(lastExtent, ((long) w << 6) + 63);
-                long m = rangeMask(e & 63, wordEnd & 63);
+                long m = RegionBits.rangeMask(e & 63, wordEnd & 63);
                 if ((diskHot[w] & m) != m) {
                     diskHot[w] |= m;
                     writeHotRecord(w);
@@ -312,12 +272,7 @@ public final class DirtyBitmap implements AutoCloseable {
                 forcePending = false;
                 hotForces.increment();
             }
-            for (long e = firstExtent; e <= lastExtent; ) {
-                int w = (int) (e >>> 6);
-                long wordEnd = Math.min(lastExtent, ((long) w << 6) + 63);
-                WORDS.getAndBitwiseOr(fastHot, w, rangeMask(e & 63, wordEnd & 63));
-                e = wordEnd + 1;
-            }
+            RegionBits.orRange(fastHot, firstExtent, lastExtent);
             if (written > 0 && LOG.isDebugEnabled()) {
                 LOG.debug("{}: extents {}..{} made hot ({} record(s) forced in {} us, {} extent(s) hot)", name,
                         firstExtent, lastExtent, written, (nanoClock.getAsLong() - started) / 1000, hotExtentCount());
@@ -334,39 +289,28 @@ public final class DirtyBitmap implements AutoCloseable {
      * Persisted lazily by the next {@link #flush()}. See the caller contract in the class comment.
      */
     public void clear(long offset, long length) {
-        if (!checkRange(offset, length)) {
+        if (!bits.checkRange(offset, length)) {
             return;
         }
-        clearRegions(offset >>> regionShift, (offset + length - 1) >>> regionShift);
+        clearRegions(bits.regionOf(offset), bits.regionOf(offset + length - 1));
     }
 
     /** Clears one region by index; see {@link #clear}. */
     public void clearRegion(long region) {
-        checkRegion(region);
+        bits.checkRegion(region);
         clearRegions(region, region);
     }
 
     private void clearRegions(long firstRegion, long lastRegion) {
-        for (long r = firstRegion; r <= lastRegion; ) {
-            int w = (int) (r >>> 6);
-            long wordEnd = Math.min(lastRegion, ((long) w << 6) + 63);
-            long m = rangeMask(r & 63, wordEnd & 63);
-            if (((long) WORDS.getVolatile(bits, w) & m) != 0) {
-                long prev = (long) WORDS.getAndBitwiseAnd(bits, w, ~m);
-                long cleared = prev & m;
-                if (cleared != 0) {
-                    dirtyRegions.add(-Long.bitCount(cleared));
-                    changedSinceSnapshot = true;
-                }
-            }
-            r = wordEnd + 1;
+        if (bits.clear(firstRegion, lastRegion) != 0) {
+            changedSinceSnapshot = true;
         }
     }
 
     /** Whether region {@code region} is dirty in memory (a point-in-time answer). */
     public boolean isDirty(long region) {
-        checkRegion(region);
-        return ((long) WORDS.getVolatile(bits, (int) (region >>> 6)) & (1L << region)) != 0;
+        bits.checkRegion(region);
+        return bits.get(region);
     }
 
     /**
@@ -374,24 +318,7 @@ public final class DirtyBitmap implements AutoCloseable {
      * interrupted resync from where it stopped.
      */
     public long nextDirtyRegion(long fromRegion) {
-        if (fromRegion < 0) {
-            fromRegion = 0;
-        }
-        if (fromRegion >= regionCount) {
-            return -1;
-        }
-        int w = (int) (fromRegion >>> 6);
-        long word = (long) WORDS.getVolatile(bits, w) & (-1L << fromRegion);
-        while (true) {
-            if (word != 0) {
-                long r = ((long) w << 6) + Long.numberOfTrailingZeros(word);
-                return r < regionCount ? r : -1;
-            }
-            if (++w >= bits.length) {
-                return -1;
-            }
-            word = (long) WORDS.getVolatile(bits, w);
-        }
+        return bits.nextSet(fromRegion);
     }
 
     /**
@@ -399,48 +326,27 @@ public final class DirtyBitmap implements AutoCloseable {
      * point-in-time answer).
      */
     public List<ByteRange> dirtyRanges(long maxLength) {
-        List<ByteRange> out = new ArrayList<>();
-        long r = nextDirtyRegion(0);
-        while (r >= 0) {
-            long start = regionOffset(r);
-            long end = start + regionLength(r);
-            long next = nextDirtyRegion(r + 1);
-            while (next == r + 1 && end - start < maxLength) {
-                r = next;
-                end = regionOffset(r) + regionLength(r);
-                next = nextDirtyRegion(r + 1);
-            }
-            out.add(new ByteRange(start, end - start));
-            r = next;
-        }
-        return out;
+        return bits.ranges(maxLength);
     }
 
     /** Number of dirty regions (point in time). */
     public long dirtyRegionCount() {
-        return dirtyRegions.sum();
+        return bits.setCount();
     }
 
     /** Bytes covered by dirty regions; the last region counts only its part inside the volume. */
     public long dirtyBytes() {
-        long bytes = dirtyRegionCount() * layout.regionSize();
-        long last = regionCount - 1;
-        if (isDirty(last)) {
-            bytes -= layout.regionSize() - regionLength(last);
-        }
-        return Math.max(0, bytes);
+        return bits.bytes();
     }
 
     /** Byte offset of region {@code region} in the volume. */
     public long regionOffset(long region) {
-        checkRegion(region);
-        return region << regionShift;
+        return bits.offset(region);
     }
 
     /** Length of region {@code region}: the region size, less for a last region cut by the volume's end. */
     public int regionLength(long region) {
-        checkRegion(region);
-        return (int) Math.min(layout.regionSize(), layout.volumeSize() - (region << regionShift));
+        return bits.length(region);
     }
 
     public long regionCount() {
@@ -461,11 +367,7 @@ public final class DirtyBitmap implements AutoCloseable {
 
     /** Extents currently hot in memory (writers into them pay no I/O). */
     public long hotExtentCount() {
-        long n = 0;
-        for (int w = 0; w < fastHot.length; w++) {
-            n += Long.bitCount((long) WORDS.getVolatile(fastHot, w));
-        }
-        return n;
+        return RegionBits.countSet(fastHot);
     }
 
     /** How many times a write had to force a new hot extent to disk since open (for metrics). */
@@ -481,22 +383,14 @@ public final class DirtyBitmap implements AutoCloseable {
         try {
             ensureOpen();
             long before = dirtyRegionCount();
-            setAllBits();
+            bits.setAll();
+            changedSinceSnapshot = true;
             writeSnapshot();
             LOG.info("{}: all {} regions marked dirty for a full resync ({} were dirty before)", name, regionCount,
                     before);
         } finally {
             ioLock.unlock();
         }
-    }
-
-    private void setAllBits() {
-        for (int w = 0; w < bits.length; w++) {
-            long m = w == bits.length - 1 ? lastWordMask() : -1L;
-            long prev = (long) WORDS.getAndBitwiseOr(bits, w, m);
-            dirtyRegions.add(Long.bitCount(m & ~prev));
-        }
-        changedSinceSnapshot = true;
     }
 
     /**
@@ -509,15 +403,8 @@ public final class DirtyBitmap implements AutoCloseable {
         try {
             ensureOpen();
             long started = nanoClock.getAsLong();
-            long retiring = 0;
-            for (int w = 0; w < fastHot.length; w++) {
-                long idle = (long) WORDS.getVolatile(fastHot, w) & ~(long) WORDS.getAndSet(touched, w, 0L);
-                if (idle != 0) {
-                    // Removed from the fast set before the bits are read: see the class comment.
-                    WORDS.getAndBitwiseAnd(fastHot, w, ~idle);
-                    retiring += Long.bitCount(idle);
-                }
-            }
+            // Removed from the fast set before the bits are read: see the class comment.
+            long retiring = RegionBits.keepTouched(fastHot, touched);
             boolean wroteSnapshot = false;
             if (changedSinceSnapshot || retiring > 0) {
                 // A snapshot is needed to retire only if bits changed since the last durable one; else it already
@@ -529,7 +416,7 @@ public final class DirtyBitmap implements AutoCloseable {
             }
             if (retiring > 0) {
                 for (int w = 0; w < diskHot.length; w++) {
-                    long keep = (long) WORDS.getVolatile(fastHot, w);
+                    long keep = RegionBits.word(fastHot, w);
                     if (diskHot[w] != keep) {
                         diskHot[w] = keep;
                         writeHotRecord(w); // no force: a stale hot record only widens the next resync
@@ -551,7 +438,7 @@ public final class DirtyBitmap implements AutoCloseable {
         long seq = snapshotSeq + 1;
         changedSinceSnapshot = false; // before reading bits: a concurrent change re-raises it
         try {
-            file.writeSnapshot(seq, bits);
+            file.writeSnapshot(seq, bits.words());
         } catch (IOException | RuntimeException e) {
             changedSinceSnapshot = true;
             throw e;
@@ -574,9 +461,7 @@ public final class DirtyBitmap implements AutoCloseable {
             flush();
             file.force(true);
             closed = true;
-            for (int w = 0; w < fastHot.length; w++) {
-                WORDS.setVolatile(fastHot, w, 0L); // every later mark takes the slow path and fails there
-            }
+            RegionBits.clearAll(fastHot); // every later mark takes the slow path and fails there
             file.close();
             LOG.info("{}: dirty bitmap closed with {} dirty region(s) = {} B", name, dirtyRegionCount(), dirtyBytes());
         } finally {
@@ -590,33 +475,5 @@ public final class DirtyBitmap implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException(name + ": dirty bitmap is closed");
         }
-    }
-
-    private boolean checkRange(long offset, long length) {
-        if (offset < 0 || length < 0 || offset > layout.volumeSize() - length) {
-            throw new IllegalArgumentException(name + ": range [" + offset + ", +" + length
-                    + ") is outside the volume of " + layout.volumeSize() + " B");
-        }
-        return length > 0;
-    }
-
-    private void checkRegion(long region) {
-        if (region < 0 || region >= regionCount) {
-            throw new IllegalArgumentException(name + ": region " + region + " outside [0, " + regionCount + ")");
-        }
-    }
-
-    private long lastWordMask() {
-        int used = (int) (regionCount & 63);
-        return used == 0 ? -1L : (1L << used) - 1;
-    }
-
-    private long validExtentMask(int w) {
-        long extents = layout.extentCount();
-        if (w < (extents >>> 6)) {
-            return -1L;
-        }
-        int used = (int) (extents & 63);
-        return used == 0 ? -1L : (1L << used) - 1;
     }
 }
