@@ -16,5 +16,7 @@
  *   <li>{@link org.understudy.events.EventLogRecorder} is the small API engines and the command API call; it knows
  *       no face.</li>
  * </ul>
+ *
+ * <p>May use: {@code model/}; Derby (only in {@code DerbyEventStore}), Jackson, Log4j.
  */
 package org.understudy.events;

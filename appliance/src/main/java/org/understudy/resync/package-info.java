@@ -8,5 +8,7 @@
  *
  * <p>Nothing here knows the replication link or the NBD server; the mirroring engine calls in. Every class takes its
  * clock (and, for throttling, its way of waiting) from the caller, so tests drive time by hand.
+ *
+ * <p>May use: {@code model/}, {@code storage/}.
  */
 package org.understudy.resync;

@@ -5,5 +5,7 @@
  * ({@link org.understudy.transport.FaultyTransport}: drop all or with a seeded probability, delay, cut one direction,
  * corrupt, duplicate). {@link org.understudy.transport.Scheduler} is the injected time source for periodic work;
  * {@link org.understudy.transport.ExecutorScheduler} is the production one.
+ *
+ * <p>May use: the JDK and Log4j only.
  */
 package org.understudy.transport;

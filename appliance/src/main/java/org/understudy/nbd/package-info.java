@@ -1,0 +1,8 @@
+/**
+ * The NBD protocol: {@link org.understudy.nbd.NbdServer} (fixed newstyle handshake, structured options, out-of-order
+ * replies) serving {@link org.understudy.storage.BlockDevice}s by export name, its pure codecs, and
+ * {@link org.understudy.nbd.NbdClient}, the handshake client the health probe uses.
+ *
+ * <p>May use: {@code storage/}.
+ */
+package org.understudy.nbd;

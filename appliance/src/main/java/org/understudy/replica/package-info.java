@@ -1,0 +1,9 @@
+/**
+ * The mirroring engine's standby side: {@link org.understudy.replica.ReplicaStore} (every replica, one directory per
+ * primary), {@link org.understudy.replica.ReplicaServer} and its sessions (accept, authenticate and apply each
+ * primary's replication link), the fence record per primary and the stand-in bitmap (what the standby wrote while it
+ * stood in).
+ *
+ * <p>May use: {@code config/}, {@code model/}, {@code replication/}, {@code resync/}, {@code storage/}.
+ */
+package org.understudy.replica;
