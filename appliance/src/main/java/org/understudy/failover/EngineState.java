@@ -39,10 +39,9 @@ final class EngineState {
         policy = p;
     }
 
+    /** Adds a primary the caller checked is not there yet ({@link #find}). */
     void add(Primary p) {
-        if (primaries.putIfAbsent(p.target.primary(), p) != null) {
-            throw new IllegalArgumentException("primary " + p.target.primary() + " already added");
-        }
+        primaries.put(p.target.primary(), p);
     }
 
     /** The primary's record, or null when unknown. */
