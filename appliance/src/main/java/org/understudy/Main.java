@@ -2,6 +2,7 @@ package org.understudy;
 
 import java.io.PrintWriter;
 import org.understudy.demo.DemoCommand;
+import org.understudy.cli.CliExtension;
 import org.understudy.cli.EventsCommand;
 import org.understudy.cli.FailoverCommands;
 import org.understudy.cli.LinkTestCommand;
@@ -41,7 +42,7 @@ public final class Main implements Runnable {
     }
 
     private static CommandLine commandLine() {
-        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+        return CliExtension.addAll(new CommandLine(new Main())).setCaseInsensitiveEnumValuesAllowed(true);
     }
 
     @Override

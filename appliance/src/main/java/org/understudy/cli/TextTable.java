@@ -5,16 +5,16 @@ import java.util.Arrays;
 import java.util.List;
 
 /** A plain-text table with left-aligned columns sized to their widest cell, for CLI output. Not thread-safe. */
-final class TextTable {
+public final class TextTable {
     private final List<String[]> rows = new ArrayList<>();
     private final int columns;
 
-    TextTable(String... header) {
+    public TextTable(String... header) {
         this.columns = header.length;
         rows.add(header);
     }
 
-    TextTable row(Object... cells) {
+    public TextTable row(Object... cells) {
         String[] r = new String[columns];
         for (int i = 0; i < columns; i++) {
             r[i] = i < cells.length && cells[i] != null ? cells[i].toString() : "";
@@ -23,7 +23,7 @@ final class TextTable {
         return this;
     }
 
-    String render() {
+    public String render() {
         int[] width = new int[columns];
         for (String[] r : rows) {
             for (int i = 0; i < columns; i++) {

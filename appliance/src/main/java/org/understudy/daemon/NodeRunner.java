@@ -9,6 +9,7 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.understudy.admin.AdminServer;
 import org.understudy.admin.CommandRoutes;
+import org.understudy.admin.DeployStepRoutes;
 import org.understudy.admin.EventRoutes;
 import org.understudy.events.Retention;
 import org.understudy.command.CommandApi;
@@ -87,6 +88,7 @@ public final class NodeRunner {
             CommandApi commands = new CommandApi(nodeName, engine.commands(), services.audit());
             CommandRoutes.register(admin, commands);
             EventRoutes.register(admin, services.eventLog());
+            DeployStepRoutes.register(admin, services.recorder());
             engine.routes(admin);
             faces = Faces.start(new FaceContext(cluster, node, engine.model(), services.alarms(), services.events(), commands,
                     node.stateDir(), services.authFailures()));

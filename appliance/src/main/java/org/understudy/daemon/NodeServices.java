@@ -70,6 +70,11 @@ public final class NodeServices implements AutoCloseable {
                 result.status() + ": " + result.message());
     }
 
+    /** What the installer's deploy steps and other direct rows are written through. */
+    public EventLogRecorder recorder() {
+        return recorder;
+    }
+
     /** Where every face and port reports a refused authentication. */
     public AuthFailures authFailures() {
         return authFailures;

@@ -142,6 +142,29 @@ public final class EventLogRecorder {
     }
 
     /**
+     * One step of an installation, upgrade or uninstallation run by the installer, as an {@code OPERATOR_ACTION} row
+     * on the node it concerns. Written synchronously, like every operator action. The details hold {@code action},
+     * {@code step}, {@code node} and {@code version}.
+     *
+     * @param actor   the operator running the installer (its OS user)
+     * @param action  {@code install}, {@code upgrade} or {@code uninstall}
+     * @param step    e.g. {@code preflight}, {@code push}, {@code start}
+     * @param version the version being installed (or removed)
+     * @param outcome {@code ok}, {@code skipped: ...}, {@code failed: ...}, {@code undone}
+     * @return the row's id
+     */
+    public long recordDeployStep(String actor, String action, String node, String step, String version, String outcome) {
+        ObjectNode d = json.createObjectNode();
+        d.put("action", action);
+        d.put("step", step);
+        d.put("node", node);
+        d.put("version", version);
+        String message = actor + " via CLI: " + action + " " + node + " " + step + " (" + version + ") -> " + outcome;
+        return log.appendSync(new EventEntry(0, wallClock.instant(), EventKind.OPERATOR_ACTION, node, node, actor,
+                ActorFace.CLI, outcome, message, d.toString()));
+    }
+
+    /**
      * Refused authentications of one face, source and user: {@code count} of them in the window that began at
      * {@code firstAt}. The actor is the user tried (never a secret), the outcome {@code refused}; the details hold
      * {@code face}, {@code source}, {@code user}, {@code count}, {@code reason} and {@code firstAt}.
