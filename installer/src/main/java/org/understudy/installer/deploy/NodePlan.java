@@ -48,7 +48,7 @@ public final class NodePlan {
                             + "  rm -rf \"$S\"; echo 'checksum or transfer failure: the pushed copy was removed' >&2; exit 1\nfi\n"
                             + "mkdir -p " + path(t.versionsDir()) + "\nmv \"$S\" " + path(dest) + "\n",
                     () -> Files.newInputStream(archive),
-                    r -> "rm -rf " + path(dest) + " " + path(staging)));
+                    r -> "rm -rf " + path(dest) + " " + path(staging), "rm -rf " + path(staging)));
         }
         if (!p.userExists()) {
             boolean block = t.volumes().stream().anyMatch(v -> v.path().startsWith("/dev/"));

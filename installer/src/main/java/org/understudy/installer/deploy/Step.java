@@ -14,8 +14,14 @@ import org.understudy.installer.ssh.Remote;
  * @param script   the shell script (see {@link org.understudy.installer.ssh.Shell})
  * @param data     what to feed it, or null
  * @param undo     the script that undoes it, given its result; null when nothing is to be undone
+ * @param cleanup  what to run when the step itself fails part-way (e.g. remove a half-pushed copy), or null
  */
-public record Step(String name, String describe, String script, Data data, Function<Remote.Result, String> undo) {
+public record Step(String name, String describe, String script, Data data, Function<Remote.Result, String> undo,
+                   String cleanup) {
+    public Step(String name, String describe, String script, Data data, Function<Remote.Result, String> undo) {
+        this(name, describe, script, data, undo, null);
+    }
+
     /** Opens the data a step feeds to its script, once per run of the step. */
     @FunctionalInterface
     public interface Data {

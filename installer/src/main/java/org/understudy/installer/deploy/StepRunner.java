@@ -79,6 +79,11 @@ public final class StepRunner {
             LOG.warn("{}: step {} failed: {}", node, s.name(), failure);
             out.printf("%s: %s FAILED: %s%n", node, s.name(), failure);
             journal.record(node, s.name(), version, "failed: " + oneLine(failure));
+            if (s.cleanup() != null) {
+                // the failed step's own leftovers (a half-pushed copy) go first, as an undo step of its own
+                done.add(new Done(new Step(s.name() + " leftovers", s.describe(), "true", null, r -> s.cleanup()),
+                        new Remote.Result(0, "", "", 0)));
+            }
             undo(remote, reconnect, node, done, journal, version, out);
             throw new StepFailed(node + ": " + s.name() + " failed: " + oneLine(failure));
         }

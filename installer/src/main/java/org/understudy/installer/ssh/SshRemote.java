@@ -47,6 +47,18 @@ final class SshRemote implements Remote {
     }
 
     private Result exec(String script, InputStream data, Duration timeout) throws IOException {
+        if (!session.isOpen() || session.isClosing()) {
+            throw new IOException(node + ": the connection to " + where + " is lost");
+        }
+        try {
+            return execOpen(script, data, timeout);
+        } catch (IllegalStateException e) {
+            // MINA refuses a new channel on a session that is closing: a lost connection
+            throw new IOException(node + ": the connection to " + where + " is lost (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private Result execOpen(String script, InputStream data, Duration timeout) throws IOException {
         String command = (sudo ? "sudo -n " : "") + "sh -c " + Shell.quote(Shell.PROLOGUE + script);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();

@@ -182,9 +182,12 @@ class InstallerTest {
     @Test
     void connectionCutMidPush_nothingHalfInstalled_rerunCompletes() throws Exception {
         int proxy = hosts.get("p1").cutAfter(600_000);
+        SimHost p1 = hosts.get("p1");
+        Files.writeString(knownHosts, p1.knownHostsLine(p1.hostKey.getPublic()).replace(":" + p1.port() + "]", ":" + proxy + "]")
+                .replace("]:" + p1.port(), "]:" + proxy) + "\n", java.nio.file.StandardOpenOption.APPEND);
         Installer.Report r = install(false, Map.of("p1", proxy));
         assertFalse(r.ok(), output.toString());
-        assertTrue(r.failure().contains("p1: push failed"), r.failure());
+        assertTrue(r.failure().contains("p1: push failed"), r.failure() + "\n" + output);
         Path opt = on("p1", "/opt/understudy");
         try (Stream<Path> s = Files.exists(opt) ? Files.walk(opt) : Stream.empty()) {
             List<Path> left = s.filter(p -> p.getFileName().toString().startsWith(".staging") || p.toString().contains("/versions/")
