@@ -1,0 +1,179 @@
+package org.understudy.installer.deploy;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.understudy.admin.AdminClient;
+import org.understudy.admin.Json;
+import org.understudy.cli.TextTable;
+import org.understudy.config.ClusterConfig;
+import org.understudy.installer.dist.Distribution;
+import org.understudy.installer.ssh.Remote;
+import org.understudy.model.ClusterSnapshot;
+import org.understudy.model.PrimarySnapshot;
+import org.understudy.model.PrimaryState;
+
+/**
+ * {@code understudy upgrade}: a rolling upgrade to this distribution. Pre-flight on every node first, including the
+ * link protocol check (old and new nodes must speak one replication protocol, or replication would stop midway);
+ * then the standby, then each primary in turn: push, switch {@code current}, restart, and wait until the node runs
+ * the new version and every primary is protected again before the next one. A primary restarts with its dirty
+ * bitmap, so the standby resyncs only what changed; clients that reconnect (qemu's {@code reconnect-delay}) see a
+ * pause, not an error. Primaries the standby stands in for (or that are fenced or failed) are skipped: their hosts
+ * get the new version with {@code install} once repaired. Stops at the first failure, after undoing that node's
+ * changes (the old version runs again), with the cluster still serving. Not thread-safe.
+ */
+public final class Upgrader {
+    private static final Set<PrimaryState> UP = EnumSet.of(PrimaryState.SYNCING, PrimaryState.PROTECTED, PrimaryState.DEGRADED);
+
+    private final Installer.Connect connect;
+    private final DeployJournal journal;
+    private final PrintWriter out;
+    private final Duration settle;
+
+    public Upgrader(Installer.Connect connect, DeployJournal journal, PrintWriter out, Duration settle) {
+        this.connect = connect;
+        this.journal = journal;
+        this.out = out;
+        this.settle = settle;
+    }
+
+    public Installer.Report upgrade(ClusterConfig cluster, List<Target> all, Distribution dist) throws IOException {
+        Map<String, Long> sent = new LinkedHashMap<>();
+        List<String> done = new ArrayList<>();
+        ClusterSnapshot before = standbyStatus(cluster);
+        List<Target> targets = new ArrayList<>();
+        for (Target t : all) {
+            PrimarySnapshot ps = before == null || t.isStandby() ? null
+                    : before.primaries().stream().filter(p -> p.name().equals(t.name())).findFirst().orElse(null);
+            if (ps != null && !UP.contains(ps.state())) {
+                out.printf("%s: skipped: the standby shows it %s; it gets %s with `understudy install --node %s` once repaired%n",
+                        t.name(), ps.state(), dist.version(), t.name());
+                journal.record(t.name(), "skip", dist.id(), "skipped: " + ps.state());
+                continue;
+            }
+            targets.add(t);
+        }
+        Map<Target, Remote> remotes = new LinkedHashMap<>();
+        Path archive = null;
+        Installer installer = new Installer(connect, journal, out);
+        long t0 = System.nanoTime();
+        try {
+            Map<Target, Probe> probes = installer.preflight(targets, remotes, dist, true);
+            if (probes == null) {
+                return new Installer.Report(false, sent, done, "pre-flight failed: nothing was changed");
+            }
+            byte[] clusterBytes = Files.readAllBytes(cluster.file());
+            byte[] secretsBytes = Files.readAllBytes(cluster.secrets().file());
+            archive = Files.createTempFile("understudy-dist-", ".tar.gz");
+            dist.writeArchive(archive);
+            for (Target t : probes.keySet()) {
+                List<Step> steps = NodePlan.plan(t, probes.get(t), dist, archive, clusterBytes, secretsBytes);
+                if (steps.isEmpty()) {
+                    out.printf("%s: already runs %s%n", t.name(), dist.id());
+                    continue;
+                }
+                long n0 = System.nanoTime();
+                StepRunner runner = new StepRunner();
+                try {
+                    runner.apply(remotes.get(t), () -> connect.open(t), t.name(), steps, journal, dist.id(), out);
+                    remotes.get(t).run(NodePlan.dropBackups(t), Duration.ofSeconds(60));
+                } catch (StepRunner.StepFailed f) {
+                    sent.put(t.name(), runner.sent());
+                    out.printf("upgrade stopped at %s (its old version runs again); upgraded: %s%n", t.name(),
+                            done.isEmpty() ? "none" : String.join(", ", done));
+                    return new Installer.Report(false, sent, done, f.getMessage());
+                }
+                sent.put(t.name(), runner.sent());
+                String settled = awaitSettled(cluster, t, dist);
+                journal.record(t.name(), "settle", dist.id(), settled == null ? "ok" : "failed: " + settled);
+                if (settled != null) {
+                    out.printf("upgrade stopped after %s: %s; upgraded: %s%n", t.name(), settled, String.join(", ", done));
+                    return new Installer.Report(false, sent, done, t.name() + ": " + settled);
+                }
+                done.add(t.name());
+                out.printf(Locale.ROOT, "%s: upgraded to %s in %.1f s%n", t.name(), dist.id(), (System.nanoTime() - n0) / 1e9);
+                out.flush();
+            }
+            out.printf(Locale.ROOT, "rolling upgrade of %d nodes done in %.1f s%n", done.size(), (System.nanoTime() - t0) / 1e9);
+            printVersions(cluster, all);
+            return new Installer.Report(true, sent, done, null);
+        } finally {
+            remotes.values().forEach(Remote::close);
+            if (archive != null) {
+                Files.deleteIfExists(archive);
+            }
+        }
+    }
+
+    /**
+     * After a node restarted: waits until it answers with the new version and the standby shows every primary that
+     * was up before protected again. Returns null when settled, else why not.
+     */
+    private String awaitSettled(ClusterConfig cluster, Target t, Distribution dist) {
+        long deadline = System.nanoTime() + settle.toNanos();
+        String last = "no answer yet";
+        while (System.nanoTime() < deadline) {
+            try {
+                ClusterSnapshot node = Json.mapper().treeToValue(AdminClient.forNode(cluster, t.name())
+                        .getJson("/api/status"), ClusterSnapshot.class);
+                ClusterSnapshot sb = standbyStatus(cluster);
+                if (!dist.version().equals(node.node().version())) {
+                    last = t.name() + " answers version " + node.node().version();
+                } else if (sb == null) {
+                    last = "the standby does not answer";
+                } else {
+                    List<String> waiting = sb.primaries().stream()
+                            .filter(p -> UP.contains(p.state()) && p.state() != PrimaryState.PROTECTED)
+                            .map(p -> p.name() + " " + p.state()).toList();
+                    if (waiting.isEmpty()) {
+                        return null;
+                    }
+                    last = "waiting for " + String.join(", ", waiting);
+                }
+            } catch (Exception e) {
+                last = e.getMessage();
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "interrupted";
+            }
+        }
+        return "not settled within " + settle.toSeconds() + " s (" + last + ")";
+    }
+
+    private static ClusterSnapshot standbyStatus(ClusterConfig cluster) {
+        try {
+            return Json.mapper().treeToValue(AdminClient.forNode(cluster, cluster.standby().name()).getJson("/api/status"),
+                    ClusterSnapshot.class);
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private void printVersions(ClusterConfig cluster, List<Target> all) {
+        TextTable table = new TextTable("NODE", "ROLE", "VERSION (from its status)");
+        for (Target t : all) {
+            String v;
+            try {
+                v = AdminClient.forNode(cluster, t.name()).getJson("/api/status").path("node").path("version").asText();
+            } catch (Exception e) {
+                v = "not answering";
+            }
+            table.row(t.name(), t.role(), v);
+        }
+        out.print(table.render());
+        out.flush();
+    }
+}
