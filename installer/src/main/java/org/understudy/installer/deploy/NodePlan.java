@@ -53,9 +53,10 @@ public final class NodePlan {
         if (!p.userExists()) {
             boolean block = t.volumes().stream().anyMatch(v -> v.path().startsWith("/dev/"));
             steps.add(new Step("user", "create the system user " + user,
-                    "useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin"
-                            + (block ? " --groups disk " : " ") + quote(user),
-                    null, r -> "userdel " + quote(user)));
+                    "if ! id -u " + quote(user) + " >/dev/null 2>&1; then useradd --system --user-group --no-create-home"
+                            + " --home-dir /nonexistent --shell /usr/sbin/nologin" + (block ? " --groups disk " : " ")
+                            + quote(user) + " && echo created; fi",
+                    null, r -> r.out().contains("created") ? "userdel " + quote(user) : null));
         }
         if (!user.equals(p.get("statedir"))) {
             String sd = t.stateDir();

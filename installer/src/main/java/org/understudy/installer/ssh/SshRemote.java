@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -66,12 +67,18 @@ final class SshRemote implements Remote {
         try (ChannelExec ch = session.createExecChannel(command)) {
             ch.setOut(out);
             ch.setErr(err);
-            if (in != null) {
-                ch.setIn(in);
-            } else {
-                ch.setIn(InputStream.nullInputStream());
-            }
             ch.open().verify(timeout);
+            // write the data ourselves and close: that sends EOF at once (MINA's pumper for setIn polls)
+            try (OutputStream stdin = ch.getInvertedIn()) {
+                if (in != null) {
+                    in.transferTo(stdin);
+                }
+            } catch (IOException e) {
+                if (!ch.isOpen() || ch.isClosing()) {
+                    throw new IOException(node + ": the connection to " + where + " broke while sending data: " + e.getMessage(), e);
+                }
+                throw e;
+            }
             Set<ClientChannelEvent> ev = ch.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), timeout);
             if (ev.contains(ClientChannelEvent.TIMEOUT)) {
                 throw new IOException(node + ": no answer from " + where + " within " + timeout.toSeconds() + " s");
