@@ -27,24 +27,25 @@ public final class Connection {
     @Option(names = {"-i", "--identity"}, paramLabel = "FILE", description = "Private key to log in with (default: ~/.ssh/id_ed25519, id_ecdsa, id_rsa).")
     List<Path> identities = new ArrayList<>();
 
-    ClusterConfig cluster() throws ConfigException {
-        return ClusterConfigLoader.load(config);
-    }
-
-    InstallSettings settings() throws IOException {
-        return InstallSettings.besides(config);
-    }
-
     SshConnector connector(InstallSettings s) {
         SshConnector.Options d = SshConnector.Options.defaults(acceptNew, s.sshUser());
         return new SshConnector(new SshConnector.Options(knownHosts == null ? d.knownHosts() : knownHosts, acceptNew,
                 identities.isEmpty() ? d.identities() : identities, s.sshUser(), d.connectTimeout()));
     }
 
-    static int configError(PrintWriter err, String command, ConfigException e) {
-        err.println(command + ": invalid configuration in " + e.file() + ":");
-        e.problems().forEach(p -> err.println("  " + p));
-        err.flush();
-        return 2;
+    /** The cluster file and install.yaml, read and checked. */
+    record Loaded(ClusterConfig cluster, InstallSettings settings) {
+    }
+
+    /** Reads both, or prints what is wrong (for {@code command}) and returns null: exit code 2. */
+    Loaded load(PrintWriter err, String command) throws IOException {
+        try {
+            return new Loaded(ClusterConfigLoader.load(config), InstallSettings.besides(config));
+        } catch (ConfigException e) {
+            err.println(command + ": invalid configuration in " + e.file() + ":");
+            e.problems().forEach(p -> err.println("  " + p));
+            err.flush();
+            return null;
+        }
     }
 }

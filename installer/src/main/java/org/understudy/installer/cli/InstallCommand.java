@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.understudy.config.ClusterConfig;
-import org.understudy.config.ConfigException;
 import org.understudy.installer.deploy.DeployJournal;
 import org.understudy.installer.deploy.InstallSettings;
 import org.understudy.installer.deploy.Installer;
@@ -50,14 +49,12 @@ public final class InstallCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        ClusterConfig cluster;
-        InstallSettings settings;
-        try {
-            cluster = connection.cluster();
-            settings = connection.settings();
-        } catch (ConfigException e) {
-            return Connection.configError(err, "install", e);
+        Connection.Loaded loaded = connection.load(err, "install");
+        if (loaded == null) {
+            return 2;
         }
+        ClusterConfig cluster = loaded.cluster();
+        InstallSettings settings = loaded.settings();
         List<Target> targets = Target.all(cluster, settings).stream()
                 .filter(t -> nodes == null || nodes.contains(t.name())).toList();
         if (targets.isEmpty()) {

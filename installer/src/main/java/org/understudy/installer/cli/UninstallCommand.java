@@ -3,7 +3,6 @@ package org.understudy.installer.cli;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.understudy.config.ClusterConfig;
-import org.understudy.config.ConfigException;
 import org.understudy.installer.deploy.DeployJournal;
 import org.understudy.installer.deploy.InstallSettings;
 import org.understudy.installer.deploy.StandbyLog;
@@ -41,14 +40,12 @@ public final class UninstallCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        ClusterConfig cluster;
-        InstallSettings settings;
-        try {
-            cluster = connection.cluster();
-            settings = connection.settings();
-        } catch (ConfigException e) {
-            return Connection.configError(err, "uninstall", e);
+        Connection.Loaded loaded = connection.load(err, "uninstall");
+        if (loaded == null) {
+            return 2;
         }
+        ClusterConfig cluster = loaded.cluster();
+        InstallSettings settings = loaded.settings();
         Target t = Target.all(cluster, settings).stream().filter(x -> x.name().equals(node)).findFirst().orElse(null);
         if (t == null) {
             err.println("uninstall: " + cluster.file() + " has no node called " + node);

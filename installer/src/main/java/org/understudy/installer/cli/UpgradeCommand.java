@@ -4,7 +4,6 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.understudy.config.ClusterConfig;
-import org.understudy.config.ConfigException;
 import org.understudy.installer.deploy.DeployJournal;
 import org.understudy.installer.deploy.InstallSettings;
 import org.understudy.installer.deploy.Installer;
@@ -42,14 +41,12 @@ public final class UpgradeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        ClusterConfig cluster;
-        InstallSettings settings;
-        try {
-            cluster = connection.cluster();
-            settings = connection.settings();
-        } catch (ConfigException e) {
-            return Connection.configError(err, "upgrade", e);
+        Connection.Loaded loaded = connection.load(err, "upgrade");
+        if (loaded == null) {
+            return 2;
         }
+        ClusterConfig cluster = loaded.cluster();
+        InstallSettings settings = loaded.settings();
         RuntimeImage.ensure(Distribution.running().dir(), out);
         Distribution dist = Distribution.running();
         DeployJournal journal = new DeployJournal(DeployJournal.operator(), "upgrade");

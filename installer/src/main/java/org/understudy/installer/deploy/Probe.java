@@ -17,11 +17,20 @@ import org.understudy.installer.ssh.Remote;
  * Every decision of pre-flight and of the install plan is taken from it, so a re-run does only what differs.
  * Immutable.
  */
-public record Probe(Map<String, String> values, long localMillisAtAnswer) {
+public record Probe(Map<String, String> values, long skewMillis) {
     public static Probe of(Remote remote, Target t) throws IOException {
+        // the clock on its own: the target read it between t0 and t1, so only a time outside that window is skew
         long t0 = System.currentTimeMillis();
-        Remote.Result r = remote.run(script(t), Duration.ofSeconds(60));
+        Remote.Result clock = remote.run("date +%s%3N", Duration.ofSeconds(30));
         long t1 = System.currentTimeMillis();
+        long skew;
+        try {
+            long there = Long.parseLong(clock.out().strip());
+            skew = there < t0 ? there - t0 : there > t1 ? there - t1 : 0;
+        } catch (NumberFormatException e) {
+            skew = Long.MAX_VALUE;
+        }
+        Remote.Result r = remote.run(script(t), Duration.ofSeconds(60));
         if (!r.ok()) {
             throw new IOException(t.name() + ": the probe script failed on " + remote.where() + ": " + r.text());
         }
@@ -32,7 +41,7 @@ public record Probe(Map<String, String> values, long localMillisAtAnswer) {
                 v.put(line.substring(0, eq), line.substring(eq + 1).strip());
             }
         }
-        return new Probe(v, (t0 + t1) / 2);
+        return new Probe(v, skew);
     }
 
     static String script(Target t) {
@@ -40,7 +49,7 @@ public record Probe(Map<String, String> values, long localMillisAtAnswer) {
         s.append("""
                 free() { d="$1"; while [ ! -e "$d" ]; do d=$(dirname "$d"); done; df -PB1 "$d" | awk 'NR==2{print $4}'; }
                 sum() { if [ -f "$1" ]; then sha256sum "$1" | cut -d' ' -f1; else echo absent; fi; }
-                echo os=$(uname -s); echo arch=$(uname -m); echo now=$(date +%s%3N)
+                echo os=$(uname -s); echo arch=$(uname -m)
                 if [ -d /run/systemd/system ]; then echo systemd=yes; else echo systemd=no; fi
                 echo listen=$(ss -Hltun 2>/dev/null | awk '{print $1"|"$5}' | tr '\\n' ' ')
                 echo addrs=$(ip -o addr show 2>/dev/null | awk '{print $4}' | cut -d/ -f1 | tr '\\n' ' ')
@@ -108,13 +117,12 @@ public record Probe(Map<String, String> values, long localMillisAtAnswer) {
         }
     }
 
-    /** Milliseconds the target's clock is ahead of ours (negative: behind). */
+    /**
+     * Milliseconds the target's clock is ahead of ours (negative: behind), beyond the uncertainty of one round trip
+     * (0 when its reading fell within the time the question took).
+     */
     public long clockSkewMillis() {
-        try {
-            return Long.parseLong(get("now")) - localMillisAtAnswer;
-        } catch (NumberFormatException e) {
-            return Long.MAX_VALUE;
-        }
+        return skewMillis;
     }
 
     public long freeStateBytes() {
