@@ -28,12 +28,15 @@ import org.understudy.model.PrimaryState;
  * then the standby, then each primary in turn: push, switch {@code current}, restart, and wait until the node runs
  * the new version and every primary is protected again before the next one. A primary restarts with its dirty
  * bitmap, so the standby resyncs only what changed; clients that reconnect (qemu's {@code reconnect-delay}) see a
- * pause, not an error. Primaries the standby stands in for (or that are fenced or failed) are skipped: their hosts
- * get the new version with {@code install} once repaired. Stops at the first failure, after undoing that node's
+ * pause, not an error. The upgrade is refused while the standby stands in for a primary (its restart would cut
+ * those clients off: fail back first); fenced or failed primaries are skipped: their hosts get the new version with
+ * {@code install} once repaired. Stops at the first failure, after undoing that node's
  * changes (the old version runs again), with the cluster still serving. Not thread-safe.
  */
 public final class Upgrader {
     private static final Set<PrimaryState> UP = EnumSet.of(PrimaryState.SYNCING, PrimaryState.PROTECTED, PrimaryState.DEGRADED);
+    private static final Set<PrimaryState> STAND_IN = EnumSet.of(PrimaryState.FAILING_OVER, PrimaryState.STANDING_IN,
+            PrimaryState.FAILING_BACK);
 
     private final Installer.Connect connect;
     private final DeployJournal journal;
@@ -51,6 +54,16 @@ public final class Upgrader {
         Map<String, Long> sent = new LinkedHashMap<>();
         List<String> done = new ArrayList<>();
         ClusterSnapshot before = standbyStatus(cluster);
+        List<String> standIns = before == null ? List.of() : before.primaries().stream()
+                .filter(p -> STAND_IN.contains(p.state())).map(p -> p.name() + " (" + p.state() + ")").toList();
+        if (!standIns.isEmpty()) {
+            // a standby restarted while it stands in stops serving those primaries' volumes: their clients get errors
+            String why = "the standby stands in for " + String.join(", ", standIns) + ": restarting it would cut"
+                    + " those clients off; fail back first (understudy failback P) and run upgrade again";
+            out.println("upgrade refused: " + why);
+            journal.record(cluster.standby().name(), "preflight", dist.id(), "refused: " + why);
+            return new Installer.Report(false, sent, done, why);
+        }
         List<Target> targets = new ArrayList<>();
         for (Target t : all) {
             PrimarySnapshot ps = before == null || t.isStandby() ? null
