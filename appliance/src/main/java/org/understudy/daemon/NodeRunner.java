@@ -9,7 +9,6 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.understudy.admin.AdminServer;
 import org.understudy.admin.CommandRoutes;
-import org.understudy.admin.DeployStepRoutes;
 import org.understudy.admin.EventRoutes;
 import org.understudy.events.Retention;
 import org.understudy.command.CommandApi;

@@ -1,6 +1,8 @@
-package org.understudy.admin;
+package org.understudy.daemon;
 
 import java.util.Map;
+import org.understudy.admin.AdminServer;
+import org.understudy.admin.ApiException;
 import org.understudy.events.EventLogRecorder;
 
 /**
