@@ -42,6 +42,11 @@ public final class DeployJournal {
         return sudo != null && !sudo.isBlank() ? sudo : System.getProperty("user.name", "unknown");
     }
 
+    /** Who runs the installer. */
+    public String actor() {
+        return actor;
+    }
+
     public synchronized void record(String node, String step, String version, String outcome) {
         rows.add(new Row(actor, action, node, step, version, outcome));
     }

@@ -78,14 +78,11 @@ public final class NodePlan {
                         r -> "chown " + quote(s[2]) + " " + path(v.path())));
             }
         }
-        boolean config = false;
         if (!sha256(clusterBytes).equals(p.get("sum.cluster"))) {
             steps.add(writeFile("config", t.clusterFile(), clusterBytes, "0644", "root:", "the cluster file"));
-            config = true;
         }
         if (!sha256(secretsBytes).equals(p.get("sum.secrets"))) {
             steps.add(writeFile("secrets", t.secretsFile(), secretsBytes, "0600", user + ":", "the secrets (0600, " + user + ")"));
-            config = true;
         }
         byte[] env = Units.env(t, p.systemd(), NodeFingerprint.of(t, clusterBytes, secretsBytes)).getBytes(StandardCharsets.UTF_8);
         boolean service = false;
@@ -116,7 +113,8 @@ public final class NodePlan {
         if (!p.running()) {
             steps.add(new Step("start", "start the " + t.role() + " (" + (p.systemd() ? "systemd" : "fallback: setsid + pid file") + ")",
                     serviceScript(t, "start"), null, r -> serviceScript(t, "stop")));
-        } else if (pushed || switched || config || service) {
+        } else if (pushed || switched || service) {
+            // the cluster file alone is no reason: the env file carries the digest of what this node depends on
             steps.add(new Step("restart", "restart the " + t.role() + " with what changed", serviceScript(t, "restart"),
                     null, r -> serviceScript(t, "stop")));
         }

@@ -28,7 +28,8 @@ import org.understudy.model.PrimaryState;
  * then the standby, then each primary in turn: push, switch {@code current}, restart, and wait until the node runs
  * the new version and every primary is protected again before the next one. A primary restarts with its dirty
  * bitmap, so the standby resyncs only what changed; clients that reconnect (qemu's {@code reconnect-delay}) see a
- * pause, not an error. The upgrade is refused while the standby stands in for a primary (its restart would cut
+ * pause, not an error; the standby's automatic failover is held off (vault mode) for each primary's restart and
+ * switched on again afterwards, so a planned restart is never taken for a failure. The upgrade is refused while the standby stands in for a primary (its restart would cut
  * those clients off: fail back first); fenced or failed primaries are skipped: their hosts get the new version with
  * {@code install} once repaired. Stops at the first failure, after undoing that node's
  * changes (the old version runs again), with the cluster still serving. Not thread-safe.
@@ -42,6 +43,8 @@ public final class Upgrader {
     private final DeployJournal journal;
     private final PrintWriter out;
     private final Duration settle;
+    /** The version being rolled out, for the journal. */
+    private String version = "";
 
     public Upgrader(Installer.Connect connect, DeployJournal journal, PrintWriter out, Duration settle) {
         this.connect = connect;
@@ -53,6 +56,7 @@ public final class Upgrader {
     public Installer.Report upgrade(ClusterConfig cluster, List<Target> all, Distribution dist) throws IOException {
         Map<String, Long> sent = new LinkedHashMap<>();
         List<String> done = new ArrayList<>();
+        version = dist.id();
         ClusterSnapshot before = standbyStatus(cluster);
         List<String> standIns = before == null ? List.of() : before.primaries().stream()
                 .filter(p -> STAND_IN.contains(p.state())).map(p -> p.name() + " (" + p.state() + ")").toList();
@@ -97,17 +101,26 @@ public final class Upgrader {
                 }
                 long n0 = System.nanoTime();
                 StepRunner runner = new StepRunner();
+                // a planned restart is no failure: the standby must not take the primary over while it restarts
+                boolean held = !t.isStandby() && holdFailover(cluster, t);
+                String settled;
                 try {
-                    runner.apply(remotes.get(t), () -> connect.open(t), t.name(), steps, journal, dist.id(), out);
-                    remotes.get(t).run(NodePlan.dropBackups(t), Duration.ofSeconds(60));
-                } catch (StepRunner.StepFailed f) {
+                    try {
+                        runner.apply(remotes.get(t), () -> connect.open(t), t.name(), steps, journal, dist.id(), out);
+                        remotes.get(t).run(NodePlan.dropBackups(t), Duration.ofSeconds(60));
+                    } catch (StepRunner.StepFailed f) {
+                        sent.put(t.name(), runner.sent());
+                        out.printf("upgrade stopped at %s (its old version runs again); upgraded: %s%n", t.name(),
+                                done.isEmpty() ? "none" : String.join(", ", done));
+                        return new Installer.Report(false, sent, done, f.getMessage());
+                    }
                     sent.put(t.name(), runner.sent());
-                    out.printf("upgrade stopped at %s (its old version runs again); upgraded: %s%n", t.name(),
-                            done.isEmpty() ? "none" : String.join(", ", done));
-                    return new Installer.Report(false, sent, done, f.getMessage());
+                    settled = awaitSettled(cluster, t, dist);
+                } finally {
+                    if (held) {
+                        autoswitch(cluster, true, t);
+                    }
                 }
-                sent.put(t.name(), runner.sent());
-                String settled = awaitSettled(cluster, t, dist);
                 journal.record(t.name(), "settle", dist.id(), settled == null ? "ok" : "failed: " + settled);
                 if (settled != null) {
                     out.printf("upgrade stopped after %s: %s; upgraded: %s%n", t.name(), settled, String.join(", ", done));
@@ -164,6 +177,34 @@ public final class Upgrader {
             }
         }
         return "not settled within " + settle.toSeconds() + " s (" + last + ")";
+    }
+
+    /**
+     * Switches automatic failover off on the standby for the primary's restart, if it is on. Returns true when it
+     * switched it off (and must switch it on again).
+     */
+    private boolean holdFailover(ClusterConfig cluster, Target t) {
+        ClusterSnapshot sb = standbyStatus(cluster);
+        if (sb == null || !sb.failover().autoFailover()) {
+            return false;
+        }
+        return autoswitch(cluster, false, t);
+    }
+
+    private boolean autoswitch(ClusterConfig cluster, boolean on, Target t) {
+        try {
+            var r = AdminClient.forNode(cluster, cluster.standby().name()).postJson("/api/commands/autoswitch",
+                    Map.of("enabled", on, "actor", journal.actor(), "via", "cli"));
+            boolean ok = "OK".equals(r.path("status").asText());
+            out.printf("%s: automatic failover %s for its restart%s%n", t.name(), on ? "back on" : "held off",
+                    ok ? "" : " FAILED: " + r.path("message").asText());
+            journal.record(t.name(), on ? "failover-resume" : "failover-hold", version, ok ? "ok" : "failed: " + r.path("message").asText());
+            return ok;
+        } catch (Exception e) {
+            out.printf("%s: could not switch automatic failover %s: %s%n", t.name(), on ? "on" : "off", e.getMessage());
+            journal.record(t.name(), on ? "failover-resume" : "failover-hold", version, "failed: " + e.getMessage());
+            return false;
+        }
     }
 
     private static ClusterSnapshot standbyStatus(ClusterConfig cluster) {

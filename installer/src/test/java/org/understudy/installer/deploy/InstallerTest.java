@@ -112,8 +112,8 @@ class InstallerTest {
                 #!/bin/sh
                 f="$UNDERSTUDY_TARGET_ROOT/run/$(basename "$2").running"
                 case "$1" in
-                  start|restart) mkdir -p "$(dirname "$f")"; touch "$f" ;;
-                  stop) rm -f "$f" ;;
+                  start|restart) echo "$1" >> "$UNDERSTUDY_TARGET_ROOT/service.log"; mkdir -p "$(dirname "$f")"; touch "$f" ;;
+                  stop) echo "$1" >> "$UNDERSTUDY_TARGET_ROOT/service.log"; rm -f "$f" ;;
                   status) [ -f "$f" ] ;;
                 esac
                 """);
@@ -177,6 +177,20 @@ class InstallerTest {
         for (String n : hosts.keySet()) {
             assertTrue(output.toString().contains(n + ": nothing to do"), output.toString());
         }
+    }
+
+    @Test
+    void anotherPrimarysEntryChanged_standbyRestarts_otherPrimaryOnlyGetsTheFile() throws Exception {
+        assertTrue(install().ok(), output.toString());
+        Path conf = tmp.resolve("conf/cluster.yaml");
+        Files.writeString(conf, Files.readString(conf).replace("address: 127.0.104.12, nbdPort: 17809", "address: 127.0.104.12, nbdPort: 17819"));
+        cluster = ClusterConfigLoader.load(conf);
+        output.getBuffer().setLength(0);
+        assertTrue(install().ok(), output.toString());
+        assertTrue(Files.readString(on("standby", "/service.log")).contains("restart"), output.toString());
+        assertTrue(Files.readString(on("p2", "/service.log")).contains("restart"), output.toString());
+        assertFalse(Files.readString(on("p1", "/service.log")).contains("restart"), "p1 restarted for p2's change:\n" + output);
+        assertEquals(Files.readString(conf), Files.readString(on("p1", "/etc/understudy/cluster.yaml")), "p1 has the new file");
     }
 
     @Test
