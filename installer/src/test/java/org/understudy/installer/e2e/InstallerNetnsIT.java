@@ -51,7 +51,7 @@ class InstallerNetnsIT {
     private final List<Path> createdMountPoints = new ArrayList<>();
 
     @Test
-    @Timeout(value = 15, unit = java.util.concurrent.TimeUnit.MINUTES)
+    @Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
     void setupInstallFailoverUpgradeUninstall_inNamespacesWithRealSshd() throws Exception {
         Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root for network namespaces");
         for (String tool : List.of("/usr/sbin/sshd", "/usr/bin/qemu-io", "/usr/sbin/ip", "/usr/bin/nsenter", "/usr/bin/setpriv")) {
@@ -246,7 +246,7 @@ class InstallerNetnsIT {
     private Sh.Out launcher(Path dist, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(nsenter("sb", dist.resolve("bin/understudy").toString()));
         cmd.addAll(List.of(args));
-        return Sh.run(Duration.ofMinutes(8), cmd);
+        return Sh.run(Duration.ofMinutes(10), cmd);
     }
 
     private String status(Path dist, String cfg, String node) {
