@@ -57,7 +57,7 @@ public final class Main implements Runnable {
 
     /** A command line with only the subcommand {@code args} name, or every one when they name none. */
     private static CommandLine commandLine(String... args) {
-        CommandLine cl = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+        CommandLine cl = new CommandLine(new Main());
         String first = args.length == 0 ? null : args[0];
         if (first != null && SUBCOMMANDS.containsKey(first)) {
             cl.addSubcommand(first, SUBCOMMANDS.get(first).get());
@@ -65,7 +65,8 @@ public final class Main implements Runnable {
             SUBCOMMANDS.forEach((name, s) -> cl.addSubcommand(name, s.get()));
         }
         ExitCodes.addWhereMissing(cl);
-        return cl;
+        // after the subcommands: picocli applies a setting to the subcommands there are when it is set
+        return cl.setCaseInsensitiveEnumValuesAllowed(true);
     }
 
     private static Map<String, Supplier<Object>> subcommands() {
