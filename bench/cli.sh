@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # CLI benchmark: how long an operator waits for the client commands, against a demo cluster, with curl asking the
-# same node for the same status as the reference in the same run. Prints the median and p90 of each and writes
+# same node for the same status as the reference in the same run (and an empty JVM start, the floor of any Java
+# command on this machine). Prints the median and p90 of each and writes
 # bench/results/cli.json. Target: median `understudy status` under 0.5 s.
 # Usage: bench/cli.sh [RUNS]   (default 20 runs of each command)
 set -euo pipefail
@@ -31,6 +32,8 @@ time_cmd() {
 export UNDERSTUDY_CONFIG="$config"
 {
   time_cmd curl_status curl -sf -H "Authorization: Bearer $token" "$admin/api/status"
+  # the floor of any JVM command here: an empty JVM start with the launcher's client options
+  time_cmd jvm_version "$(UNDERSTUDY_PRINT_JAVA=1 "$launcher")" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -version
   time_cmd status "$launcher" status
   time_cmd status_json "$launcher" status --json
   time_cmd check "$launcher" check
