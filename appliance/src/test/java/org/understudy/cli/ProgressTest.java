@@ -13,7 +13,7 @@ class ProgressTest {
     void stepLine_numberNameOutcomeDurationDetail_inFixedColumns() throws Exception {
         var step = new ObjectMapper().readTree("{\"name\":\"fence-epoch\",\"start\":\"PT0.001S\",\"duration\":\"PT0.0123S\","
                 + "\"outcome\":\"OK\",\"detail\":\"epoch 1 -> 2\"}");
-        assertEquals("  step 3 fence-epoch            OK                12 ms  epoch 1 -> 2", StepFollower.line(3, step));
+        assertEquals("  step 3 fence-epoch            OK               12 ms  epoch 1 -> 2", StepFollower.line(3, step));
         var slow = new ObjectMapper().readTree("{\"name\":\"resync-primary\",\"duration\":\"PT12.5S\",\"outcome\":\"FAILED\"}");
         assertEquals("  step 1 resync-primary         FAILED          12.5 s  ", StepFollower.line(1, slow));
     }
