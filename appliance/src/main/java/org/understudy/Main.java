@@ -1,28 +1,38 @@
 package org.understudy;
 
 import java.io.PrintWriter;
-import org.understudy.demo.DemoCommand;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.understudy.cli.CheckCommand;
 import org.understudy.cli.CliExtension;
 import org.understudy.cli.EventsCommand;
+import org.understudy.cli.ExitCodes;
 import org.understudy.cli.FailoverCommands;
 import org.understudy.cli.LinkTestCommand;
-import org.understudy.primary.PrimaryCommand;
-import org.understudy.standby.StandbyCommand;
 import org.understudy.cli.StatusCommand;
 import org.understudy.cli.ThrottleCommand;
 import org.understudy.cli.VerifyCommand;
+import org.understudy.demo.DemoCommand;
 import org.understudy.model.Version;
+import org.understudy.primary.PrimaryCommand;
+import org.understudy.standby.StandbyCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Entry point of {@code bin/understudy}: the node roles and every operator command. */
+/**
+ * Entry point of {@code bin/understudy}: the node roles and every operator command.
+ *
+ * <p>Subcommands are added lazily: a command line that names one gets a model with that one only, so a client
+ * command does not pay for reflecting over every other command (the roles, the demo). The full model (help,
+ * completion and manual generation) is {@link #fullCommandLine()}.
+ */
 @Command(name = "understudy", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "N+1 high availability: one standby protects many primaries.",
-        subcommands = {PrimaryCommand.class, StandbyCommand.class, DemoCommand.class, StatusCommand.class, EventsCommand.class,
-                FailoverCommands.Failover.class, FailoverCommands.Switchover.class, FailoverCommands.Failback.class,
-                FailoverCommands.FenceClear.class, FailoverCommands.Autoswitch.class,
-                ThrottleCommand.class, VerifyCommand.class, LinkTestCommand.class})
+        exitCodeListHeading = ExitCodes.HEADING, exitCodeList = {ExitCodes.OK_LINE, ExitCodes.NOT_OK_LINE, ExitCodes.USAGE_LINE})
 public final class Main implements Runnable {
+    /** Every subcommand by name, in the order help lists them. */
+    private static final Map<String, Supplier<Object>> SUBCOMMANDS = subcommands();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -33,16 +43,52 @@ public final class Main implements Runnable {
 
     /** Runs a command line and returns its exit code (tests call this in-process). */
     public static int run(String... args) {
-        return commandLine().execute(args);
+        return commandLine(args).execute(args);
     }
 
     /** Runs a command line writing to {@code out} and {@code err} instead of the process's streams (for tests). */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        return commandLine().setOut(out).setErr(err).execute(args);
+        return commandLine(args).setOut(out).setErr(err).execute(args);
     }
 
-    private static CommandLine commandLine() {
-        return CliExtension.addAll(new CommandLine(new Main())).setCaseInsensitiveEnumValuesAllowed(true);
+    /** The whole command tree, every subcommand included (help, completion script, manual pages). */
+    public static CommandLine fullCommandLine() {
+        return commandLine();
+    }
+
+    /** A command line with only the subcommand {@code args} name, or every one when they name none. */
+    private static CommandLine commandLine(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        String first = args.length == 0 ? null : args[0];
+        if (first != null && SUBCOMMANDS.containsKey(first)) {
+            cl.addSubcommand(first, SUBCOMMANDS.get(first).get());
+        } else {
+            SUBCOMMANDS.forEach((name, s) -> cl.addSubcommand(name, s.get()));
+            // the installer's commands live in a module that depends on this one: found on the class path
+            CliExtension.addAll(cl);
+        }
+        ExitCodes.addWhereMissing(cl);
+        // after the subcommands: picocli applies a setting to the subcommands there are when it is set
+        return cl.setCaseInsensitiveEnumValuesAllowed(true);
+    }
+
+    private static Map<String, Supplier<Object>> subcommands() {
+        Map<String, Supplier<Object>> m = new LinkedHashMap<>();
+        m.put("primary", PrimaryCommand::new);
+        m.put("standby", StandbyCommand::new);
+        m.put("demo", DemoCommand::new);
+        m.put("status", StatusCommand::new);
+        m.put("check", CheckCommand::new);
+        m.put("events", EventsCommand::new);
+        m.put("failover", FailoverCommands.Failover::new);
+        m.put("switchover", FailoverCommands.Switchover::new);
+        m.put("failback", FailoverCommands.Failback::new);
+        m.put("fence-clear", FailoverCommands.FenceClear::new);
+        m.put("autoswitch", FailoverCommands.Autoswitch::new);
+        m.put("throttle", ThrottleCommand::new);
+        m.put("verify", VerifyCommand::new);
+        m.put("link-test", LinkTestCommand::new);
+        return m;
     }
 
     @Override

@@ -17,6 +17,8 @@ import org.apache.logging.log4j.Logger;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
@@ -29,7 +31,7 @@ import org.understudy.model.StateModel;
 /**
  * A node's admin JSON API over HTTP (Jetty core handlers, no servlets), used by the CLI and other tools.
  *
- * <p>Routes: {@code GET /api/health} (no auth, for probes), {@code GET /api/status} (the {@link StateModel}'s
+ * <p>Routes: {@code GET /api/health} (no auth, for probes: role, state, version), {@code GET /api/status} (the {@link StateModel}'s
  * snapshot) and {@code POST /api/commands/{name}} dispatching to handlers added with {@link #registerCommand}. Every
  * other route needs {@code Authorization: Bearer TOKEN}. Errors are JSON {@code {"error": "..."}} with a fitting
  * status; a failing handler gives 500 and the server keeps serving.
@@ -59,16 +61,21 @@ public final class AdminServer implements AutoCloseable {
         QueuedThreadPool pool = new QueuedThreadPool(32, 2);
         pool.setName("admin-http");
         this.server = new Server(pool);
-        this.connector = new ServerConnector(server, 1, 1);
+        // no Server header: a version on every answer tells a scanner what to try, and the API says it in /api/health
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        this.connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
         connector.setHost(bind.host());
         connector.setPort(bind.port());
         server.addConnector(connector);
         server.setHandler(new Dispatcher());
         // admin calls are short; waiting for idle keep-alive connections to close would only delay stop by seconds
         server.setStopTimeout(0);
-        routes.add("GET", "/api/health", false, req -> Map.of("ok", true));
+        routes.add("GET", "/api/health", false, req -> Health.of(this.model));
         routes.add("GET", "/api/status", true, req -> this.model.snapshot());
         routes.add("POST", "/api/commands/{name}", true, this::command);
+        routes.add("GET", "/api/openapi.yaml", false, req -> new ApiResponse(200, OpenApi.text(), "application/yaml"));
     }
 
     /**
@@ -83,6 +90,22 @@ public final class AdminServer implements AutoCloseable {
     /** Makes {@code POST /api/commands/NAME} call {@code handler} with the JSON body; replaces an earlier one. */
     public void registerCommand(String name, ApiHandler handler) {
         commands.put(name, handler);
+    }
+
+    /**
+     * Every route as {@code METHOD /path}, commands one by one ({@code POST /api/commands/verify}): what the OpenAPI
+     * description must describe.
+     */
+    public java.util.SortedSet<String> routes() {
+        java.util.SortedSet<String> all = new java.util.TreeSet<>();
+        for (String r : routes.describe()) {
+            if (r.endsWith("/api/commands/{name}")) {
+                commands.keySet().forEach(c -> all.add("POST /api/commands/" + c));
+            } else {
+                all.add(r);
+            }
+        }
+        return all;
     }
 
     /** Names of the registered commands. */
@@ -181,7 +204,13 @@ public final class AdminServer implements AutoCloseable {
                 }
                 JsonNode body = body(request);
                 Object result = m.route().handler().handle(new ApiRequest(method, path, m.params(), body));
-                reply(response, callback, 200, result == null ? Map.of("ok", true) : result);
+                if (result instanceof ApiResponse r && r.contentType() != null) {
+                    replyText(response, callback, r.status(), r.contentType(), String.valueOf(r.body()));
+                } else if (result instanceof ApiResponse r) {
+                    reply(response, callback, r.status(), r.body());
+                } else {
+                    reply(response, callback, 200, result == null ? Map.of("ok", true) : result);
+                }
             } catch (ApiException e) {
                 reply(response, callback, e.status(), error(e.getMessage()));
             } catch (Exception | LinkageError | AssertionError e) {
@@ -197,6 +226,12 @@ public final class AdminServer implements AutoCloseable {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("error", message);
         return m;
+    }
+
+    private static void replyText(Response response, Callback callback, int status, String type, String text) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, type + "; charset=utf-8");
+        response.write(true, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), callback);
     }
 
     private static void reply(Response response, Callback callback, int status, Object body) {

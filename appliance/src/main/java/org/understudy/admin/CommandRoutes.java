@@ -1,18 +1,24 @@
 package org.understudy.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Function;
 import org.understudy.command.Actor;
 import org.understudy.command.Command;
 import org.understudy.command.CommandApi;
+import org.understudy.command.CommandResult;
 import org.understudy.model.ActorFace;
 
 /**
  * Exposes the command API as {@code POST /api/commands/NAME} with a JSON body of the command's fields, e.g.
  * {@code {"primary":"p1","volume":"vol0"}} for {@code verify}. The caller holds the admin token, so it may act; it
  * names itself in {@code actor} and says {@code "via":"cli"} when it is the CLI. The reply is the command's result
- * ({@code status} OK, REFUSED or FAILED, {@code message}, {@code details}) with HTTP 200; a malformed body is a 400.
+ * ({@code status} OK, REFUSED or FAILED, {@code message}, {@code details}), the same body whatever the HTTP status,
+ * which says the outcome too: 200 OK, 409 refused in the state things are in, 403 the actor may not, 404 the command
+ * names a primary or volume that does not exist, 500 tried and failed. A malformed body is a 400, an unknown command
+ * a 404 with {@code error}.
  */
 public final class CommandRoutes {
     private CommandRoutes() {
@@ -45,8 +51,29 @@ public final class CommandRoutes {
             }
             String who = optText(req.body(), "actor");
             ActorFace face = face(optText(req.body(), "via"));
-            return api.execute(new Actor(who == null ? "admin-token" : who, face, true), command);
+            return response(api.execute(new Actor(who == null ? "admin-token" : who, face, true), command));
         });
+    }
+
+    /** The result as its JSON body ({@code status}, {@code message}, {@code details}) with the HTTP status it means. */
+    static ApiResponse response(CommandResult r) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", r.status());
+        body.put("message", r.message());
+        body.put("details", r.details());
+        return new ApiResponse(httpStatus(r), body);
+    }
+
+    static int httpStatus(CommandResult r) {
+        return switch (r.status()) {
+            case OK -> 200;
+            case FAILED -> 500;
+            case REFUSED -> switch (r.refusal()) {
+                case FORBIDDEN -> 403;
+                case UNKNOWN -> 404;
+                case CONFLICT -> 409;
+            };
+        };
     }
 
     /**

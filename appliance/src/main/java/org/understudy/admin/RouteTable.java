@@ -35,6 +35,11 @@ final class RouteTable {
         routes.add(new Route(method, pattern, split(pattern), authenticated, handler));
     }
 
+    /** Every route as {@code METHOD pattern}. */
+    List<String> describe() {
+        return routes.stream().map(r -> r.method + " " + r.pattern).toList();
+    }
+
     /** The route for {@code method path}; empty with {@code allowed} methods (maybe none) when there is none. */
     Match find(String method, String path) {
         String[] segs = split(path);

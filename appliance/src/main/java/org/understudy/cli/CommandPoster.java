@@ -2,12 +2,10 @@ package org.understudy.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.understudy.config.ClusterConfig;
-import org.understudy.config.ClusterConfigLoader;
 import org.understudy.config.ConfigException;
 import org.understudy.admin.AdminClient;
 import org.understudy.admin.AdminClientException;
@@ -26,16 +24,42 @@ final class CommandPoster {
     private CommandPoster() {
     }
 
-    /** Loads the cluster file or prints why not and returns null. */
-    static ClusterConfig load(String cmd, Path config, PrintWriter err) {
-        try {
-            return ClusterConfigLoader.load(config);
-        } catch (ConfigException e) {
-            err.println(cmd + ": invalid configuration in " + e.file() + ":");
-            e.problems().forEach(p -> err.println("  " + p));
-            err.flush();
-            return null;
+    /**
+     * The node to ask: {@code node} when given, else the standby, which answers for the whole cluster. Null, after
+     * saying on {@code err} which argument named what, when the cluster has no such node.
+     *
+     * @param argument how the operator named it, for the message ({@code --node}, {@code PRIMARY})
+     */
+    static String node(String cmd, ClusterConfig cluster, String node, String argument, PrintWriter err) {
+        if (node == null) {
+            return cluster.standby().name();
         }
+        if (cluster.node(node).isPresent()) {
+            return node;
+        }
+        err.println(cmd + ": " + argument + ": \"" + node + "\" is not a node of cluster " + cluster.name() + " (nodes: "
+                + String.join(", ", nodeNames(cluster)) + ")");
+        err.flush();
+        return null;
+    }
+
+    /** As {@link #node} for an argument that must name a primary; null after saying why when it does not. */
+    static String primary(String cmd, ClusterConfig cluster, String primary, PrintWriter err) {
+        if (cluster.primary(primary).isPresent()) {
+            return primary;
+        }
+        err.println(cmd + ": PRIMARY: \"" + primary + "\" is not a primary of cluster " + cluster.name() + " (primaries: "
+                + String.join(", ", nodeNames(cluster).subList(1, cluster.primaries().size() + 1)) + ")");
+        err.flush();
+        return null;
+    }
+
+    /** The standby's name, then every primary's. */
+    static java.util.List<String> nodeNames(ClusterConfig cluster) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        names.add(cluster.standby().name());
+        cluster.primaries().forEach(p -> names.add(p.name()));
+        return names;
     }
 
     /**
@@ -43,9 +67,9 @@ final class CommandPoster {
      *
      * @param fields the command's own fields (actor and via are added here)
      */
-    static int post(String cmd, ClusterConfig cluster, String node, Map<String, Object> fields, PrintWriter out,
-                    PrintWriter err) {
-        return send(cmd, cluster, node, fields, out, err).exit();
+    static int post(String cmd, ClusterFile file, ClusterConfig cluster, String node, Map<String, Object> fields,
+                    PrintWriter out, PrintWriter err) {
+        return send(cmd, file, cluster, node, fields, out, err).exit();
     }
 
     /** What {@link #send} did: the exit code, and the node's answer (null when there was none). */
@@ -53,8 +77,8 @@ final class CommandPoster {
     }
 
     /** As {@link #post}, and hands back the node's answer too, for commands that go on from it. */
-    static Sent send(String cmd, ClusterConfig cluster, String node, Map<String, Object> fields, PrintWriter out,
-                     PrintWriter err) {
+    static Sent send(String cmd, ClusterFile file, ClusterConfig cluster, String node, Map<String, Object> fields,
+                     PrintWriter out, PrintWriter err) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("actor", System.getProperty("user.name", "operator"));
         body.put("via", "cli");
@@ -67,7 +91,7 @@ final class CommandPoster {
             err.flush();
             return new Sent(EXIT_CONFIG, null);
         } catch (AdminClientException e) {
-            err.println(cmd + ": " + e.getMessage());
+            err.println(cmd + ": " + e.getMessage() + file.unreachableNote(e));
             err.flush();
             return new Sent(EXIT_NOT_OK, null);
         }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.understudy.admin.Json;
@@ -31,6 +30,7 @@ import org.understudy.model.EventQuery;
 import org.understudy.model.EventSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -43,7 +43,11 @@ import org.understudy.admin.AdminClientException;
  * {@code --state-dir} straight from a stopped node's database.
  */
 @Command(name = "events", mixinStandardHelpOptions = true,
-        description = "List the event log: state transitions, alarms, failover timelines, operator actions.")
+        description = "List the event log: state transitions, alarms, failover timelines, operator actions. With"
+                + " --follow, keep printing new events as they come until Ctrl-C.",
+        exitCodeListHeading = ExitCodes.HEADING,
+        exitCodeList = {"0:the events were listed (with --follow: stopped with Ctrl-C)",
+                        "1:the node is not reachable, or the event log cannot be read", ExitCodes.USAGE_LINE})
 public final class EventsCommand implements Callable<Integer> {
     private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
@@ -68,8 +72,15 @@ public final class EventsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print a JSON array instead of lines.")
     boolean json;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "The cluster file: ask the running node through its admin API.")
-    Path config;
+    @Mixin
+    ClusterFile clusterFile;
+
+    @Option(names = {"-f", "--follow"}, description = "After the selection, print new events as they come, until Ctrl-C.")
+    boolean follow;
+
+    @Option(names = "--interval", paramLabel = "SECONDS", defaultValue = "1",
+            description = "Seconds between two looks for new events with --follow (default ${DEFAULT-VALUE}).")
+    double interval;
 
     @Option(names = "--node", paramLabel = "NAME", description = "Node to ask (default: the standby).")
     String node;
@@ -99,6 +110,10 @@ public final class EventsCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
+        if (follow && (stateDir != null || json)) {
+            throw new ParameterException(spec.commandLine(), "--follow reads a running node, one line per event:"
+                    + " it does not go with --state-dir or --json");
+        }
         EventQuery query = new EventQuery(from, primary, kind, limit, EventQuery.Order.NEWEST_FIRST);
         List<EventEntry> rows;
         try {
@@ -115,6 +130,43 @@ public final class EventsCommand implements Callable<Integer> {
             rows.forEach(r -> out.println(line(r)));
         }
         out.flush();
+        return follow ? follow(query, rows.isEmpty() ? null : rows.getLast(), out, err) : 0;
+    }
+
+    /**
+     * Prints events newer than {@code last} as they come, oldest first, until Ctrl-C (exit 0). Rows are asked for
+     * from {@code last}'s time on and told apart by id, so a row written in the same millisecond is not lost.
+     */
+    private int follow(EventQuery selection, EventEntry last, PrintWriter out, PrintWriter err) {
+        EventSource source = adminApiSource();
+        Instant since = last == null ? clock.instant() : last.time();
+        long lastId = last == null ? 0 : last.id();
+        boolean warned = false;
+        try (CtrlC ctrlC = CtrlC.install()) {
+            while (ctrlC.sleep((long) (Math.max(0.1, interval) * 1000))) {
+                List<EventEntry> fresh;
+                try {
+                    fresh = source.query(selection.since(since).order(EventQuery.Order.OLDEST_FIRST)
+                            .limit(EventQuery.DEFAULT_LIMIT));
+                    warned = false;
+                } catch (EventLogException e) {
+                    if (!warned) {
+                        err.println("events: " + e.getMessage() + " (still trying; Ctrl-C to stop)");
+                        err.flush();
+                        warned = true;
+                    }
+                    continue;
+                }
+                for (EventEntry e : fresh) {
+                    if (e.id() > lastId) {
+                        out.println(line(e));
+                        lastId = e.id();
+                        since = e.time();
+                    }
+                }
+                out.flush();
+            }
+        }
         return 0;
     }
 
@@ -129,17 +181,19 @@ public final class EventsCommand implements Callable<Integer> {
 
     /** The running node's event log, through its admin API. */
     EventSource adminApiSource() {
-        if (config == null) {
-            throw new ParameterException(spec.commandLine(), "give --config FILE (and --node NAME) to ask a running node, or --state-dir DIR");
+        ClusterFile.Choice file = clusterFile.choice();
+        if (file == null) {
+            throw new ParameterException(spec.commandLine(), "give --config FILE (or set " + ClusterFile.ENV
+                    + ") to ask a running node, or --state-dir DIR to read a stopped node's log");
         }
         return query -> {
             try {
-                ClusterConfig cluster = ClusterConfigLoader.load(config);
+                ClusterConfig cluster = ClusterConfigLoader.load(file.file());
                 AdminClient client = AdminClient.forNode(cluster, node == null ? cluster.standby().name() : node);
                 JsonNode rows = client.postJson("/api/events", query);
                 return List.of(Json.mapper().treeToValue(rows, EventEntry[].class));
             } catch (ConfigException e) {
-                throw new EventLogException("invalid configuration: " + String.join("; ", e.problems()), e);
+                throw new EventLogException("invalid configuration in " + file + ": " + String.join("; ", e.problems()), e);
             } catch (IOException e) {
                 throw new EventLogException(e.getMessage(), e);
             }

@@ -1,12 +1,11 @@
 package org.understudy.cli;
 
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.understudy.config.ClusterConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -23,19 +22,19 @@ public final class LinkTestCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "the cluster file")
-    Path config;
+    @Mixin
+    ClusterFile clusterFile;
 
     @Parameters(index = "0", paramLabel = "PRIMARY", description = "the primary whose link to test")
     String primary;
 
     @Override
     public Integer call() {
-        ClusterConfig cluster = CommandPoster.load("link-test", config, spec.commandLine().getErr());
-        if (cluster == null) {
+        ClusterConfig cluster = clusterFile.load("link-test", spec.commandLine().getErr());
+        if (cluster == null || CommandPoster.primary("link-test", cluster, primary, spec.commandLine().getErr()) == null) {
             return CommandPoster.EXIT_CONFIG;
         }
-        return CommandPoster.post("link-test", cluster, primary, Map.of("primary", primary),
+        return CommandPoster.post("link-test", clusterFile, cluster, primary, Map.of("primary", primary),
                 spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 }

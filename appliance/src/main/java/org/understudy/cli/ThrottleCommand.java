@@ -1,7 +1,6 @@
 package org.understudy.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,6 +11,7 @@ import org.understudy.config.PrimaryConfig;
 import org.understudy.config.Rates;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -29,8 +29,8 @@ public final class ThrottleCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "the cluster file")
-    Path config;
+    @Mixin
+    ClusterFile clusterFile;
 
     @Option(names = "--primary", paramLabel = "P", description = "only this primary's link (default: every primary's global cap)")
     String primary;
@@ -63,14 +63,14 @@ public final class ThrottleCommand implements Callable<Integer> {
             err.flush();
             return CommandPoster.EXIT_CONFIG;
         }
-        ClusterConfig cluster = CommandPoster.load("throttle", config, err);
+        ClusterConfig cluster = clusterFile.load("throttle", err);
         if (cluster == null) {
             return CommandPoster.EXIT_CONFIG;
         }
         List<String> nodes = new ArrayList<>();
         if (primary != null) {
             if (cluster.primary(primary).isEmpty()) {
-                err.println("throttle: \"" + primary + "\" is not a primary of cluster " + cluster.name());
+                err.println("throttle: --primary: \"" + primary + "\" is not a primary of cluster " + cluster.name());
                 err.flush();
                 return CommandPoster.EXIT_CONFIG;
             }
@@ -87,7 +87,7 @@ public final class ThrottleCommand implements Callable<Integer> {
                 }
                 fields.put("traffic", r.getKey());
                 fields.put("bytesPerSecond", r.getValue());
-                exit = Math.max(exit, CommandPoster.post("throttle", cluster, node, fields, out, err));
+                exit = Math.max(exit, CommandPoster.post("throttle", clusterFile, cluster, node, fields, out, err));
             }
         }
         return exit;

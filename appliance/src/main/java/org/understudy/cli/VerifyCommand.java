@@ -2,7 +2,7 @@ package org.understudy.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
-import java.nio.file.Path;
+import java.util.List;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -11,9 +11,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.understudy.config.ClusterConfig;
 import org.understudy.config.ConfigException;
+import org.understudy.config.VolumeConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import org.understudy.admin.AdminClient;
@@ -29,18 +30,18 @@ import org.understudy.admin.AdminClientException;
         description = "Compare a volume with its replica online; mismatches are reported and repaired by resync.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:verify ran (see mismatches in the output)", "1:the node is unreachable, refused or failed",
-                        "2:the configuration or the command line is wrong"})
+                        "2:the cluster file or the command line is wrong (a PRIMARY or VOLUME the cluster does not have)"})
 public final class VerifyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "the cluster file")
-    Path config;
+    @Mixin
+    ClusterFile clusterFile;
 
-    @Parameters(index = "0", paramLabel = "PRIMARY", description = "the primary")
+    @Parameters(index = "0", paramLabel = "PRIMARY", description = "The primary.")
     String primary;
 
-    @Parameters(index = "1", paramLabel = "VOLUME", description = "the volume")
+    @Parameters(index = "1", paramLabel = "VOLUME", description = "One of its volumes.")
     String volume;
 
     /** How often a verify that outlasted its request is looked for in the node's status. */
@@ -50,11 +51,18 @@ public final class VerifyCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        ClusterConfig cluster = CommandPoster.load("verify", config, err);
-        if (cluster == null) {
+        ClusterConfig cluster = clusterFile.load("verify", err);
+        if (cluster == null || CommandPoster.primary("verify", cluster, primary, err) == null) {
             return CommandPoster.EXIT_CONFIG;
         }
-        CommandPoster.Sent sent = CommandPoster.send("verify", cluster, primary, Map.of("primary", primary, "volume", volume),
+        List<String> volumes = cluster.primary(primary).orElseThrow().volumes().stream().map(VolumeConfig::name).toList();
+        if (!volumes.contains(volume)) {
+            err.println("verify: VOLUME: \"" + volume + "\" is not a volume of " + primary + " (volumes: "
+                    + String.join(", ", volumes) + ")");
+            err.flush();
+            return CommandPoster.EXIT_CONFIG;
+        }
+        CommandPoster.Sent sent = CommandPoster.send("verify", clusterFile, cluster, primary, Map.of("primary", primary, "volume", volume),
                 out, err);
         JsonNode details = sent.result() == null ? null : sent.result().path("details");
         if (sent.exit() != CommandPoster.EXIT_OK || details == null || !details.path("running").asBoolean(false)) {

@@ -24,7 +24,7 @@ public final class CommandApi {
     public CommandResult execute(Actor actor, Command command) {
         CommandResult result;
         if (!actor.operator()) {
-            result = CommandResult.refused(actor.name() + " is not allowed to act (read-only)");
+            result = CommandResult.forbidden(actor.name() + " is not allowed to act (read-only)");
         } else {
             try {
                 result = handler.handle(actor, command);

@@ -20,8 +20,8 @@ final class SnmpConfigReader {
     static final int DEFAULT_AGENT_PORT = 161;
     /** The well-known notification port. */
     static final int DEFAULT_TRAP_PORT = 162;
-    private static final Set<String> AGENT = Set.of("address", "port");
-    private static final Set<String> CLUSTER_SNMP = Set.of("notify");
+    private static final Set<String> AGENT = Set.of("address", "port", "contact", "location");
+    private static final Set<String> CLUSTER_SNMP = Set.of("notify", "contact", "location");
     private static final Set<String> TARGET = Set.of("address", "port", "version", "community", "user", "type",
             "retries", "timeoutMs");
 
@@ -29,13 +29,19 @@ final class SnmpConfigReader {
     private final Map<String, Endpoint> agents = new LinkedHashMap<>();
     private final Map<String, String> udpListeners = new HashMap<>();
     private final List<SnmpTarget> targets = new ArrayList<>();
+    private final Map<String, String[]> nodeSystem = new LinkedHashMap<>();
+    private String contact = "";
+    private String location = "";
 
     SnmpConfigReader(TreeReader r) {
         this.r = r;
     }
 
     SnmpConfig result() {
-        return new SnmpConfig(agents, targets);
+        Map<String, SnmpConfig.SystemInfo> system = new LinkedHashMap<>();
+        nodeSystem.forEach((node, cl) -> system.put(node, new SnmpConfig.SystemInfo(
+                cl[0] == null ? contact : cl[0], cl[1] == null ? location : cl[1])));
+        return new SnmpConfig(agents, targets, system);
     }
 
     /** A node's optional {@code snmp} block; its address defaults to the node's address. */
@@ -50,6 +56,11 @@ final class SnmpConfigReader {
             return;
         }
         r.onlyKeys(o, p, AGENT);
+        if (nodeName != null) {
+            // absent: the cluster's value applies
+            nodeSystem.put(nodeName, new String[] {o.has("contact") ? r.text(o, p, "contact", "") : null,
+                    o.has("location") ? r.text(o, p, "location", "") : null});
+        }
         String address = r.address(o, p, "address", nodeAddress);
         int port = r.port(o, p, "port", DEFAULT_AGENT_PORT);
         if (address == null || port < 0 || nodeName == null) {
@@ -74,6 +85,8 @@ final class SnmpConfigReader {
             return;
         }
         r.onlyKeys(o, "cluster.snmp", CLUSTER_SNMP);
+        contact = r.text(o, "cluster.snmp", "contact", "");
+        location = r.text(o, "cluster.snmp", "location", "");
         JsonNode list = o.get("notify");
         if (list == null || list.isNull()) {
             return;

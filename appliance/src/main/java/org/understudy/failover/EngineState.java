@@ -22,6 +22,7 @@ final class EngineState {
     final Outbox out;
     private final Map<String, Primary> primaries = new LinkedHashMap<>();
     private FailoverPolicy policy;
+    private String policyOrigin = "the configuration";
 
     EngineState(String self, LongSupplier clock, InstantSource wall, Outbox out, FailoverPolicy policy) {
         this.self = self;
@@ -33,6 +34,15 @@ final class EngineState {
 
     FailoverPolicy policy() {
         return policy;
+    }
+
+    /** Where the automatic-failover switch in force came from: the cluster file, or the operator's last choice. */
+    String policyOrigin() {
+        return policyOrigin;
+    }
+
+    void policyOrigin(String origin) {
+        policyOrigin = origin;
     }
 
     void policy(FailoverPolicy p) {

@@ -121,6 +121,8 @@ public final class FailoverCommands {
                 unsaved = " (NOT saved: " + e.getMessage() + "; a standby restart goes back to the previous setting)";
             }
             state.policy(state.policy().withAutoFailover(on));
+            state.policyOrigin("the operator's last choice (" + (on ? "on" : "off") + " by " + who + " at "
+                    + state.wall.instant() + (unsaved.isEmpty() ? ", saved" : ", not saved") + ")");
             LOG.warn("{}: automatic failover switched {} by {}", self, on ? "ON" : "OFF (vault mode)", who);
             if (on) {
                 state.out.clear(AlarmKind.AUTOSWITCH_OFF, self, "automatic failover on (by " + who + ")");

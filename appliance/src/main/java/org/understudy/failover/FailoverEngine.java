@@ -79,8 +79,9 @@ public final class FailoverEngine implements HealthListener {
         this.wall = wall;
         this.out = new Outbox(self, wall, alarms, events);
         this.state = new EngineState(self, clock, wall, out, policy);
+        state.policyOrigin(policyOrigin);
         TakeoverRunner runner = new TakeoverRunner(clock, wall, actions.takeover(), actions.handover(),
-                actions.failback());
+                actions.failback(), this::running);
         this.takeovers = new Takeovers(state, runner, takeoverExecutor);
         this.commands = new FailoverCommands(state, takeovers, runner, autoSwitch);
         LOG.info("{}: failover engine: automatic failover {} (from {}), at most {} stand-in(s), fencing failure {}",
@@ -343,12 +344,31 @@ public final class FailoverEngine implements HealthListener {
         synchronized (state) {
             for (Primary p : state.all()) {
                 states.add(new PrimarySnapshot(p.target.primary(), p.machine.state(), p.machine.cause(),
-                        p.machine.since(), List.of(), p.lastTimeline, p.takeovers));
+                        p.machine.since(), List.of(), p.lastTimeline, p.takeovers).withRunning(p.running));
             }
         }
         // the detector has its own lock: ask it outside ours
         return states.stream().map(s -> new PrimarySnapshot(s.name(), s.state(), s.cause(), s.since(),
-                paths.apply(s.name()), s.lastFailover(), s.failovers())).toList();
+                paths.apply(s.name()), s.lastFailover(), s.failovers()).withRunning(s.running())).toList();
+    }
+
+    /** Where the automatic-failover switch in force came from: the cluster file, or the operator's last choice. */
+    public String autoFailoverOrigin() {
+        synchronized (state) {
+            return state.policyOrigin();
+        }
+    }
+
+    /**
+     * A sequence's timeline so far, from the takeover thread; the primary's snapshot shows it until the sequence
+     * ends. Not under the engine's lock (a step may run while a command holds it): primaries are only added at start
+     * and {@code running} is volatile.
+     */
+    private void running(String primary, FailoverTimeline soFar) {
+        Primary p = state.find(primary);
+        if (p != null) {
+            p.running = soFar;
+        }
     }
 
     // ---- plumbing ------------------------------------------------------------------------------------------------

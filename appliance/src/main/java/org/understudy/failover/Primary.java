@@ -19,6 +19,8 @@ final class Primary {
     /** Our epoch raise fenced it: it may not serve again until an operator clears the fence. */
     boolean fencedByUs;
     FailoverTimeline lastTimeline;
+    /** The takeover, switchover or failback under way, as far as it got; null when none runs. */
+    volatile FailoverTimeline running;
     /** Monotonic nanos when the standby last handed the primary its epoch (fence cleared, role returned); or none. */
     long epochHandedAt;
     boolean epochHanded;

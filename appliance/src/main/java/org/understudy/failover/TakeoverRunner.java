@@ -1,6 +1,7 @@
 package org.understudy.failover;
 
 import java.time.InstantSource;
+import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
 import org.understudy.model.FailoverTimeline;
 
@@ -28,9 +29,12 @@ final class TakeoverRunner {
     private final TakeoverSteps steps;
     private final PlannedHandover handover;
     private final FailbackSteps failback;
+    private final BiConsumer<String, FailoverTimeline> progress;
 
+    /** @param progress gets each primary's running timeline as it grows (for operators who watch it happen) */
     TakeoverRunner(LongSupplier clock, InstantSource wall, TakeoverSteps steps, PlannedHandover handover,
-                   FailbackSteps failback) {
+                   FailbackSteps failback, BiConsumer<String, FailoverTimeline> progress) {
+        this.progress = progress;
         this.clock = clock;
         this.wall = wall;
         this.steps = steps;
@@ -39,7 +43,8 @@ final class TakeoverRunner {
     }
 
     Result takeover(TakeoverTarget t, String kind, String reason, boolean planned, boolean abortOnFencingFailure) {
-        TimelineRecorder rec = new TimelineRecorder(t.primary(), kind, reason, clock, wall);
+        TimelineRecorder rec = new TimelineRecorder(t.primary(), kind, reason, clock, wall,
+                tl -> progress.accept(t.primary(), tl));
         if (planned) {
             StepResult drain = rec.run("drain-primary", () -> handover.drainPrimary(t));
             StepResult caught = drain.ok() ? rec.run("catch-up", () -> handover.awaitCaughtUp(t)) : drain;
@@ -83,7 +88,8 @@ final class TakeoverRunner {
     }
 
     Result failback(TakeoverTarget t, String reason) {
-        TimelineRecorder rec = new TimelineRecorder(t.primary(), "failback", reason, clock, wall);
+        TimelineRecorder rec = new TimelineRecorder(t.primary(), "failback", reason, clock, wall,
+                tl -> progress.accept(t.primary(), tl));
         StepResult resync = rec.run("resync-primary", () -> failback.resyncPrimary(t));
         if (!resync.ok()) {
             return new Result(rec.finish(false), true, true, "primary resync failed: " + resync.detail());

@@ -57,6 +57,7 @@ final class Takeovers {
         Outbox out = state.out;
         synchronized (state) {
             p.lastTimeline = r.timeline();
+            p.running = null;
             p.fencedByUs |= r.epochRaised();
             double total = (state.clock.getAsLong() - decidedAt) / 1e9;
             if (r.completed()) {
@@ -85,6 +86,7 @@ final class Takeovers {
         Outbox out = state.out;
         synchronized (state) {
             p.lastTimeline = r.timeline();
+            p.running = null;
             double total = r.timeline().total().toNanos() / 1e9;
             if (r.completed()) {
                 p.fencedByUs = false;

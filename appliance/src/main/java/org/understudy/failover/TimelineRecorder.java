@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.apache.logging.log4j.LogManager;
@@ -26,14 +27,19 @@ final class TimelineRecorder {
     private final Instant startedAt;
     private final long start;
     private final List<FailoverStep> steps = new ArrayList<>();
+    private final Consumer<FailoverTimeline> progress;
 
-    TimelineRecorder(String primary, String kind, String reason, LongSupplier clock, InstantSource wall) {
+    /** @param progress gets the timeline so far (not completed) at the start and after every step */
+    TimelineRecorder(String primary, String kind, String reason, LongSupplier clock, InstantSource wall,
+                     Consumer<FailoverTimeline> progress) {
         this.primary = primary;
         this.kind = kind;
         this.reason = reason;
         this.clock = clock;
         this.startedAt = wall.instant();
         this.start = clock.getAsLong();
+        this.progress = progress;
+        progress.accept(finish(false));
     }
 
     StepResult run(String name, Supplier<StepResult> step) {
@@ -50,6 +56,7 @@ final class TimelineRecorder {
         long t1 = clock.getAsLong();
         steps.add(new FailoverStep(name, Duration.ofNanos(t0 - start), Duration.ofNanos(t1 - t0), r.outcome(),
                 r.detail()));
+        progress.accept(finish(false));
         if (r.ok()) {
             LOG.info("{}: {} step {} {} in {} ms: {}", primary, kind, name, r.outcome(), (t1 - t0) / 1_000_000,
                     r.detail());

@@ -12,12 +12,20 @@ import java.util.List;
  * @param lastFailover the last takeover/switchover/failback timeline for it, or null if none yet
  * @param failovers    takeovers of this primary (automatic, forced or planned) since the standby started
  * @param caps         the bandwidth caps on its replication traffic (see {@link BandwidthCaps} for how exact)
+ * @param running      the takeover, switchover or failback under way, as far as it got (not completed); null when
+ *                     none runs
  */
 public record PrimarySnapshot(String name, PrimaryState state, String cause, Instant since, List<PathSnapshot> paths,
-                              FailoverTimeline lastFailover, long failovers, BandwidthCaps caps) {
+                              FailoverTimeline lastFailover, long failovers, BandwidthCaps caps,
+                              FailoverTimeline running) {
     public PrimarySnapshot {
         paths = List.copyOf(paths);
         java.util.Objects.requireNonNull(caps, "caps");
+    }
+
+    public PrimarySnapshot(String name, PrimaryState state, String cause, Instant since, List<PathSnapshot> paths,
+                           FailoverTimeline lastFailover, long failovers, BandwidthCaps caps) {
+        this(name, state, cause, since, paths, lastFailover, failovers, caps, null);
     }
 
     /** A primary whose caps the caller does not know yet: unlimited until {@link #withCaps} says otherwise. */
@@ -27,7 +35,11 @@ public record PrimarySnapshot(String name, PrimaryState state, String cause, Ins
     }
 
     public PrimarySnapshot withCaps(BandwidthCaps c) {
-        return new PrimarySnapshot(name, state, cause, since, paths, lastFailover, failovers, c);
+        return new PrimarySnapshot(name, state, cause, since, paths, lastFailover, failovers, c, running);
+    }
+
+    public PrimarySnapshot withRunning(FailoverTimeline r) {
+        return new PrimarySnapshot(name, state, cause, since, paths, lastFailover, failovers, caps, r);
     }
 
     /** A primary no takeover was counted for. */

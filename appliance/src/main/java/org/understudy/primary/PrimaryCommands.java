@@ -91,7 +91,7 @@ final class PrimaryCommands implements CommandHandler {
         }
         MirroredVolume vol = volumes.get(v.volume());
         if (vol == null) {
-            return CommandResult.refused("primary " + self + " has no volume " + v.volume() + " (volumes: "
+            return CommandResult.unknown("primary " + self + " has no volume " + v.volume() + " (volumes: "
                     + volumes.keySet() + ")");
         }
         Instant started = Instant.now();

@@ -48,6 +48,10 @@ final class StandbyCommands implements CommandHandler {
     @Override
     public CommandResult handle(Actor actor, Command command) {
         String who = actor.toString();
+        String named = named(command);
+        if (named != null && !primaries.contains(named)) {
+            return unknownPrimary(named);
+        }
         return switch (command) {
             case Command.ForceFailover f -> sequence(f.primary(), p -> failover.forceFailover(p,
                     f.reason() == null || f.reason().isBlank() ? who : who + ": " + f.reason()));
@@ -61,10 +65,28 @@ final class StandbyCommands implements CommandHandler {
         };
     }
 
+    /** The primary a command names, or null (a cluster-wide command). */
+    private static String named(Command command) {
+        return switch (command) {
+            case Command.ForceFailover f -> f.primary();
+            case Command.Switchover s -> s.primary();
+            case Command.Failback b -> b.primary();
+            case Command.ClearFence c -> c.primary();
+            case Command.SetThrottle t -> t.primary();
+            case Command.Verify v -> v.primary();
+            case Command.LinkTest l -> l.primary();
+            case Command.SetAutoFailover a -> null;
+        };
+    }
+
+    private CommandResult unknownPrimary(String primary) {
+        return CommandResult.unknown("\"" + primary + "\" is not a primary of this cluster (primaries: "
+                + String.join(", ", primaries) + ")");
+    }
+
     private CommandResult forward(Actor actor, String primary, Command command) {
         if (!primaries.contains(primary)) {
-            return CommandResult.refused("\"" + primary + "\" is not a primary of this cluster (primaries: "
-                    + String.join(", ", primaries) + ")");
+            return unknownPrimary(primary);
         }
         return forwarder.forward(actor, primary, command);
     }

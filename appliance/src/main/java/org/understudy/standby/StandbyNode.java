@@ -266,7 +266,7 @@ final class StandbyNode implements NodeEngine {
             FailoverSummary summary = new FailoverSummary(engine.policy().autoFailover(),
                     (int) primaries.stream().filter(p -> p.state() == PrimaryState.STANDING_IN
                             || p.state() == PrimaryState.FAILING_OVER || p.state() == PrimaryState.FAILING_BACK).count(),
-                    engine.policy().maxStandIns(), last);
+                    engine.policy().maxStandIns(), last, engine.autoFailoverOrigin());
             return new ClusterSnapshot(cluster.name(), identity.snapshot(), primaries, replicas.snapshots(),
                     replicas.links(), List.of(), services.alarms().active(), summary, Instant.now());
         };

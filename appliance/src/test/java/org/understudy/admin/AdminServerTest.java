@@ -62,10 +62,54 @@ class AdminServerTest {
     }
 
     @Test
-    void health_withoutToken_isOk() throws Exception {
+    void health_withoutToken_saysRoleStateAndVersion() throws Exception {
         HttpResponse<String> r = get("/api/health", null);
         assertEquals(200, r.statusCode());
-        assertEquals("{\"ok\":true}", r.body());
+        JsonNode j = json(r);
+        assertTrue(j.get("ok").asBoolean());
+        assertEquals("standby", j.get("node").asText());
+        assertEquals("STANDBY", j.get("role").asText());
+        assertEquals("PROTECTING", j.get("state").asText());
+        assertEquals("0.1.0-test", j.get("version").asText());
+    }
+
+    @Test
+    void noServerHeader_onAnyAnswer() throws Exception {
+        // a version in every answer's Server header tells a scanner what to try; /api/health says it to those who ask
+        for (HttpResponse<String> r : List.of(get("/api/health", null), get("/api/status", TOKEN), get("/api/nope", TOKEN),
+                get("/api/status", null))) {
+            assertTrue(r.headers().firstValue("Server").isEmpty(), r.headers().toString());
+        }
+    }
+
+    @Test
+    void commandOutcome_isTheHttpStatus_bodyUnchanged() throws Exception {
+        Map<String, org.understudy.command.CommandResult> results = Map.of(
+                "p-ok", org.understudy.command.CommandResult.ok("done", Map.of("bytes", 7)),
+                "p-busy", org.understudy.command.CommandResult.refused("p-busy is STANDING_IN"),
+                "p-ro", org.understudy.command.CommandResult.forbidden("monitor may not act"),
+                "p-none", org.understudy.command.CommandResult.unknown("\"p-none\" is not a primary"),
+                "p-broken", org.understudy.command.CommandResult.failed("fence command exited 3"));
+        org.understudy.command.CommandApi api = new org.understudy.command.CommandApi("standby",
+                (actor, c) -> results.get(c.target()), org.understudy.command.AuditSink.LOG_ONLY);
+        CommandRoutes.register(server, api);
+        Map<String, Integer> expected = Map.of("p-ok", 200, "p-busy", 409, "p-ro", 403, "p-none", 404, "p-broken", 500);
+        for (Map.Entry<String, Integer> e : expected.entrySet()) {
+            HttpResponse<String> r = post("/api/commands/failback", "{\"primary\":\"" + e.getKey() + "\"}");
+            assertEquals(e.getValue(), r.statusCode(), e.getKey() + ": " + r.body());
+            JsonNode j = json(r);
+            org.understudy.command.CommandResult want = results.get(e.getKey());
+            assertEquals(List.of("status", "message", "details"), fieldNames(j), r.body());
+            assertEquals(want.status().name(), j.get("status").asText());
+            assertEquals(want.message(), j.get("message").asText());
+        }
+        assertEquals(7, json(post("/api/commands/failback", "{\"primary\":\"p-ok\"}")).at("/details/bytes").asInt());
+    }
+
+    private static List<String> fieldNames(JsonNode j) {
+        List<String> names = new ArrayList<>();
+        j.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     @Test

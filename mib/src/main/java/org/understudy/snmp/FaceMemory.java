@@ -24,6 +24,9 @@ final class FaceMemory {
     private final AtomicInteger spinLock = new AtomicInteger();
     private final AtomicReference<LastAction> lastAction = new AtomicReference<>(LastAction.NONE);
     private final AtomicReference<Cleared> cleared = new AtomicReference<>();
+    /** How many cleared alarms usAlarmHistoryTable keeps. */
+    static final int HISTORY = 100;
+    private final java.util.ArrayDeque<Cleared> history = new java.util.ArrayDeque<>();
 
     int spinLock() {
         return spinLock.get();
@@ -53,6 +56,20 @@ final class FaceMemory {
     }
 
     void cleared(Alarm alarm, Instant at) {
-        cleared.set(new Cleared(alarm.index(), alarm, at));
+        Cleared c = new Cleared(alarm.index(), alarm, at);
+        cleared.set(c);
+        synchronized (history) {
+            if (history.size() == HISTORY) {
+                history.removeFirst();
+            }
+            history.addLast(c);
+        }
+    }
+
+    /** The cleared alarms kept, oldest first. */
+    java.util.List<Cleared> history() {
+        synchronized (history) {
+            return java.util.List.copyOf(history);
+        }
     }
 }

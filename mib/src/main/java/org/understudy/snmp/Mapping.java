@@ -80,7 +80,7 @@ final class Mapping {
             case MAJOR -> UnderstudyMib.AlarmSeverity.MAJOR;
             case MINOR -> UnderstudyMib.AlarmSeverity.MINOR;
             case WARNING -> UnderstudyMib.AlarmSeverity.WARNING;
-            case INFO -> UnderstudyMib.AlarmSeverity.INFO;
+            case INFO -> UnderstudyMib.AlarmSeverity.INDETERMINATE;
         };
     }
 

@@ -13,6 +13,7 @@ import org.snmp4j.smi.Gauge32;
 import org.snmp4j.smi.Integer32;
 import org.snmp4j.smi.OID;
 import org.snmp4j.smi.OctetString;
+import org.snmp4j.smi.UnsignedInteger32;
 import org.snmp4j.smi.Variable;
 import org.understudy.config.ClusterConfig;
 import org.understudy.config.NodeConfig;
@@ -41,6 +42,8 @@ final class MibRenderer {
     /** Gauge32's "never" / "longer than we can say". */
     static final long NEVER_MS = 4294967295L;
     private static final int MAX_TEXT = 255;
+    /** RowPointer for "no row" (SNMPv2-SMI zeroDotZero). */
+    private static final OID ZERO_DOT_ZERO = new OID("0.0");
 
     private final ClusterConfig cluster;
     private final NodeConfig self;
@@ -140,16 +143,59 @@ final class MibRenderer {
             column(t, US_ALARM_ENTRY, US_ALARM_RESOURCE, text(a.resource()), id);
             column(t, US_ALARM_ENTRY, US_ALARM_DESCRIPTION, text(a.description()), id);
             column(t, US_ALARM_ENTRY, US_ALARM_RAISED_AT, DateAndTimes.of(a.since()), id);
+            column(t, US_ALARM_ENTRY, US_ALARM_RESOURCE_POINTER, pointer(a.resource(), primaryIdx, volumeIdx, pathIdx), id);
         }
+        for (FaceMemory.Cleared h : mem.history()) {
+            if (h.id() < 1 || h.id() > 4294967295L) {
+                continue;
+            }
+            int id = (int) h.id();
+            Alarm a = h.alarm();
+            column(t, US_ALARM_HISTORY_ENTRY, US_ALARM_HISTORY_CONDITION, text(Mapping.condition(a.kind())), id);
+            column(t, US_ALARM_HISTORY_ENTRY, US_ALARM_HISTORY_SEVERITY, new Integer32(Mapping.severity(a.severity())), id);
+            column(t, US_ALARM_HISTORY_ENTRY, US_ALARM_HISTORY_RESOURCE, text(a.resource()), id);
+            column(t, US_ALARM_HISTORY_ENTRY, US_ALARM_HISTORY_RESOURCE_POINTER,
+                    pointer(a.resource(), primaryIdx, volumeIdx, pathIdx), id);
+            column(t, US_ALARM_HISTORY_ENTRY, US_ALARM_HISTORY_DESCRIPTION, text(a.description()), id);
+            column(t, US_ALARM_HISTORY_ENTRY, US_ALARM_HISTORY_RAISED_AT, DateAndTimes.of(a.since()), id);
+            column(t, US_ALARM_HISTORY_ENTRY, US_ALARM_HISTORY_CLEARED_AT, DateAndTimes.of(h.at()), id);
+        }
+        scalar(t, US_ALARM_HISTORY_MAX, new UnsignedInteger32(FaceMemory.HISTORY));
         FaceMemory.Cleared c = mem.cleared();
         scalar(t, US_CLEARED_ALARM_ID, new Gauge32(c == null ? 0 : c.id()));
         scalar(t, US_CLEARED_ALARM_CONDITION, text(c == null ? "" : Mapping.condition(c.alarm().kind())));
-        scalar(t, US_CLEARED_ALARM_SEVERITY, new Integer32(c == null ? UnderstudyMib.AlarmSeverity.INFO : Mapping.severity(c.alarm().severity())));
+        scalar(t, US_CLEARED_ALARM_SEVERITY, new Integer32(c == null ? UnderstudyMib.AlarmSeverity.INDETERMINATE
+                : Mapping.severity(c.alarm().severity())));
         scalar(t, US_CLEARED_ALARM_RESOURCE, text(c == null ? "" : c.alarm().resource()));
         scalar(t, US_CLEARED_ALARM_DESCRIPTION, text(c == null ? "" : c.alarm().description()));
         scalar(t, US_CLEARED_ALARM_AT, DateAndTimes.of(c == null ? null : c.at()));
         scalar(t, US_ALARMS_ACTIVE, new Gauge32(snap.alarms().size()));
         return new MibTree(t, primaryIdx, volumeIdx, pathIdx);
+    }
+
+    /**
+     * usAlarmResourcePointer: the row of what an alarm is on ({@code p1} usPrimaryName, {@code p1/vol0} usVolumeName,
+     * {@code p1/path/production} usPathKind), or zeroDotZero where it has no row.
+     */
+    private static OID pointer(String resource, Map<String, Integer> primaries, Map<String, Integer> volumes,
+                               Map<String, Integer> paths) {
+        String[] parts = resource.split("/");
+        Integer p = primaries.get(parts[0]);
+        if (p != null && parts.length == 1) {
+            return new OID(columnInstance(US_PRIMARY_ENTRY, US_PRIMARY_NAME, p));
+        }
+        if (p != null && parts.length == 2 && volumes.containsKey(resource)) {
+            return new OID(columnInstance(US_VOLUME_ENTRY, US_VOLUME_NAME, p, volumes.get(resource)));
+        }
+        if (p != null && parts.length == 3 && parts[1].equals("path") && paths.containsKey(parts[0] + "/" + parts[2])) {
+            return new OID(columnInstance(US_PATH_ENTRY, US_PATH_KIND, p, paths.get(parts[0] + "/" + parts[2])));
+        }
+        return ZERO_DOT_ZERO;
+    }
+
+    /** A figure in units of {@code unit} bytes, rounded up, as a Gauge32 that latches at its maximum. */
+    private static Gauge32 gauge(long bytes, long unit) {
+        return new Gauge32(Math.min(0xffffffffL, (Math.max(0, bytes) + unit - 1) / unit));
     }
 
     /** Bytes to KiB rounded up, so that a cap below 1 KiB/s never reads as 0, which means no cap. */
@@ -164,13 +210,13 @@ final class MibRenderer {
         // nodes that track a dirty bitmap report its bytes; others (a negative figure) are estimated from the sync share
         long dirty = v != null && v.dirtyBytes() >= 0 ? v.dirtyBytes() : inSync ? 0 : Math.round(size * (100 - sync) / 100);
         column(t, US_VOLUME_ENTRY, US_VOLUME_NAME, text(vc.name()), pi, vi);
-        column(t, US_VOLUME_ENTRY, US_VOLUME_SIZE, new Counter64(size), pi, vi);
+        column(t, US_VOLUME_ENTRY, US_VOLUME_SIZE, gauge(size, 1L << 20), pi, vi);
         column(t, US_VOLUME_ENTRY, US_VOLUME_MODE, new Integer32(Mapping.mirrorMode(v != null ? v.mode() : vc.mode())), pi, vi);
         column(t, US_VOLUME_ENTRY, US_VOLUME_MIRROR_STATE, new Integer32(Mapping.mirrorState(v != null ? v.state()
                 : org.understudy.model.MirrorState.INCONSISTENT)), pi, vi);
         column(t, US_VOLUME_ENTRY, US_VOLUME_SYNC_PERCENT, new Gauge32(inSync ? 100 : (long) Math.floor(sync)), pi, vi);
-        column(t, US_VOLUME_ENTRY, US_VOLUME_DIRTY_BYTES, new Counter64(dirty), pi, vi);
-        column(t, US_VOLUME_ENTRY, US_VOLUME_BACKLOG_BYTES, new Counter64(v == null ? 0 : Math.max(0, v.backlogBytes())), pi, vi);
+        column(t, US_VOLUME_ENTRY, US_VOLUME_DIRTY_KIB, gauge(dirty, 1024), pi, vi);
+        column(t, US_VOLUME_ENTRY, US_VOLUME_BACKLOG_KIB, gauge(v == null ? 0 : v.backlogBytes(), 1024), pi, vi);
         column(t, US_VOLUME_ENTRY, US_VOLUME_BYTES_REPLICATED, new Counter64(v == null ? 0 : v.bytesReplicated()), pi, vi);
         long p99 = v == null || v.writeLatency() == null ? 0 : v.writeLatency().p99Micros();
         column(t, US_VOLUME_ENTRY, US_VOLUME_WRITE_LATENCY_P99, new Gauge32(Math.min(NEVER_MS, Math.max(0, p99))), pi, vi);
@@ -180,13 +226,17 @@ final class MibRenderer {
         column(t, US_VOLUME_ENTRY, US_VOLUME_LAST_VERIFIED, DateAndTimes.of(verify.at()), pi, vi);
     }
 
-    /** The far end of a path: on the standby the primary's address, on a primary the standby's. */
+    /**
+     * The far end of a path, the same way on every path: its address alone (the port follows from the path's kind).
+     * On the standby the primary's address (its replication target's for the link); on a primary the standby's
+     * (the replication address for the link).
+     */
     private String endpoint(PrimaryConfig p, PathKind kind, boolean standby) {
         StandbyConfig s = cluster.standby();
         if (standby) {
-            return kind == PathKind.REPLICATION_LINK ? p.address() : p.address() + ":" + p.nbdPort();
+            return p.address();
         }
-        return kind == PathKind.REPLICATION_LINK ? s.replication().toString() : s.address();
+        return kind == PathKind.REPLICATION_LINK ? s.replication().host() : s.address();
     }
 
     private static long lastHeard(List<PathSnapshot> paths) {

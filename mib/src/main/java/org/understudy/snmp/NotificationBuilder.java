@@ -56,7 +56,7 @@ final class NotificationBuilder {
             case ModelEvent.StateChanged s when s.to() == PrimaryState.SPLIT_BRAIN -> primary(t, s.primary(),
                     SPLIT_BRAIN_DETECTED, US_PRIMARY_NAME, US_PRIMARY_SERVICE_ADDRESS, US_PRIMARY_STATE);
             case ModelEvent.ResyncStarted r -> volume(t, r.primary(), r.volume(), RESYNC_STARTED, US_VOLUME_MIRROR_STATE,
-                    US_VOLUME_DIRTY_BYTES);
+                    US_VOLUME_DIRTY_KIB);
             case ModelEvent.ResyncCompleted r -> volume(t, r.primary(), r.volume(), RESYNC_COMPLETED, US_VOLUME_MIRROR_STATE,
                     US_VOLUME_SYNC_PERCENT);
             case ModelEvent.VerifyMismatch v -> volume(t, v.primary(), v.volume(), VERIFY_MISMATCH, US_VOLUME_VERIFY_MISMATCHES,

@@ -82,14 +82,18 @@ public final class SnmpFace implements ManagementFace {
                 executor, Clock.systemUTC(), ACCEPT_WAIT_MS);
         Path dir = ctx.stateDir();
         Files.createDirectories(dir);
+        SystemGroup system = new SystemGroup(node, ctx.cluster().snmp().system(node), dir);
         agent = new UnderstudyAgent(node, endpoint.get(), secrets, dir.resolve(ENGINE_FILE).toFile(),
-                dir.resolve("snmp-agent.cfg").toFile(), List.of(new UnderstudyObjects(cache, sets)));
+                dir.resolve("snmp-agent.cfg").toFile(), List.of(new UnderstudyObjects(cache, sets)), system.scalars());
         agent.setSysDescr(new OctetString("Understudy " + Version.current() + " " + (standby ? "standby" : "primary")
                 + " " + node + " of cluster " + ctx.cluster().name()));
         agent.setSysOID(new OID(UnderstudyMib.UNDERSTUDY_MIB));
         agent.start();
         notifier = new Notifier(node, agent.session(), agent.engineId(), agent::upTime, ctx.cluster().snmp().targets());
         notifier.start();
+        // the agent (re)starts: coldStart when the cluster file changed since the last start, else warmStart
+        Notification start = StartNotice.of(ctx.cluster().file(), dir);
+        notifier.enqueue(() -> start);
         NotificationBuilder builder = new NotificationBuilder(node, standby);
         eventSub = ctx.events().subscribe(e -> onEvent(e, builder));
         alarmSub = ctx.alarms().subscribe(c -> onAlarm(c, builder));

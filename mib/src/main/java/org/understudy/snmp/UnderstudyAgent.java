@@ -10,7 +10,10 @@ import org.snmp4j.TransportMapping;
 import org.snmp4j.agent.BaseAgent;
 import org.snmp4j.agent.CommandProcessor;
 import org.snmp4j.agent.DuplicateRegistrationException;
+import org.snmp4j.agent.DefaultMOContextScope;
+import org.snmp4j.agent.DefaultMOQuery;
 import org.snmp4j.agent.ManagedObject;
+import org.snmp4j.agent.mo.MOScalar;
 import org.snmp4j.agent.mo.snmp.SnmpCommunityMIB;
 import org.snmp4j.agent.mo.snmp.SnmpNotificationMIB;
 import org.snmp4j.agent.mo.snmp.SnmpTargetMIB;
@@ -54,14 +57,17 @@ final class UnderstudyAgent extends BaseAgent {
     private final Endpoint endpoint;
     private final SnmpSecrets secrets;
     private final List<ManagedObject<?>> objects;
+    private final List<? extends MOScalar<?>> system;
 
+    /** @param system scalars that replace SNMP4J's own of the system group (sysContact, sysName, sysLocation) */
     UnderstudyAgent(String node, Endpoint endpoint, SnmpSecrets secrets, File engineFile, File configFile,
-                    List<ManagedObject<?>> objects) {
+                    List<ManagedObject<?>> objects, List<? extends MOScalar<?>> system) {
         super(engineFile, configFile, new CommandProcessor(engineId(engineFile, node)));
         this.node = node;
         this.endpoint = endpoint;
         this.secrets = secrets;
         this.objects = objects;
+        this.system = system;
     }
 
     /** The engine ID kept in the node's boots file, created once from the node name and randomness. */
@@ -120,6 +126,24 @@ final class UnderstudyAgent extends BaseAgent {
                 new DefaultUdpTransportMapping(new UdpAddress(InetAddress.getByName(endpoint.host()), endpoint.port()))};
     }
 
+    /** SNMP4J's system group, with its writable scalars replaced by ours (values from the cluster file, kept). */
+    @Override
+    protected void registerSnmpMIBs() {
+        super.registerSnmpMIBs();
+        for (MOScalar<?> mine : system) {
+            OID oid = mine.getOid();
+            ManagedObject<?> theirs = server.lookup(new DefaultMOQuery(new DefaultMOContextScope(null, oid, true, oid, true)));
+            if (theirs != null) {
+                server.unregister(theirs, null);
+            }
+            try {
+                server.register(mine, null);
+            } catch (DuplicateRegistrationException e) {
+                throw new IllegalStateException("system group object " + oid + " registered twice", e);
+            }
+        }
+    }
+
     @Override
     protected void registerManagedObjects() {
         for (ManagedObject<?> mo : objects) {
@@ -171,6 +195,13 @@ final class UnderstudyAgent extends BaseAgent {
                 VacmMIB.vacmViewIncluded, StorageType.readOnly);
         vacm.addViewTreeFamily(WRITE_VIEW, new OID(UnderstudyMib.UNDERSTUDY_OBJECTS), new OctetString(),
                 VacmMIB.vacmViewIncluded, StorageType.readOnly);
+        for (MOScalar<?> s : system) {
+            // operators may set sysContact and sysLocation, nothing else of the system group
+            if (s.getAccess().isAccessibleForWrite()) {
+                vacm.addViewTreeFamily(WRITE_VIEW, s.getOid().trim(), new OctetString(), VacmMIB.vacmViewIncluded,
+                        StorageType.readOnly);
+            }
+        }
     }
 
     @Override

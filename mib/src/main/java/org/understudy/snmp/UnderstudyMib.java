@@ -123,7 +123,7 @@ public final class UnderstudyMib {
     public static final int US_VOLUME_INDEX = 1;
     /** DisplayString (1..64): the NBD export name. */
     public static final int US_VOLUME_NAME = 2;
-    /** CounterBasedGauge64 (a Counter64 on the wire), bytes. */
+    /** Gauge32, MiB rounded up (not a counter: no rates). */
     public static final int US_VOLUME_SIZE = 3;
     /** {@link MirrorMode}. */
     public static final int US_VOLUME_MODE = 4;
@@ -131,10 +131,10 @@ public final class UnderstudyMib {
     public static final int US_VOLUME_MIRROR_STATE = 5;
     /** Gauge32 (0..100). */
     public static final int US_VOLUME_SYNC_PERCENT = 6;
-    /** CounterBasedGauge64, bytes. */
-    public static final int US_VOLUME_DIRTY_BYTES = 7;
-    /** CounterBasedGauge64, bytes. */
-    public static final int US_VOLUME_BACKLOG_BYTES = 8;
+    /** Gauge32, KiB rounded up, latching at 4294967295. */
+    public static final int US_VOLUME_DIRTY_KIB = 7;
+    /** Gauge32, KiB rounded up, latching at 4294967295. */
+    public static final int US_VOLUME_BACKLOG_KIB = 8;
     /** Counter64, bytes. */
     public static final int US_VOLUME_BYTES_REPLICATED = 9;
     /** Gauge32, microseconds. */
@@ -179,6 +179,8 @@ public final class UnderstudyMib {
     public static final int US_ALARM_DESCRIPTION = 5;
     /** DateAndTime. */
     public static final int US_ALARM_RAISED_AT = 6;
+    /** RowPointer: the resource's row (usPrimaryName, usVolumeName or usPathKind instance), or zeroDotZero. */
+    public static final int US_ALARM_RESOURCE_POINTER = 7;
 
     // ---- the most recently cleared alarm: scalars under usClearedAlarm
 
@@ -198,6 +200,22 @@ public final class UnderstudyMib {
 
     /** Gauge32: rows in usAlarmTable. */
     public static final int[] US_ALARMS_ACTIVE = oid(UNDERSTUDY_OBJECTS, 9);
+
+    // ---- usAlarmHistoryTable, INDEX { usAlarmHistoryId }: the recently cleared alarms
+
+    public static final int[] US_ALARM_HISTORY_TABLE = oid(UNDERSTUDY_OBJECTS, 10);
+    public static final int[] US_ALARM_HISTORY_ENTRY = oid(US_ALARM_HISTORY_TABLE, 1);
+    /** Unsigned32, not-accessible: the usAlarmId the alarm had. */
+    public static final int US_ALARM_HISTORY_ID = 1;
+    public static final int US_ALARM_HISTORY_CONDITION = 2;
+    public static final int US_ALARM_HISTORY_SEVERITY = 3;
+    public static final int US_ALARM_HISTORY_RESOURCE = 4;
+    public static final int US_ALARM_HISTORY_RESOURCE_POINTER = 5;
+    public static final int US_ALARM_HISTORY_DESCRIPTION = 6;
+    public static final int US_ALARM_HISTORY_RAISED_AT = 7;
+    public static final int US_ALARM_HISTORY_CLEARED_AT = 8;
+    /** Unsigned32: rows usAlarmHistoryTable keeps. */
+    public static final int[] US_ALARM_HISTORY_MAX = oid(UNDERSTUDY_OBJECTS, 11);
 
     // ---- notifications (snmpTrapOID values), under understudyNotifications
 
@@ -310,13 +328,14 @@ public final class UnderstudyMib {
         }
     }
 
-    /** UnderstudyAlarmSeverity. */
+    /** ITU-ALARM-TC ItuPerceivedSeverity (RFC 3877). */
     public static final class AlarmSeverity {
-        public static final int CRITICAL = 1;
-        public static final int MAJOR = 2;
-        public static final int MINOR = 3;
-        public static final int WARNING = 4;
-        public static final int INFO = 5;
+        public static final int CLEARED = 1;
+        public static final int INDETERMINATE = 2;
+        public static final int CRITICAL = 3;
+        public static final int MAJOR = 4;
+        public static final int MINOR = 5;
+        public static final int WARNING = 6;
 
         private AlarmSeverity() {
         }

@@ -11,6 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.snmp4j.smi.Counter64;
+import org.snmp4j.smi.Gauge32;
 import org.snmp4j.smi.OID;
 import org.snmp4j.smi.OctetString;
 import org.snmp4j.smi.Variable;
@@ -46,8 +47,14 @@ class MibRendererTest {
         assertEquals(PrimaryAction.NO_ACTION, at(t, US_PRIMARY_ENTRY, US_PRIMARY_ACTION, 1).toInt());
         assertEquals(MirrorState.SYNCING, at(t, US_VOLUME_ENTRY, US_VOLUME_MIRROR_STATE, 2, 2).toInt());
         assertEquals(42, at(t, US_VOLUME_ENTRY, US_VOLUME_SYNC_PERCENT, 2, 2).toLong());
-        assertEquals(new Counter64(Math.round((128L << 20) * 0.575)), at(t, US_VOLUME_ENTRY, US_VOLUME_DIRTY_BYTES, 2, 2));
-        assertEquals(0, at(t, US_VOLUME_ENTRY, US_VOLUME_DIRTY_BYTES, 1, 1).toLong());
+        // levels, not counters: Gauge32 in KiB (rounded up) and MiB, never Counter64 (an NMS takes rates of counters)
+        assertEquals(new Gauge32((Math.round((128L << 20) * 0.575) + 1023) / 1024), at(t, US_VOLUME_ENTRY, US_VOLUME_DIRTY_KIB, 2, 2));
+        assertEquals(new Gauge32(0), at(t, US_VOLUME_ENTRY, US_VOLUME_DIRTY_KIB, 1, 1));
+        assertEquals(new Gauge32(128), at(t, US_VOLUME_ENTRY, US_VOLUME_SIZE, 2, 2));
+        assertEquals(new Gauge32(0), at(t, US_VOLUME_ENTRY, US_VOLUME_BACKLOG_KIB, 2, 2));
+        // one way on every path: the far end's address alone
+        assertEquals("127.0.1.1", at(t, US_PATH_ENTRY, US_PATH_ENDPOINT, 1, 1).toString());
+        assertEquals("127.0.1.1", at(t, US_PATH_ENTRY, US_PATH_ENDPOINT, 1, 2).toString());
         assertEquals(MirrorMode.ASYNC, at(t, US_VOLUME_ENTRY, US_VOLUME_MODE, 1, 2).toInt());
         assertEquals(new Counter64(1001), at(t, US_VOLUME_ENTRY, US_VOLUME_BYTES_REPLICATED, 1, 2));
         assertEquals(901, at(t, US_VOLUME_ENTRY, US_VOLUME_WRITE_LATENCY_P99, 1, 1).toLong());
@@ -57,8 +64,55 @@ class MibRendererTest {
         assertEquals(ActionResult.SUCCEEDED, scalar(t, US_LAST_FAILOVER_RESULT).toInt());
         assertEquals(0, scalar(t, US_ALARMS_ACTIVE).toLong());
         assertArrayEquals(DateAndTimes.NEVER, ((OctetString) scalar(t, US_LAST_ACTION_TIME)).getValue());
-        // 3 primaries x 8 readable columns, 6 volumes x 12, 6 paths x 5, 6+5+6+6+1 scalars
-        assertEquals(3 * 8 + 6 * 12 + 6 * 5 + 24, t.size());
+        // 3 primaries x 8 readable columns, 6 volumes x 12, 6 paths x 5, 6+5+6+6+1+1 scalars
+        assertEquals(3 * 8 + 6 * 12 + 6 * 5 + 25, t.size());
+    }
+
+    @Test
+    void alarms_pointAtTheirRow_itUSeverities_andClearedOnesStayInTheHistory() {
+        SyntheticCluster c = new SyntheticCluster(dir, 2, 2, 0, List.of());
+        var volume = c.alarms.raise(org.understudy.model.AlarmKind.VERIFY_MISMATCH, "p2/vol1", "3 regions differ");
+        var path = c.alarms.raise(org.understudy.model.AlarmKind.PATH_DOWN, "p1/path/production", "silent 3 s");
+        var node = c.alarms.raise(org.understudy.model.AlarmKind.AUTOSWITCH_OFF, "standby", "vault mode");
+        FaceMemory mem = new FaceMemory();
+        MibTree t = new MibRenderer(c.config, c.config.standby()).render(c.context().model().snapshot(), mem);
+        int v = (int) volume.index();
+        assertEquals(new OID(columnInstance(US_VOLUME_ENTRY, US_VOLUME_NAME, 2, 2)),
+                at(t, US_ALARM_ENTRY, US_ALARM_RESOURCE_POINTER, v));
+        assertEquals(new OID(columnInstance(US_PATH_ENTRY, US_PATH_KIND, 1, 2)),
+                at(t, US_ALARM_ENTRY, US_ALARM_RESOURCE_POINTER, (int) path.index()));
+        assertEquals(new OID("0.0"), at(t, US_ALARM_ENTRY, US_ALARM_RESOURCE_POINTER, (int) node.index()));
+        // ITU-ALARM-TC ItuPerceivedSeverity: major(4), minor(5), warning(6)
+        assertEquals(4, at(t, US_ALARM_ENTRY, US_ALARM_SEVERITY, v).toInt());
+        assertEquals(5, at(t, US_ALARM_ENTRY, US_ALARM_SEVERITY, (int) path.index()).toInt());
+        assertEquals(6, at(t, US_ALARM_ENTRY, US_ALARM_SEVERITY, (int) node.index()).toInt());
+
+        java.time.Instant at = java.time.Instant.parse("2026-11-21T12:00:00Z");
+        mem.cleared(volume, at);
+        mem.cleared(path, at.plusSeconds(1));
+        MibTree after = new MibRenderer(c.config, c.config.standby()).render(c.context().model().snapshot(), mem);
+        assertEquals("verifyMismatch", at(after, US_ALARM_HISTORY_ENTRY, US_ALARM_HISTORY_CONDITION, v).toString());
+        assertEquals("p2/vol1", at(after, US_ALARM_HISTORY_ENTRY, US_ALARM_HISTORY_RESOURCE, v).toString());
+        assertEquals(new OID(columnInstance(US_VOLUME_ENTRY, US_VOLUME_NAME, 2, 2)),
+                at(after, US_ALARM_HISTORY_ENTRY, US_ALARM_HISTORY_RESOURCE_POINTER, v));
+        assertEquals("pathDown", at(after, US_ALARM_HISTORY_ENTRY, US_ALARM_HISTORY_CONDITION, (int) path.index()).toString(),
+                "more than the last cleared alarm");
+        assertArrayEquals(DateAndTimes.of(at).getValue(),
+                ((OctetString) at(after, US_ALARM_HISTORY_ENTRY, US_ALARM_HISTORY_CLEARED_AT, v)).getValue());
+        assertEquals(FaceMemory.HISTORY, scalar(after, US_ALARM_HISTORY_MAX).toLong());
+    }
+
+    @Test
+    void alarmHistory_keepsTheNewestHundred() {
+        FaceMemory mem = new FaceMemory();
+        java.time.Instant t0 = java.time.Instant.parse("2026-11-21T12:00:00Z");
+        for (int i = 1; i <= FaceMemory.HISTORY + 5; i++) {
+            mem.cleared(new org.understudy.model.Alarm(i, org.understudy.model.AlarmKind.PATH_DOWN, "p1/path/link",
+                    org.understudy.model.AlarmSeverity.MINOR, "x", t0, t0), t0);
+        }
+        assertEquals(FaceMemory.HISTORY, mem.history().size());
+        assertEquals(6, mem.history().get(0).id());
+        assertEquals(FaceMemory.HISTORY + 5, mem.history().getLast().id());
     }
 
     @Test
@@ -103,7 +157,7 @@ class MibRendererTest {
         assertNull(at(t, US_PRIMARY_ENTRY, US_PRIMARY_NAME, 1));
         assertEquals("p2", at(t, US_PRIMARY_ENTRY, US_PRIMARY_NAME, 2).toString());
         assertEquals(PrimaryState.SYNCING, at(t, US_PRIMARY_ENTRY, US_PRIMARY_STATE, 2).toInt(), "derived from a syncing volume");
-        assertEquals("127.0.0.1:7700", at(t, US_PATH_ENTRY, US_PATH_ENDPOINT, 2, 1).toString());
+        assertEquals("127.0.0.1", at(t, US_PATH_ENTRY, US_PATH_ENDPOINT, 2, 1).toString(), "the standby's address alone");
         assertEquals(NodeRole.PRIMARY, scalar(t, US_NODE_ROLE).toInt());
     }
 

@@ -75,7 +75,7 @@ class NotificationBuilderTest {
                 .orElseThrow();
         assertEquals(new OID(RESYNC_STARTED), started.trapOid());
         assertEquals(List.of(col(US_PRIMARY_ENTRY, US_PRIMARY_NAME, 2), col(US_VOLUME_ENTRY, US_VOLUME_NAME, 2, 2),
-                col(US_VOLUME_ENTRY, US_VOLUME_MIRROR_STATE, 2, 2), col(US_VOLUME_ENTRY, US_VOLUME_DIRTY_BYTES, 2, 2)), oids(started));
+                col(US_VOLUME_ENTRY, US_VOLUME_MIRROR_STATE, 2, 2), col(US_VOLUME_ENTRY, US_VOLUME_DIRTY_KIB, 2, 2)), oids(started));
 
         Notification done = b.fromEvent(new ModelEvent.ResyncCompleted(Instant.now(), "p2", vol, 1 << 20, Duration.ofMillis(30)), t)
                 .orElseThrow();

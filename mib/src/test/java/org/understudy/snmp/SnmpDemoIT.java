@@ -93,7 +93,9 @@ class SnmpDemoIT {
                 int vi = DemoLayout.VOLUMES.indexOf(v.path("name").asText()) + 1;
                 var r = as(node, "readOnly").run("snmpget", List.of("-OqvU"), "UNDERSTUDY-MIB::usVolumeName." + pi + "." + vi,
                         "UNDERSTUDY-MIB::usVolumeSize." + pi + "." + vi, "UNDERSTUDY-MIB::usVolumeMirrorState." + pi + "." + vi);
-                assertEquals(List.of(v.path("name").asText(), v.path("size").asText(), mirrorState(v.path("state").asText())),
+                // usVolumeSize is a Gauge32 in MiB, rounded up
+                String mib = Long.toString((v.path("size").asLong() + (1L << 20) - 1) >> 20);
+                assertEquals(List.of(v.path("name").asText(), mib, mirrorState(v.path("state").asText())),
                         r.stdout().lines().map(s -> s.strip().replace("\"", "")).toList(), node + ": " + r.describe());
             }
         }

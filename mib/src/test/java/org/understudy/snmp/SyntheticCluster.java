@@ -67,6 +67,12 @@ final class SyntheticCluster {
     private final Path stateDir;
 
     SyntheticCluster(Path dir, int primaries, int volumes, int agentPort, List<SnmpTarget> targets) {
+        this(dir, primaries, volumes, agentPort, targets, SnmpConfig.SystemInfo.NONE);
+    }
+
+    /** With the sysContact and sysLocation the cluster file gives the standby's agent. */
+    SyntheticCluster(Path dir, int primaries, int volumes, int agentPort, List<SnmpTarget> targets,
+                     SnmpConfig.SystemInfo system) {
         this.stateDir = dir.resolve("state/standby");
         StandbyConfig standby = new StandbyConfig("standby", "127.0.0.1", new Endpoint("127.0.0.1", 7700),
                 new Endpoint("127.0.0.1", 7800), stateDir);
@@ -96,7 +102,7 @@ final class SyntheticCluster {
                 new SnmpUser(MONITOR, MONITOR_AUTH, MONITOR_PRIV, false)));
         Secrets secrets = new Secrets(dir.resolve("secrets.yaml"), new byte[32], "token-token-token", snmp);
         this.config = new ClusterConfig(dir.resolve("cluster.yaml"), "synthetic", standby, ps, secrets,
-                new SnmpConfig(Map.of("standby", new Endpoint("127.0.0.1", agentPort)), targets));
+                new SnmpConfig(Map.of("standby", new Endpoint("127.0.0.1", agentPort)), targets, Map.of("standby", system)));
         FailoverTimeline lastFo = new FailoverTimeline("p1", "switchover", "operator asked", T0, List.of(), Duration.ofMillis(2345), true);
         snapshot.set(new ClusterSnapshot("synthetic", new NodeSnapshot("standby", Role.STANDBY, "1.2.3", 42, T0), states, vols,
                 List.of(), List.of(), List.of(), new FailoverSummary(true, 0, 1, lastFo), T0));
