@@ -7,7 +7,8 @@ import java.util.PriorityQueue;
  * A {@link Scheduler} driven by a test over a {@link FakeClock}: {@link #advance} moves time forward task by task,
  * running each task at its due time. {@link #jump} moves the clock without running anything, as a paused process
  * would see it; the next {@link #advance} then runs each overdue periodic task once (no catch-up burst).
- * Single-threaded use.
+ * Time moves on one thread (the test's); tasks may be scheduled and cancelled from any thread (a link's threads time
+ * their faults here), and run on the thread that moves time, outside the scheduler's lock.
  */
 public final class ManualScheduler implements Scheduler {
     private final FakeClock clock;
@@ -35,8 +36,10 @@ public final class ManualScheduler implements Scheduler {
 
         @Override
         public void cancel() {
-            cancelled = true;
-            queue.remove(this);
+            synchronized (ManualScheduler.this) {
+                cancelled = true;
+                queue.remove(this);
+            }
         }
     }
 
@@ -45,14 +48,14 @@ public final class ManualScheduler implements Scheduler {
     }
 
     @Override
-    public Cancellable schedule(Runnable task, long delayNanos) {
+    public synchronized Cancellable schedule(Runnable task, long delayNanos) {
         Task t = new Task(task, clock.getAsLong() + delayNanos, 0);
         queue.add(t);
         return t;
     }
 
     @Override
-    public Cancellable scheduleAtFixedRate(Runnable task, long periodNanos) {
+    public synchronized Cancellable scheduleAtFixedRate(Runnable task, long periodNanos) {
         Task t = new Task(task, clock.getAsLong() + periodNanos, periodNanos);
         queue.add(t);
         return t;
@@ -62,21 +65,26 @@ public final class ManualScheduler implements Scheduler {
     public void advance(Duration d) {
         long end = clock.getAsLong() + d.toNanos();
         while (true) {
-            Task t = queue.peek();
-            if (t == null || t.due > end) {
-                break;
-            }
-            queue.poll();
-            if (t.due > clock.getAsLong()) {
-                clock.set(t.due);
+            Task t;
+            synchronized (this) {
+                t = queue.peek();
+                if (t == null || t.due > end) {
+                    break;
+                }
+                queue.poll();
+                if (t.due > clock.getAsLong()) {
+                    clock.set(t.due);
+                }
             }
             t.action.run();
-            if (t.period > 0 && !t.cancelled) {
-                t.due = Math.max(t.due + t.period, clock.getAsLong() + 1);
-                if (t.due <= clock.getAsLong()) {
-                    t.due = clock.getAsLong() + t.period;
+            synchronized (this) {
+                if (t.period > 0 && !t.cancelled) {
+                    t.due = Math.max(t.due + t.period, clock.getAsLong() + 1);
+                    if (t.due <= clock.getAsLong()) {
+                        t.due = clock.getAsLong() + t.period;
+                    }
+                    queue.add(t);
                 }
-                queue.add(t);
             }
         }
         if (clock.getAsLong() < end) {
@@ -84,8 +92,13 @@ public final class ManualScheduler implements Scheduler {
         }
     }
 
+    /** Tasks waiting to run (a test polls for a task another thread schedules). */
+    public synchronized int pending() {
+        return queue.size();
+    }
+
     /** Moves the clock by {@code d} without running anything, then lets each overdue periodic task run once. */
-    public void jump(Duration d) {
+    public synchronized void jump(Duration d) {
         clock.advance(d);
         long now = clock.getAsLong();
         PriorityQueue<Task> copy = new PriorityQueue<>(queue);
