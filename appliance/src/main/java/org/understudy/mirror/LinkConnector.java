@@ -2,9 +2,6 @@ package org.understudy.mirror;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
-import java.nio.channels.ByteChannel;
-import java.nio.channels.SocketChannel;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -18,10 +15,12 @@ import org.understudy.replication.IdentityMessage;
 import org.understudy.replication.HandshakeMessages.Challenge;
 import org.understudy.replication.LinkAuthenticator;
 import org.understudy.replication.ProtocolException;
+import org.understudy.transport.StreamConnection;
 
 /**
- * Opens one replication link: TCP connect (bounded), transport security seam, then the authenticated handshake
- * (bounded by the ack timeout: a standby that accepts but never answers is dropped). Stateless; thread-safe.
+ * Opens one replication link: connect over the options' stream transport (bounded), transport security seam, then
+ * the authenticated handshake (bounded by the ack timeout: a standby that accepts but never answers is dropped).
+ * Stateless; thread-safe.
  */
 final class LinkConnector {
     private static final org.apache.logging.log4j.Logger LOG =
@@ -45,20 +44,16 @@ final class LinkConnector {
     /** Connects and authenticates; the returned link is not started yet. */
     MirrorLink connect(String primary, String volume, long size, TrafficCounters counters,
                        MirrorLink.Listener listener, IdentityMessage mine) throws IOException {
-        SocketChannel socket = SocketChannel.open();
+        long t0 = options.clock().getAsLong();
+        StreamConnection connection = options.transport().connect(
+                new InetSocketAddress(standby.host(), standby.port()), options.connectTimeout());
+        long rtt = options.clock().getAsLong() - t0;
         ScheduledFuture<?> timer = null;
         try {
-            socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            socket.setOption(StandardSocketOptions.SO_SNDBUF, 4 << 20);
-            socket.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20);
-            long t0 = options.clock().getAsLong();
-            socket.socket().connect(new InetSocketAddress(standby.host(), standby.port()),
-                    (int) options.connectTimeout().toMillis());
-            long rtt = options.clock().getAsLong() - t0;
             int proposal = FrameSizing.proposal(rtt, options.maxFrame());
-            timer = scheduler.schedule(() -> closeQuietly(socket), options.ackTimeout().toMillis(),
+            timer = scheduler.schedule(() -> closeQuietly(connection), options.ackTimeout().toMillis(),
                     TimeUnit.MILLISECONDS);
-            ByteChannel channel = options.security().client(socket);
+            StreamConnection channel = options.security().client(connection);
             FrameChannel frames = new FrameChannel(channel);
             ClientHandshake hs = new ClientHandshake(auth, primary, volume, size, proposal);
             frames.write(FrameType.HELLO, 0, 0, hs.hello().encode());
@@ -70,7 +65,7 @@ final class LinkConnector {
             if (!timer.cancel(false)) {
                 throw new IOException("handshake took longer than " + options.ackTimeout().toMillis() + " ms");
             }
-            MirrorLink link = new MirrorLink(primary + "/" + volume, socket, channel, frames, hs.maxFrame(),
+            MirrorLink link = new MirrorLink(primary + "/" + volume, channel, frames, hs.maxFrame(),
                     welcome.flags(), options.ackTimeout().toNanos(), options.clock(), counters, listener);
             link.peer(peer);
             LOG.info("mirror {}/{}: connect round trip {} us: proposed max frame {} B, negotiated {} B", primary,
@@ -81,7 +76,7 @@ final class LinkConnector {
             if (timer != null) {
                 timer.cancel(false);
             }
-            closeQuietly(socket);
+            closeQuietly(connection);
             throw e;
         }
     }
@@ -97,7 +92,7 @@ final class LinkConnector {
         return f;
     }
 
-    private static void closeQuietly(SocketChannel s) {
+    private static void closeQuietly(StreamConnection s) {
         try {
             s.close();
         } catch (IOException ignored) {

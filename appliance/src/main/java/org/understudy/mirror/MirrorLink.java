@@ -2,9 +2,6 @@ package org.understudy.mirror;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ByteChannel;
-import java.nio.channels.GatheringByteChannel;
-import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +21,7 @@ import org.understudy.replication.FrameFlags;
 import org.understudy.replication.FrameType;
 import org.understudy.replication.HandshakeMessages;
 import org.understudy.replication.ProtocolException;
+import org.understudy.transport.StreamConnection;
 
 /**
  * One authenticated connection to the standby, carrying one volume: assigns sequence numbers, pipelines frames through
@@ -44,8 +42,7 @@ final class MirrorLink {
 
     private final String name;
     private final String remote;
-    private final SocketChannel socket;
-    private final ByteChannel channel;
+    private final StreamConnection channel;
     private final FrameChannel frames;
     private final int maxFrame;
     private final long ackTimeoutNanos;
@@ -70,13 +67,11 @@ final class MirrorLink {
     private volatile long acksReceived;
     private final TrafficCounters counters;
 
-    MirrorLink(String name, SocketChannel socket, ByteChannel channel, FrameChannel frames, int maxFrame,
-               int welcomeFlags, long ackTimeoutNanos, LongSupplier clock, TrafficCounters counters,
-               Listener listener) {
+    MirrorLink(String name, StreamConnection channel, FrameChannel frames, int maxFrame, int welcomeFlags,
+               long ackTimeoutNanos, LongSupplier clock, TrafficCounters counters, Listener listener) {
         this.counters = counters;
         this.name = name;
-        this.remote = String.valueOf(socket.socket().getRemoteSocketAddress());
-        this.socket = socket;
+        this.remote = String.valueOf(channel.remoteAddress());
         this.channel = channel;
         this.frames = frames;
         this.maxFrame = maxFrame;
@@ -281,18 +276,10 @@ final class MirrorLink {
         socketWrites++;
         ByteBuffer[] arr = iov.toArray(new ByteBuffer[0]);
         int first = 0;
-        if (channel instanceof GatheringByteChannel g) {
-            while (first < arr.length) {
-                g.write(arr, first, arr.length - first);
-                while (first < arr.length && !arr[first].hasRemaining()) {
-                    first++;
-                }
-            }
-        } else {
-            for (ByteBuffer b : arr) {
-                while (b.hasRemaining()) {
-                    channel.write(b);
-                }
+        while (first < arr.length) {
+            channel.write(arr, first, arr.length - first);
+            while (first < arr.length && !arr[first].hasRemaining()) {
+                first++;
             }
         }
         iov.clear();
@@ -381,7 +368,7 @@ final class MirrorLink {
         return ackedSeq;
     }
 
-    /** Kills the link (idempotent): closes the socket, fails every pending frame, tells the listener. */
+    /** Kills the link (idempotent): closes the connection, fails every pending frame, tells the listener. */
     void kill(String reason) {
         List<Outbound> orphans;
         lock.lock();
@@ -403,7 +390,6 @@ final class MirrorLink {
         }
         try {
             channel.close();
-            socket.close();
         } catch (IOException ignored) {
             // already closing
         }

@@ -3,10 +3,7 @@ package org.understudy.replica;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,11 +18,14 @@ import org.understudy.model.LatencySummary;
 import org.understudy.model.LinkSnapshot;
 import org.understudy.model.MirrorState;
 import org.understudy.model.VolumeSnapshot;
+import org.understudy.transport.StreamConnection;
+import org.understudy.transport.StreamListener;
 
 /**
  * The standby's replication endpoint: accepts links from every configured primary at once (one thread per link),
  * each applying one volume's frames to its {@link Replica}. A bad connection is closed with a logged reason and
- * never affects the server or other links. Thread-safe.
+ * never affects the server or other links. Links arrive over {@link ReplicaOptions#transport()} (TCP; in memory in
+ * tests). Thread-safe.
  */
 public final class ReplicaServer implements Closeable {
     private static final Logger LOG = LogManager.getLogger(ReplicaServer.class);
@@ -33,7 +33,7 @@ public final class ReplicaServer implements Closeable {
     private final ClusterConfig cluster;
     private final ReplicaOptions options;
     private final ReplicaStore store;
-    private final ServerSocketChannel server;
+    private final StreamListener server;
     private final ScheduledExecutorService timer;
     private final Map<ReplicaSession, Thread> sessions = new ConcurrentHashMap<>();
     private final Thread acceptor;
@@ -41,7 +41,7 @@ public final class ReplicaServer implements Closeable {
     private final LinkActivity activity;
     private volatile boolean closed;
 
-    private ReplicaServer(ClusterConfig cluster, ReplicaOptions options, ReplicaStore store, ServerSocketChannel server,
+    private ReplicaServer(ClusterConfig cluster, ReplicaOptions options, ReplicaStore store, StreamListener server,
                           FenceStore fences, LinkActivity activity) {
         this.fences = fences;
         this.activity = activity;
@@ -68,12 +68,10 @@ public final class ReplicaServer implements Closeable {
             throws IOException {
         Endpoint bind = options.bind() != null ? options.bind() : cluster.standby().replication();
         ReplicaStore store = ReplicaStore.open(cluster, options.wallClock());
-        ServerSocketChannel ss = ServerSocketChannel.open();
+        StreamListener ss;
         try {
-            ss.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            ss.bind(new InetSocketAddress(bind.host(), bind.port()), 64);
+            ss = options.transport().listen(new InetSocketAddress(bind.host(), bind.port()), 64);
         } catch (IOException e) {
-            ss.close();
             store.close();
             throw new IOException("cannot listen for replication on " + bind + ": " + e.getMessage(), e);
         }
@@ -89,11 +87,8 @@ public final class ReplicaServer implements Closeable {
 
     /** The port actually bound (useful when asked for port 0). */
     public int boundPort() {
-        try {
-            return ((InetSocketAddress) server.getLocalAddress()).getPort();
-        } catch (IOException e) {
-            return -1;
-        }
+        InetSocketAddress a = server.localAddress();
+        return a == null ? -1 : a.getPort();
     }
 
     public ReplicaStore store() {
@@ -192,7 +187,7 @@ public final class ReplicaServer implements Closeable {
 
     private void acceptLoop() {
         while (!closed) {
-            SocketChannel ch;
+            StreamConnection ch;
             try {
                 ch = server.accept();
             } catch (ClosedChannelException e) {

@@ -6,9 +6,7 @@ import org.understudy.resync.VolumeIdentity;
 import java.io.EOFException;
 import java.nio.ByteBuffer;
 import java.io.IOException;
-import java.net.SocketAddress;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.SocketChannel;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
@@ -32,6 +30,7 @@ import org.understudy.replication.HandshakeMessages.Proof;
 import org.understudy.replication.LinkAuthenticator;
 import org.understudy.replication.ProtocolException;
 import org.understudy.replication.ServerHandshake;
+import org.understudy.transport.StreamConnection;
 
 /**
  * The standby's end of one replication link: handshake, then apply the primary's frames strictly in sequence order
@@ -45,7 +44,7 @@ final class ReplicaSession implements Runnable {
     private final ClusterConfig cluster;
     private final ReplicaStore store;
     private final ReplicaOptions options;
-    private final SocketChannel socket;
+    private final StreamConnection connection;
     private final ScheduledExecutorService timer;
     private final FenceStore fences;
     private final LinkActivity activity;
@@ -60,20 +59,19 @@ final class ReplicaSession implements Runnable {
     private static final int ACK_EVERY_FRAMES = 64;
     private static final long ACK_EVERY_BYTES = 8L << 20;
     private FrameChannel frames;
-    private java.io.InputStream rawInput;
     private long expectedSeq = 1;
     private volatile VolumeIdentity primaryIdentity;
 
-    ReplicaSession(ClusterConfig cluster, ReplicaStore store, ReplicaOptions options, SocketChannel socket,
+    ReplicaSession(ClusterConfig cluster, ReplicaStore store, ReplicaOptions options, StreamConnection connection,
                    ScheduledExecutorService timer, FenceStore fences, LinkActivity activity) {
         this.fences = fences;
         this.activity = activity;
         this.cluster = cluster;
         this.store = store;
         this.options = options;
-        this.socket = socket;
+        this.connection = connection;
         this.timer = timer;
-        this.remote = remoteOf(socket);
+        this.remote = String.valueOf(connection.remoteAddress());
         this.since = options.wallClock().instant();
         this.detail = "handshake with " + remote;
     }
@@ -102,10 +100,7 @@ final class ReplicaSession implements Runnable {
                 () -> close("no complete handshake within " + options.handshakeTimeout().toMillis() + " ms"),
                 options.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
         try {
-            socket.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
-            java.nio.channels.ByteChannel ch = options.security().server(socket);
-            frames = new FrameChannel(ch);
-            rawInput = ch == socket ? socket.socket().getInputStream() : null;
+            frames = new FrameChannel(options.security().server(connection));
             Replica r = handshake();
             handshakeTimer.cancel(false);
             if (r == null) {
@@ -309,26 +304,11 @@ final class ReplicaSession implements Runnable {
             unackedBytes += f.length();
             // one cumulative ACK per batch: while more input is already waiting, apply it first (bounded, so a
             // continuous stream still gets timely ACKs); durability points are acknowledged at once
-            if (force || unacked >= ACK_EVERY_FRAMES || unackedBytes >= ACK_EVERY_BYTES || !moreInputWaiting()) {
+            if (force || unacked >= ACK_EVERY_FRAMES || unackedBytes >= ACK_EVERY_BYTES || !frames.inputWaiting()) {
                 frames.write(FrameType.ACK, durableSeq == appliedSeq ? FrameFlags.DURABLE : 0, appliedSeq, null);
                 unacked = 0;
                 unackedBytes = 0;
             }
-        }
-    }
-
-    /** A complete frame is buffered, or (plain TCP) the socket already holds more bytes. */
-    private boolean moreInputWaiting() {
-        if (frames.hasBufferedFrame()) {
-            return true;
-        }
-        if (rawInput == null) {
-            return false;
-        }
-        try {
-            return rawInput.available() > 0;
-        } catch (IOException e) {
-            return false;
         }
     }
 
@@ -383,18 +363,9 @@ final class ReplicaSession implements Runnable {
 
     private void closeQuietly() {
         try {
-            socket.close();
+            connection.close();
         } catch (IOException ignored) {
             // closing: nothing more to do
-        }
-    }
-
-    private static String remoteOf(SocketChannel s) {
-        try {
-            SocketAddress a = s.getRemoteAddress();
-            return String.valueOf(a);
-        } catch (IOException e) {
-            return "?";
         }
     }
 }

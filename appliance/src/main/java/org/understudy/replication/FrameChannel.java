@@ -5,6 +5,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
+import org.understudy.transport.StreamConnection;
 
 /**
  * Blocking frame I/O over one connection: a buffered reader of frames and a writer of small frames (handshake, ACK,
@@ -13,12 +14,25 @@ import java.nio.channels.ByteChannel;
  */
 public final class FrameChannel implements Closeable {
     private final ByteChannel channel;
+    /** The same connection as a stream, when it is one: it can tell whether more input waits. */
+    private final StreamConnection stream;
     private ByteBuffer in;
     private final ByteBuffer out = ByteBuffer.allocateDirect(FrameCodec.HEADER_SIZE + FrameCodec.HANDSHAKE_MAX_PAYLOAD);
     private int maxPayload = FrameCodec.HANDSHAKE_MAX_PAYLOAD;
 
+    /** Frames over a replication link's connection. */
+    public FrameChannel(StreamConnection connection) {
+        this(connection, connection);
+    }
+
+    /** Frames over any channel (a hand-driven peer in tests); {@link #inputWaiting} then knows only its buffer. */
     public FrameChannel(ByteChannel channel) {
+        this(channel, null);
+    }
+
+    private FrameChannel(ByteChannel channel, StreamConnection stream) {
         this.channel = channel;
+        this.stream = stream;
         this.in = ByteBuffer.allocateDirect(2 * (FrameCodec.HEADER_SIZE + FrameCodec.HANDSHAKE_MAX_PAYLOAD)).flip();
     }
 
@@ -64,6 +78,24 @@ public final class FrameChannel implements Closeable {
         }
         long len = in.getInt(in.position() + 32) & 0xffffffffL;
         return in.remaining() >= FrameCodec.HEADER_SIZE + len;
+    }
+
+    /**
+     * Whether reading the next frame would find input at once: a complete frame is buffered, or the connection already
+     * holds more bytes. The standby acknowledges a batch of frames when this turns false.
+     */
+    public boolean inputWaiting() {
+        if (hasBufferedFrame()) {
+            return true;
+        }
+        if (stream == null) {
+            return false;
+        }
+        try {
+            return stream.available() > 0;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Sends one frame with a small payload (at most {@link FrameCodec#HANDSHAKE_MAX_PAYLOAD} bytes). */

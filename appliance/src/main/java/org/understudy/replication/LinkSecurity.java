@@ -1,31 +1,31 @@
 package org.understudy.replication;
 
 import java.io.IOException;
-import java.nio.channels.ByteChannel;
-import java.nio.channels.SocketChannel;
+import org.understudy.transport.StreamConnection;
 
 /**
- * The seam where transport security plugs into a replication link: given the connected TCP channel, returns the
- * channel frames travel over. {@link #PLAIN} passes the socket through (the HMAC handshake still authenticates both
- * ends); a TLS implementation would return an {@code SSLEngine}-backed channel. Implementations are thread-safe.
+ * The seam where transport security plugs into a replication link: given the connected stream, returns the stream
+ * frames travel over. {@link #PLAIN} passes the connection through (the HMAC handshake still authenticates both
+ * ends); a TLS implementation would return an {@code SSLEngine}-backed connection, whose {@code close} closes the
+ * connection it was given and whose {@code available} counts decrypted bytes. Implementations are thread-safe.
  */
 public interface LinkSecurity {
     /** No transport encryption. */
     LinkSecurity PLAIN = new LinkSecurity() {
         @Override
-        public ByteChannel client(SocketChannel socket) {
-            return socket;
+        public StreamConnection client(StreamConnection connection) {
+            return connection;
         }
 
         @Override
-        public ByteChannel server(SocketChannel socket) {
-            return socket;
+        public StreamConnection server(StreamConnection connection) {
+            return connection;
         }
     };
 
     /** Wraps the primary's end of a new connection. */
-    ByteChannel client(SocketChannel socket) throws IOException;
+    StreamConnection client(StreamConnection connection) throws IOException;
 
     /** Wraps the standby's end of a new connection. */
-    ByteChannel server(SocketChannel socket) throws IOException;
+    StreamConnection server(StreamConnection connection) throws IOException;
 }
