@@ -20,7 +20,7 @@ import org.understudy.transport.FaultyStreamTransport.Way;
  * connection fills from the wrapped connection, so a held or delayed arrival can be kept from the reader and the reader
  * can be woken by a close without the other side hearing of it. State is guarded by the transport's lock.
  */
-final class FaultyConnection implements StreamConnection {
+final class FaultyConnection extends AbstractStreamConnection {
     private static final int READ_CHUNK = 64 * 1024;
 
     private final FaultyStreamTransport f;
@@ -146,16 +146,6 @@ final class FaultyConnection implements StreamConnection {
     }
 
     @Override
-    public int read(ByteBuffer dst) throws IOException {
-        return (int) read(new ByteBuffer[] {dst}, 0, 1);
-    }
-
-    @Override
-    public long read(ByteBuffer[] dsts) throws IOException {
-        return read(dsts, 0, dsts.length);
-    }
-
-    @Override
     public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
         f.lock.lock();
         try {
@@ -224,16 +214,6 @@ final class FaultyConnection implements StreamConnection {
     }
 
     // ---- outbound -----------------------------------------------------------------------------------------------
-
-    @Override
-    public int write(ByteBuffer src) throws IOException {
-        return (int) write(new ByteBuffer[] {src}, 0, 1);
-    }
-
-    @Override
-    public long write(ByteBuffer[] srcs) throws IOException {
-        return write(srcs, 0, srcs.length);
-    }
 
     @Override
     public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
@@ -366,14 +346,6 @@ final class FaultyConnection implements StreamConnection {
             }
         }
         throw new IllegalStateException("no bytes left");
-    }
-
-    private static long remaining(ByteBuffer[] bufs, int offset, int length) {
-        long n = 0;
-        for (int i = offset; i < offset + length; i++) {
-            n += bufs[i].remaining();
-        }
-        return n;
     }
 
     // ---- closing ------------------------------------------------------------------------------------------------

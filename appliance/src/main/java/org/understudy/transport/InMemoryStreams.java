@@ -175,7 +175,7 @@ public final class InMemoryStreams implements StreamTransport {
     }
 
     /** One end of an in-memory connection: reads one pipe, writes the other. */
-    private static final class PipeEnd implements StreamConnection {
+    private static final class PipeEnd extends AbstractStreamConnection {
         private final SocketAddress remote;
         private final BytePipe in;
         private final BytePipe out;
@@ -190,19 +190,9 @@ public final class InMemoryStreams implements StreamTransport {
         }
 
         @Override
-        public int read(ByteBuffer dst) throws IOException {
-            return (int) read(new ByteBuffer[] {dst}, 0, 1);
-        }
-
-        @Override
-        public long read(ByteBuffer[] dsts) throws IOException {
-            return read(dsts, 0, dsts.length);
-        }
-
-        @Override
         public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
             ensureOpen();
-            if (!hasRemaining(dsts, offset, length)) {
+            if (remaining(dsts, offset, length) == 0) {
                 return 0;
             }
             readLock.lock();
@@ -214,16 +204,6 @@ public final class InMemoryStreams implements StreamTransport {
             } finally {
                 readLock.unlock();
             }
-        }
-
-        @Override
-        public int write(ByteBuffer src) throws IOException {
-            return (int) write(new ByteBuffer[] {src}, 0, 1);
-        }
-
-        @Override
-        public long write(ByteBuffer[] srcs) throws IOException {
-            return write(srcs, 0, srcs.length);
         }
 
         @Override
@@ -268,15 +248,6 @@ public final class InMemoryStreams implements StreamTransport {
             if (!open) {
                 throw new ClosedChannelException();
             }
-        }
-
-        private static boolean hasRemaining(ByteBuffer[] bufs, int offset, int length) {
-            for (int i = offset; i < offset + length; i++) {
-                if (bufs[i].hasRemaining()) {
-                    return true;
-                }
-            }
-            return false;
         }
 
         @Override

@@ -13,6 +13,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.understudy.config.ClusterConfig;
 import org.understudy.config.MirrorMode;
 import org.understudy.config.PrimaryConfig;
@@ -45,7 +48,11 @@ final class LinkScenario implements AutoCloseable {
     static final int REGION = DirtyBitmap.DEFAULT_REGION_SIZE;
     /** Bytes of a replication frame's header: a count in the stream lands {@code HEADER + n} into a frame's payload. */
     static final int HEADER = FrameCodec.HEADER_SIZE;
-    static final Duration ACK_TIMEOUT = Duration.ofSeconds(1);
+    /**
+     * Long, because it also bounds the primary's handshake in real time, which must never run out under load; the
+     * ACK timeout itself counts on the fake clock, checked every few milliseconds ({@link #timers}).
+     */
+    static final Duration ACK_TIMEOUT = Duration.ofMinutes(1);
     private static final Duration LIMIT = Duration.ofSeconds(20);
 
     /** What the link runs over: the same scenarios hold on both. */
@@ -86,6 +93,21 @@ final class LinkScenario implements AutoCloseable {
     final BitmapPlanner planner;
     final MirroredVolume volume;
     final List<Write> writes = new CopyOnWriteArrayList<>();
+    /**
+     * The primary's timers. Periodic checks (the ACK watchdog, which reads the fake clock) look every 10 ms instead of
+     * every quarter timeout; one-shot timers (handshake bound, reconnect back-off) keep their real delays, which the
+     * scenario makes too long to run out.
+     */
+    private final ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, r -> {
+        Thread t = new Thread(r, "scenario-timers");
+        t.setDaemon(true);
+        return t;
+    }) {
+        @Override
+        public ScheduledFuture<?> scheduleAtFixedRate(Runnable task, long initialDelay, long period, TimeUnit unit) {
+            return super.scheduleAtFixedRate(task, 10, 10, TimeUnit.MILLISECONDS);
+        }
+    };
     private final boolean async;
     private final long size;
 
@@ -100,11 +122,12 @@ final class LinkScenario implements AutoCloseable {
         VolumeConfig v = new VolumeConfig(v0.name(), v0.file(), v0.size(), mode, v0.mirror());
         PrimaryConfig p = new PrimaryConfig(p0.name(), p0.address(), p0.nbdPort(), p0.admin(), p0.stateDir(), List.of(v));
         ClusterConfig unbound = new ClusterConfig(base.file(), base.name(), base.standby(), List.of(p), base.secrets());
-        standby = ReplicaServer.start(unbound, ReplicaOptions.defaults().withTransport(net));
+        standby = ReplicaServer.start(unbound, ReplicaOptions.defaults().withTransport(net)
+                .withHandshakeTimeout(ACK_TIMEOUT));
         cluster = TestCluster.withPort(unbound, standby.boundPort());
         planner = BitmapPlanners.open(p, v, clock);
         MirrorOptions options = MirrorOptions.defaults().withTransport(faults).withClock(clock)
-                .withAckTimeout(ACK_TIMEOUT).withReconnect(Duration.ofHours(1), Duration.ofHours(1))
+                .withAckTimeout(ACK_TIMEOUT).withReconnect(Duration.ofHours(1), Duration.ofHours(1)).withScheduler(timers)
                 .withSync(REGION, 2);
         volume = MirroredVolume.wrap(cluster, p, v, FileBlockDevice.open(v.file(), size, p.name() + "/" + v.name()),
                 options, planner);
@@ -112,6 +135,22 @@ final class LinkScenario implements AutoCloseable {
 
     void awaitInSync() {
         MirrorFixture.awaitState(volume, MirrorState.IN_SYNC, LIMIT);
+    }
+
+    /**
+     * In sync, then {@code n} writes of {@code length} bytes at regions 0, 4, 8... (seeds 0, 1, 2...), each
+     * acknowledged by the standby: the scenario's known-good start.
+     */
+    void inSyncWithAckedWrites(int n, int length) throws IOException {
+        awaitInSync();
+        for (int i = 0; i < n; i++) {
+            Write w = write(i * 4L * REGION, length, i);
+            assertTrue(async || w.ack == Ack.ACKED, "acknowledged: " + w);
+        }
+        if (async) {
+            awaitAcked();
+        }
+        assertEquals(0, volume.dirtyBytes(), "acknowledged writes leave nothing dirty");
     }
 
     /**
@@ -168,9 +207,15 @@ final class LinkScenario implements AutoCloseable {
         writes.stream().filter(w -> w.ack == Ack.UNKNOWN).forEach(w -> w.ack = Ack.NOT_ACKED);
     }
 
+    /** A cut armed with {@code cutAfter} strikes; then the ACK timeout ends the link ({@link #advanceUntilDegraded}). */
+    void awaitCutThenDegrade() {
+        Poll.until(LIMIT, "the cut", faults::isCut);
+        advanceUntilDegraded();
+    }
+
     /**
      * The link is stalled or cut, so what is in flight stays unacknowledged: moves the primary's clock past its ACK
-     * timeout until the watchdog gives the link up (the watchdog looks every quarter timeout, in real time).
+     * timeout until the watchdog gives the link up.
      */
     void advanceUntilDegraded() {
         Poll.until(LIMIT, () -> "link still up: " + volume.linkSnapshot(), () -> {
@@ -249,6 +294,12 @@ final class LinkScenario implements AutoCloseable {
         }
     }
 
+    /** At the fault: {@link #checkInvariant}, and exactly {@code regions} regions are dirty. */
+    void checkAtTheFault(int regions) throws IOException {
+        checkInvariant();
+        assertEquals((long) regions * REGION, volume.dirtyBytes(), "dirty bytes: the unacknowledged writes' regions");
+    }
+
     /** After a complete resync: nothing dirty, the replica byte for byte the volume, so it holds every write. */
     void assertIdentical() throws IOException {
         assertEquals(0, volume.dirtyBytes(), "dirty bytes");
@@ -263,6 +314,7 @@ final class LinkScenario implements AutoCloseable {
         try {
             volume.close();
         } finally {
+            timers.shutdownNow();
             standby.close();
         }
     }

@@ -52,19 +52,13 @@ class LinkScenarioTest {
     @EnumSource(Wire.class)
     void syncMode_linkCutInTheMiddleOfAWrite_ackedWritesOnTheReplica_theRestDirty(Wire wire) throws Exception {
         try (LinkScenario s = new LinkScenario(root, wire, MirrorMode.SYNC, SIZE)) {
-            s.awaitInSync();
-            for (int i = 0; i < 4; i++) {
-                assertEquals(Ack.ACKED, s.write(i * 4L * REGION, WRITE, i).ack);
-            }
-            assertEquals(0, s.volume.dirtyBytes());
+            s.inSyncWithAckedWrites(4, WRITE);
             s.faults.cutAfter(Direction.OUTBOUND, HEADER + 1000); // 1000 bytes into the next write's payload
             var cutShort = s.writeInBackground(16L * REGION, WRITE, 10);
-            Poll.until(Duration.ofSeconds(10), "the cut", s.faults::isCut);
-            s.advanceUntilDegraded();
+            s.awaitCutThenDegrade();
             assertEquals(Ack.NOT_ACKED, cutShort.get(10, TimeUnit.SECONDS).ack);
             assertEquals(Ack.NOT_ACKED, s.write(20L * REGION, 4096, 11).ack); // while degraded: local only
-            s.checkInvariant();
-            assertEquals(2L * REGION, s.volume.dirtyBytes(), "exactly the two unacknowledged writes' regions");
+            s.checkAtTheFault(2);
             healAndResync(s);
         }
     }
@@ -73,22 +67,16 @@ class LinkScenarioTest {
     @EnumSource(Wire.class)
     void asyncMode_linkCutInTheMiddleOfAWrite_ackedWritesOnTheReplica_theRestDirty(Wire wire) throws Exception {
         try (LinkScenario s = new LinkScenario(root, wire, MirrorMode.ASYNC, SIZE)) {
-            s.awaitInSync();
-            for (int i = 0; i < 4; i++) {
-                s.write(i * 4L * REGION, WRITE, i);
-            }
-            s.awaitAcked();
+            s.inSyncWithAckedWrites(4, WRITE);
             // from here no ACK comes back; the first write goes out whole, the second is cut 1000 bytes in
             s.faults.stall(Direction.INBOUND, true).cutAfter(Direction.OUTBOUND, 2L * HEADER + WRITE + 1000);
             var writer = s.writeInBackground(16L * REGION, WRITE, 10)
                     .thenCompose(w -> s.writeInBackground(20L * REGION, WRITE, 11));
-            Poll.until(Duration.ofSeconds(10), "the cut", s.faults::isCut);
-            s.advanceUntilDegraded();
+            s.awaitCutThenDegrade();
             writer.get(10, TimeUnit.SECONDS);
             s.write(24L * REGION, WRITE, 12); // after the link died: local only
             s.assertNoMoreAcks();
-            s.checkInvariant();
-            assertEquals(3L * REGION, s.volume.dirtyBytes(), "exactly the three unacknowledged writes' regions");
+            s.checkAtTheFault(3);
             healAndResync(s);
         }
     }
@@ -97,10 +85,7 @@ class LinkScenarioTest {
     @EnumSource(Wire.class)
     void stalledAckDirection_writeReachesTheReplica_butStaysDirtyUntilTheResync(Wire wire) throws Exception {
         try (LinkScenario s = new LinkScenario(root, wire, MirrorMode.SYNC, SIZE)) {
-            s.awaitInSync();
-            for (int i = 0; i < 3; i++) {
-                assertEquals(Ack.ACKED, s.write(i * 4L * REGION, WRITE, i).ack);
-            }
+            s.inSyncWithAckedWrites(3, WRITE);
             s.faults.stall(Direction.INBOUND, true);
             var held = s.writeInBackground(16L * REGION, WRITE, 10);
             byte[] expected = LinkScenario.data(WRITE, 10);
@@ -110,8 +95,7 @@ class LinkScenarioTest {
             assertTrue(s.volume.linkSnapshot().detail().contains("no ACK"), s.volume.linkSnapshot().toString());
             Write w = held.get(10, TimeUnit.SECONDS);
             assertEquals(Ack.NOT_ACKED, w.ack);
-            s.checkInvariant(); // the replica holds it, yet unconfirmed it must stay dirty
-            assertEquals(REGION, s.volume.dirtyBytes());
+            s.checkAtTheFault(1); // the replica holds it, yet unconfirmed it must stay dirty
             healAndResync(s);
         }
     }
@@ -120,10 +104,7 @@ class LinkScenarioTest {
     @EnumSource(Wire.class)
     void corruptedFrame_standbyRefusesIt_neverApplied_writeStaysDirty(Wire wire) throws Exception {
         try (LinkScenario s = new LinkScenario(root, wire, MirrorMode.SYNC, SIZE)) {
-            s.awaitInSync();
-            for (int i = 0; i < 2; i++) {
-                assertEquals(Ack.ACKED, s.write(i * 4L * REGION, WRITE, i).ack);
-            }
+            s.inSyncWithAckedWrites(2, WRITE);
             s.faults.corrupt(Direction.OUTBOUND, HEADER + 100); // one payload byte of the next frame
             Write w = s.write(16L * REGION, WRITE, 10); // no clock moves: the standby's ERROR ends the link
             assertEquals(Ack.NOT_ACKED, w.ack);
@@ -131,8 +112,7 @@ class LinkScenarioTest {
             assertTrue(s.volume.linkSnapshot().detail().contains("CRC32C mismatch"), s.volume.linkSnapshot().toString());
             assertArrayEquals(new byte[WRITE], Arrays.copyOfRange(s.replica(), 16 * REGION, 16 * REGION + WRITE),
                     "the corrupted frame never reached the replica");
-            s.checkInvariant();
-            assertEquals(REGION, s.volume.dirtyBytes());
+            s.checkAtTheFault(1);
             healAndResync(s);
         }
     }
@@ -141,14 +121,12 @@ class LinkScenarioTest {
     @EnumSource(Wire.class)
     void corruptedAck_primaryDropsTheLink_appliedWriteStaysDirty(Wire wire) throws Exception {
         try (LinkScenario s = new LinkScenario(root, wire, MirrorMode.SYNC, SIZE)) {
-            s.awaitInSync();
-            assertEquals(Ack.ACKED, s.write(0, WRITE, 1).ack);
+            s.inSyncWithAckedWrites(1, WRITE);
             s.faults.corrupt(Direction.INBOUND, 10); // inside the header of the next ACK
             Write w = s.write(16L * REGION, WRITE, 10);
             assertEquals(Ack.NOT_ACKED, w.ack);
             assertEquals(MirrorState.DEGRADED, s.volume.state());
-            s.checkInvariant();
-            assertEquals(REGION, s.volume.dirtyBytes());
+            s.checkAtTheFault(1);
             healAndResync(s);
         }
     }
