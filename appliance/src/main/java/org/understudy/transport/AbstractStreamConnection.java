@@ -6,7 +6,7 @@ import java.nio.ByteBuffer;
 /**
  * A {@link StreamConnection} whose every read and write goes through the scattering and gathering forms: the in-memory
  * and fault-injecting connections, which copy anyway. (The TCP connection makes each of the socket's own calls
- * instead, so a single-buffer read stays a {@code read}, not a {@code readv}.)
+ * instead, so a single-buffer read stays a {@code read}, not a {@code readv}.) Thread-safe as its subclass is.
  */
 abstract class AbstractStreamConnection implements StreamConnection {
 
