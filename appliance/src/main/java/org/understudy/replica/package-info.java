@@ -4,6 +4,7 @@
  * primary's replication link), the fence record per primary and the stand-in bitmap (what the standby wrote while it
  * stood in).
  *
- * <p>May use: {@code config/}, {@code model/}, {@code replication/}, {@code resync/}, {@code storage/}.
+ * <p>May use: {@code config/}, {@code model/}, {@code replication/}, {@code resync/}, {@code storage/},
+ * {@code transport/} (the streams links arrive over).
  */
 package org.understudy.replica;
