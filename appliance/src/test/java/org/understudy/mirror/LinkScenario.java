@@ -54,6 +54,8 @@ final class LinkScenario implements AutoCloseable {
      */
     static final Duration ACK_TIMEOUT = Duration.ofMinutes(1);
     private static final Duration LIMIT = Duration.ofSeconds(20);
+    /** The reconnect back-off: the primary reconnects only when the test asks. */
+    private static final Duration BACK_OFF = Duration.ofHours(1);
 
     /** What the link runs over: the same scenarios hold on both. */
     enum Wire {
@@ -96,7 +98,7 @@ final class LinkScenario implements AutoCloseable {
     /**
      * The primary's timers. Periodic checks (the ACK watchdog, which reads the fake clock) look every 10 ms instead of
      * every quarter timeout; one-shot timers (handshake bound, reconnect back-off) keep their real delays, which the
-     * scenario makes too long to run out.
+     * scenario makes too long to run out. The back-offs are kept, so {@link #reconnect} knows when one waits.
      */
     private final ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "scenario-timers");
@@ -107,7 +109,17 @@ final class LinkScenario implements AutoCloseable {
         public ScheduledFuture<?> scheduleAtFixedRate(Runnable task, long initialDelay, long period, TimeUnit unit) {
             return super.scheduleAtFixedRate(task, 10, 10, TimeUnit.MILLISECONDS);
         }
+
+        @Override
+        public ScheduledFuture<?> schedule(Runnable task, long delay, TimeUnit unit) {
+            ScheduledFuture<?> f = super.schedule(task, delay, unit);
+            if (unit.toNanos(delay) >= BACK_OFF.toNanos()) {
+                backOffs.add(f);
+            }
+            return f;
+        }
     };
+    private final List<ScheduledFuture<?>> backOffs = new CopyOnWriteArrayList<>();
     private final boolean async;
     private final long size;
 
@@ -127,7 +139,7 @@ final class LinkScenario implements AutoCloseable {
         cluster = TestCluster.withPort(unbound, standby.boundPort());
         planner = BitmapPlanners.open(p, v, clock);
         MirrorOptions options = MirrorOptions.defaults().withTransport(faults).withClock(clock)
-                .withAckTimeout(ACK_TIMEOUT).withReconnect(Duration.ofHours(1), Duration.ofHours(1)).withScheduler(timers)
+                .withAckTimeout(ACK_TIMEOUT).withReconnect(BACK_OFF, BACK_OFF).withScheduler(timers)
                 .withSync(REGION, 2);
         volume = MirroredVolume.wrap(cluster, p, v, FileBlockDevice.open(v.file(), size, p.name() + "/" + v.name()),
                 options, planner);
@@ -225,19 +237,19 @@ final class LinkScenario implements AutoCloseable {
     }
 
     /**
-     * Reconnects once (the back-off would wait an hour): returns when the new link's handshake is done. Its resync
-     * may confirm what was not acknowledged, so from here those writes are only held to the region rule.
+     * Reconnects once, instead of after the hour's back-off: waits until that back-off is pending (the link's death
+     * schedules it), asks for the reconnect exactly once, then returns when the new link's handshake is done. (Asked
+     * twice, a reconnect whose start is already running could be started a second time.) Its resync may confirm what
+     * was not acknowledged, so from here those writes are only held to the region rule.
      */
     void reconnect() {
         writes.stream().filter(w -> w.ack == Ack.NOT_ACKED).forEach(w -> w.ack = Ack.UNKNOWN);
         long before = volume.counters().linksEstablished();
-        Poll.until(LIMIT, () -> "a new link: " + volume.linkSnapshot(), () -> {
-            if (volume.counters().linksEstablished() > before) {
-                return true;
-            }
-            volume.reconnectNow(); // no-op while an attempt is under way
-            return false;
-        });
+        Poll.until(LIMIT, () -> "the reconnect back-off pending: " + volume.linkSnapshot(),
+                () -> backOffs.stream().anyMatch(f -> !f.isDone()));
+        volume.reconnectNow();
+        Poll.until(LIMIT, () -> "a new link: " + volume.linkSnapshot(),
+                () -> volume.counters().linksEstablished() > before);
     }
 
     byte[] replica() throws IOException {
