@@ -7,6 +7,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.understudy.admin.AdminAccess;
 import org.understudy.admin.AdminServer;
 import org.understudy.admin.CommandRoutes;
 import org.understudy.admin.EventRoutes;
@@ -20,6 +21,7 @@ import org.understudy.config.PrimaryConfig;
 import org.understudy.config.StandbyConfig;
 import org.understudy.face.FaceContext;
 import org.understudy.model.Role;
+import org.understudy.security.NodeCredential;
 
 /**
  * Runs one node in the foreground: validates the cluster file, takes the state directory, starts the role's engines,
@@ -82,7 +84,9 @@ public final class NodeRunner {
         Faces faces = null;
         try {
             engine.start();
-            admin = new AdminServer(node.admin(), cluster.secrets().adminToken(), engine.model());
+            admin = new AdminServer(node.admin(), new AdminAccess(cluster.secrets().adminTokens(),
+                    NodeCredential.fromClusterKey(cluster.secrets().clusterKey()), services.authFailures(),
+                    System::currentTimeMillis), engine.model());
             admin.start();
             CommandApi commands = new CommandApi(nodeName, engine.commands(), services.audit());
             CommandRoutes.register(admin, commands);
