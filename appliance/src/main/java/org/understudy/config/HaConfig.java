@@ -37,11 +37,14 @@ public record HaConfig(Health health, Failover failover, EventLog eventLog, Map<
      * @param commandsDir    directory of failover command files; at cluster level a directory holding one
      *                       sub-directory per primary, inside a primary that primary's directory; null: none
      * @param commandTimeout time limit of each fencing or failover command
+     * @param releaseTimeout how long a takeover waits, once the primary is fenced, for it to let go of its service
+     *                       address and exports before the standby binds them (a live primary forced over)
      */
     public record Failover(boolean auto, int maxStandIns, boolean abortOnFencingFailure, List<String> fencingCommand,
-                           Path commandsDir, Duration commandTimeout, Identity identity, String device, int prefix) {
+                           Path commandsDir, Duration commandTimeout, Identity identity, String device, int prefix,
+                           Duration releaseTimeout) {
         public static final Failover DEFAULTS = new Failover(true, 1, true, List.of(), null, Duration.ofSeconds(10),
-                Identity.LOOPBACK, "eth0", 24);
+                Identity.LOOPBACK, "eth0", 24, Duration.ofSeconds(5));
 
         public Failover {
             fencingCommand = List.copyOf(fencingCommand);

@@ -19,9 +19,9 @@ import java.util.regex.Pattern;
 final class HaConfigReader {
     static final Set<String> HEALTH = Set.of("interval", "timeout", "heartbeatPort");
     static final Set<String> FAILOVER = Set.of("auto", "maxStandIns", "abortOnFencingFailure", "fencingCommand",
-            "commandsDir", "commandTimeout", "identity", "device", "prefix");
+            "commandsDir", "commandTimeout", "identity", "device", "prefix", "releaseTimeout");
     static final Set<String> PRIMARY_FAILOVER = Set.of("fencingCommand", "commandsDir", "commandTimeout", "identity",
-            "device", "prefix");
+            "device", "prefix", "releaseTimeout");
     static final Set<String> EVENT_LOG = Set.of("retentionDays", "maxRows");
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m)?");
 
@@ -83,9 +83,10 @@ final class HaConfigReader {
         }
         String device = r.text(o, path, "device", base.device());
         int prefix = (int) number(o, path, "prefix", base.prefix(), 1, 128);
+        Duration release = duration(o, path, "releaseTimeout", base.releaseTimeout());
         return new HaConfig.Failover(auto, maxStandIns, abort, fencing, commands,
                 timeout == null ? base.commandTimeout() : timeout, identity, device == null ? base.device() : device,
-                prefix);
+                prefix, release == null ? base.releaseTimeout() : release);
     }
 
     HaConfig.EventLog eventLog(JsonNode node, String path) {

@@ -220,7 +220,9 @@ public final class FailoverEngine implements HealthListener {
         } else {
             target = p.downPaths.isEmpty() ? PROTECTED : DEGRADED;
         }
-        p.machine.tryTransition(target, why, Map.of("pathsDown", p.downPaths.size()));
+        if (p.machine.tryTransition(target, why, Map.of("pathsDown", p.downPaths.size())) && target == PROTECTED) {
+            out.clear(AlarmKind.FAILOVER_FAILED, p.target.primary(), "protected again: " + why);
+        }
     }
 
     private void declaredFailed(Primary p, HealthEvent.Failed f) {

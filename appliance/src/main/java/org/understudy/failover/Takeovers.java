@@ -5,6 +5,7 @@ import static org.understudy.model.PrimaryState.FAILING_BACK;
 import static org.understudy.model.PrimaryState.FAILING_OVER;
 import static org.understudy.model.PrimaryState.PROTECTED;
 import static org.understudy.model.PrimaryState.STANDING_IN;
+import static org.understudy.model.PrimaryState.SYNCING;
 
 import java.util.Map;
 import java.util.concurrent.Executor;
@@ -62,6 +63,7 @@ final class Takeovers {
             double total = (state.clock.getAsLong() - decidedAt) / 1e9;
             if (r.completed()) {
                 out.clear(AlarmKind.PRIMARY_FAILED, name, kind + " completed");
+                out.clear(AlarmKind.FAILOVER_FAILED, name, kind + " completed");
                 out.raise(AlarmKind.STANDING_IN, name, AlarmSeverity.MAJOR, String.format("the standby stands in for "
                         + "%s (%s in %.3f s); %s is unprotected until failback", name, kind, total, name));
                 p.machine.transition(STANDING_IN, String.format("%s completed in %.3f s", kind, total),
@@ -69,6 +71,17 @@ final class Takeovers {
                 out.publish(new ModelEvent.FailoverCompleted(state.wall.instant(), r.timeline()));
             } else if (r.beforeFencing()) {
                 p.machine.transition(PROTECTED, kind + " stopped, primary keeps its role: " + r.failure(),
+                        Map.of("totalSeconds", total));
+                out.publish(new ModelEvent.FailoverFailed(state.wall.instant(), r.timeline(), r.failure()));
+            } else if (r.roleReturned()) {
+                // the fence is lifted and the primary serves again at the standby's epoch, as after a fence-clear
+                p.fencedByUs = false;
+                p.replicasConsistent = false;
+                p.epochHanded = true;
+                p.epochHandedAt = state.clock.getAsLong();
+                out.raise(AlarmKind.FAILOVER_FAILED, name, AlarmSeverity.MAJOR, kind + " of " + name + " FAILED: "
+                        + r.failure());
+                p.machine.transition(SYNCING, kind + " failed, role handed back: " + r.failure(),
                         Map.of("totalSeconds", total));
                 out.publish(new ModelEvent.FailoverFailed(state.wall.instant(), r.timeline(), r.failure()));
             } else {

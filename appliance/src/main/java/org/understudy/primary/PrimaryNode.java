@@ -227,6 +227,27 @@ final class PrimaryNode implements NodeEngine {
         }
     }
 
+    /**
+     * The standby says (over the admin API, with the node credential) that it raised our epoch to {@code epoch}:
+     * fence now, exports closed, rather than when a link is refused. Decided like a refused link.
+     */
+    synchronized Map<String, Object> fencedByStandby(long epoch, String reason, String by) {
+        long ours = volumes.values().stream().mapToLong(MirroredVolume::epoch).min().orElse(0);
+        int connections = nbd == null ? 0 : nbd.connectionCount();
+        if (StandbyRefusal.decide("fenced at epoch " + epoch + " (told by " + by + "): " + reason, ours)
+                instanceof StandbyRefusal.Fence f) {
+            fence(f.cause());
+            return Map.of("ok", true, "serving", false, "message", self.name() + " fenced at epoch " + epoch
+                    + ": NBD exports on " + self.address() + ":" + self.nbdPort() + " closed (" + connections
+                    + " connection(s))");
+        }
+        boolean serving = lifecycle.state() == PrimaryLifecycle.SERVING;
+        LOG.warn("{}: told by {} that it is fenced at epoch {}, but it holds epoch {}: not fenced by it ({})",
+                self.name(), by, epoch, ours, lifecycle.state());
+        return Map.of("ok", false, "serving", serving, "message", self.name() + " holds epoch " + ours
+                + ", not older than " + epoch + "; " + (serving ? "still serving" : lifecycle.state()));
+    }
+
     synchronized void fence(String reason) {
         if (lifecycle.fenced() || lifecycle.state() == PrimaryLifecycle.STOPPED) {
             return;

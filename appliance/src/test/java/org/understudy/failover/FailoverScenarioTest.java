@@ -56,15 +56,15 @@ class FailoverScenarioTest {
         c.run(Duration.ofSeconds(5));
 
         assertEquals(PrimaryState.STANDING_IN, c.engine.state("p1"));
-        assertEquals(List.of("raiseEpoch", "runFencingScript", "checkReplicas", "takeOverIdentity", "serveVolumes",
-                "runFailoverHooks"), c.steps.callsFor("p1"));
+        assertEquals(List.of("raiseEpoch", "runFencingScript", "checkReplicas", "awaitRelease", "takeOverIdentity",
+                "serveVolumes", "runFailoverHooks"), c.steps.callsFor("p1"));
         FailoverTimeline t = c.engine.lastTimeline("p1").orElseThrow();
         assertTrue(t.completed());
-        assertEquals(List.of("fence-epoch", "fence-command", "check-replicas", "take-over-identity",
+        assertEquals(List.of("fence-epoch", "fence-command", "check-replicas", "await-release", "take-over-identity",
                 "serve-volumes", "run-failover-commands"), t.steps().stream().map(FailoverStep::name).toList());
         assertTrue(t.steps().stream().allMatch(s -> s.duration().equals(ms(20)) && s.outcome()
                 == FailoverStep.Outcome.OK));
-        assertEquals(ms(120), t.total());
+        assertEquals(ms(140), t.total());
         assertTrue(t.reason().contains("silent on every path"), t.reason());
         // detection: the last heartbeat before the kill, then 2 s timeout rounded up to the next 250 ms tick
         List<ModelEvent.StateChanged> moves = c.events(ModelEvent.StateChanged.class);
@@ -206,7 +206,8 @@ class FailoverScenarioTest {
     void fencingCommandFails_defaultPolicy_takeoverAborted() {
         ScenarioCluster c = killedWhileFailing(FailoverPolicy.DEFAULTS, "runFencingScript", "exit 1 after 0.50 s");
         assertEquals(PrimaryState.FAILED, c.engine.state("p1"));
-        assertEquals(List.of("raiseEpoch", "runFencingScript"), c.steps.callsFor("p1"));
+        // p1 is dead: the hand-back finds nobody to give the role to, and the takeover stays aborted
+        assertEquals(List.of("raiseEpoch", "runFencingScript", "handRoleBack"), c.steps.callsFor("p1"));
         FailoverTimeline t = c.engine.lastTimeline("p1").orElseThrow();
         assertFalse(t.completed());
         assertEquals(FailoverStep.Outcome.FAILED, t.step("fence-command").orElseThrow().outcome());
@@ -281,7 +282,7 @@ class FailoverScenarioTest {
         assertTrue(r.accepted(), r.message());
         assertEquals(PrimaryState.STANDING_IN, c.engine.state("p1"));
         assertEquals(List.of("drainPrimary", "awaitCaughtUp", "raiseEpoch", "runFencingScript", "checkReplicas",
-                "takeOverIdentity", "serveVolumes", "runFailoverHooks"), c.steps.callsFor("p1"));
+                "awaitRelease", "takeOverIdentity", "serveVolumes", "runFailoverHooks"), c.steps.callsFor("p1"));
     }
 
     @Test
