@@ -51,9 +51,17 @@ public record HaConfig(Health health, Failover failover, EventLog eventLog, Map<
         }
     }
 
-    /** Event-log retention: rows older than {@code retentionDays} or beyond {@code maxRows} are deleted. */
-    public record EventLog(int retentionDays, long maxRows) {
-        public static final EventLog DEFAULTS = new EventLog(365, 1_000_000);
+    /**
+     * Event-log retention: rows older than {@code retentionDays} or beyond {@code maxRows} are deleted.
+     * {@code authFailureAlarmPerMinute}: refused authentications in one minute (all faces together) above which the
+     * node raises AUTH_FAILURES.
+     */
+    public record EventLog(int retentionDays, long maxRows, long authFailureAlarmPerMinute) {
+        public static final EventLog DEFAULTS = new EventLog(365, 1_000_000, 60);
+
+        public EventLog(int retentionDays, long maxRows) {
+            this(retentionDays, maxRows, DEFAULTS.authFailureAlarmPerMinute());
+        }
     }
 
     public static final HaConfig DEFAULTS = new HaConfig(Health.DEFAULTS, Failover.DEFAULTS, EventLog.DEFAULTS,

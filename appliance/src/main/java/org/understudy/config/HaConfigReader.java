@@ -22,7 +22,7 @@ final class HaConfigReader {
             "commandsDir", "commandTimeout", "identity", "device", "prefix", "releaseTimeout");
     static final Set<String> PRIMARY_FAILOVER = Set.of("fencingCommand", "commandsDir", "commandTimeout", "identity",
             "device", "prefix", "releaseTimeout");
-    static final Set<String> EVENT_LOG = Set.of("retentionDays", "maxRows");
+    static final Set<String> EVENT_LOG = Set.of("retentionDays", "maxRows", "authFailureAlarmPerMinute");
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m)?");
 
     private final TreeReader r;
@@ -100,7 +100,8 @@ final class HaConfigReader {
         }
         r.onlyKeys(o, path, EVENT_LOG);
         return new HaConfig.EventLog((int) number(o, path, "retentionDays", base.retentionDays(), 1, 36500),
-                number(o, path, "maxRows", base.maxRows(), 100, Long.MAX_VALUE));
+                number(o, path, "maxRows", base.maxRows(), 100, Long.MAX_VALUE),
+                number(o, path, "authFailureAlarmPerMinute", base.authFailureAlarmPerMinute(), 1, 1_000_000));
     }
 
     private Duration duration(ObjectNode o, String path, String key, Duration fallback) {

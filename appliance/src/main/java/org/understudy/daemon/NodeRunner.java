@@ -16,6 +16,7 @@ import org.understudy.command.CommandApi;
 import org.understudy.config.ClusterConfig;
 import org.understudy.config.ClusterConfigLoader;
 import org.understudy.config.ConfigException;
+import org.understudy.config.HaConfig;
 import org.understudy.config.NodeConfig;
 import org.understudy.config.PrimaryConfig;
 import org.understudy.config.StandbyConfig;
@@ -72,8 +73,9 @@ public final class NodeRunner {
         }
         NodeServices services;
         try {
+            HaConfig.EventLog el = cluster.ha().eventLog();
             services = NodeServices.open(nodeName, node.stateDir(), new Retention(
-                    java.time.Duration.ofDays(cluster.ha().eventLog().retentionDays()), cluster.ha().eventLog().maxRows()));
+                    java.time.Duration.ofDays(el.retentionDays()), el.maxRows()), el.authFailureAlarmPerMinute());
         } catch (RuntimeException e) {
             err.println("understudy: node " + nodeName + " cannot open its event log: " + e.getMessage());
             lock.close();

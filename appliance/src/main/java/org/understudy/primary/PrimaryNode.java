@@ -159,7 +159,8 @@ final class PrimaryNode implements NodeEngine {
                 Duration.ofSeconds(2)), listener));
         HeartbeatCodec codec = new HeartbeatCodec(cluster.secrets().clusterKey());
         udp = new UdpTransport(self.name() + "-heartbeats", new InetSocketAddress(self.address(), h.heartbeatPort()));
-        new HeartbeatReceiver(self.name(), PathConfig.PRODUCTION, udp, codec, watch.detector());
+        new HeartbeatReceiver(self.name(), PathConfig.PRODUCTION, udp, codec, watch.detector(),
+                services.authFailures());
         sender = new HeartbeatSender(self.name(), codec, scheduler, InstantSource.system());
         sender.addTarget(production, udp, new InetSocketAddress(cluster.standby().address(),
                 cluster.ha().health().heartbeatPort()));

@@ -52,6 +52,8 @@ import org.understudy.replica.LinkActivity;
 import org.understudy.replica.Replica;
 import org.understudy.replica.ReplicaOptions;
 import org.understudy.replica.ReplicaServer;
+import org.understudy.security.AuthFace;
+import org.understudy.security.AuthFailure;
 import org.understudy.transport.ExecutorScheduler;
 import org.understudy.transport.UdpTransport;
 import org.understudy.daemon.NodeEngine;
@@ -125,6 +127,11 @@ final class StandbyNode implements NodeEngine {
             }
 
             @Override
+            public void authenticationRefused(String source, String claimedPrimary, String reason) {
+                services.authFailures().record(new AuthFailure(AuthFace.REPLICATION, source, claimedPrimary, reason));
+            }
+
+            @Override
             public void staleEpoch(String primary, String volume, long primaryEpoch, long replicaEpoch) {
                 try {
                     e.staleEpoch(primary, volume, primaryEpoch, replicaEpoch);
@@ -140,7 +147,7 @@ final class StandbyNode implements NodeEngine {
         HeartbeatCodec codec = new HeartbeatCodec(cluster.secrets().clusterKey());
         udp = new UdpTransport(self.name() + "-heartbeats", new InetSocketAddress(self.address(),
                 ha.health().heartbeatPort()));
-        new HeartbeatReceiver(self.name(), PathConfig.PRODUCTION, udp, codec, detector);
+        new HeartbeatReceiver(self.name(), PathConfig.PRODUCTION, udp, codec, detector, services.authFailures());
         sender = new HeartbeatSender(self.name(), codec, scheduler, InstantSource.system());
         for (PrimaryConfig p : cluster.primaries()) {
             HaConfig.Health h = ha.health(p.name());
