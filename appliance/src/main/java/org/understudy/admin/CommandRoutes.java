@@ -28,7 +28,8 @@ public final class CommandRoutes {
 
     public static void register(AdminServer server, CommandApi api) {
         add(server, api, "throttle", b -> new Command.SetThrottle(optText(b, "primary"),
-                Command.Traffic.valueOf(text(b, "traffic").toUpperCase(Locale.ROOT)), b.path("bytesPerSecond").asLong(-1)));
+                Command.Traffic.valueOf(text(b, "traffic").toUpperCase(Locale.ROOT)), b.path("bytesPerSecond").asLong(-1),
+                b.path("force").asBoolean(false)));
         add(server, api, "verify", b -> new Command.Verify(text(b, "primary"), text(b, "volume")));
         add(server, api, "link-test", b -> new Command.LinkTest(text(b, "primary")));
         add(server, api, "switchover", b -> new Command.Switchover(text(b, "primary")));

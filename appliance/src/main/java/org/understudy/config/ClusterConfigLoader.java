@@ -137,6 +137,7 @@ public final class ClusterConfigLoader {
                 }
             }
         }
+        MirrorBlock.checkSyncFloor(r, m, mirror, primaries);
         return new Parsed(name, secrets, standby, primaries, ha(root, primaries));
     }
 

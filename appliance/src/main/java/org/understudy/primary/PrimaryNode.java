@@ -372,7 +372,7 @@ final class PrimaryNode implements NodeEngine {
         if (copy != null && copy.running()) {
             return Map.of("ok", false, "message", "a failback copy is already running on " + self.name());
         }
-        return switch (FailbackCopy.prepare(self.name(), body, volumes)) {
+        return switch (FailbackCopy.prepare(self.name(), body, volumes, throttles.resync().link(self.name()))) {
             case FailbackCopy.Refused r -> {
                 LOG.error("{}: failback copy refused: {}", self.name(), r.reason());
                 yield Map.of("ok", false, "message", r.reason());
