@@ -49,8 +49,10 @@ final class TakeoverRunner {
         this.failback = failback;
     }
 
-    Result takeover(TakeoverTarget t, String kind, String reason, boolean planned, boolean abortOnFencingFailure) {
-        TimelineRecorder rec = new TimelineRecorder(t.primary(), kind, reason, clock, wall,
+    /** @param decidedAt monotonic time of the engine's decision: the timeline counts from it */
+    Result takeover(TakeoverTarget t, String kind, String reason, boolean planned, boolean abortOnFencingFailure,
+                    long decidedAt) {
+        TimelineRecorder rec = new TimelineRecorder(t.primary(), kind, reason, clock, wall, decidedAt,
                 tl -> progress.accept(t.primary(), tl));
         if (planned) {
             StepResult drain = rec.run("drain-primary", () -> handover.drainPrimary(t));
@@ -111,8 +113,8 @@ final class TakeoverRunner {
         return new Result(rec.finish(false), true, false, failure + "; " + back.detail());
     }
 
-    Result failback(TakeoverTarget t, String reason) {
-        TimelineRecorder rec = new TimelineRecorder(t.primary(), "failback", reason, clock, wall,
+    Result failback(TakeoverTarget t, String reason, long decidedAt) {
+        TimelineRecorder rec = new TimelineRecorder(t.primary(), "failback", reason, clock, wall, decidedAt,
                 tl -> progress.accept(t.primary(), tl));
         StepResult resync = rec.run("resync-primary", () -> failback.resyncPrimary(t));
         if (!resync.ok()) {

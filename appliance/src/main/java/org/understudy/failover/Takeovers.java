@@ -43,24 +43,25 @@ final class Takeovers {
         p.takeovers++;
         state.out.publish(new ModelEvent.FailoverStarted(state.wall.instant(), name, kind, reason));
         state.out.later(() -> executor.execute(() ->
-                takeoverDone(p, kind, runner.takeover(p.target, kind, reason, planned, abortOnFencing), decidedAt)));
+                takeoverDone(p, kind, runner.takeover(p.target, kind, reason, planned, abortOnFencing, decidedAt))));
     }
 
     /** Starts returning the role to {@code p}; the caller holds the lock and flushes the outbox after releasing it. */
     void startFailback(Primary p, String reason) {
         p.machine.transition(FAILING_BACK, reason, Map.of());
         state.out.publish(new ModelEvent.FailoverStarted(state.wall.instant(), p.target.primary(), "failback", reason));
-        state.out.later(() -> executor.execute(() -> failbackDone(p, runner.failback(p.target, reason))));
+        long decidedAt = state.clock.getAsLong();
+        state.out.later(() -> executor.execute(() -> failbackDone(p, runner.failback(p.target, reason, decidedAt))));
     }
 
-    private void takeoverDone(Primary p, String kind, TakeoverRunner.Result r, long decidedAt) {
+    private void takeoverDone(Primary p, String kind, TakeoverRunner.Result r) {
         String name = p.target.primary();
         Outbox out = state.out;
         synchronized (state) {
             p.lastTimeline = r.timeline();
             p.running = null;
             p.fencedByUs |= r.epochRaised();
-            double total = (state.clock.getAsLong() - decidedAt) / 1e9;
+            double total = r.timeline().total().toNanos() / 1e9; // the one figure every face reports
             if (r.completed()) {
                 out.clear(AlarmKind.PRIMARY_FAILED, name, kind + " completed");
                 out.clear(AlarmKind.FAILOVER_FAILED, name, kind + " completed");
