@@ -346,7 +346,7 @@ public final class FailoverEngine implements HealthListener {
         synchronized (state) {
             for (Primary p : state.all()) {
                 states.add(new PrimarySnapshot(p.target.primary(), p.machine.state(), p.machine.cause(),
-                        p.machine.since(), List.of(), p.lastTimeline, p.takeovers).withRunning(p.running));
+                        p.machine.since(), List.of(), p.lastTakeover, p.takeovers).withRunning(p.running));
             }
         }
         // the detector has its own lock: ask it outside ours

@@ -60,6 +60,7 @@ final class Takeovers {
         synchronized (state) {
             p.lastTimeline = r.timeline();
             p.running = null;
+            p.lastTakeover = r.timeline();
             p.fencedByUs |= r.epochRaised();
             double total = r.timeline().total().toNanos() / 1e9; // the one figure every face reports
             if (r.completed()) {

@@ -313,6 +313,10 @@ class FailoverScenarioTest {
         assertEquals("failback", c.engine.lastTimeline("p1").orElseThrow().kind());
         assertFalse(c.alarmActive(AlarmKind.STANDING_IN, "p1"));
         assertFalse(c.alarmActive(AlarmKind.PRIMARY_REVIVED, "p1"));
+        // regression: usLastFailoverReason read "failback by carol": the faces' last failover stays the takeover
+        var snap = c.engine.snapshot(c.detector::paths).get(0).lastFailover();
+        assertEquals("failover", snap.kind());
+        assertTrue(snap.reason().contains("silent on every path"), snap.reason());
     }
 
     @Test
