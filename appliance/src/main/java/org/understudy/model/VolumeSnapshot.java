@@ -27,6 +27,12 @@ public record VolumeSnapshot(String primary, String name, long size, MirrorMode 
         lastVerify = lastVerify == null ? VerifySummary.NONE : lastVerify;
     }
 
+    /** The same snapshot with {@code verify} as its last verify (the standby shows the primary's). */
+    public VolumeSnapshot withLastVerify(VerifySummary verify) {
+        return new VolumeSnapshot(primary, name, size, mode, state, syncPercent, bytesReplicated, writesReplicated,
+                writeLatency, dirtyBytes, resyncDoneBytes, resyncTotalBytes, resyncRate, backlogBytes, generation, verify);
+    }
+
     /** A snapshot without the resync figures (a node that does not track them). */
     public VolumeSnapshot(String primary, String name, long size, MirrorMode mode, MirrorState state,
                           double syncPercent, long bytesReplicated, long writesReplicated,

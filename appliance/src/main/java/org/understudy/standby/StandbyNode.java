@@ -79,6 +79,7 @@ final class StandbyNode implements NodeEngine {
     private final Map<String, Boolean> reportedConsistent = new ConcurrentHashMap<>();
     private final CompletionWaiters waiters = new CompletionWaiters();
     private final CapsView caps;
+    private final VerifyView verifies = new VerifyView();
     private final java.util.concurrent.atomic.AtomicBoolean refreshingCaps = new java.util.concurrent.atomic.AtomicBoolean();
     /** How often the standby reads each primary's caps from its status. */
     static final Duration CAPS_REFRESH = Duration.ofSeconds(5);
@@ -173,8 +174,9 @@ final class StandbyNode implements NodeEngine {
     }
 
     /**
-     * Reads each primary's caps from its own status, so that a cap set directly at a primary (its CLI, SNMP or JMX)
-     * shows on the standby too. A primary that does not answer keeps the last caps seen.
+     * Reads each primary's caps and its volumes' last verify from its own status, so that a cap set directly at a
+     * primary (its CLI, SNMP or JMX) and a verify run there show on the standby too. A primary that does not answer
+     * keeps the last seen.
      */
     private void refreshCaps() {
         if (!refreshingCaps.compareAndSet(false, true)) {
@@ -182,12 +184,14 @@ final class StandbyNode implements NodeEngine {
         }
         try {
             for (PrimaryConfig p : cluster.primaries()) {
-                JsonNode own;
+                JsonNode status;
                 try {
-                    own = capsClient(p.name()).getJson("/api/status").path("primaries").path(0);
+                    status = capsClient(p.name()).getJson("/api/status");
                 } catch (AdminClientException | ConfigException e) {
                     continue;
                 }
+                verifies.observed(p.name(), status.path("volumes"));
+                JsonNode own = status.path("primaries").path(0);
                 JsonNode c = own.path("caps");
                 if (!own.path("name").asText().equals(p.name()) || !c.path("mirror").canConvertToLong()
                         || !c.path("resync").canConvertToLong()) {
@@ -274,7 +278,7 @@ final class StandbyNode implements NodeEngine {
                     (int) primaries.stream().filter(p -> p.state() == PrimaryState.STANDING_IN
                             || p.state() == PrimaryState.FAILING_OVER || p.state() == PrimaryState.FAILING_BACK).count(),
                     engine.policy().maxStandIns(), last, engine.autoFailoverOrigin());
-            return new ClusterSnapshot(cluster.name(), identity.snapshot(), primaries, replicas.snapshots(),
+            return new ClusterSnapshot(cluster.name(), identity.snapshot(), primaries, verifies.apply(replicas.snapshots()),
                     replicas.links(), List.of(), services.alarms().active(), summary, Instant.now());
         };
     }
