@@ -50,7 +50,7 @@ public final class StatusFormatter {
                 t.row(v.primary(), v.name(), bytes(v.size()), lower(v.mode()), v.state(),
                         String.format(Locale.ROOT, "%.1f%%", v.syncPercent()), bytes(v.bytesReplicated()),
                         v.writeLatency() == null || v.writeLatency().count() == 0 ? "-" : micros(v.writeLatency().p99Micros()),
-                        v.dirtyBytes() < 0 ? "-" : bytes(v.dirtyBytes()), bytes(v.backlogBytes()),
+                        bytes(v.dirtyBytesOrEstimate()), bytes(v.backlogBytes()),
                         v.generation().isEmpty() ? "-" : v.generation());
                 if (v.resyncTotalBytes() > 0) {
                     notes.append(String.format(Locale.ROOT, "%s/%s resync: %s of %s at %.1f MB/s%n", v.primary(), v.name(),

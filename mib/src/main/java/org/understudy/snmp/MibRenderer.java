@@ -210,8 +210,7 @@ final class MibRenderer {
         long size = v != null ? v.size() : vc.size();
         double sync = v == null ? 0 : Math.max(0, Math.min(100, v.syncPercent()));
         boolean inSync = v != null && v.state() == org.understudy.model.MirrorState.IN_SYNC;
-        // nodes that track a dirty bitmap report its bytes; others (a negative figure) are estimated from the sync share
-        long dirty = v != null && v.dirtyBytes() >= 0 ? v.dirtyBytes() : inSync ? 0 : Math.round(size * (100 - sync) / 100);
+        long dirty = v != null ? v.dirtyBytesOrEstimate() : size;
         column(t, US_VOLUME_ENTRY, US_VOLUME_NAME, text(vc.name()), pi, vi);
         column(t, US_VOLUME_ENTRY, US_VOLUME_SIZE, gauge(size, 1L << 20), pi, vi);
         column(t, US_VOLUME_ENTRY, US_VOLUME_MODE, new Integer32(Mapping.mirrorMode(v != null ? v.mode() : vc.mode())), pi, vi);
