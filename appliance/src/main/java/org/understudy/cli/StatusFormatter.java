@@ -28,6 +28,9 @@ public final class StatusFormatter {
                 sb.append("serving  ").append(n.lifecycle().state()).append(" since ").append(n.lifecycle().since())
                         .append(": ").append(n.lifecycle().cause()).append('\n');
             }
+            var h = n.heartbeats();
+            sb.append(String.format(Locale.ROOT, "heartbeats  %d valid; refused %d malformed, %d forged, %d replayed; "
+                    + "%d from unwatched nodes%n", h.valid(), h.malformed(), h.forged(), h.replayed(), h.fromUnwatched()));
         }
         sb.append('\n');
         if (!s.primaries().isEmpty()) {

@@ -95,6 +95,12 @@ public final class HeartbeatReceiver {
         }
     }
 
+    /** Every count of this receiver, for the node's model. */
+    public org.understudy.model.HeartbeatTotals totals() {
+        return new org.understudy.model.HeartbeatTotals(valid.sum(), replayed.sum(), forged.sum(), malformed.sum(),
+                unknown.sum());
+    }
+
     public long valid() {
         return valid.sum();
     }

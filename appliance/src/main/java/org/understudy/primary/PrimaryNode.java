@@ -82,6 +82,7 @@ final class PrimaryNode implements NodeEngine {
     private volatile FailbackCopy copy;
     private StandbyWatch watch;
     private UdpTransport udp;
+    private volatile HeartbeatReceiver receiver;
     private HeartbeatSender sender;
 
     PrimaryNode(ClusterConfig cluster, PrimaryConfig self, NodeServices services) {
@@ -159,7 +160,7 @@ final class PrimaryNode implements NodeEngine {
                 Duration.ofSeconds(2)), listener));
         HeartbeatCodec codec = new HeartbeatCodec(cluster.secrets().clusterKey());
         udp = new UdpTransport(self.name() + "-heartbeats", new InetSocketAddress(self.address(), h.heartbeatPort()));
-        new HeartbeatReceiver(self.name(), PathConfig.PRODUCTION, udp, codec, watch.detector(),
+        receiver = new HeartbeatReceiver(self.name(), PathConfig.PRODUCTION, udp, codec, watch.detector(),
                 services.authFailures());
         sender = new HeartbeatSender(self.name(), codec, scheduler, InstantSource.system());
         sender.addTarget(production, udp, new InetSocketAddress(cluster.standby().address(),
@@ -418,7 +419,9 @@ final class PrimaryNode implements NodeEngine {
             }
             var paths = watch == null ? List.<org.understudy.model.PathSnapshot>of()
                     : watch.detector().paths(cluster.standby().name());
-            return new ClusterSnapshot(cluster.name(), identity.snapshot().withLifecycle(lifecycle.snapshot()),
+            HeartbeatReceiver r = receiver;
+            return new ClusterSnapshot(cluster.name(), identity.snapshot().withLifecycle(lifecycle.snapshot())
+                    .withHeartbeats(r == null ? null : r.totals()),
                     List.of(selfState(vs, paths)), vs, ls,
                     paths, services.alarms().active(), FailoverSummary.NONE, Instant.now());
         };

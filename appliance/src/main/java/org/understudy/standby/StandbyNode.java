@@ -89,6 +89,7 @@ final class StandbyNode implements NodeEngine {
     private HealthDetector detector;
     private StandbySteps steps;
     private UdpTransport udp;
+    private volatile HeartbeatReceiver receiver;
     private HeartbeatSender sender;
 
     StandbyNode(ClusterConfig cluster, StandbyConfig self, NodeServices services) {
@@ -148,7 +149,8 @@ final class StandbyNode implements NodeEngine {
         HeartbeatCodec codec = new HeartbeatCodec(cluster.secrets().clusterKey());
         udp = new UdpTransport(self.name() + "-heartbeats", new InetSocketAddress(self.address(),
                 ha.health().heartbeatPort()));
-        new HeartbeatReceiver(self.name(), PathConfig.PRODUCTION, udp, codec, detector, services.authFailures());
+        receiver = new HeartbeatReceiver(self.name(), PathConfig.PRODUCTION, udp, codec, detector,
+                services.authFailures());
         sender = new HeartbeatSender(self.name(), codec, scheduler, InstantSource.system());
         for (PrimaryConfig p : cluster.primaries()) {
             HaConfig.Health h = ha.health(p.name());
@@ -278,7 +280,9 @@ final class StandbyNode implements NodeEngine {
                     (int) primaries.stream().filter(p -> p.state() == PrimaryState.STANDING_IN
                             || p.state() == PrimaryState.FAILING_OVER || p.state() == PrimaryState.FAILING_BACK).count(),
                     engine.policy().maxStandIns(), last, engine.autoFailoverOrigin());
-            return new ClusterSnapshot(cluster.name(), identity.snapshot(), primaries, verifies.apply(replicas.snapshots()),
+            HeartbeatReceiver r = receiver;
+            return new ClusterSnapshot(cluster.name(), identity.snapshot().withHeartbeats(r == null ? null : r.totals()),
+                    primaries, verifies.apply(replicas.snapshots()),
                     replicas.links(), List.of(), services.alarms().active(), summary, Instant.now());
         };
     }

@@ -45,4 +45,30 @@ class HeartbeatAuthFailuresTest {
         assertEquals("p1", f.user(), "the sender the forgery claims");
         assertTrue(f.reason().contains("bad HMAC"), f.reason());
     }
+
+    @Test
+    void randomDatagrams_namingNoSender_areCountedInTheNodesTotals() {
+        // regression: 1.27 M random datagrams left every shown 'malformed' at 0: they name no path to blame
+        FakeClock clock = new FakeClock();
+        HealthDetector detector = new HealthDetector("standby", clock, clock, new ManualScheduler(clock),
+                Runnable::run, HealthDetector.Settings.DEFAULTS, e -> { });
+        HeartbeatCodec codec = new HeartbeatCodec("understudy-test-cluster-key-0123456789".getBytes(StandardCharsets.UTF_8));
+        HeartbeatReceiver r = new HeartbeatReceiver("standby", PathConfig.PRODUCTION,
+                new InMemoryNetwork().endpoint("standby"), codec, detector);
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < 1000; i++) {
+            byte[] junk = new byte[random.nextInt(200)];
+            random.nextBytes(junk);
+            r.receive(new InetSocketAddress("127.0.0.9", 4000 + i), junk);
+        }
+        org.understudy.model.HeartbeatTotals t = r.totals();
+        assertEquals(1000, t.malformed());
+        assertEquals(1000, t.rejected());
+        assertEquals(0, t.valid());
+        String status = org.understudy.cli.StatusFormatter.format(new org.understudy.model.ClusterSnapshot("c",
+                new org.understudy.model.NodeSnapshot("standby", org.understudy.model.Role.STANDBY, "1", 1,
+                        java.time.Instant.EPOCH).withHeartbeats(t), List.of(), List.of(), List.of(), List.of(), List.of(),
+                org.understudy.model.FailoverSummary.NONE, java.time.Instant.EPOCH));
+        assertTrue(status.contains("heartbeats  0 valid; refused 1000 malformed, 0 forged, 0 replayed"), status);
+    }
 }
