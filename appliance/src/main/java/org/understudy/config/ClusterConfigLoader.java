@@ -58,6 +58,11 @@ public final class ClusterConfigLoader {
         if (!loader.r.problems().isEmpty()) {
             throw new ConfigException(file, loader.r.problems());
         }
+        if (!java.nio.file.Files.exists(parsed.secretsFile)) {
+            throw new ConfigException(file, "cluster.secrets", "names the secrets file " + parsed.secretsFile
+                    + ", which does not exist (default: " + DEFAULT_SECRETS + " next to the cluster file; "
+                    + "conf/secrets.sample.yaml is a template, the demo and the installer write one)");
+        }
         Secrets secrets = SecretsLoader.load(parsed.secretsFile);
         SnmpConfig snmp = loader.snmp.result();
         List<String> userProblems = SnmpConfigReader.checkUsers(snmp, secrets.snmp());

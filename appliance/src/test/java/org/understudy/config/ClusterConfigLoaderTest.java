@@ -98,6 +98,19 @@ class ClusterConfigLoaderTest {
     }
 
     @Test
+    void load_missingSecretsFile_namesTheKeyAndThePath() throws Exception {
+        // regression: a missing secrets file said neither its path nor the cluster file's secrets key
+        Path f = ConfigFixtures.cluster(dir, """
+                cluster: { name: demo, secrets: keys/gone.yaml }
+                standby: { name: standby, address: 127.0.2.1 }
+                primaries:
+                  - { name: p1, address: 127.0.1.1, admin: { address: 127.0.1.1 }, volumes: [ { name: v, file: v.img, size: 1MiB } ] }
+                """);
+        assertProblemLike(failsToLoad(f), f, "cluster.secrets", dir.resolve("keys/gone.yaml").toAbsolutePath()
+                .normalize() + ", which does not exist");
+    }
+
+    @Test
     void load_missingFile_namesFile() {
         Path f = dir.resolve("nope.yaml");
         assertProblem(failsToLoad(f), f, "file: does not exist");
