@@ -45,10 +45,10 @@ public final class NodeRunner {
         } catch (ConfigException e) {
             err.println("understudy: invalid configuration, node not started:");
             e.problems().forEach(p -> err.println("  " + p));
-            Path cluster = configFile.toAbsolutePath().normalize();
+            Path clusterFile = configFile.toAbsolutePath().normalize();
             // the problems may be in the secrets file the cluster file names: say which file they are in
-            err.println("  (in " + e.file() + (e.file() != null && !e.file().equals(cluster)
-                    ? ", the secrets file named by cluster.secrets in " + cluster : "") + ")");
+            err.println("  (in " + e.file() + (e.file() != null && !e.file().equals(clusterFile)
+                    ? ", the secrets file named by cluster.secrets in " + clusterFile : "") + ")");
             return 2;
         }
         NodeConfig node = cluster.node(nodeName).orElse(null);

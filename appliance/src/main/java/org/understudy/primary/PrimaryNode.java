@@ -199,7 +199,8 @@ final class PrimaryNode implements NodeEngine {
                 return List.copyOf(served.keySet());
             }
         };
-        nbd = NbdServer.start(new InetSocketAddress(self.address(), self.nbdPort()), exports);
+        nbd = NbdServer.start(new InetSocketAddress(self.address(), self.nbdPort()), exports,
+                NbdServer.Limits.DEFAULT.withMaxConnections(self.nbdMaxConnections()));
         lifecycle.transition(PrimaryLifecycle.SERVING, why);
         LOG.info("{}: serving {} volume(s) {} over NBD on {}:{} ({}), mirroring to {} at {}", self.name(),
                 volumes.size(), volumes.keySet(), self.address(), self.nbdPort(), why, cluster.standby().name(),

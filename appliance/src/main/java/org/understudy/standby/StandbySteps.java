@@ -200,7 +200,7 @@ final class StandbySteps implements TakeoverSteps, PlannedHandover, FailbackStep
             if (old != null) {
                 old.close();
             }
-            standIns.put(t.primary(), StandIn.serve(self, t, sizes, bitmaps));
+            standIns.put(t.primary(), StandIn.serve(self, t, sizes, bitmaps, p.nbdMaxConnections()));
             // from now on the replicas get writes the primary never saw: a standby restart must serve them again
             replicas.fences().standingIn(t.primary(), true);
             return StepResult.ok("serving " + t.volumes() + " on " + t.address() + ":" + t.nbdPort());
