@@ -40,6 +40,9 @@ class ForcedFailoverIT {
     @Test
     void tenForcedFailoversOfALivePrimary_failingBackInBetween_eachServesTheDataAtTheSameAddress() throws Exception {
         demo = DemoFixture.start(tmp.resolve("demo"), "--volume-size", "8MiB", "--primaries", "1");
+        // cluster.json holds every demo password: owner only, like the secrets file
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                java.nio.file.Files.getPosixFilePermissions(demo.dir().resolve("cluster.json"))));
         String nbd = demo.volume("p1", "vol0").nbd();
         for (int round = 1; round <= ROUNDS; round++) {
             String pattern = "0x" + Integer.toHexString(0x10 + round);
