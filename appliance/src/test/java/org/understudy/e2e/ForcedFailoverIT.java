@@ -79,22 +79,12 @@ class ForcedFailoverIT {
     }
 
     private static void qemu(String nbd, String command) throws Exception {
-        Cmd.Result r = Cmd.run(Duration.ofSeconds(30), "qemu-io", "-f", "raw", "-t", "none", "-c", command, nbd).ok();
-        assertTrue(!r.output().contains("Pattern verification failed"), command + ": " + r.output());
+        DemoFixture.qemu(nbd, command);
     }
 
     private String state(String node) {
         try {
-            JsonNode s = demo.status(node);
-            if (s == null) {
-                return null;
-            }
-            for (JsonNode p : s.path("primaries")) {
-                if (p.path("name").asText().equals("p1")) {
-                    return p.path("state").asText();
-                }
-            }
-            return null;
+            return demo.primaryState(node, "p1");
         } catch (Exception e) {
             return e.toString();
         }

@@ -41,26 +41,14 @@ import org.understudy.health.HeartbeatCodec;
  * counters.
  */
 class AuthFailuresIT {
-    private static final Path DIST = Path.of(System.getProperty("understudy.dist", "target/understudy"));
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path tmp;
     private Path dir;
 
-    private record Run(int exit, String output) {
-    }
-
-    private Run understudy(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(DIST.resolve("bin/understudy").toString()));
-        cmd.addAll(List.of(args));
-        Path out = tmp.resolve("out-" + System.nanoTime());
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        if (!p.waitFor(4, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new AssertionError("understudy " + String.join(" ", args) + " did not finish:\n" + Files.readString(out));
-        }
-        return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
+    private Launcher.Run understudy(String... args) throws IOException, InterruptedException {
+        return Launcher.understudy(tmp, args);
     }
 
     @AfterEach
@@ -73,7 +61,7 @@ class AuthFailuresIT {
     @Test
     void refusedLoginsOnEveryFace_areAuthFailureRows_floodAggregatedSlowedAndAlarmed() throws Exception {
         dir = tmp.resolve("demo");
-        Run start = understudy("demo", "--dir", dir.toString(), "--detach", "--primaries", "1", "--volume-size",
+        Launcher.Run start = understudy("demo", "--dir", dir.toString(), "--detach", "--primaries", "1", "--volume-size",
                 "8MiB", "--loopback-net", "203");
         assertEquals(0, start.exit(), start.output());
         JsonNode standby = JSON.readTree(dir.resolve("cluster.json").toFile()).path("nodes").path(0);
@@ -122,7 +110,7 @@ class AuthFailuresIT {
         Set<String> faces = new HashSet<>();
         JsonNode rows = null;
         while (System.nanoTime() < deadline && !faces.containsAll(Set.of("admin API", "JMX", "SNMP", "heartbeat"))) {
-            Run ev = understudy("events", "--config", config.toString(), "--node", "standby", "--kind",
+            Launcher.Run ev = understudy("events", "--config", config.toString(), "--node", "standby", "--kind",
                     "AUTH_FAILURE", "--json");
             assertEquals(0, ev.exit(), ev.output());
             rows = JSON.readTree(ev.output().substring(ev.output().indexOf('[')));
@@ -149,7 +137,7 @@ class AuthFailuresIT {
         deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         String alarms = "";
         while (System.nanoTime() < deadline && !alarms.contains("AUTH_FAILURES")) {
-            Run st = understudy("status", "--config", config.toString(), "--node", "standby", "--json");
+            Launcher.Run st = understudy("status", "--config", config.toString(), "--node", "standby", "--json");
             alarms = JSON.readTree(st.output().substring(st.output().indexOf('{'))).path("alarms").toString();
             Thread.sleep(500);
         }
