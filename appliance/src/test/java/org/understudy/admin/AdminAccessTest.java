@@ -101,7 +101,7 @@ class AdminAccessTest {
         assertEquals(200, call("127.0.0.1", "GET", "/api/status", "Bearer " + RO, null).status());
         Reply act = call("127.0.0.1", "POST", "/api/commands/failover", "Bearer " + RO,
                 "{\"primary\":\"p1\",\"actor\":\"eve\"}");
-        assertEquals(200, act.status(), act.body());
+        assertEquals(403, act.status(), "the actor may not: " + act.body());
         assertTrue(act.body().contains("REFUSED") && act.body().contains("read-only"), act.body());
         assertEquals(List.of("eve (token monitor) failover REFUSED"), audited);
         Reply ops = call("127.0.0.1", "POST", "/api/commands/failover", "Bearer " + OPS,
