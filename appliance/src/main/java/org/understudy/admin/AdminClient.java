@@ -17,10 +17,12 @@ import org.understudy.config.ClusterConfig;
 import org.understudy.config.ConfigException;
 import org.understudy.config.Endpoint;
 import org.understudy.config.NodeConfig;
+import org.understudy.security.NodeCredential;
 
 /**
- * Talks to one node's admin JSON API on behalf of an operator command: finds the node's admin endpoint and the token
- * in the cluster configuration and turns every failure into a message an operator can act on. Uses
+ * Talks to one node's admin JSON API on behalf of an operator command (with the cluster's admin token) or of another
+ * node ({@link #internal}: each request signed with the node credential, for {@code /api/internal/...}): finds the
+ * node's admin endpoint in the cluster configuration and turns every failure into a message an operator can act on. Uses
  * {@link HttpURLConnection}, not the JDK's {@code HttpClient}: a CLI command starts a fresh JVM, and the client's
  * selector thread and TLS set-up cost a fifth of a second before the first byte is sent. Thread-safe.
  */
@@ -28,15 +30,39 @@ public final class AdminClient {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
+    /** How a request proves who sends it: the {@code Authorization} header for one method, path and body. */
+    @FunctionalInterface
+    public interface Credential {
+        String authorization(String method, String path, byte[] body);
+    }
+
     private final String node;
     private final URI base;
-    private final String token;
+    private final Credential credential;
+    private final Duration requestTimeout;
 
     /** A client for {@code base} (e.g. {@code http://127.0.0.1:7800}); {@code node} names it in messages. */
     public AdminClient(String node, URI base, String token) {
+        this(node, base, (method, path, body) -> "Bearer " + token, REQUEST_TIMEOUT);
+    }
+
+    private AdminClient(String node, URI base, Credential credential, Duration requestTimeout) {
         this.node = node;
         this.base = base;
-        this.token = token;
+        this.credential = credential;
+        this.requestTimeout = requestTimeout;
+    }
+
+    /**
+     * A client for node-to-node calls from {@code self} to {@code nodeName}: each request signed with the node
+     * credential derived from the cluster key, never the operator's token; answers wait at most {@code timeout}.
+     */
+    public static AdminClient internal(ClusterConfig config, String self, String nodeName, Duration timeout)
+            throws ConfigException {
+        NodeConfig n = nodeOf(config, nodeName);
+        NodeCredential c = NodeCredential.fromClusterKey(config.secrets().clusterKey());
+        return new AdminClient(n.name(), baseUri(n), (method, path, body) -> c.sign(self, method, path,
+                body == null ? new byte[0] : body, System.currentTimeMillis()), timeout);
     }
 
     /**
@@ -45,9 +71,13 @@ public final class AdminClient {
      * @throws ConfigException if the cluster has no such node
      */
     public static AdminClient forNode(ClusterConfig config, String nodeName) throws ConfigException {
-        NodeConfig n = config.node(nodeName).orElseThrow(() -> new ConfigException(config.file(), "--node",
-                "\"" + nodeName + "\" is not a node of cluster " + config.name() + " (nodes: " + nodeNames(config) + ")"));
+        NodeConfig n = nodeOf(config, nodeName);
         return new AdminClient(n.name(), baseUri(n), config.secrets().adminToken());
+    }
+
+    private static NodeConfig nodeOf(ClusterConfig config, String nodeName) throws ConfigException {
+        return config.node(nodeName).orElseThrow(() -> new ConfigException(config.file(), "--node",
+                "\"" + nodeName + "\" is not a node of cluster " + config.name() + " (nodes: " + nodeNames(config) + ")"));
     }
 
     /** The admin API's base URL for {@code node}; a wildcard bind address is reached through the node's address. */
@@ -82,11 +112,12 @@ public final class AdminClient {
         int status;
         String text;
         try {
-            HttpURLConnection c = (HttpURLConnection) base.resolve(path).toURL().openConnection(Proxy.NO_PROXY);
-            c.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
-            c.setReadTimeout((int) REQUEST_TIMEOUT.toMillis());
+            URI uri = base.resolve(path);
+            HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection(Proxy.NO_PROXY);
+            c.setConnectTimeout((int) Math.min(CONNECT_TIMEOUT.toMillis(), requestTimeout.toMillis()));
+            c.setReadTimeout((int) requestTimeout.toMillis());
             c.setRequestMethod(method);
-            c.setRequestProperty("Authorization", "Bearer " + token);
+            c.setRequestProperty("Authorization", credential.authorization(method, uri.getRawPath(), body));
             c.setRequestProperty("Accept", "application/json");
             if (body != null) {
                 c.setDoOutput(true);
@@ -106,7 +137,7 @@ public final class AdminClient {
                 throw unreachable("no answer within " + CONNECT_TIMEOUT.toSeconds() + " s", e);
             }
             throw new AdminClientException("node " + node + " did not answer " + path + " within "
-                    + REQUEST_TIMEOUT.toSeconds() + " s", 0, e);
+                    + requestTimeout.toMillis() + " ms", 0, e);
         } catch (ConnectException e) {
             throw unreachable("connection refused", e);
         } catch (UnknownHostException e) {
@@ -116,9 +147,14 @@ public final class AdminClient {
             throw unreachable(root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage(), e);
         }
         JsonNode json = parse(text);
+        String why = json != null && json.hasNonNull("error") ? ": " + json.get("error").asText() : "";
         if (status == 401) {
             throw new AdminClientException("admin API of node " + node + " at " + base
-                    + " refused the token (check the cluster's secrets file)", status, null);
+                    + " refused the token (check the cluster's secrets file)" + why, status, null);
+        }
+        if (status == 429) {
+            throw new AdminClientException("admin API of node " + node + " at " + base + " slows this host down "
+                    + "after refused authentications" + why, status, null);
         }
         if (status / 100 != 2 && json != null && json.hasNonNull("status") && path.startsWith("/api/commands/")) {
             // a refused (409, 403), unknown (404) or failed (500) command: its result says what happened
@@ -126,7 +162,7 @@ public final class AdminClient {
         }
         if (status == 403) {
             throw new AdminClientException("admin API of node " + node + " at " + base
-                    + " refused the token (check the cluster's secrets file)", status, null);
+                    + " refused the token (check the cluster's secrets file)" + why, status, null);
         }
         if (status / 100 != 2) {
             String msg = json != null && json.hasNonNull("error") ? json.get("error").asText() : "HTTP " + status;

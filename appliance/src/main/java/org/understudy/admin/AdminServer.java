@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -27,14 +26,18 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.understudy.config.Endpoint;
 import org.understudy.model.StateModel;
+import org.understudy.security.NodeCredential;
 
 /**
  * A node's admin JSON API over HTTP (Jetty core handlers, no servlets), used by the CLI and other tools.
  *
  * <p>Routes: {@code GET /api/health} (no auth, for probes: role, state, version), {@code GET /api/status} (the {@link StateModel}'s
  * snapshot) and {@code POST /api/commands/{name}} dispatching to handlers added with {@link #registerCommand}. Every
- * other route needs {@code Authorization: Bearer TOKEN}. Errors are JSON {@code {"error": "..."}} with a fitting
- * status; a failing handler gives 500 and the server keeps serving.
+ * other route needs {@code Authorization: Bearer TOKEN} (an operator token of either role), except the internal
+ * routes ({@link #internalRoute}), which need the node credential and answer 403 to an operator token. Who may
+ * call is {@link AdminAccess}'s decision: refusals are recorded and a failing source is slowed down (429 with
+ * {@code Retry-After}). Errors are JSON {@code {"error": "..."}} with a fitting status; a failing handler gives 500
+ * and the server keeps serving.
  *
  * <p>Thread-safe: routes and commands may be registered before or after {@link #start()}.
  */
@@ -44,19 +47,21 @@ public final class AdminServer implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(AdminServer.class);
 
     private final Endpoint bind;
-    private final byte[] token;
+    private final AdminAccess access;
     private final StateModel model;
     private final RouteTable routes = new RouteTable();
     private final Map<String, ApiHandler> commands = new ConcurrentHashMap<>();
     private final Server server;
     private final ServerConnector connector;
 
+    /** A server that accepts one operator token and no node credential (tests, tools). */
     public AdminServer(Endpoint bind, String token, StateModel model) {
-        if (token == null || token.isEmpty()) {
-            throw new IllegalArgumentException("admin token must not be empty");
-        }
+        this(bind, AdminAccess.token(token), model);
+    }
+
+    public AdminServer(Endpoint bind, AdminAccess access, StateModel model) {
         this.bind = bind;
-        this.token = token.getBytes(StandardCharsets.UTF_8);
+        this.access = access;
         this.model = model;
         QueuedThreadPool pool = new QueuedThreadPool(32, 2);
         pool.setName("admin-http");
@@ -72,19 +77,28 @@ public final class AdminServer implements AutoCloseable {
         server.setHandler(new Dispatcher());
         // admin calls are short; waiting for idle keep-alive connections to close would only delay stop by seconds
         server.setStopTimeout(0);
-        routes.add("GET", "/api/health", false, req -> Health.of(this.model));
-        routes.add("GET", "/api/status", true, req -> this.model.snapshot());
-        routes.add("POST", "/api/commands/{name}", true, this::command);
-        routes.add("GET", "/api/openapi.yaml", false, req -> new ApiResponse(200, OpenApi.text(), "application/yaml"));
+        routes.add("GET", "/api/health", AdminAccess.Level.PUBLIC, req -> Health.of(this.model));
+        routes.add("GET", "/api/status", AdminAccess.Level.TOKEN, req -> this.model.snapshot());
+        routes.add("POST", "/api/commands/{name}", AdminAccess.Level.TOKEN, this::command);
+        routes.add("GET", "/api/openapi.yaml", AdminAccess.Level.PUBLIC,
+                req -> new ApiResponse(200, OpenApi.text(), "application/yaml"));
     }
 
     /**
-     * Adds a route. {@code pattern} is a path of literal segments and {@code {name}} captures.
+     * Adds a route for operator tokens. {@code pattern} is a path of literal segments and {@code {name}} captures.
      *
      * @throws IllegalArgumentException if {@code method pattern} is already registered
      */
     public void route(String method, String pattern, ApiHandler handler) {
-        routes.add(method, pattern, true, handler);
+        routes.add(method, pattern, AdminAccess.Level.TOKEN, handler);
+    }
+
+    /**
+     * Adds a node-to-node route ({@code /api/internal/...}): only the node credential is accepted, an operator token
+     * gets 403.
+     */
+    public void internalRoute(String method, String pattern, ApiHandler handler) {
+        routes.add(method, pattern, AdminAccess.Level.NODE, handler);
     }
 
     /** Makes {@code POST /api/commands/NAME} call {@code handler} with the JSON body; replaces an earlier one. */
@@ -148,17 +162,8 @@ public final class AdminServer implements AutoCloseable {
         return h.handle(req);
     }
 
-    private boolean authorized(Request request) {
-        String header = request.getHeaders().get(HttpHeader.AUTHORIZATION);
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return false;
-        }
-        byte[] given = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
-        return MessageDigest.isEqual(given, token); // constant time for equal lengths
-    }
-
     /** Reads the body, at most {@link #MAX_BODY} bytes. */
-    private static JsonNode body(Request request) throws IOException {
+    private static byte[] bodyBytes(Request request) throws IOException {
         long declared = request.getLength();
         if (declared > MAX_BODY) {
             throw new ApiException(413, "request body of " + declared + " bytes is over the " + MAX_BODY + "-byte limit");
@@ -170,6 +175,10 @@ public final class AdminServer implements AutoCloseable {
         if (bytes.length > MAX_BODY) {
             throw new ApiException(413, "request body is over the " + MAX_BODY + "-byte limit");
         }
+        return bytes;
+    }
+
+    private static JsonNode parse(byte[] bytes) {
         if (bytes.length == 0) {
             return MissingNode.getInstance();
         }
@@ -177,6 +186,8 @@ public final class AdminServer implements AutoCloseable {
             return Json.mapper().readTree(bytes);
         } catch (JsonProcessingException e) {
             throw new ApiException(400, "request body is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new ApiException(400, "request body is not readable JSON: " + e.getMessage());
         }
     }
 
@@ -197,13 +208,24 @@ public final class AdminServer implements AutoCloseable {
                     }
                     return true;
                 }
-                if (m.route().authenticated() && !authorized(request)) {
-                    response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"understudy\"");
-                    reply(response, callback, 401, error("missing or wrong bearer token"));
+                AdminAccess.Level level = m.route().level();
+                // the node credential signs the body, so an internal call's body is read first
+                byte[] raw = level == AdminAccess.Level.NODE ? bodyBytes(request) : null;
+                AdminAccess.Outcome outcome = access.check(level, method, path, raw,
+                        request.getHeaders().get(HttpHeader.AUTHORIZATION), Request.getRemoteAddr(request));
+                if (outcome instanceof AdminAccess.Outcome.Refused r) {
+                    if (r.status() == 401) {
+                        response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, level == AdminAccess.Level.NODE
+                                ? NodeCredential.SCHEME + " realm=\"understudy\"" : "Bearer realm=\"understudy\"");
+                    } else if (r.status() == 429) {
+                        response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(r.retryAfterSeconds()));
+                    }
+                    reply(response, callback, r.status(), error(r.message()));
                     return true;
                 }
-                JsonNode body = body(request);
-                Object result = m.route().handler().handle(new ApiRequest(method, path, m.params(), body));
+                AdminAccess.Caller caller = ((AdminAccess.Outcome.Allowed) outcome).caller();
+                JsonNode body = parse(raw != null ? raw : bodyBytes(request));
+                Object result = m.route().handler().handle(new ApiRequest(method, path, m.params(), body, caller));
                 if (result instanceof ApiResponse r && r.contentType() != null) {
                     replyText(response, callback, r.status(), r.contentType(), String.valueOf(r.body()));
                 } else if (result instanceof ApiResponse r) {

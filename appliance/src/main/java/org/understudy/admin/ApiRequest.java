@@ -8,10 +8,18 @@ import java.util.Map;
  *
  * @param pathParams values of the route's {@code {name}} segments
  * @param body       the parsed JSON body; a missing node when the request had none
+ * @param caller     who called: the token's name and role, or the calling node
  */
-public record ApiRequest(String method, String path, Map<String, String> pathParams, JsonNode body) {
+public record ApiRequest(String method, String path, Map<String, String> pathParams, JsonNode body,
+                         AdminAccess.Caller caller) {
     public ApiRequest {
         pathParams = Map.copyOf(pathParams);
+        caller = caller == null ? AdminAccess.Caller.ANONYMOUS : caller;
+    }
+
+    /** A request without a known caller (tests). */
+    public ApiRequest(String method, String path, Map<String, String> pathParams, JsonNode body) {
+        this(method, path, pathParams, body, null);
     }
 
     /** The body converted to {@code type}; 400 if it does not fit. */

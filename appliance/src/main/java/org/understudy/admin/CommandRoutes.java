@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import org.understudy.command.Actor;
+import org.understudy.config.AdminToken;
 import org.understudy.command.Command;
 import org.understudy.command.CommandApi;
 import org.understudy.command.CommandResult;
@@ -13,8 +14,9 @@ import org.understudy.model.ActorFace;
 
 /**
  * Exposes the command API as {@code POST /api/commands/NAME} with a JSON body of the command's fields, e.g.
- * {@code {"primary":"p1","volume":"vol0"}} for {@code verify}. The caller holds the admin token, so it may act; it
- * names itself in {@code actor} and says {@code "via":"cli"} when it is the CLI. The reply is the command's result
+ * {@code {"primary":"p1","volume":"vol0"}} for {@code verify}. The caller's token says whether it may act (an
+ * operator token) or only read (a read-only token: every action is refused, 403, and audited); it names itself in
+ * {@code actor} and says {@code "via":"cli"} when it is the CLI. The reply is the command's result
  * ({@code status} OK, REFUSED or FAILED, {@code message}, {@code details}), the same body whatever the HTTP status,
  * which says the outcome too: 200 OK, 409 refused in the state things are in, 403 the actor may not, 404 the command
  * names a primary or volume that does not exist, 500 tried and failed. A malformed body is a 400, an unknown command
@@ -26,7 +28,8 @@ public final class CommandRoutes {
 
     public static void register(AdminServer server, CommandApi api) {
         add(server, api, "throttle", b -> new Command.SetThrottle(optText(b, "primary"),
-                Command.Traffic.valueOf(text(b, "traffic").toUpperCase(Locale.ROOT)), b.path("bytesPerSecond").asLong(-1)));
+                Command.Traffic.valueOf(text(b, "traffic").toUpperCase(Locale.ROOT)), b.path("bytesPerSecond").asLong(-1),
+                b.path("force").asBoolean(false)));
         add(server, api, "verify", b -> new Command.Verify(text(b, "primary"), text(b, "volume")));
         add(server, api, "link-test", b -> new Command.LinkTest(text(b, "primary")));
         add(server, api, "switchover", b -> new Command.Switchover(text(b, "primary")));
@@ -49,9 +52,9 @@ public final class CommandRoutes {
             } catch (IllegalArgumentException e) {
                 throw new ApiException(400, name + ": " + e.getMessage());
             }
-            String who = optText(req.body(), "actor");
             ActorFace face = face(optText(req.body(), "via"));
-            return response(api.execute(new Actor(who == null ? "admin-token" : who, face, true), command));
+            return response(api.execute(new Actor(who(optText(req.body(), "actor"), req.caller()), face,
+                    req.caller().operator()), command));
         });
     }
 
@@ -74,6 +77,18 @@ public final class CommandRoutes {
                 case CONFLICT -> 409;
             };
         };
+    }
+
+    /**
+     * The name the audit log shows: what the caller says it is, and the token it used unless that is the cluster's
+     * {@code adminToken}, so a name cannot hide which token acted.
+     */
+    private static String who(String claimed, AdminAccess.Caller caller) {
+        String token = caller.name().isEmpty() ? AdminToken.ADMIN : caller.name();
+        if (claimed == null) {
+            return token;
+        }
+        return token.equals(AdminToken.ADMIN) ? claimed : claimed + " (token " + token + ")";
     }
 
     /**

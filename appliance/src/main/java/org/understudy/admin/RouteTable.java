@@ -14,7 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class RouteTable {
     /** One registered route. */
-    record Route(String method, String pattern, String[] segments, boolean authenticated, ApiHandler handler) {
+    record Route(String method, String pattern, String[] segments, AdminAccess.Level level, ApiHandler handler) {
     }
 
     /** The outcome of looking a request up: a route with its captures, or the methods the path does allow. */
@@ -23,7 +23,7 @@ final class RouteTable {
 
     private final List<Route> routes = new CopyOnWriteArrayList<>();
 
-    void add(String method, String pattern, boolean authenticated, ApiHandler handler) {
+    void add(String method, String pattern, AdminAccess.Level level, ApiHandler handler) {
         if (!pattern.startsWith("/")) {
             throw new IllegalArgumentException("route pattern must start with '/': " + pattern);
         }
@@ -32,7 +32,7 @@ final class RouteTable {
                 throw new IllegalArgumentException("route already registered: " + method + " " + pattern);
             }
         }
-        routes.add(new Route(method, pattern, split(pattern), authenticated, handler));
+        routes.add(new Route(method, pattern, split(pattern), level, handler));
     }
 
     /** Every route as {@code METHOD pattern}. */

@@ -28,6 +28,9 @@ public final class StatusFormatter {
                 sb.append("serving  ").append(n.lifecycle().state()).append(" since ").append(n.lifecycle().since())
                         .append(": ").append(n.lifecycle().cause()).append('\n');
             }
+            var h = n.heartbeats();
+            sb.append(String.format(Locale.ROOT, "heartbeats  %d valid; refused %d malformed, %d forged, %d replayed; "
+                    + "%d from unwatched nodes%n", h.valid(), h.malformed(), h.forged(), h.replayed(), h.fromUnwatched()));
         }
         sb.append('\n');
         if (!s.primaries().isEmpty()) {
@@ -50,7 +53,7 @@ public final class StatusFormatter {
                 t.row(v.primary(), v.name(), bytes(v.size()), lower(v.mode()), v.state(),
                         String.format(Locale.ROOT, "%.1f%%", v.syncPercent()), bytes(v.bytesReplicated()),
                         v.writeLatency() == null || v.writeLatency().count() == 0 ? "-" : micros(v.writeLatency().p99Micros()),
-                        v.dirtyBytes() < 0 ? "-" : bytes(v.dirtyBytes()), bytes(v.backlogBytes()),
+                        bytes(v.dirtyBytesOrEstimate()), bytes(v.backlogBytes()),
                         v.generation().isEmpty() ? "-" : v.generation());
                 if (v.resyncTotalBytes() > 0) {
                     notes.append(String.format(Locale.ROOT, "%s/%s resync: %s of %s at %.1f MB/s%n", v.primary(), v.name(),

@@ -35,11 +35,18 @@ public final class ThrottleCommand implements Callable<Integer> {
     @Option(names = "--primary", paramLabel = "P", description = "only this primary's link (default: every primary's global cap)")
     String primary;
 
-    @Option(names = "--mirror", paramLabel = "RATE", description = "cap on mirroring traffic, e.g. 20MB/s, 20MiB/s; 0 or off = unlimited")
+    @Option(names = "--mirror", paramLabel = "RATE", description = {"cap on mirroring traffic: bytes (20MB/s, 20MiB/s, "
+            + "500kB/s) or bits (160Mbit/s) per second; 0 or off = unlimited.",
+            "Below 1 MB/s refused for a primary with a sync-mode volume unless --force."})
     String mirror;
 
-    @Option(names = "--resync", paramLabel = "RATE", description = "cap on resync traffic, e.g. 50MB/s; 0 or off = unlimited")
+    @Option(names = "--resync", paramLabel = "RATE", description = "cap on resync, failback and verify-repair copies, "
+            + "e.g. 50MB/s or 400Mbit/s; 0 or off = unlimited")
     String resync;
+
+    @Option(names = "--force", description = "accept a mirror cap below the 1 MB/s floor for sync-mode volumes "
+            + "(every write to them waits for it)")
+    boolean force;
 
     @Override
     public Integer call() {
@@ -50,13 +57,13 @@ public final class ThrottleCommand implements Callable<Integer> {
             err.flush();
             return CommandPoster.EXIT_CONFIG;
         }
-        Map<String, Long> rates = new LinkedHashMap<>();
+        Map<String, Rates.Rate> rates = new LinkedHashMap<>();
         try {
             if (mirror != null) {
-                rates.put("mirror", Rates.parse(mirror));
+                rates.put("mirror", Rates.rate(mirror));
             }
             if (resync != null) {
-                rates.put("resync", Rates.parse(resync));
+                rates.put("resync", Rates.rate(resync));
             }
         } catch (IllegalArgumentException e) {
             err.println("throttle: " + e.getMessage());
@@ -80,13 +87,19 @@ public final class ThrottleCommand implements Callable<Integer> {
         }
         int exit = CommandPoster.EXIT_OK;
         for (String node : nodes) {
-            for (Map.Entry<String, Long> r : rates.entrySet()) {
+            for (Map.Entry<String, Rates.Rate> r : rates.entrySet()) {
+                // the cap as the operator wrote it and in bytes per second, so a unit slip shows before it matters
+                out.println("throttle: " + node + ": " + (primary == null ? "global " : "link ") + r.getKey()
+                        + " cap " + r.getValue().describe() + (force ? " (forced)" : ""));
                 Map<String, Object> fields = new LinkedHashMap<>();
                 if (primary != null) {
                     fields.put("primary", primary);
                 }
                 fields.put("traffic", r.getKey());
-                fields.put("bytesPerSecond", r.getValue());
+                fields.put("bytesPerSecond", r.getValue().bytesPerSecond());
+                if (force) {
+                    fields.put("force", true);
+                }
                 exit = Math.max(exit, CommandPoster.post("throttle", clusterFile, cluster, node, fields, out, err));
             }
         }

@@ -18,13 +18,20 @@ public sealed interface Command permits Command.SetThrottle, Command.Verify, Com
 
     /**
      * Changes a bandwidth cap at run time. {@code primary} null means the global cap; otherwise the cap of that
-     * primary's replication link. {@code bytesPerSecond} 0 removes the cap.
+     * primary's replication link. {@code bytesPerSecond} 0 removes the cap. A mirror cap below
+     * {@link org.understudy.config.Rates#SYNC_MIRROR_FLOOR} on a primary with a sync-mode volume is refused unless
+     * {@code force}: every write of a sync volume waits for the cap.
      */
-    record SetThrottle(String primary, Traffic traffic, long bytesPerSecond) implements Command {
+    record SetThrottle(String primary, Traffic traffic, long bytesPerSecond, boolean force) implements Command {
         public SetThrottle {
             if (bytesPerSecond < 0) {
                 throw new IllegalArgumentException("bytesPerSecond must be >= 0, was " + bytesPerSecond);
             }
+        }
+
+        /** A cap that is refused below the sync-mode floor. */
+        public SetThrottle(String primary, Traffic traffic, long bytesPerSecond) {
+            this(primary, traffic, bytesPerSecond, false);
         }
 
         @Override

@@ -29,7 +29,7 @@ public final class ClusterConfigLoader {
     private static final Set<String> CLUSTER = Set.of("name", "secrets", "snmp");
     private static final Set<String> STANDBY = Set.of("name", "address", "replication", "admin", "stateDir", "snmp", "jmx");
     private static final Set<String> PRIMARY = Set.of("name", "address", "nbdPort", "admin", "stateDir", "volumes", "snmp", "jmx",
-            "replicationTarget", "health", "failover");
+            "replicationTarget", "health", "failover", "nbdMaxConnections");
     private static final Set<String> ENDPOINT = Set.of("address", "port");
     private static final Set<String> VOLUME = Set.of("name", "file", "size", "mode", "mirror");
     private static final Set<String> MIRROR = Set.of("regionSize", "async", "throttle", "readBlocker");
@@ -57,6 +57,11 @@ public final class ClusterConfigLoader {
         Parsed parsed = loader.parse((ObjectNode) root);
         if (!loader.r.problems().isEmpty()) {
             throw new ConfigException(file, loader.r.problems());
+        }
+        if (!java.nio.file.Files.exists(parsed.secretsFile)) {
+            throw new ConfigException(file, "cluster.secrets", "names the secrets file " + parsed.secretsFile
+                    + ", which does not exist (default: " + DEFAULT_SECRETS + " next to the cluster file; "
+                    + "conf/secrets.sample.yaml is a template, the demo and the installer write one)");
         }
         Secrets secrets = SecretsLoader.load(parsed.secretsFile);
         SnmpConfig snmp = loader.snmp.result();
@@ -137,6 +142,7 @@ public final class ClusterConfigLoader {
                 }
             }
         }
+        MirrorBlock.checkSyncFloor(r, m, mirror, primaries);
         return new Parsed(name, secrets, standby, primaries, ha(root, primaries));
     }
 
@@ -187,10 +193,20 @@ public final class ClusterConfigLoader {
                 return null;
             }
         }
+        int maxConnections = PrimaryConfig.DEFAULT_NBD_MAX_CONNECTIONS;
+        JsonNode mc = p.get("nbdMaxConnections");
+        if (mc != null && !mc.isNull()) {
+            if (!mc.isIntegralNumber() || mc.asLong() < 1 || mc.asLong() > 65536) {
+                r.problem(TreeReader.join(path, "nbdMaxConnections"), TreeReader.quote(mc.asText())
+                        + " must be a whole number from 1 to 65536");
+                return null;
+            }
+            maxConnections = mc.asInt();
+        }
         if (name == null || address == null || nbdPort < 0 || admin == null || stateDir == null || volumes == null) {
             return null;
         }
-        return new PrimaryConfig(name, address, nbdPort, admin, stateDir, volumes, jmx, target);
+        return new PrimaryConfig(name, address, nbdPort, admin, stateDir, volumes, jmx, target, maxConnections);
     }
 
     private List<VolumeConfig> volumes(JsonNode node, String path) {

@@ -37,20 +37,31 @@ public record HaConfig(Health health, Failover failover, EventLog eventLog, Map<
      * @param commandsDir    directory of failover command files; at cluster level a directory holding one
      *                       sub-directory per primary, inside a primary that primary's directory; null: none
      * @param commandTimeout time limit of each fencing or failover command
+     * @param releaseTimeout how long a takeover waits, once the primary is fenced, for it to let go of its service
+     *                       address and exports before the standby binds them (a live primary forced over)
      */
     public record Failover(boolean auto, int maxStandIns, boolean abortOnFencingFailure, List<String> fencingCommand,
-                           Path commandsDir, Duration commandTimeout, Identity identity, String device, int prefix) {
+                           Path commandsDir, Duration commandTimeout, Identity identity, String device, int prefix,
+                           Duration releaseTimeout) {
         public static final Failover DEFAULTS = new Failover(true, 1, true, List.of(), null, Duration.ofSeconds(10),
-                Identity.LOOPBACK, "eth0", 24);
+                Identity.LOOPBACK, "eth0", 24, Duration.ofSeconds(5));
 
         public Failover {
             fencingCommand = List.copyOf(fencingCommand);
         }
     }
 
-    /** Event-log retention: rows older than {@code retentionDays} or beyond {@code maxRows} are deleted. */
-    public record EventLog(int retentionDays, long maxRows) {
-        public static final EventLog DEFAULTS = new EventLog(365, 1_000_000);
+    /**
+     * Event-log retention: rows older than {@code retentionDays} or beyond {@code maxRows} are deleted.
+     * {@code authFailureAlarmPerMinute}: refused authentications in one minute (all faces together) above which the
+     * node raises AUTH_FAILURES.
+     */
+    public record EventLog(int retentionDays, long maxRows, long authFailureAlarmPerMinute) {
+        public static final EventLog DEFAULTS = new EventLog(365, 1_000_000, 60);
+
+        public EventLog(int retentionDays, long maxRows) {
+            this(retentionDays, maxRows, DEFAULTS.authFailureAlarmPerMinute());
+        }
     }
 
     public static final HaConfig DEFAULTS = new HaConfig(Health.DEFAULTS, Failover.DEFAULTS, EventLog.DEFAULTS,

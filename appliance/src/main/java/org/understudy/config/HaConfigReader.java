@@ -19,10 +19,10 @@ import java.util.regex.Pattern;
 final class HaConfigReader {
     static final Set<String> HEALTH = Set.of("interval", "timeout", "heartbeatPort");
     static final Set<String> FAILOVER = Set.of("auto", "maxStandIns", "abortOnFencingFailure", "fencingCommand",
-            "commandsDir", "commandTimeout", "identity", "device", "prefix");
+            "commandsDir", "commandTimeout", "identity", "device", "prefix", "releaseTimeout");
     static final Set<String> PRIMARY_FAILOVER = Set.of("fencingCommand", "commandsDir", "commandTimeout", "identity",
-            "device", "prefix");
-    static final Set<String> EVENT_LOG = Set.of("retentionDays", "maxRows");
+            "device", "prefix", "releaseTimeout");
+    static final Set<String> EVENT_LOG = Set.of("retentionDays", "maxRows", "authFailureAlarmPerMinute");
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m)?");
 
     private final TreeReader r;
@@ -83,9 +83,10 @@ final class HaConfigReader {
         }
         String device = r.text(o, path, "device", base.device());
         int prefix = (int) number(o, path, "prefix", base.prefix(), 1, 128);
+        Duration release = duration(o, path, "releaseTimeout", base.releaseTimeout());
         return new HaConfig.Failover(auto, maxStandIns, abort, fencing, commands,
                 timeout == null ? base.commandTimeout() : timeout, identity, device == null ? base.device() : device,
-                prefix);
+                prefix, release == null ? base.releaseTimeout() : release);
     }
 
     HaConfig.EventLog eventLog(JsonNode node, String path) {
@@ -99,7 +100,8 @@ final class HaConfigReader {
         }
         r.onlyKeys(o, path, EVENT_LOG);
         return new HaConfig.EventLog((int) number(o, path, "retentionDays", base.retentionDays(), 1, 36500),
-                number(o, path, "maxRows", base.maxRows(), 100, Long.MAX_VALUE));
+                number(o, path, "maxRows", base.maxRows(), 100, Long.MAX_VALUE),
+                number(o, path, "authFailureAlarmPerMinute", base.authFailureAlarmPerMinute(), 1, 1_000_000));
     }
 
     private Duration duration(ObjectNode o, String path, String key, Duration fallback) {

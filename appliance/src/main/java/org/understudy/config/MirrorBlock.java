@@ -2,6 +2,7 @@ package org.understudy.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -10,7 +11,7 @@ import java.util.Set;
  */
 final class MirrorBlock {
     private static final Set<String> ASYNC = Set.of("highWater", "hardLimit");
-    private static final Set<String> THROTTLE = Set.of("mirror", "resync");
+    private static final Set<String> THROTTLE = Set.of("mirror", "resync", "force");
 
     private MirrorBlock() {
     }
@@ -54,6 +55,9 @@ final class MirrorBlock {
                 r.onlyKeys(t, tp, THROTTLE);
                 mirrorRate = rate(r, t, tp, "mirror", mirrorRate);
                 resyncRate = rate(r, t, tp, "resync", resyncRate);
+                if (t.has("force") && !t.get("force").isBoolean()) {
+                    r.problem(TreeReader.join(tp, "force"), "must be true or false");
+                }
             }
         }
         boolean readBlocker = inherited.readBlocker();
@@ -71,8 +75,30 @@ final class MirrorBlock {
         return new MirrorSettings(regionSize, high, hard, mirrorRate, resyncRate, readBlocker);
     }
 
+    /**
+     * A mirror cap below {@link Rates#SYNC_MIRROR_FLOOR} in the cluster-level {@code mirror.throttle} while a volume
+     * is in sync mode: a problem unless {@code throttle.force: true}, as the throttle command refuses it unless forced.
+     */
+    static void checkSyncFloor(TreeReader r, JsonNode mirror, MirrorSettings settings, List<PrimaryConfig> primaries) {
+        long rate = settings.mirrorRate();
+        if (mirror == null || rate <= 0 || rate >= Rates.SYNC_MIRROR_FLOOR
+                || mirror.path("throttle").path("force").asBoolean(false)) {
+            return;
+        }
+        List<String> sync = primaries.stream().flatMap(p -> p.volumes().stream()
+                .filter(v -> v.mode() == MirrorMode.SYNC).map(v -> p.name() + "/" + v.name())).toList();
+        if (!sync.isEmpty()) {
+            r.problem("mirror.throttle.mirror", Rates.format(rate) + " (" + Rates.bytes(rate) + ") is below the "
+                    + Rates.format(Rates.SYNC_MIRROR_FLOOR) + " floor for sync-mode volumes (" + String.join(", ", sync)
+                    + "): every write to them would wait for it; raise it, or set mirror.throttle.force: true");
+        }
+    }
+
     private static long rate(TreeReader r, ObjectNode t, String path, String key, long fallback) {
-        String s = r.text(t, path, key, Long.toString(fallback));
+        if (!t.hasNonNull(key)) {
+            return fallback;
+        }
+        String s = r.text(t, path, key, null);
         if (s == null) {
             return -1;
         }

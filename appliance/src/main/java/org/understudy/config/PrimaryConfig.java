@@ -12,11 +12,25 @@ import java.util.Optional;
  * @param replicationTarget where this primary connects its replication links; null = the standby's
  *                          {@code replication} endpoint (set it to route the link through a relay, a WAN optimiser
  *                          or a test's fault proxy)
+ * @param nbdMaxConnections NBD connections served at once on its exports (by it, or by the standby standing in);
+ *                          one more is refused with a log line
  */
 public record PrimaryConfig(String name, String address, int nbdPort, Endpoint admin, Path stateDir,
-                            List<VolumeConfig> volumes, JmxConfig jmx, Endpoint replicationTarget) implements NodeConfig {
+                            List<VolumeConfig> volumes, JmxConfig jmx, Endpoint replicationTarget,
+                            int nbdMaxConnections) implements NodeConfig {
+    /** NBD connections at once unless the cluster file says otherwise. */
+    public static final int DEFAULT_NBD_MAX_CONNECTIONS = 256;
+
     public PrimaryConfig {
         volumes = List.copyOf(volumes);
+        if (nbdMaxConnections < 1) {
+            throw new IllegalArgumentException("nbdMaxConnections must be >= 1, was " + nbdMaxConnections);
+        }
+    }
+
+    public PrimaryConfig(String name, String address, int nbdPort, Endpoint admin, Path stateDir,
+                         List<VolumeConfig> volumes, JmxConfig jmx, Endpoint replicationTarget) {
+        this(name, address, nbdPort, admin, stateDir, volumes, jmx, replicationTarget, DEFAULT_NBD_MAX_CONNECTIONS);
     }
 
     /** A primary without a JMX connector, connecting straight to the standby's replication endpoint. */

@@ -1,6 +1,8 @@
 package org.understudy.config;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Secrets of the cluster, read from a file readable only by its owner.
@@ -10,11 +12,30 @@ import java.nio.file.Path;
  * @param adminToken bearer token of the admin JSON API
  * @param snmp       SNMPv3 users and the optional v2c community ({@link SnmpSecrets#NONE} when absent)
  * @param jmx        JMX connector logins and TLS store passwords ({@link JmxSecrets#NONE} when absent)
+ * @param moreTokens further admin API tokens with their names and roles ({@code adminTokens}); the
+ *                   {@code adminToken} is the operator token named {@link AdminToken#ADMIN}
  */
-public record Secrets(Path file, byte[] clusterKey, String adminToken, SnmpSecrets snmp, JmxSecrets jmx) {
+public record Secrets(Path file, byte[] clusterKey, String adminToken, SnmpSecrets snmp, JmxSecrets jmx,
+                      List<AdminToken> moreTokens) {
     public Secrets {
         snmp = snmp == null ? SnmpSecrets.NONE : snmp;
         jmx = jmx == null ? JmxSecrets.NONE : jmx;
+        moreTokens = moreTokens == null ? List.of() : List.copyOf(moreTokens);
+    }
+
+    /** Secrets with the one admin token only. */
+    public Secrets(Path file, byte[] clusterKey, String adminToken, SnmpSecrets snmp, JmxSecrets jmx) {
+        this(file, clusterKey, adminToken, snmp, jmx, List.of());
+    }
+
+    /** Every admin API token: the {@code adminToken} (operator, named {@link AdminToken#ADMIN}) first. */
+    public List<AdminToken> adminTokens() {
+        List<AdminToken> all = new ArrayList<>();
+        if (adminToken != null) {
+            all.add(new AdminToken(AdminToken.ADMIN, adminToken, true));
+        }
+        all.addAll(moreTokens);
+        return all;
     }
 
     /** Secrets without SNMP users or JMX logins. */

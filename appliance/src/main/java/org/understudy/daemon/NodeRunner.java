@@ -7,6 +7,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.understudy.admin.AdminAccess;
 import org.understudy.admin.AdminServer;
 import org.understudy.admin.CommandRoutes;
 import org.understudy.admin.EventRoutes;
@@ -15,11 +16,13 @@ import org.understudy.command.CommandApi;
 import org.understudy.config.ClusterConfig;
 import org.understudy.config.ClusterConfigLoader;
 import org.understudy.config.ConfigException;
+import org.understudy.config.HaConfig;
 import org.understudy.config.NodeConfig;
 import org.understudy.config.PrimaryConfig;
 import org.understudy.config.StandbyConfig;
 import org.understudy.face.FaceContext;
 import org.understudy.model.Role;
+import org.understudy.security.NodeCredential;
 
 /**
  * Runs one node in the foreground: validates the cluster file, takes the state directory, starts the role's engines,
@@ -42,7 +45,10 @@ public final class NodeRunner {
         } catch (ConfigException e) {
             err.println("understudy: invalid configuration, node not started:");
             e.problems().forEach(p -> err.println("  " + p));
-            err.println("  (in " + configFile.toAbsolutePath() + ")");
+            Path clusterFile = configFile.toAbsolutePath().normalize();
+            // the problems may be in the secrets file the cluster file names: say which file they are in
+            err.println("  (in " + e.file() + (e.file() != null && !e.file().equals(clusterFile)
+                    ? ", the secrets file named by cluster.secrets in " + clusterFile : "") + ")");
             return 2;
         }
         NodeConfig node = cluster.node(nodeName).orElse(null);
@@ -70,8 +76,9 @@ public final class NodeRunner {
         }
         NodeServices services;
         try {
+            HaConfig.EventLog el = cluster.ha().eventLog();
             services = NodeServices.open(nodeName, node.stateDir(), new Retention(
-                    java.time.Duration.ofDays(cluster.ha().eventLog().retentionDays()), cluster.ha().eventLog().maxRows()));
+                    java.time.Duration.ofDays(el.retentionDays()), el.maxRows()), el.authFailureAlarmPerMinute());
         } catch (RuntimeException e) {
             err.println("understudy: node " + nodeName + " cannot open its event log: " + e.getMessage());
             lock.close();
@@ -82,7 +89,9 @@ public final class NodeRunner {
         Faces faces = null;
         try {
             engine.start();
-            admin = new AdminServer(node.admin(), cluster.secrets().adminToken(), engine.model());
+            admin = new AdminServer(node.admin(), new AdminAccess(cluster.secrets().adminTokens(),
+                    NodeCredential.fromClusterKey(cluster.secrets().clusterKey()), services.authFailures(),
+                    System::currentTimeMillis), engine.model());
             admin.start();
             CommandApi commands = new CommandApi(nodeName, engine.commands(), services.audit());
             CommandRoutes.register(admin, commands);

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import org.understudy.alarm.AlarmRegistry;
 import org.understudy.command.AuditSink;
+import org.understudy.config.HaConfig;
 import org.understudy.events.DerbyEventLog;
 import org.understudy.events.EventLog;
 import org.understudy.events.EventLogRecorder;
@@ -31,7 +32,8 @@ public final class NodeServices implements AutoCloseable {
     private final AuthFailureLog authFailures;
     private final AutoCloseable authTicks;
 
-    private NodeServices(String nodeName, AlarmRegistry alarms, EventBus events, EventLog eventLog) {
+    private NodeServices(String nodeName, AlarmRegistry alarms, EventBus events, EventLog eventLog,
+                         long authFailureAlarmPerMinute) {
         this.alarms = alarms;
         this.events = events;
         this.eventLog = eventLog;
@@ -39,17 +41,25 @@ public final class NodeServices implements AutoCloseable {
         this.alarmRows = recorder.recordAlarms(alarms);
         this.eventRows = events.subscribe(new ModelEventRecorder(recorder));
         this.authFailures = new AuthFailureLog(nodeName, recorder, alarms, System::nanoTime, InstantSource.system(),
-                AUTH_FAILURE_ALARM_PER_MINUTE);
+                authFailureAlarmPerMinute);
         this.authTicks = PeriodicScheduler.daemon("understudy-auth-failures").every(Duration.ofSeconds(5),
                 authFailures::tick);
     }
 
-    /** Refused authentications in one minute, all faces together, above which AUTH_FAILURES is raised. */
-    static final long AUTH_FAILURE_ALARM_PER_MINUTE = 60;
-
+    /** Services whose AUTH_FAILURES alarm has the default threshold (60 refusals a minute). */
     public static NodeServices open(String nodeName, Path stateDir, Retention retention) {
+        return open(nodeName, stateDir, retention, HaConfig.EventLog.DEFAULTS.authFailureAlarmPerMinute());
+    }
+
+    /**
+     * @param authFailureAlarmPerMinute refused authentications in one minute, all faces together, above which
+     *                                  AUTH_FAILURES is raised ({@code eventLog.authFailureAlarmPerMinute})
+     */
+    public static NodeServices open(String nodeName, Path stateDir, Retention retention,
+                                    long authFailureAlarmPerMinute) {
         EventLog log = DerbyEventLog.open(stateDir, retention, Clock.systemUTC(), PeriodicScheduler.daemon("understudy-eventlog-retention"));
-        return new NodeServices(nodeName, new AlarmRegistry(nodeName, Clock.systemUTC()), new EventBus(), log);
+        return new NodeServices(nodeName, new AlarmRegistry(nodeName, Clock.systemUTC()), new EventBus(), log,
+                authFailureAlarmPerMinute);
     }
 
     public AlarmRegistry alarms() {

@@ -7,8 +7,10 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -173,6 +175,11 @@ public final class DemoCluster {
             cluster.snmp().agent(n.name()).ifPresent(e -> DemoSnmp.describe(o.putObject("snmp"), e, cluster.secrets().snmp()));
             jmxEntry(o, n);
         }
+        ObjectNode traps = root.putObject("traps");
+        traps.put("host", layout.trapHost());
+        traps.put("trapPort", DemoLayout.TRAP_PORT);
+        traps.put("informPort", DemoLayout.INFORM_PORT);
+        traps.put("community", DemoLayout.TRAP_COMMUNITY);
         ArrayNode vols = root.putArray("volumes");
         for (PrimaryConfig p : cluster.primaries()) {
             for (VolumeConfig v : p.volumes()) {
@@ -186,6 +193,11 @@ public final class DemoCluster {
             }
         }
         Path tmp = layout.clusterJson().resolveSibling("cluster.json.tmp");
+        // every demo password is in it: readable by its owner only, like the secrets file, from the first byte
+        Files.deleteIfExists(tmp);
+        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        }
         Json.mapper().writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), root);
         Files.move(tmp, layout.clusterJson(), java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         return layout.clusterJson();

@@ -141,8 +141,8 @@ public final class DemoCommand implements Callable<Integer> {
             out.println("SNMP (v3 authPriv SHA-256/AES; users and passwords in " + layout.clusterJson() + "): standby at udp:"
                     + snmpAgent.get() + ", each primary at udp:<its address>:" + DemoLayout.SNMP_PORT);
             out.println("  " + org.understudy.demo.DemoSnmp.walkCommand(snmpAgent.get(), snmpUser.get()));
-            out.println("  traps (v2c, community " + DemoLayout.TRAP_COMMUNITY + ") go to udp:" + DemoLayout.TRAP_HOST + ":"
-                    + DemoLayout.TRAP_PORT + ", informs (v3, user ops) to udp:" + DemoLayout.TRAP_HOST + ":" + DemoLayout.INFORM_PORT);
+            out.println("  traps (v2c, community " + DemoLayout.TRAP_COMMUNITY + ") go to udp:" + layout.trapHost() + ":"
+                    + DemoLayout.TRAP_PORT + ", informs (v3, user ops) to udp:" + layout.trapHost() + ":" + DemoLayout.INFORM_PORT);
         }
         out.println();
         out.println("Try:");

@@ -23,7 +23,6 @@ public record DemoLayout(Path dir, int primaries, long volumeSize, int loopbackN
     public static final int TRAP_PORT = 16162;
     /** Where the demo sends SNMPv3 informs as the operator user. */
     public static final int INFORM_PORT = 16163;
-    public static final String TRAP_HOST = "127.0.0.1";
     public static final String TRAP_COMMUNITY = "demo-traps";
 
     public DemoLayout {
@@ -82,15 +81,23 @@ public record DemoLayout(Path dir, int primaries, long volumeSize, int loopbackN
         return "127." + loopbackNet + ".2.1";
     }
 
+    /**
+     * Where the demo's notifications go: 127.0.0.1 unless moved by {@code loopbackNet} (127.NET.0.1), so two demos
+     * side by side never cross their traps.
+     */
+    public String trapHost() {
+        return "127." + loopbackNet + ".0.1";
+    }
+
     /** The cluster file the demo writes: the same format an operator writes, with comments. */
     public String clusterYaml() {
         StringBuilder y = new StringBuilder();
         y.append("# Understudy demo cluster, written by 'understudy demo'. Every node reads this same file.\n");
         y.append("cluster:\n  name: demo\n  secrets: secrets.yaml\n");
         y.append("  snmp:\n    notify:\n");
-        y.append("      - { address: ").append(TRAP_HOST).append(", port: ").append(TRAP_PORT)
+        y.append("      - { address: ").append(trapHost()).append(", port: ").append(TRAP_PORT)
                 .append(", version: v2c, community: ").append(TRAP_COMMUNITY).append(", type: trap }\n");
-        y.append("      - { address: ").append(TRAP_HOST).append(", port: ").append(INFORM_PORT)
+        y.append("      - { address: ").append(trapHost()).append(", port: ").append(INFORM_PORT)
                 .append(", version: v3, user: ops, type: inform, retries: 2, timeoutMs: 1000 }\n");
         y.append("standby:\n");
         y.append("  name: ").append(STANDBY).append('\n');

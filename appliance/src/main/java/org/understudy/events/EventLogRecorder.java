@@ -99,15 +99,14 @@ public final class EventLogRecorder {
      * A takeover, switchover or failback, step by step. The details hold {@code reason}, {@code outcome},
      * {@code totalMillis} and {@code steps: [{name, millis, outcome}]}.
      */
-    public void recordFailoverTimeline(String primary, String reason, List<TimelineStep> steps, String outcome) {
+    public void recordFailoverTimeline(String primary, String reason, List<TimelineStep> steps, String outcome,
+                                       Duration total) {
         ObjectNode d = json.createObjectNode();
         d.put("reason", reason);
         d.put("outcome", outcome);
-        long totalNanos = 0;
         ArrayNode arr = d.putArray("steps");
         StringBuilder line = new StringBuilder();
         for (TimelineStep s : steps) {
-            totalNanos += s.took().toNanos();
             ObjectNode o = arr.addObject();
             o.put("name", s.name());
             o.put("millis", s.took().toNanos() / 1e6);
@@ -115,9 +114,10 @@ public final class EventLogRecorder {
             line.append(line.isEmpty() ? "" : ", ").append(s.name()).append(' ')
                     .append(String.format("%.1f", s.took().toNanos() / 1e6)).append(" ms");
         }
-        d.put("totalMillis", totalNanos / 1e6);
+        // the timeline's own total (decision to serving), never a sum of steps: every face gives the same figure
+        d.put("totalMillis", total.toNanos() / 1e6);
         log.append(new EventEntry(0, wallClock.instant(), EventKind.FAILOVER_TIMELINE, primary, primary, null,
-                ActorFace.ENGINE, outcome, String.format("%s in %.1f ms (%s): %s", outcome, totalNanos / 1e6, reason,
+                ActorFace.ENGINE, outcome, String.format("%s in %d ms (%s): %s", outcome, total.toMillis(), reason,
                         line), d.toString()));
     }
 

@@ -51,6 +51,6 @@ public final class ModelEventRecorder implements Consumer<ModelEvent> {
         List<TimelineStep> steps = t.steps().stream()
                 .map(s -> new TimelineStep(s.name(), s.duration(), s.outcome().name() + (s.detail() == null || s.detail().isEmpty() ? "" : ": " + s.detail())))
                 .toList();
-        recorder.recordFailoverTimeline(t.primary(), t.kind() + ": " + t.reason(), steps, outcome + " in " + t.total().toMillis() + " ms");
+        recorder.recordFailoverTimeline(t.primary(), t.kind() + ": " + t.reason(), steps, outcome, t.total());
     }
 }

@@ -220,7 +220,9 @@ public final class FailoverEngine implements HealthListener {
         } else {
             target = p.downPaths.isEmpty() ? PROTECTED : DEGRADED;
         }
-        p.machine.tryTransition(target, why, Map.of("pathsDown", p.downPaths.size()));
+        if (p.machine.tryTransition(target, why, Map.of("pathsDown", p.downPaths.size())) && target == PROTECTED) {
+            out.clear(AlarmKind.FAILOVER_FAILED, p.target.primary(), "protected again: " + why);
+        }
     }
 
     private void declaredFailed(Primary p, HealthEvent.Failed f) {
@@ -344,7 +346,7 @@ public final class FailoverEngine implements HealthListener {
         synchronized (state) {
             for (Primary p : state.all()) {
                 states.add(new PrimarySnapshot(p.target.primary(), p.machine.state(), p.machine.cause(),
-                        p.machine.since(), List.of(), p.lastTimeline, p.takeovers).withRunning(p.running));
+                        p.machine.since(), List.of(), p.lastTakeover, p.takeovers).withRunning(p.running));
             }
         }
         // the detector has its own lock: ask it outside ours

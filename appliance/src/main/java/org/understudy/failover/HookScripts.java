@@ -30,8 +30,11 @@ public final class HookScripts {
 
     /** Runs every executable file in {@code dir}, the primary's failover hooks (absent or empty: skipped). */
     public StepResult runAll(Path dir, Map<String, String> env) {
-        if (dir == null || !Files.isDirectory(dir)) {
-            return StepResult.skipped("no failover command directory " + dir);
+        if (dir == null) {
+            return StepResult.skipped("no failover hooks configured (failover.commandsDir)");
+        }
+        if (!Files.isDirectory(dir)) {
+            return StepResult.skipped("no failover hooks: " + dir + " is not a directory");
         }
         List<Path> files;
         try (Stream<Path> s = Files.list(dir)) {

@@ -32,7 +32,8 @@ public final class LoopbackAliasAction implements IdentityAction {
         InetSocketAddress sa = new InetSocketAddress(addr, t.nbdPort());
         try (Socket s = new Socket()) {
             s.connect(sa, connectTimeoutMillis);
-            return StepResult.failed("something still listens on " + sa + "; the old primary is not fenced");
+            return StepResult.failed("something still listens on " + sa + " (the old primary, or another process, has not "
+                    + "let go of it)");
         } catch (IOException expected) {
             // nothing answers: free to take
         }

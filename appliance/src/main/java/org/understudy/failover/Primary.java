@@ -18,9 +18,12 @@ final class Primary {
     boolean replicasConsistent;
     /** Our epoch raise fenced it: it may not serve again until an operator clears the fence. */
     boolean fencedByUs;
+    /** The last sequence of any kind (takeover, switchover, failback). */
     FailoverTimeline lastTimeline;
     /** The takeover, switchover or failback under way, as far as it got; null when none runs. */
     volatile FailoverTimeline running;
+    /** The last takeover (automatic or forced failover, switchover): what the faces report as the last failover. */
+    FailoverTimeline lastTakeover;
     /** Monotonic nanos when the standby last handed the primary its epoch (fence cleared, role returned); or none. */
     long epochHandedAt;
     boolean epochHanded;

@@ -36,7 +36,7 @@ import org.understudy.model.PrimaryState;
  *        ┌─────────┴──────────┐
  *        ▼                    ▼
  *   FAILING_OVER ──────►  FAILED  (policy off, stand-in limit, takeover aborted: operator acts)
- *        │
+ *        │  └──► SYNCING  (takeover stopped after the fence, the live primary handed its role back)
  *        ▼
  *   STANDING_IN ──► FAILING_BACK ──► PROTECTED
  *   FENCED, SPLIT_BRAIN: reached from the watching states; left only by operator action (clear fence, resync)
@@ -55,8 +55,9 @@ public final class PrimaryStateMachine {
         t.put(PROTECTED, EnumSet.of(SYNCING, DEGRADED, SUSPECT, FAILED, FAILING_OVER, SPLIT_BRAIN, FENCED));
         t.put(DEGRADED, EnumSet.of(SYNCING, PROTECTED, SUSPECT, FAILED, FAILING_OVER, SPLIT_BRAIN, FENCED));
         t.put(SUSPECT, EnumSet.of(SYNCING, PROTECTED, DEGRADED, FAILED, FAILING_OVER, FENCED));
-        // back to PROTECTED only when a planned switchover stops before fencing (drain or catch-up failed)
-        t.put(FAILING_OVER, EnumSet.of(STANDING_IN, FAILED, PROTECTED));
+        // back to PROTECTED only when a planned switchover stops before fencing (drain or catch-up failed); to SYNCING
+        // when a takeover stopped after the fence and the live primary was handed its role back
+        t.put(FAILING_OVER, EnumSet.of(STANDING_IN, FAILED, PROTECTED, SYNCING));
         t.put(STANDING_IN, EnumSet.of(FAILING_BACK, SPLIT_BRAIN));
         t.put(FAILING_BACK, EnumSet.of(PROTECTED, STANDING_IN, FAILED));
         t.put(FENCED, EnumSet.of(SYNCING, SPLIT_BRAIN));

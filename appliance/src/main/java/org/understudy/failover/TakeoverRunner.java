@@ -17,8 +17,15 @@ final class TakeoverRunner {
      * @param epochRaised   the old primary is fenced by epoch (even if the takeover then stopped)
      * @param beforeFencing a planned switchover stopped before fencing: the primary keeps its role
      * @param failure       why it stopped, or null when completed
+     * @param roleReturned  the takeover stopped after the fence but the primary answered and was handed its role
+     *                      back: it serves again, the fence is lifted
      */
-    record Result(FailoverTimeline timeline, boolean epochRaised, boolean beforeFencing, String failure) {
+    record Result(FailoverTimeline timeline, boolean epochRaised, boolean beforeFencing, String failure,
+                  boolean roleReturned) {
+        Result(FailoverTimeline timeline, boolean epochRaised, boolean beforeFencing, String failure) {
+            this(timeline, epochRaised, beforeFencing, failure, false);
+        }
+
         boolean completed() {
             return failure == null;
         }
@@ -42,8 +49,10 @@ final class TakeoverRunner {
         this.failback = failback;
     }
 
-    Result takeover(TakeoverTarget t, String kind, String reason, boolean planned, boolean abortOnFencingFailure) {
-        TimelineRecorder rec = new TimelineRecorder(t.primary(), kind, reason, clock, wall,
+    /** @param decidedAt monotonic time of the engine's decision: the timeline counts from it */
+    Result takeover(TakeoverTarget t, String kind, String reason, boolean planned, boolean abortOnFencingFailure,
+                    long decidedAt) {
+        TimelineRecorder rec = new TimelineRecorder(t.primary(), kind, reason, clock, wall, decidedAt,
                 tl -> progress.accept(t.primary(), tl));
         if (planned) {
             StepResult drain = rec.run("drain-primary", () -> handover.drainPrimary(t));
@@ -61,18 +70,21 @@ final class TakeoverRunner {
         StepResult fencing = rec.run("fence-command", () -> steps.runFencingScript(t, reason));
         if (!fencing.ok()) {
             if (abortOnFencingFailure) {
-                return new Result(rec.finish(false), true, false, "fencing command failed: " + fencing.detail());
+                return handBack(rec, t, kind, "fencing command failed: " + fencing.detail());
             }
             rec.ignoreLastFailure();
         }
         StepResult check = rec.run("check-replicas", () -> steps.checkReplicas(t));
         if (!check.ok()) {
-            return new Result(rec.finish(false), true, false,
-                    "replicas not fit to serve, refused: " + check.detail());
+            return handBack(rec, t, kind, "replicas not fit to serve, refused: " + check.detail());
+        }
+        StepResult release = rec.run("await-release", () -> steps.awaitRelease(t));
+        if (!release.ok()) {
+            return handBack(rec, t, kind, "the old primary did not let go of its address: " + release.detail());
         }
         StepResult identity = rec.run("take-over-identity", () -> steps.takeOverIdentity(t));
         if (!identity.ok()) {
-            return new Result(rec.finish(false), true, false, "could not take the address: " + identity.detail());
+            return handBack(rec, t, kind, "could not take the address: " + identity.detail());
         }
         StepResult serve = rec.run("serve-volumes", () -> steps.serveVolumes(t));
         if (!serve.ok()) {
@@ -87,8 +99,22 @@ final class TakeoverRunner {
         return new Result(rec.finish(true), true, false, null);
     }
 
-    Result failback(TakeoverTarget t, String reason) {
-        TimelineRecorder rec = new TimelineRecorder(t.primary(), "failback", reason, clock, wall,
+    /**
+     * The takeover stopped after the fence and before the standby served anything: nobody would serve the volumes,
+     * so a primary that still answers gets its role back (recorded as a step of its own); one that does not stays
+     * fenced and the failure stands.
+     */
+    private Result handBack(TimelineRecorder rec, TakeoverTarget t, String kind, String failure) {
+        StepResult back = rec.run("hand-back", () -> steps.handRoleBack(t, kind + " stopped: " + failure));
+        if (back.ok()) {
+            return new Result(rec.finish(false), false, false, failure + "; " + t.primary()
+                    + " keeps its role: " + back.detail(), true);
+        }
+        return new Result(rec.finish(false), true, false, failure + "; " + back.detail());
+    }
+
+    Result failback(TakeoverTarget t, String reason, long decidedAt) {
+        TimelineRecorder rec = new TimelineRecorder(t.primary(), "failback", reason, clock, wall, decidedAt,
                 tl -> progress.accept(t.primary(), tl));
         StepResult resync = rec.run("resync-primary", () -> failback.resyncPrimary(t));
         if (!resync.ok()) {

@@ -21,6 +21,21 @@ public interface TakeoverSteps {
     /** Every replica consistent and its generation known, else failed: such a replica is never promoted. */
     StepResult checkReplicas(TakeoverTarget target);
 
+    /**
+     * Waits, bounded by the primary's {@code releaseTimeout}, until the fenced primary has let go of its service
+     * address and exports: a dead primary's address is free at once; a live one is told over its admin API that it
+     * is fenced and confirms it stopped serving. Failed (with what is true: who still holds the address, what the
+     * primary said) if the address is still held when the wait ends. A step of its own so that its time shows apart.
+     */
+    StepResult awaitRelease(TakeoverTarget target);
+
+    /**
+     * The takeover stopped after the epoch was raised and before the standby served: hands the primary its role
+     * back (the fence lifted, the epoch handed over, as {@link #clearFence} does) if it answers, so its volumes stay
+     * served. Failed when the primary does not answer; it then stays fenced.
+     */
+    StepResult handRoleBack(TakeoverTarget target, String why);
+
     /** Takes over the service address (see {@link IdentityAction}). */
     StepResult takeOverIdentity(TakeoverTarget target);
 

@@ -5,6 +5,7 @@ import static org.understudy.model.PrimaryState.FAILING_BACK;
 import static org.understudy.model.PrimaryState.FAILING_OVER;
 import static org.understudy.model.PrimaryState.PROTECTED;
 import static org.understudy.model.PrimaryState.STANDING_IN;
+import static org.understudy.model.PrimaryState.SYNCING;
 
 import java.util.Map;
 import java.util.concurrent.Executor;
@@ -42,26 +43,29 @@ final class Takeovers {
         p.takeovers++;
         state.out.publish(new ModelEvent.FailoverStarted(state.wall.instant(), name, kind, reason));
         state.out.later(() -> executor.execute(() ->
-                takeoverDone(p, kind, runner.takeover(p.target, kind, reason, planned, abortOnFencing), decidedAt)));
+                takeoverDone(p, kind, runner.takeover(p.target, kind, reason, planned, abortOnFencing, decidedAt))));
     }
 
     /** Starts returning the role to {@code p}; the caller holds the lock and flushes the outbox after releasing it. */
     void startFailback(Primary p, String reason) {
         p.machine.transition(FAILING_BACK, reason, Map.of());
         state.out.publish(new ModelEvent.FailoverStarted(state.wall.instant(), p.target.primary(), "failback", reason));
-        state.out.later(() -> executor.execute(() -> failbackDone(p, runner.failback(p.target, reason))));
+        long decidedAt = state.clock.getAsLong();
+        state.out.later(() -> executor.execute(() -> failbackDone(p, runner.failback(p.target, reason, decidedAt))));
     }
 
-    private void takeoverDone(Primary p, String kind, TakeoverRunner.Result r, long decidedAt) {
+    private void takeoverDone(Primary p, String kind, TakeoverRunner.Result r) {
         String name = p.target.primary();
         Outbox out = state.out;
         synchronized (state) {
             p.lastTimeline = r.timeline();
             p.running = null;
+            p.lastTakeover = r.timeline();
             p.fencedByUs |= r.epochRaised();
-            double total = (state.clock.getAsLong() - decidedAt) / 1e9;
+            double total = r.timeline().total().toNanos() / 1e9; // the one figure every face reports
             if (r.completed()) {
                 out.clear(AlarmKind.PRIMARY_FAILED, name, kind + " completed");
+                out.clear(AlarmKind.FAILOVER_FAILED, name, kind + " completed");
                 out.raise(AlarmKind.STANDING_IN, name, AlarmSeverity.MAJOR, String.format("the standby stands in for "
                         + "%s (%s in %.3f s); %s is unprotected until failback", name, kind, total, name));
                 p.machine.transition(STANDING_IN, String.format("%s completed in %.3f s", kind, total),
@@ -69,6 +73,17 @@ final class Takeovers {
                 out.publish(new ModelEvent.FailoverCompleted(state.wall.instant(), r.timeline()));
             } else if (r.beforeFencing()) {
                 p.machine.transition(PROTECTED, kind + " stopped, primary keeps its role: " + r.failure(),
+                        Map.of("totalSeconds", total));
+                out.publish(new ModelEvent.FailoverFailed(state.wall.instant(), r.timeline(), r.failure()));
+            } else if (r.roleReturned()) {
+                // the fence is lifted and the primary serves again at the standby's epoch, as after a fence-clear
+                p.fencedByUs = false;
+                p.replicasConsistent = false;
+                p.epochHanded = true;
+                p.epochHandedAt = state.clock.getAsLong();
+                out.raise(AlarmKind.FAILOVER_FAILED, name, AlarmSeverity.MAJOR, kind + " of " + name + " FAILED: "
+                        + r.failure());
+                p.machine.transition(SYNCING, kind + " failed, role handed back: " + r.failure(),
                         Map.of("totalSeconds", total));
                 out.publish(new ModelEvent.FailoverFailed(state.wall.instant(), r.timeline(), r.failure()));
             } else {

@@ -15,7 +15,9 @@ import org.understudy.model.FailoverTimeline;
 
 /**
  * Times the steps of one takeover, switchover or failback with the injected clock and builds its
- * {@link FailoverTimeline}. A step that throws is recorded as failed with the exception. Used by one thread at a time.
+ * {@link FailoverTimeline}: every step from the decision, and the one duration every face reports
+ * ({@link FailoverTimeline#total}: decision to serving). A step that throws is recorded as failed with the exception.
+ * Used by one thread at a time.
  */
 final class TimelineRecorder {
     private static final Logger LOG = LogManager.getLogger(TimelineRecorder.class);
@@ -29,15 +31,19 @@ final class TimelineRecorder {
     private final List<FailoverStep> steps = new ArrayList<>();
     private final Consumer<FailoverTimeline> progress;
 
-    /** @param progress gets the timeline so far (not completed) at the start and after every step */
+    /**
+     * @param decidedAt the monotonic time of the decision (the engine's, before the sequence waited for its thread):
+     *                  steps and the total count from it
+     * @param progress  gets the timeline so far (not completed) at the start and after every step
+     */
     TimelineRecorder(String primary, String kind, String reason, LongSupplier clock, InstantSource wall,
-                     Consumer<FailoverTimeline> progress) {
+                     long decidedAt, Consumer<FailoverTimeline> progress) {
         this.primary = primary;
         this.kind = kind;
         this.reason = reason;
         this.clock = clock;
-        this.startedAt = wall.instant();
-        this.start = clock.getAsLong();
+        this.start = decidedAt;
+        this.startedAt = wall.instant().minusNanos(Math.max(0, clock.getAsLong() - decidedAt));
         this.progress = progress;
         progress.accept(finish(false));
     }
@@ -77,7 +83,15 @@ final class TimelineRecorder {
         return Duration.ofNanos(clock.getAsLong() - start);
     }
 
+    /**
+     * The timeline; its total runs from the decision to the end of {@link FailoverTimeline#SERVING_STEP} when that
+     * step served (a takeover: later steps such as the failover hooks run while clients are already served), else to
+     * the end of the last step.
+     */
     FailoverTimeline finish(boolean completed) {
-        return new FailoverTimeline(primary, kind, reason, startedAt, steps, elapsed(), completed);
+        Duration total = steps.stream().filter(s -> s.name().equals(FailoverTimeline.SERVING_STEP)
+                        && s.outcome() == FailoverStep.Outcome.OK).map(s -> s.start().plus(s.duration())).findFirst()
+                .orElseGet(this::elapsed);
+        return new FailoverTimeline(primary, kind, reason, startedAt, steps, total, completed);
     }
 }

@@ -4,6 +4,9 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.understudy.security.AuthFace;
+import org.understudy.security.AuthFailure;
+import org.understudy.security.AuthFailures;
 import org.understudy.transport.DatagramTransport;
 
 /**
@@ -25,14 +28,25 @@ public final class HeartbeatReceiver {
     private final LongAdder forged = new LongAdder();
     private final LongAdder malformed = new LongAdder();
     private final LongAdder unknown = new LongAdder();
+    private final AuthFailures authFailures;
 
-    /** Attaches itself as the receiver of {@code transport}. */
+    /** Attaches itself as the receiver of {@code transport}; forged heartbeats are only counted. */
     public HeartbeatReceiver(String self, String pathId, DatagramTransport transport, HeartbeatCodec codec,
                              HealthDetector detector) {
+        this(self, pathId, transport, codec, detector, AuthFailures.NONE);
+    }
+
+    /**
+     * Attaches itself as the receiver of {@code transport}; every heartbeat whose HMAC does not verify also goes to
+     * {@code authFailures} (aggregated there, so a flood costs a row a minute).
+     */
+    public HeartbeatReceiver(String self, String pathId, DatagramTransport transport, HeartbeatCodec codec,
+                             HealthDetector detector, AuthFailures authFailures) {
         this.self = self;
         this.pathId = pathId;
         this.codec = codec;
         this.detector = detector;
+        this.authFailures = authFailures;
         transport.receiver(this::receive);
     }
 
@@ -60,6 +74,11 @@ public final class HeartbeatReceiver {
             case HeartbeatCodec.Decoded.Rejected r -> {
                 LongAdder counter = r.reason() == HeartbeatCodec.Reason.BAD_MAC ? forged : malformed;
                 counter.increment();
+                if (r.reason() == HeartbeatCodec.Reason.BAD_MAC) {
+                    authFailures.record(new AuthFailure(AuthFace.HEARTBEAT, from.getAddress() == null
+                            ? from.getHostString() : from.getAddress().getHostAddress(), r.claimedSender(),
+                            "bad HMAC on path " + pathId));
+                }
                 warn(counter, () -> r.reason() + " heartbeat from " + from + " ignored: " + r.detail());
                 if (r.claimedSender() != null) {
                     detector.rejected(r.claimedSender(), pathId, r.reason() == HeartbeatCodec.Reason.BAD_MAC
@@ -74,6 +93,12 @@ public final class HeartbeatReceiver {
         if (Long.bitCount(n) == 1) {
             LOG.warn("{}: path {}: {} ({} so far)", self, pathId, text.get(), n);
         }
+    }
+
+    /** Every count of this receiver, for the node's model. */
+    public org.understudy.model.HeartbeatTotals totals() {
+        return new org.understudy.model.HeartbeatTotals(valid.sum(), replayed.sum(), forged.sum(), malformed.sum(),
+                unknown.sum());
     }
 
     public long valid() {

@@ -15,7 +15,8 @@
  * on the node's {@link org.understudy.alarm.AlarmRegistry}.
  *
  * <p>May use: {@code model/} (events, path kinds), {@code alarm/} (the primary's standby alarms), {@code transport/}
- * (datagrams, scheduler), {@code nbd/} (the handshake probe), {@code script/} (probe scripts). Knows nothing of
+ * (datagrams, scheduler), {@code nbd/} (the handshake probe), {@code script/} (probe scripts), {@code security/}
+ * (forged heartbeats are refused authentications). Knows nothing of
  * failover: it only reports, through {@link org.understudy.health.HealthListener}.
  */
 package org.understudy.health;

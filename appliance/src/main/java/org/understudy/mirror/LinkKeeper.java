@@ -65,6 +65,7 @@ final class LinkKeeper {
     private volatile String linkDetail;
     private long backoffMillis;
     private int failedAttempts;
+    private final RepeatedFailures failures = new RepeatedFailures();
     private boolean closed;
     private ScheduledFuture<?> reconnect;
     private volatile Consumer<String> refusalListener = reason -> { };
@@ -178,19 +179,32 @@ final class LinkKeeper {
                 raise(AlarmKind.FENCED, "the standby fenced this primary: " + e.getMessage());
             }
             long delay;
+            long notLogged;
+            String detail = String.valueOf(e.getMessage());
             synchronized (monitor) {
                 failedAttempts++;
                 delay = backoffMillis;
                 backoffMillis = Math.min(p.options().reconnectMax().toMillis(), backoffMillis * 2);
                 transition(MirrorState.DEGRADED, "standby " + connector.standby() + " unreachable");
+                long now = p.options().clock().getAsLong();
+                notLogged = failures.failed(detail, now);
+                if (failures.inARow() > 1) {
+                    detail += " (" + failures.inARow() + " attempts in a row since "
+                            + p.options().wallClock().instant().minusNanos(now - failures.since()) + ")";
+                }
             }
             if (e.getMessage() != null && e.getMessage().startsWith("standby refused")) {
                 refusalListener.accept(e.getMessage());
             }
-            setLink(LinkState.DOWN, e.getMessage());
+            setLink(LinkState.DOWN, detail);
             firstAttempt.complete(LinkState.DOWN);
-            LOG.warn("mirror {}: cannot reach standby {} at {} (attempt {}): {}; serving locally, retry in {} ms",
-                    p.name(), p.standbyName(), connector.standby(), failedAttempts, e.getMessage(), delay);
+            // a fenced primary is refused every few seconds for as long as it stays fenced: the same failure again
+            // is logged only after a pause that doubles, with the count of those not logged (status shows the count)
+            if (notLogged >= 0) {
+                LOG.warn("mirror {}: cannot reach standby {} at {} (attempt {}): {}; serving locally, retry in {} ms{}",
+                        p.name(), p.standbyName(), connector.standby(), failedAttempts, e.getMessage(), delay,
+                        notLogged > 0 ? "; " + notLogged + " more like it not logged since the last line" : "");
+            }
             scheduleConnect(delay);
             return;
         }
@@ -242,6 +256,7 @@ final class LinkKeeper {
             link = l;
             backoffMillis = p.options().reconnectInitial().toMillis();
             failedAttempts = 0;
+            failures.succeeded();
             p.counters().linksEstablished.incrementAndGet();
             FullSync s = new FullSync(p.name(), p.local(), p.guard(), l, plan, p.options().syncChunk(),
                     p.options().syncWindow(), p.options().clock(), syncOutcome, p.counters(),

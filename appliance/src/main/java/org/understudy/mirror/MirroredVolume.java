@@ -301,6 +301,11 @@ public final class MirroredVolume implements BlockDevice {
         return keeper.state();
     }
 
+    /** Sync (a write waits for the standby) or async. */
+    public org.understudy.config.MirrorMode mode() {
+        return p.volume().mode();
+    }
+
     public VolumeSnapshot snapshot() {
         MirrorState s = keeper.state();
         FullSync fs = keeper.sync();

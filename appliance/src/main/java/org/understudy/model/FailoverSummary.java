@@ -6,7 +6,8 @@ package org.understudy.model;
  * @param autoFailover    automatic failover on (off: data-vault mode, detection and alarms only)
  * @param standInsActive  primaries the standby stands in for right now
  * @param standInsAllowed at most this many at once
- * @param lastFailover    the last takeover, switchover or failback of any primary; null if none yet
+ * @param lastFailover    the last takeover of any primary (automatic or forced failover, or switchover; never a
+ *                        failback); null if none yet
  * @param autoFailoverOrigin where {@code autoFailover} came from (the cluster file, the operator's last choice); null
  *                        where not known
  */

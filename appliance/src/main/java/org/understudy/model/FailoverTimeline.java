@@ -10,11 +10,17 @@ import java.util.List;
  * @param kind      "failover", "forced-failover", "switchover" or "failback"
  * @param reason    why it started, with numbers ("2.04 s silent on link and production, probe failed")
  * @param startedAt wall time of the decision
- * @param total     decision to last step's end
+ * @param total     THE duration of it, the one figure every face reports (alarm, trap, JMX, event log, status):
+ *                  from the decision to serving (a takeover: the end of {@link #SERVING_STEP}; a failback: the
+ *                  primary serving again, its last step; one that failed: its last step). Detection, the silence
+ *                  before the decision, is not in it: the reason carries it.
  * @param completed true when every required step succeeded
  */
 public record FailoverTimeline(String primary, String kind, String reason, Instant startedAt, List<FailoverStep> steps,
                                Duration total, boolean completed) {
+    /** The takeover step after which the standby serves the primary's volumes. */
+    public static final String SERVING_STEP = "serve-volumes";
+
     public FailoverTimeline {
         steps = List.copyOf(steps);
     }

@@ -9,7 +9,8 @@ import java.util.List;
  * @param cause        why it entered {@code state}, with numbers
  * @param since        wall time of that transition
  * @param paths        its health paths
- * @param lastFailover the last takeover/switchover/failback timeline for it, or null if none yet
+ * @param lastFailover the last takeover of it (automatic or forced failover, or switchover; never a failback, which
+ *                     is no failover) with its timeline, or null if none yet
  * @param failovers    takeovers of this primary (automatic, forced or planned) since the standby started
  * @param caps         the bandwidth caps on its replication traffic (see {@link BandwidthCaps} for how exact)
  * @param running      the takeover, switchover or failback under way, as far as it got (not completed); null when

@@ -24,6 +24,6 @@ public record VerifySummary(Instant at, long regionsCompared, long mismatches, S
 
     @Override
     public String toString() {
-        return ran() ? at + " " + text : "";
+        return ran() ? at + " " + text : "never";
     }
 }

@@ -27,6 +27,28 @@ public record VolumeSnapshot(String primary, String name, long size, MirrorMode 
         lastVerify = lastVerify == null ? VerifySummary.NONE : lastVerify;
     }
 
+    /**
+     * Bytes the replica may lack, as every face shows it: the dirty-region bitmap's figure where the node keeps one (a
+     * primary), else (the standby, whose replicas keep none: {@code dirtyBytes} is negative) estimated from the sync
+     * share, 0 when in sync. Never a sentinel.
+     */
+    public long dirtyBytesOrEstimate() {
+        if (dirtyBytes >= 0) {
+            return dirtyBytes;
+        }
+        if (state == MirrorState.IN_SYNC) {
+            return 0;
+        }
+        double sync = Math.max(0, Math.min(100, syncPercent));
+        return Math.round(size * (100 - sync) / 100);
+    }
+
+    /** The same snapshot with {@code verify} as its last verify (the standby shows the primary's). */
+    public VolumeSnapshot withLastVerify(VerifySummary verify) {
+        return new VolumeSnapshot(primary, name, size, mode, state, syncPercent, bytesReplicated, writesReplicated,
+                writeLatency, dirtyBytes, resyncDoneBytes, resyncTotalBytes, resyncRate, backlogBytes, generation, verify);
+    }
+
     /** A snapshot without the resync figures (a node that does not track them). */
     public VolumeSnapshot(String primary, String name, long size, MirrorMode mode, MirrorState state,
                           double syncPercent, long bytesReplicated, long writesReplicated,

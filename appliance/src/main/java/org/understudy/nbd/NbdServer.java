@@ -29,16 +29,30 @@ public final class NbdServer implements Closeable {
     private static final Logger LOG = LogManager.getLogger(NbdServer.class);
 
     /**
-     * Per-connection bounds on work in flight and on time spent negotiating.
+     * Bounds on work in flight per connection, on time spent negotiating, and on connections at once.
      *
      * @param maxInFlightRequests requests read but not yet answered (at least 1)
      * @param maxInFlightBytes    READ/WRITE payload bytes held for those requests (at least {@link NbdConstants#MAX_PAYLOAD})
      * @param handshakeTimeout    a connection still negotiating after this long is closed, so silent clients cannot
      *                            hold threads for ever
+     * @param maxConnections      connections open at once (each holds a reader thread); one more is closed as soon
+     *                            as it is accepted, with a log line, so many held sockets cost bounded threads and
+     *                            memory and the clients already served keep their speed
      */
-    public record Limits(int maxInFlightRequests, int maxInFlightBytes, Duration handshakeTimeout) {
-        /** 128 requests, 64 MiB and 30 s per connection. */
-        public static final Limits DEFAULT = new Limits(128, 64 << 20, Duration.ofSeconds(30));
+    public record Limits(int maxInFlightRequests, int maxInFlightBytes, Duration handshakeTimeout, int maxConnections) {
+        /** Connections at once unless the cluster file says otherwise ({@code nbdMaxConnections}). */
+        public static final int DEFAULT_MAX_CONNECTIONS = 256;
+        /** 128 requests, 64 MiB and 30 s per connection; 256 connections. */
+        public static final Limits DEFAULT = new Limits(128, 64 << 20, Duration.ofSeconds(30), DEFAULT_MAX_CONNECTIONS);
+
+        /** Limits with the default number of connections. */
+        public Limits(int maxInFlightRequests, int maxInFlightBytes, Duration handshakeTimeout) {
+            this(maxInFlightRequests, maxInFlightBytes, handshakeTimeout, DEFAULT_MAX_CONNECTIONS);
+        }
+
+        public Limits withMaxConnections(int max) {
+            return new Limits(maxInFlightRequests, maxInFlightBytes, handshakeTimeout, max);
+        }
 
         public Limits {
             if (maxInFlightRequests < 1) {
@@ -49,6 +63,9 @@ public final class NbdServer implements Closeable {
             }
             if (handshakeTimeout == null || handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
                 throw new IllegalArgumentException("handshakeTimeout must be positive, was " + handshakeTimeout);
+            }
+            if (maxConnections < 1) {
+                throw new IllegalArgumentException("maxConnections must be >= 1, was " + maxConnections);
             }
         }
     }
@@ -68,6 +85,7 @@ public final class NbdServer implements Closeable {
     private final Set<NbdConnection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread acceptor;
+    private final RefusalLog refusals;
 
     private NbdServer(ServerSocketChannel server, NbdExports exports, Limits limits) throws IOException {
         this.server = server;
@@ -75,6 +93,7 @@ public final class NbdServer implements Closeable {
         this.exports = exports;
         this.limits = limits;
         this.acceptor = Thread.ofPlatform().daemon().name("nbd-accept-" + address.getPort()).unstarted(this::acceptLoop);
+        this.refusals = new RefusalLog("nbd: " + address, System::nanoTime);
     }
 
     /** Binds {@code bind} (port 0 picks a free port) and starts serving with {@link Limits#DEFAULT}. */
@@ -96,8 +115,9 @@ public final class NbdServer implements Closeable {
         }
         NbdServer s = new NbdServer(ssc, exports, limits);
         s.acceptor.start();
-        LOG.info("nbd: listening on {} (limits {} requests / {} bytes in flight per connection, handshake within {} ms)",
-                s.address, limits.maxInFlightRequests(), limits.maxInFlightBytes(), limits.handshakeTimeout().toMillis());
+        LOG.info("nbd: listening on {} (limits {} connections, {} requests / {} bytes in flight per connection, "
+                + "handshake within {} ms)", s.address, limits.maxConnections(), limits.maxInFlightRequests(),
+                limits.maxInFlightBytes(), limits.handshakeTimeout().toMillis());
         return s;
     }
 
@@ -109,6 +129,11 @@ public final class NbdServer implements Closeable {
     /** The bound port. */
     public int port() {
         return address.getPort();
+    }
+
+    /** Connections refused at the {@link Limits#maxConnections} limit since start. */
+    public long refusedConnections() {
+        return refusals.total();
     }
 
     /** Open connections, including those still negotiating. */
@@ -180,6 +205,13 @@ public final class NbdServer implements Closeable {
             } catch (IOException e) {
                 LOG.info("nbd: connection lost while being accepted: {}", e.toString());
                 closeQuietly(ch);
+                continue;
+            }
+            if (connections.size() >= limits.maxConnections()) {
+                // at the limit: no thread, no buffer; the client sees the connection closed during the handshake
+                closeQuietly(ch);
+                refusals.refused(remote, connections.size() + " connections open, the limit ("
+                        + limits.maxConnections() + ", nbdMaxConnections)");
                 continue;
             }
             NbdConnection[] self = new NbdConnection[1];

@@ -19,6 +19,8 @@ import org.understudy.mirror.MirroredVolume;
 import org.understudy.nbd.NbdClient;
 import org.understudy.resync.BitmapInfo;
 import org.understudy.resync.ByteRange;
+import org.understudy.resync.ThrottleSet;
+import org.understudy.resync.Throttles;
 import org.understudy.resync.IdentityStore;
 import org.understudy.resync.VolumeIdentity;
 
@@ -49,12 +51,14 @@ final class FailbackCopy {
     private final long total;
     private final AtomicLong done = new AtomicLong();
     private final long startedNanos = System.nanoTime();
+    private final ThrottleSet.Link throttle;
     private volatile boolean running = true;
     private volatile boolean ok;
     private volatile String message = "copying";
     private volatile Ended ended = (ok, outcome) -> { };
 
-    private FailbackCopy(String node, InetSocketAddress source, List<Item> items) {
+    private FailbackCopy(String node, InetSocketAddress source, List<Item> items, ThrottleSet.Link throttle) {
+        this.throttle = throttle;
         this.node = node;
         this.source = source;
         this.items = items;
@@ -76,6 +80,15 @@ final class FailbackCopy {
      * (durably) before answering. Never throws for bad input: a refusal says what is wrong.
      */
     static Prepared prepare(String node, JsonNode body, Map<String, MirroredVolume> volumes) throws IOException {
+        return prepare(node, body, volumes, Throttles.unlimited().resync().link(node));
+    }
+
+    /**
+     * As {@link #prepare(String, JsonNode, Map)}, the copy passing {@code throttle} (the primary's resync cap: a
+     * failback copy is no client write, so it is held to the resync cap like every other copy).
+     */
+    static Prepared prepare(String node, JsonNode body, Map<String, MirroredVolume> volumes, ThrottleSet.Link throttle)
+            throws IOException {
         String host = body.path("host").asText("");
         int port = body.path("port").asInt(-1);
         if (host.isEmpty() || port <= 0 || port > 65535) {
@@ -128,7 +141,7 @@ final class FailbackCopy {
                 i.target().begin();
             }
         }
-        return new Accepted(new FailbackCopy(node, new InetSocketAddress(host, port), items));
+        return new Accepted(new FailbackCopy(node, new InetSocketAddress(host, port), items, throttle));
     }
 
     private static List<ByteRange> ranges(JsonNode json, long size) {
@@ -191,6 +204,12 @@ final class FailbackCopy {
             for (ByteRange r : i.ranges()) {
                 for (long off = r.offset(); off < r.end(); off += CHUNK) {
                     int n = (int) Math.min(CHUNK, r.end() - off);
+                    try {
+                        throttle.acquire(n);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IOException("interrupted while held to the resync cap", e);
+                    }
                     buf.clear().limit(n);
                     c.read(off, buf);
                     buf.flip();

@@ -3,6 +3,7 @@ package org.understudy.primary;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -10,6 +11,7 @@ import org.understudy.command.Actor;
 import org.understudy.command.Command;
 import org.understudy.command.CommandHandler;
 import org.understudy.command.CommandResult;
+import org.understudy.config.MirrorMode;
 import org.understudy.config.Rates;
 import org.understudy.mirror.LinkTestResult;
 import org.understudy.mirror.MirroredVolume;
@@ -63,6 +65,11 @@ final class PrimaryCommands implements CommandHandler {
         }
         ThrottleSet set = t.traffic() == Command.Traffic.MIRROR ? throttles.mirroring() : throttles.resync();
         String kind = t.traffic().name().toLowerCase();
+        String floor = belowSyncFloor(t);
+        if (floor != null) {
+            LOG.warn("{}: {} cap of {} refused: {}", self, kind, Rates.bytes(t.bytesPerSecond()), floor);
+            return CommandResult.refused(self + ": " + floor);
+        }
         long before;
         if (t.primary() == null) {
             before = set.globalRate();
@@ -81,8 +88,26 @@ final class PrimaryCommands implements CommandHandler {
         details.put("previousBytesPerSecond", before);
         var caps = throttles.capsOf(self);
         details.put("effectiveBytesPerSecond", t.traffic() == Command.Traffic.MIRROR ? caps.mirror() : caps.resync());
-        return CommandResult.ok(self + ": " + scope + " " + kind + " cap " + Rates.format(t.bytesPerSecond())
-                + " (was " + Rates.format(before) + ")", details);
+        return CommandResult.ok(self + ": " + scope + " " + kind + " cap " + exact(t.bytesPerSecond())
+                + (t.force() ? " (forced)" : "") + " (was " + Rates.format(before) + ")", details);
+    }
+
+    private static String exact(long bps) {
+        return bps == 0 ? "unlimited" : Rates.format(bps) + " (" + Rates.bytes(bps) + ")";
+    }
+
+    /** Why a mirror cap is too low for this primary's sync-mode volumes (unless forced), or null. */
+    private String belowSyncFloor(Command.SetThrottle t) {
+        if (t.force() || t.traffic() != Command.Traffic.MIRROR || t.bytesPerSecond() == 0
+                || t.bytesPerSecond() >= Rates.SYNC_MIRROR_FLOOR) {
+            return null;
+        }
+        List<String> sync = volumes.entrySet().stream().filter(e -> e.getValue().mode() == MirrorMode.SYNC)
+                .map(Map.Entry::getKey).toList();
+        return sync.isEmpty() ? null : "a mirror cap of " + exact(t.bytesPerSecond()) + " is below the "
+                + Rates.format(Rates.SYNC_MIRROR_FLOOR) + " floor for sync-mode volumes " + sync + ": every write to "
+                + "them would wait for it; give at least " + Rates.format(Rates.SYNC_MIRROR_FLOOR) + ", or force it "
+                + "(understudy throttle --force)";
     }
 
     private CommandResult verify(Command.Verify v) throws Exception {

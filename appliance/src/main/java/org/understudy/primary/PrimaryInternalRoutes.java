@@ -3,8 +3,8 @@ package org.understudy.primary;
 import org.understudy.admin.AdminServer;
 
 /**
- * The primary's internal admin routes, called by the standby with the cluster's admin token during a planned
- * switchover and a failback:
+ * The primary's internal admin routes, called by the standby with the node credential (never an operator's token,
+ * which gets 403 here) during a forced failover, a planned switchover and a failback:
  * <ul>
  *   <li>{@code POST /api/internal/drain}: stop taking writes, finish those in flight, flush through to the
  *       standby; answers {@code ok}, {@code message} and per volume {@code flushAcked} and {@code state}. On success
@@ -17,6 +17,10 @@ import org.understudy.admin.AdminServer;
  *       is refused.</li>
  *   <li>{@code GET /api/internal/copy-status}: {@code running}, {@code ok}, {@code message}, {@code bytesDone},
  *       {@code bytesTotal} of the last copy.</li>
+ *   <li>{@code POST /api/internal/fence} {@code {"epoch": N, "reason": ...}}: the standby raised this primary's
+ *       fencing epoch to N (a takeover): unless it already holds N, the primary fences itself at once (exports
+ *       closed) instead of waiting to learn it from a refused link; answers {@code ok}, {@code serving},
+ *       {@code message}.</li>
  * </ul>
  */
 final class PrimaryInternalRoutes {
@@ -24,10 +28,13 @@ final class PrimaryInternalRoutes {
     }
 
     static void register(AdminServer admin, PrimaryNode node) {
-        admin.route("POST", "/api/internal/drain", req -> node.drain());
-        admin.route("POST", "/api/internal/resume", req -> node.resume(req.body().path("reason").asText("asked by the standby"),
-                req.body().path("epoch").asLong(0)));
-        admin.route("POST", "/api/internal/copy-from", req -> node.copyFrom(req.body()));
-        admin.route("GET", "/api/internal/copy-status", req -> node.copyStatus());
+        admin.internalRoute("POST", "/api/internal/drain", req -> node.drain());
+        admin.internalRoute("POST", "/api/internal/resume", req -> node.resume(
+                req.body().path("reason").asText("asked by the standby"), req.body().path("epoch").asLong(0)));
+        admin.internalRoute("POST", "/api/internal/copy-from", req -> node.copyFrom(req.body()));
+        admin.internalRoute("GET", "/api/internal/copy-status", req -> node.copyStatus());
+        admin.internalRoute("POST", "/api/internal/fence", req -> node.fencedByStandby(
+                req.body().path("epoch").asLong(0), req.body().path("reason").asText("a takeover"),
+                req.caller().name()));
     }
 }

@@ -82,6 +82,7 @@ final class PrimaryNode implements NodeEngine {
     private volatile FailbackCopy copy;
     private StandbyWatch watch;
     private UdpTransport udp;
+    private volatile HeartbeatReceiver receiver;
     private HeartbeatSender sender;
 
     PrimaryNode(ClusterConfig cluster, PrimaryConfig self, NodeServices services) {
@@ -159,7 +160,8 @@ final class PrimaryNode implements NodeEngine {
                 Duration.ofSeconds(2)), listener));
         HeartbeatCodec codec = new HeartbeatCodec(cluster.secrets().clusterKey());
         udp = new UdpTransport(self.name() + "-heartbeats", new InetSocketAddress(self.address(), h.heartbeatPort()));
-        new HeartbeatReceiver(self.name(), PathConfig.PRODUCTION, udp, codec, watch.detector());
+        receiver = new HeartbeatReceiver(self.name(), PathConfig.PRODUCTION, udp, codec, watch.detector(),
+                services.authFailures());
         sender = new HeartbeatSender(self.name(), codec, scheduler, InstantSource.system());
         sender.addTarget(production, udp, new InetSocketAddress(cluster.standby().address(),
                 cluster.ha().health().heartbeatPort()));
@@ -197,7 +199,8 @@ final class PrimaryNode implements NodeEngine {
                 return List.copyOf(served.keySet());
             }
         };
-        nbd = NbdServer.start(new InetSocketAddress(self.address(), self.nbdPort()), exports);
+        nbd = NbdServer.start(new InetSocketAddress(self.address(), self.nbdPort()), exports,
+                NbdServer.Limits.DEFAULT.withMaxConnections(self.nbdMaxConnections()));
         lifecycle.transition(PrimaryLifecycle.SERVING, why);
         LOG.info("{}: serving {} volume(s) {} over NBD on {}:{} ({}), mirroring to {} at {}", self.name(),
                 volumes.size(), volumes.keySet(), self.address(), self.nbdPort(), why, cluster.standby().name(),
@@ -225,6 +228,27 @@ final class PrimaryNode implements NodeEngine {
                 // not about fencing: the volume logs and retries it
             }
         }
+    }
+
+    /**
+     * The standby says (over the admin API, with the node credential) that it raised our epoch to {@code epoch}:
+     * fence now, exports closed, rather than when a link is refused. Decided like a refused link.
+     */
+    synchronized Map<String, Object> fencedByStandby(long epoch, String reason, String by) {
+        long ours = volumes.values().stream().mapToLong(MirroredVolume::epoch).min().orElse(0);
+        int connections = nbd == null ? 0 : nbd.connectionCount();
+        if (StandbyRefusal.decide("fenced at epoch " + epoch + " (told by " + by + "): " + reason, ours)
+                instanceof StandbyRefusal.Fence f) {
+            fence(f.cause());
+            return Map.of("ok", true, "serving", false, "message", self.name() + " fenced at epoch " + epoch
+                    + ": NBD exports on " + self.address() + ":" + self.nbdPort() + " closed (" + connections
+                    + " connection(s))");
+        }
+        boolean serving = lifecycle.state() == PrimaryLifecycle.SERVING;
+        LOG.warn("{}: told by {} that it is fenced at epoch {}, but it holds epoch {}: not fenced by it ({})",
+                self.name(), by, epoch, ours, lifecycle.state());
+        return Map.of("ok", false, "serving", serving, "message", self.name() + " holds epoch " + ours
+                + ", not older than " + epoch + "; " + (serving ? "still serving" : lifecycle.state()));
     }
 
     synchronized void fence(String reason) {
@@ -350,7 +374,7 @@ final class PrimaryNode implements NodeEngine {
         if (copy != null && copy.running()) {
             return Map.of("ok", false, "message", "a failback copy is already running on " + self.name());
         }
-        return switch (FailbackCopy.prepare(self.name(), body, volumes)) {
+        return switch (FailbackCopy.prepare(self.name(), body, volumes, throttles.resync().link(self.name()))) {
             case FailbackCopy.Refused r -> {
                 LOG.error("{}: failback copy refused: {}", self.name(), r.reason());
                 yield Map.of("ok", false, "message", r.reason());
@@ -396,7 +420,9 @@ final class PrimaryNode implements NodeEngine {
             }
             var paths = watch == null ? List.<org.understudy.model.PathSnapshot>of()
                     : watch.detector().paths(cluster.standby().name());
-            return new ClusterSnapshot(cluster.name(), identity.snapshot().withLifecycle(lifecycle.snapshot()),
+            HeartbeatReceiver r = receiver;
+            return new ClusterSnapshot(cluster.name(), identity.snapshot().withLifecycle(lifecycle.snapshot())
+                    .withHeartbeats(r == null ? null : r.totals()),
                     List.of(selfState(vs, paths)), vs, ls,
                     paths, services.alarms().active(), FailoverSummary.NONE, Instant.now());
         };

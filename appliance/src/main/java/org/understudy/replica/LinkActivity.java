@@ -17,5 +17,13 @@ public interface LinkActivity {
     default void staleEpoch(String primary, String volume, long primaryEpoch, long replicaEpoch) {
     }
 
+    /**
+     * A peer failed the replication handshake's authentication (it does not hold the cluster key, or replayed or
+     * reflected a proof). {@code claimedPrimary} is what its HELLO said (not to be trusted; null if none). Called on
+     * the link's thread; must not block.
+     */
+    default void authenticationRefused(String source, String claimedPrimary, String reason) {
+    }
+
     LinkActivity NONE = primary -> { };
 }

@@ -37,6 +37,7 @@ public final class Replica implements Closeable {
     private final Path identityFile;
     private volatile VolumeIdentity identity;
     private volatile boolean syncing;
+    private volatile boolean awaitingDecision;
     private volatile long syncHighWater;
     final AtomicLong bytesApplied = new AtomicLong();
     final AtomicLong writesApplied = new AtomicLong();
@@ -138,6 +139,15 @@ public final class Replica implements Closeable {
         return syncing;
     }
 
+    /**
+     * True from a new link's attach until its primary's first SYNC_BEGIN: the primary decides from the identity
+     * exchange whether the replica is in sync (and says so with its SYNC_BEGIN .. SYNC_END), so until then a
+     * consistent replica is not shown IN_SYNC. Regression: 67-87 ms of false IN_SYNC after most primary restarts.
+     */
+    boolean awaitingDecision() {
+        return awaitingDecision;
+    }
+
     /** Rough sync progress, 0..100, from the highest offset a sync frame reached. */
     double syncPercent() {
         if (meta.consistent() && !syncing) {
@@ -155,6 +165,7 @@ public final class Replica implements Closeable {
      * until it has stopped applying. Returns false if the old one did not stop within the timeout.
      */
     boolean attach(ReplicaSession session, long timeoutMillis) throws InterruptedException {
+        awaitingDecision = true;
         ReplicaSession old = attached.getAndSet(session);
         if (old != null && old != session) {
             old.close("superseded by a newer link from " + session.remote());
@@ -226,6 +237,7 @@ public final class Replica implements Closeable {
     /** SYNC_BEGIN: durably inconsistent (metadata and identity) before any sync write is applied. */
     void beginSync() throws IOException {
         syncing = true;
+        awaitingDecision = false;
         syncHighWater = 0;
         storeMeta(meta.with(false, false, wallClock.instant()));
         updateIdentity(id -> id.consistent() ? id.beginResyncAsTarget() : id);

@@ -161,7 +161,8 @@ public final class ReplicaServer implements Closeable {
             ReplicaSession s = r.attachedSession();
             boolean up = s != null && !s.isClosed() && s.replica() == r;
             MirrorState state;
-            if (r.syncing() && up) {
+            if ((r.syncing() || r.awaitingDecision()) && up) {
+                // a new link's primary has not said yet whether the replica is in sync: not IN_SYNC before that
                 state = MirrorState.SYNCING;
             } else if (!r.consistent()) {
                 state = MirrorState.INCONSISTENT;
@@ -169,7 +170,8 @@ public final class ReplicaServer implements Closeable {
                 state = up ? MirrorState.IN_SYNC : MirrorState.DEGRADED;
             }
             out.add(new VolumeSnapshot(r.primary(), r.volume().name(), r.volume().size(), r.volume().mode(), state,
-                    state == MirrorState.IN_SYNC || state == MirrorState.DEGRADED ? 100.0 : r.syncPercent(),
+                    state == MirrorState.IN_SYNC || state == MirrorState.DEGRADED ? 100.0
+                            : r.awaitingDecision() && !r.syncing() ? 0.0 : r.syncPercent(),
                     r.bytesApplied.get(), r.writesApplied.get(), LatencySummary.EMPTY, -1, 0, 0, 0, 0,
                     r.identity().isFresh() ? "" : r.identity().current().toString(), org.understudy.model.VerifySummary.NONE));
         }

@@ -24,6 +24,7 @@ import org.understudy.replication.Frame;
 import org.understudy.replication.FrameChannel;
 import org.understudy.replication.FrameFlags;
 import org.understudy.replication.FrameType;
+import org.understudy.replication.AuthenticationException;
 import org.understudy.replication.HandshakeMessages;
 import org.understudy.replication.HandshakeMessages.Hello;
 import org.understudy.replication.HandshakeMessages.Proof;
@@ -127,6 +128,10 @@ final class ReplicaSession implements Runnable {
             } finally {
                 r.detach(this);
             }
+        } catch (AuthenticationException e) {
+            // on record (aggregated, one log line a minute per source) through the node's refused authentications
+            activity.authenticationRefused(sourceAddress(), primaryName, e.getMessage());
+            fail(e.getMessage(), false);
         } catch (ProtocolException e) {
             fail(e.getMessage());
         } catch (EOFException e) {
@@ -329,9 +334,17 @@ final class ReplicaSession implements Runnable {
     }
 
     private void fail(String reason) {
+        fail(reason, true);
+    }
+
+    private void fail(String reason, boolean warn) {
         if (closed.compareAndSet(false, true)) {
             transition(LinkState.DOWN, reason);
-            LOG.warn("standby {} from {}: closing link: {}", name, remote, reason);
+            if (warn) {
+                LOG.warn("standby {} from {}: closing link: {}", name, remote, reason);
+            } else {
+                LOG.debug("standby {} from {}: closing link: {}", name, remote, reason);
+            }
             try {
                 if (frames != null) {
                     frames.write(FrameType.ERROR, 0, 0, HandshakeMessages.errorPayload(reason));
@@ -367,5 +380,10 @@ final class ReplicaSession implements Runnable {
         } catch (IOException ignored) {
             // closing: nothing more to do
         }
+    }
+    /** The peer's address without its port, as refused authentications are counted. */
+    private String sourceAddress() {
+        return connection.remoteAddress() instanceof java.net.InetSocketAddress a && a.getAddress() != null
+                ? a.getAddress().getHostAddress() : remote;
     }
 }

@@ -36,6 +36,16 @@ record LazySteps(Supplier<StandbySteps> steps) implements TakeoverSteps, Planned
     }
 
     @Override
+    public StepResult awaitRelease(TakeoverTarget t) {
+        return s().awaitRelease(t);
+    }
+
+    @Override
+    public StepResult handRoleBack(TakeoverTarget t, String why) {
+        return s().handRoleBack(t, why);
+    }
+
+    @Override
     public StepResult takeOverIdentity(TakeoverTarget t) {
         return s().takeOverIdentity(t);
     }

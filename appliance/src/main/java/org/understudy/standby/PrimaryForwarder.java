@@ -59,6 +59,9 @@ interface PrimaryForwarder {
                 }
                 f.put("traffic", t.traffic().name().toLowerCase(Locale.ROOT));
                 f.put("bytesPerSecond", t.bytesPerSecond());
+                if (t.force()) {
+                    f.put("force", true);
+                }
             }
             case Command.Verify v -> {
                 f.put("primary", v.primary());

@@ -32,6 +32,7 @@ final class StandIn {
     private final Map<String, StandInBitmap> bitmaps = new LinkedHashMap<>();
     private MutableNbdExports exports;
     private NbdServer server;
+    private NbdServer.Limits limits = NbdServer.Limits.DEFAULT;
     private NbdServer copySource;
 
     private StandIn(String self, TakeoverTarget target) {
@@ -44,9 +45,10 @@ final class StandIn {
      * the replica's stand-in bitmap ({@code bitmaps}, in the order of the target's volumes, owned by the stand-in
      * from now on, closed with it).
      */
-    static StandIn serve(String self, TakeoverTarget target, long[] sizes, List<StandInBitmap> bitmaps)
-            throws IOException {
+    static StandIn serve(String self, TakeoverTarget target, long[] sizes, List<StandInBitmap> bitmaps,
+                         int maxConnections) throws IOException {
         StandIn s = new StandIn(self, target);
+        s.limits = NbdServer.Limits.DEFAULT.withMaxConnections(maxConnections);
         s.exports = new MutableNbdExports();
         try {
             for (int i = 0; i < target.volumes().size(); i++) {
@@ -60,7 +62,7 @@ final class StandIn {
                 s.devices.put(name, served);
                 s.exports.put(name, served);
             }
-            s.server = NbdServer.start(new InetSocketAddress(target.address(), target.nbdPort()), s.exports);
+            s.server = NbdServer.start(new InetSocketAddress(target.address(), target.nbdPort()), s.exports, s.limits);
         } catch (IOException | RuntimeException e) {
             s.closeDevices();
             s.closeBitmaps();
@@ -124,7 +126,7 @@ final class StandIn {
     /** Serves clients again after {@link #stopClients} (a failback that failed after the clients were stopped). */
     void resumeClients() throws IOException {
         if (server == null) {
-            server = NbdServer.start(new InetSocketAddress(target.address(), target.nbdPort()), exports);
+            server = NbdServer.start(new InetSocketAddress(target.address(), target.nbdPort()), exports, limits);
             LOG.warn("{}: serving {} again on {}:{}", self, target.primary(), target.address(), target.nbdPort());
         }
     }

@@ -52,6 +52,8 @@ import org.understudy.replica.LinkActivity;
 import org.understudy.replica.Replica;
 import org.understudy.replica.ReplicaOptions;
 import org.understudy.replica.ReplicaServer;
+import org.understudy.security.AuthFace;
+import org.understudy.security.AuthFailure;
 import org.understudy.transport.ExecutorScheduler;
 import org.understudy.transport.UdpTransport;
 import org.understudy.daemon.NodeEngine;
@@ -77,6 +79,7 @@ final class StandbyNode implements NodeEngine {
     private final Map<String, Boolean> reportedConsistent = new ConcurrentHashMap<>();
     private final CompletionWaiters waiters = new CompletionWaiters();
     private final CapsView caps;
+    private final VerifyView verifies = new VerifyView();
     private final java.util.concurrent.atomic.AtomicBoolean refreshingCaps = new java.util.concurrent.atomic.AtomicBoolean();
     /** How often the standby reads each primary's caps from its status. */
     static final Duration CAPS_REFRESH = Duration.ofSeconds(5);
@@ -86,6 +89,7 @@ final class StandbyNode implements NodeEngine {
     private HealthDetector detector;
     private StandbySteps steps;
     private UdpTransport udp;
+    private volatile HeartbeatReceiver receiver;
     private HeartbeatSender sender;
 
     StandbyNode(ClusterConfig cluster, StandbyConfig self, NodeServices services) {
@@ -125,6 +129,11 @@ final class StandbyNode implements NodeEngine {
             }
 
             @Override
+            public void authenticationRefused(String source, String claimedPrimary, String reason) {
+                services.authFailures().record(new AuthFailure(AuthFace.REPLICATION, source, claimedPrimary, reason));
+            }
+
+            @Override
             public void staleEpoch(String primary, String volume, long primaryEpoch, long replicaEpoch) {
                 try {
                     e.staleEpoch(primary, volume, primaryEpoch, replicaEpoch);
@@ -140,7 +149,8 @@ final class StandbyNode implements NodeEngine {
         HeartbeatCodec codec = new HeartbeatCodec(cluster.secrets().clusterKey());
         udp = new UdpTransport(self.name() + "-heartbeats", new InetSocketAddress(self.address(),
                 ha.health().heartbeatPort()));
-        new HeartbeatReceiver(self.name(), PathConfig.PRODUCTION, udp, codec, detector);
+        receiver = new HeartbeatReceiver(self.name(), PathConfig.PRODUCTION, udp, codec, detector,
+                services.authFailures());
         sender = new HeartbeatSender(self.name(), codec, scheduler, InstantSource.system());
         for (PrimaryConfig p : cluster.primaries()) {
             HaConfig.Health h = ha.health(p.name());
@@ -166,8 +176,9 @@ final class StandbyNode implements NodeEngine {
     }
 
     /**
-     * Reads each primary's caps from its own status, so that a cap set directly at a primary (its CLI, SNMP or JMX)
-     * shows on the standby too. A primary that does not answer keeps the last caps seen.
+     * Reads each primary's caps and its volumes' last verify from its own status, so that a cap set directly at a
+     * primary (its CLI, SNMP or JMX) and a verify run there show on the standby too. A primary that does not answer
+     * keeps the last seen.
      */
     private void refreshCaps() {
         if (!refreshingCaps.compareAndSet(false, true)) {
@@ -175,12 +186,14 @@ final class StandbyNode implements NodeEngine {
         }
         try {
             for (PrimaryConfig p : cluster.primaries()) {
-                JsonNode own;
+                JsonNode status;
                 try {
-                    own = capsClient(p.name()).getJson("/api/status").path("primaries").path(0);
+                    status = capsClient(p.name()).getJson("/api/status");
                 } catch (AdminClientException | ConfigException e) {
                     continue;
                 }
+                verifies.observed(p.name(), status.path("volumes"));
+                JsonNode own = status.path("primaries").path(0);
                 JsonNode c = own.path("caps");
                 if (!own.path("name").asText().equals(p.name()) || !c.path("mirror").canConvertToLong()
                         || !c.path("resync").canConvertToLong()) {
@@ -267,7 +280,9 @@ final class StandbyNode implements NodeEngine {
                     (int) primaries.stream().filter(p -> p.state() == PrimaryState.STANDING_IN
                             || p.state() == PrimaryState.FAILING_OVER || p.state() == PrimaryState.FAILING_BACK).count(),
                     engine.policy().maxStandIns(), last, engine.autoFailoverOrigin());
-            return new ClusterSnapshot(cluster.name(), identity.snapshot(), primaries, replicas.snapshots(),
+            HeartbeatReceiver r = receiver;
+            return new ClusterSnapshot(cluster.name(), identity.snapshot().withHeartbeats(r == null ? null : r.totals()),
+                    primaries, verifies.apply(replicas.snapshots()),
                     replicas.links(), List.of(), services.alarms().active(), summary, Instant.now());
         };
     }

@@ -3,6 +3,7 @@ package org.understudy.standby;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -48,6 +49,10 @@ final class StandbySteps implements TakeoverSteps, PlannedHandover, FailbackStep
     private static final long DRAIN_WAIT_MILLIS = 10_000;
     private static final long COPY_STALL_MILLIS = 60_000;
     private static final long COPY_POLL_MILLIS = 20;
+    /** Internal calls answer within this (a drain waits up to 10 s for writes in flight). */
+    private static final Duration INTERNAL_TIMEOUT = Duration.ofSeconds(30);
+    /** Whether a primary answers at all, before it is handed its role back. */
+    private static final Duration ALIVE_TIMEOUT = Duration.ofSeconds(2);
     /** Ranges per volume in one copy request; a more fragmented plan is coarsened (copies a little more). */
     private static final int MAX_RANGES = 16_384;
 
@@ -56,11 +61,13 @@ final class StandbySteps implements TakeoverSteps, PlannedHandover, FailbackStep
     private final ReplicaServer replicas;
     private final Map<String, StandIn> standIns = new ConcurrentHashMap<>();
     private final Map<String, JsonNode> drained = new ConcurrentHashMap<>();
+    private final AddressRelease release;
 
     StandbySteps(ClusterConfig cluster, ReplicaServer replicas) {
         this.cluster = cluster;
         this.self = cluster.standby().name();
         this.replicas = replicas;
+        this.release = new AddressRelease(self, System::nanoTime);
     }
 
     /** Primaries the standby serves right now. */
@@ -124,6 +131,45 @@ final class StandbySteps implements TakeoverSteps, PlannedHandover, FailbackStep
     }
 
     @Override
+    public StepResult awaitRelease(TakeoverTarget t) {
+        return release.await(t, replicas.epoch(t.primary()), settings(t.primary()).releaseTimeout(),
+                this::tellFenced);
+    }
+
+    /** The standby raised {@code t}'s epoch: tell it, so it closes its exports now. What it said, for the timeline. */
+    private String tellFenced(TakeoverTarget t, long epoch, Duration within) {
+        try {
+            JsonNode r = internal(t.primary(), within).postJson("/api/internal/fence",
+                    Map.of("epoch", epoch, "reason", "taken over by " + self));
+            return r.path("message").asText();
+        } catch (AdminClientException | ConfigException e) {
+            return "no answer from its admin API (" + e.getMessage() + ")";
+        }
+    }
+
+    @Override
+    public StepResult handRoleBack(TakeoverTarget t, String why) {
+        try {
+            internal(t.primary(), ALIVE_TIMEOUT).getJson("/api/health");
+        } catch (AdminClientException | ConfigException e) {
+            return StepResult.failed(t.primary() + " does not answer (" + e.getMessage() + "); it stays fenced "
+                    + "until an operator clears the fence");
+        }
+        try {
+            replicas.fences().clear(t.primary(), "takeover stopped, role handed back: " + why);
+            long epoch = replicas.epoch(t.primary());
+            JsonNode r = internal(t.primary(), INTERNAL_TIMEOUT).postJson("/api/internal/resume",
+                    Map.of("reason", "role handed back by " + self + " (" + why + ")", "epoch", epoch));
+            return r.path("ok").asBoolean() ? StepResult.ok("fence lifted, epoch " + epoch + " handed back; "
+                    + t.primary() + ": " + r.path("message").asText())
+                    : StepResult.failed("fence lifted, but " + t.primary() + " did not take its role back: "
+                    + r.path("message").asText());
+        } catch (IOException | ConfigException e) {
+            return StepResult.failed("handing " + t.primary() + " its role back failed: " + e.getMessage());
+        }
+    }
+
+    @Override
     public StepResult takeOverIdentity(TakeoverTarget t) {
         return identity(t.primary()).acquire(t);
     }
@@ -154,7 +200,7 @@ final class StandbySteps implements TakeoverSteps, PlannedHandover, FailbackStep
             if (old != null) {
                 old.close();
             }
-            standIns.put(t.primary(), StandIn.serve(self, t, sizes, bitmaps));
+            standIns.put(t.primary(), StandIn.serve(self, t, sizes, bitmaps, p.nbdMaxConnections()));
             // from now on the replicas get writes the primary never saw: a standby restart must serve them again
             replicas.fences().standingIn(t.primary(), true);
             return StepResult.ok("serving " + t.volumes() + " on " + t.address() + ":" + t.nbdPort());
@@ -236,7 +282,7 @@ final class StandbySteps implements TakeoverSteps, PlannedHandover, FailbackStep
     public StepResult drainPrimary(TakeoverTarget t) {
         JsonNode r;
         try {
-            r = admin(t.primary()).postJson("/api/internal/drain", Map.of("by", self));
+            r = internal(t.primary(), INTERNAL_TIMEOUT).postJson("/api/internal/drain", Map.of("by", self));
         } catch (AdminClientException | ConfigException e) {
             return StepResult.failed("cannot ask " + t.primary() + " to drain: " + e.getMessage());
         }
@@ -354,7 +400,7 @@ final class StandbySteps implements TakeoverSteps, PlannedHandover, FailbackStep
         try {
             replicas.fences().clear(t.primary(), "failback: role returned to " + t.primary());
             long epoch = replicas.epoch(t.primary());
-            JsonNode r = admin(t.primary()).postJson("/api/internal/resume",
+            JsonNode r = internal(t.primary(), INTERNAL_TIMEOUT).postJson("/api/internal/resume",
                     Map.of("reason", "failback from " + self, "epoch", epoch));
             return r.path("ok").asBoolean() ? StepResult.ok("fence lifted (epoch " + epoch + "); " + t.primary()
                     + ": " + r.path("message").asText()) : StepResult.failed(r.path("message").asText());
@@ -383,7 +429,7 @@ final class StandbySteps implements TakeoverSteps, PlannedHandover, FailbackStep
         body.put("final", last);
         body.put("volumes", volumes);
         try {
-            AdminClient admin = admin(primary);
+            AdminClient admin = internal(primary, INTERNAL_TIMEOUT);
             JsonNode r = admin.postJson("/api/internal/copy-from", body);
             if (!r.path("ok").asBoolean()) {
                 return StepResult.failed(what + " refused by " + primary + ": " + r.path("message").asText());
@@ -417,14 +463,15 @@ final class StandbySteps implements TakeoverSteps, PlannedHandover, FailbackStep
 
     private String tellPrimary(String primary, String path, Map<String, Object> body) {
         try {
-            return primary + ": " + admin(primary).postJson(path, body).path("message").asText();
+            return primary + ": " + internal(primary, INTERNAL_TIMEOUT).postJson(path, body).path("message").asText();
         } catch (AdminClientException | ConfigException e) {
             LOG.warn("{}: could not reach {} ({}): {}", self, primary, path, e.getMessage());
             return primary + " not reachable (" + e.getMessage() + "); it stays as it is until told";
         }
     }
 
-    private AdminClient admin(String primary) throws ConfigException {
-        return AdminClient.forNode(cluster, primary);
+    /** A client for calls to {@code primary}'s internal routes, signed with the node credential. */
+    private AdminClient internal(String primary, Duration timeout) throws ConfigException {
+        return AdminClient.internal(cluster, self, primary, timeout);
     }
 }

@@ -7,6 +7,6 @@
  *
  * <p>May use: every engine ({@code failover/}, {@code health/}, {@code mirror/}, {@code replica/}, {@code nbd/},
  * {@code resync/}), the shared wiring in {@code daemon/}, {@code admin/}, {@code command/}, {@code config/},
- * {@code model/}, {@code storage/}, {@code transport/}. Never {@code primary/}.
+ * {@code model/}, {@code security/}, {@code storage/}, {@code transport/}. Never {@code primary/}.
  */
 package org.understudy.standby;

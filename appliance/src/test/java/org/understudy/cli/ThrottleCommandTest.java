@@ -112,6 +112,28 @@ class ThrottleCommandTest {
     }
 
     @Test
+    void throttle_ambiguousOrBareRate_refusedOfferingBothReadings_nothingSent() throws Exception {
+        // regression: --mirror 20mbps set 20 MB/s, and --mirror 5 set 5 B/s and exited 0
+        assertEquals(2, run("throttle", "--config", config().toString(), "--mirror", "20mbps"));
+        assertTrue(err.toString().contains("20MB/s for 20,000,000 B/s") && err.toString().contains(
+                "20Mbit/s for 2,500,000 B/s"), err.toString());
+        assertEquals(2, run("throttle", "--config", config().toString(), "--mirror", "5"));
+        assertTrue(err.toString().contains("\"5\" is ambiguous"), err.toString());
+        assertTrue(received.isEmpty());
+    }
+
+    @Test
+    void throttle_bits_echoedInTheUnitGivenAndInBytes_forcePassedOn() throws Exception {
+        assertEquals(0, run("throttle", "--config", config().toString(), "--primary", "p1", "--mirror", "20Mbit/s"),
+                err.toString());
+        assertTrue(out.toString().contains("link mirror cap 20 Mbit/s (2,500,000 B/s)"), out.toString());
+        assertEquals(0, run("throttle", "--config", config().toString(), "--primary", "p1", "--mirror", "5B/s",
+                "--force"), err.toString());
+        assertEquals(List.of(new Command.SetThrottle("p1", Command.Traffic.MIRROR, 2_500_000L),
+                new Command.SetThrottle("p1", Command.Traffic.MIRROR, 5L, true)), received);
+    }
+
+    @Test
     void verifyAndLinkTest_postToThePrimary() throws Exception {
         assertEquals(0, run("verify", "--config", config().toString(), "p1", "vol0"), err.toString());
         assertEquals(0, run("link-test", "--config", config().toString(), "p1"), err.toString());

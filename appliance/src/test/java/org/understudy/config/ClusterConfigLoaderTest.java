@@ -98,6 +98,35 @@ class ClusterConfigLoaderTest {
     }
 
     @Test
+    void nbdMaxConnections_defaultOrSet_andBadValuesNamed() throws Exception {
+        String base = """
+                cluster: { name: demo }
+                standby: { name: standby, address: 127.0.2.1 }
+                primaries:
+                  - { name: p1, address: 127.0.1.1, admin: { address: 127.0.1.1 }, %s volumes: [ { name: v, file: v.img, size: 1MiB } ] }
+                """;
+        assertEquals(256, ClusterConfigLoader.load(ConfigFixtures.cluster(dir, base.formatted(""))).primaries().get(0)
+                .nbdMaxConnections());
+        assertEquals(32, ClusterConfigLoader.load(ConfigFixtures.cluster(dir, base.formatted("nbdMaxConnections: 32,")))
+                .primaries().get(0).nbdMaxConnections());
+        Path bad = ConfigFixtures.cluster(dir, base.formatted("nbdMaxConnections: 0,"));
+        assertProblemLike(failsToLoad(bad), bad, "primaries[0].nbdMaxConnections", "from 1 to 65536");
+    }
+
+    @Test
+    void load_missingSecretsFile_namesTheKeyAndThePath() throws Exception {
+        // regression: a missing secrets file said neither its path nor the cluster file's secrets key
+        Path f = ConfigFixtures.cluster(dir, """
+                cluster: { name: demo, secrets: keys/gone.yaml }
+                standby: { name: standby, address: 127.0.2.1 }
+                primaries:
+                  - { name: p1, address: 127.0.1.1, admin: { address: 127.0.1.1 }, volumes: [ { name: v, file: v.img, size: 1MiB } ] }
+                """);
+        assertProblemLike(failsToLoad(f), f, "cluster.secrets", dir.resolve("keys/gone.yaml").toAbsolutePath()
+                .normalize() + ", which does not exist");
+    }
+
+    @Test
     void load_missingFile_namesFile() {
         Path f = dir.resolve("nope.yaml");
         assertProblem(failsToLoad(f), f, "file: does not exist");

@@ -41,7 +41,7 @@ class HaConfigTest {
     void clusterBlocksAndPrimaryOverrides_parsed() throws Exception {
         String yaml = BASE.formatted("""
                     health: { timeout: 3s }
-                    failover: { commandsDir: hooks/p1-own, identity: ip, device: br0, prefix: 16 }
+                    failover: { commandsDir: hooks/p1-own, identity: ip, device: br0, prefix: 16, releaseTimeout: 2s }
                 """) + """
                 health: { interval: 100ms, timeout: 1s, heartbeatPort: 7711 }
                 failover:
@@ -51,7 +51,8 @@ class HaConfigTest {
                   fencingCommand: bin/off.sh --hard
                   commandsDir: failover.d
                   commandTimeout: 5s
-                eventLog: { retentionDays: 30, maxRows: 5000 }
+                  releaseTimeout: 8s
+                eventLog: { retentionDays: 30, maxRows: 5000, authFailureAlarmPerMinute: 10 }
                 """;
         ClusterConfig c = ClusterConfigLoader.load(ConfigFixtures.cluster(dir, yaml));
         HaConfig ha = c.ha();
@@ -66,7 +67,10 @@ class HaConfigTest {
         assertEquals(HaConfig.Identity.IP, ha.failover("p1").identity());
         assertEquals("br0", ha.failover("p1").device());
         assertEquals(HaConfig.Identity.LOOPBACK, ha.failover("p2").identity());
-        assertEquals(new HaConfig.EventLog(30, 5000), ha.eventLog());
+        assertEquals(new HaConfig.EventLog(30, 5000, 10), ha.eventLog());
+        assertEquals(Duration.ofSeconds(8), ha.failover("p2").releaseTimeout());
+        assertEquals(Duration.ofSeconds(2), ha.failover("p1").releaseTimeout());
+        assertEquals(Duration.ofSeconds(5), HaConfig.DEFAULTS.failover().releaseTimeout());
     }
 
     @Test

@@ -79,17 +79,31 @@ class MirrorConfigTest {
     }
 
     @Test
+    void mirrorCapBelowTheSyncFloor_isAProblemUnlessForced() throws Exception {
+        Path low = file("mirror: { throttle: { mirror: 500kB/s } }", "", "");
+        assertProblemLike(failsToLoad(low), low, "mirror.throttle.mirror", "below the 1 MB/s floor for sync-mode "
+                + "volumes (p1/vol0, p1/vol1)");
+        ClusterConfig forced = ClusterConfigLoader.load(file("mirror: { throttle: { mirror: 500kB/s, force: true } }",
+                "", ""));
+        assertEquals(500_000L, forced.mirror().mirrorRate());
+        Path ambiguous = file("mirror: { throttle: { resync: 8mbps } }", "", "");
+        assertProblemLike(failsToLoad(ambiguous), ambiguous, "mirror.throttle.resync", "ambiguous");
+    }
+
+    @Test
     void rates_parseDecimalBinaryAndOff() {
         assertEquals(20_000_000L, Rates.parse("20MB/s"));
         assertEquals(20L << 20, Rates.parse("20MiB/s"));
-        assertEquals(20L << 20, Rates.parse("20M"));
-        assertEquals(1500, Rates.parse("1500"));
+        // a bare number and a bare prefix are ambiguous since issue 10 (RatesTest): refused, offering both readings
+        assertThrows(IllegalArgumentException.class, () -> Rates.parse("20M"));
+        assertThrows(IllegalArgumentException.class, () -> Rates.parse("1500"));
+        assertEquals(1500, Rates.parse("1500B/s"));
         assertEquals(0, Rates.parse("off"));
         assertEquals(0, Rates.parse("0"));
         assertEquals(500_000L, Rates.parse("500kB/s"));
         assertThrows(IllegalArgumentException.class, () -> Rates.parse("-1"));
         assertThrows(IllegalArgumentException.class, () -> Rates.parse("fast"));
-        assertEquals("20.0 MB/s", Rates.format(20_000_000L));
+        assertEquals("20 MB/s", Rates.format(20_000_000L));
         assertEquals("unlimited", Rates.format(0));
     }
 }

@@ -72,4 +72,28 @@ class SecretsTest {
         // an existing secrets file is never overwritten
         assertThrows(FileAlreadyExistsException.class, () -> new SecretsGenerator().write(f));
     }
+
+    @Test
+    void load_adminTokens_carryNamesAndRoles() throws Exception {
+        Path f = ConfigFixtures.secrets(dir, "s.yaml", "clusterKey: " + ConfigFixtures.KEY + "\nadminToken: "
+                + ConfigFixtures.TOKEN + "\nadminTokens:\n  - { name: noc, token: noc-token-0123456789, role: read-only }\n"
+                + "  - { name: oncall, token: oncall-token-0123456789, role: operator }\n");
+        Secrets s = SecretsLoader.load(f);
+        assertEquals(java.util.List.of(new AdminToken(AdminToken.ADMIN, ConfigFixtures.TOKEN, true),
+                new AdminToken("noc", "noc-token-0123456789", false),
+                new AdminToken("oncall", "oncall-token-0123456789", true)), s.adminTokens());
+        assertEquals("AdminToken[noc, read-only]", s.adminTokens().get(1).toString(), "never prints the token");
+    }
+
+    @Test
+    void load_adminTokens_badRoleShortOrReusedToken_namedByKey() throws Exception {
+        Path f = ConfigFixtures.secrets(dir, "s.yaml", "clusterKey: " + ConfigFixtures.KEY + "\nadminToken: "
+                + ConfigFixtures.TOKEN + "\nadminTokens:\n  - { name: a, token: short, role: read-only }\n"
+                + "  - { name: b, token: " + ConfigFixtures.TOKEN + ", role: operator }\n"
+                + "  - { name: c, token: c-token-0123456789abc, role: admin }\n");
+        ConfigException e = fails(f);
+        assertProblem(e, f, "adminTokens[0].token: is 5 characters; use at least 16");
+        assertProblemLike(e, f, "adminTokens[1].token", "same as another token");
+        assertProblemLike(e, f, "adminTokens[2].role", "use read-only or operator");
+    }
 }

@@ -168,6 +168,27 @@ public final class DemoFixture implements AutoCloseable {
         return null;
     }
 
+    /** The state (e.g. STANDING_IN) of {@code primary} as {@code node} reports it; null if it does not answer. */
+    public String primaryState(String node, String primary) throws Exception {
+        JsonNode s = status(node);
+        if (s == null) {
+            return null;
+        }
+        for (JsonNode p : s.path("primaries")) {
+            if (p.path("name").asText().equals(primary)) {
+                return p.path("state").asText(null);
+            }
+        }
+        return null;
+    }
+
+    /** Runs one qemu-io command (cache off) against an NBD URI; fails the test on an error or a pattern mismatch. */
+    public static void qemu(String nbd, String command) throws Exception {
+        Cmd.Result r = Cmd.run(Duration.ofSeconds(30), "qemu-io", "-f", "raw", "-t", "none", "-c", command, nbd).ok();
+        org.junit.jupiter.api.Assertions.assertTrue(!r.output().contains("Pattern verification failed"),
+                command + ": " + r.output());
+    }
+
     /** Waits until both ends report the volume in sync. */
     public void awaitInSync(String primary, String volume, Duration limit) throws InterruptedException {
         Poll.until(limit, primary + "/" + volume + " in sync on both ends",

@@ -129,8 +129,7 @@ class FenceIT {
     }
 
     private static void qemu(String nbd, String command) throws Exception {
-        Cmd.Result r = Cmd.run(Duration.ofSeconds(30), "qemu-io", "-f", "raw", "-t", "none", "-c", command, nbd).ok();
-        assertTrue(!r.output().contains("Pattern verification failed"), r.output());
+        DemoFixture.qemu(nbd, command);
     }
 
     private DemoFixture.CliRun cli(String... args) {
@@ -138,8 +137,7 @@ class FenceIT {
     }
 
     private String state(String node) throws Exception {
-        JsonNode s = demo.status(node);
-        return s == null ? null : primary(s, "p1").path("state").asText(null);
+        return demo.primaryState(node, "p1");
     }
 
     private String stateOr(String node) {

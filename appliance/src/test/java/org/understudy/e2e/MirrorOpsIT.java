@@ -62,6 +62,15 @@ class MirrorOpsIT {
         assertTrue(r.stdout().contains("mismatches: 1"), r.stdout());
         assertTrue(r.stdout().contains("mismatchOffsets: [7340032]"), r.stdout());
         Poll.until(Duration.ofSeconds(30), "VERIFY_MISMATCH alarm", () -> demo.status("p1").path("alarms").toString().contains("VERIFY_MISMATCH"));
+        // regression: the standby showed "never" for a verify p1's own faces had: it shows the primary's last verify
+        Poll.until(Duration.ofSeconds(30), "the standby shows p1/vol0's last verify", () -> {
+            for (JsonNode v : demo.status("standby").path("volumes")) {
+                if (v.path("primary").asText().equals("p1") && v.path("name").asText().equals("vol0")) {
+                    return v.path("lastVerify").path("mismatches").asLong() == 1 && v.path("lastVerify").hasNonNull("at");
+                }
+            }
+            return false;
+        });
         demo.awaitInSync("p1", "vol0", SYNC);
         Poll.until(SYNC, "repaired", () -> Files.mismatch(vol.primaryFile(), vol.replicaFile()) == -1L);
 

@@ -72,7 +72,7 @@ class EventLogRecorderTest {
         recorder.recordFailoverTimeline("p2", "all paths silent", List.of(
                 new TimelineStep("fence", Duration.ofMillis(12), "ok"),
                 new TimelineStep("takeIdentity", Duration.ofMillis(40), "ok"),
-                new TimelineStep("serve", Duration.ofMillis(8), "ok")), "ok");
+                new TimelineStep("serve", Duration.ofMillis(8), "ok")), "ok", Duration.ofMillis(60));
         List<EventEntry> rows = oldestFirst();
         assertEquals(EventKind.STATE_TRANSITION, rows.get(0).kind());
         assertTrue(rows.get(0).message().startsWith("SUSPECT -> FAILING_OVER: 2.04 s"));

@@ -56,14 +56,15 @@ class FailoverScenarioTest {
         c.run(Duration.ofSeconds(5));
 
         assertEquals(PrimaryState.STANDING_IN, c.engine.state("p1"));
-        assertEquals(List.of("raiseEpoch", "runFencingScript", "checkReplicas", "takeOverIdentity", "serveVolumes",
-                "runFailoverHooks"), c.steps.callsFor("p1"));
+        assertEquals(List.of("raiseEpoch", "runFencingScript", "checkReplicas", "awaitRelease", "takeOverIdentity",
+                "serveVolumes", "runFailoverHooks"), c.steps.callsFor("p1"));
         FailoverTimeline t = c.engine.lastTimeline("p1").orElseThrow();
         assertTrue(t.completed());
-        assertEquals(List.of("fence-epoch", "fence-command", "check-replicas", "take-over-identity",
+        assertEquals(List.of("fence-epoch", "fence-command", "check-replicas", "await-release", "take-over-identity",
                 "serve-volumes", "run-failover-commands"), t.steps().stream().map(FailoverStep::name).toList());
         assertTrue(t.steps().stream().allMatch(s -> s.duration().equals(ms(20)) && s.outcome()
                 == FailoverStep.Outcome.OK));
+        // THE duration: decision to serving (the end of serve-volumes); the hooks run while clients are served
         assertEquals(ms(120), t.total());
         assertTrue(t.reason().contains("silent on every path"), t.reason());
         // detection: the last heartbeat before the kill, then 2 s timeout rounded up to the next 250 ms tick
@@ -206,7 +207,8 @@ class FailoverScenarioTest {
     void fencingCommandFails_defaultPolicy_takeoverAborted() {
         ScenarioCluster c = killedWhileFailing(FailoverPolicy.DEFAULTS, "runFencingScript", "exit 1 after 0.50 s");
         assertEquals(PrimaryState.FAILED, c.engine.state("p1"));
-        assertEquals(List.of("raiseEpoch", "runFencingScript"), c.steps.callsFor("p1"));
+        // p1 is dead: the hand-back finds nobody to give the role to, and the takeover stays aborted
+        assertEquals(List.of("raiseEpoch", "runFencingScript", "handRoleBack"), c.steps.callsFor("p1"));
         FailoverTimeline t = c.engine.lastTimeline("p1").orElseThrow();
         assertFalse(t.completed());
         assertEquals(FailoverStep.Outcome.FAILED, t.step("fence-command").orElseThrow().outcome());
@@ -281,7 +283,7 @@ class FailoverScenarioTest {
         assertTrue(r.accepted(), r.message());
         assertEquals(PrimaryState.STANDING_IN, c.engine.state("p1"));
         assertEquals(List.of("drainPrimary", "awaitCaughtUp", "raiseEpoch", "runFencingScript", "checkReplicas",
-                "takeOverIdentity", "serveVolumes", "runFailoverHooks"), c.steps.callsFor("p1"));
+                "awaitRelease", "takeOverIdentity", "serveVolumes", "runFailoverHooks"), c.steps.callsFor("p1"));
     }
 
     @Test
@@ -311,6 +313,10 @@ class FailoverScenarioTest {
         assertEquals("failback", c.engine.lastTimeline("p1").orElseThrow().kind());
         assertFalse(c.alarmActive(AlarmKind.STANDING_IN, "p1"));
         assertFalse(c.alarmActive(AlarmKind.PRIMARY_REVIVED, "p1"));
+        // regression: usLastFailoverReason read "failback by carol": the faces' last failover stays the takeover
+        var snap = c.engine.snapshot(c.detector::paths).get(0).lastFailover();
+        assertEquals("failover", snap.kind());
+        assertTrue(snap.reason().contains("silent on every path"), snap.reason());
     }
 
     @Test

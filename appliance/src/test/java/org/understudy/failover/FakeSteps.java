@@ -16,6 +16,8 @@ final class FakeSteps implements TakeoverSteps, PlannedHandover, FailbackSteps {
     final Map<String, String> failures = new HashMap<>();
     final Map<String, Map<String, String>> environments = new HashMap<>();
     private final Runnable stepCost;
+    /** Whether a primary still answers (its admin API): a live one is handed its role back after a failed takeover. */
+    volatile java.util.function.Predicate<String> answers = p -> true;
 
     /** Each step advances {@code clock} by {@code perStep}. */
     FakeSteps(FakeClock clock, Duration perStep) {
@@ -60,6 +62,18 @@ final class FakeSteps implements TakeoverSteps, PlannedHandover, FailbackSteps {
     @Override
     public StepResult checkReplicas(TakeoverTarget t) {
         return step("checkReplicas", t);
+    }
+
+    @Override
+    public StepResult awaitRelease(TakeoverTarget t) {
+        return step("awaitRelease", t);
+    }
+
+    @Override
+    public StepResult handRoleBack(TakeoverTarget t, String why) {
+        StepResult r = step("handRoleBack", t);
+        return !r.ok() || answers.test(t.primary()) ? r
+                : StepResult.failed(t.primary() + " does not answer; it stays fenced");
     }
 
     @Override

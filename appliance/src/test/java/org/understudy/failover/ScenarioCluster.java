@@ -51,6 +51,7 @@ final class ScenarioCluster {
     final HealthDetector detector;
 
     ScenarioCluster(FailoverPolicy policy, String... primaries) {
+        steps.answers = p -> serviceAlive.getOrDefault(p, false);
         engine = new FailoverEngine("standby", clock, clock, Runnable::run, policy,
                 new FailoverEngine.Actions(steps, steps, steps), alarms, events::add);
         detector = new HealthDetector("standby", clock, clock, scheduler, Runnable::run,

@@ -99,6 +99,10 @@ class TakeoverToolsTest {
     void commandHooks_noDirectory_skipped() {
         assertEquals(FailoverStep.Outcome.SKIPPED,
                 new HookScripts(Duration.ofSeconds(1)).runAll(dir.resolve("absent"), Map.of()).outcome());
+        // regression: "no failover command directory null" in every timeline without hooks
+        StepResult none = new HookScripts(Duration.ofSeconds(1)).runAll(null, Map.of());
+        assertEquals(FailoverStep.Outcome.SKIPPED, none.outcome());
+        assertEquals("no failover hooks configured (failover.commandsDir)", none.detail());
     }
 
     @Test

@@ -105,7 +105,7 @@ class UdpFailoverTest {
                     () -> events.stream().anyMatch(e -> e instanceof ModelEvent.FailoverCompleted));
             FailoverTimeline t = engine.lastTimeline("p1").orElseThrow();
             assertTrue(t.completed());
-            assertEquals(6, t.steps().size());
+            assertEquals(7, t.steps().size()); // fence-epoch, fence-command, check-replicas, await-release, identity, serve, hooks
             assertTrue(tookMillis >= 350 && tookMillis < 5000, "kill to standing in: " + tookMillis + " ms");
             assertTrue(t.reason().contains("TCP connect"), t.reason());
             detector.stop();

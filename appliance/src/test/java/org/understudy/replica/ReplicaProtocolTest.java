@@ -101,6 +101,38 @@ class ReplicaProtocolTest {
     }
 
     @Test
+    void consistentReplica_newLink_notInSyncUntilItsPrimarySaysSo() throws Exception {
+        // regression: a restarted primary's replicas showed IN_SYNC for 67-87 ms before the identity exchange had
+        // decided anything, then SYNCING
+        try (RawPrimary p = new RawPrimary(server.boundPort())) {
+            p.handshake(TestCluster.KEY, "p1", "vol0", SIZE);
+            send(p, FrameType.SYNC_BEGIN, 0, 1, 0, 0, null);
+            send(p, FrameType.SYNC_END, 0, 2, 0, 0, null);
+            while (p.frames.read().seq() < 2) {
+                // the ACK of SYNC_END
+            }
+            assertEquals(MirrorState.IN_SYNC, server.snapshots().get(0).state());
+        }
+        org.understudy.e2e.Poll.until(java.time.Duration.ofSeconds(5), "link gone",
+                () -> server.snapshots().get(0).state() == MirrorState.DEGRADED);
+        try (RawPrimary again = new RawPrimary(server.boundPort())) {
+            int welcome = again.handshake(TestCluster.KEY, "p1", "vol0", SIZE);
+            assertTrue((welcome & FrameFlags.REPLICA_CONSISTENT) != 0, "the replica itself is consistent");
+            send(again, FrameType.KEEPALIVE, 0, 1, 0, 0, null);
+            assertEquals(1, again.frames.read().seq());
+            var undecided = server.snapshots().get(0);
+            assertEquals(MirrorState.SYNCING, undecided.state(), "linked, identities exchanged, nothing decided yet");
+            assertEquals(0.0, undecided.syncPercent());
+            send(again, FrameType.SYNC_BEGIN, 0, 2, 0, 0, null);
+            send(again, FrameType.SYNC_END, 0, 3, 0, 0, null);
+            while (again.frames.read().seq() < 3) {
+                // the ACK of SYNC_END
+            }
+            assertEquals(MirrorState.IN_SYNC, server.snapshots().get(0).state(), "decided in sync: now it is shown so");
+        }
+    }
+
+    @Test
     void fuaWrite_isAcknowledgedDurable_plainWriteIsNot() throws Exception {
         try (RawPrimary p = new RawPrimary(server.boundPort())) {
             p.handshake(TestCluster.KEY, "p2", "vol1", 2 * SIZE);

@@ -43,12 +43,22 @@ class ReplicaServerBadInputTest {
     private ClusterConfig cluster;
     private int port;
     private byte[] p2Before;
+    private final java.util.List<String> refusedLogins = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
         ClusterConfig base = TestCluster.of(root, 0, 2, SIZE);
         server = ReplicaServer.start(base, ReplicaOptions.defaults().withBind(new Endpoint("127.0.0.1", 0))
-                .withMaxFrame(FrameCodec.MIN_FRAME));
+                .withMaxFrame(FrameCodec.MIN_FRAME), new LinkActivity() {
+                    @Override
+                    public void heard(String primary) {
+                    }
+
+                    @Override
+                    public void authenticationRefused(String source, String claimedPrimary, String reason) {
+                        refusedLogins.add(source + " " + claimedPrimary + " " + reason);
+                    }
+                });
         port = server.boundPort();
         cluster = TestCluster.withPort(base, port);
         // give p2/vol0 some content through a well-behaved raw link: sync begin, a write, sync end
@@ -129,6 +139,8 @@ class ReplicaServerBadInputTest {
             p.frames.write(FrameType.PROOF, 0, 0, ByteBuffer.wrap(forged));
             assertHarmless(p.awaitClose(), "failed to prove the cluster key");
         }
+        // regression: forged handshakes were WARN lines only; now each is a refused authentication on record
+        assertEquals(java.util.List.of("127.0.0.1 p2 primary 'p2' failed to prove the cluster key"), refusedLogins);
     }
 
     @Test

@@ -14,24 +14,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The assembled distribution works as an operator uses it: the launcher, the demo in the background, status, stop. */
 class DistributionIT {
-    private static final Path DIST = Path.of(System.getProperty("understudy.dist", "target/understudy"));
+    private static final Path DIST = Launcher.DIST;
 
     @TempDir
     Path tmp;
 
-    private record Run(int exit, String output) {
-    }
-
-    private Run understudy(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new java.util.ArrayList<>(List.of(DIST.resolve("bin/understudy").toString()));
-        cmd.addAll(List.of(args));
-        Path out = tmp.resolve("out-" + System.nanoTime());
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        if (!p.waitFor(4, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new AssertionError("understudy " + String.join(" ", args) + " did not finish:\n" + Files.readString(out));
-        }
-        return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
+    private Launcher.Run understudy(String... args) throws IOException, InterruptedException {
+        return Launcher.understudy(tmp, args);
     }
 
     @Test
@@ -54,19 +43,19 @@ class DistributionIT {
     @Test
     void demoDetach_statusThenStop_allFromTheLauncher() throws Exception {
         Path dir = tmp.resolve("demo");
-        Run start = understudy("demo", "--dir", dir.toString(), "--detach", "--primaries", "1", "--volume-size", "8MiB",
+        Launcher.Run start = understudy("demo", "--dir", dir.toString(), "--detach", "--primaries", "1", "--volume-size", "8MiB",
                 "--loopback-net", "201");
         try {
             assertEquals(0, start.exit(), start.output());
             assertTrue(Files.exists(dir.resolve("cluster.json")));
-            Run status = understudy("status", "--config", dir.resolve("cluster.yaml").toString(), "--node", "p1", "--json");
+            Launcher.Run status = understudy("status", "--config", dir.resolve("cluster.yaml").toString(), "--node", "p1", "--json");
             assertEquals(0, status.exit(), status.output());
             assertTrue(status.output().contains("\"IN_SYNC\""), status.output());
         } finally {
-            Run stop = understudy("demo", "--dir", dir.toString(), "--stop");
+            Launcher.Run stop = understudy("demo", "--dir", dir.toString(), "--stop");
             assertEquals(0, stop.exit(), stop.output());
         }
-        Run status = understudy("status", "--config", dir.resolve("cluster.yaml").toString(), "--node", "p1");
+        Launcher.Run status = understudy("status", "--config", dir.resolve("cluster.yaml").toString(), "--node", "p1");
         assertEquals(1, status.exit(), "status of a stopped node reports it unreachable:\n" + status.output());
     }
 
@@ -103,7 +92,7 @@ class DistributionIT {
     void invalidClusterFile_nodeRefusesToStart_namingFileAndKey() throws Exception {
         Path cfg = tmp.resolve("bad.yaml");
         Files.writeString(cfg, "cluster: { name: x }\nstandby: { name: s, address: 127.0.2.1, stateDir: s }\nprimaries: []\n");
-        Run run = understudy("standby", "--config", cfg.toString(), "--node", "s");
+        Launcher.Run run = understudy("standby", "--config", cfg.toString(), "--node", "s");
         assertEquals(2, run.exit(), run.output());
         assertTrue(run.output().contains("bad.yaml"), run.output());
         assertTrue(run.output().contains("primaries"), run.output());

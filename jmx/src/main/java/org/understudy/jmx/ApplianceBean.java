@@ -71,6 +71,21 @@ final class ApplianceBean implements ApplianceMXBean {
     }
 
     @Override
+    public long getMalformedHeartbeats() {
+        return s().node().heartbeats().malformed();
+    }
+
+    @Override
+    public long getForgedHeartbeats() {
+        return s().node().heartbeats().forged();
+    }
+
+    @Override
+    public long getValidHeartbeats() {
+        return s().node().heartbeats().valid();
+    }
+
+    @Override
     public int getActiveAlarmCount() {
         return s().alarms().size();
     }

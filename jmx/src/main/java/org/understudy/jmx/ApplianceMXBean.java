@@ -41,7 +41,19 @@ public interface ApplianceMXBean {
     @Description("Number of active alarms (the list is in the type=Alarms bean).")
     int getActiveAlarmCount();
 
-    @Description("The last takeover, switchover or failback of any primary with its timed steps; empty if none yet.")
+    @Description("Datagrams this node's heartbeat port refused as malformed (no heartbeat of this version: garbage, "
+            + "truncated), whoever sent them, since the node started.")
+    long getMalformedHeartbeats();
+
+    @Description("Heartbeats this node's port refused for a wrong HMAC (each a refused authentication on record) since "
+            + "the node started.")
+    long getForgedHeartbeats();
+
+    @Description("Heartbeats this node's port accepted as life since the node started.")
+    long getValidHeartbeats();
+
+    @Description("The last takeover of any primary (automatic or forced failover, or switchover; a failback is none) "
+            + "with its timed steps; empty if none yet.")
     Views.Failover getLastFailover();
 
     @Description("Switches automatic failover on (true) or off (false, data-vault mode: detect and alarm only). Runs "

@@ -29,6 +29,11 @@ final class EventNotifications {
     static final String FAILOVER_STARTED = "understudy.failover.started";
     static final String FAILOVER_COMPLETED = "understudy.failover.completed";
     static final String FAILOVER_FAILED = "understudy.failover.failed";
+    static final String FAILBACK_STARTED = "understudy.failback.started";
+    static final String FAILBACK_COMPLETED = "understudy.failback.completed";
+    static final String FAILBACK_FAILED = "understudy.failback.failed";
+    /** The timeline kind of a failback: never announced as a failover. */
+    private static final String FAILBACK = "failback";
     static final String PRIMARY_FAILED = "understudy.primary.failed";
     static final String PATH_DOWN = "understudy.path.down";
     static final String PATH_UP = "understudy.path.up";
@@ -54,7 +59,8 @@ final class EventNotifications {
 
     /** What the Appliance bean declares it may send, with a description JConsole shows. */
     static MBeanNotificationInfo info() {
-        String[] types = {FAILOVER_STARTED, FAILOVER_COMPLETED, FAILOVER_FAILED, PRIMARY_FAILED, PATH_DOWN, PATH_UP, STANDBY_LOST,
+        String[] types = {FAILOVER_STARTED, FAILOVER_COMPLETED, FAILOVER_FAILED, FAILBACK_STARTED, FAILBACK_COMPLETED,
+            FAILBACK_FAILED, PRIMARY_FAILED, PATH_DOWN, PATH_UP, STANDBY_LOST,
             STANDBY_RESTORED, RESYNC_STARTED, RESYNC_COMPLETED, SPLIT_BRAIN, VERIFY_MISMATCH, ALARM_RAISED, ALARM_UPDATED, ALARM_CLEARED};
         return new MBeanNotificationInfo(types, Notification.class.getName(),
                 "Understudy events, the same as the SNMP traps; user data is a CompositeData of strings with the figures "
@@ -63,10 +69,13 @@ final class EventNotifications {
 
     static List<Draft> of(ModelEvent event) {
         return switch (event) {
-            case ModelEvent.FailoverStarted e -> List.of(new Draft(FAILOVER_STARTED, e.at(),
-                    e.primary() + ": " + e.kind() + " started: " + e.reason(), data("primary", e.primary(), "kind", e.kind(), "reason", e.reason())));
-            case ModelEvent.FailoverCompleted e -> List.of(timeline(FAILOVER_COMPLETED, e.at(), e.timeline(), null));
-            case ModelEvent.FailoverFailed e -> List.of(timeline(FAILOVER_FAILED, e.at(), e.timeline(), e.reason()));
+            case ModelEvent.FailoverStarted e -> List.of(new Draft(FAILBACK.equals(e.kind()) ? FAILBACK_STARTED
+                    : FAILOVER_STARTED, e.at(), e.primary() + ": " + e.kind() + " started: " + e.reason(),
+                    data("primary", e.primary(), "kind", e.kind(), "reason", e.reason())));
+            case ModelEvent.FailoverCompleted e -> List.of(timeline(FAILBACK.equals(e.timeline().kind())
+                    ? FAILBACK_COMPLETED : FAILOVER_COMPLETED, e.at(), e.timeline(), null));
+            case ModelEvent.FailoverFailed e -> List.of(timeline(FAILBACK.equals(e.timeline().kind())
+                    ? FAILBACK_FAILED : FAILOVER_FAILED, e.at(), e.timeline(), e.reason()));
             case ModelEvent.PrimaryFailed e -> List.of(new Draft(PRIMARY_FAILED, e.at(), e.primary() + " failed: " + e.reason(),
                     data("primary", e.primary(), "reason", e.reason())));
             case ModelEvent.PathChanged e -> List.of(new Draft(e.state() == PathState.DOWN ? PATH_DOWN : PATH_UP, e.at(),
@@ -136,7 +145,7 @@ final class EventNotifications {
         t.steps().forEach(s -> steps.append(steps.isEmpty() ? "" : ", ").append(s.name()).append(' ')
                 .append(s.duration().toMillis()).append(" ms ").append(s.outcome()));
         d.put("steps", steps.toString());
-        String what = type.equals(FAILOVER_COMPLETED) ? " completed in " + t.total().toMillis() + " ms" : " failed: " + reason;
+        String what = reason == null ? " completed in " + t.total().toMillis() + " ms" : " failed: " + reason;
         return new Draft(type, at, t.primary() + ": " + t.kind() + what, d);
     }
 

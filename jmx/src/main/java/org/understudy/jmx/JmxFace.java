@@ -95,7 +95,8 @@ public final class JmxFace implements ManagementFace {
             return;
         }
         try {
-            connector = RemoteConnector.start(node, remote, context.cluster().secrets().jmx(), server);
+            connector = RemoteConnector.start(node, remote, context.cluster().secrets().jmx(), server,
+                    context.authFailures());
         } catch (Exception e) {
             // the beans stay useful locally; a connector that cannot listen is the operator's to fix, loudly
             LOG.error("{}: jmx remote connector could not start on {} ({}); beans stay reachable locally with jconsole {}", node,

@@ -67,7 +67,9 @@ final class PathBean implements PathMXBean {
 
     @Override
     public long getSilentForMillis() {
-        return p().silentFor() == null ? -1 : p().silentFor().toMillis();
+        // never heard since this node started: silent at least that long (a true figure, not a -1)
+        return p().silentFor() != null ? p().silentFor().toMillis()
+                : java.time.Duration.between(snapshots.current().node().startedAt(), snapshots.current().takenAt()).toMillis();
     }
 
     @Override

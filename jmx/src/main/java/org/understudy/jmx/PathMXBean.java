@@ -24,7 +24,8 @@ public interface PathMXBean {
     @Description("When the path last changed state.")
     Date getSince();
 
-    @Description("Milliseconds since the last valid traffic on this path (point-in-time figure).")
+    @Description("Milliseconds since the last valid traffic on this path (point-in-time figure); when never heard "
+            + "since this node started, the time since it started.")
     long getSilentForMillis();
 
     @Description("Valid heartbeats received on this path since the node started.")

@@ -69,8 +69,10 @@ final class PrimaryBean implements PrimaryMXBean {
 
     @Override
     public long getSilentForMillis() {
-        Duration silent = silentFor(p());
-        return silent == null ? -1 : silent.toMillis();
+        ClusterSnapshot s = snapshots.current();
+        Duration silent = silentFor(find(s, name).orElseThrow(() -> new IllegalStateException("primary " + name + " is gone")));
+        // never heard since this node started: silent at least that long (a true figure, not a -1)
+        return (silent != null ? silent : Duration.between(s.node().startedAt(), s.takenAt())).toMillis();
     }
 
     private static Duration silentFor(PrimarySnapshot p) {

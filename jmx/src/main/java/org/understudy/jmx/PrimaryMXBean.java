@@ -29,8 +29,8 @@ public interface PrimaryMXBean {
     @Description("When the standby last heard from this primary on any path; empty if it has no paths.")
     Date getLastHeard();
 
-    @Description("Milliseconds since the standby last heard from this primary on any path (point-in-time figure); -1 "
-            + "if it has no paths.")
+    @Description("Milliseconds since the standby last heard from this primary on any path (point-in-time figure); "
+            + "when never heard since this node started, the time since it started.")
     long getSilentForMillis();
 
     @Description("Takeovers of this primary (automatic, forced or planned) since the standby started.")

@@ -20,6 +20,7 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.understudy.config.JmxConfig;
 import org.understudy.config.JmxSecrets;
+import org.understudy.security.AuthFailures;
 
 /**
  * The JMX remote connector of one node: an RMI registry and the RMI connector server sharing one configured
@@ -40,7 +41,8 @@ final class RemoteConnector implements AutoCloseable {
         this.server = server;
     }
 
-    static RemoteConnector start(String node, JmxConfig config, JmxSecrets secrets, MBeanServer mbs) throws Exception {
+    static RemoteConnector start(String node, JmxConfig config, JmxSecrets secrets, MBeanServer mbs,
+                                 AuthFailures failures) throws Exception {
         String host = config.endpoint().host();
         int port = config.endpoint().port();
         InetAddress address = InetAddress.getByName(host);
@@ -50,7 +52,7 @@ final class RemoteConnector implements AutoCloseable {
         advertise(node, host);
 
         Map<String, Object> env = new HashMap<>();
-        env.put(JMXConnectorServer.AUTHENTICATOR, new PasswordAuthenticator(node, secrets.users()));
+        env.put(JMXConnectorServer.AUTHENTICATOR, new PasswordAuthenticator(node, secrets.users(), failures));
         Registry registry = LocateRegistry.createRegistry(port, csf, ssf);
         try {
             RMIJRMPServerImpl impl = new RMIJRMPServerImpl(port, csf, ssf, env);

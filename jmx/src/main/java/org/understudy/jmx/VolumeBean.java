@@ -101,7 +101,7 @@ final class VolumeBean implements VolumeMXBean {
 
     @Override
     public long getDirtyBytes() {
-        return v().dirtyBytes();
+        return v().dirtyBytesOrEstimate();
     }
 
     @Override

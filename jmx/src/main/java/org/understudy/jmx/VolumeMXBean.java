@@ -44,8 +44,8 @@ public interface VolumeMXBean {
     @Description("Highest write latency seen, in microseconds.")
     long getWriteLatencyMaxMicros();
 
-    @Description("Bytes the replica may lack, from the dirty-region bitmap (point-in-time; -1 where the node keeps no "
-            + "bitmap, e.g. the standby's view).")
+    @Description("Bytes the replica may lack (point-in-time): the dirty-region bitmap's figure on a primary; on the "
+            + "standby, whose replicas keep no bitmap, estimated from the sync share (0 when in sync).")
     long getDirtyBytes();
 
     @Description("Bytes written but not yet acknowledged by the standby (asynchronous mode; 0 in synchronous mode).")
@@ -63,7 +63,8 @@ public interface VolumeMXBean {
     @Description("Identifier of the data generation this copy holds (empty while unknown).")
     String getGeneration();
 
-    @Description("Outcome of the last online verify (empty when none ran).")
+    @Description("Outcome of the last online verify, when and what it found ('never' when none ran); on the standby as "
+            + "the primary reported it.")
     String getLastVerify();
 
     @Description("Mismatching regions found by the last online verify (0 when none ran).")

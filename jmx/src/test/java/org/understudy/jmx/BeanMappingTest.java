@@ -88,6 +88,10 @@ class BeanMappingTest {
         VolumeMXBean v1 = JMX.newMXBeanProxy(node.server, ObjectNames.volume("p1", "vol0"), VolumeMXBean.class);
         assertEquals(99, v1.getWriteLatencyP99Micros());
         assertEquals(4096, v1.getBytesReplicated());
+        // regression: -1 for "no bitmap" and an empty verify: a replica in sync lacks nothing; never verified says so
+        assertEquals(0, v1.getDirtyBytes());
+        assertEquals("never", v1.getLastVerify());
+        assertTrue(v.getDirtyBytes() > 0, "a syncing replica without a bitmap: estimated from the sync share");
 
         PathMXBean link = JMX.newMXBeanProxy(node.server, ObjectNames.path("p1", "link"), PathMXBean.class);
         assertEquals("REPLICATION_LINK", link.getKind());

@@ -90,6 +90,10 @@ final class FakeNode {
                 List.of(), List.of(), new FailoverSummary(true, 0, 1, t), T0.plusSeconds(60));
     }
 
+    /** Every refused login the face reported. */
+    final java.util.List<org.understudy.security.AuthFailure> authFailures =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+
     FaceContext context(JmxConfig jmx) {
         Path dir = Path.of("target", "fake-node").toAbsolutePath();
         StandbyConfig standby = new StandbyConfig("standby", "127.0.0.1", new Endpoint("127.0.0.1", 7700),
@@ -100,7 +104,7 @@ final class FakeNode {
                 new JmxUser("ops", OPERATOR_PASSWORD, JmxUser.Role.OPERATOR)), null, null);
         ClusterConfig cluster = new ClusterConfig(dir.resolve("cluster.yaml"), "demo", standby, List.of(p1),
                 new Secrets(dir.resolve("secrets.yaml"), new byte[32], "token-0123456789abc", jmxSecrets));
-        return new FaceContext(cluster, standby, snapshot::get, alarms, events, api, dir);
+        return new FaceContext(cluster, standby, snapshot::get, alarms, events, api, dir, authFailures::add);
     }
 
     /** A face over this node with a fast refresh, started. */

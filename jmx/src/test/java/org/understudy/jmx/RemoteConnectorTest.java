@@ -86,6 +86,14 @@ class RemoteConnectorTest {
         assertThrows(SecurityException.class, () -> connect("ops", "not-the-password").close());
         assertThrows(SecurityException.class, () -> connect("nobody", FakeNode.OPERATOR_PASSWORD).close());
         assertThrows(SecurityException.class, () -> connect(null, null).close());
+        // every refusal is on record with the client's address and the user tried, never the password
+        assertEquals(3, node.authFailures.size(), node.authFailures.toString());
+        assertTrue(node.authFailures.stream().allMatch(f -> f.face() == org.understudy.security.AuthFace.JMX
+                && f.source().equals("127.0.0.1") && !f.toString().contains("not-the-password")), node.authFailures.toString());
+        assertEquals(java.util.List.of("ops", "nobody", ""), node.authFailures.stream()
+                .map(org.understudy.security.AuthFailure::user).toList());
+        assertEquals("wrong password", node.authFailures.get(0).reason());
+        assertEquals("unknown user", node.authFailures.get(1).reason());
     }
 
     @Test

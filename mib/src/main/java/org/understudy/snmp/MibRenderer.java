@@ -74,6 +74,7 @@ final class MibRenderer {
         scalar(t, US_LAST_FAILOVER_STARTED, DateAndTimes.of(last == null ? null : last.startedAt()));
         scalar(t, US_LAST_FAILOVER_DURATION, new Gauge32(last == null || last.total() == null ? 0 : clampMs(last.total())));
         scalar(t, US_LAST_FAILOVER_RESULT, new Integer32(Mapping.failoverResult(last)));
+        scalar(t, US_LAST_FAILOVER_KIND, new Integer32(FailoverKind.of(last == null ? null : last.kind())));
 
         FaceMemory.LastAction action = mem.lastAction();
         scalar(t, US_ACTION_SPIN_LOCK, new Integer32(mem.spinLock()));
@@ -112,13 +113,15 @@ final class MibRenderer {
             column(t, US_PRIMARY_ENTRY, US_PRIMARY_LAST_HEARD, new Gauge32(lastHeard(paths)), pi);
             column(t, US_PRIMARY_ENTRY, US_PRIMARY_FAILOVER_COUNT, new Counter32(ps == null ? 0 : ps.failovers()), pi);
             column(t, US_PRIMARY_ENTRY, US_PRIMARY_ACTION, new Integer32(PrimaryAction.NO_ACTION), pi);
+            long resyncCapKib = ps == null ? 0 : kibCeil(ps.caps().resync());
+            column(t, US_PRIMARY_ENTRY, US_PRIMARY_RESYNC_CAP, new Gauge32(resyncCapKib), pi);
 
             for (int j = 0; j < p.volumes().size(); j++) {
                 VolumeConfig vc = p.volumes().get(j);
                 VolumeSnapshot v = vols.get(p.name() + "/" + vc.name());
                 int vi = j + 1;
                 volumeIdx.put(p.name() + "/" + vc.name(), vi);
-                volume(t, pi, vi, vc, v, ps == null ? 0 : kibCeil(ps.caps().resync()));
+                volume(t, pi, vi, vc, v, resyncCapKib);
             }
             for (int j = 0; j < paths.size() && j < 255; j++) {
                 PathSnapshot x = paths.get(j);
@@ -207,8 +210,7 @@ final class MibRenderer {
         long size = v != null ? v.size() : vc.size();
         double sync = v == null ? 0 : Math.max(0, Math.min(100, v.syncPercent()));
         boolean inSync = v != null && v.state() == org.understudy.model.MirrorState.IN_SYNC;
-        // nodes that track a dirty bitmap report its bytes; others (a negative figure) are estimated from the sync share
-        long dirty = v != null && v.dirtyBytes() >= 0 ? v.dirtyBytes() : inSync ? 0 : Math.round(size * (100 - sync) / 100);
+        long dirty = v != null ? v.dirtyBytesOrEstimate() : size;
         column(t, US_VOLUME_ENTRY, US_VOLUME_NAME, text(vc.name()), pi, vi);
         column(t, US_VOLUME_ENTRY, US_VOLUME_SIZE, gauge(size, 1L << 20), pi, vi);
         column(t, US_VOLUME_ENTRY, US_VOLUME_MODE, new Integer32(Mapping.mirrorMode(v != null ? v.mode() : vc.mode())), pi, vi);

@@ -25,6 +25,9 @@ import org.understudy.model.PrimaryState;
  * cause. Events the MIB has no notification for give nothing. Stateless; thread-safe.
  */
 final class NotificationBuilder {
+    /** The timeline kind of a failback: announced with the failback notifications, never as a failover. */
+    static final String FAILBACK = "failback";
+
     private final String self;
     private final boolean standby;
 
@@ -38,18 +41,27 @@ final class NotificationBuilder {
         return Optional.ofNullable(switch (e) {
             case ModelEvent.PrimaryFailed f -> primary(t, f.primary(), PRIMARY_FAILED, US_PRIMARY_NAME, US_PRIMARY_STATE,
                     US_PRIMARY_PATHS_UP, US_PRIMARY_PATHS_TOTAL, US_PRIMARY_LAST_HEARD);
+            case ModelEvent.FailoverStarted f when FAILBACK.equals(f.kind()) -> primary(t, f.primary(),
+                    FAILBACK_STARTED, US_PRIMARY_NAME, US_PRIMARY_STATE);
             case ModelEvent.FailoverStarted f -> with(primary(t, f.primary(), FAILOVER_STARTED, US_PRIMARY_NAME, US_PRIMARY_STATE),
                     scalar(t, US_LAST_FAILOVER_REASON, new OctetString(f.reason() == null ? "" : f.reason())),
-                    scalar(t, US_LAST_FAILOVER_STARTED, DateAndTimes.of(f.at())));
+                    scalar(t, US_LAST_FAILOVER_STARTED, DateAndTimes.of(f.at())),
+                    scalar(t, US_LAST_FAILOVER_KIND, new Integer32(FailoverKind.of(f.kind()))));
+            case ModelEvent.FailoverCompleted f when FAILBACK.equals(f.timeline().kind()) -> primary(t,
+                    f.timeline().primary(), FAILBACK_COMPLETED, US_PRIMARY_NAME, US_PRIMARY_STATE);
             case ModelEvent.FailoverCompleted f -> with(primary(t, f.timeline().primary(), FAILOVER_COMPLETED, US_PRIMARY_NAME,
                             US_PRIMARY_STATE),
                     scalar(t, US_LAST_FAILOVER_DURATION, new Gauge32(ms(f.timeline().total()))),
                     column(t, f.timeline().primary(), US_PRIMARY_FAILOVER_COUNT),
-                    scalar(t, US_STAND_INS_ACTIVE, null));
+                    scalar(t, US_STAND_INS_ACTIVE, null),
+                    scalar(t, US_LAST_FAILOVER_KIND, new Integer32(FailoverKind.of(f.timeline().kind()))));
+            case ModelEvent.FailoverFailed f when FAILBACK.equals(f.timeline().kind()) -> primary(t,
+                    f.timeline().primary(), FAILBACK_FAILED, US_PRIMARY_NAME, US_PRIMARY_STATE);
             case ModelEvent.FailoverFailed f -> with(primary(t, f.timeline().primary(), FAILOVER_FAILED, US_PRIMARY_NAME,
                             US_PRIMARY_STATE),
                     scalar(t, US_LAST_FAILOVER_REASON, new OctetString(f.reason() == null ? "" : f.reason())),
-                    scalar(t, US_LAST_FAILOVER_RESULT, new Integer32(ActionResult.FAILED)));
+                    scalar(t, US_LAST_FAILOVER_RESULT, new Integer32(ActionResult.FAILED)),
+                    scalar(t, US_LAST_FAILOVER_KIND, new Integer32(FailoverKind.of(f.timeline().kind()))));
             case ModelEvent.PathChanged p -> path(t, p);
             case ModelEvent.StandbyLost s -> standbyPath(t, STANDBY_LOST, s.at(), true);
             case ModelEvent.StandbyRestored s -> standbyPath(t, STANDBY_RESTORED, s.at(), false);

@@ -44,6 +44,7 @@ final class SetHandler {
     private static final OID AUTO = new OID(scalarInstance(US_AUTO_FAILOVER));
     private static final OID ACTION_COLUMN = new OID(columnInstance(US_PRIMARY_ENTRY, US_PRIMARY_ACTION));
     private static final OID THROTTLE_COLUMN = new OID(columnInstance(US_VOLUME_ENTRY, US_VOLUME_THROTTLE));
+    private static final OID RESYNC_CAP_COLUMN = new OID(columnInstance(US_PRIMARY_ENTRY, US_PRIMARY_RESYNC_CAP));
     private static final OID OBJECTS = new OID(UNDERSTUDY_OBJECTS);
 
     private final String node;
@@ -87,7 +88,11 @@ final class SetHandler {
             status = autoFailover(r, v);
         } else if (oid.startsWith(ACTION_COLUMN) && oid.size() == ACTION_COLUMN.size() + 1 && tree.get(oid) != null) {
             status = action(r, primaryAt(oid.get(ACTION_COLUMN.size())), v);
+        } else if (oid.startsWith(RESYNC_CAP_COLUMN) && oid.size() == RESYNC_CAP_COLUMN.size() + 1
+                && tree.get(oid) != null) {
+            status = throttle(r, primaryAt(oid.get(RESYNC_CAP_COLUMN.size())), v);
         } else if (oid.startsWith(THROTTLE_COLUMN) && oid.size() == THROTTLE_COLUMN.size() + 2 && tree.get(oid) != null) {
+            // deprecated per-row view: it always set the cap of the row's primary
             status = throttle(r, primaryAt(oid.get(THROTTLE_COLUMN.size())), v);
         } else if (tree.get(oid) != null) {
             status = PDU.notWritable;

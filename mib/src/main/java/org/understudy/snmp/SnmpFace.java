@@ -84,7 +84,8 @@ public final class SnmpFace implements ManagementFace {
         Files.createDirectories(dir);
         SystemGroup system = new SystemGroup(node, ctx.cluster().snmp().system(node), dir);
         agent = new UnderstudyAgent(node, endpoint.get(), secrets, dir.resolve(ENGINE_FILE).toFile(),
-                dir.resolve("snmp-agent.cfg").toFile(), List.of(new UnderstudyObjects(cache, sets)), system.scalars());
+                dir.resolve("snmp-agent.cfg").toFile(), List.of(new UnderstudyObjects(cache, sets)), system.scalars(),
+                ctx.authFailures());
         agent.setSysDescr(new OctetString("Understudy " + Version.current() + " " + (standby ? "standby" : "primary")
                 + " " + node + " of cluster " + ctx.cluster().name()));
         agent.setSysOID(new OID(UnderstudyMib.UNDERSTUDY_MIB));

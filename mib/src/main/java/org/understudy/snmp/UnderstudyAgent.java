@@ -34,6 +34,7 @@ import org.snmp4j.transport.DefaultUdpTransportMapping;
 import org.understudy.config.Endpoint;
 import org.understudy.config.SnmpSecrets;
 import org.understudy.config.SnmpUser;
+import org.understudy.security.AuthFailures;
 
 /**
  * The SNMP4J agent of one node: UDP on the configured endpoint, SNMPv3 USM users (authPriv, HMAC-SHA-256 and
@@ -58,11 +59,13 @@ final class UnderstudyAgent extends BaseAgent {
     private final SnmpSecrets secrets;
     private final List<ManagedObject<?>> objects;
     private final List<? extends MOScalar<?>> system;
+    private final AuthFailures failures;
 
     /** @param system scalars that replace SNMP4J's own of the system group (sysContact, sysName, sysLocation) */
     UnderstudyAgent(String node, Endpoint endpoint, SnmpSecrets secrets, File engineFile, File configFile,
-                    List<ManagedObject<?>> objects, List<? extends MOScalar<?>> system) {
+                    List<ManagedObject<?>> objects, List<? extends MOScalar<?>> system, AuthFailures failures) {
         super(engineFile, configFile, new CommandProcessor(engineId(engineFile, node)));
+        this.failures = failures;
         this.node = node;
         this.endpoint = endpoint;
         this.secrets = secrets;
@@ -103,8 +106,8 @@ final class UnderstudyAgent extends BaseAgent {
     @Override
     protected void initMessageDispatcher() {
         dispatcher = new org.snmp4j.MessageDispatcherImpl();
-        usm = new USM(org.snmp4j.security.SecurityProtocols.getInstance().addDefaultProtocols(),
-                getAgent().getContextEngineID(), updateEngineBoots());
+        usm = new ReportingUsm(org.snmp4j.security.SecurityProtocols.getInstance().addDefaultProtocols(),
+                getAgent().getContextEngineID(), updateEngineBoots(), failures);
         mpv3 = new MPv3(usm);
         dispatcher.addMessageProcessingModel(new org.snmp4j.mp.MPv2c());
         dispatcher.addMessageProcessingModel(mpv3);

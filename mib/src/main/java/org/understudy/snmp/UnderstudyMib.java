@@ -75,6 +75,8 @@ public final class UnderstudyMib {
     public static final int[] US_LAST_FAILOVER_DURATION = oid(US_LAST_FAILOVER, 4);
     /** {@link ActionResult}. */
     public static final int[] US_LAST_FAILOVER_RESULT = oid(US_LAST_FAILOVER, 5);
+    /** {@link FailoverKind}: what the last takeover was (a failback never is one). */
+    public static final int[] US_LAST_FAILOVER_KIND = oid(US_LAST_FAILOVER, 6);
 
     // ---- control: scalars under usControl
 
@@ -114,6 +116,8 @@ public final class UnderstudyMib {
     public static final int US_PRIMARY_FAILOVER_COUNT = 8;
     /** {@link PrimaryAction}, read-write; always reads noAction. */
     public static final int US_PRIMARY_ACTION = 9;
+    /** Unsigned32, KiB/s, read-write: the primary's resync cap (usVolumeThrottle was its deprecated per-row view). */
+    public static final int US_PRIMARY_RESYNC_CAP = 10;
 
     // ---- usVolumeTable, INDEX { usPrimaryIndex, usVolumeIndex }
 
@@ -233,6 +237,30 @@ public final class UnderstudyMib {
     public static final int[] VERIFY_MISMATCH = oid(UNDERSTUDY_NOTIFICATIONS, 12);
     public static final int[] ALARM_RAISED = oid(UNDERSTUDY_NOTIFICATIONS, 13);
     public static final int[] ALARM_CLEARED = oid(UNDERSTUDY_NOTIFICATIONS, 14);
+    public static final int[] FAILBACK_STARTED = oid(UNDERSTUDY_NOTIFICATIONS, 15);
+    public static final int[] FAILBACK_COMPLETED = oid(UNDERSTUDY_NOTIFICATIONS, 16);
+    public static final int[] FAILBACK_FAILED = oid(UNDERSTUDY_NOTIFICATIONS, 17);
+
+    /** usLastFailoverKind values. */
+    public static final class FailoverKind {
+        public static final int NONE = 1;
+        public static final int FAILOVER = 2;
+        public static final int FORCED_FAILOVER = 3;
+        public static final int SWITCHOVER = 4;
+
+        private FailoverKind() {
+        }
+
+        /** The value for a timeline's kind ({@code failover}, {@code forced-failover}, {@code switchover}). */
+        public static int of(String kind) {
+            return switch (kind == null ? "" : kind) {
+                case "failover" -> FAILOVER;
+                case "forced-failover" -> FORCED_FAILOVER;
+                case "switchover" -> SWITCHOVER;
+                default -> NONE;
+            };
+        }
+    }
 
     private UnderstudyMib() {
     }

@@ -64,8 +64,9 @@ class MibRendererTest {
         assertEquals(ActionResult.SUCCEEDED, scalar(t, US_LAST_FAILOVER_RESULT).toInt());
         assertEquals(0, scalar(t, US_ALARMS_ACTIVE).toLong());
         assertArrayEquals(DateAndTimes.NEVER, ((OctetString) scalar(t, US_LAST_ACTION_TIME)).getValue());
-        // 3 primaries x 8 readable columns, 6 volumes x 12, 6 paths x 5, 6+5+6+6+1+1 scalars
-        assertEquals(3 * 8 + 6 * 12 + 6 * 5 + 25, t.size());
+        assertEquals(UnderstudyMib.FailoverKind.SWITCHOVER, scalar(t, US_LAST_FAILOVER_KIND).toInt());
+        // 3 primaries x 9 readable columns, 6 volumes x 12, 6 paths x 5, 6+6+6+6+1+1 scalars
+        assertEquals(3 * 9 + 6 * 12 + 6 * 5 + 26, t.size());
     }
 
     @Test

@@ -43,8 +43,10 @@ class NotificationBuilderTest {
         Notification done = b.fromEvent(new ModelEvent.FailoverCompleted(Instant.now(), tl), t).orElseThrow();
         assertEquals(new OID(FAILOVER_COMPLETED), done.trapOid());
         assertEquals(List.of(col(US_PRIMARY_ENTRY, US_PRIMARY_NAME, 2), col(US_PRIMARY_ENTRY, US_PRIMARY_STATE, 2),
-                sc(US_LAST_FAILOVER_DURATION), col(US_PRIMARY_ENTRY, US_PRIMARY_FAILOVER_COUNT, 2), sc(US_STAND_INS_ACTIVE)), oids(done));
+                sc(US_LAST_FAILOVER_DURATION), col(US_PRIMARY_ENTRY, US_PRIMARY_FAILOVER_COUNT, 2), sc(US_STAND_INS_ACTIVE),
+                sc(US_LAST_FAILOVER_KIND)), oids(done));
         assertEquals(1800, done.varbinds().get(2).getVariable().toLong());
+        assertEquals(FailoverKind.FAILOVER, done.varbinds().get(5).getVariable().toInt());
 
         Notification failed = b.fromEvent(new ModelEvent.PrimaryFailed(Instant.now(), "p3", "silent"), t).orElseThrow();
         assertEquals(List.of(col(US_PRIMARY_ENTRY, US_PRIMARY_NAME, 3), col(US_PRIMARY_ENTRY, US_PRIMARY_STATE, 3),
@@ -54,7 +56,9 @@ class NotificationBuilderTest {
         Notification started = b.fromEvent(new ModelEvent.FailoverStarted(Instant.now(), "p1", "switchover", "asked"), t).orElseThrow();
         assertEquals(new OID(FAILOVER_STARTED), started.trapOid());
         assertEquals(List.of(col(US_PRIMARY_ENTRY, US_PRIMARY_NAME, 1), col(US_PRIMARY_ENTRY, US_PRIMARY_STATE, 1),
-                sc(US_LAST_FAILOVER_REASON), sc(US_LAST_FAILOVER_STARTED)), oids(started));
+                sc(US_LAST_FAILOVER_REASON), sc(US_LAST_FAILOVER_STARTED), sc(US_LAST_FAILOVER_KIND)), oids(started));
+        assertEquals(FailoverKind.SWITCHOVER, started.varbinds().get(4).getVariable().toInt(),
+                "a switchover says so, a manager need not parse text");
 
         Notification split = b.fromEvent(new ModelEvent.StateChanged(Instant.now(), "p1", PrimaryState.PROTECTED,
                 PrimaryState.SPLIT_BRAIN, "both wrote", java.util.Map.of()), t).orElseThrow();
@@ -62,6 +66,26 @@ class NotificationBuilderTest {
         assertTrue(b.fromEvent(new ModelEvent.StateChanged(Instant.now(), "p1", PrimaryState.SYNCING, PrimaryState.PROTECTED,
                 "synced", java.util.Map.of()), t).isEmpty(), "no notification for an ordinary transition");
         assertTrue(b.fromEvent(new ModelEvent.PrimaryFailed(Instant.now(), "ghost", "?"), t).isEmpty(), "unknown primary: nothing");
+    }
+
+    @Test
+    void failback_hasItsOwnNotifications_neverAFailoverOne() {
+        // regression: a failback was announced as failoverStarted/failoverCompleted
+        SyntheticCluster c = new SyntheticCluster(dir, 2, 1, 0, List.of());
+        MibTree t = new MibRenderer(c.config, c.config.standby()).render(c.context().model().snapshot(), new FaceMemory());
+        NotificationBuilder b = new NotificationBuilder("standby", true);
+        FailoverTimeline fb = new FailoverTimeline("p1", "failback", "failback by root via cli", Instant.now(), List.of(),
+                Duration.ofMillis(700), true);
+        Notification started = b.fromEvent(new ModelEvent.FailoverStarted(Instant.now(), "p1", "failback",
+                "failback by root via cli"), t).orElseThrow();
+        assertEquals(new OID(FAILBACK_STARTED), started.trapOid());
+        assertEquals(List.of(col(US_PRIMARY_ENTRY, US_PRIMARY_NAME, 1), col(US_PRIMARY_ENTRY, US_PRIMARY_STATE, 1)),
+                oids(started), "no usLastFailover varbind: a failback is not the last failover");
+        assertEquals(new OID(FAILBACK_COMPLETED), b.fromEvent(new ModelEvent.FailoverCompleted(Instant.now(), fb), t)
+                .orElseThrow().trapOid());
+        FailoverTimeline failed = new FailoverTimeline("p1", "failback", "x", Instant.now(), List.of(), Duration.ZERO, false);
+        assertEquals(new OID(FAILBACK_FAILED), b.fromEvent(new ModelEvent.FailoverFailed(Instant.now(), failed, "copy failed"), t)
+                .orElseThrow().trapOid());
     }
 
     @Test

@@ -69,6 +69,20 @@ class SnmpAgentTest {
         // SNMP4J answers an unknown user with silence (or an unknownUserName report): either way no value comes back
         assertTrue(unknown.exitCode() != 0 && unknown.stdout().isBlank()
                 && (unknown.stderr().contains("Timeout") || unknown.stderr().toLowerCase().contains("unknown user")), unknown.describe());
+        var badPriv = NetSnmp.v3(AGENT.address(), SyntheticCluster.OPS, SyntheticCluster.OPS_AUTH, "not-the-privpass")
+                .run("snmpget", "UNDERSTUDY-MIB::usNodeName.0");
+        assertTrue(badPriv.exitCode() != 0 && badPriv.stdout().isBlank(), badPriv.describe());
+        // regression: SNMP authentication failures appeared nowhere; now each is on record, discovery is not
+        var failures = AGENT.cluster().authFailures;
+        assertTrue(failures.stream().allMatch(f -> f.face() == org.understudy.security.AuthFace.SNMP
+                && f.source().equals("127.0.0.1")), failures.toString());
+        assertTrue(failures.stream().anyMatch(f -> f.user().equals(SyntheticCluster.OPS)
+                && f.reason().startsWith("wrong digest")), failures.toString());
+        assertTrue(failures.stream().anyMatch(f -> f.user().equals("mallory") && f.reason().equals("unknown user")),
+                failures.toString());
+        assertTrue(failures.stream().anyMatch(f -> f.user().equals(SyntheticCluster.OPS)
+                && f.reason().startsWith("decryption error")), failures.toString());
+        assertTrue(failures.stream().noneMatch(f -> f.user().isEmpty()), "engine discovery is no failure: " + failures);
     }
 
     @Test

@@ -50,8 +50,11 @@ class SnmpFailoverIT {
     @Test
     void primaryKilled_failoverCompletedTrap_standbyKilled_standbyLostFromPrimary() throws Exception {
         JsonNode ops = SnmpDemoIT.snmpOf(demo, "standby").path("operator");
-        try (TrapReceiver trapd = new TrapReceiver(dir.resolve("trapd"), DemoLayout.TRAP_COMMUNITY, ops.path("user").asText(),
-                ops.path("authPassword").asText(), ops.path("privPassword").asText(), DemoLayout.TRAP_PORT, DemoLayout.INFORM_PORT)) {
+        // the demo's own trap host (127.NET.0.1): another demo's traps never reach this receiver
+        JsonNode traps = demo.clusterJson().path("traps");
+        try (TrapReceiver trapd = new TrapReceiver(dir.resolve("trapd"), traps.path("host").asText(),
+                DemoLayout.TRAP_COMMUNITY, ops.path("user").asText(), ops.path("authPassword").asText(),
+                ops.path("privPassword").asText(), null, traps.path("trapPort").asInt(), traps.path("informPort").asInt())) {
             demo.kill("p1");
             Poll.until(Duration.ofSeconds(60), "failoverCompleted trap and inform", () -> trapd.count(UnderstudyMib.FAILOVER_COMPLETED) >= 2);
             String name = "." + UnderstudyMib.dotted(UnderstudyMib.columnInstance(UnderstudyMib.US_PRIMARY_ENTRY,

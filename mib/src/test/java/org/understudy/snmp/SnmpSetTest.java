@@ -90,6 +90,12 @@ class SnmpSetTest {
         assertEquals(List.of(new Command.SetAutoFailover(false), new Command.SetThrottle("p3", Command.Traffic.RESYNC, 2048L * 1024)),
                 AGENT.cluster().commands);
         assertEquals("2048", get("UNDERSTUDY-MIB::usVolumeThrottle.3.1"), "one cap per primary link: every volume shows it");
+        // the column that names it per primary: usPrimaryResyncCap
+        assertEquals("2048", get("UNDERSTUDY-MIB::usPrimaryResyncCap.3"));
+        AGENT.cluster().commands.clear();
+        assertEquals(0, ops().run("snmpset", "UNDERSTUDY-MIB::usPrimaryResyncCap.2", "u", "4096").exitCode());
+        assertEquals(List.of(new Command.SetThrottle("p2", Command.Traffic.RESYNC, 4096L * 1024)), AGENT.cluster().commands);
+        assertEquals("4096", get("UNDERSTUDY-MIB::usPrimaryResyncCap.2"));
     }
 
     @Test

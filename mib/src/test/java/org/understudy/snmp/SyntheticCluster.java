@@ -108,6 +108,9 @@ final class SyntheticCluster {
                 List.of(), List.of(), List.of(), new FailoverSummary(true, 0, 1, lastFo), T0));
     }
 
+    /** Every refused authentication the face reported. */
+    final List<org.understudy.security.AuthFailure> authFailures = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     /** The face context the daemon would give the standby; the snapshot carries the registry's live alarms. */
     FaceContext context() {
         CommandApi api = new CommandApi("standby", (actor, c) -> {
@@ -119,7 +122,8 @@ final class SyntheticCluster {
             return r;
         }, (Actor actor, Command c, CommandResult r) -> audit.add(actor.name() + " via " + actor.face() + " " + c.name() + " "
                 + c.target() + " " + r.status()));
-        return new FaceContext(config, config.standby(), () -> withAlarms(snapshot.get()), alarms, events, api, stateDir);
+        return new FaceContext(config, config.standby(), () -> withAlarms(snapshot.get()), alarms, events, api, stateDir,
+                authFailures::add);
     }
 
     private void capsConfirmed(Command.SetThrottle t) {

@@ -33,8 +33,14 @@ final class TrapReceiver implements AutoCloseable {
      */
     TrapReceiver(Path dir, String community, String user, String auth, String priv, String engineIdHex, int... ports)
             throws IOException, InterruptedException {
+        this(dir, "127.0.0.1", community, user, auth, priv, engineIdHex, ports);
+    }
+
+    /** Listens on {@code host} (e.g. a demo's 127.NET.0.1 trap host) at {@code ports}. */
+    TrapReceiver(Path dir, String host, String community, String user, String auth, String priv, String engineIdHex,
+                 int... ports) throws IOException, InterruptedException {
         port = ports[0];
-        String listen = java.util.Arrays.stream(ports).mapToObj(p -> "udp:127.0.0.1:" + p)
+        String listen = java.util.Arrays.stream(ports).mapToObj(p -> "udp:" + host + ":" + p)
                 .collect(java.util.stream.Collectors.joining(","));
         Files.createDirectories(dir);
         Path conf = dir.resolve("snmptrapd.conf");
