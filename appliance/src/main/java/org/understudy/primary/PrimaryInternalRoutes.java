@@ -17,6 +17,9 @@ import org.understudy.admin.AdminServer;
  *       is refused.</li>
  *   <li>{@code GET /api/internal/copy-status}: {@code running}, {@code ok}, {@code message}, {@code bytesDone},
  *       {@code bytesTotal} of the last copy.</li>
+ *   <li>{@code POST /api/internal/snapshot-cut} {@code {"cut": ID, "volumes": [...]}}: queue a snapshot cut marker on
+ *       every named volume's link at one point of the write stream; answers {@code ok}, {@code message} and each
+ *       volume's marker sequence number.</li>
  * </ul>
  */
 final class PrimaryInternalRoutes {
@@ -29,5 +32,6 @@ final class PrimaryInternalRoutes {
                 req.body().path("epoch").asLong(0)));
         admin.route("POST", "/api/internal/copy-from", req -> node.copyFrom(req.body()));
         admin.route("GET", "/api/internal/copy-status", req -> node.copyStatus());
+        admin.route("POST", "/api/internal/snapshot-cut", req -> node.snapshotCut(req.body()));
     }
 }

@@ -28,6 +28,7 @@ import org.understudy.health.HeartbeatReceiver;
 import org.understudy.health.HeartbeatSender;
 import org.understudy.health.PathConfig;
 import org.understudy.health.StandbyWatch;
+import org.understudy.mirror.CutGate;
 import org.understudy.mirror.MirrorContext;
 import org.understudy.mirror.MirrorOptions;
 import org.understudy.mirror.MirroredVolume;
@@ -78,6 +79,7 @@ final class PrimaryNode implements NodeEngine {
     private final AlarmRegistry alarms;
     private final ExecutorScheduler scheduler;
     private final Lifecycle lifecycle;
+    private final CutGate cuts = new CutGate(System::nanoTime);
     private NbdServer nbd;
     private volatile FailbackCopy copy;
     private StandbyWatch watch;
@@ -109,7 +111,7 @@ final class PrimaryNode implements NodeEngine {
         }
         for (VolumeConfig v : self.volumes()) {
             MirroredVolume mv = MirroredVolume.open(cluster, self, v, options,
-                    new MirrorContext(throttles, services.alarms(), services.events()));
+                    new MirrorContext(throttles, services.alarms(), services.events(), cuts));
             mv.onRefused(this::refusedByStandby);
             volumes.put(v.name(), mv);
             served.put(v.name(), ServedDevice.counting(mv));
@@ -369,6 +371,33 @@ final class PrimaryNode implements NodeEngine {
     private void copyEnded(boolean ok, String outcome) {
         lifecycle.transitionFrom(PrimaryLifecycle.COPYING_BACK, PrimaryLifecycle.FENCED,
                 (ok ? "failback copy done, waiting for the role: " : "failback copy failed: ") + outcome);
+    }
+
+    /**
+     * The standby asks for a snapshot cut ({@code {"cut": ID, "volumes": [...]}}, every volume when absent): a marker
+     * on every volume's link at one point of this primary's write stream. Answers at once; the standby waits for the
+     * markers to arrive.
+     */
+    Map<String, Object> snapshotCut(JsonNode body) {
+        long id = body.path("cut").asLong(-1);
+        List<String> names = new ArrayList<>();
+        body.path("volumes").forEach(n -> names.add(n.asText()));
+        if (names.isEmpty()) {
+            names.addAll(volumes.keySet());
+        }
+        if (id < 0) {
+            return Map.of("ok", false, "message", "no cut id");
+        }
+        if (lifecycle.fenced()) {
+            return Map.of("ok", false, "message", self.name() + " is fenced: its writes do not reach the replicas");
+        }
+        try {
+            Map<String, Long> seqs = cuts.cut(volumes, names, id);
+            return Map.of("ok", true, "message", "cut " + id + " queued on " + seqs.keySet(), "volumes", seqs);
+        } catch (CutGate.Refused e) {
+            LOG.warn("{}: snapshot cut {} refused: {}", self.name(), id, e.getMessage());
+            return Map.of("ok", false, "message", e.getMessage());
+        }
     }
 
     /** Progress of the last failback copy, for the standby's poll. */

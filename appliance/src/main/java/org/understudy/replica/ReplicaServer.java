@@ -39,6 +39,7 @@ public final class ReplicaServer implements Closeable {
     private final Thread acceptor;
     private final FenceStore fences;
     private final LinkActivity activity;
+    private volatile SnapshotHooks snapshotHooks = SnapshotHooks.NONE;
     private volatile boolean closed;
 
     private ReplicaServer(ClusterConfig cluster, ReplicaOptions options, ReplicaStore store, ServerSocketChannel server,
@@ -102,6 +103,11 @@ public final class ReplicaServer implements Closeable {
 
     public FenceStore fences() {
         return fences;
+    }
+
+    /** Who hears of cut markers and resyncs on every link accepted from now on (the snapshot service). */
+    public void snapshotHooks(SnapshotHooks hooks) {
+        this.snapshotHooks = hooks;
     }
 
     /**
@@ -204,7 +210,8 @@ public final class ReplicaServer implements Closeable {
                 LOG.warn("standby {}: accept failed: {}", cluster.standby().name(), e.getMessage());
                 continue;
             }
-            ReplicaSession session = new ReplicaSession(cluster, store, options, ch, timer, fences, activity);
+            ReplicaSession session = new ReplicaSession(cluster, store, options, ch, timer, fences, activity,
+                    snapshotHooks);
             Thread t = new Thread(() -> {
                 try {
                     session.run();
