@@ -16,8 +16,9 @@ import org.understudy.model.FailoverTimeline;
 /**
  * Times the steps of one takeover, switchover or failback with the injected clock and builds its
  * {@link FailoverTimeline}. A step that throws is recorded as failed with the exception. Used by one thread at a time.
+ * Public for the other sequences timed the same way (a failover rehearsal).
  */
-final class TimelineRecorder {
+public final class TimelineRecorder {
     private static final Logger LOG = LogManager.getLogger(TimelineRecorder.class);
 
     private final String primary;
@@ -30,8 +31,8 @@ final class TimelineRecorder {
     private final Consumer<FailoverTimeline> progress;
 
     /** @param progress gets the timeline so far (not completed) at the start and after every step */
-    TimelineRecorder(String primary, String kind, String reason, LongSupplier clock, InstantSource wall,
-                     Consumer<FailoverTimeline> progress) {
+    public TimelineRecorder(String primary, String kind, String reason, LongSupplier clock, InstantSource wall,
+                            Consumer<FailoverTimeline> progress) {
         this.primary = primary;
         this.kind = kind;
         this.reason = reason;
@@ -42,7 +43,7 @@ final class TimelineRecorder {
         progress.accept(finish(false));
     }
 
-    StepResult run(String name, Supplier<StepResult> step) {
+    public StepResult run(String name, Supplier<StepResult> step) {
         long t0 = clock.getAsLong();
         StepResult r;
         try {
@@ -77,7 +78,7 @@ final class TimelineRecorder {
         return Duration.ofNanos(clock.getAsLong() - start);
     }
 
-    FailoverTimeline finish(boolean completed) {
+    public FailoverTimeline finish(boolean completed) {
         return new FailoverTimeline(primary, kind, reason, startedAt, steps, elapsed(), completed);
     }
 }

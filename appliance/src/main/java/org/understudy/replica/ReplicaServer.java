@@ -67,6 +67,17 @@ public final class ReplicaServer implements Closeable {
     /** Like {@link #start(ClusterConfig, ReplicaOptions)}, telling {@code activity} of every valid frame. */
     public static ReplicaServer start(ClusterConfig cluster, ReplicaOptions options, LinkActivity activity)
             throws IOException {
+        return start(cluster, options, activity, store -> SnapshotHooks.NONE);
+    }
+
+    /**
+     * Like {@link #start(ClusterConfig, ReplicaOptions, LinkActivity)}, with the snapshot service {@code hooks}
+     * builds over the opened replicas in place before the first link is accepted (a link that resyncs at once still
+     * gets its pre-resync snapshot).
+     */
+    public static ReplicaServer start(ClusterConfig cluster, ReplicaOptions options, LinkActivity activity,
+                                      java.util.function.Function<ReplicaStore, SnapshotHooks> hooks)
+            throws IOException {
         Endpoint bind = options.bind() != null ? options.bind() : cluster.standby().replication();
         ReplicaStore store = ReplicaStore.open(cluster, options.wallClock());
         ServerSocketChannel ss = ServerSocketChannel.open();
@@ -82,6 +93,13 @@ public final class ReplicaServer implements Closeable {
                 cluster.primaries().stream().map(org.understudy.config.PrimaryConfig::name).toList(),
                 options.wallClock());
         ReplicaServer s = new ReplicaServer(cluster, options, store, ss, fences, activity);
+        try {
+            s.snapshotHooks = hooks.apply(store);
+        } catch (RuntimeException e) {
+            ss.close();
+            store.close();
+            throw e;
+        }
         s.acceptor.start();
         LOG.info("standby {}: replication listening on {}:{} for {} replicas", cluster.standby().name(), bind.host(),
                 s.boundPort(), store.all().size());
@@ -105,10 +123,7 @@ public final class ReplicaServer implements Closeable {
         return fences;
     }
 
-    /** Who hears of cut markers and resyncs on every link accepted from now on (the snapshot service). */
-    public void snapshotHooks(SnapshotHooks hooks) {
-        this.snapshotHooks = hooks;
-    }
+
 
     /**
      * Fences {@code primary}: raises its epoch durably in the fence file and in the identity of every replica of the

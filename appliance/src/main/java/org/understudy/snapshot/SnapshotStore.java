@@ -165,8 +165,9 @@ public final class SnapshotStore implements Closeable {
         synchronized (state) {
             id = state.nextId();
             for (SnapshotState.Snap s : state.snaps().values()) {
-                if (s.name.equals(name)) {
-                    throw new IllegalArgumentException(primary + " already has a snapshot named " + name);
+                if (s.name.equals(name) && !java.util.Collections.disjoint(s.volumes, volumes)) {
+                    throw new IllegalArgumentException(primary + " already has a snapshot named " + name + " of "
+                            + s.volumes);
                 }
             }
             // reserve the id before the entry is durable: two begins never share one

@@ -53,6 +53,9 @@ import org.understudy.replica.Replica;
 import org.understudy.replica.ReplicaOptions;
 import org.understudy.replica.ReplicaServer;
 import org.understudy.transport.ExecutorScheduler;
+import org.understudy.utility.Rehearsal;
+import org.understudy.utility.SnapshotSchedules;
+import org.understudy.utility.SnapshotService;
 import org.understudy.transport.UdpTransport;
 import org.understudy.daemon.NodeEngine;
 import org.understudy.daemon.NodeIdentity;
@@ -81,10 +84,15 @@ final class StandbyNode implements NodeEngine {
     /** How often the standby reads each primary's caps from its status. */
     static final Duration CAPS_REFRESH = Duration.ofSeconds(5);
     private final Map<String, AdminClient> capsClients = new ConcurrentHashMap<>();
-    private ReplicaServer replicas;
+    private volatile ReplicaServer replicas;
+    private volatile SnapshotService snapshots;
+    private Rehearsal rehearsal;
+    /** How often schedules, retention and expiry of snapshots are looked at. */
+    static final Duration SNAPSHOT_HOUSEKEEPING = Duration.ofSeconds(5);
+    private final java.util.concurrent.atomic.AtomicBoolean housekeeping = new java.util.concurrent.atomic.AtomicBoolean();
     private FailoverEngine engine;
     private HealthDetector detector;
-    private StandbySteps steps;
+    private volatile StandbySteps steps;
     private UdpTransport udp;
     private HeartbeatSender sender;
 
@@ -133,7 +141,9 @@ final class StandbyNode implements NodeEngine {
                             ex.toString());
                 }
             }
-        });
+        }, store -> snapshots = new SnapshotService(cluster, store, p -> replicas.linkCount(p),
+                p -> steps != null && steps.serving().contains(p), new AdminCutRequester(cluster),
+                InstantSource.system(), System::nanoTime, this::publish, services.alarms()));
         steps = new StandbySteps(cluster, replicas);
         stepsRef[0] = steps;
 
@@ -153,6 +163,14 @@ final class StandbyNode implements NodeEngine {
             addToEngine(p);
         }
         scheduler.scheduleAtFixedRate(this::reportReplicas, tick.toNanos());
+        rehearsal = new Rehearsal(cluster, snapshots, steps::identity, self.stateDir().resolve("rehearsal"),
+                System::nanoTime, InstantSource.system(), this::publish);
+        rehearsal.cleanUpInterrupted();
+        snapshots.startExports(new InetSocketAddress(self.address(), cluster.snapshots().port()));
+        SnapshotSchedules schedules = new SnapshotSchedules(snapshots);
+        // off the health scheduler's thread: a cut waits for the primary and its markers
+        scheduler.scheduleAtFixedRate(() -> workers.execute(() -> housekeeping(schedules)),
+                SNAPSHOT_HOUSEKEEPING.toNanos());
         // off the health scheduler's thread: a slow or dead primary's admin API must never delay a tick
         scheduler.scheduleAtFixedRate(() -> workers.execute(this::refreshCaps), CAPS_REFRESH.toNanos());
         detector.start();
@@ -232,6 +250,16 @@ final class StandbyNode implements NodeEngine {
         }
     }
 
+    private void housekeeping(SnapshotSchedules schedules) {
+        if (housekeeping.compareAndSet(false, true)) {
+            try {
+                schedules.tick();
+            } finally {
+                housekeeping.set(false);
+            }
+        }
+    }
+
     /** Tells the engine when a primary's replicas become (in)consistent: all in sync or merely cut off, none syncing. */
     private void reportReplicas() {
         Map<String, List<VolumeSnapshot>> byPrimary = new java.util.LinkedHashMap<>();
@@ -268,7 +296,8 @@ final class StandbyNode implements NodeEngine {
                             || p.state() == PrimaryState.FAILING_OVER || p.state() == PrimaryState.FAILING_BACK).count(),
                     engine.policy().maxStandIns(), last, engine.autoFailoverOrigin());
             return new ClusterSnapshot(cluster.name(), identity.snapshot(), primaries, replicas.snapshots(),
-                    replicas.links(), List.of(), services.alarms().active(), summary, Instant.now());
+                    replicas.links(), List.of(), services.alarms().active(), summary, Instant.now(),
+                    snapshots.entries(), snapshots.space());
         };
     }
 
@@ -276,7 +305,7 @@ final class StandbyNode implements NodeEngine {
     public CommandHandler commands() {
         return new StandbyCommands(self.name(), engine.commands(), waiters,
                 cluster.primaries().stream().map(org.understudy.config.PrimaryConfig::name).toList(),
-                PrimaryForwarder.overAdminApi(self.name(), cluster), caps);
+                PrimaryForwarder.overAdminApi(self.name(), cluster), caps, new UtilityCommands(snapshots, rehearsal));
     }
 
     @Override
@@ -290,6 +319,9 @@ final class StandbyNode implements NodeEngine {
         scheduler.close();
         if (udp != null) {
             udp.close();
+        }
+        if (snapshots != null) {
+            snapshots.close();
         }
         if (steps != null) {
             steps.closeAll();

@@ -77,7 +77,8 @@ final class StandbySteps implements TakeoverSteps, PlannedHandover, FailbackStep
         return cluster.ha().failover(primary);
     }
 
-    private IdentityAction identity(String primary) {
+    /** How {@code primary}'s address is taken over (a takeover, or a rehearsal on a test address). */
+    IdentityAction identity(String primary) {
         HaConfig.Failover f = settings(primary);
         return f.identity() == HaConfig.Identity.IP
                 ? new IpAddressAction(f.device(), f.prefix(), 3, f.commandTimeout())
