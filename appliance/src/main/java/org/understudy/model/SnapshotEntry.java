@@ -6,6 +6,7 @@ import java.util.List;
 /**
  * One volume's image in one snapshot on the standby, as the faces show it (a row of the snapshot table).
  *
+ * @param id         the snapshot's number among its primary's (never reused)
  * @param name       the snapshot's name (its creation instant unless an operator named it)
  * @param export     the read-only NBD export serving it on the standby's own address, {@code primary/volume@name}
  * @param kind       why it exists (manual, scheduled, pre-resync, rehearsal)
@@ -17,7 +18,7 @@ import java.util.List;
  * @param expires    when it expires by itself (null: never)
  * @param held       kept while a resync of its volume runs (pre-resync)
  */
-public record SnapshotEntry(String primary, String volume, String name, String export, Instant created,
+public record SnapshotEntry(String primary, String volume, long id, String name, String export, Instant created,
                             SnapshotKind kind, boolean primaryCut, boolean consistent, long size, long bytesUsed,
                             List<String> labels, Instant expires, boolean held) {
     public SnapshotEntry {

@@ -139,8 +139,8 @@ public final class SnapshotService implements SnapshotHooks, AutoCloseable {
                 }
             }
             Instant at = wall.instant().truncatedTo(ChronoUnit.SECONDS);
-            String n = name != null ? name : uniqueName(primary, volumes, at);
-            if (name != null && taken(primary, volumes, name)) {
+            String n = name != null ? name : uniqueName(primary, at);
+            if (name != null && taken(primary, name)) {
                 throw new SnapshotRefused(primary + " already has a snapshot named " + name);
             }
             boolean ownCut = standingIn.test(primary) || linkCount.applyAsInt(primary) == 0;
@@ -256,7 +256,7 @@ public final class SnapshotService implements SnapshotHooks, AutoCloseable {
         // the link's own thread, every earlier frame applied and nothing else writing: the member is exact
         SnapshotStore store = store(primary);
         Instant at = wall.instant().truncatedTo(ChronoUnit.SECONDS);
-        String name = uniqueName(primary, List.of(volume), at);
+        String name = uniqueName(primary, at);
         long id = store.begin(name, at, SnapshotKind.PRE_RESYNC, false, List.of(volume), List.of());
         try {
             store.seal(id, volume, true);
@@ -368,7 +368,7 @@ public final class SnapshotService implements SnapshotHooks, AutoCloseable {
                 if (!i.complete()) {
                     continue;
                 }
-                i.members().forEach((v, m) -> out.add(new SnapshotEntry(p.name(), v, i.name(),
+                i.members().forEach((v, m) -> out.add(new SnapshotEntry(p.name(), v, i.id(), i.name(),
                         SnapshotEntry.exportName(p.name(), v, i.name()), i.created(), i.kind(), i.primaryCut(),
                         m.consistent(), p.volume(v).map(VolumeConfig::size).orElse(0L), m.bytesUsed(), i.labels(),
                         i.expires(), i.held())));
@@ -400,16 +400,16 @@ public final class SnapshotService implements SnapshotHooks, AutoCloseable {
                 .orElseThrow(() -> new IOException("snapshot #" + id + " of " + primary + " is gone"));
     }
 
-    private boolean taken(String primary, List<String> volumes, String name) {
-        return store(primary).list().stream().anyMatch(i -> i.name().equals(name)
-                && volumes.stream().anyMatch(v -> i.members().containsKey(v) || !i.complete()));
+    /** Names are unique among a primary's snapshots, so a name says which snapshot on every face. */
+    private boolean taken(String primary, String name) {
+        return store(primary).list().stream().anyMatch(i -> i.name().equals(name));
     }
 
-    /** The cut's instant, made unique among the primary's snapshots of these volumes with a suffix. */
-    private String uniqueName(String primary, List<String> volumes, Instant at) {
+    /** The cut's instant, made unique among the primary's snapshots with a suffix. */
+    private String uniqueName(String primary, Instant at) {
         String base = at.toString();
         String n = base;
-        for (int k = 2; taken(primary, volumes, n); k++) {
+        for (int k = 2; taken(primary, n); k++) {
             n = base + "." + k;
         }
         return n;
