@@ -82,7 +82,7 @@ public final class ClusterConfigLoader {
         SnapshotConfigReader sr = new SnapshotConfigReader(r);
         SnapshotConfig cluster = sr.cluster(root.get("snapshots"));
         if (standby != null) {
-            listener(standby.address(), cluster.port(), "snapshots.port (snapshot exports on the standby's address)");
+            listener(standby.address(), cluster.port(), "snapshots.port");
         }
         Map<String, SnapshotConfig.Policy> own = new HashMap<>();
         JsonNode list = root.get("primaries");

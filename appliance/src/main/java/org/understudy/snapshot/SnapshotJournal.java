@@ -18,21 +18,27 @@ import org.understudy.storage.DurableFiles;
  * The append-only journal of one primary's snapshot store: every change to the snapshots is an entry appended and
  * forced before it takes effect, so after a crash at any moment the journal replays to a state the store was in. A
  * torn last entry (a crash in the middle of an append) ends the journal and is cut off at open. {@link #rewrite}
- * replaces the whole journal atomically with a compacted one. Thread-safe.
+ * replaces the whole journal atomically with a compacted one. The file grows ahead of its entries in steps of
+ * {@link #STEP} written with zeros, so forcing an append flushes data without a metadata commit for a new size; a
+ * zero-filled tail decodes as the journal's end. Thread-safe.
  */
 final class SnapshotJournal implements Closeable {
     private static final Logger LOG = LogManager.getLogger(SnapshotJournal.class);
     static final int VERSION = 1;
+    static final long STEP = 1L << 20;
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect((int) STEP).asReadOnlyBuffer();
 
     private final Path file;
     private volatile FileChannel channel;
     private long end;
+    private long prepared;
     private final GroupForce force;
 
-    private SnapshotJournal(Path file, FileChannel channel, long end) {
+    private SnapshotJournal(Path file, FileChannel channel, long end, long prepared) {
         this.file = file;
         this.channel = channel;
         this.end = end;
+        this.prepared = prepared;
         this.force = new GroupForce(() -> this.channel.force(false));
     }
 
@@ -64,13 +70,24 @@ final class SnapshotJournal implements Closeable {
                 all.position(all.position() + d.length());
             }
             long valid = all.position();
-            if (valid < size) {
-                LOG.warn("snapshot journal {}: {} bytes after the last whole entry at {} cut off (an append a crash cut"
+            boolean zeros = true;
+            for (int i = (int) valid; i < size && zeros; i++) {
+                zeros = all.get(i) == 0;
+            }
+            if (!zeros) {
+                // an append a crash cut short: zeroed, so a later append never runs into its remains
+                LOG.warn("snapshot journal {}: {} bytes after the last whole entry at {} zeroed (an append a crash cut"
                         + " short)", file, size - valid, valid);
-                ch.truncate(valid);
+                long pos = valid;
+                while (pos < size) {
+                    ByteBuffer z = ZEROS.duplicate().limit((int) Math.min(ZEROS.capacity(), size - pos));
+                    while (z.hasRemaining()) {
+                        pos += ch.write(z, pos);
+                    }
+                }
                 ch.force(true);
             }
-            return new Opened(new SnapshotJournal(file, ch, valid), entries);
+            return new Opened(new SnapshotJournal(file, ch, valid, size), entries);
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
@@ -89,12 +106,29 @@ final class SnapshotJournal implements Closeable {
         ByteBuffer all = ByteBuffer.allocate(total);
         bufs.forEach(all::put);
         all.flip();
+        prepare(end + total);
         long pos = end;
         while (all.hasRemaining()) {
             pos += channel.write(all, pos);
         }
         end = pos;
         return force.ticket();
+    }
+
+    /** Grows the file with zeros to hold at least {@code upTo} bytes, a step at a time (under the monitor). */
+    private void prepare(long upTo) throws IOException {
+        if (upTo <= prepared) {
+            return;
+        }
+        long target = Math.max(upTo, prepared + STEP);
+        long pos = prepared;
+        while (pos < target) {
+            ByteBuffer z = ZEROS.duplicate().limit((int) Math.min(ZEROS.capacity(), target - pos));
+            while (z.hasRemaining()) {
+                pos += channel.write(z, pos);
+            }
+        }
+        prepared = target;
     }
 
     /** Makes every entry appended up to {@code ticket} durable (one force for every writer waiting meanwhile). */
@@ -139,6 +173,7 @@ final class SnapshotJournal implements Closeable {
         });
         long before = end;
         end = written;
+        prepared = written;
         LOG.info("snapshot journal {}: compacted from {} to {} bytes ({} entries)", file, before, written,
                 records.size());
     }

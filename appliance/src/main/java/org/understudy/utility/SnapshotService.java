@@ -71,6 +71,7 @@ public final class SnapshotService implements SnapshotHooks, AutoCloseable {
     private final CutRegistry cuts = new CutRegistry();
     private final Map<String, Object> creating = new ConcurrentHashMap<>();
     private volatile SnapshotExports exports;
+    private volatile Duration cutWait = CUT_WAIT;
 
     public SnapshotService(ClusterConfig cluster, ReplicaStore replicas, ToIntFunction<String> linkCount,
                            Predicate<String> standingIn, CutRequester cutter, InstantSource wall, LongSupplier clock,
@@ -104,6 +105,11 @@ public final class SnapshotService implements SnapshotHooks, AutoCloseable {
             }
         }
         LOG.info("{}: snapshots served read-only on {}", cluster.standby().name(), e.address());
+    }
+
+    /** How long a primary cut may take to reach every replica ({@link #CUT_WAIT} unless changed). */
+    void cutWait(Duration wait) {
+        cutWait = wait;
     }
 
     /** Where snapshots are served, or null before {@link #startExports}. */
@@ -177,10 +183,10 @@ public final class SnapshotService implements SnapshotHooks, AutoCloseable {
                 throw new SnapshotRefused(primary + " refused the snapshot cut: " + a.message());
             }
             try {
-                pending.done.get(CUT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                pending.done.get(cutWait.toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
                 throw new SnapshotRefused("the cut did not reach " + pending.missing() + " of " + primary + " within "
-                        + CUT_WAIT.toSeconds() + " s (link down, or a large async backlog)");
+                        + cutWait.toMillis() + " ms (link down, or a large async backlog)");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while waiting for the cut of " + primary);

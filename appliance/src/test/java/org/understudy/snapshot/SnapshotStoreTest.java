@@ -161,14 +161,27 @@ class SnapshotStoreTest {
             f.writer.write(0, fill(CHUNK, (byte) 'B'));
         }
         Path journal = dir.resolve("snapshots").resolve("journal");
-        long good = Files.size(journal);
-        try (FileChannel ch = FileChannel.open(journal, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-            ch.write(ByteBuffer.wrap(new byte[] {0, 0, 0, 40, 5, 1, 2})); // an append the crash cut short
+        ByteBuffer all = ByteBuffer.wrap(Files.readAllBytes(journal));
+        while (true) {
+            JournalCodec.Decoded d = JournalCodec.decode(all);
+            if (d == JournalCodec.TORN) {
+                break;
+            }
+            all.position(all.position() + d.length());
+        }
+        long end = all.position();
+        try (FileChannel ch = FileChannel.open(journal, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(new byte[] {0, 0, 0, 40, 5, 1, 2}), end); // an append the crash cut short
         }
         try (StoreFixture f = new StoreFixture(dir, SIZE, CHUNK, 0)) {
-            assertEquals(good, Files.size(journal));
             assertEquals('A', f.readImage(id)[0]);
             assertEquals('B', f.readLive()[0]);
+            f.writer.write(0, fill(CHUNK, (byte) 'C')); // appends over the zeroed remains
+            assertEquals(0, Files.readAllBytes(journal)[(int) end + 3 + 40], "the torn bytes were zeroed");
+        }
+        try (StoreFixture f = new StoreFixture(dir, SIZE, CHUNK, 0)) {
+            assertEquals('A', f.readImage(id)[0]);
+            assertEquals('C', f.readLive()[0]);
         }
     }
 
