@@ -147,6 +147,16 @@ final class SnapshotState {
         return -1;
     }
 
+    /** What the store says of {@code s}. */
+    SnapshotInfo info(Snap s, String primary) {
+        Map<String, SnapshotInfo.Member> members = new LinkedHashMap<>();
+        s.members.forEach((v, m) -> members.put(v, new SnapshotInfo.Member(m.consistent,
+                (long) m.chunks.size() * chunkSize)));
+        return new SnapshotInfo(s.id, primary, s.name, java.time.Instant.ofEpochMilli(s.createdMillis), s.kind,
+                s.primaryCut, s.labels, s.expiresMillis < 0 ? null : java.time.Instant.ofEpochMilli(s.expiresMillis),
+                s.held, s.complete, members);
+    }
+
     /** Applies one journal entry; entries that do not fit the state (a damaged journal) are logged and skipped. */
     void apply(JournalRecord r) {
         switch (r) {

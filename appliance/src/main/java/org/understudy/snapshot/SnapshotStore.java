@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +48,7 @@ public final class SnapshotStore implements Closeable {
     private volatile long spaceLimit;
     private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
     private final ReentrantReadWriteLock journalLock = new ReentrantReadWriteLock();
-    private final Map<SnapshotState.Member, Map<Long, Object>> claims = new HashMap<>();
+    private final ChunkClaims claims = new ChunkClaims();
     private final List<Consumer<SnapshotInfo>> dropListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private SnapshotStore(String primary, Path dir, SnapshotJournal journal, ChunkFile chunks, SnapshotState state,
@@ -148,12 +147,7 @@ public final class SnapshotStore implements Closeable {
     }
 
     private SnapshotInfo info(SnapshotState.Snap s) {
-        Map<String, SnapshotInfo.Member> members = new LinkedHashMap<>();
-        s.members.forEach((v, m) -> members.put(v, new SnapshotInfo.Member(m.consistent,
-                (long) m.chunks.size() * chunkSize)));
-        return new SnapshotInfo(s.id, primary, s.name, Instant.ofEpochMilli(s.createdMillis), s.kind, s.primaryCut,
-                s.labels, s.expiresMillis < 0 ? null : Instant.ofEpochMilli(s.expiresMillis), s.held, s.complete,
-                members);
+        return state.info(s, primary);
     }
 
     // ---- lifecycle of a snapshot --------------------------------------------------------------------------------
@@ -292,16 +286,12 @@ public final class SnapshotStore implements Closeable {
     long claim(SnapshotState.Member member, long chunk, Object owner) throws IOException {
         synchronized (state) {
             while (true) {
-                if (member.chunks.contains(chunk)) {
-                    return -1;
-                }
-                Map<Long, Object> mine = claims.computeIfAbsent(member, k -> new HashMap<>());
-                Object other = mine.get(chunk);
-                if (other == owner) {
+                Object other = claims.owner(member, chunk);
+                if (member.chunks.contains(chunk) || other == owner) {
                     return -1;
                 }
                 if (other == null) {
-                    mine.put(chunk, owner);
+                    claims.take(member, chunk, owner);
                     return state.allocate();
                 }
                 try {
@@ -378,23 +368,16 @@ public final class SnapshotStore implements Closeable {
     /** Under the state monitor: the slots of staged preservations that will not be kept, and their claims. */
     private void giveBack(List<Staged> staged) {
         for (Staged s : staged) {
-            Map<Long, Object> mine = claims.get(s.member());
-            if (mine != null && mine.containsKey(s.chunk())) {
+            if (claims.release(s.member(), s.chunk())) {
                 state.release(s.slot());
             }
         }
-        unclaim(staged);
+        state.notifyAll();
     }
 
     private void unclaim(List<Staged> staged) {
         for (Staged s : staged) {
-            Map<Long, Object> mine = claims.get(s.member());
-            if (mine != null) {
-                mine.remove(s.chunk());
-                if (mine.isEmpty()) {
-                    claims.remove(s.member());
-                }
-            }
+            claims.release(s.member(), s.chunk());
         }
         state.notifyAll();
     }
