@@ -16,7 +16,7 @@ import java.nio.file.StandardOpenOption;
  */
 final class ChunkFile implements Closeable {
     static final long STEP = 16L << 20;
-    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1 << 20).asReadOnlyBuffer();
+
     private final Path file;
     private final FileChannel channel;
     private final int chunkSize;
@@ -68,13 +68,7 @@ final class ChunkFile implements Closeable {
             return;
         }
         long target = Math.max(end, prepared + STEP);
-        long pos = prepared;
-        while (pos < target) {
-            ByteBuffer z = ZEROS.duplicate().limit((int) Math.min(ZEROS.capacity(), target - pos));
-            while (z.hasRemaining()) {
-                pos += channel.write(z, pos);
-            }
-        }
+        org.understudy.storage.Zeros.write(channel, prepared, target - prepared);
         prepared = target;
     }
 

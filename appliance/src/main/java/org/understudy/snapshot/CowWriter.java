@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.locks.Lock;
+import org.understudy.storage.Zeros;
 
 /**
  * The one way anything writes a replica image: replication frames and resync copies applied by the replica's link,
@@ -23,8 +24,6 @@ import java.util.concurrent.locks.Lock;
  * the standby's own cut never falls between a preservation and its write. Thread-safe; each batch is for one thread.
  */
 public final class CowWriter {
-    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1 << 20).asReadOnlyBuffer();
-
     private final SnapshotStore store;
     private final String volume;
     private final FileChannel image;
@@ -212,7 +211,7 @@ public final class CowWriter {
             long to = Math.min(offset + length, chunkStart + old.remaining());
             ByteBuffer was = old.slice((int) (from - chunkStart), (int) (to - from));
             if (data == null) {
-                return was.mismatch(ZEROS.duplicate().limit(was.remaining())) < 0;
+                return was.mismatch(Zeros.view(was.remaining())) < 0;
             }
             int at = data.position() + (int) (from - offset);
             return was.mismatch(data.slice(at, (int) (to - from))) < 0;
@@ -274,12 +273,6 @@ public final class CowWriter {
             data.position(data.limit());
             return;
         }
-        long end = offset + length;
-        while (pos < end) {
-            ByteBuffer z = ZEROS.duplicate().limit((int) Math.min(ZEROS.capacity(), end - pos));
-            while (z.hasRemaining()) {
-                pos += image.write(z, pos);
-            }
-        }
+        Zeros.write(image, offset, length);
     }
 }

@@ -13,6 +13,7 @@ import java.util.List;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.understudy.storage.DurableFiles;
+import org.understudy.storage.Zeros;
 
 /**
  * The append-only journal of one primary's snapshot store: every change to the snapshots is an entry appended and
@@ -26,7 +27,6 @@ final class SnapshotJournal implements Closeable {
     private static final Logger LOG = LogManager.getLogger(SnapshotJournal.class);
     static final int VERSION = 1;
     static final long STEP = 1L << 20;
-    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect((int) STEP).asReadOnlyBuffer();
 
     private final Path file;
     private volatile FileChannel channel;
@@ -78,13 +78,7 @@ final class SnapshotJournal implements Closeable {
                 // an append a crash cut short: zeroed, so a later append never runs into its remains
                 LOG.warn("snapshot journal {}: {} bytes after the last whole entry at {} zeroed (an append a crash cut"
                         + " short)", file, size - valid, valid);
-                long pos = valid;
-                while (pos < size) {
-                    ByteBuffer z = ZEROS.duplicate().limit((int) Math.min(ZEROS.capacity(), size - pos));
-                    while (z.hasRemaining()) {
-                        pos += ch.write(z, pos);
-                    }
-                }
+                Zeros.write(ch, valid, size - valid);
                 ch.force(true);
             }
             return new Opened(new SnapshotJournal(file, ch, valid, size), entries);
@@ -121,13 +115,7 @@ final class SnapshotJournal implements Closeable {
             return;
         }
         long target = Math.max(upTo, prepared + STEP);
-        long pos = prepared;
-        while (pos < target) {
-            ByteBuffer z = ZEROS.duplicate().limit((int) Math.min(ZEROS.capacity(), target - pos));
-            while (z.hasRemaining()) {
-                pos += channel.write(z, pos);
-            }
-        }
+        Zeros.write(channel, prepared, target - prepared);
         prepared = target;
     }
 
