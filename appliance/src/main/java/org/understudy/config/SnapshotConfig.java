@@ -39,7 +39,7 @@ public record SnapshotConfig(int chunkSize, int port, Policy cluster, Map<String
     public record Schedule(String name, Duration every, int keep) {
     }
 
-    public static final int DEFAULT_CHUNK_SIZE = 64 * 1024;
+    public static final int DEFAULT_CHUNK_SIZE = 4096;
     public static final SnapshotConfig DEFAULTS = new SnapshotConfig(DEFAULT_CHUNK_SIZE,
             ClusterConfigLoader.DEFAULT_NBD_PORT, Policy.DEFAULTS, Map.of());
 

@@ -30,6 +30,8 @@ public final class CowWriter {
     private final long size;
     private final int chunkSize;
     private final ThreadLocal<ByteBuffer> scratch;
+    /** Chunks copied with one call at most: a megabyte's worth (at least one chunk). */
+    private final int maxRun;
 
     public CowWriter(SnapshotStore store, String volume, FileChannel image, long size) {
         this.store = store;
@@ -37,7 +39,8 @@ public final class CowWriter {
         this.image = image;
         this.size = size;
         this.chunkSize = store.chunkSize();
-        this.scratch = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(chunkSize));
+        this.maxRun = Math.max(1, (1 << 20) / chunkSize);
+        this.scratch = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(maxRun * chunkSize));
     }
 
     public SnapshotStore store() {
@@ -176,33 +179,81 @@ public final class CowWriter {
             return false;
         }
 
-        /** Stages the old content of every chunk the write changes that {@code m} lacks; true if any was staged. */
+        /**
+         * Stages the old content of every chunk the write changes that {@code m} lacks; true if any was staged.
+         * Chunks next to each other that get slots next to each other are read and copied with one call each.
+         */
         private boolean preserve(SnapshotState.Member m, long offset, long length, ByteBuffer data) throws IOException {
             boolean any = false;
-            for (long c = offset / chunkSize; c <= (offset + length - 1) / chunkSize; c++) {
+            long last = (offset + length - 1) / chunkSize;
+            long runChunk = -1;
+            long runSlot = -1;
+            int runLength = 0;
+            for (long c = offset / chunkSize; c <= last; c++) {
                 long slot = store.claim(m, c, this);
-                if (slot < 0) {
+                if (slot >= 0 && runLength > 0 && slot == runSlot + runLength && runLength < maxRun) {
+                    runLength++;
                     continue;
                 }
-                long chunkStart = c * chunkSize;
-                ByteBuffer old = scratch.get().clear().limit((int) Math.min(chunkSize, size - chunkStart));
-                try {
-                    read(chunkStart, old);
-                    old.flip();
-                    if (unchanged(old, chunkStart, offset, length, data)) {
-                        store.abandon(List.of(new SnapshotStore.Staged(m, c, slot)));
-                        continue;
-                    }
-                    dataTicket = store.writeChunk(slot, old);
-                } catch (IOException | RuntimeException e) {
-                    store.abandon(List.of(new SnapshotStore.Staged(m, c, slot)));
-                    throw e;
+                if (runLength > 0) {
+                    any |= copyRun(m, runChunk, runSlot, runLength, offset, length, data);
                 }
-                staged.add(new SnapshotStore.Staged(m, c, slot));
-                heldChunks.add(c);
-                any = true;
+                runChunk = c;
+                runSlot = slot;
+                runLength = slot >= 0 ? 1 : 0;
+            }
+            if (runLength > 0) {
+                any |= copyRun(m, runChunk, runSlot, runLength, offset, length, data);
             }
             return any;
+        }
+
+        /** Copies chunks {@code first..} (claimed into slots {@code slot..}) unless the write leaves them as they are. */
+        private boolean copyRun(SnapshotState.Member m, long first, long slot, int n, long offset, long length,
+                                ByteBuffer data) throws IOException {
+            long start = first * chunkSize;
+            ByteBuffer old = scratch.get().clear().limit((int) Math.min((long) n * chunkSize, size - start));
+            boolean any = false;
+            try {
+                read(start, old);
+                old.flip();
+                int i = 0;
+                while (i < n) {
+                    if (unchanged(chunkOf(old, i), start + (long) i * chunkSize, offset, length, data)) {
+                        store.abandon(List.of(new SnapshotStore.Staged(m, first + i, slot + i)));
+                        i++;
+                        continue;
+                    }
+                    int j = i;
+                    while (j + 1 < n && !unchanged(chunkOf(old, j + 1), start + (long) (j + 1) * chunkSize, offset,
+                            length, data)) {
+                        j++;
+                    }
+                    ByteBuffer part = old.slice(i * chunkSize, Math.min((j + 1) * chunkSize, old.limit()) - i * chunkSize);
+                    dataTicket = store.writeChunks(slot + i, part);
+                    for (int k = i; k <= j; k++) {
+                        staged.add(new SnapshotStore.Staged(m, first + k, slot + k));
+                        heldChunks.add(first + k);
+                    }
+                    any = true;
+                    i = j + 1;
+                }
+                return any;
+            } catch (IOException | RuntimeException e) {
+                // every claim of the run goes back (abandoning one twice frees its slot once)
+                List<SnapshotStore.Staged> mine = new java.util.ArrayList<>();
+                for (int k = 0; k < n; k++) {
+                    SnapshotStore.Staged st = new SnapshotStore.Staged(m, first + k, slot + k);
+                    staged.remove(st);
+                    mine.add(st);
+                }
+                store.abandon(mine);
+                throw e;
+            }
+        }
+
+        private ByteBuffer chunkOf(ByteBuffer run, int i) {
+            return run.slice(i * chunkSize, Math.min(chunkSize, run.limit() - i * chunkSize));
         }
 
         /** Whether the write leaves this chunk's bytes as {@code old} holds them. */

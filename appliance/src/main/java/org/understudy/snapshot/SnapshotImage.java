@@ -72,9 +72,7 @@ public final class SnapshotImage implements BlockDevice {
                 if (slots[i] < 0) {
                     readLive(m, first + i, from, part);
                 } else {
-                    for (int k = i; k <= j; k++) {
-                        readSlot(slots[k], first + k, offset, length, dst, base);
-                    }
+                    readSlots(slots, i, j, first, offset, length, dst, base);
                 }
                 i = j + 1;
             }
@@ -94,6 +92,23 @@ public final class SnapshotImage implements BlockDevice {
             if (again[k] >= 0) {
                 readSlot(again[k], firstChunk + k, from, part.remaining(), part, 0);
             }
+        }
+    }
+
+    /** Chunks {@code i..j} from their slots: slots next to each other with one read. */
+    private void readSlots(long[] slots, int i, int j, long first, long offset, long length, ByteBuffer dst, int base)
+            throws IOException {
+        int k = i;
+        while (k <= j) {
+            int e = k;
+            while (e + 1 <= j && slots[e + 1] == slots[e] + 1) {
+                e++;
+            }
+            long from = Math.max(offset, (first + k) * chunkSize);
+            long to = Math.min(offset + length, (first + e + 1) * chunkSize);
+            ByteBuffer piece = dst.slice(base + (int) (from - offset), (int) (to - from));
+            store.readChunk(slots[k], (int) (from - (first + k) * chunkSize), piece);
+            k = e + 1;
         }
     }
 

@@ -304,8 +304,8 @@ public final class SnapshotStore implements Closeable {
         }
     }
 
-    /** Writes a staged chunk's old content into its slot; returns the data ticket. */
-    long writeChunk(long slot, ByteBuffer content) throws IOException {
+    /** Writes staged chunks' old content into slots {@code slot..}; returns the data ticket. */
+    long writeChunks(long slot, ByteBuffer content) throws IOException {
         return chunks.write(slot, content);
     }
 
