@@ -10,6 +10,8 @@ import org.understudy.cli.EventsCommand;
 import org.understudy.cli.ExitCodes;
 import org.understudy.cli.FailoverCommands;
 import org.understudy.cli.LinkTestCommand;
+import org.understudy.cli.RehearseCommand;
+import org.understudy.cli.SnapshotCommands;
 import org.understudy.cli.StatusCommand;
 import org.understudy.cli.ThrottleCommand;
 import org.understudy.cli.VerifyCommand;
@@ -88,6 +90,8 @@ public final class Main implements Runnable {
         m.put("throttle", ThrottleCommand::new);
         m.put("verify", VerifyCommand::new);
         m.put("link-test", LinkTestCommand::new);
+        m.put("snapshot", SnapshotCommands::new);
+        m.put("rehearse", RehearseCommand::new);
         return m;
     }
 

@@ -36,6 +36,12 @@ public final class CommandRoutes {
         add(server, api, "failover", b -> new Command.ForceFailover(text(b, "primary"), optText(b, "reason")));
         add(server, api, "failback", b -> new Command.Failback(text(b, "primary")));
         add(server, api, "fence-clear", b -> new Command.ClearFence(text(b, "primary")));
+        add(server, api, "snapshot-create", b -> new Command.CreateSnapshot(text(b, "primary"), optText(b, "volume"),
+                optText(b, "snapshot")));
+        add(server, api, "snapshot-delete", b -> new Command.DeleteSnapshot(text(b, "primary"), optText(b, "volume"),
+                text(b, "snapshot")));
+        add(server, api, "rehearse", b -> new Command.Rehearse(text(b, "primary"), text(b, "address"),
+                b.path("holdSeconds").asInt(0)));
         add(server, api, "autoswitch", b -> {
             if (!b.path("enabled").isBoolean()) {
                 throw new IllegalArgumentException("enabled must be true or false");

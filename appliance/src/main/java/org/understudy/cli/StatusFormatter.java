@@ -83,6 +83,15 @@ public final class StatusFormatter {
             }
             sb.append(t.render());
         }
+        if (!s.snapshotSpace().isEmpty()) {
+            // the standby's snapshots of each primary's replicas (understudy snapshot list P for each one)
+            sb.append('\n');
+            TextTable t = new TextTable("SNAPSHOTS OF", "COUNT", "SPACE USED", "LIMIT");
+            for (org.understudy.model.SnapshotSpace x : s.snapshotSpace()) {
+                t.row(x.primary(), x.snapshots(), bytes(x.usedBytes()), x.limitBytes() > 0 ? bytes(x.limitBytes()) : "-");
+            }
+            sb.append(t.render());
+        }
         return sb.toString();
     }
 

@@ -5,7 +5,8 @@ package org.understudy.command;
  * log. Records only; the command API dispatches on the type with an exhaustive switch in each node's handler.
  */
 public sealed interface Command permits Command.SetThrottle, Command.Verify, Command.LinkTest, Command.Switchover,
-        Command.ForceFailover, Command.Failback, Command.ClearFence, Command.SetAutoFailover {
+        Command.ForceFailover, Command.Failback, Command.ClearFence, Command.SetAutoFailover, Command.CreateSnapshot,
+        Command.DeleteSnapshot, Command.Rehearse {
 
     /** Short lower-case name, as used by the CLI and the admin API ({@code POST /api/commands/NAME}). */
     String name();
@@ -133,6 +134,67 @@ public sealed interface Command permits Command.SetThrottle, Command.Verify, Com
         @Override
         public String target() {
             return "cluster";
+        }
+    }
+
+    /**
+     * Takes a snapshot of a primary's replicas on the standby: every volume ({@code volume} null) at one point of the
+     * primary's write stream, or one volume. {@code snapshot} (its name) null: named after the cut's instant.
+     */
+    record CreateSnapshot(String primary, String volume, String snapshot) implements Command {
+        @Override
+        public String name() {
+            return "snapshot-create";
+        }
+
+        @Override
+        public String target() {
+            return volume == null ? primary : primary + "/" + volume;
+        }
+    }
+
+    /** Deletes a snapshot of a primary's replicas (every volume's image of it, or {@code volume}'s only). */
+    record DeleteSnapshot(String primary, String volume, String snapshot) implements Command {
+        public DeleteSnapshot {
+            if (snapshot == null || snapshot.isBlank()) {
+                throw new IllegalArgumentException("a snapshot to delete needs its name");
+            }
+        }
+
+        @Override
+        public String name() {
+            return "snapshot-delete";
+        }
+
+        @Override
+        public String target() {
+            return (volume == null ? primary : primary + "/" + volume) + "@" + snapshot;
+        }
+    }
+
+    /**
+     * A failover rehearsal: writable clones of a fresh snapshot of the primary's volumes served on {@code address}
+     * (never the primary's own), its failover scripts run against them, then the clones thrown away. {@code
+     * holdSeconds}: how long the clones stay served after the scripts, for a look by hand (0: none).
+     */
+    record Rehearse(String primary, String address, int holdSeconds) implements Command {
+        public Rehearse {
+            if (address == null || address.isBlank()) {
+                throw new IllegalArgumentException("a rehearsal needs a test address (--address)");
+            }
+            if (holdSeconds < 0 || holdSeconds > 3600) {
+                throw new IllegalArgumentException("hold must be 0..3600 seconds, was " + holdSeconds);
+            }
+        }
+
+        @Override
+        public String name() {
+            return "rehearse";
+        }
+
+        @Override
+        public String target() {
+            return primary;
         }
     }
 }

@@ -11,14 +11,23 @@ import java.util.Optional;
  * @param snmp   SNMP agents of the nodes and notification receivers ({@link SnmpConfig#NONE} when not configured)
  * @param mirror cluster-wide mirroring settings ({@code mirror:}); each volume carries its effective copy
  * @param ha     health, failover and event-log settings ({@link HaConfig#DEFAULTS} unless the file says otherwise)
+ * @param snapshots snapshots of replicas on the standby ({@link SnapshotConfig#DEFAULTS} unless the file says otherwise)
  */
 public record ClusterConfig(Path file, String name, StandbyConfig standby, List<PrimaryConfig> primaries,
-                            Secrets secrets, SnmpConfig snmp, MirrorSettings mirror, HaConfig ha) {
+                            Secrets secrets, SnmpConfig snmp, MirrorSettings mirror, HaConfig ha,
+                            SnapshotConfig snapshots) {
     public ClusterConfig {
         primaries = List.copyOf(primaries);
         snmp = snmp == null ? SnmpConfig.NONE : snmp;
         mirror = mirror == null ? MirrorSettings.DEFAULTS : mirror;
         ha = ha == null ? HaConfig.DEFAULTS : ha;
+        snapshots = snapshots == null ? SnapshotConfig.DEFAULTS : snapshots;
+    }
+
+    /** A cluster with the default snapshot settings. */
+    public ClusterConfig(Path file, String name, StandbyConfig standby, List<PrimaryConfig> primaries, Secrets secrets,
+                         SnmpConfig snmp, MirrorSettings mirror, HaConfig ha) {
+        this(file, name, standby, primaries, secrets, snmp, mirror, ha, SnapshotConfig.DEFAULTS);
     }
 
     /** A cluster without SNMP settings and with the default mirroring, health, failover and event-log settings. */

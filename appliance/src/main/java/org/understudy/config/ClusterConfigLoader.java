@@ -25,11 +25,11 @@ public final class ClusterConfigLoader {
     public static final int VOLUME_ALIGNMENT = 4096;
 
     private static final Set<String> TOP = Set.of("cluster", "standby", "primaries", "mirror", "health", "failover",
-            "eventLog");
+            "eventLog", "snapshots");
     private static final Set<String> CLUSTER = Set.of("name", "secrets", "snmp");
     private static final Set<String> STANDBY = Set.of("name", "address", "replication", "admin", "stateDir", "snmp", "jmx");
     private static final Set<String> PRIMARY = Set.of("name", "address", "nbdPort", "admin", "stateDir", "volumes", "snmp", "jmx",
-            "replicationTarget", "health", "failover", "nbdMaxConnections");
+            "replicationTarget", "health", "failover", "nbdMaxConnections", "snapshots");
     private static final Set<String> ENDPOINT = Set.of("address", "port");
     private static final Set<String> VOLUME = Set.of("name", "file", "size", "mode", "mirror");
     private static final Set<String> MIRROR = Set.of("regionSize", "async", "throttle", "readBlocker");
@@ -70,7 +70,7 @@ public final class ClusterConfigLoader {
             throw new ConfigException(file, userProblems);
         }
         ClusterConfig config = new ClusterConfig(file, parsed.name, parsed.standby, parsed.primaries, secrets, snmp,
-                loader.mirror, parsed.ha);
+                loader.mirror, parsed.ha, parsed.snapshots);
         List<String> jmxProblems = JmxConfigReader.secretsProblems(config, secrets);
         if (!jmxProblems.isEmpty()) {
             throw new ConfigException(secrets.file(), jmxProblems);
@@ -79,7 +79,28 @@ public final class ClusterConfigLoader {
     }
 
     private record Parsed(String name, Path secretsFile, StandbyConfig standby, List<PrimaryConfig> primaries,
-                          HaConfig ha) {
+                          HaConfig ha, SnapshotConfig snapshots) {
+    }
+
+    /** The {@code snapshots:} blocks; the standby's snapshot exports listen on its own address. */
+    private SnapshotConfig snapshots(ObjectNode root, StandbyConfig standby, List<PrimaryConfig> primaries) {
+        SnapshotConfigReader sr = new SnapshotConfigReader(r);
+        SnapshotConfig cluster = sr.cluster(root.get("snapshots"));
+        if (standby != null) {
+            listener(standby.address(), cluster.port(), "snapshots.port");
+        }
+        Map<String, SnapshotConfig.Policy> own = new HashMap<>();
+        JsonNode list = root.get("primaries");
+        if (list != null && list.isArray()) {
+            for (int i = 0; i < list.size(); i++) {
+                JsonNode p = list.get(i);
+                String name = p.path("name").asText(null);
+                if (p.hasNonNull("snapshots") && primaries.stream().anyMatch(pc -> pc.name().equals(name))) {
+                    own.put(name, sr.primary(p.get("snapshots"), "primaries[" + i + "].snapshots", cluster.cluster()));
+                }
+            }
+        }
+        return new SnapshotConfig(cluster.chunkSize(), cluster.port(), cluster.cluster(), own);
     }
 
     /** The health/failover/event-log blocks; per-primary overrides are keyed by the primary's name. */
@@ -143,7 +164,7 @@ public final class ClusterConfigLoader {
             }
         }
         MirrorBlock.checkSyncFloor(r, m, mirror, primaries);
-        return new Parsed(name, secrets, standby, primaries, ha(root, primaries));
+        return new Parsed(name, secrets, standby, primaries, ha(root, primaries), snapshots(root, standby, primaries));
     }
 
     private StandbyConfig standby(JsonNode node) {

@@ -99,6 +99,8 @@ public record DemoLayout(Path dir, int primaries, long volumeSize, int loopbackN
                 .append(", version: v2c, community: ").append(TRAP_COMMUNITY).append(", type: trap }\n");
         y.append("      - { address: ").append(trapHost()).append(", port: ").append(INFORM_PORT)
                 .append(", version: v3, user: ops, type: inform, retries: 2, timeoutMs: 1000 }\n");
+        // executables dropped into failover.d/<primary>/ run at a takeover and at a rehearsal (none at first)
+        y.append("failover:\n  commandsDir: failover.d\n");
         y.append("standby:\n");
         y.append("  name: ").append(STANDBY).append('\n');
         y.append("  address: ").append(standbyAddress()).append('\n');

@@ -43,6 +43,14 @@ public final class ModelEventRecorder implements Consumer<ModelEvent> {
                     "resync completed: " + e.bytes() + " bytes in " + e.took().toMillis() + " ms", null);
             case ModelEvent.VerifyMismatch e -> recorder.record(EventKind.VERIFY, e.primary() + "/" + e.volume(),
                     "online verify: " + e.mismatches() + " of " + e.regionsCompared() + " regions differ; resyncing them", null);
+            case ModelEvent.SnapshotCreated e -> recorder.record(EventKind.SNAPSHOT, e.primary(),
+                    "snapshot " + e.name() + " of " + e.volumes() + " taken (" + e.kind().name().toLowerCase(
+                            java.util.Locale.ROOT) + ", " + (e.primaryCut() ? "cut in the primary's write stream"
+                            : "the standby's own cut") + "): " + e.detail(), null);
+            case ModelEvent.SnapshotDeleted e -> recorder.record(EventKind.SNAPSHOT, e.primary(),
+                    "snapshot " + e.name() + (e.volume().isEmpty() ? "" : " of " + e.volume()) + " deleted ("
+                            + e.bytesFreed() + " bytes freed): " + e.reason(), null);
+            case ModelEvent.RehearsalFinished e -> timeline(e.timeline(), e.outcome());
             case ModelEvent.OperatorAction e -> { } // recorded by the command API's audit sink
         }
     }

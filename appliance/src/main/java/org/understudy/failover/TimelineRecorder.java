@@ -17,9 +17,9 @@ import org.understudy.model.FailoverTimeline;
  * Times the steps of one takeover, switchover or failback with the injected clock and builds its
  * {@link FailoverTimeline}: every step from the decision, and the one duration every face reports
  * ({@link FailoverTimeline#total}: decision to serving). A step that throws is recorded as failed with the exception.
- * Used by one thread at a time.
+ * Used by one thread at a time. Public for the other sequences timed the same way (a failover rehearsal).
  */
-final class TimelineRecorder {
+public final class TimelineRecorder {
     private static final Logger LOG = LogManager.getLogger(TimelineRecorder.class);
 
     private final String primary;
@@ -30,6 +30,16 @@ final class TimelineRecorder {
     private final long start;
     private final List<FailoverStep> steps = new ArrayList<>();
     private final Consumer<FailoverTimeline> progress;
+
+    /**
+     * A sequence decided now.
+     *
+     * @param progress gets the timeline so far (not completed) at the start and after every step
+     */
+    public TimelineRecorder(String primary, String kind, String reason, LongSupplier clock, InstantSource wall,
+                            Consumer<FailoverTimeline> progress) {
+        this(primary, kind, reason, clock, wall, clock.getAsLong(), progress);
+    }
 
     /**
      * @param decidedAt the monotonic time of the decision (the engine's, before the sequence waited for its thread):
@@ -48,7 +58,7 @@ final class TimelineRecorder {
         progress.accept(finish(false));
     }
 
-    StepResult run(String name, Supplier<StepResult> step) {
+    public StepResult run(String name, Supplier<StepResult> step) {
         long t0 = clock.getAsLong();
         StepResult r;
         try {
@@ -88,7 +98,7 @@ final class TimelineRecorder {
      * step served (a takeover: later steps such as the failover hooks run while clients are already served), else to
      * the end of the last step.
      */
-    FailoverTimeline finish(boolean completed) {
+    public FailoverTimeline finish(boolean completed) {
         Duration total = steps.stream().filter(s -> s.name().equals(FailoverTimeline.SERVING_STEP)
                         && s.outcome() == FailoverStep.Outcome.OK).map(s -> s.start().plus(s.duration())).findFirst()
                 .orElseGet(this::elapsed);

@@ -68,6 +68,7 @@ final class LinkConnector {
             MirrorLink link = new MirrorLink(primary + "/" + volume, channel, frames, hs.maxFrame(),
                     welcome.flags(), options.ackTimeout().toNanos(), options.clock(), counters, listener);
             link.peer(peer);
+            link.version(hs.version());
             LOG.info("mirror {}/{}: connect round trip {} us: proposed max frame {} B, negotiated {} B", primary,
                     volume, rtt / 1000, proposal, hs.maxFrame());
             frames.maxPayload(hs.maxFrame()); // READ_DATA replies carry up to a frame of data

@@ -9,15 +9,24 @@ import org.understudy.resync.Throttles;
  *
  * @param alarms null when the volume runs outside a node (unit tests): alarms are then only logged
  * @param events where resync and verify events go (the node's event bus); must not block
+ * @param cuts   the gate snapshot cuts take across the node's volumes (one per node)
  */
-public record MirrorContext(Throttles throttles, AlarmRegistry alarms, java.util.function.Consumer<org.understudy.model.ModelEvent> events) {
+public record MirrorContext(Throttles throttles, AlarmRegistry alarms,
+                            java.util.function.Consumer<org.understudy.model.ModelEvent> events, CutGate cuts) {
     public MirrorContext {
         events = events == null ? e -> { } : events;
+        cuts = cuts == null ? new CutGate(System::nanoTime) : cuts;
+    }
+
+    /** A context with a gate of its own (a volume on its own). */
+    public MirrorContext(Throttles throttles, AlarmRegistry alarms,
+                         java.util.function.Consumer<org.understudy.model.ModelEvent> events) {
+        this(throttles, alarms, events, null);
     }
 
     /** A context whose events go nowhere. */
     public MirrorContext(Throttles throttles, AlarmRegistry alarms) {
-        this(throttles, alarms, null);
+        this(throttles, alarms, null, null);
     }
 
     /** Unlimited throttles, no alarm registry. */

@@ -216,19 +216,25 @@ final class MirrorDataPath {
             throw e;
         }
         try {
-            l = keeper.linkForWrite();
-            if (l != null && async && !(reserved = backlog.reserve(len))) {
-                l.kill(String.format("async backlog of %d bytes plus a %d-byte write would pass the hard limit of"
-                        + " %d bytes: shipping stops, regions are marked dirty and resynced", backlog.bytes(), len,
-                        backlog.hardLimit()));
+            // the frame is queued inside the cut gate: a snapshot cut never falls between two links' views of it
+            p.context().cuts().enter();
+            try {
                 l = keeper.linkForWrite();
-            }
-            if (l != null) {
-                last = ship.send(l);
-                if (last != null) {
-                    // on the wire before the local write starts, so the standby's round trip overlaps the local I/O
-                    l.pump();
+                if (l != null && async && !(reserved = backlog.reserve(len))) {
+                    l.kill(String.format("async backlog of %d bytes plus a %d-byte write would pass the hard limit of"
+                            + " %d bytes: shipping stops, regions are marked dirty and resynced", backlog.bytes(), len,
+                            backlog.hardLimit()));
+                    l = keeper.linkForWrite();
                 }
+                if (l != null) {
+                    last = ship.send(l);
+                }
+            } finally {
+                p.context().cuts().exit();
+            }
+            if (last != null) {
+                // on the wire before the local write starts, so the standby's round trip overlaps the local I/O
+                l.pump();
             }
             op.run();
         } catch (IOException | RuntimeException e) {

@@ -106,6 +106,17 @@ final class MirrorLink {
         peer = p;
     }
 
+    private volatile int version = org.understudy.replication.FrameCodec.MIN_VERSION;
+
+    /** The protocol version the handshake settled on. */
+    int version() {
+        return version;
+    }
+
+    void version(int v) {
+        version = v;
+    }
+
     boolean replicaFresh() {
         return replicaFresh;
     }

@@ -264,6 +264,36 @@ public final class MirroredVolume implements BlockDevice {
         data.zeroRange(offset, length, fua, mayTrim, false);
     }
 
+    // ---- snapshot cuts (see CutGate) ------------------------------------------------------------------------------
+
+    /** Why this volume cannot take part in a snapshot cut now, or null when it can. */
+    String cutRefusal() {
+        MirrorLink l = keeper.link();
+        if (l == null) {
+            return "no link to the standby (" + keeper.state() + ")";
+        }
+        if (!CutGate.cuttable(keeper.state())) {
+            return "the replica is " + keeper.state() + ", not in sync";
+        }
+        if (l.version() < 3) {
+            return "its link speaks protocol " + l.version() + ", which carries no snapshot cut";
+        }
+        return null;
+    }
+
+    /** Queues the SNAPSHOT marker of cut {@code id} on the link (under the exclusive cut gate); null without a link. */
+    Outbound queueCutMarker(long id) {
+        MirrorLink l = keeper.link();
+        return l == null || l.version() < 3 ? null : CutGate.marker(l, id);
+    }
+
+    void pumpLink() {
+        MirrorLink l = keeper.link();
+        if (l != null) {
+            l.pump();
+        }
+    }
+
     // ---- link lifecycle -------------------------------------------------------------------------------------
 
     /**

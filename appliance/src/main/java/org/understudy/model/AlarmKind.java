@@ -42,6 +42,10 @@ public enum AlarmKind {
     STORAGE_ERROR(AlarmSeverity.CRITICAL),
     /** Authentications are being refused faster than the configured rate: someone is guessing or misconfigured. */
     AUTH_FAILURES(AlarmSeverity.MAJOR),
+    /** A primary's snapshots passed their space limit on the standby: the oldest were dropped to make room. */
+    SNAPSHOT_SPACE(AlarmSeverity.MAJOR),
+    /** A scheduled or automatic snapshot could not be taken. */
+    SNAPSHOT_FAILED(AlarmSeverity.MINOR),
     /** The event log drops or cannot store rows. */
     EVENT_LOG_TROUBLE(AlarmSeverity.MAJOR);
 

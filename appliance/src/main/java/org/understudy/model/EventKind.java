@@ -22,6 +22,8 @@ public enum EventKind {
      * carrying the count).
      */
     AUTH_FAILURE,
+    /** A snapshot of replicas taken, expired, deleted or dropped for space (with its reason). */
+    SNAPSHOT,
     /** The node itself: start, stop, configuration loaded, event-log trouble. */
     NODE
 }

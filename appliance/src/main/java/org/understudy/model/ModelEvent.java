@@ -68,6 +68,29 @@ public sealed interface ModelEvent {
             implements ModelEvent {
     }
 
+    /**
+     * A snapshot of a primary's replicas was taken.
+     *
+     * @param volumes    the volumes it covers
+     * @param primaryCut true for a point of the primary's write stream, false for the standby's own cut
+     * @param detail     how, with the numbers (cut wait, who asked)
+     */
+    record SnapshotCreated(Instant at, String primary, String name, java.util.List<String> volumes, SnapshotKind kind,
+                           boolean primaryCut, String detail) implements ModelEvent {
+        public SnapshotCreated {
+            volumes = java.util.List.copyOf(volumes);
+        }
+    }
+
+    /** A snapshot (or one volume's image of it) went: deleted, expired, or dropped for space. */
+    record SnapshotDeleted(Instant at, String primary, String name, String volume, String reason, long bytesFreed)
+            implements ModelEvent {
+    }
+
+    /** A failover rehearsal ended; its timeline has the kind {@code rehearsal}. */
+    record RehearsalFinished(Instant at, FailoverTimeline timeline, String outcome) implements ModelEvent {
+    }
+
     /** An operator command and how it ended (who, from which face). */
     record OperatorAction(Instant at, String who, String command, String target, boolean accepted, String outcome)
             implements ModelEvent {

@@ -307,6 +307,10 @@ final class NbdConnection implements Runnable {
     /** The errno a failed request is answered with, logged with the reason. */
     private int errno(NbdRequest req, Throwable e) {
         String cmd = NbdConstants.commandName(req.type());
+        if (e instanceof org.understudy.storage.ReadOnlyDeviceException) {
+            LOG.warn("{}: {} {}+{} refused: {}, replying EPERM", tag, cmd, req.offset(), req.length(), e.getMessage());
+            return NbdConstants.EPERM;
+        }
         if (e instanceof IOException) {
             LOG.warn("{}: {} {}+{} failed with an I/O error, replying EIO: {}", tag, cmd, req.offset(), req.length(),
                     e.toString());
@@ -394,6 +398,11 @@ final class NbdConnection implements Runnable {
         }
         if (req.type() == NbdConstants.CMD_FLUSH) {
             return 0;
+        }
+        if (device.readOnly() && req.type() != NbdConstants.CMD_READ) {
+            LOG.warn("{}: {} {}+{} on a read-only export, replying EPERM", tag, NbdConstants.commandName(req.type()),
+                    Long.toUnsignedString(req.offset()), req.length());
+            return NbdConstants.EPERM;
         }
         long size = device.size();
         boolean inRange = req.offset() >= 0 && req.offset() <= size - req.length();

@@ -32,6 +32,15 @@ public final class NbdConstants {
     public static final int SERVER_TRANSMISSION_FLAGS = TFLAG_HAS_FLAGS | TFLAG_SEND_FLUSH | TFLAG_SEND_FUA
             | TFLAG_SEND_TRIM | TFLAG_SEND_WRITE_ZEROES | TFLAG_CAN_MULTI_CONN;
 
+    /** What a read-only export (a snapshot) advertises: read-only, flush, multi-conn; writes are answered EPERM. */
+    public static final int READ_ONLY_TRANSMISSION_FLAGS = TFLAG_HAS_FLAGS | TFLAG_READ_ONLY | TFLAG_SEND_FLUSH
+            | TFLAG_CAN_MULTI_CONN;
+
+    /** The transmission flags of an export served from {@code device}. */
+    public static int transmissionFlags(org.understudy.storage.BlockDevice device) {
+        return device.readOnly() ? READ_ONLY_TRANSMISSION_FLAGS : SERVER_TRANSMISSION_FLAGS;
+    }
+
     public static final int OPT_EXPORT_NAME = 1;
     public static final int OPT_ABORT = 2;
     public static final int OPT_LIST = 3;

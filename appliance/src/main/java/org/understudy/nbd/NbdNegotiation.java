@@ -94,7 +94,7 @@ final class NbdNegotiation {
                 }
                 onChosen.accept(name);
                 out.clear();
-                NbdHandshakeCodec.encodeExportNameReply(out, dev.get().size(), NbdConstants.SERVER_TRANSMISSION_FLAGS, noZeroes);
+                NbdHandshakeCodec.encodeExportNameReply(out, dev.get().size(), NbdConstants.transmissionFlags(dev.get()), noZeroes);
                 flush();
                 LOG.info("nbd[{}] {}: EXPORT_NAME chose export of {} bytes", name, remote, dev.get().size());
                 return new Step(true, new Chosen(name, dev.get()));
@@ -162,7 +162,7 @@ final class NbdNegotiation {
         out.clear();
         NbdHandshakeCodec.encodeInfoBlockSize(out, option, NbdConstants.MIN_BLOCK_SIZE, NbdConstants.PREFERRED_BLOCK_SIZE,
                 NbdConstants.MAX_PAYLOAD);
-        NbdHandshakeCodec.encodeInfoExport(out, option, d.size(), NbdConstants.SERVER_TRANSMISSION_FLAGS);
+        NbdHandshakeCodec.encodeInfoExport(out, option, d.size(), NbdConstants.transmissionFlags(d));
         NbdHandshakeCodec.encodeOptionReplyHeader(out, option, NbdConstants.REP_ACK, 0);
         if (option == NbdConstants.OPT_GO) {
             onChosen.accept(go.name());
@@ -170,7 +170,7 @@ final class NbdNegotiation {
         flush();
         if (option == NbdConstants.OPT_GO) {
             LOG.info("nbd[{}] {}: GO chose export of {} bytes, flags 0x{}", go.name(), remote, d.size(),
-                    Integer.toHexString(NbdConstants.SERVER_TRANSMISSION_FLAGS));
+                    Integer.toHexString(NbdConstants.transmissionFlags(d)));
             return new Step(true, new Chosen(go.name(), d));
         }
         LOG.debug("nbd[{}] {}: INFO answered", go.name(), remote);

@@ -21,6 +21,9 @@ import org.understudy.admin.AdminServer;
  *       fencing epoch to N (a takeover): unless it already holds N, the primary fences itself at once (exports
  *       closed) instead of waiting to learn it from a refused link; answers {@code ok}, {@code serving},
  *       {@code message}.</li>
+ *   <li>{@code POST /api/internal/snapshot-cut} {@code {"cut": ID, "volumes": [...]}}: queue a snapshot cut marker on
+ *       every named volume's link at one point of the write stream; answers {@code ok}, {@code message} and each
+ *       volume's marker sequence number.</li>
  * </ul>
  */
 final class PrimaryInternalRoutes {
@@ -36,5 +39,6 @@ final class PrimaryInternalRoutes {
         admin.internalRoute("POST", "/api/internal/fence", req -> node.fencedByStandby(
                 req.body().path("epoch").asLong(0), req.body().path("reason").asText("a takeover"),
                 req.caller().name()));
+        admin.internalRoute("POST", "/api/internal/snapshot-cut", req -> node.snapshotCut(req.body()));
     }
 }

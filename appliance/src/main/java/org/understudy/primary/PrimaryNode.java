@@ -28,18 +28,15 @@ import org.understudy.health.HeartbeatReceiver;
 import org.understudy.health.HeartbeatSender;
 import org.understudy.health.PathConfig;
 import org.understudy.health.StandbyWatch;
+import org.understudy.mirror.CutGate;
 import org.understudy.mirror.MirrorContext;
 import org.understudy.mirror.MirrorOptions;
 import org.understudy.mirror.MirroredVolume;
 import org.understudy.model.AlarmKind;
 import org.understudy.model.AlarmSeverity;
-import org.understudy.model.ClusterSnapshot;
-import org.understudy.model.FailoverSummary;
 import org.understudy.model.MirrorState;
-import org.understudy.model.PrimarySnapshot;
 import org.understudy.model.LifecycleSnapshot;
 import org.understudy.model.PrimaryLifecycle;
-import org.understudy.model.PrimaryState;
 import org.understudy.model.Role;
 import org.understudy.model.StateModel;
 import org.understudy.nbd.NbdExports;
@@ -78,9 +75,10 @@ final class PrimaryNode implements NodeEngine {
     private final AlarmRegistry alarms;
     private final ExecutorScheduler scheduler;
     private final Lifecycle lifecycle;
+    private final CutGate cuts = new CutGate(System::nanoTime);
     private NbdServer nbd;
     private volatile FailbackCopy copy;
-    private StandbyWatch watch;
+    private volatile StandbyWatch watch;
     private UdpTransport udp;
     private volatile HeartbeatReceiver receiver;
     private HeartbeatSender sender;
@@ -110,7 +108,7 @@ final class PrimaryNode implements NodeEngine {
         }
         for (VolumeConfig v : self.volumes()) {
             MirroredVolume mv = MirroredVolume.open(cluster, self, v, options,
-                    new MirrorContext(throttles, services.alarms(), services.events()));
+                    new MirrorContext(throttles, services.alarms(), services.events(), cuts));
             mv.onRefused(this::refusedByStandby);
             volumes.put(v.name(), mv);
             served.put(v.name(), ServedDevice.counting(mv));
@@ -395,6 +393,33 @@ final class PrimaryNode implements NodeEngine {
                 (ok ? "failback copy done, waiting for the role: " : "failback copy failed: ") + outcome);
     }
 
+    /**
+     * The standby asks for a snapshot cut ({@code {"cut": ID, "volumes": [...]}}, every volume when absent): a marker
+     * on every volume's link at one point of this primary's write stream. Answers at once; the standby waits for the
+     * markers to arrive.
+     */
+    Map<String, Object> snapshotCut(JsonNode body) {
+        long id = body.path("cut").asLong(-1);
+        List<String> names = new ArrayList<>();
+        body.path("volumes").forEach(n -> names.add(n.asText()));
+        if (names.isEmpty()) {
+            names.addAll(volumes.keySet());
+        }
+        if (id < 0) {
+            return Map.of("ok", false, "message", "no cut id");
+        }
+        if (lifecycle.fenced()) {
+            return Map.of("ok", false, "message", self.name() + " is fenced: its writes do not reach the replicas");
+        }
+        try {
+            Map<String, Long> seqs = cuts.cut(volumes, names, id);
+            return Map.of("ok", true, "message", "cut " + id + " queued on " + seqs.keySet(), "volumes", seqs);
+        } catch (CutGate.Refused e) {
+            LOG.warn("{}: snapshot cut {} refused: {}", self.name(), id, e.getMessage());
+            return Map.of("ok", false, "message", e.getMessage());
+        }
+    }
+
     /** Progress of the last failback copy, for the standby's poll. */
     Map<String, Object> copyStatus() {
         FailbackCopy c = copy;
@@ -411,49 +436,8 @@ final class PrimaryNode implements NodeEngine {
 
     @Override
     public StateModel model() {
-        return () -> {
-            List<org.understudy.model.VolumeSnapshot> vs = new ArrayList<>();
-            List<org.understudy.model.LinkSnapshot> ls = new ArrayList<>();
-            for (MirroredVolume v : volumes.values()) {
-                vs.add(v.snapshot());
-                ls.add(v.linkSnapshot());
-            }
-            var paths = watch == null ? List.<org.understudy.model.PathSnapshot>of()
-                    : watch.detector().paths(cluster.standby().name());
-            HeartbeatReceiver r = receiver;
-            return new ClusterSnapshot(cluster.name(), identity.snapshot().withLifecycle(lifecycle.snapshot())
-                    .withHeartbeats(r == null ? null : r.totals()),
-                    List.of(selfState(vs, paths)), vs, ls,
-                    paths, services.alarms().active(), FailoverSummary.NONE, Instant.now());
-        };
-    }
-
-    /** This primary as it sees itself: FENCED (not serving, and why), or how well it is protected. */
-    private PrimarySnapshot selfState(List<org.understudy.model.VolumeSnapshot> vs,
-                                      List<org.understudy.model.PathSnapshot> paths) {
-        LifecycleSnapshot l = lifecycle.snapshot();
-        if (lifecycle.fenced()) {
-            return new PrimarySnapshot(self.name(), PrimaryState.FENCED, "not serving: " + l.cause(), l.since(),
-                    paths, null, 0, throttles.capsOf(self.name()));
-        }
-        PrimaryState s;
-        String cause;
-        if (watch != null && watch.standbyLost()) {
-            s = PrimaryState.DEGRADED;
-            cause = "standby lost; serving unprotected";
-        } else if (vs.stream().allMatch(v -> v.state() == MirrorState.IN_SYNC)) {
-            s = PrimaryState.PROTECTED;
-            cause = lower(l) + "; every volume in sync";
-        } else {
-            s = PrimaryState.SYNCING;
-            cause = lower(l) + "; mirroring not in sync yet";
-        }
-        return new PrimarySnapshot(self.name(), s, cause, identity.startedAt(), paths, null, 0,
-                throttles.capsOf(self.name()));
-    }
-
-    private static String lower(LifecycleSnapshot l) {
-        return l.state().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + " (" + l.cause() + ")";
+        return new PrimaryView(cluster, self.name(), identity, lifecycle, volumes, throttles, services.alarms(),
+                () -> watch, () -> receiver);
     }
 
     @Override

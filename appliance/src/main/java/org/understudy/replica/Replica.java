@@ -16,20 +16,25 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import org.understudy.config.StandbyConfig;
 import org.understudy.config.VolumeConfig;
+import org.understudy.snapshot.CowWriter;
+import org.understudy.snapshot.SnapshotStore;
+import org.understudy.storage.BlockDevice;
 
 /**
  * One replica on the standby: a raw image file of exactly the volume's size and its {@link ReplicaMetadata}. At most
  * one link applies frames to it at a time ({@link #attach}); a newer authenticated link for the same volume
- * supersedes the old one. Thread-safe: counters are atomic, data operations are called by the one attached session.
+ * supersedes the old one. Every write reaches the image through its {@link CowWriter}, which preserves first what a
+ * snapshot of the replica still shares: the link's frames through an {@link Applier}, the standby's own writes while
+ * it stands in through {@link #device}. Thread-safe: counters are atomic, the link's data operations are called by
+ * the one attached session.
  */
 public final class Replica implements Closeable {
-    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1 << 20).asReadOnlyBuffer();
-
     private final String primary;
     private final VolumeConfig volume;
     private final Path image;
     private final Path metaFile;
     private final FileChannel channel;
+    private final CowWriter writer;
     private final Clock wallClock;
     private final ReentrantLock applyLock = new ReentrantLock();
     private final AtomicReference<ReplicaSession> attached = new AtomicReference<>();
@@ -38,12 +43,15 @@ public final class Replica implements Closeable {
     private volatile VolumeIdentity identity;
     private volatile boolean syncing;
     private volatile boolean awaitingDecision;
+    /** The image still holds the last consistent state (consistent, or nothing written since it last was). */
+    private volatile boolean pristine;
     private volatile long syncHighWater;
     final AtomicLong bytesApplied = new AtomicLong();
     final AtomicLong writesApplied = new AtomicLong();
 
     private Replica(String primary, VolumeConfig volume, Path image, Path metaFile, FileChannel channel,
-                    ReplicaMetadata meta, Clock wallClock) {
+                    ReplicaMetadata meta, Clock wallClock, SnapshotStore snapshots) {
+        this.writer = new CowWriter(snapshots, volume.name(), channel, volume.size());
         this.primary = primary;
         this.volume = volume;
         this.image = image;
@@ -52,6 +60,7 @@ public final class Replica implements Closeable {
         this.meta = meta;
         this.wallClock = wallClock;
         this.identityFile = image.resolveSibling(volume.name() + ".identity");
+        this.pristine = meta.consistent();
     }
 
     /** Where the replica image of {@code primary}'s {@code volume} lives on the standby. */
@@ -76,8 +85,8 @@ public final class Replica implements Closeable {
      * Opens the replica, creating a fresh sparse image and its metadata when none exists. An image of another size
      * than the volume is refused, never truncated.
      */
-    static Replica open(StandbyConfig standby, String primary, VolumeConfig volume, Clock wallClock)
-            throws IOException {
+    static Replica open(StandbyConfig standby, String primary, VolumeConfig volume, Clock wallClock,
+                        SnapshotStore snapshots) throws IOException {
         Path image = imagePath(standby, primary, volume.name());
         Path metaFile = metadataPath(standby, primary, volume.name());
         Files.createDirectories(image.getParent());
@@ -103,7 +112,7 @@ public final class Replica implements Closeable {
                     meta.store(metaFile);
                 }
             }
-            Replica r = new Replica(primary, volume, image, metaFile, ch, meta, wallClock);
+            Replica r = new Replica(primary, volume, image, metaFile, ch, meta, wallClock, snapshots);
             r.identity = created ? VolumeIdentity.fresh() : IdentityStore.load(r.identityFile).orElse(VolumeIdentity.fresh());
             if (created) {
                 IdentityStore.save(r.identityFile, r.identity);
@@ -181,41 +190,78 @@ public final class Replica implements Closeable {
         }
     }
 
-    void write(long offset, ByteBuffer data) throws IOException {
-        int n = data.remaining();
-        long pos = offset;
-        while (data.hasRemaining()) {
-            pos += channel.write(data, pos);
-        }
-        bytesApplied.addAndGet(n);
-        writesApplied.incrementAndGet();
-        noteSync(offset + n);
+    /** The one writer of this replica's image (snapshot images are read through it too). */
+    public CowWriter writer() {
+        return writer;
     }
 
-    void zero(long offset, long length) throws IOException {
-        long pos = offset;
-        long end = offset + length;
-        while (pos < end) {
-            ByteBuffer z = ZEROS.duplicate().limit((int) Math.min(ZEROS.capacity(), end - pos));
-            while (z.hasRemaining()) {
-                pos += channel.write(z, pos);
+    /** The snapshots of this replica's primary. */
+    public SnapshotStore snapshots() {
+        return writer.store();
+    }
+
+    /** How the attached link applies its frames: many writes per group commit (see {@link CowWriter.Batch}). */
+    Applier applier() {
+        return new Applier(writer.batch());
+    }
+
+    /**
+     * The link's writes: held back where a snapshot needs a preservation first, applied at {@link #commit}, which the
+     * session calls before every acknowledgement and before anything that must see the writes (a read, a digest, a
+     * flush, a cut). Used by the one attached session's thread.
+     */
+    final class Applier {
+        private final CowWriter.Batch batch;
+
+        private Applier(CowWriter.Batch batch) {
+            this.batch = batch;
+        }
+
+        void write(long offset, ByteBuffer data) throws IOException {
+            int n = data.remaining();
+            touch();
+            batch.write(offset, data);
+            bytesApplied.addAndGet(n);
+            writesApplied.incrementAndGet();
+            noteSync(offset + n);
+        }
+
+        void zero(long offset, long length) throws IOException {
+            touch();
+            batch.zero(offset, length);
+            bytesApplied.addAndGet(length);
+            writesApplied.incrementAndGet();
+            noteSync(offset + length);
+        }
+
+        private void touch() {
+            if (!meta.consistent()) {
+                pristine = false;
             }
         }
-        bytesApplied.addAndGet(length);
-        writesApplied.incrementAndGet();
-        noteSync(end);
+
+        /** Applies every write taken so far (their preservations durable first). */
+        void commit() throws IOException {
+            batch.commit();
+        }
+
+        /** Forgets writes not committed (the link died: they were never acknowledged). */
+        void discard() {
+            batch.discard();
+        }
+    }
+
+    /**
+     * The replica as a block device for the standby serving it itself (standing in): reads from the image, writes
+     * through the {@link CowWriter} like every other write. Closing it does not close the replica.
+     */
+    public BlockDevice device(String name) {
+        return new ReplicaDevice(this, name);
     }
 
     /** Reads {@code dst.remaining()} bytes at {@code offset} (a READ from a primary whose local disk failed). */
     void read(long offset, ByteBuffer dst) throws IOException {
-        long pos = offset;
-        while (dst.hasRemaining()) {
-            int n = channel.read(dst, pos);
-            if (n < 0) {
-                throw new IOException(this + ": read past the end of the replica at " + pos);
-            }
-            pos += n;
-        }
+        writer.read(offset, dst);
     }
 
     /** CRC32C of each {@code region}-sized piece of {@code [offset, offset+length)}, 4 bytes each, big-endian. */
@@ -224,7 +270,7 @@ public final class Replica implements Closeable {
     }
 
     void force() throws IOException {
-        channel.force(false);
+        writer.force();
     }
 
     /** Before the first byte of data lands: the image is no longer known to be all zeros (durably). */
@@ -251,6 +297,15 @@ public final class Replica implements Closeable {
         }
         storeMeta(meta.with(true, false, wallClock.instant()));
         syncing = false;
+        pristine = true;
+    }
+
+    /**
+     * Whether the image still holds the replica's last consistent state: it is consistent, or a resync began but
+     * wrote nothing yet (a link lost right after its SYNC_BEGIN). Not kept across a restart.
+     */
+    boolean pristine() {
+        return pristine && !fresh();
     }
 
     /** The replica's identity as last saved. */

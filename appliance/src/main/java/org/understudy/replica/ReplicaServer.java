@@ -39,6 +39,7 @@ public final class ReplicaServer implements Closeable {
     private final Thread acceptor;
     private final FenceStore fences;
     private final LinkActivity activity;
+    private volatile SnapshotHooks snapshotHooks = SnapshotHooks.NONE;
     private volatile boolean closed;
 
     private ReplicaServer(ClusterConfig cluster, ReplicaOptions options, ReplicaStore store, StreamListener server,
@@ -66,6 +67,17 @@ public final class ReplicaServer implements Closeable {
     /** Like {@link #start(ClusterConfig, ReplicaOptions)}, telling {@code activity} of every valid frame. */
     public static ReplicaServer start(ClusterConfig cluster, ReplicaOptions options, LinkActivity activity)
             throws IOException {
+        return start(cluster, options, activity, store -> SnapshotHooks.NONE);
+    }
+
+    /**
+     * Like {@link #start(ClusterConfig, ReplicaOptions, LinkActivity)}, with the snapshot service {@code hooks}
+     * builds over the opened replicas in place before the first link is accepted (a link that resyncs at once still
+     * gets its pre-resync snapshot).
+     */
+    public static ReplicaServer start(ClusterConfig cluster, ReplicaOptions options, LinkActivity activity,
+                                      java.util.function.Function<ReplicaStore, SnapshotHooks> hooks)
+            throws IOException {
         Endpoint bind = options.bind() != null ? options.bind() : cluster.standby().replication();
         ReplicaStore store = ReplicaStore.open(cluster, options.wallClock());
         StreamListener ss;
@@ -79,6 +91,13 @@ public final class ReplicaServer implements Closeable {
                 cluster.primaries().stream().map(org.understudy.config.PrimaryConfig::name).toList(),
                 options.wallClock());
         ReplicaServer s = new ReplicaServer(cluster, options, store, ss, fences, activity);
+        try {
+            s.snapshotHooks = hooks.apply(store);
+        } catch (RuntimeException e) {
+            ss.close();
+            store.close();
+            throw e;
+        }
         s.acceptor.start();
         LOG.info("standby {}: replication listening on {}:{} for {} replicas", cluster.standby().name(), bind.host(),
                 s.boundPort(), store.all().size());
@@ -98,6 +117,8 @@ public final class ReplicaServer implements Closeable {
     public FenceStore fences() {
         return fences;
     }
+
+
 
     /**
      * Fences {@code primary}: raises its epoch durably in the fence file and in the identity of every replica of the
@@ -201,7 +222,8 @@ public final class ReplicaServer implements Closeable {
                 LOG.warn("standby {}: accept failed: {}", cluster.standby().name(), e.getMessage());
                 continue;
             }
-            ReplicaSession session = new ReplicaSession(cluster, store, options, ch, timer, fences, activity);
+            ReplicaSession session = new ReplicaSession(cluster, store, options, ch, timer, fences, activity,
+                    snapshotHooks);
             Thread t = new Thread(() -> {
                 try {
                     session.run();

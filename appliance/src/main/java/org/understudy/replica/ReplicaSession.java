@@ -62,9 +62,14 @@ final class ReplicaSession implements Runnable {
     private FrameChannel frames;
     private long expectedSeq = 1;
     private volatile VolumeIdentity primaryIdentity;
+    private final SnapshotHooks hooks;
+    private int version;
+    /** A resync began on a consistent replica and no write of it landed yet: a pre-resync snapshot is due first. */
+    private boolean resyncTargetPending;
 
     ReplicaSession(ClusterConfig cluster, ReplicaStore store, ReplicaOptions options, StreamConnection connection,
-                   ScheduledExecutorService timer, FenceStore fences, LinkActivity activity) {
+                   ScheduledExecutorService timer, FenceStore fences, LinkActivity activity, SnapshotHooks hooks) {
+        this.hooks = hooks;
         this.fences = fences;
         this.activity = activity;
         this.cluster = cluster;
@@ -189,7 +194,9 @@ final class ReplicaSession implements Runnable {
             return null;
         }
         frames.maxPayload(hs.maxFrame());
-        LOG.info("standby {} from {}: authenticated, max frame {} bytes", name, remote, hs.maxFrame());
+        version = hs.version();
+        LOG.info("standby {} from {}: authenticated, protocol {}, max frame {} bytes", name, remote, hs.version(),
+                hs.maxFrame());
         return r;
     }
 
@@ -231,6 +238,16 @@ final class ReplicaSession implements Runnable {
     }
 
     private void applyLoop(Replica r) throws IOException {
+        Replica.Applier applier = r.applier();
+        try {
+            applyLoop(r, applier);
+        } finally {
+            // writes not yet committed were never acknowledged: the primary still counts them dirty
+            applier.discard();
+        }
+    }
+
+    private void applyLoop(Replica r, Replica.Applier applier) throws IOException {
         long size = r.volume().size();
         long durableSeq = 0;
         long appliedSeq = 0;
@@ -259,31 +276,44 @@ final class ReplicaSession implements Runnable {
             switch (f.type()) {
                 case WRITE -> {
                     checkRange(f, size);
-                    r.ensureNotFresh();
-                    r.write(f.offset(), f.payload());
+                    beforeData(r, applier);
+                    applier.write(f.offset(), f.payload());
                 }
                 case ZERO -> {
                     checkRange(f, size);
-                    r.ensureNotFresh();
-                    r.zero(f.offset(), f.length());
+                    beforeData(r, applier);
+                    applier.zero(f.offset(), f.length());
                 }
                 case FLUSH -> force = true;
                 case SYNC_BEGIN -> {
+                    applier.commit();
+                    resyncTargetPending = r.pristine();
                     LOG.info("standby {}: full sync begins at seq {}; replica marked inconsistent", name, f.seq());
                     r.beginSync();
                 }
                 case SYNC_END -> {
+                    applier.commit();
                     r.endSync(primaryIdentity);
                     durableSeq = f.seq();
+                    resyncTargetPending = false;
                     LOG.info("standby {}: full sync complete at seq {}; replica forced and marked consistent",
                             name, f.seq());
+                    hooks.resyncEnded(r);
                 }
                 case KEEPALIVE, PROBE -> { }
+                case SNAPSHOT -> {
+                    if (version < 3) {
+                        throw new ProtocolException("SNAPSHOT frame on a link at protocol " + version);
+                    }
+                    applier.commit();
+                    hooks.cutReached(r, f.offset());
+                }
                 case READ -> {
                     checkRange(f, size);
                     if (f.length() > frames.maxPayloadSize()) {
                         throw new ProtocolException("READ of " + f.length() + " bytes exceeds the frame size");
                     }
+                    applier.commit();
                     ByteBuffer data = ByteBuffer.allocate((int) f.length());
                     r.read(f.offset(), data);
                     frames.writeLarge(FrameType.READ_DATA, 0, f.seq(), f.offset(), data.flip());
@@ -295,11 +325,13 @@ final class ReplicaSession implements Runnable {
                         throw new ProtocolException("DIGEST with region size " + region + " over " + f.length()
                                 + " bytes is not allowed");
                     }
+                    applier.commit();
                     frames.write(FrameType.DIGEST_DATA, 0, f.seq(), r.digest(f.offset(), f.length(), region));
                 }
                 default -> throw new ProtocolException(f.type() + " frame not allowed from a primary");
             }
             if (force) {
+                applier.commit();
                 r.force();
                 durableSeq = f.seq();
             }
@@ -308,8 +340,10 @@ final class ReplicaSession implements Runnable {
             unacked++;
             unackedBytes += f.length();
             // one cumulative ACK per batch: while more input is already waiting, apply it first (bounded, so a
-            // continuous stream still gets timely ACKs); durability points are acknowledged at once
+            // continuous stream still gets timely ACKs); durability points are acknowledged at once. The writes held
+            // back for a snapshot's preservations are applied before the ACK says so
             if (force || unacked >= ACK_EVERY_FRAMES || unackedBytes >= ACK_EVERY_BYTES || !frames.inputWaiting()) {
+                applier.commit();
                 frames.write(FrameType.ACK, durableSeq == appliedSeq ? FrameFlags.DURABLE : 0, appliedSeq, null);
                 unacked = 0;
                 unackedBytes = 0;
@@ -317,6 +351,17 @@ final class ReplicaSession implements Runnable {
         }
     }
 
+    /**
+     * Before the first data frame of a resync over a consistent replica: the snapshot service keeps the replica's
+     * last consistent state first (every earlier write applied, none of the resync's yet).
+     */
+    private void beforeData(Replica r, Replica.Applier applier) throws IOException {
+        if (resyncTargetPending) {
+            resyncTargetPending = false;
+            applier.commit();
+            hooks.beforeResyncTarget(r);
+        }
+    }
     private static void checkRange(Frame f, long size) throws ProtocolException {
         if (f.offset() > size - f.length()) {
             throw new ProtocolException(f.type() + " seq " + f.seq() + " range " + f.offset() + "+" + f.length()

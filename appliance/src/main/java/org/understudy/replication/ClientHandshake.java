@@ -19,6 +19,7 @@ public final class ClientHandshake {
     private final byte[] nonce;
     private Transcript transcript;
     private String standby;
+    private int version;
 
     public ClientHandshake(LinkAuthenticator auth, String primary, String volume, long size, int maxFrameProposal) {
         this.auth = auth;
@@ -30,14 +31,15 @@ public final class ClientHandshake {
     }
 
     public Hello hello() {
-        return new Hello(FrameCodec.VERSION, FrameCodec.VERSION, maxFrameProposal, nonce.clone(), primary, volume, size);
+        return new Hello(FrameCodec.MIN_VERSION, FrameCodec.VERSION, maxFrameProposal, nonce.clone(), primary, volume,
+                size);
     }
 
     /** Checks the standby's answer and proof; returns the proof to send back. */
     public Proof onChallenge(Challenge c) throws ProtocolException {
-        if (c.version() != FrameCodec.VERSION) {
+        if (c.version() < FrameCodec.MIN_VERSION || c.version() > FrameCodec.VERSION) {
             throw new ProtocolException("standby chose protocol version " + c.version() + ", we speak "
-                    + FrameCodec.VERSION);
+                    + FrameCodec.MIN_VERSION + ".." + FrameCodec.VERSION);
         }
         int expectedMax = FrameCodec.negotiateMaxFrame(maxFrameProposal, c.maxFrame());
         if (c.maxFrame() != expectedMax) {
@@ -49,6 +51,7 @@ public final class ClientHandshake {
         }
         transcript = t;
         standby = c.standby();
+        version = c.version();
         return new Proof(auth.prove(Role.PRIMARY, c.nonce(), nonce, t));
     }
 
@@ -59,5 +62,10 @@ public final class ClientHandshake {
 
     public String standby() {
         return standby;
+    }
+
+    /** The protocol version the standby chose, once {@link #onChallenge} succeeded. */
+    public int version() {
+        return version;
     }
 }

@@ -49,12 +49,21 @@ import java.util.zip.CRC32C;
  * acknowledged only after {@code FileChannel.force}. Either side may send ERROR (reason as UTF-8) and close.
  * Garbage, a bad CRC, a truncated or oversized frame, a frame out of sequence or in the wrong direction closes the
  * connection with a logged reason; the bad frame is never applied.
+ *
+ * <h3>Versions</h3>
+ * The primary offers {@code [minVersion, maxVersion]} in HELLO; the standby chooses the highest version both speak
+ * and refuses a primary with none in common; the primary refuses a choice outside its range. Both bind the choice in
+ * the authenticated transcript. Version 2 added IDENTITY frames after WELCOME; version 3 adds {@link
+ * FrameType#SNAPSHOT} cut markers, which a primary sends only on a link that negotiated 3 or later, so a version-2
+ * standby never meets one.
  */
 public final class FrameCodec {
     public static final int MAGIC = 0x55535250;
     public static final int HEADER_SIZE = 40;
-    /** 2: IDENTITY frames after WELCOME (generations and epochs decide every reconnect). */
-    public static final int VERSION = 2;
+    /** 3: SNAPSHOT cut markers; 2: IDENTITY frames after WELCOME (generations and epochs decide every reconnect). */
+    public static final int VERSION = 3;
+    /** The oldest version still spoken: a peer that only speaks older ones is refused at the handshake. */
+    public static final int MIN_VERSION = 2;
     /** Smallest and largest negotiable maximum payload per frame. */
     public static final int MIN_FRAME = 64 * 1024;
     public static final int MAX_FRAME = 16 * 1024 * 1024;
@@ -178,6 +187,12 @@ public final class FrameCodec {
                 if (payloadLength != 0 || length == 0) {
                     throw new ProtocolException("READ frame must have no payload and a nonzero length (length "
                             + length + ", payload " + payloadLength + ")");
+                }
+            }
+            case SNAPSHOT -> {
+                if (payloadLength != 0 || length != 0) {
+                    throw new ProtocolException("SNAPSHOT frame must have no payload and length 0 (length " + length
+                            + ", payload " + payloadLength + ")");
                 }
             }
             case DIGEST -> {

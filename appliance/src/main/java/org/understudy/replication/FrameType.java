@@ -43,6 +43,13 @@ public enum FrameType {
     DIGEST(23, Direction.TO_STANDBY, true),
     /** Payload to be acknowledged and discarded: the link test measures throughput with it. */
     PROBE(24, Direction.TO_STANDBY, true),
+    /**
+     * A cut of the primary's write stream (protocol 3 and later): {@code offset} names the cut, no payload. The
+     * primary queues one on every volume's link while it holds new writes for an instant, so on every link the same
+     * writes come before it; the standby takes the replica's member of that snapshot when it applies the frame, in
+     * stream order (acknowledged like any frame).
+     */
+    SNAPSHOT(25, Direction.TO_STANDBY, true),
     /** Standby → primary: the data a READ asked for; {@code seq} is the READ's, the payload the bytes. */
     READ_DATA(33, Direction.TO_PRIMARY, false),
     /** Standby → primary: the CRC32Cs a DIGEST asked for, 4 bytes per region; {@code seq} is the DIGEST's. */

@@ -30,17 +30,18 @@ public final class ServerHandshake {
         if (hello != null) {
             throw new ProtocolException("second HELLO");
         }
-        if (h.minVersion() > FrameCodec.VERSION || h.maxVersion() < FrameCodec.VERSION) {
+        int chosen = Math.min(FrameCodec.VERSION, h.maxVersion());
+        if (chosen < Math.max(FrameCodec.MIN_VERSION, h.minVersion())) {
             throw new ProtocolException("primary speaks protocol versions " + h.minVersion() + ".." + h.maxVersion()
-                    + ", we speak " + FrameCodec.VERSION);
+                    + ", we speak " + FrameCodec.MIN_VERSION + ".." + FrameCodec.VERSION);
         }
         if (h.size() <= 0) {
             throw new ProtocolException("volume size " + h.size() + " is not positive");
         }
         int maxFrame = FrameCodec.negotiateMaxFrame(maxFrameProposal, h.maxFrame());
         hello = h;
-        transcript = new Transcript(FrameCodec.VERSION, maxFrame, h.primary(), h.volume(), h.size());
-        return new Challenge(FrameCodec.VERSION, maxFrame, nonce.clone(), standbyName,
+        transcript = new Transcript(chosen, maxFrame, h.primary(), h.volume(), h.size());
+        return new Challenge(chosen, maxFrame, nonce.clone(), standbyName,
                 auth.prove(Role.STANDBY, h.nonce(), nonce, transcript));
     }
 
@@ -60,5 +61,10 @@ public final class ServerHandshake {
 
     public int maxFrame() {
         return transcript.maxFrame();
+    }
+
+    /** The protocol version chosen for this link. */
+    public int version() {
+        return transcript.version();
     }
 }

@@ -13,7 +13,7 @@ import org.understudy.nbd.MutableNbdExports;
 import org.understudy.nbd.NbdServer;
 import org.understudy.replica.StandInBitmap;
 import org.understudy.resync.ByteRange;
-import org.understudy.storage.FileBlockDevice;
+import org.understudy.storage.BlockDevice;
 import org.understudy.mirror.ServedDevice;
 
 /**
@@ -41,11 +41,12 @@ final class StandIn {
     }
 
     /**
-     * Opens every replica of {@code target} and serves them on its address and port; each write is first marked in
-     * the replica's stand-in bitmap ({@code bitmaps}, in the order of the target's volumes, owned by the stand-in
-     * from now on, closed with it).
+     * Serves the replicas of {@code target} ({@code replicas}, their devices in the order of the target's volumes,
+     * whose writes go through each replica's copy-on-write writer) on its address and port; each write is first
+     * marked in the replica's stand-in bitmap ({@code bitmaps}, same order, owned by the stand-in from now on, closed
+     * with it).
      */
-    static StandIn serve(String self, TakeoverTarget target, long[] sizes, List<StandInBitmap> bitmaps,
+    static StandIn serve(String self, TakeoverTarget target, List<BlockDevice> replicas, List<StandInBitmap> bitmaps,
                          int maxConnections) throws IOException {
         StandIn s = new StandIn(self, target);
         s.limits = NbdServer.Limits.DEFAULT.withMaxConnections(maxConnections);
@@ -54,9 +55,8 @@ final class StandIn {
             for (int i = 0; i < target.volumes().size(); i++) {
                 String name = target.volumes().get(i);
                 s.bitmaps.put(name, bitmaps.get(i));
-                FileBlockDevice dev = FileBlockDevice.open(target.replicas().get(i), sizes[i],
-                        target.primary() + "/" + name + " (stand-in)");
-                StandInMarks m = new StandInMarks(sizes[i], bitmaps.get(i));
+                BlockDevice dev = replicas.get(i);
+                StandInMarks m = new StandInMarks(dev.size(), bitmaps.get(i));
                 ServedDevice served = ServedDevice.marking(dev, m);
                 s.marks.put(name, m);
                 s.devices.put(name, served);

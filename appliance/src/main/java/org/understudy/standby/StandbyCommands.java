@@ -34,9 +34,17 @@ final class StandbyCommands implements CommandHandler {
     private final List<String> primaries;
     private final PrimaryForwarder forwarder;
     private final CapsView caps;
+    private final UtilityCommands utility;
 
     StandbyCommands(String self, FailoverCommands failover, CompletionWaiters waiters, List<String> primaries,
                     PrimaryForwarder forwarder, CapsView caps) {
+        this(self, failover, waiters, primaries, forwarder, caps, null);
+    }
+
+    /** @param utility the snapshot and rehearsal commands (null: refused, a standby without them) */
+    StandbyCommands(String self, FailoverCommands failover, CompletionWaiters waiters, List<String> primaries,
+                    PrimaryForwarder forwarder, CapsView caps, UtilityCommands utility) {
+        this.utility = utility;
         this.self = self;
         this.failover = failover;
         this.waiters = waiters;
@@ -62,7 +70,15 @@ final class StandbyCommands implements CommandHandler {
             case Command.SetThrottle t -> t.primary() == null ? throttleEveryPrimary(actor, t) : throttle(actor, t.primary(), t);
             case Command.Verify v -> forward(actor, v.primary(), v);
             case Command.LinkTest l -> forward(actor, l.primary(), l);
+            case Command.CreateSnapshot c -> utility(actor, c);
+            case Command.DeleteSnapshot d -> utility(actor, d);
+            case Command.Rehearse r -> utility(actor, r);
         };
+    }
+
+    private CommandResult utility(Actor actor, Command c) {
+        return utility == null ? CommandResult.refused(c.name() + " is not available on " + self)
+                : utility.handle(actor, c);
     }
 
     /** The primary a command names, or null (a cluster-wide command). */
@@ -75,6 +91,9 @@ final class StandbyCommands implements CommandHandler {
             case Command.SetThrottle t -> t.primary();
             case Command.Verify v -> v.primary();
             case Command.LinkTest l -> l.primary();
+            case Command.CreateSnapshot c -> c.primary();
+            case Command.DeleteSnapshot d -> d.primary();
+            case Command.Rehearse r -> r.primary();
             case Command.SetAutoFailover a -> null;
         };
     }
@@ -133,20 +152,25 @@ final class StandbyCommands implements CommandHandler {
         } catch (ExecutionException e) {
             return CommandResult.failed(e.getCause().toString());
         }
+        return timelineResult(primary, o.timeline(), o.failure());
+    }
+
+    /** A takeover-like sequence as a command result: one line of steps, and each step's time in the details. */
+    static CommandResult timelineResult(String primary, org.understudy.model.FailoverTimeline timeline,
+                                        String failure) {
         Map<String, Object> details = new LinkedHashMap<>();
-        details.put("kind", o.timeline().kind());
-        details.put("totalMillis", o.timeline().total().toMillis());
+        details.put("kind", timeline.kind());
+        details.put("totalMillis", timeline.total().toMillis());
         StringBuilder steps = new StringBuilder();
-        for (FailoverStep s : o.timeline().steps()) {
+        for (FailoverStep s : timeline.steps()) {
             details.put("step." + s.name() + ".millis", s.duration().toMillis());
             // one line: faces such as SNMP carry the message as a single display string
             steps.append(String.format("%s%s %d ms %s (%s)", steps.isEmpty() ? " " : "; ", s.name(),
                     s.duration().toMillis(), s.outcome(), s.detail()));
         }
-        String summary = String.format("%s of %s %s in %d ms:%s", o.timeline().kind(), primary,
-                o.failure() == null ? "completed" : "FAILED (" + o.failure() + ")", o.timeline().total().toMillis(),
-                steps);
-        return o.failure() == null ? CommandResult.ok(summary, details)
+        String summary = String.format("%s of %s %s in %d ms:%s", timeline.kind(), primary,
+                failure == null ? "completed" : "FAILED (" + failure + ")", timeline.total().toMillis(), steps);
+        return failure == null ? CommandResult.ok(summary, details)
                 : new CommandResult(CommandResult.Status.FAILED, summary, details);
     }
 

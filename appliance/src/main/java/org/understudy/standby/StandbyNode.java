@@ -55,6 +55,9 @@ import org.understudy.replica.ReplicaServer;
 import org.understudy.security.AuthFace;
 import org.understudy.security.AuthFailure;
 import org.understudy.transport.ExecutorScheduler;
+import org.understudy.utility.Rehearsal;
+import org.understudy.utility.SnapshotSchedules;
+import org.understudy.utility.SnapshotService;
 import org.understudy.transport.UdpTransport;
 import org.understudy.daemon.NodeEngine;
 import org.understudy.daemon.NodeIdentity;
@@ -84,10 +87,15 @@ final class StandbyNode implements NodeEngine {
     /** How often the standby reads each primary's caps from its status. */
     static final Duration CAPS_REFRESH = Duration.ofSeconds(5);
     private final Map<String, AdminClient> capsClients = new ConcurrentHashMap<>();
-    private ReplicaServer replicas;
+    private volatile ReplicaServer replicas;
+    private volatile SnapshotService snapshots;
+    private Rehearsal rehearsal;
+    /** How often schedules, retention and expiry of snapshots are looked at. */
+    static final Duration SNAPSHOT_HOUSEKEEPING = Duration.ofSeconds(5);
+    private final java.util.concurrent.atomic.AtomicBoolean housekeeping = new java.util.concurrent.atomic.AtomicBoolean();
     private FailoverEngine engine;
     private HealthDetector detector;
-    private StandbySteps steps;
+    private volatile StandbySteps steps;
     private UdpTransport udp;
     private volatile HeartbeatReceiver receiver;
     private HeartbeatSender sender;
@@ -142,7 +150,9 @@ final class StandbyNode implements NodeEngine {
                             ex.toString());
                 }
             }
-        });
+        }, store -> snapshots = new SnapshotService(cluster, store, p -> replicas.linkCount(p),
+                p -> steps != null && steps.serving().contains(p), new AdminCutRequester(cluster, self.name()),
+                InstantSource.system(), System::nanoTime, this::publish, services.alarms()));
         steps = new StandbySteps(cluster, replicas);
         stepsRef[0] = steps;
 
@@ -163,6 +173,14 @@ final class StandbyNode implements NodeEngine {
             addToEngine(p);
         }
         scheduler.scheduleAtFixedRate(this::reportReplicas, tick.toNanos());
+        rehearsal = new Rehearsal(cluster, snapshots, steps::identity, self.stateDir().resolve("rehearsal"),
+                System::nanoTime, InstantSource.system(), this::publish);
+        rehearsal.cleanUpInterrupted();
+        snapshots.startExports(new InetSocketAddress(self.address(), cluster.snapshots().port()));
+        SnapshotSchedules schedules = new SnapshotSchedules(snapshots);
+        // off the health scheduler's thread: a cut waits for the primary and its markers
+        scheduler.scheduleAtFixedRate(() -> workers.execute(() -> housekeeping(schedules)),
+                SNAPSHOT_HOUSEKEEPING.toNanos());
         // off the health scheduler's thread: a slow or dead primary's admin API must never delay a tick
         scheduler.scheduleAtFixedRate(() -> workers.execute(this::refreshCaps), CAPS_REFRESH.toNanos());
         detector.start();
@@ -245,6 +263,16 @@ final class StandbyNode implements NodeEngine {
         }
     }
 
+    private void housekeeping(SnapshotSchedules schedules) {
+        if (housekeeping.compareAndSet(false, true)) {
+            try {
+                schedules.tick();
+            } finally {
+                housekeeping.set(false);
+            }
+        }
+    }
+
     /** Tells the engine when a primary's replicas become (in)consistent: all in sync or merely cut off, none syncing. */
     private void reportReplicas() {
         Map<String, List<VolumeSnapshot>> byPrimary = new java.util.LinkedHashMap<>();
@@ -283,7 +311,8 @@ final class StandbyNode implements NodeEngine {
             HeartbeatReceiver r = receiver;
             return new ClusterSnapshot(cluster.name(), identity.snapshot().withHeartbeats(r == null ? null : r.totals()),
                     primaries, verifies.apply(replicas.snapshots()),
-                    replicas.links(), List.of(), services.alarms().active(), summary, Instant.now());
+                    replicas.links(), List.of(), services.alarms().active(), summary, Instant.now(),
+                    snapshots.entries(), snapshots.space());
         };
     }
 
@@ -291,7 +320,7 @@ final class StandbyNode implements NodeEngine {
     public CommandHandler commands() {
         return new StandbyCommands(self.name(), engine.commands(), waiters,
                 cluster.primaries().stream().map(org.understudy.config.PrimaryConfig::name).toList(),
-                PrimaryForwarder.overAdminApi(self.name(), cluster), caps);
+                PrimaryForwarder.overAdminApi(self.name(), cluster), caps, new UtilityCommands(snapshots, rehearsal));
     }
 
     @Override
@@ -305,6 +334,9 @@ final class StandbyNode implements NodeEngine {
         scheduler.close();
         if (udp != null) {
             udp.close();
+        }
+        if (snapshots != null) {
+            snapshots.close();
         }
         if (steps != null) {
             steps.closeAll();

@@ -84,7 +84,8 @@ final class StandbySteps implements TakeoverSteps, PlannedHandover, FailbackStep
         return cluster.ha().failover(primary);
     }
 
-    private IdentityAction identity(String primary) {
+    /** How {@code primary}'s address is taken over (a takeover, or a rehearsal on a test address). */
+    IdentityAction identity(String primary) {
         HaConfig.Failover f = settings(primary);
         return f.identity() == HaConfig.Identity.IP
                 ? new IpAddressAction(f.device(), f.prefix(), 3, f.commandTimeout())
@@ -194,13 +195,16 @@ final class StandbySteps implements TakeoverSteps, PlannedHandover, FailbackStep
 
     private StepResult serve(TakeoverTarget t, List<StandInBitmap> bitmaps) {
         PrimaryConfig p = cluster.primary(t.primary()).orElseThrow();
-        long[] sizes = t.volumes().stream().mapToLong(v -> p.volume(v).orElseThrow().size()).toArray();
+        // the replicas' own devices: the stand-in's writes go through their copy-on-write writers like every write
+        List<org.understudy.storage.BlockDevice> devices = t.volumes().stream()
+                .map(v -> replicas.store().replica(t.primary(), v).device(t.primary() + "/" + v + " (stand-in)"))
+                .toList();
         try {
             StandIn old = standIns.remove(t.primary());
             if (old != null) {
                 old.close();
             }
-            standIns.put(t.primary(), StandIn.serve(self, t, sizes, bitmaps, p.nbdMaxConnections()));
+            standIns.put(t.primary(), StandIn.serve(self, t, devices, bitmaps, p.nbdMaxConnections()));
             // from now on the replicas get writes the primary never saw: a standby restart must serve them again
             replicas.fences().standingIn(t.primary(), true);
             return StepResult.ok("serving " + t.volumes() + " on " + t.address() + ":" + t.nbdPort());

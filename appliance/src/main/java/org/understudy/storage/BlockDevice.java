@@ -68,6 +68,14 @@ public interface BlockDevice extends Closeable {
         return false;
     }
 
+    /**
+     * Whether the device refuses every write (a snapshot): the NBD server then announces the export read-only and
+     * answers writes with {@code EPERM} without calling the device. False by default.
+     */
+    default boolean readOnly() {
+        return false;
+    }
+
     /** Makes every write completed before this call durable. */
     void flush() throws IOException;
 

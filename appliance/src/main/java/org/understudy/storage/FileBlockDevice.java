@@ -15,8 +15,6 @@ import org.apache.logging.log4j.Logger;
  * without locks. A missing file is created sparse; an existing file of another size is refused (never truncated).
  */
 public final class FileBlockDevice implements BlockDevice {
-    private static final int ZERO_CHUNK = 1 << 20;
-    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(ZERO_CHUNK).asReadOnlyBuffer();
 
     /** O_DIRECT wants file offsets, lengths and memory aligned to the logical block size; 4 KiB covers them all. */
     private static final int ALIGN = 4096;
@@ -161,15 +159,7 @@ public final class FileBlockDevice implements BlockDevice {
     @Override
     public void writeZeroes(long offset, long length, boolean fua, boolean mayTrim) throws IOException {
         check(offset, length);
-        long pos = offset;
-        long end = offset + length;
-        while (pos < end) {
-            int n = (int) Math.min(ZERO_CHUNK, end - pos);
-            ByteBuffer z = ZEROS.duplicate().limit(n);
-            while (z.hasRemaining()) {
-                pos += channel.write(z, pos);
-            }
-        }
+        Zeros.write(channel, offset, length);
         if (fua) {
             channel.force(false);
         }

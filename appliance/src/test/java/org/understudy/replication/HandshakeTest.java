@@ -92,4 +92,54 @@ class HandshakeTest {
         ServerHandshake s = new ServerHandshake(auth(KEY), "sb", 4 << 20);
         assertThrows(ProtocolException.class, () -> s.onHello(new Hello(FrameCodec.VERSION + 1, FrameCodec.VERSION + 2, 1 << 20, new byte[32], "p1", "v", 1)));
     }
+
+    @Test
+    void newPeers_settleOnVersion3_whichBothBindInTheTranscript() throws Exception {
+        ClientHandshake c = new ClientHandshake(auth(KEY), "p1", "vol0", 4096, 1 << 20);
+        ServerHandshake s = new ServerHandshake(auth(KEY), "sb", 4 << 20);
+        s.onProof(wire(c.onChallenge(wire(s.onHello(wire(c.hello()))))));
+        assertEquals(3, s.version());
+        assertEquals(3, c.version());
+    }
+
+    /** A primary of the previous release (protocol 2 only) is served at 2: it never sends a cut marker. */
+    @Test
+    void primarySpeakingOnly2_isAcceptedAt2() throws Exception {
+        ServerHandshake s = new ServerHandshake(auth(KEY), "sb", 4 << 20);
+        Hello old = new Hello(2, 2, 1 << 20, new byte[HandshakeMessages.NONCE_SIZE], "p1", "vol0", 4096);
+        assertEquals(2, wire(s.onHello(wire(old))).version());
+        assertEquals(2, s.version());
+    }
+
+    /** A standby of the previous release chooses 2; the new primary accepts and sends no SNAPSHOT frame on it. */
+    @Test
+    void standbyChoosing2_isAccepted_butAVersionOutsideTheRangeIsRefused() throws Exception {
+        ClientHandshake c = new ClientHandshake(auth(KEY), "p1", "vol0", 4096, 1 << 20);
+        Hello h = c.hello();
+        assertEquals(2, h.minVersion());
+        assertEquals(3, h.maxVersion());
+        ServerHandshake s = new ServerHandshake(auth(KEY), "sb", 4 << 20);
+        Challenge real = wire(s.onHello(wire(h)));
+        // what an old standby would answer: its own proof over a transcript at version 2
+        byte[] proof2 = auth(KEY).prove(LinkAuthenticator.Role.STANDBY, h.nonce(), real.nonce(),
+                new LinkAuthenticator.Transcript(2, real.maxFrame(), "p1", "vol0", 4096));
+        c.onChallenge(new Challenge(2, real.maxFrame(), real.nonce(), "sb", proof2));
+        assertEquals(2, c.version());
+        ClientHandshake c4 = new ClientHandshake(auth(KEY), "p1", "vol0", 4096, 1 << 20);
+        assertThrows(ProtocolException.class, () -> c4.onChallenge(new Challenge(4, real.maxFrame(), real.nonce(),
+                "sb", proof2)));
+        ServerHandshake s1 = new ServerHandshake(auth(KEY), "sb", 4 << 20);
+        assertThrows(ProtocolException.class, () -> s1.onHello(new Hello(1, 1, 1 << 20,
+                new byte[HandshakeMessages.NONCE_SIZE], "p1", "vol0", 4096)));
+    }
+
+    /** A version is bound in the transcript: a man in the middle that rewrites the choice breaks the proofs. */
+    @Test
+    void versionRewrittenInFlight_failsAuthentication() throws Exception {
+        ClientHandshake c = new ClientHandshake(auth(KEY), "p1", "vol0", 4096, 1 << 20);
+        ServerHandshake s = new ServerHandshake(auth(KEY), "sb", 4 << 20);
+        Challenge real = wire(s.onHello(wire(c.hello())));
+        assertThrows(AuthenticationException.class, () -> c.onChallenge(new Challenge(2, real.maxFrame(),
+                real.nonce(), "sb", real.proof())));
+    }
 }

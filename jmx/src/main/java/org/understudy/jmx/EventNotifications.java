@@ -43,6 +43,9 @@ final class EventNotifications {
     static final String RESYNC_COMPLETED = "understudy.resync.completed";
     static final String SPLIT_BRAIN = "understudy.splitBrain";
     static final String VERIFY_MISMATCH = "understudy.verify.mismatch";
+    static final String SNAPSHOT_CREATED = "understudy.snapshot.created";
+    static final String SNAPSHOT_DELETED = "understudy.snapshot.deleted";
+    static final String REHEARSAL_FINISHED = "understudy.rehearsal.finished";
     static final String ALARM_RAISED = "understudy.alarm.raised";
     static final String ALARM_UPDATED = "understudy.alarm.updated";
     static final String ALARM_CLEARED = "understudy.alarm.cleared";
@@ -60,8 +63,9 @@ final class EventNotifications {
     /** What the Appliance bean declares it may send, with a description JConsole shows. */
     static MBeanNotificationInfo info() {
         String[] types = {FAILOVER_STARTED, FAILOVER_COMPLETED, FAILOVER_FAILED, FAILBACK_STARTED, FAILBACK_COMPLETED,
-            FAILBACK_FAILED, PRIMARY_FAILED, PATH_DOWN, PATH_UP, STANDBY_LOST,
-            STANDBY_RESTORED, RESYNC_STARTED, RESYNC_COMPLETED, SPLIT_BRAIN, VERIFY_MISMATCH, ALARM_RAISED, ALARM_UPDATED, ALARM_CLEARED};
+            FAILBACK_FAILED, PRIMARY_FAILED, PATH_DOWN, PATH_UP, STANDBY_LOST, STANDBY_RESTORED, RESYNC_STARTED,
+            RESYNC_COMPLETED, SPLIT_BRAIN, VERIFY_MISMATCH, SNAPSHOT_CREATED, SNAPSHOT_DELETED, REHEARSAL_FINISHED,
+            ALARM_RAISED, ALARM_UPDATED, ALARM_CLEARED};
         return new MBeanNotificationInfo(types, Notification.class.getName(),
                 "Understudy events, the same as the SNMP traps; user data is a CompositeData of strings with the figures "
                         + "behind each event (primary, volume, path, reason, durations, alarm index and severity).");
@@ -86,6 +90,15 @@ final class EventNotifications {
                     data("standby", e.standby(), "reason", e.reason())));
             case ModelEvent.StandbyRestored e -> List.of(new Draft(STANDBY_RESTORED, e.at(),
                     "standby " + e.standby() + " restored: " + e.reason(), data("standby", e.standby(), "reason", e.reason())));
+            case ModelEvent.SnapshotCreated e -> List.of(new Draft(SNAPSHOT_CREATED, e.at(), e.primary() + ": snapshot "
+                    + e.name() + " of " + e.volumes() + " taken: " + e.detail(), data("primary", e.primary(), "snapshot",
+                    e.name(), "volumes", String.join(" ", e.volumes()), "kind", e.kind().name(), "cut",
+                    e.primaryCut() ? "primary" : "standby")));
+            case ModelEvent.SnapshotDeleted e -> List.of(new Draft(SNAPSHOT_DELETED, e.at(), e.primary() + ": snapshot "
+                    + e.name() + " deleted: " + e.reason(), data("primary", e.primary(), "snapshot", e.name(), "volume",
+                    e.volume(), "reason", e.reason(), "bytesFreed", Long.toString(e.bytesFreed()))));
+            case ModelEvent.RehearsalFinished e -> List.of(timeline(REHEARSAL_FINISHED, e.at(), e.timeline(),
+                    e.timeline().completed() ? null : e.outcome()));
             // state changes are announced as attribute changes, alarms from the alarm source, operator actions by
             // the audit log; a default rather than a case per record keeps this face building while the model's
             // event set grows

@@ -124,4 +124,43 @@ final class PrimaryBean implements PrimaryMXBean {
     public String setThrottle(String traffic, long bytesPerSecond) {
         return operations.run(ApplianceBean.throttle(name, traffic, bytesPerSecond));
     }
+
+    @Override
+    public Views.Snapshot[] getSnapshots() {
+        return snapshots.current().snapshots().stream().filter(e -> e.primary().equals(name)).map(Views.Snapshot::of)
+                .toArray(Views.Snapshot[]::new);
+    }
+
+    @Override
+    public long getSnapshotBytesUsed() {
+        return space().map(org.understudy.model.SnapshotSpace::usedBytes).orElse(0L);
+    }
+
+    @Override
+    public long getSnapshotSpaceLimit() {
+        return space().map(org.understudy.model.SnapshotSpace::limitBytes).orElse(0L);
+    }
+
+    private Optional<org.understudy.model.SnapshotSpace> space() {
+        return snapshots.current().snapshotSpace().stream().filter(x -> x.primary().equals(name)).findFirst();
+    }
+
+    @Override
+    public String createSnapshot(String volume, String snapshotName) {
+        return operations.run(new Command.CreateSnapshot(name, blankToNull(volume), blankToNull(snapshotName)));
+    }
+
+    @Override
+    public String deleteSnapshot(String volume, String snapshotName) {
+        return operations.run(new Command.DeleteSnapshot(name, blankToNull(volume), snapshotName));
+    }
+
+    @Override
+    public String rehearse(String address, int holdSeconds) {
+        return operations.run(new Command.Rehearse(name, address, holdSeconds));
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
 }

@@ -67,4 +67,31 @@ public interface PrimaryMXBean {
             + "it); on the standby it is passed on to the primary, which enforces it. Audited with your JMX login.")
     String setThrottle(@Description(name = "traffic", value = "MIRROR (live writes) or RESYNC (catch-up copying)") String traffic,
                        @Description(name = "bytesPerSecond", value = "cap in bytes per second; 0 removes the cap") long bytesPerSecond);
+
+    @Description("This primary's snapshots on the standby, one item per volume image: its read-only NBD export on the "
+            + "standby's address, when and why it was taken, the space it takes. Empty on a primary.")
+    Views.Snapshot[] getSnapshots();
+
+    @Description("Bytes this primary's snapshots take on the standby (point-in-time figure).")
+    long getSnapshotBytesUsed();
+
+    @Description("Bytes this primary's snapshots may take before the oldest is dropped; 0 = no limit.")
+    long getSnapshotSpaceLimit();
+
+    @Description("Takes a snapshot of this primary's volumes at one point of its write stream (or of one volume), "
+            + "served read-only over NBD on the standby. Audited with your JMX login.")
+    String createSnapshot(@Description(name = "volume", value = "one volume, or empty for all") String volume,
+                          @Description(name = "name", value = "its name, or empty for the cut's instant") String name);
+
+    @Description("Deletes a snapshot of this primary (every volume's image of it, or one volume's). Audited with your "
+            + "JMX login.")
+    String deleteSnapshot(@Description(name = "volume", value = "one volume, or empty for all") String volume,
+                          @Description(name = "name", value = "the snapshot's name") String name);
+
+    @Description("Failover rehearsal: writable clones of a fresh snapshot served on a test address, this primary's "
+            + "failover scripts run with UNDERSTUDY_KIND=rehearsal, then everything thrown away; the primary and its "
+            + "mirroring are not touched. Returns the timed steps. Audited with your JMX login.")
+    String rehearse(@Description(name = "address", value = "test address (never the primary's own)") String address,
+                    @Description(name = "holdSeconds", value = "keep the clones served this long after the scripts")
+                    int holdSeconds);
 }

@@ -35,4 +35,19 @@ public final class Views {
                     s.detail() == null ? "" : s.detail());
         }
     }
+
+    /**
+     * One volume's image in one snapshot on the standby, read-only over NBD at {@code export}.
+     *
+     * @param cut "primary" (a point of the primary's write stream) or "standby" (the standby's own cut)
+     */
+    public record Snapshot(String export, String volume, String name, Date created, String kind, String cut,
+                           boolean consistent, long bytesUsed, Date expires, boolean held) {
+        static Snapshot of(org.understudy.model.SnapshotEntry e) {
+            return new Snapshot(e.export(), e.volume(), e.name(), Date.from(e.created()),
+                    e.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+                    e.primaryCut() ? "primary" : "standby", e.consistent(), e.bytesUsed(),
+                    e.expires() == null ? null : Date.from(e.expires()), e.held());
+        }
+    }
 }

@@ -134,7 +134,8 @@ class BeanMappingTest {
             }
         }
         MBeanInfo primary = node.server.getMBeanInfo(ObjectNames.primary("p1"));
-        assertEquals(Set.of("switchover", "forceFailover", "failback", "clearFence", "setThrottle"),
+        assertEquals(Set.of("switchover", "forceFailover", "failback", "clearFence", "setThrottle", "createSnapshot",
+                "deleteSnapshot", "rehearse"),
                 java.util.Arrays.stream(primary.getOperations()).map(MBeanOperationInfo::getName).collect(java.util.stream.Collectors.toSet()));
         assertNotNull(node.server.getMBeanInfo(ObjectNames.appliance()).getNotifications()[0].getDescription());
     }

@@ -173,6 +173,7 @@ final class MibRenderer {
         scalar(t, US_CLEARED_ALARM_DESCRIPTION, text(c == null ? "" : c.alarm().description()));
         scalar(t, US_CLEARED_ALARM_AT, DateAndTimes.of(c == null ? null : c.at()));
         scalar(t, US_ALARMS_ACTIVE, new Gauge32(snap.alarms().size()));
+        SnapshotRows.render(t, snap, primaryIdx);
         return new MibTree(t, primaryIdx, volumeIdx, pathIdx);
     }
 

@@ -27,7 +27,8 @@ import org.understudy.config.ClusterConfig;
 import org.understudy.model.ActorFace;
 
 /**
- * SNMP SETs of UNDERSTUDY-MIB: usActionSpinLock, usAutoFailover, usPrimaryAction and usVolumeThrottle. Every write
+ * SNMP SETs of UNDERSTUDY-MIB: usActionSpinLock, usAutoFailover, usPrimaryAction, usVolumeThrottle, and on the
+ * standby usSnapshotCreate and usSnapshotAction (snapshots of a primary's replicas). Every write
  * becomes a command of the {@link CommandApi} (authorised and audited there, with the SNMP user as the actor).
  *
  * <p>Commands run during SNMP4J's prepare phase, because only then can a refusal still be answered as the error the
@@ -45,6 +46,9 @@ final class SetHandler {
     private static final OID ACTION_COLUMN = new OID(columnInstance(US_PRIMARY_ENTRY, US_PRIMARY_ACTION));
     private static final OID THROTTLE_COLUMN = new OID(columnInstance(US_VOLUME_ENTRY, US_VOLUME_THROTTLE));
     private static final OID RESYNC_CAP_COLUMN = new OID(columnInstance(US_PRIMARY_ENTRY, US_PRIMARY_RESYNC_CAP));
+    private static final OID SNAPSHOT_CREATE_COLUMN = new OID(columnInstance(US_SNAPSHOT_SPACE_ENTRY,
+            US_SNAPSHOT_CREATE));
+    private static final OID SNAPSHOT_ACTION_COLUMN = new OID(columnInstance(US_SNAPSHOT_ENTRY, US_SNAPSHOT_ACTION));
     private static final OID OBJECTS = new OID(UNDERSTUDY_OBJECTS);
 
     private final String node;
@@ -94,6 +98,12 @@ final class SetHandler {
         } else if (oid.startsWith(THROTTLE_COLUMN) && oid.size() == THROTTLE_COLUMN.size() + 2 && tree.get(oid) != null) {
             // deprecated per-row view: it always set the cap of the row's primary
             status = throttle(r, primaryAt(oid.get(THROTTLE_COLUMN.size())), v);
+        } else if (oid.startsWith(SNAPSHOT_CREATE_COLUMN) && oid.size() == SNAPSHOT_CREATE_COLUMN.size() + 1
+                && tree.get(oid) != null) {
+            status = createSnapshot(r, primaryAt(oid.get(SNAPSHOT_CREATE_COLUMN.size())), v);
+        } else if (oid.startsWith(SNAPSHOT_ACTION_COLUMN) && oid.size() == SNAPSHOT_ACTION_COLUMN.size() + 2
+                && tree.get(oid) != null) {
+            status = snapshotAction(r, oid, tree, v);
         } else if (tree.get(oid) != null) {
             status = PDU.notWritable;
         } else {
@@ -185,6 +195,42 @@ final class SetHandler {
         }
         long kib = u.getValue();
         return status(run(r, new Command.SetThrottle(primary, Command.Traffic.RESYNC, kib * 1024), null));
+    }
+
+    private int createSnapshot(SubRequest<?> r, String primary, Variable v) {
+        if (!(v instanceof OctetString name)) {
+            return PDU.wrongType;
+        }
+        if (name.length() > 64) {
+            return PDU.wrongLength;
+        }
+        if (!standby) {
+            return PDU.notWritable;
+        }
+        String n = name.toString().trim();
+        return status(run(r, new Command.CreateSnapshot(primary, null, n.isEmpty() ? null : n), null));
+    }
+
+    private int snapshotAction(SubRequest<?> r, OID oid, MibTree tree, Variable v) {
+        if (!(v instanceof Integer32 i)) {
+            return PDU.wrongType;
+        }
+        if (i.getValue() != SnapshotAction.NO_ACTION && i.getValue() != SnapshotAction.DELETE) {
+            return PDU.wrongValue;
+        }
+        if (!standby) {
+            return PDU.notWritable;
+        }
+        if (i.getValue() == SnapshotAction.NO_ACTION) {
+            return PDU.noError;
+        }
+        int pi = oid.get(SNAPSHOT_ACTION_COLUMN.size());
+        int si = oid.get(SNAPSHOT_ACTION_COLUMN.size() + 1);
+        Variable name = tree.get(new OID(columnInstance(US_SNAPSHOT_ENTRY, US_SNAPSHOT_NAME, pi, si)));
+        if (name == null) {
+            return PDU.noCreation;
+        }
+        return status(run(r, new Command.DeleteSnapshot(primaryAt(pi), null, name.toString()), null));
     }
 
     /**

@@ -221,6 +221,46 @@ public final class UnderstudyMib {
     /** Unsigned32: rows usAlarmHistoryTable keeps. */
     public static final int[] US_ALARM_HISTORY_MAX = oid(UNDERSTUDY_OBJECTS, 11);
 
+    // ---- snapshots of replicas, under usSnapshots (the standby's agent)
+
+    public static final int[] US_SNAPSHOTS = oid(UNDERSTUDY_OBJECTS, 12);
+
+    // usSnapshotSpaceTable, INDEX { usPrimaryIndex }
+    public static final int[] US_SNAPSHOT_SPACE_TABLE = oid(US_SNAPSHOTS, 1);
+    public static final int[] US_SNAPSHOT_SPACE_ENTRY = oid(US_SNAPSHOT_SPACE_TABLE, 1);
+    /** Gauge32. */
+    public static final int US_SNAPSHOT_COUNT = 1;
+    /** Gauge32, MiB rounded up. */
+    public static final int US_SNAPSHOT_SPACE_USED_MIB = 2;
+    /** Gauge32, MiB; 0 = no limit. */
+    public static final int US_SNAPSHOT_SPACE_LIMIT_MIB = 3;
+    /** DisplayString (0..64), read-write: writing takes a snapshot named by the value (empty: the cut's instant). */
+    public static final int US_SNAPSHOT_CREATE = 4;
+
+    // usSnapshotTable, INDEX { usPrimaryIndex, usSnapshotIndex }
+    public static final int[] US_SNAPSHOT_TABLE = oid(US_SNAPSHOTS, 2);
+    public static final int[] US_SNAPSHOT_ENTRY = oid(US_SNAPSHOT_TABLE, 1);
+    /** Unsigned32 (1..4294967295), not-accessible: the second index (the store's number of the snapshot). */
+    public static final int US_SNAPSHOT_INDEX = 1;
+    /** DisplayString (1..64). */
+    public static final int US_SNAPSHOT_NAME = 2;
+    /** DateAndTime. */
+    public static final int US_SNAPSHOT_CREATED = 3;
+    /** {@link SnapshotKind}. */
+    public static final int US_SNAPSHOT_KIND = 4;
+    /** {@link SnapshotCut}. */
+    public static final int US_SNAPSHOT_CUT = 5;
+    /** TruthValue. */
+    public static final int US_SNAPSHOT_CONSISTENT = 6;
+    /** DisplayString: volume names, space-separated. */
+    public static final int US_SNAPSHOT_VOLUMES = 7;
+    /** Gauge32, MiB rounded up. */
+    public static final int US_SNAPSHOT_MIB_USED = 8;
+    /** DateAndTime; "never" without an expiry of its own. */
+    public static final int US_SNAPSHOT_EXPIRES = 9;
+    /** {@link SnapshotAction}, read-write. */
+    public static final int US_SNAPSHOT_ACTION = 10;
+
     // ---- notifications (snmpTrapOID values), under understudyNotifications
 
     public static final int[] PRIMARY_FAILED = oid(UNDERSTUDY_NOTIFICATIONS, 1);
@@ -399,6 +439,35 @@ public final class UnderstudyMib {
         public static final int FALSE = 2;
 
         private TruthValue() {
+        }
+    }
+
+    /** UnderstudySnapshotKind. */
+    public static final class SnapshotKind {
+        public static final int MANUAL = 1;
+        public static final int SCHEDULED = 2;
+        public static final int PRE_RESYNC = 3;
+        public static final int REHEARSAL = 4;
+
+        private SnapshotKind() {
+        }
+    }
+
+    /** UnderstudySnapshotCut. */
+    public static final class SnapshotCut {
+        public static final int PRIMARY = 1;
+        public static final int STANDBY = 2;
+
+        private SnapshotCut() {
+        }
+    }
+
+    /** UnderstudySnapshotAction. */
+    public static final class SnapshotAction {
+        public static final int NO_ACTION = 1;
+        public static final int DELETE = 2;
+
+        private SnapshotAction() {
         }
     }
 }

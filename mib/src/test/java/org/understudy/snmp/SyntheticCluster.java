@@ -130,12 +130,19 @@ final class SyntheticCluster {
         snapshot.updateAndGet(s -> new ClusterSnapshot(s.cluster(), s.node(), s.primaries().stream()
                 .map(p -> !p.name().equals(t.primary()) ? p : p.withCaps(t.traffic() == Command.Traffic.MIRROR
                         ? p.caps().withMirror(t.bytesPerSecond()) : p.caps().withResync(t.bytesPerSecond())))
-                .toList(), s.volumes(), s.links(), s.paths(), s.alarms(), s.failover(), s.takenAt()));
+                .toList(), s.volumes(), s.links(), s.paths(), s.alarms(), s.failover(), s.takenAt(), s.snapshots(),
+                s.snapshotSpace()));
+    }
+
+    /** The standby's snapshots of the primaries' replicas from now on. */
+    void snapshots(List<org.understudy.model.SnapshotEntry> entries, List<org.understudy.model.SnapshotSpace> space) {
+        snapshot.updateAndGet(s -> new ClusterSnapshot(s.cluster(), s.node(), s.primaries(), s.volumes(), s.links(),
+                s.paths(), s.alarms(), s.failover(), s.takenAt(), entries, space));
     }
 
     private ClusterSnapshot withAlarms(ClusterSnapshot s) {
         return new ClusterSnapshot(s.cluster(), s.node(), s.primaries(), s.volumes(), s.links(), s.paths(), alarms.active(),
-                s.failover(), s.takenAt());
+                s.failover(), s.takenAt(), s.snapshots(), s.snapshotSpace());
     }
 
     static AuditSink noAudit() {

@@ -77,7 +77,7 @@ class UnderstudyMibTest {
                 entries.add(UnderstudyMib.dotted((int[]) f.get(null)));
             }
         }
-        assertEquals(5, entries.size(), "five tables (primaries, volumes, paths, alarms, alarm history)");
+        assertEquals(7, entries.size(), "seven tables (primaries, volumes, paths, alarms, alarm history, snapshot space, snapshots)");
         List<String> problems = new ArrayList<>();
         for (Field f : constants(UnderstudyMib.class)) {
             if (f.getType() != int.class || NOT_DESCRIPTORS.contains(f.getName())) {
@@ -141,7 +141,7 @@ class UnderstudyMibTest {
             }
         }
         assertTrue(problems.isEmpty(), String.join("\n", problems));
-        assertEquals(11, UnderstudyMib.class.getDeclaredClasses().length, "one class per enumerated convention");
+        assertEquals(14, UnderstudyMib.class.getDeclaredClasses().length, "one class per enumerated convention");
     }
 
     @Test

@@ -1,0 +1,96 @@
+package org.understudy.snapshot;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * The file of preserved chunks of one primary's snapshot store: slot {@code s} holds one chunk at {@code s *
+ * chunkSize}. Slots freed by a deletion are taken again by later preservations, so the file is about as large as the
+ * most the snapshots ever held at once. The file grows ahead of its slots in steps of {@link #STEP} written with
+ * zeros: a preservation then overwrites blocks the file system already holds, and forcing it flushes the data without
+ * a metadata commit for a new size (on ext4, one device flush instead of two). Positional I/O only; thread-safe.
+ */
+final class ChunkFile implements Closeable {
+    static final long STEP = 16L << 20;
+
+    private final Path file;
+    private final FileChannel channel;
+    private final int chunkSize;
+    private final GroupForce force;
+    private long prepared; // bytes of the file written (zeros or chunks): guarded by this
+
+    private ChunkFile(Path file, FileChannel channel, int chunkSize) throws IOException {
+        this.file = file;
+        this.channel = channel;
+        this.chunkSize = chunkSize;
+        this.force = new GroupForce(() -> channel.force(false));
+        this.prepared = channel.size();
+    }
+
+    static ChunkFile open(Path file, int chunkSize) throws IOException {
+        return new ChunkFile(file, FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE), chunkSize);
+    }
+
+    /** Writes a chunk's old content into {@code slot}; returns the ticket that {@link #forceUpTo} makes durable. */
+    long write(long slot, ByteBuffer content) throws IOException {
+        prepare((slot + 1) * chunkSize);
+        long pos = slot * chunkSize;
+        while (content.hasRemaining()) {
+            pos += channel.write(content, pos);
+        }
+        return force.ticket();
+    }
+
+    void forceUpTo(long ticket) throws IOException {
+        force.forceUpTo(ticket);
+    }
+
+    /** Reads {@code dst.remaining()} bytes of {@code slot} from {@code offsetInChunk}. */
+    void read(long slot, int offsetInChunk, ByteBuffer dst) throws IOException {
+        long pos = slot * chunkSize + offsetInChunk;
+        while (dst.hasRemaining()) {
+            int n = channel.read(dst, pos);
+            if (n < 0) {
+                throw new IOException(file + ": slot " + slot + " lies past the end of the chunk file");
+            }
+            pos += n;
+        }
+    }
+
+    /** Makes the file hold at least {@code end} bytes, growing it a step at a time with zeros. */
+    private synchronized void prepare(long end) throws IOException {
+        if (end <= prepared) {
+            return;
+        }
+        long target = Math.max(end, prepared + STEP);
+        org.understudy.storage.Zeros.write(channel, prepared, target - prepared);
+        prepared = target;
+    }
+
+    /** Gives back the space above {@code slots} slots (all free) when it is more than a step. */
+    synchronized void truncate(long slots) throws IOException {
+        long keep = slots * chunkSize;
+        if (prepared - keep > STEP) {
+            channel.truncate(keep);
+            prepared = keep;
+        }
+    }
+
+    long bytesAllocated() throws IOException {
+        return channel.size();
+    }
+
+    long forces() {
+        return force.forces();
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+}

@@ -1,0 +1,495 @@
+package org.understudy.snapshot;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.understudy.model.SnapshotKind;
+
+/**
+ * The snapshots of one primary's replicas on the standby: a journal of every change ({@link SnapshotJournal}) and a
+ * file of preserved chunks ({@link ChunkFile}) in {@code replicas/<primary>/snapshots/}, with the state they replay
+ * to ({@link SnapshotState}). Each replica's {@link CowWriter} preserves old content here before it overwrites a chunk
+ * a snapshot still shares; each {@link SnapshotImage} reads a member through here.
+ *
+ * <p>Durability: a change takes effect only once its journal entry is forced; a preserved chunk's content is forced
+ * before the entry that names it is written. So a SIGKILL or a power cut at any moment leaves a journal that replays
+ * to a state the store was in, where every snapshot reads its point in time. A snapshot begun but never completed
+ * is dropped at the next open.
+ *
+ * <p>Space: with a limit set, the oldest snapshot is dropped (listeners told) whenever the preserved chunks pass it,
+ * so the mirror never waits for space.
+ *
+ * <p>Locks, in this order: the {@link #gate} (writers shared; a cut of the standby's own across volumes exclusive),
+ * the journal lock (commits shared; deletions and compaction exclusive), the state monitor (short, never held across
+ * I/O but the journal append). Thread-safe.
+ */
+public final class SnapshotStore implements Closeable {
+    private static final Logger LOG = LogManager.getLogger(SnapshotStore.class);
+    private static final long COMPACT_MIN_BYTES = 1 << 20;
+    private static final long READERS_WAIT_MILLIS = 10_000;
+
+    private final String primary;
+    private final Path dir;
+    private final SnapshotJournal journal;
+    private final ChunkFile chunks;
+    private final SnapshotState state;
+    private final int chunkSize;
+    private volatile long spaceLimit;
+    private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
+    private final ReentrantReadWriteLock journalLock = new ReentrantReadWriteLock();
+    private final ChunkClaims claims = new ChunkClaims();
+    private final List<Consumer<SnapshotInfo>> dropListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private SnapshotStore(String primary, Path dir, SnapshotJournal journal, ChunkFile chunks, SnapshotState state,
+                          long spaceLimit) {
+        this.primary = primary;
+        this.dir = dir;
+        this.journal = journal;
+        this.chunks = chunks;
+        this.state = state;
+        this.chunkSize = state.chunkSize();
+        this.spaceLimit = spaceLimit;
+    }
+
+    /**
+     * Opens (creating) the store in {@code dir}. A new store takes {@code chunkSize}; an existing one keeps the chunk
+     * size it was made with. Snapshots never completed are dropped.
+     */
+    public static SnapshotStore open(Path dir, String primary, int chunkSize, long spaceLimit) throws IOException {
+        if (chunkSize < 4096 || Integer.bitCount(chunkSize) != 1) {
+            throw new IllegalArgumentException("snapshot chunk size " + chunkSize + " is not a power of two >= 4096");
+        }
+        Files.createDirectories(dir);
+        SnapshotJournal.Opened opened = SnapshotJournal.open(dir.resolve("journal"));
+        SnapshotState state = new SnapshotState();
+        List<JournalRecord> entries = opened.entries();
+        if (entries.isEmpty() || !(entries.getFirst() instanceof JournalRecord.Header)) {
+            if (!entries.isEmpty()) {
+                opened.journal().close();
+                throw new IOException(dir.resolve("journal") + " does not start with a snapshot journal header");
+            }
+            JournalRecord.Header h = new JournalRecord.Header(SnapshotJournal.VERSION, chunkSize);
+            opened.journal().appendDurably(List.of(h));
+            entries = List.of(h);
+        }
+        JournalRecord.Header header = (JournalRecord.Header) entries.getFirst();
+        if (header.version() != SnapshotJournal.VERSION) {
+            opened.journal().close();
+            throw new IOException(dir.resolve("journal") + ": snapshot journal version " + header.version()
+                    + " (this build reads " + SnapshotJournal.VERSION + ")");
+        }
+        entries.forEach(state::apply);
+        ChunkFile file = ChunkFile.open(dir.resolve("chunks"), state.chunkSize());
+        SnapshotStore s = new SnapshotStore(primary, dir, opened.journal(), file, state, spaceLimit);
+        if (header.chunkSize() != chunkSize) {
+            LOG.info("snapshots of {}: the store keeps its chunk size of {} bytes (configured: {})", primary,
+                    header.chunkSize(), chunkSize);
+        }
+        for (SnapshotInfo i : s.list()) {
+            if (!i.complete()) {
+                s.delete(i.id(), "", "its cut was not complete when the standby stopped");
+            }
+        }
+        s.compactIfLarge();
+        LOG.info("snapshots of {}: {} snapshot(s), {} bytes preserved in {} ({} entries replayed)", primary,
+                s.list().size(), s.usedBytes(), dir, entries.size());
+        return s;
+    }
+
+    public String primary() {
+        return primary;
+    }
+
+    public int chunkSize() {
+        return chunkSize;
+    }
+
+    /** Bytes the preserved chunks take (what the space limit counts). */
+    public long usedBytes() {
+        synchronized (state) {
+            return state.slotsInUse() * chunkSize;
+        }
+    }
+
+    public long spaceLimit() {
+        return spaceLimit;
+    }
+
+    public void spaceLimit(long bytes) {
+        spaceLimit = bytes;
+    }
+
+    /** Told of every snapshot the store drops by itself (space limit). */
+    public void onDropped(Consumer<SnapshotInfo> listener) {
+        dropListeners.add(listener);
+    }
+
+    /** Every snapshot, oldest first. */
+    public List<SnapshotInfo> list() {
+        synchronized (state) {
+            List<SnapshotInfo> out = new ArrayList<>();
+            for (SnapshotState.Snap s : state.snaps().values()) {
+                out.add(info(s));
+            }
+            return out;
+        }
+    }
+
+    private SnapshotInfo info(SnapshotState.Snap s) {
+        return state.info(s, primary);
+    }
+
+    // ---- lifecycle of a snapshot --------------------------------------------------------------------------------
+
+    /** Announces a snapshot of {@code volumes}; members are sealed next, then it is completed. Returns its id. */
+    public long begin(String name, Instant created, SnapshotKind kind, boolean primaryCut, List<String> volumes,
+                      List<String> labels) throws IOException {
+        long id;
+        synchronized (state) {
+            id = state.nextId();
+            for (SnapshotState.Snap s : state.snaps().values()) {
+                if (s.name.equals(name) && !java.util.Collections.disjoint(s.volumes, volumes)) {
+                    throw new IllegalArgumentException(primary + " already has a snapshot named " + name + " of "
+                            + s.volumes);
+                }
+            }
+            // reserve the id before the entry is durable: two begins never share one
+            state.apply(new JournalRecord.Begin(id, name, created.toEpochMilli(), kind, primaryCut, volumes, labels));
+        }
+        try {
+            durable(List.of(new JournalRecord.Begin(id, name, created.toEpochMilli(), kind, primaryCut, volumes,
+                    labels)), false);
+        } catch (IOException | RuntimeException e) {
+            synchronized (state) {
+                state.apply(new JournalRecord.Delete(id, "", "begin failed"));
+            }
+            throw e;
+        }
+        return id;
+    }
+
+    /**
+     * Takes the member of {@code volume} at this point: from now on writes preserve into it. The caller is the
+     * volume's only writer at this moment (its replication session applying the cut marker) or holds the
+     * {@link #exclusiveCut} gate.
+     */
+    public void seal(long id, String volume, boolean consistent) throws IOException {
+        durable(List.of(new JournalRecord.Seal(id, volume, consistent)), true);
+    }
+
+    public void complete(long id) throws IOException {
+        durable(List.of(new JournalRecord.Complete(id)), true);
+    }
+
+    /** Changes what keeps a snapshot: its schedule labels, its expiry (null: none) and whether it is held. */
+    public void update(long id, List<String> labels, Instant expires, boolean held) throws IOException {
+        durable(List.of(new JournalRecord.Update(id, labels, expires == null ? -1 : expires.toEpochMilli(), held)),
+                true);
+    }
+
+    /**
+     * Runs {@code cut} while no write of any of this primary's replicas is under way or can start: the standby's own
+     * cut across the primary's volumes (its links are down, or the standby serves the volumes itself).
+     */
+    public void exclusiveCut(IoAction cut) throws IOException {
+        gate.writeLock().lock();
+        try {
+            cut.run();
+        } finally {
+            gate.writeLock().unlock();
+        }
+    }
+
+    /** An action that may fail with an I/O error. */
+    @FunctionalInterface
+    public interface IoAction {
+        void run() throws IOException;
+    }
+
+    /**
+     * Deletes the member of {@code volume} (empty: the whole snapshot) once reads under way on it ended; returns
+     * false when there was no such snapshot.
+     */
+    public boolean delete(long id, String volume, String reason) throws IOException {
+        List<SnapshotState.Member> going = new ArrayList<>();
+        synchronized (state) {
+            SnapshotState.Snap s = state.snap(id);
+            if (s == null) {
+                return false;
+            }
+            for (SnapshotState.Member m : s.members.values()) {
+                if (volume.isEmpty() || m.volume.equals(volume)) {
+                    m.closing = true;
+                    going.add(m);
+                }
+            }
+            long deadline = System.nanoTime() + READERS_WAIT_MILLIS * 1_000_000;
+            while (going.stream().anyMatch(m -> m.readers > 0) && System.nanoTime() < deadline) {
+                try {
+                    state.wait(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while waiting for the readers of snapshot " + s.name);
+                }
+            }
+        }
+        journalLock.writeLock().lock();
+        try {
+            // durable before any freed slot can be taken again: a crash never revives a snapshot over reused slots
+            journal.appendDurably(List.of(new JournalRecord.Delete(id, volume, reason)));
+            synchronized (state) {
+                state.apply(new JournalRecord.Delete(id, volume, reason));
+                chunks.truncate(state.slotHighWater());
+                state.notifyAll();
+            }
+        } finally {
+            journalLock.writeLock().unlock();
+        }
+        compactIfLarge();
+        return true;
+    }
+
+    // ---- copy on write (for CowWriter) ---------------------------------------------------------------------------
+
+    /** The gate every writer of this primary's replicas holds shared while it writes. */
+    ReentrantReadWriteLock.ReadLock writerGate() {
+        return gate.readLock();
+    }
+
+    /** The member writes to {@code volume} preserve into, or null when none is live. */
+    SnapshotState.Member newest(String volume) {
+        synchronized (state) {
+            return state.newest(volume);
+        }
+    }
+
+    /** A preservation under way: {@code chunk} of {@code volume} copied into {@code slot}, for {@code member}. */
+    record Staged(SnapshotState.Member member, long chunk, long slot) {
+    }
+
+    /**
+     * Claims {@code chunk} for preservation into {@code member} by {@code owner}: a new slot to copy it into, or -1
+     * when nothing is to be done (the member holds it, or this owner claimed it already). Waits while another owner's
+     * preservation of the same chunk is under way.
+     */
+    long claim(SnapshotState.Member member, long chunk, Object owner) throws IOException {
+        synchronized (state) {
+            while (true) {
+                Object other = claims.owner(member, chunk);
+                if (member.chunks.contains(chunk) || other == owner) {
+                    return -1;
+                }
+                if (other == null) {
+                    claims.take(member, chunk, owner);
+                    return state.allocate();
+                }
+                try {
+                    state.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while another write preserved the same chunk");
+                }
+            }
+        }
+    }
+
+    /** Writes staged chunks' old content into slots {@code slot..}; returns the data ticket. */
+    long writeChunks(long slot, ByteBuffer content) throws IOException {
+        return chunks.write(slot, content);
+    }
+
+    /**
+     * Makes staged preservations take effect: their content durable first, then their journal entries, then the
+     * state. A member deleted meanwhile hands the chunk to the volume's newest member if that one lacks it (it holds
+     * the same content: the replica is not overwritten yet). Then drops the oldest snapshots while over the limit.
+     */
+    void commit(List<Staged> staged, long dataTicket) throws IOException {
+        if (staged.isEmpty()) {
+            return;
+        }
+        chunks.forceUpTo(dataTicket);
+        List<Staged> kept = new ArrayList<>();
+        journalLock.readLock().lock();
+        try {
+            List<JournalRecord> records = new ArrayList<>();
+            synchronized (state) {
+                Map<SnapshotState.Member, List<long[]>> byMember = new LinkedHashMap<>();
+                List<Staged> dropped = new ArrayList<>();
+                for (Staged s : staged) {
+                    SnapshotState.Member target = s.member();
+                    if (target.snap.members.get(target.volume) != target) {
+                        target = state.newest(s.member().volume);
+                    }
+                    if (target == null || target.chunks.contains(s.chunk())) {
+                        dropped.add(s);
+                        continue;
+                    }
+                    kept.add(s);
+                    byMember.computeIfAbsent(target, k -> new ArrayList<>()).add(new long[] {s.chunk(), s.slot()});
+                }
+                giveBack(dropped);
+                byMember.forEach((m, pairs) -> records.add(new JournalRecord.Preserve(m.snap.id, m.volume,
+                        pairs.stream().mapToLong(p -> p[0]).toArray(), pairs.stream().mapToLong(p -> p[1]).toArray())));
+            }
+            if (!records.isEmpty()) {
+                journal.forceUpTo(journal.append(records));
+            }
+            synchronized (state) {
+                records.forEach(state::apply);
+                unclaim(kept);
+            }
+        } catch (IOException | RuntimeException e) {
+            abandon(kept);
+            throw e;
+        } finally {
+            journalLock.readLock().unlock();
+        }
+        enforceLimit();
+    }
+
+    /** Gives up staged preservations (their write failed): slots back, claims released. */
+    void abandon(List<Staged> staged) {
+        synchronized (state) {
+            giveBack(staged);
+        }
+    }
+
+    /** Under the state monitor: the slots of staged preservations that will not be kept, and their claims. */
+    private void giveBack(List<Staged> staged) {
+        for (Staged s : staged) {
+            if (claims.release(s.member(), s.chunk())) {
+                state.release(s.slot());
+            }
+        }
+        state.notifyAll();
+    }
+
+    private void unclaim(List<Staged> staged) {
+        for (Staged s : staged) {
+            claims.release(s.member(), s.chunk());
+        }
+        state.notifyAll();
+    }
+
+    private void enforceLimit() {
+        while (true) {
+            long limit = spaceLimit;
+            SnapshotInfo oldest;
+            long used;
+            synchronized (state) {
+                used = state.slotsInUse() * chunkSize;
+                oldest = limit <= 0 || used <= limit || state.snaps().isEmpty() ? null
+                        : info(state.snaps().values().iterator().next());
+            }
+            if (oldest == null) {
+                return;
+            }
+            String reason = String.format("space limit: snapshots of %s take %d bytes, over the limit of %d; the "
+                    + "oldest goes", primary, used, limit);
+            LOG.warn("snapshots of {}: dropping {} ({} bytes): {}", primary, oldest.name(), oldest.bytesUsed(), reason);
+            try {
+                delete(oldest.id(), "", reason);
+            } catch (IOException e) {
+                LOG.error("snapshots of {}: cannot drop {}: {}", primary, oldest.name(), e.toString());
+                return;
+            }
+            dropListeners.forEach(l -> l.accept(oldest));
+        }
+    }
+
+    // ---- reading a member (for SnapshotImage) -----------------------------------------------------------------
+
+    /** The member of {@code volume} in snapshot {@code id}, counted as read until {@link #endRead}. */
+    SnapshotState.Member beginRead(long id, String volume) throws IOException {
+        synchronized (state) {
+            SnapshotState.Snap s = state.snap(id);
+            SnapshotState.Member m = s == null ? null : s.members.get(volume);
+            if (m == null || m.closing) {
+                throw new IOException("snapshot " + (s == null ? "#" + id : s.name) + " of " + primary + "/" + volume
+                        + " is gone");
+            }
+            m.readers++;
+            return m;
+        }
+    }
+
+    void endRead(SnapshotState.Member m) {
+        synchronized (state) {
+            m.readers--;
+            if (m.readers == 0) {
+                state.notifyAll();
+            }
+        }
+    }
+
+    /** For chunks {@code first..first+slots.length-1}: the slot each reads from, or -1 for the live replica. */
+    void resolve(SnapshotState.Member m, long first, long[] slots) {
+        synchronized (state) {
+            for (int i = 0; i < slots.length; i++) {
+                slots[i] = state.resolve(m, first + i);
+            }
+        }
+    }
+
+    void readChunk(long slot, int offsetInChunk, ByteBuffer dst) throws IOException {
+        chunks.read(slot, offsetInChunk, dst);
+    }
+
+    // ---- housekeeping -------------------------------------------------------------------------------------------
+
+    private void compactIfLarge() throws IOException {
+        journalLock.writeLock().lock();
+        try {
+            List<JournalRecord> entries;
+            synchronized (state) {
+                long estimate = 64 + 256L * state.snaps().size() + 16L * state.slotsInUse();
+                if (journal.size() < Math.max(COMPACT_MIN_BYTES, 4 * estimate)) {
+                    return;
+                }
+                entries = state.entries();
+            }
+            journal.rewrite(entries);
+        } finally {
+            journalLock.writeLock().unlock();
+        }
+    }
+
+    private void durable(List<JournalRecord> records, boolean applyAfter) throws IOException {
+        journalLock.readLock().lock();
+        try {
+            journal.appendDurably(records);
+            if (applyAfter) {
+                synchronized (state) {
+                    records.forEach(state::apply);
+                }
+            }
+        } finally {
+            journalLock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            journal.close();
+        } finally {
+            chunks.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "snapshots of " + primary + " in " + dir;
+    }
+}
