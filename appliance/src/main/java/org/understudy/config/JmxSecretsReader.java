@@ -72,7 +72,8 @@ final class JmxSecretsReader {
         return null;
     }
 
-    private static String password(TreeReader r, ObjectNode node, String path, String key, int min) {
+    /** A secret of at least {@code min} characters that is not the template's placeholder; null when absent. */
+    static String password(TreeReader r, ObjectNode node, String path, String key, int min) {
         if (!node.has(key) || node.get(key).isNull()) {
             return null;
         }

@@ -12,11 +12,19 @@ import java.util.Optional;
  * @param replicationTarget where this primary connects its replication links; null = the standby's
  *                          {@code replication} endpoint (set it to route the link through a relay, a WAN optimiser
  *                          or a test's fault proxy)
+ * @param web               its web console, or null
  */
 public record PrimaryConfig(String name, String address, int nbdPort, Endpoint admin, Path stateDir,
-                            List<VolumeConfig> volumes, JmxConfig jmx, Endpoint replicationTarget) implements NodeConfig {
+                            List<VolumeConfig> volumes, JmxConfig jmx, Endpoint replicationTarget, WebConfig web)
+        implements NodeConfig {
     public PrimaryConfig {
         volumes = List.copyOf(volumes);
+    }
+
+    /** A primary without a web console. */
+    public PrimaryConfig(String name, String address, int nbdPort, Endpoint admin, Path stateDir, List<VolumeConfig> volumes,
+                         JmxConfig jmx, Endpoint replicationTarget) {
+        this(name, address, nbdPort, admin, stateDir, volumes, jmx, replicationTarget, null);
     }
 
     /** A primary without a JMX connector, connecting straight to the standby's replication endpoint. */

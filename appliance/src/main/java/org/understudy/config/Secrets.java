@@ -10,11 +10,19 @@ import java.nio.file.Path;
  * @param adminToken bearer token of the admin JSON API
  * @param snmp       SNMPv3 users and the optional v2c community ({@link SnmpSecrets#NONE} when absent)
  * @param jmx        JMX connector logins and TLS store passwords ({@link JmxSecrets#NONE} when absent)
+ * @param web        web console logins and the metrics token ({@link WebSecrets#NONE} when absent)
  */
-public record Secrets(Path file, byte[] clusterKey, String adminToken, SnmpSecrets snmp, JmxSecrets jmx) {
+public record Secrets(Path file, byte[] clusterKey, String adminToken, SnmpSecrets snmp, JmxSecrets jmx,
+                      WebSecrets web) {
     public Secrets {
         snmp = snmp == null ? SnmpSecrets.NONE : snmp;
         jmx = jmx == null ? JmxSecrets.NONE : jmx;
+        web = web == null ? WebSecrets.NONE : web;
+    }
+
+    /** Secrets without web logins. */
+    public Secrets(Path file, byte[] clusterKey, String adminToken, SnmpSecrets snmp, JmxSecrets jmx) {
+        this(file, clusterKey, adminToken, snmp, jmx, WebSecrets.NONE);
     }
 
     /** Secrets without SNMP users or JMX logins. */

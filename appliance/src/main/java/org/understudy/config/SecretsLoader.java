@@ -19,7 +19,7 @@ public final class SecretsLoader {
     public static final int MIN_KEY_BYTES = 32;
     /** Minimum length of the admin token, in characters. */
     public static final int MIN_TOKEN_CHARS = 16;
-    private static final Set<String> KEYS = Set.of("clusterKey", "adminToken", "snmp", "jmx");
+    private static final Set<String> KEYS = Set.of("clusterKey", "adminToken", "snmp", "jmx", "web");
     private static final Set<PosixFilePermission> NOT_OWNER = EnumSet.of(
             PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
             PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
@@ -34,22 +34,36 @@ public final class SecretsLoader {
         TreeReader r = new TreeReader();
         r.onlyKeys(root, "", KEYS);
         byte[] key = clusterKey(r, root);
-        String token = r.text(root, "", "adminToken", null);
-        if (token != null) {
-            if (isPlaceholder(token)) {
-                r.problem("adminToken", "is still the template's placeholder; generate one with `openssl rand -base64 24`");
-            } else if (token.length() < MIN_TOKEN_CHARS) {
-                r.problem("adminToken", "is " + token.length() + " characters; use at least " + MIN_TOKEN_CHARS);
-            } else if (!token.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-                r.problem("adminToken", "must be printable ASCII without spaces (it travels in an HTTP header)");
-            }
-        }
+        String token = token(r, root, "", "adminToken");
         SnmpSecrets snmp = SnmpSecretsReader.read(r, root);
         JmxSecrets jmx = JmxSecretsReader.read(r, root);
+        WebSecrets web = WebSecretsReader.read(r, root);
         if (!r.problems().isEmpty()) {
             throw new ConfigException(file, r.problems());
         }
-        return new Secrets(file, key, token, snmp, jmx);
+        return new Secrets(file, key, token, snmp, jmx, web);
+    }
+
+    /**
+     * A bearer token at {@code path.key} (required): no placeholder, at least {@value #MIN_TOKEN_CHARS} printable
+     * ASCII characters without spaces, since it travels in an HTTP header. Null when missing or refused (reported).
+     */
+    static String token(TreeReader r, ObjectNode node, String path, String key) {
+        String token = r.text(node, path, key, null);
+        String p = TreeReader.join(path, key);
+        if (token == null) {
+            return null;
+        }
+        if (isPlaceholder(token)) {
+            r.problem(p, "is still the template's placeholder; generate one with `openssl rand -base64 24`");
+        } else if (token.length() < MIN_TOKEN_CHARS) {
+            r.problem(p, "is " + token.length() + " characters; use at least " + MIN_TOKEN_CHARS);
+        } else if (!token.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            r.problem(p, "must be printable ASCII without spaces (it travels in an HTTP header)");
+        } else {
+            return token;
+        }
+        return null;
     }
 
     private static byte[] clusterKey(TreeReader r, ObjectNode root) {
