@@ -13,6 +13,7 @@ import org.understudy.cli.LinkTestCommand;
 import org.understudy.cli.StatusCommand;
 import org.understudy.cli.ThrottleCommand;
 import org.understudy.cli.VerifyCommand;
+import org.understudy.cli.WebUserCommand;
 import org.understudy.demo.DemoCommand;
 import org.understudy.model.Version;
 import org.understudy.primary.PrimaryCommand;
@@ -88,6 +89,7 @@ public final class Main implements Runnable {
         m.put("throttle", ThrottleCommand::new);
         m.put("verify", VerifyCommand::new);
         m.put("link-test", LinkTestCommand::new);
+        m.put("web-user", WebUserCommand::new);
         return m;
     }
 

@@ -36,13 +36,13 @@ public final class Pages {
         h.open("h1").text("Primary " + primary).text(" ").el("a", "graphs", "href", "/graphs?primary=" + primary, "class", "sub")
                 .text(" ").el("a", "events", "href", "/events?primary=" + primary, "class", "sub").close("h1");
         h.open("div", "id", "pv-head", "class", "live").raw(f.get("pv-head")).close("div");
+        section(h, "Actions from this console", "pv-jobs", f);
         section(h, "Alarms", "pv-alarms", f);
         section(h, "Volumes", "pv-volumes", f);
-        h.raw(ActionForms.render(session, catalog.offered(ActionSpec.Scope.PRIMARY, st.site().role()), primary,
-                st.site().volumesOf(primary)));
-        section(h, "Actions from this console", "pv-jobs", f);
         section(h, "Last failover, switchover or failback", "pv-timeline", f);
         section(h, "Paths and links", "pv-paths", f);
+        h.raw(ActionForms.render(session, catalog.offered(ActionSpec.Scope.PRIMARY, st.site().role()), primary,
+                st.site().volumesOf(primary)));
         section(h, "Events", "pv-events", f);
         return Layout.page(st.site(), session, null, "Primary " + primary, PrimaryView.view(primary), h.toString(),
                 List.of(), List.of());

@@ -57,7 +57,7 @@ final class ConsoleServlet extends HttpServlet {
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         WebSession s = (WebSession) req.getAttribute(WebSession.ATTRIBUTE);
-        String path = req.getRequestURI();
+        String path = path(req);
         try {
             if (path.equals("/")) {
                 Responses.html(resp, 200, Pages.overview(state.get(), s, catalog));
@@ -107,7 +107,7 @@ final class ConsoleServlet extends HttpServlet {
     @Override
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         WebSession s = (WebSession) req.getAttribute(WebSession.ATTRIBUTE);
-        String path = req.getRequestURI();
+        String path = path(req);
         try {
             if (!path.startsWith("/actions/")) {
                 throw new BadInput(404, "Nothing takes a POST at " + path + ".");
@@ -148,6 +148,11 @@ final class ConsoleServlet extends HttpServlet {
         } catch (IllegalArgumentException e) {
             Responses.error(resp, site, s, 400, e.getMessage());
         }
+    }
+
+    /** The decoded path within the app (the URI's percent-escapes resolved by the container). */
+    private static String path(HttpServletRequest req) {
+        return req.getServletPath() + (req.getPathInfo() == null ? "" : req.getPathInfo());
     }
 
     private static Form form(HttpServletRequest req) throws BadInput {

@@ -29,6 +29,33 @@ final class ErrorPages extends ErrorHandler {
     @Override
     protected boolean generateAcceptableResponse(Request request, Response response, Callback callback, String contentType,
                                                  List<Charset> charsets, int code, String message, Throwable cause) {
+        writePage(site, response, callback, code, message);
+        return true;
+    }
+
+    /**
+     * The same page for errors raised before a request reaches the servlet context (a URI that leaves the app, a
+     * malformed request line): Jetty's server-level handler.
+     */
+    static org.eclipse.jetty.server.handler.ErrorHandler serverLevel(Site site) {
+        return new org.eclipse.jetty.server.handler.ErrorHandler() {
+            {
+                setShowStacks(false);
+                setShowCauses(false);
+                setShowOrigin(false);
+            }
+
+            @Override
+            protected boolean generateAcceptableResponse(Request request, Response response, Callback callback,
+                                                         String contentType, List<Charset> charsets, int code,
+                                                         String message, Throwable cause) {
+                writePage(site, response, callback, code, message);
+                return true;
+            }
+        };
+    }
+
+    private static void writePage(Site site, Response response, Callback callback, int code, String message) {
         String text = code >= 500 ? "Something went wrong on this node; its log says what."
                 : message == null || message.isBlank() ? Responses.title(code) : message;
         byte[] body = Pages.error(site, null, code, Responses.title(code), text).getBytes(StandardCharsets.UTF_8);
@@ -38,6 +65,5 @@ final class ErrorPages extends ErrorHandler {
         response.getHeaders().put("X-Frame-Options", "DENY");
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
         response.write(true, ByteBuffer.wrap(body), callback);
-        return true;
     }
 }

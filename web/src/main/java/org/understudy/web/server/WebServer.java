@@ -85,6 +85,7 @@ public final class WebServer implements AutoCloseable {
         connector.setIdleTimeout(60_000);
         server.addConnector(connector);
         server.setHandler(context(parts, https));
+        server.setErrorHandler(ErrorPages.serverLevel(parts.site()));
         server.setStopTimeout(0);
     }
 
