@@ -79,7 +79,7 @@ final class JmxConfigReader {
     static List<String> secretsProblems(ClusterConfig cluster, Secrets secrets) {
         List<String> withJmx = new ArrayList<>();
         boolean tls = false;
-        for (NodeConfig n : nodes(cluster)) {
+        for (NodeConfig n : cluster.nodes()) {
             if (n.jmx() != null) {
                 withJmx.add(n.name());
                 tls |= n.jmx().tls() != null;
@@ -95,12 +95,5 @@ final class JmxConfigReader {
                     + cluster.file().getFileName() + ")");
         }
         return problems;
-    }
-
-    private static List<NodeConfig> nodes(ClusterConfig c) {
-        List<NodeConfig> all = new ArrayList<>();
-        all.add(c.standby());
-        all.addAll(c.primaries());
-        return all;
     }
 }

@@ -13,7 +13,6 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.understudy.security.PasswordHash;
 
 /**
  * Writes a fresh secrets file (random cluster key, admin token, SNMPv3 users {@value #SNMP_OPERATOR} (operator) and

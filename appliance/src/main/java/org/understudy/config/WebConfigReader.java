@@ -96,10 +96,7 @@ final class WebConfigReader {
         List<String> withWeb = new ArrayList<>();
         List<String> tokenNeeded = new ArrayList<>();
         boolean tls = false;
-        List<NodeConfig> nodes = new ArrayList<>();
-        nodes.add(cluster.standby());
-        nodes.addAll(cluster.primaries());
-        for (NodeConfig n : nodes) {
+        for (NodeConfig n : cluster.nodes()) {
             if (n.web() != null) {
                 withWeb.add(n.name());
                 tls |= n.web().tls() != null;

@@ -1,6 +1,5 @@
 package org.understudy.config;
 
-import org.understudy.security.PasswordHash;
 
 /**
  * One web console login from the secrets file: a name, the salted hash of its password (never the password) and a

@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.understudy.security.PasswordHash;
 
 /** The {@code web:} blocks of the cluster file and the secrets file. */
 class WebConfigTest {

@@ -22,7 +22,7 @@ import org.understudy.face.FaceContext;
 import org.understudy.model.AlarmSource;
 import org.understudy.model.ClusterSnapshot;
 import org.understudy.model.EventBus;
-import org.understudy.security.PasswordHash;
+import org.understudy.config.PasswordHash;
 
 /**
  * A standby of N synthetic primaries with V volumes each, for the web face in this JVM (the benchmark, face tests):

@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.understudy.config.WebUser;
-import org.understudy.security.PasswordHash;
+import org.understudy.config.PasswordHash;
 
 /**
  * Checks a login against the users of the secrets file. An unknown user costs the same hashing as a known one, so

@@ -64,8 +64,7 @@ public final class ModelCollector implements MultiCollector {
         CounterSnapshot.Builder auth = CounterSnapshot.builder().name(NS + "auth_failures")
                 .help("Authentications refused since the node started, per face (web, admin API, JMX, SNMP, replication, heartbeat)");
         for (AuthFace f : AuthFace.values()) {
-            auth.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(Labels.of("face", face(f)))
-                    .value(refused.getOrDefault(f, 0L)).build());
+            auth.dataPoint(count(Labels.of("face", face(f)), refused.getOrDefault(f, 0L)));
         }
         out.add(auth.build());
         return new MetricSnapshots(out);
@@ -104,8 +103,7 @@ public final class ModelCollector implements MultiCollector {
             for (PrimaryState st : PrimaryState.values()) {
                 state.dataPoint(point(Labels.of("primary", p.name(), "state", st.name()), p.state() == st ? 1 : 0));
             }
-            failovers.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(Labels.of("primary", p.name()))
-                    .value(p.failovers()).build());
+            failovers.dataPoint(count(Labels.of("primary", p.name()), p.failovers()));
             caps.dataPoint(point(Labels.of("primary", p.name(), "traffic", "mirror"), p.caps().mirror()));
             caps.dataPoint(point(Labels.of("primary", p.name(), "traffic", "resync"), p.caps().resync()));
             FailoverTimeline t = p.lastFailover();
@@ -144,8 +142,7 @@ public final class ModelCollector implements MultiCollector {
             long[] counts = {p.valid(), p.replayed(), p.forged(), p.malformed()};
             String[] names = {"valid", "replayed", "forged", "malformed"};
             for (int i = 0; i < counts.length; i++) {
-                heartbeats.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
-                        .labels(l.add("outcome", names[i])).value(counts[i]).build());
+                heartbeats.dataPoint(count(l.add("outcome", names[i]), counts[i]));
             }
         }
         out.add(up.build());
@@ -180,8 +177,8 @@ public final class ModelCollector implements MultiCollector {
             }
             size.dataPoint(point(l, v.size()));
             sync.dataPoint(point(l, v.syncPercent() / 100.0));
-            bytes.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(l).value(v.bytesReplicated()).build());
-            writes.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(l).value(v.writesReplicated()).build());
+            bytes.dataPoint(count(l, v.bytesReplicated()));
+            writes.dataPoint(count(l, v.writesReplicated()));
             if (v.dirtyBytes() >= 0) {
                 outOfSync.dataPoint(point(l, v.dirtyBytes()));
             }
@@ -239,6 +236,10 @@ public final class ModelCollector implements MultiCollector {
 
     private static GaugeSnapshot.GaugeDataPointSnapshot point(Labels labels, double value) {
         return GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels).value(value).build();
+    }
+
+    private static CounterSnapshot.CounterDataPointSnapshot count(Labels labels, double value) {
+        return CounterSnapshot.CounterDataPointSnapshot.builder().labels(labels).value(value).build();
     }
 
     private static double seconds(java.time.Duration d) {

@@ -210,11 +210,14 @@ class WebConsoleIT {
     @Order(5)
     void forcedFailover_withoutTheNameTyped_isRefusedAndNothingHappens() throws Exception {
         browser.open("/primary/p1");
+        browser.awaitLive();
+        String before = badge("#pv-head .badge");
         Map<String, Object> r = post("/actions/failover", "primary=p1&confirm=p2&csrf=" + csrf());
         assertEquals(400L, r.get("status"), String.valueOf(r));
         assertTrue(String.valueOf(r.get("text")).contains("name (p1) to confirm a forced failover; nothing was done"),
                 String.valueOf(r));
-        assertEquals("STANDING_IN", badge("#pv-head .badge"), "p1 still served by the standby, as before the refusal");
+        assertEquals(before, badge("#pv-head .badge"), "p1's state unchanged by the refused request");
+        assertFalse(browser.text("#pv-jobs").contains("failover p1"), "no failover started: " + browser.text("#pv-jobs"));
         assertTrue(browser.one("form.action[data-action='failover'] button").getAttribute("disabled") != null,
                 "the button stays disabled until the name is typed");
     }

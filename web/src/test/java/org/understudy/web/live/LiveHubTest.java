@@ -112,6 +112,9 @@ class LiveHubTest {
             assertTrue(p.events.contains("series-all:everything"));
         }
         hub.publish(copy(state)); // first round: the hub does not know what the pages got on open; it sends the view
+        for (Page p : pages) {
+            Poll.until(Duration.ofSeconds(5), "the first round on every page", () -> p.events.size() == 5);
+        }
         state.get("overview").put("b", "3");
         rendered.clear();
         for (Page p : pages) {

@@ -35,7 +35,7 @@ import org.understudy.config.WebUser;
 import org.understudy.e2e.Poll;
 import org.understudy.model.Role;
 import org.understudy.security.AuthFailure;
-import org.understudy.security.PasswordHash;
+import org.understudy.config.PasswordHash;
 import org.understudy.web.Snapshots;
 import org.understudy.web.actions.ActionCatalog;
 import org.understudy.web.actions.Jobs;

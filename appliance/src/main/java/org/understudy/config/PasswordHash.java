@@ -1,4 +1,4 @@
-package org.understudy.security;
+package org.understudy.config;
 
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -10,7 +10,7 @@ import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 
 /**
- * A salted password hash as the secrets file stores it: PBKDF2 with HMAC-SHA-256, written
+ * A salted password hash as the secrets file stores it (web logins): PBKDF2 with HMAC-SHA-256, written
  * {@code pbkdf2-sha256$ITERATIONS$SALT$HASH} (salt and hash in unpadded base64). Only the hash is ever stored; a
  * login is checked by deriving the key again and comparing in constant time. Immutable and thread-safe.
  *
