@@ -74,7 +74,7 @@ public final class WebBench {
         List<CompletableFuture<?>> streams = new ArrayList<>();
         for (int i = 0; i < pages; i++) {
             streams.add(client.sendAsync(HttpRequest.newBuilder(URI.create(base + "/live?view=overview"))
-                    .header("Cookie", cookie).build(), HttpResponse.BodyHandlers.ofLines()).thenAccept(r -> r.body().forEach(line -> {
+                    .header("Cookie", cookie).header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofLines()).thenAccept(r -> r.body().forEach(line -> {
                         int at = line.indexOf("bench-round-");
                         if (at >= 0) {
                             int end = at + 12;

@@ -296,6 +296,19 @@ class WebConsoleIT {
         assertEquals(400L, rate.get("status"), String.valueOf(rate));
     }
 
+    /** The graphs page draws with uPlot from the node's own WebJar, and new samples arrive without a reload. */
+    @Test
+    @Order(10)
+    void graphs_drawTheLastHour_andMoveLive() throws Exception {
+        browser.open("/graphs?primary=p2");
+        browser.awaitLive();
+        Poll.until(LIVE, "the charts drawn", () -> browser.count("#graphs .uplot") == 4);
+        long before = Long.parseLong(String.valueOf(browser.js("return document.getElementById('graphs').getAttribute('data-points') || '0'")));
+        Poll.until(LIVE, "a new sample on the open page", () -> Long.parseLong(String.valueOf(
+                browser.js("return document.getElementById('graphs').getAttribute('data-points') || '0'"))) > before);
+        browser.screenshot("graphs");
+    }
+
     /** The session's CSRF token, as the page carries it. */
     private static String csrf() {
         return browser.one("header form[action='/logout'] input[name='csrf']").getAttribute("value");
