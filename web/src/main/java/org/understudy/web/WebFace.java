@@ -14,7 +14,7 @@ import org.understudy.config.WebConfig;
 import org.understudy.face.FaceContext;
 import org.understudy.face.ManagementFace;
 import org.understudy.model.AlarmSource;
-import org.understudy.model.ModelEvent;
+import org.understudy.model.ClusterSnapshot;
 import org.understudy.web.actions.ActionCatalog;
 import org.understudy.web.actions.Jobs;
 import org.understudy.web.auth.LoginThrottle;
@@ -79,18 +79,16 @@ public final class WebFace implements ManagementFace {
                 pub[0].poke();
             }
         });
-        java.util.function.Supplier<ConsoleState> state =
-                () -> new ConsoleState(site, ctx.model().snapshot(), jobs.recent(), ctx.eventLog());
+        java.util.function.Supplier<ConsoleState> state = () -> {
+            ClusterSnapshot snapshot = ctx.model().snapshot();
+            jobs.observe(snapshot);
+            return new ConsoleState(site, snapshot, jobs.recent(), ctx.eventLog());
+        };
         hub = new LiveHub<>(new ConsoleViews(series), state, virtualThreads);
         publisher = new Publisher(node, state, hub, series, SAMPLE.toMillis(), System::nanoTime, wall);
         pub[0] = publisher;
         // subscribe before the first round, so nothing between the two is missed
-        subscriptions.add(ctx.events().subscribe(e -> {
-            if (e instanceof ModelEvent.StepFinished step) {
-                jobs.step(step);
-            }
-            publisher.poke();
-        }));
+        subscriptions.add(ctx.events().subscribe(e -> publisher.poke()));
         subscriptions.add(ctx.alarms().subscribe(c -> publisher.poke()));
         PrometheusRegistry registry = new PrometheusRegistry();
         registry.register(new ModelCollector(ctx.model()::snapshot, ctx.authFailures()::counts));

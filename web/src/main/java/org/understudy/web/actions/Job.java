@@ -27,10 +27,8 @@ public record Job(long id, String actor, String action, String target, Instant s
         return slash < 0 ? target : target.substring(0, slash);
     }
 
-    Job withStep(FailoverStep s) {
-        List<FailoverStep> more = new java.util.ArrayList<>(steps);
-        more.add(s);
-        return new Job(id, actor, action, target, started, more, result, ended);
+    Job withSteps(List<FailoverStep> all) {
+        return new Job(id, actor, action, target, started, all, result, ended);
     }
 
     Job finished(CommandResult r, Instant at) {

@@ -13,13 +13,16 @@ import org.understudy.command.Actor;
 import org.understudy.command.Command;
 import org.understudy.command.CommandApi;
 import org.understudy.command.CommandResult;
-import org.understudy.model.ModelEvent;
+import org.understudy.model.ClusterSnapshot;
+import org.understudy.model.FailoverTimeline;
+import org.understudy.model.PrimarySnapshot;
 
 /**
  * Actions started from the console. Each runs through the command API on a thread of its own (a switchover or a
- * failback takes as long as it takes; the request that started it answers at once), its steps are collected from
- * the model's {@link ModelEvent.StepFinished} events while it runs, and the last {@link #KEPT} are kept for the
- * pages. {@code onChange} is told after every change, so live pages follow. Thread-safe.
+ * failback takes as long as it takes; the request that started it answers at once), its steps are read from the
+ * model ({@link PrimarySnapshot#running()} while it runs, the primary's last timeline once it ended), and the last
+ * {@link #KEPT} are kept for the pages. {@code onChange} is told after every change, so live pages follow.
+ * Thread-safe.
  */
 public final class Jobs {
     private static final Logger LOG = LogManager.getLogger(Jobs.class);
@@ -63,14 +66,25 @@ public final class Jobs {
         return commands.execute(actor, command);
     }
 
-    /** Adds a finished step to the running jobs on its primary. */
-    public void step(ModelEvent.StepFinished e) {
-        List<Long> running;
+    /**
+     * Takes the steps of the jobs that follow a sequence (switchover, failback...) from a model snapshot: the
+     * sequence under way on the job's primary while the job runs, the primary's last timeline (when it began after
+     * the job) once it ended. Called before each rendering, so the page shows the steps of the same instant.
+     */
+    public void observe(ClusterSnapshot s) {
         synchronized (jobs) {
-            running = jobs.values().stream().filter(j -> j.running() && j.primary().equals(e.primary()))
-                    .map(Job::id).toList();
+            for (Job j : List.copyOf(jobs.values())) {
+                PrimarySnapshot p = s.primaries().stream().filter(x -> x.name().equals(j.primary())).findFirst().orElse(null);
+                if (p == null) {
+                    continue;
+                }
+                FailoverTimeline t = j.running() ? p.running() : p.lastFailover();
+                if (t != null && !t.startedAt().isBefore(j.started().minusSeconds(1))
+                        && t.steps().size() > j.steps().size()) {
+                    jobs.put(j.id(), j.withSteps(t.steps()));
+                }
+            }
         }
-        running.forEach(id -> update(id, j -> j.withStep(e.step())));
     }
 
     /** The kept jobs, newest first. */

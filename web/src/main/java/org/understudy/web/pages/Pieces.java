@@ -99,15 +99,20 @@ public final class Pieces {
         h.close("ul");
     }
 
-    /** A takeover, switchover or failback drawn as its steps on one time axis, then the same as a table. */
-    public static void timeline(Html h, FailoverTimeline t) {
+    /**
+     * A takeover, switchover or failback drawn as its steps on one time axis, then the same as a table.
+     *
+     * @param underWay the sequence still runs: its steps so far, without a verdict
+     */
+    public static void timeline(Html h, FailoverTimeline t, boolean underWay) {
         if (t == null) {
             h.el("p", "No failover, switchover or failback yet.", "class", "quiet");
             return;
         }
         h.open("p", "class", "timeline-head").el("strong", t.kind()).text(" of " + t.primary() + " at "
                 + Format.time(t.startedAt()) + ", " + Format.duration(t.total()) + ", ")
-                .el("span", t.completed() ? "completed" : "did not complete", "class", t.completed() ? "ok" : "bad")
+                .el("span", underWay ? "under way" : t.completed() ? "completed" : "did not complete", "class",
+                        underWay ? "running" : t.completed() ? "ok" : "bad")
                 .text(": " + t.reason()).close("p");
         long total = Math.max(1, t.total().toNanos());
         int rowHeight = 22;

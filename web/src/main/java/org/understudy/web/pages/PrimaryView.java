@@ -50,7 +50,8 @@ public final class PrimaryView {
         Pieces.jobs(jh, jobs, "No actions on " + primary + " from this console yet.");
         out.put("pv-jobs", jh.toString());
         Html t = new Html();
-        Pieces.timeline(t, p.lastFailover() != null ? p.lastFailover() : lastOf(s, primary));
+        Pieces.timeline(t, p.running() != null ? p.running() : p.lastFailover() != null ? p.lastFailover() : lastOf(s, primary),
+                p.running() != null);
         out.put("pv-timeline", t.toString());
         Html ev = new Html();
         try {
