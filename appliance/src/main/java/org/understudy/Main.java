@@ -15,6 +15,7 @@ import org.understudy.cli.SnapshotCommands;
 import org.understudy.cli.StatusCommand;
 import org.understudy.cli.ThrottleCommand;
 import org.understudy.cli.VerifyCommand;
+import org.understudy.cli.WebUserCommand;
 import org.understudy.demo.DemoCommand;
 import org.understudy.model.Version;
 import org.understudy.primary.PrimaryCommand;
@@ -92,6 +93,7 @@ public final class Main implements Runnable {
         m.put("link-test", LinkTestCommand::new);
         m.put("snapshot", SnapshotCommands::new);
         m.put("rehearse", RehearseCommand::new);
+        m.put("web-user", WebUserCommand::new);
         return m;
     }
 

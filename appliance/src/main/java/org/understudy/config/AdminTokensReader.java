@@ -67,7 +67,8 @@ final class AdminTokensReader {
         return out;
     }
 
-    private static boolean valid(TreeReader r, String key, String token) {
+    /** Whether {@code token} may be a bearer token; a refusal is recorded at {@code key}. */
+    static boolean valid(TreeReader r, String key, String token) {
         if (token.toUpperCase(Locale.ROOT).contains("CHANGE-ME")) {
             r.problem(key, "is still the template's placeholder; generate one with `openssl rand -base64 24`");
         } else if (token.length() < SecretsLoader.MIN_TOKEN_CHARS) {

@@ -57,6 +57,14 @@ public record ClusterConfig(Path file, String name, StandbyConfig standby, List<
         return primaries.stream().filter(p -> p.name().equals(primaryName)).findFirst();
     }
 
+    /** Every node: the standby first, then the primaries in file order. */
+    public List<NodeConfig> nodes() {
+        List<NodeConfig> all = new java.util.ArrayList<>();
+        all.add(standby);
+        all.addAll(primaries);
+        return all;
+    }
+
     /** The node called {@code nodeName}, primary or standby. */
     public Optional<NodeConfig> node(String nodeName) {
         if (standby.name().equals(nodeName)) {

@@ -27,9 +27,10 @@ public final class ClusterConfigLoader {
     private static final Set<String> TOP = Set.of("cluster", "standby", "primaries", "mirror", "health", "failover",
             "eventLog", "snapshots");
     private static final Set<String> CLUSTER = Set.of("name", "secrets", "snmp");
-    private static final Set<String> STANDBY = Set.of("name", "address", "replication", "admin", "stateDir", "snmp", "jmx");
+    private static final Set<String> STANDBY = Set.of("name", "address", "replication", "admin", "stateDir", "snmp", "jmx",
+            "web");
     private static final Set<String> PRIMARY = Set.of("name", "address", "nbdPort", "admin", "stateDir", "volumes", "snmp", "jmx",
-            "replicationTarget", "health", "failover", "nbdMaxConnections", "snapshots");
+            "replicationTarget", "health", "failover", "nbdMaxConnections", "snapshots", "web");
     private static final Set<String> ENDPOINT = Set.of("address", "port");
     private static final Set<String> VOLUME = Set.of("name", "file", "size", "mode", "mirror");
     private static final Set<String> MIRROR = Set.of("regionSize", "async", "throttle", "readBlocker");
@@ -71,9 +72,10 @@ public final class ClusterConfigLoader {
         }
         ClusterConfig config = new ClusterConfig(file, parsed.name, parsed.standby, parsed.primaries, secrets, snmp,
                 loader.mirror, parsed.ha, parsed.snapshots);
-        List<String> jmxProblems = JmxConfigReader.secretsProblems(config, secrets);
-        if (!jmxProblems.isEmpty()) {
-            throw new ConfigException(secrets.file(), jmxProblems);
+        List<String> secretsProblems = new ArrayList<>(JmxConfigReader.secretsProblems(config, secrets));
+        secretsProblems.addAll(WebConfigReader.secretsProblems(config, secrets));
+        if (!secretsProblems.isEmpty()) {
+            throw new ConfigException(secrets.file(), secretsProblems);
         }
         return config;
     }
@@ -184,10 +186,11 @@ public final class ClusterConfigLoader {
         Path stateDir = stateDir(s, "standby", name);
         snmp.agent(s, "standby", name, address);
         JmxConfig jmx = jmx(s, "standby", address);
+        WebConfig web = web(s, "standby", address);
         if (name == null || address == null || replication == null || admin == null || stateDir == null) {
             return null;
         }
-        return new StandbyConfig(name, address, replication, admin, stateDir, jmx);
+        return new StandbyConfig(name, address, replication, admin, stateDir, jmx, web);
     }
 
     private PrimaryConfig primary(JsonNode node, String path) {
@@ -207,6 +210,7 @@ public final class ClusterConfigLoader {
         snmp.agent(p, path, name, address);
         List<VolumeConfig> volumes = volumes(p.get("volumes"), TreeReader.join(path, "volumes"));
         JmxConfig jmx = jmx(p, path, address);
+        WebConfig web = web(p, path, address);
         Endpoint target = null;
         if (p.get("replicationTarget") != null && !p.get("replicationTarget").isNull()) {
             target = target(p, path);
@@ -227,7 +231,7 @@ public final class ClusterConfigLoader {
         if (name == null || address == null || nbdPort < 0 || admin == null || stateDir == null || volumes == null) {
             return null;
         }
-        return new PrimaryConfig(name, address, nbdPort, admin, stateDir, volumes, jmx, target, maxConnections);
+        return new PrimaryConfig(name, address, nbdPort, admin, stateDir, volumes, jmx, target, maxConnections, web);
     }
 
     private List<VolumeConfig> volumes(JsonNode node, String path) {
@@ -337,6 +341,15 @@ public final class ClusterConfigLoader {
             listener(jmx.endpoint().host(), jmx.endpoint().port(), TreeReader.join(path, "jmx"));
         }
         return jmx;
+    }
+
+    /** The node's optional {@code web:} block (see {@link WebConfigReader}); its port counts as a listener. */
+    private WebConfig web(ObjectNode node, String path, String nodeAddress) {
+        WebConfig web = WebConfigReader.read(r, node, path, nodeAddress, dir);
+        if (web != null) {
+            listener(web.endpoint().host(), web.endpoint().port(), TreeReader.join(path, "web"));
+        }
+        return web;
     }
 
     /** {@code replicationTarget: {address, port}}: where the primary connects instead of the standby (no listener). */

@@ -8,8 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Reads the {@code health:}, {@code failover:} and {@code eventLog:} blocks (cluster level and per primary) for
@@ -23,7 +21,6 @@ final class HaConfigReader {
     static final Set<String> PRIMARY_FAILOVER = Set.of("fencingCommand", "commandsDir", "commandTimeout", "identity",
             "device", "prefix", "releaseTimeout");
     static final Set<String> EVENT_LOG = Set.of("retentionDays", "maxRows", "authFailureAlarmPerMinute");
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m)?");
 
     private final TreeReader r;
     private final Path dir;
@@ -105,27 +102,7 @@ final class HaConfigReader {
     }
 
     private Duration duration(ObjectNode o, String path, String key, Duration fallback) {
-        JsonNode v = o.get(key);
-        if (v == null || v.isNull()) {
-            return fallback;
-        }
-        Matcher m = DURATION.matcher(v.asText().trim());
-        if (!v.isValueNode() || !m.matches()) {
-            r.problem(TreeReader.join(path, key), TreeReader.quote(v.asText()) + " is not a duration (e.g. 250ms, 2s, 1m)");
-            return null;
-        }
-        long n = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "ms" : m.group(2);
-        Duration d = switch (unit) {
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            default -> Duration.ofMillis(n);
-        };
-        if (d.isZero()) {
-            r.problem(TreeReader.join(path, key), "must be longer than zero");
-            return null;
-        }
-        return d;
+        return r.duration(o, path, key, fallback);
     }
 
     private boolean bool(ObjectNode o, String path, String key, boolean fallback) {

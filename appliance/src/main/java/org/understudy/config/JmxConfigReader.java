@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -61,7 +60,7 @@ final class JmxConfigReader {
         String keyStore = r.text(t, p, "keyStore", null);
         String type = r.text(t, p, "storeType", "PKCS12");
         String trust = t.has("trustStore") ? r.text(t, p, "trustStore", null) : null;
-        Boolean clientAuth = bool(r, t, p, "clientAuth", false);
+        Boolean clientAuth = r.bool(t, p, "clientAuth", false);
         if (clientAuth != null && clientAuth && !t.has("trustStore")) {
             r.problem(TreeReader.join(p, "trustStore"), "is missing: clientAuth: true needs a trust store of client certificates");
             return null;
@@ -73,22 +72,6 @@ final class JmxConfigReader {
                 clientAuth);
     }
 
-    private static Boolean bool(TreeReader r, ObjectNode node, String path, String key, boolean fallback) {
-        JsonNode v = node.get(key);
-        if (v == null || v.isNull()) {
-            return fallback;
-        }
-        if (v.isBoolean()) {
-            return v.asBoolean();
-        }
-        String s = v.asText().toLowerCase(Locale.ROOT);
-        if (s.equals("true") || s.equals("false")) {
-            return Boolean.parseBoolean(s);
-        }
-        r.problem(TreeReader.join(path, key), TreeReader.quote(v.asText()) + " is not true or false");
-        return null;
-    }
-
     /**
      * Problems of the secrets file given which nodes run a JMX connector: each connector needs logins, and TLS needs
      * the key store password.
@@ -96,7 +79,7 @@ final class JmxConfigReader {
     static List<String> secretsProblems(ClusterConfig cluster, Secrets secrets) {
         List<String> withJmx = new ArrayList<>();
         boolean tls = false;
-        for (NodeConfig n : nodes(cluster)) {
+        for (NodeConfig n : cluster.nodes()) {
             if (n.jmx() != null) {
                 withJmx.add(n.name());
                 tls |= n.jmx().tls() != null;
@@ -112,12 +95,5 @@ final class JmxConfigReader {
                     + cluster.file().getFileName() + ")");
         }
         return problems;
-    }
-
-    private static List<NodeConfig> nodes(ClusterConfig c) {
-        List<NodeConfig> all = new ArrayList<>();
-        all.add(c.standby());
-        all.addAll(c.primaries());
-        return all;
     }
 }

@@ -2,8 +2,6 @@ package org.understudy.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -38,33 +36,11 @@ final class JmxSecretsReader {
     }
 
     private static List<JmxUser> users(TreeReader r, JsonNode list) {
-        List<JmxUser> users = new ArrayList<>();
-        if (list == null || list.isNull()) {
-            return users;
-        }
-        if (!list.isArray()) {
-            r.problem("jmx.users", "must be a list of { name, password, role }, not " + TreeReader.describe(list));
-            return users;
-        }
-        Set<String> names = new HashSet<>();
-        for (int i = 0; i < list.size(); i++) {
-            String p = "jmx.users[" + i + "]";
-            ObjectNode u = r.object(list.get(i), p, true);
-            if (u == null) {
-                continue;
-            }
-            r.onlyKeys(u, p, USER);
-            String name = r.name(u, p, "name");
-            if (name != null && !names.add(name)) {
-                r.problem(TreeReader.join(p, "name"), TreeReader.quote(name) + " is listed twice");
-            }
+        return LoginListReader.read(r, list, "jmx.users", USER, "{ name, password, role }", (u, p, name) -> {
             String password = u.has("password") ? password(r, u, p, "password", MIN_PASSWORD_CHARS) : missing(r, p);
-            JmxUser.Role role = role(r, u, p);
-            if (name != null && password != null && role != null) {
-                users.add(new JmxUser(name, password, role));
-            }
-        }
-        return users;
+            JmxUser.Role role = LoginListReader.role(r, u, p, JmxUser.Role.class, "JMX");
+            return password != null && role != null ? new JmxUser(name, password, role) : null;
+        });
     }
 
     private static String missing(TreeReader r, String p) {
@@ -72,7 +48,8 @@ final class JmxSecretsReader {
         return null;
     }
 
-    private static String password(TreeReader r, ObjectNode node, String path, String key, int min) {
+    /** A secret of at least {@code min} characters that is not the template's placeholder; null when absent. */
+    static String password(TreeReader r, ObjectNode node, String path, String key, int min) {
         if (!node.has(key) || node.get(key).isNull()) {
             return null;
         }
@@ -90,20 +67,5 @@ final class JmxSecretsReader {
             return null;
         }
         return s;
-    }
-
-    private static JmxUser.Role role(TreeReader r, ObjectNode u, String p) {
-        String s = r.text(u, p, "role", null);
-        if (s == null) {
-            return null;
-        }
-        return switch (s.toLowerCase(Locale.ROOT)) {
-            case "monitor" -> JmxUser.Role.MONITOR;
-            case "operator" -> JmxUser.Role.OPERATOR;
-            default -> {
-                r.problem(TreeReader.join(p, "role"), TreeReader.quote(s) + " is not a JMX role (use monitor or operator)");
-                yield null;
-            }
-        };
     }
 }

@@ -17,4 +17,7 @@ public sealed interface NodeConfig permits PrimaryConfig, StandbyConfig {
 
     /** Its JMX remote connector, or null when it has none (local {@code jconsole PID} still works). */
     JmxConfig jmx();
+
+    /** Its web console and {@code /metrics}, or null when it serves neither. */
+    WebConfig web();
 }

@@ -14,13 +14,13 @@ import java.util.Optional;
  *                          or a test's fault proxy)
  * @param nbdMaxConnections NBD connections served at once on its exports (by it, or by the standby standing in);
  *                          one more is refused with a log line
+ * @param web               its web console, or null
  */
 public record PrimaryConfig(String name, String address, int nbdPort, Endpoint admin, Path stateDir,
                             List<VolumeConfig> volumes, JmxConfig jmx, Endpoint replicationTarget,
-                            int nbdMaxConnections) implements NodeConfig {
+                            int nbdMaxConnections, WebConfig web) implements NodeConfig {
     /** NBD connections at once unless the cluster file says otherwise. */
     public static final int DEFAULT_NBD_MAX_CONNECTIONS = 256;
-
     public PrimaryConfig {
         volumes = List.copyOf(volumes);
         if (nbdMaxConnections < 1) {
@@ -31,6 +31,12 @@ public record PrimaryConfig(String name, String address, int nbdPort, Endpoint a
     public PrimaryConfig(String name, String address, int nbdPort, Endpoint admin, Path stateDir,
                          List<VolumeConfig> volumes, JmxConfig jmx, Endpoint replicationTarget) {
         this(name, address, nbdPort, admin, stateDir, volumes, jmx, replicationTarget, DEFAULT_NBD_MAX_CONNECTIONS);
+    }
+
+    /** A primary without a web console. */
+    public PrimaryConfig(String name, String address, int nbdPort, Endpoint admin, Path stateDir, List<VolumeConfig> volumes,
+                         JmxConfig jmx, Endpoint replicationTarget) {
+        this(name, address, nbdPort, admin, stateDir, volumes, jmx, replicationTarget, null);
     }
 
     /** A primary without a JMX connector, connecting straight to the standby's replication endpoint. */

@@ -14,18 +14,20 @@ import java.util.List;
  * @param jmx        JMX connector logins and TLS store passwords ({@link JmxSecrets#NONE} when absent)
  * @param moreTokens further admin API tokens with their names and roles ({@code adminTokens}); the
  *                   {@code adminToken} is the operator token named {@link AdminToken#ADMIN}
+ * @param web        web console logins and the metrics token ({@link WebSecrets#NONE} when absent)
  */
 public record Secrets(Path file, byte[] clusterKey, String adminToken, SnmpSecrets snmp, JmxSecrets jmx,
-                      List<AdminToken> moreTokens) {
+                      List<AdminToken> moreTokens, WebSecrets web) {
     public Secrets {
         snmp = snmp == null ? SnmpSecrets.NONE : snmp;
         jmx = jmx == null ? JmxSecrets.NONE : jmx;
         moreTokens = moreTokens == null ? List.of() : List.copyOf(moreTokens);
+        web = web == null ? WebSecrets.NONE : web;
     }
 
-    /** Secrets with the one admin token only. */
+    /** Secrets with the one admin token only and no web logins. */
     public Secrets(Path file, byte[] clusterKey, String adminToken, SnmpSecrets snmp, JmxSecrets jmx) {
-        this(file, clusterKey, adminToken, snmp, jmx, List.of());
+        this(file, clusterKey, adminToken, snmp, jmx, List.of(), WebSecrets.NONE);
     }
 
     /** Every admin API token: the {@code adminToken} (operator, named {@link AdminToken#ADMIN}) first. */

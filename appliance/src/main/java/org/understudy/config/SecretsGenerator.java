@@ -11,12 +11,15 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Writes a fresh secrets file (random cluster key, admin token, SNMPv3 users {@value #SNMP_OPERATOR} (operator) and
- * {@value #SNMP_MONITOR} (read-only), and the JMX logins {@value #JMX_MONITOR} and {@value #JMX_OPERATOR}) that only
- * its owner can read, with the permissions set at creation so the secrets are never readable by others, not even
- * briefly. Thread-safe.
+ * {@value #SNMP_MONITOR} (read-only), the JMX logins {@value #JMX_MONITOR} and {@value #JMX_OPERATOR}, the web
+ * console logins {@value #WEB_MONITOR} and {@value #WEB_OPERATOR} (stored as salted hashes only) and a metrics token)
+ * that only its owner can read, with the permissions set at creation so the secrets are never readable by others,
+ * not even briefly. Thread-safe.
  */
 public final class SecretsGenerator {
     /** The generated SNMPv3 user of the operator group. */
@@ -29,6 +32,10 @@ public final class SecretsGenerator {
     public static final String ADMIN_MONITOR = "monitor";
     /** The JMX login allowed to run operations. */
     public static final String JMX_OPERATOR = "operator";
+    /** The read-only web console login every generated secrets file has. */
+    public static final String WEB_MONITOR = "monitor";
+    /** The web console login allowed to run actions. */
+    public static final String WEB_OPERATOR = "operator";
     private final SecureRandom random;
 
     public SecretsGenerator(SecureRandom random) {
@@ -40,17 +47,31 @@ public final class SecretsGenerator {
     }
 
     /**
+     * The passwords of the generated web logins, by login name. The secrets file holds only their hashes: this is
+     * the one chance to tell them to a person (the demo prints them and lists them in its cluster.json).
+     */
+    public record WebLogins(Map<String, String> passwords) {
+        public WebLogins {
+            passwords = Map.copyOf(passwords);
+        }
+    }
+
+    /**
      * Creates {@code file} (which must not exist yet) holding new secrets.
      *
+     * @return the web logins' passwords, which the file holds only as hashes
      * @throws IOException if the file exists or cannot be written
      */
-    public void write(Path file) throws IOException {
+    public WebLogins write(Path file) throws IOException {
         byte[] key = new byte[SecretsLoader.MIN_KEY_BYTES];
         byte[] token = new byte[24];
         byte[] readOnlyToken = new byte[24];
         byte[][] snmp = new byte[4][12];
         byte[] monitor = new byte[18];
         byte[] operator = new byte[18];
+        byte[] webMonitor = new byte[15];
+        byte[] webOperator = new byte[15];
+        byte[] metricsToken = new byte[24];
         synchronized (random) {
             random.nextBytes(key);
             random.nextBytes(token);
@@ -60,6 +81,9 @@ public final class SecretsGenerator {
             }
             random.nextBytes(monitor);
             random.nextBytes(operator);
+            random.nextBytes(webMonitor);
+            random.nextBytes(webOperator);
+            random.nextBytes(metricsToken);
         }
         Base64.Encoder url = Base64.getUrlEncoder().withoutPadding();
         String text = "# Understudy cluster secrets: keep this file readable by its owner only (chmod 600).\n"
@@ -74,7 +98,16 @@ public final class SecretsGenerator {
                 + "    - { name: " + SNMP_MONITOR + ", access: read-only, authPassword: " + url.encodeToString(snmp[2])
                 + ", privPassword: " + url.encodeToString(snmp[3]) + " }\n"
                 + "jmx:\n  users:\n"
-                + jmxUser(JMX_MONITOR, monitor, "monitor") + jmxUser(JMX_OPERATOR, operator, "operator");
+                + jmxUser(JMX_MONITOR, monitor, "monitor") + jmxUser(JMX_OPERATOR, operator, "operator")
+                + "web:\n  metricsToken: " + url.encodeToString(metricsToken) + "\n  users:\n";
+        Map<String, String> passwords = new LinkedHashMap<>();
+        passwords.put(WEB_MONITOR, url.encodeToString(webMonitor));
+        passwords.put(WEB_OPERATOR, url.encodeToString(webOperator));
+        for (Map.Entry<String, String> login : passwords.entrySet()) {
+            String role = login.getKey().equals(WEB_OPERATOR) ? "operator" : "monitor";
+            text += "    - { name: " + login.getKey() + ", role: " + role + ", passwordHash: '"
+                    + PasswordHash.create(login.getValue().toCharArray(), random).encoded() + "' }\n";
+        }
         FileAttribute<?>[] attrs = FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
                 ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
                 : new FileAttribute<?>[0];
@@ -82,6 +115,7 @@ public final class SecretsGenerator {
         try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING)) {
             w.write(text);
         }
+        return new WebLogins(passwords);
     }
 
     private static String jmxUser(String name, byte[] password, String role) {

@@ -19,7 +19,7 @@ public final class SecretsLoader {
     public static final int MIN_KEY_BYTES = 32;
     /** Minimum length of the admin token, in characters. */
     public static final int MIN_TOKEN_CHARS = 16;
-    private static final Set<String> KEYS = Set.of("clusterKey", "adminToken", "adminTokens", "snmp", "jmx");
+    private static final Set<String> KEYS = Set.of("clusterKey", "adminToken", "adminTokens", "snmp", "jmx", "web");
     private static final Set<PosixFilePermission> NOT_OWNER = EnumSet.of(
             PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
             PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
@@ -38,10 +38,20 @@ public final class SecretsLoader {
         java.util.List<AdminToken> tokens = AdminTokensReader.extra(r, root, token);
         SnmpSecrets snmp = SnmpSecretsReader.read(r, root);
         JmxSecrets jmx = JmxSecretsReader.read(r, root);
+        WebSecrets web = WebSecretsReader.read(r, root);
         if (!r.problems().isEmpty()) {
             throw new ConfigException(file, r.problems());
         }
-        return new Secrets(file, key, token, snmp, jmx, tokens);
+        return new Secrets(file, key, token, snmp, jmx, tokens, web);
+    }
+
+    /**
+     * A bearer token at {@code path.key} (required): no placeholder, at least {@value #MIN_TOKEN_CHARS} printable
+     * ASCII characters without spaces, since it travels in an HTTP header. Null when missing or refused (reported).
+     */
+    static String token(TreeReader r, ObjectNode node, String path, String key) {
+        String token = r.text(node, path, key, null);
+        return token != null && AdminTokensReader.valid(r, TreeReader.join(path, key), token) ? token : null;
     }
 
     private static byte[] clusterKey(TreeReader r, ObjectNode root) {

@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
 final class TreeReader {
     static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
 
     private final List<String> problems = new ArrayList<>();
 
@@ -155,6 +156,52 @@ final class TreeReader {
         } catch (UnknownHostException e) {
             return false;
         }
+    }
+
+    /**
+     * A duration such as {@code 250ms}, {@code 2s}, {@code 30m} (plain numbers are milliseconds); {@code fallback}
+     * when absent, null (reported) when invalid or zero.
+     */
+    java.time.Duration duration(ObjectNode node, String path, String key, java.time.Duration fallback) {
+        JsonNode v = node.get(key);
+        if (v == null || v.isNull()) {
+            return fallback;
+        }
+        Matcher m = DURATION.matcher(v.asText().trim());
+        if (!v.isValueNode() || !m.matches()) {
+            problem(join(path, key), quote(v.asText()) + " is not a duration (e.g. 250ms, 2s, 1m)");
+            return null;
+        }
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "ms" : m.group(2);
+        java.time.Duration d = switch (unit) {
+            case "s" -> java.time.Duration.ofSeconds(n);
+            case "m" -> java.time.Duration.ofMinutes(n);
+            case "h" -> java.time.Duration.ofHours(n);
+            default -> java.time.Duration.ofMillis(n);
+        };
+        if (d.isZero()) {
+            problem(join(path, key), "must be longer than zero");
+            return null;
+        }
+        return d;
+    }
+
+    /** A boolean; {@code fallback} when absent, null (reported) when it is neither true nor false. */
+    Boolean bool(ObjectNode node, String path, String key, boolean fallback) {
+        JsonNode v = node.get(key);
+        if (v == null || v.isNull()) {
+            return fallback;
+        }
+        if (v.isBoolean()) {
+            return v.asBoolean();
+        }
+        String s = v.asText().toLowerCase(Locale.ROOT);
+        if (s.equals("true") || s.equals("false")) {
+            return Boolean.parseBoolean(s);
+        }
+        problem(join(path, key), quote(v.asText()) + " is not true or false");
+        return null;
     }
 
     static String quote(String s) {

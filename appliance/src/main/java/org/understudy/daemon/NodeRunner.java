@@ -99,7 +99,7 @@ public final class NodeRunner {
             DeployStepRoutes.register(admin, services.recorder());
             engine.routes(admin);
             faces = Faces.start(new FaceContext(cluster, node, engine.model(), services.alarms(), services.events(), commands,
-                    node.stateDir(), services.authFailures()));
+                    node.stateDir(), services.authFailures(), services.eventLog()));
         } catch (Exception e) {
             log.error("{}: failed to start: {}", nodeName, e.toString(), e);
             err.println("understudy: node " + nodeName + " failed to start: " + e.getMessage());

@@ -45,6 +45,8 @@ public final class DemoCluster {
     private final PrintStream out;
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private ClusterConfig cluster;
+    /** The web logins' passwords: the secrets file holds only their hashes. */
+    private SecretsGenerator.WebLogins webLogins = new SecretsGenerator.WebLogins(Map.of());
 
     public DemoCluster(DemoLayout layout, PrintStream out) {
         this.layout = layout;
@@ -80,7 +82,7 @@ public final class DemoCluster {
             }
         }
         Files.createDirectories(dir);
-        new SecretsGenerator().write(layout.secretsFile());
+        webLogins = new SecretsGenerator().write(layout.secretsFile());
         Files.writeString(layout.configFile(), layout.clusterYaml(), StandardCharsets.UTF_8);
         cluster = ClusterConfigLoader.load(layout.configFile());
         for (PrimaryConfig p : cluster.primaries()) {
@@ -174,6 +176,7 @@ public final class DemoCluster {
             o.put("address", n.address());
             cluster.snmp().agent(n.name()).ifPresent(e -> DemoSnmp.describe(o.putObject("snmp"), e, cluster.secrets().snmp()));
             jmxEntry(o, n);
+            webEntry(o, n);
         }
         ObjectNode traps = root.putObject("traps");
         traps.put("host", layout.trapHost());
@@ -222,6 +225,39 @@ public final class DemoCluster {
             m.put("user", u.name());
             m.put("password", u.password());
         });
+    }
+
+    /**
+     * The node's web console and metrics for scripts and tests: {@code web} with the URL and the operator login (the
+     * read-only login under {@code monitor}), as for JMX; {@code metrics} with its URL and the bearer token.
+     */
+    private void webEntry(ObjectNode o, NodeConfig n) {
+        if (n.web() == null) {
+            return;
+        }
+        ObjectNode w = o.putObject("web");
+        w.put("url", n.web().url());
+        String operator = webLogins.passwords().get(SecretsGenerator.WEB_OPERATOR);
+        if (operator != null) {
+            w.put("user", SecretsGenerator.WEB_OPERATOR);
+            w.put("password", operator);
+        }
+        String monitor = webLogins.passwords().get(SecretsGenerator.WEB_MONITOR);
+        if (monitor != null) {
+            ObjectNode m = w.putObject("monitor");
+            m.put("user", SecretsGenerator.WEB_MONITOR);
+            m.put("password", monitor);
+        }
+        ObjectNode metrics = o.putObject("metrics");
+        metrics.put("url", n.web().url() + "metrics");
+        if (!n.web().metricsOpen() && cluster.secrets().web().metricsToken() != null) {
+            metrics.put("token", cluster.secrets().web().metricsToken());
+        }
+    }
+
+    /** The web logins' passwords of this demo (empty before {@link #prepare}). */
+    public Map<String, String> webPasswords() {
+        return webLogins.passwords();
     }
 
     /** Stops the nodes this object started (primaries first). */

@@ -114,6 +114,27 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
+    /** The web console and metrics URLs and the demo's web logins (throwaway values, also in cluster.json). */
+    private static void printWeb(PrintStream out, DemoCluster demo) {
+        var cluster = demo.cluster();
+        var web = cluster.standby().web();
+        if (web == null) {
+            return;
+        }
+        out.println();
+        out.println("Web console (HTTPS with a self-signed certificate; its fingerprint is in each node's log):");
+        out.printf("  standby: %s%n", web.url());
+        for (PrimaryConfig p : cluster.primaries()) {
+            if (p.web() != null) {
+                out.printf("  %s: %s%n", p.name(), p.web().url());
+            }
+        }
+        demo.webPasswords().forEach((user, password) -> out.printf("  login %-8s password %s  (%s)%n", user, password,
+                user.equals(org.understudy.config.SecretsGenerator.WEB_OPERATOR) ? "runs actions, audited" : "read-only"));
+        String token = cluster.secrets().web().metricsToken();
+        out.printf("  metrics: curl -sk -H 'Authorization: Bearer %s' %smetrics%n", token, web.url());
+    }
+
     private static void printGuide(PrintStream out, DemoCluster demo, DemoLayout layout) {
         var cluster = demo.cluster();
         out.println();
@@ -132,6 +153,7 @@ public final class DemoCommand implements Callable<Integer> {
                 out.printf("  nbd://%s:%d/%s%n", p.address(), p.nbdPort(), v.name());
             }
         }
+        printWeb(out, demo);
         printJmx(out, cluster);
         PrimaryConfig p1 = cluster.primaries().getFirst();
         var snmpAgent = cluster.snmp().agent(cluster.standby().name());

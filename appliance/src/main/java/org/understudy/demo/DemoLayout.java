@@ -16,6 +16,8 @@ public record DemoLayout(Path dir, int primaries, long volumeSize, int loopbackN
     public static final int REPLICATION_PORT = 7700;
     /** Every node's JMX connector (registry and server) listens on its own address at this port. */
     public static final int JMX_PORT = 17199;
+    /** Every node's web console (HTTPS, self-signed at first start) and /metrics listen on its address at this port. */
+    public static final int WEB_PORT = 8443;
     public static final List<String> VOLUMES = List.of("vol0", "vol1");
     /** Every node's SNMP agent listens on its own address at this (unprivileged) UDP port. */
     public static final int SNMP_PORT = 16161;
@@ -109,6 +111,7 @@ public record DemoLayout(Path dir, int primaries, long volumeSize, int loopbackN
         y.append("  stateDir: state/").append(STANDBY).append('\n');
         y.append("  snmp: { address: ").append(standbyAddress()).append(", port: ").append(SNMP_PORT).append(" }\n");
         y.append("  jmx: { address: ").append(standbyAddress()).append(", port: ").append(JMX_PORT).append(" }\n");
+        y.append("  web: { address: ").append(standbyAddress()).append(", port: ").append(WEB_PORT).append(" }\n");
         y.append("primaries:\n");
         for (String p : primaryNames()) {
             String addr = primaryAddress(p);
@@ -119,6 +122,7 @@ public record DemoLayout(Path dir, int primaries, long volumeSize, int loopbackN
             y.append("    stateDir: state/").append(p).append('\n');
             y.append("    snmp: { address: ").append(addr).append(", port: ").append(SNMP_PORT).append(" }\n");
             y.append("    jmx: { address: ").append(addr).append(", port: ").append(JMX_PORT).append(" }\n");
+            y.append("    web: { address: ").append(addr).append(", port: ").append(WEB_PORT).append(" }\n");
             y.append("    volumes:\n");
             for (String v : VOLUMES) {
                 y.append("      - { name: ").append(v).append(", file: data/").append(p).append('/').append(v)

@@ -238,6 +238,14 @@ final class DerbyEventStore implements EventStore {
             sql.append(" AND kind = ?");
             args.add(q.kind().name());
         }
+        if (q.actor() != null) {
+            sql.append(" AND actor = ?");
+            args.add(q.actor());
+        }
+        if (q.beforeId() > 0) {
+            sql.append(" AND id < ?");
+            args.add(q.beforeId());
+        }
         sql.append(q.order() == EventQuery.Order.NEWEST_FIRST ? " ORDER BY id DESC" : " ORDER BY id ASC");
         sql.append(" FETCH FIRST ").append(q.limit()).append(" ROWS ONLY");
         try {

@@ -61,6 +61,8 @@ public final class AuthFailureLog implements AuthFailures {
     private final AtomicLongArray buckets = new AtomicLongArray(BUCKETS);
     private final long[] bucketEpoch = new long[BUCKETS];
     private volatile boolean alarmed;
+    /** Every refusal since start, per face. */
+    private final Map<AuthFace, java.util.concurrent.atomic.LongAdder> totals = new java.util.EnumMap<>(AuthFace.class);
 
     /**
      * @param node           this node's name (the rows' resource)
@@ -76,12 +78,23 @@ public final class AuthFailureLog implements AuthFailures {
         this.nanos = nanos;
         this.wall = wall;
         this.alarmPerMinute = alarmPerMinute;
+        for (AuthFace face : AuthFace.values()) {
+            totals.put(face, new java.util.concurrent.atomic.LongAdder());
+        }
+    }
+
+    @Override
+    public Map<AuthFace, Long> counts() {
+        Map<AuthFace, Long> out = new java.util.EnumMap<>(AuthFace.class);
+        totals.forEach((face, n) -> out.put(face, n.sum()));
+        return out;
     }
 
     @Override
     public void record(AuthFailure f) {
         long now = nanos.getAsLong();
         count(now);
+        totals.get(f.face()).increment();
         Key key = new Key(f.face(), f.source(), f.user());
         if (!windows.containsKey(key) && windows.size() >= MAX_KEYS) {
             key = new Key(f.face(), "(many sources)", "(many users)");

@@ -1,5 +1,7 @@
 package org.understudy.security;
 
+import java.util.Map;
+
 /**
  * Where every face and port reports a refused authentication, so that each lands in the event log as
  * {@code AUTH_FAILURE} (aggregated, so a flood cannot fill it) and a sustained flood raises an alarm. Implementations
@@ -11,4 +13,9 @@ public interface AuthFailures {
     AuthFailures NONE = failure -> { };
 
     void record(AuthFailure failure);
+
+    /** Refusals recorded since start, per face (for metrics); empty where nobody counts. */
+    default Map<AuthFace, Long> counts() {
+        return Map.of();
+    }
 }

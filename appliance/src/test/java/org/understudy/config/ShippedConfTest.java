@@ -25,13 +25,18 @@ class ShippedConfTest {
         Files.writeString(secrets, template
                 .replace("clusterKey: CHANGE-ME", "clusterKey: " + ConfigFixtures.KEY)
                 .replace("adminToken: CHANGE-ME", "adminToken: " + ConfigFixtures.TOKEN)
-                .replace("password: CHANGE-ME", "password: jmx-password-0123"));
+                .replace("password: CHANGE-ME", "password: jmx-password-0123")
+                .replace("metricsToken: CHANGE-ME", "metricsToken: " + ConfigFixtures.TOKEN)
+                .replace("passwordHash: CHANGE-ME", "passwordHash: '" + PasswordHash.create("alice-password".toCharArray(),
+                        new java.security.SecureRandom(), PasswordHash.MIN_ITERATIONS).encoded() + "'"));
         Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rw-------"));
         ClusterConfig c = ClusterConfigLoader.load(dir.resolve("cluster.yaml"));
         assertEquals("demo", c.name());
         assertEquals(2, c.primaries().size());
         assertEquals(17199, c.standby().jmx().endpoint().port());
         assertEquals(2, c.secrets().jmx().users().size());
+        assertEquals(8443, c.standby().web().endpoint().port());
+        assertEquals(1, c.secrets().web().users().size());
         assertTrue(c.primaries().stream().allMatch(p -> !p.volumes().isEmpty()));
     }
 
@@ -41,7 +46,7 @@ class ShippedConfTest {
         Files.copy(CONF.resolve("secrets.sample.yaml"), secrets);
         Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rw-------"));
         ConfigException e = assertThrows(ConfigException.class, () -> SecretsLoader.load(secrets));
-        // cluster key, admin token and the two JMX passwords
-        assertEquals(4, e.problems().size(), e.problems().toString());
+        // cluster key, admin token, the two JMX passwords, the metrics token and the web login's hash
+        assertEquals(6, e.problems().size(), e.problems().toString());
     }
 }

@@ -28,8 +28,12 @@ class DistributionIT {
         assertTrue(Files.isExecutable(DIST.resolve("bin/understudy")));
         assertTrue(Files.exists(DIST.resolve("conf/log4j2.xml")));
         assertTrue(Files.exists(DIST.resolve("conf/cluster.sample.yaml")));
+        assertTrue(Files.exists(DIST.resolve("grafana/understudy-dashboard.json")), "the Grafana dashboard over /metrics");
         try (var libs = Files.list(DIST.resolve("lib"))) {
-            assertTrue(libs.anyMatch(p -> p.getFileName().toString().startsWith("understudy-appliance")));
+            var names = libs.map(p -> p.getFileName().toString()).toList();
+            for (String module : new String[] {"understudy-appliance", "understudy-mib", "understudy-jmx", "understudy-web"}) {
+                assertTrue(names.stream().anyMatch(n -> n.startsWith(module)), module + " on the class path: " + names);
+            }
         } catch (IOException e) {
             throw new AssertionError(e);
         }
