@@ -1,7 +1,10 @@
 /**
  * Understudy, an N+1 high-availability appliance: one standby mirrors every primary's volumes and stands in for a
  * failed one. {@link org.understudy.Main} is the launcher's entry point ({@code bin/understudy}); it only lists the
- * commands of the rooms below.
+ * commands of the rooms below. Two build-time tools stand beside it:
+ * {@link org.understudy.ManualWriter} (man pages and completion from the command model) and
+ * {@link org.understudy.CdsTraining} (runs the client commands once so the distribution's class-data archive holds
+ * what they load).
  *
  * <p>The rooms, from the top down (a room uses only rooms below it; {@code architecture/PackageCyclesTest} fails on
  * any cycle):

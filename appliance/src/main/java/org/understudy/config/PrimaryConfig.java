@@ -28,15 +28,11 @@ public record PrimaryConfig(String name, String address, int nbdPort, Endpoint a
         }
     }
 
+    /** A primary without a web console, serving the default number of NBD connections. */
     public PrimaryConfig(String name, String address, int nbdPort, Endpoint admin, Path stateDir,
                          List<VolumeConfig> volumes, JmxConfig jmx, Endpoint replicationTarget) {
-        this(name, address, nbdPort, admin, stateDir, volumes, jmx, replicationTarget, DEFAULT_NBD_MAX_CONNECTIONS);
-    }
-
-    /** A primary without a web console. */
-    public PrimaryConfig(String name, String address, int nbdPort, Endpoint admin, Path stateDir, List<VolumeConfig> volumes,
-                         JmxConfig jmx, Endpoint replicationTarget) {
-        this(name, address, nbdPort, admin, stateDir, volumes, jmx, replicationTarget, null);
+        this(name, address, nbdPort, admin, stateDir, volumes, jmx, replicationTarget, DEFAULT_NBD_MAX_CONNECTIONS,
+                null);
     }
 
     /** A primary without a JMX connector, connecting straight to the standby's replication endpoint. */

@@ -49,7 +49,8 @@ public final class SyntheticNode {
         StandbyConfig standby = new StandbyConfig("standby", "127.0.0.1", new Endpoint("127.0.0.1", 7700),
                 new Endpoint("127.0.0.1", 7800), dir.resolve("standby"), null, web);
         PasswordHash hash = PasswordHash.create(PASSWORD.toCharArray(), new SecureRandom(), PasswordHash.MIN_ITERATIONS);
-        Secrets secrets = new Secrets(dir.resolve("secrets.yaml"), new byte[32], "admin-token-0123456789", null, null, List.of(),
+        Secrets secrets = new Secrets(dir.resolve("secrets.yaml"), new byte[32], "admin-token-0123456789", null, null,
+                List.of(),
                 new WebSecrets(List.of(new WebUser("operator", hash, WebUser.Role.OPERATOR),
                         new WebUser("monitor", hash, WebUser.Role.MONITOR)), TOKEN, null));
         ClusterConfig cluster = new ClusterConfig(dir.resolve("cluster.yaml"), "synthetic", standby, ps, secrets);

@@ -1,4 +1,4 @@
-package org.understudy.cli;
+package org.understudy;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import org.understudy.Main;
 
 /**
  * The training run the distribution's build records the CLI's class-data archive from
