@@ -1,6 +1,5 @@
 package org.understudy.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,23 +25,18 @@ final class JmxConfigReader {
      * @param dir         directory relative store paths resolve against
      */
     static JmxConfig read(TreeReader r, ObjectNode parent, String path, String nodeAddress, Path dir) {
-        JsonNode node = parent.get("jmx");
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        String p = TreeReader.join(path, "jmx");
-        ObjectNode j = r.object(node, p, true);
+        ObjectNode j = r.block(parent, path, "jmx", JMX, false);
         if (j == null) {
             return null;
         }
-        r.onlyKeys(j, p, JMX);
+        String p = TreeReader.join(path, "jmx");
         String fallback = nodeAddress == null ? "127.0.0.1" : nodeAddress;
         String address = r.address(j, p, "address", fallback);
         int port = r.port(j, p, "port", JmxConfig.DEFAULT_PORT);
         boolean tlsOk = true;
         JmxConfig.Tls tls = null;
         if (j.get("tls") != null && !j.get("tls").isNull()) {
-            tls = tls(r, j, TreeReader.join(p, "tls"), dir);
+            tls = tls(r, j, p, dir);
             tlsOk = tls != null;
         }
         if (address == null || port < 0 || !tlsOk) {
@@ -51,12 +45,12 @@ final class JmxConfigReader {
         return new JmxConfig(new Endpoint(address, port), tls);
     }
 
-    private static JmxConfig.Tls tls(TreeReader r, ObjectNode parent, String p, Path dir) {
-        ObjectNode t = r.object(parent.get("tls"), p, true);
+    private static JmxConfig.Tls tls(TreeReader r, ObjectNode parent, String parentPath, Path dir) {
+        String p = TreeReader.join(parentPath, "tls");
+        ObjectNode t = r.block(parent, parentPath, "tls", TLS, true);
         if (t == null) {
             return null;
         }
-        r.onlyKeys(t, p, TLS);
         String keyStore = r.text(t, p, "keyStore", null);
         String type = r.text(t, p, "storeType", "PKCS12");
         String trust = t.has("trustStore") ? r.text(t, p, "trustStore", null) : null;

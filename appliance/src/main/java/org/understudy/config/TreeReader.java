@@ -50,6 +50,19 @@ final class TreeReader {
         return (ObjectNode) node;
     }
 
+    /**
+     * The mapping {@code key} of {@code parent} with its keys checked against {@code allowed}; null when absent, or
+     * when it is no mapping (reported), or when required and missing (reported).
+     */
+    ObjectNode block(ObjectNode parent, String path, String key, Set<String> allowed, boolean required) {
+        String p = join(path, key);
+        ObjectNode o = object(parent.get(key), p, required);
+        if (o != null) {
+            onlyKeys(o, p, allowed);
+        }
+        return o;
+    }
+
     /** Reports every key of {@code node} not in {@code allowed}: a typo must never be silently ignored. */
     void onlyKeys(ObjectNode node, String path, Set<String> allowed) {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {

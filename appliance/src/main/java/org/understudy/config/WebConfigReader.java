@@ -1,6 +1,5 @@
 package org.understudy.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -29,16 +28,11 @@ final class WebConfigReader {
      * @param dir         directory a relative key store path resolves against
      */
     static WebConfig read(TreeReader r, ObjectNode parent, String path, String nodeAddress, Path dir) {
-        JsonNode node = parent.get("web");
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        String p = TreeReader.join(path, "web");
-        ObjectNode w = r.object(node, p, true);
+        ObjectNode w = r.block(parent, path, "web", WEB, false);
         if (w == null) {
             return null;
         }
-        r.onlyKeys(w, p, WEB);
+        String p = TreeReader.join(path, "web");
         String address = r.address(w, p, "address", nodeAddress == null ? "127.0.0.1" : nodeAddress);
         int port = r.port(w, p, "port", WebConfig.DEFAULT_PORT);
         Boolean plain = r.bool(w, p, "plainHttp", false);
@@ -47,7 +41,7 @@ final class WebConfigReader {
         WebConfig.Tls tls = null;
         boolean tlsOk = true;
         if (w.hasNonNull("tls")) {
-            tls = tls(r, w, TreeReader.join(p, "tls"), dir);
+            tls = tls(r, w, p, dir);
             tlsOk = tls != null;
             if (Boolean.TRUE.equals(plain)) {
                 r.problem(TreeReader.join(p, "plainHttp"), "true contradicts tls: choose one");
@@ -65,12 +59,12 @@ final class WebConfigReader {
         return new WebConfig(new Endpoint(address, port), tls, plain, timeout, open);
     }
 
-    private static WebConfig.Tls tls(TreeReader r, ObjectNode parent, String p, Path dir) {
-        ObjectNode t = r.object(parent.get("tls"), p, true);
+    private static WebConfig.Tls tls(TreeReader r, ObjectNode parent, String parentPath, Path dir) {
+        String p = TreeReader.join(parentPath, "tls");
+        ObjectNode t = r.block(parent, parentPath, "tls", TLS, true);
         if (t == null) {
             return null;
         }
-        r.onlyKeys(t, p, TLS);
         String keyStore = r.text(t, p, "keyStore", null);
         String type = r.text(t, p, "storeType", "PKCS12");
         if (keyStore == null || type == null) {
