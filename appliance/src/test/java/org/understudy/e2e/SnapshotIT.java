@@ -147,8 +147,8 @@ class SnapshotIT {
     void beforeAResync_theReplicasStateIsKept_andReadableWhileTheResyncRuns() throws Exception {
         Path before = dir.resolve("vol0-before-resync.img");
         Cmd.run(LIMIT, "nbdcopy", primaryUri("vol0"), before.toString()).ok();
-        // 12 MiB to resync in 4 MiB chunks at 256 KB/s: the first chunk goes at once, the last half a minute later
-        DemoFixture.CliRun capped = demo.cliOnCluster("throttle", "--primary", "p1", "--resync", "256KB/s");
+        // 12 MiB to resync in 4 MiB chunks at 256 KiB/s: the first chunk goes at once, the last half a minute later
+        DemoFixture.CliRun capped = demo.cliOnCluster("throttle", "--primary", "p1", "--resync", "256KiB/s");
         assertEquals(0, capped.exit(), capped.stdout());
         try {
             demo.kill("standby");
