@@ -346,12 +346,13 @@ public final class FailoverEngine implements HealthListener {
         synchronized (state) {
             for (Primary p : state.all()) {
                 states.add(new PrimarySnapshot(p.target.primary(), p.machine.state(), p.machine.cause(),
-                        p.machine.since(), List.of(), p.lastTakeover, p.takeovers).withRunning(p.running));
+                        p.machine.since(), List.of(), p.lastTakeover, p.takeovers).withRunning(p.running).withLastSequence(p.lastTimeline));
             }
         }
         // the detector has its own lock: ask it outside ours
         return states.stream().map(s -> new PrimarySnapshot(s.name(), s.state(), s.cause(), s.since(),
-                paths.apply(s.name()), s.lastFailover(), s.failovers()).withRunning(s.running())).toList();
+                paths.apply(s.name()), s.lastFailover(), s.failovers()).withRunning(s.running())
+                .withLastSequence(s.lastSequence())).toList();
     }
 
     /** Where the automatic-failover switch in force came from: the cluster file, or the operator's last choice. */

@@ -15,13 +15,20 @@ import java.util.List;
  * @param caps         the bandwidth caps on its replication traffic (see {@link BandwidthCaps} for how exact)
  * @param running      the takeover, switchover or failback under way, as far as it got (not completed); null when
  *                     none runs
+ * @param lastSequence the last takeover, switchover or failback that ended (a failback too, unlike
+ *                     {@code lastFailover}), with its timeline; null if none yet
  */
 public record PrimarySnapshot(String name, PrimaryState state, String cause, Instant since, List<PathSnapshot> paths,
                               FailoverTimeline lastFailover, long failovers, BandwidthCaps caps,
-                              FailoverTimeline running) {
+                              FailoverTimeline running, FailoverTimeline lastSequence) {
     public PrimarySnapshot {
         paths = List.copyOf(paths);
         java.util.Objects.requireNonNull(caps, "caps");
+    }
+
+    public PrimarySnapshot(String name, PrimaryState state, String cause, Instant since, List<PathSnapshot> paths,
+                           FailoverTimeline lastFailover, long failovers, BandwidthCaps caps, FailoverTimeline running) {
+        this(name, state, cause, since, paths, lastFailover, failovers, caps, running, lastFailover);
     }
 
     public PrimarySnapshot(String name, PrimaryState state, String cause, Instant since, List<PathSnapshot> paths,
@@ -36,11 +43,15 @@ public record PrimarySnapshot(String name, PrimaryState state, String cause, Ins
     }
 
     public PrimarySnapshot withCaps(BandwidthCaps c) {
-        return new PrimarySnapshot(name, state, cause, since, paths, lastFailover, failovers, c, running);
+        return new PrimarySnapshot(name, state, cause, since, paths, lastFailover, failovers, c, running, lastSequence);
     }
 
     public PrimarySnapshot withRunning(FailoverTimeline r) {
-        return new PrimarySnapshot(name, state, cause, since, paths, lastFailover, failovers, caps, r);
+        return new PrimarySnapshot(name, state, cause, since, paths, lastFailover, failovers, caps, r, lastSequence);
+    }
+
+    public PrimarySnapshot withLastSequence(FailoverTimeline t) {
+        return new PrimarySnapshot(name, state, cause, since, paths, lastFailover, failovers, caps, running, t);
     }
 
     /** A primary no takeover was counted for. */

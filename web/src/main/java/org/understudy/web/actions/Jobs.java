@@ -15,12 +15,14 @@ import org.understudy.command.CommandApi;
 import org.understudy.command.CommandResult;
 import org.understudy.model.ClusterSnapshot;
 import org.understudy.model.FailoverTimeline;
+import org.understudy.model.ModelEvent;
 import org.understudy.model.PrimarySnapshot;
 
 /**
  * Actions started from the console. Each runs through the command API on a thread of its own (a switchover or a
  * failback takes as long as it takes; the request that started it answers at once), its steps are read from the
- * model ({@link PrimarySnapshot#running()} while it runs, the primary's last timeline once it ended), and the last
+ * model ({@link PrimarySnapshot#running()} while it runs; once it ended, the primary's last sequence, and the whole
+ * timeline from the model's event that ends it, which a rendering may have missed), and the last
  * {@link #KEPT} are kept for the pages. {@code onChange} is told after every change, so live pages follow.
  * Thread-safe.
  */
@@ -78,13 +80,46 @@ public final class Jobs {
                 if (p == null) {
                     continue;
                 }
-                FailoverTimeline t = j.running() ? p.running() : p.lastFailover();
-                if (t != null && !t.startedAt().isBefore(j.started().minusSeconds(1))
-                        && t.steps().size() > j.steps().size()) {
+                FailoverTimeline t = j.running() ? p.running() : p.lastSequence();
+                if (t != null && belongs(t, j) && t.steps().size() > j.steps().size()) {
                     jobs.put(j.id(), j.withSteps(t.steps()));
                 }
             }
         }
+    }
+
+    /**
+     * A sequence ended ({@link ModelEvent.FailoverCompleted} or {@link ModelEvent.FailoverFailed}, a failback and a
+     * switchover too): the jobs on its primary that it belongs to take its whole timeline, the last steps included,
+     * which a rendering between the last step and the end may never have seen. Other events are ignored.
+     */
+    public void ended(ModelEvent e) {
+        FailoverTimeline t = switch (e) {
+            case ModelEvent.FailoverCompleted c -> c.timeline();
+            case ModelEvent.FailoverFailed f -> f.timeline();
+            default -> null;
+        };
+        if (t == null) {
+            return;
+        }
+        boolean changed = false;
+        synchronized (jobs) {
+            for (Job j : List.copyOf(jobs.values())) {
+                if (j.primary().equals(t.primary()) && belongs(t, j) && t.steps().size() >= j.steps().size()
+                        && !t.steps().equals(j.steps())) {
+                    jobs.put(j.id(), j.withSteps(t.steps()));
+                    changed = true;
+                }
+            }
+        }
+        if (changed) {
+            onChange.run();
+        }
+    }
+
+    /** The timeline began after the job did (a second's leeway between the clocks of the two). */
+    private static boolean belongs(FailoverTimeline t, Job j) {
+        return !t.startedAt().isBefore(j.started().minusSeconds(1));
     }
 
     /** The kept jobs, newest first. */

@@ -50,8 +50,9 @@ public final class PrimaryView {
         Pieces.jobs(jh, jobs, "No actions on " + primary + " from this console yet.");
         out.put("pv-jobs", jh.toString());
         Html t = new Html();
-        Pieces.timeline(t, p.running() != null ? p.running() : p.lastFailover() != null ? p.lastFailover() : lastOf(s, primary),
-                p.running() != null);
+        FailoverTimeline shown = p.running() != null ? p.running() : p.lastSequence() != null ? p.lastSequence()
+                : lastOf(s, primary);
+        Pieces.timeline(t, shown, p.running() != null);
         out.put("pv-timeline", t.toString());
         Html ev = new Html();
         try {

@@ -24,6 +24,7 @@ import org.understudy.model.ActorFace;
 import org.understudy.model.ClusterSnapshot;
 import org.understudy.model.FailoverStep;
 import org.understudy.model.FailoverTimeline;
+import org.understudy.model.ModelEvent;
 import org.understudy.model.PrimarySnapshot;
 import org.understudy.web.Snapshots;
 
@@ -55,11 +56,15 @@ class JobsTest {
     }
 
     private static FailoverTimeline timeline(Instant at, int steps, boolean completed) {
+        return timeline("switchover", at, steps, completed);
+    }
+
+    private static FailoverTimeline timeline(String kind, Instant at, int steps, boolean completed) {
         List<FailoverStep> list = new ArrayList<>();
         for (int i = 0; i < steps; i++) {
             list.add(new FailoverStep("step-" + i, Duration.ofMillis(10L * i), Duration.ofMillis(10), FailoverStep.Outcome.OK, ""));
         }
-        return new FailoverTimeline("p2", "switchover", "planned", at, list, Duration.ofMillis(10L * steps), completed);
+        return new FailoverTimeline("p2", kind, "planned", at, list, Duration.ofMillis(10L * steps), completed);
     }
 
     @Test
@@ -79,6 +84,25 @@ class JobsTest {
         assertEquals("switchover done", done.result().message());
         assertEquals(List.of("alice via web switchover OK"), audit);
         assertTrue(changes.get() >= 2, "live pages told of the start and the end");
+    }
+
+    @Test
+    void aFailback_whichNeverBecomesTheLastFailover_showsItsWholeTimelineFromTheEventThatEndsIt() {
+        Job job = jobs.start(new Actor("alice", ActorFace.WEB, true), new Command.Failback("p2"));
+        Instant began = Instant.now();
+        FailoverTimeline earlierTakeover = timeline("failover", began.minusSeconds(300), 5, true);
+        jobs.observe(with(timeline("failback", began, 1, false), earlierTakeover));
+        release.countDown();
+        Poll.until(Duration.ofSeconds(5), "the job ended", () -> !jobs.recent().getFirst().running());
+        jobs.ended(new ModelEvent.FailoverCompleted(began.plusSeconds(3), timeline("failback", began, 4, true)));
+        jobs.observe(with(null, earlierTakeover));
+        Job done = jobs.recent().getFirst();
+        assertEquals(job.id(), done.id());
+        assertEquals(List.of("step-0", "step-1", "step-2", "step-3"),
+                done.steps().stream().map(FailoverStep::name).toList(), "the failback's own steps, not the takeover's");
+        jobs.ended(new ModelEvent.FailoverCompleted(began.plusSeconds(9),
+                timeline("failover", began.minusSeconds(600), 7, true)));
+        assertEquals(4, jobs.recent().getFirst().steps().size(), "an older sequence's end is not this job's");
     }
 
     @Test
