@@ -168,6 +168,30 @@ class InstallerTest {
     }
 
     @Test
+    void ed25519LoginAndHostKeys_everyNodeInstalled() throws Exception {
+        key = tmp.resolve("id_ed25519");
+        Process kg = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString())
+                .redirectErrorStream(true).start();
+        assertEquals(0, kg.waitFor(), new String(kg.getInputStream().readAllBytes()));
+        publicKey = PublicKeyEntry.parsePublicKeyEntry(Files.readString(tmp.resolve("id_ed25519.pub")).strip())
+                .resolvePublicKey(null, null, null);
+        StringBuilder kh = new StringBuilder();
+        for (String n : List.of("standby", "p1", "p2")) {
+            hosts.remove(n).close();
+            SimHost h = new SimHost(n, tmp.resolve("hosts/" + n), publicKey, SimHost.ed25519Key());
+            hosts.put(n, h);
+            kh.append(h.knownHostsLine(h.hostKey.getPublic())).append('\n');
+        }
+        Files.writeString(knownHosts, kh);
+        assertTrue(kh.toString().contains(" ssh-ed25519 "), kh.toString());
+        Installer.Report r = install();
+        assertTrue(r.ok(), r.failure() + "\n" + output);
+        for (String n : hosts.keySet()) {
+            assertTrue(Files.exists(on(n, "/run/" + n + ".env.running")), n + " started");
+        }
+    }
+
+    @Test
     void rerunWithNothingToDo_changesNothingAtAll() throws Exception {
         assertTrue(install().ok(), output.toString());
         Map<String, String> before = snapshot();

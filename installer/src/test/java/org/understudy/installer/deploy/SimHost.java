@@ -14,6 +14,7 @@ import java.security.PublicKey;
 import java.security.spec.ECGenParameterSpec;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.server.Environment;
@@ -25,7 +26,8 @@ import org.apache.sshd.server.command.Command;
 /**
  * A simulated target host for installer tests: an in-process MINA SSHD server on 127.0.0.1 (port 0) whose commands
  * run with {@code sh} on this machine with {@code UNDERSTUDY_TARGET_ROOT} set to the host's own directory, so every
- * path the installer writes lands under that directory. Logins: one authorised public key, or none (refused).
+ * path the installer writes lands under that directory. Logins: one authorised public key, or none (refused). Host
+ * keys: an ECDSA one, or those given (the first is {@link #hostKey}), as an sshd offering several types.
  */
 final class SimHost implements AutoCloseable {
     final String name;
@@ -37,14 +39,18 @@ final class SimHost implements AutoCloseable {
     private ServerSocket proxy;
 
     SimHost(String name, Path root, PublicKey authorised) throws Exception {
+        this(name, root, authorised, ecKey());
+    }
+
+    SimHost(String name, Path root, PublicKey authorised, KeyPair... hostKeys) throws Exception {
         this.name = name;
         this.root = root;
         Files.createDirectories(root);
-        this.hostKey = ecKey();
+        this.hostKey = hostKeys[0];
         server = SshServer.setUpDefaultServer();
         server.setHost("127.0.0.1");
         server.setPort(0);
-        server.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
+        server.setKeyPairProvider(KeyPairProvider.wrap(hostKeys));
         server.setPublickeyAuthenticator((user, key, session) -> authorised != null && key.equals(authorised));
         server.setPasswordAuthenticator(null);
         server.setKeyboardInteractiveAuthenticator(null);
@@ -56,6 +62,11 @@ final class SimHost implements AutoCloseable {
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         g.initialize(new ECGenParameterSpec("secp256r1"));
         return g.generateKeyPair();
+    }
+
+    /** An Ed25519 key pair (Bouncy Castle's, as MINA SSHD reads and writes them). */
+    static KeyPair ed25519Key() throws Exception {
+        return KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
     }
 
     int port() {
