@@ -17,6 +17,7 @@ import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
 import org.apache.sshd.client.keyverifier.KnownHostsServerKeyVerifier;
 import org.apache.sshd.client.keyverifier.RejectAllServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.SshException;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
@@ -24,7 +25,9 @@ import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
 /**
  * Opens SSH sessions to the cluster's hosts with Apache MINA SSHD. Host keys are checked against a known_hosts file:
  * a changed key is always refused; an unknown key is refused unless the operator consented to new keys
- * ({@code --accept-new-host-keys}), in which case it is added to the file. Logins use the operator's key files.
+ * ({@code --accept-new-host-keys}), in which case it is added to the file; a host is asked first for the key types
+ * known_hosts holds for it. Logins use the operator's key files. Ed25519, ECDSA and RSA keys work, for logins and
+ * hosts (Ed25519 through Bouncy Castle, which MINA SSHD finds on the class path).
  * Thread-safe; close it once at the end.
  */
 public final class SshConnector implements AutoCloseable {
@@ -45,7 +48,11 @@ public final class SshConnector implements AutoCloseable {
 
         /** The usual files of the user running the installer: ~/.ssh/known_hosts and ~/.ssh/id_{ed25519,ecdsa,rsa}. */
         public static Options defaults(boolean acceptNewKeys, String user) {
-            Path ssh = Path.of(System.getProperty("user.home"), ".ssh");
+            return defaults(Path.of(System.getProperty("user.home"), ".ssh"), acceptNewKeys, user);
+        }
+
+        /** {@code ssh}/known_hosts and those of {@code ssh}/id_ed25519, id_ecdsa, id_rsa that exist, in that order. */
+        public static Options defaults(Path ssh, boolean acceptNewKeys, String user) {
             List<Path> ids = List.of("id_ed25519", "id_ecdsa", "id_rsa").stream().map(ssh::resolve)
                     .filter(Files::isRegularFile).toList();
             return new Options(ssh.resolve("known_hosts"), acceptNewKeys, ids, user, Duration.ofSeconds(15));
@@ -61,6 +68,7 @@ public final class SshConnector implements AutoCloseable {
         this.options = options;
         this.client = SshClient.setUpDefaultClient();
         client.setServerKeyVerifier(new Verifier(options.knownHosts(), options.acceptNewKeys()));
+        client.addSessionListener(new HostKeyPreference());
         if (!options.identities().isEmpty()) {
             client.setKeyIdentityProvider(new FileKeyPairProvider(options.identities()));
         }
@@ -79,9 +87,15 @@ public final class SshConnector implements AutoCloseable {
      */
     public Remote connect(String node, String host, int port) throws IOException {
         String where = options.user() + "@" + host + ":" + port;
+        AttributeRepository context;
+        try {
+            context = HostKeyPreference.context(options.knownHosts(), host, port);
+        } catch (IOException | RuntimeException e) {
+            throw new IOException(node + ": cannot read " + options.knownHosts() + ": " + e.getMessage(), e);
+        }
         ClientSession session = null;
         try {
-            session = client.connect(options.user(), host, port).verify(options.connectTimeout()).getSession();
+            session = client.connect(options.user(), host, port, context, null).verify(options.connectTimeout()).getSession();
             session.auth().verify(options.connectTimeout());
             LOG.info("{}: logged in to {}", node, where);
             return new SshRemote(node, where, session, !"root".equals(options.user()));
