@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The installer-driven setup end to end, as root only: one standby and three primaries, each a network namespace
  * with a mount namespace of its own (private /opt, /etc/understudy and /var/lib/understudy) running Debian's OpenSSH
- * sshd, on a bridge of 10.104.0.0/24, plus a client namespace. From the standby's namespaces: {@code setup --answers},
+ * sshd (Ed25519 and ECDSA host keys, the Ed25519 one in known_hosts; an Ed25519 login), on a bridge of
+ * 10.104.0.0/24, plus a client namespace. From the standby's namespaces: {@code setup --answers},
  * {@code install} (nodes start under the fallback, no systemd here; replicas sync), a client writes through p1's
  * {@code upgrade} to a rebuilt distribution with another version while clients write through p1's and p2's
  * addresses: zero client errors, the new version in {@code status}; then a client writes through p1's address, p1
@@ -64,7 +65,7 @@ class InstallerNetnsIT {
             network();
             Path work = tmp.resolve("work");
             Files.createDirectories(work);
-            Sh.run(List.of("ssh-keygen", "-q", "-t", "ecdsa", "-b", "256", "-N", "", "-f", work.resolve("id_ecdsa").toString())).ok();
+            Sh.run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", work.resolve("id_ed25519").toString())).ok();
             StringBuilder known = new StringBuilder();
             for (String h : HOSTS) {
                 known.append(MGMT.get(h)).append(' ').append(sshd(h, work)).append('\n');
@@ -77,7 +78,7 @@ class InstallerNetnsIT {
 
             long t0 = System.nanoTime();
             Sh.Out install = launcher(dist, "install", "--config", cfg, "--known-hosts", work.resolve("known_hosts").toString(),
-                    "-i", work.resolve("id_ecdsa").toString());
+                    "-i", work.resolve("id_ed25519").toString());
             double installSeconds = (System.nanoTime() - t0) / 1e9;
             System.out.println(install.text());
             assertEquals(0, install.exit(), install.text());
@@ -100,7 +101,7 @@ class InstallerNetnsIT {
                     && ops(tmp.resolve("client-p2.log")) > 3);
             long u0 = System.nanoTime();
             Sh.Out upgrade = launcher(dist2, "upgrade", "--config", cfg, "--known-hosts", work.resolve("known_hosts").toString(),
-                    "-i", work.resolve("id_ecdsa").toString());
+                    "-i", work.resolve("id_ed25519").toString());
             double upgradeSeconds = (System.nanoTime() - u0) / 1e9;
             System.out.println(upgrade.text());
             int before1 = ops(tmp.resolve("client-p1.log"));
@@ -134,12 +135,12 @@ class InstallerNetnsIT {
                     quiet(ns("sb", "ip", "-4", "addr", "show", "dev", "eth0")).contains("10.104.0.21/24"));
             Sh.run(Duration.ofSeconds(60), ns("cl", "qemu-io", "-t", "none", "--image-opts", p1Vol, "-c", "read -P 0x5a 0 1M")).ok();
             Sh.Out refused = launcher(dist2, "upgrade", "--config", cfg, "--known-hosts", work.resolve("known_hosts").toString(),
-                    "-i", work.resolve("id_ecdsa").toString());
+                    "-i", work.resolve("id_ed25519").toString());
             assertEquals(1, refused.exit(), refused.text());
             assertTrue(refused.text().contains("stands in for p1"), refused.text());
 
             Sh.Out un = launcher(dist2, "uninstall", "p3", "--config", cfg, "--known-hosts", work.resolve("known_hosts").toString(),
-                    "-i", work.resolve("id_ecdsa").toString());
+                    "-i", work.resolve("id_ed25519").toString());
             assertEquals(0, un.exit(), un.text());
             assertFalse(Files.exists(tmp.resolve("hosts/p3/opt/versions")), "p3's versions removed");
             assertTrue(Files.exists(tmp.resolve("hosts/p3/varlib/p3")), "p3's state kept");
@@ -309,10 +310,13 @@ class InstallerNetnsIT {
             }
         }
         Files.createDirectories(Path.of("/run/sshd"));
-        Sh.run(List.of("ssh-keygen", "-q", "-t", "ecdsa", "-b", "256", "-N", "", "-f", home.resolve("host_key").toString())).ok();
-        Files.copy(work.resolve("id_ecdsa.pub"), home.resolve("authorized_keys"), StandardCopyOption.REPLACE_EXISTING);
+        // host keys of two types, as a stock sshd has them; known_hosts gets the Ed25519 one, as OpenSSH records it
+        Sh.run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", home.resolve("host_key").toString())).ok();
+        Sh.run(List.of("ssh-keygen", "-q", "-t", "ecdsa", "-b", "256", "-N", "", "-f", home.resolve("host_key_ecdsa").toString())).ok();
+        Files.copy(work.resolve("id_ed25519.pub"), home.resolve("authorized_keys"), StandardCopyOption.REPLACE_EXISTING);
         Files.writeString(home.resolve("sshd_config"), String.join("\n",
-                "ListenAddress " + MGMT.get(h), "Port 22", "HostKey " + home.resolve("host_key"),
+                "ListenAddress " + MGMT.get(h), "Port 22", "HostKey " + home.resolve("host_key_ecdsa"),
+                "HostKey " + home.resolve("host_key"),
                 "PidFile " + home.resolve("sshd.pid"), "AuthorizedKeysFile " + home.resolve("authorized_keys"),
                 "PermitRootLogin prohibit-password", "PasswordAuthentication no", "KbdInteractiveAuthentication no",
                 "UsePAM no", "StrictModes no", "UseDNS no", "PrintMotd no", "") );
