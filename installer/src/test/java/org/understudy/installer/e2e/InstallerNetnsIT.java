@@ -133,6 +133,10 @@ class InstallerNetnsIT {
             Sh.run(ns("p1", "ip", "addr", "del", "10.104.0.21/24", "dev", "eth0")).ok();
             Sh.until(Duration.ofSeconds(30), "the standby holds 10.104.0.21", () ->
                     quiet(ns("sb", "ip", "-4", "addr", "show", "dev", "eth0")).contains("10.104.0.21/24"));
+            // the address comes a step before the exports (take-over-identity, then serve-volumes): a new client
+            // connects once the standby says it stands in
+            Sh.until(Duration.ofSeconds(30), "the standby stands in for p1", () ->
+                    status(dist2, cfg, "standby").matches("(?s).*p1 +STANDING_IN.*"));
             Sh.run(Duration.ofSeconds(60), ns("cl", "qemu-io", "-t", "none", "--image-opts", p1Vol, "-c", "read -P 0x5a 0 1M")).ok();
             Sh.Out refused = launcher(dist2, "upgrade", "--config", cfg, "--known-hosts", work.resolve("known_hosts").toString(),
                     "-i", work.resolve("id_ed25519").toString());
