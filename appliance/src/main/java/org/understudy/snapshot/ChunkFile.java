@@ -36,10 +36,14 @@ final class ChunkFile implements Closeable {
                 StandardOpenOption.WRITE), chunkSize);
     }
 
-    /** Writes a chunk's old content into {@code slot}; returns the ticket that {@link #forceUpTo} makes durable. */
+    /**
+     * Writes the old content of one chunk or of neighbouring chunks into {@code slot} and the slots after it; returns
+     * the ticket that {@link #forceUpTo} makes durable. The file is grown ahead past the last of them first: growing
+     * it later from a point short of their end would zero chunks already preserved there.
+     */
     long write(long slot, ByteBuffer content) throws IOException {
-        prepare((slot + 1) * chunkSize);
         long pos = slot * chunkSize;
+        prepare(pos + content.remaining());
         while (content.hasRemaining()) {
             pos += channel.write(content, pos);
         }

@@ -109,6 +109,31 @@ class SnapshotStoreTest {
         }
     }
 
+    /**
+     * Neighbouring chunks are preserved with one write, and that write may reach past the part of the chunk file
+     * grown ahead (zeroed) so far: growing the file for the next preservation must not zero what it wrote. A single
+     * chunk first, then 1 MiB writes, so one run of 256 slots straddles the end of the first step.
+     */
+    @Test
+    void aRunOfChunksPastTheGrownAheadPart_keepsItsContent_andAfterAReopen() throws IOException {
+        int mib = 1 << 20;
+        long size = ChunkFile.STEP + 4L * mib;
+        try (StoreFixture f = new StoreFixture(dir, size, CHUNK, 0)) {
+            byte[] before = new byte[(int) size];
+            new SplittableRandom(13).nextBytes(before);
+            f.writer.write(0, ByteBuffer.wrap(before));
+            long id = f.snapshot("s1");
+            f.writer.write(0, fill(CHUNK, (byte) 1));
+            for (long off = mib; off < size; off += mib) {
+                f.writer.write(off, fill(mib, (byte) 2));
+            }
+            assertTrue(f.store.usedBytes() > ChunkFile.STEP, "the preserved chunks reach past the first step");
+            assertArrayEquals(before, f.readImage(id), "the snapshot reads what the replica held");
+            f.reopen();
+            assertArrayEquals(before, f.readImage(id), "and so after a restart");
+        }
+    }
+
     @Test
     void writeThatChangesNothing_preservesNothing() throws IOException {
         try (StoreFixture f = new StoreFixture(dir, SIZE, CHUNK, 0)) {
