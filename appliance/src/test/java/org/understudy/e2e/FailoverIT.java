@@ -177,12 +177,17 @@ class FailoverIT {
         }
     }
 
-    /** The detail of one step of p1's last failover timeline (here: the failback) as the standby reports it. */
+    /**
+     * The detail of one step of p1's last sequence (here: the failback) as the standby reports it; a failback is no
+     * failover, so it is {@code lastSequence}, never {@code lastFailover}.
+     */
     private String failbackStep(String step) throws Exception {
         com.fasterxml.jackson.databind.JsonNode timeline = null;
         for (var p : demo.status("standby").path("primaries")) {
             if (p.path("name").asText().equals("p1")) {
-                timeline = p.path("lastFailover");
+                timeline = p.path("lastSequence");
+                assertEquals("switchover", p.path("lastFailover").path("kind").asText(),
+                        "the last failover is still the switchover: " + p.path("lastFailover"));
             }
         }
         assertTrue(timeline != null, "the standby reports no p1");
