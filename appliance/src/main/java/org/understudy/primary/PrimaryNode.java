@@ -427,6 +427,11 @@ final class PrimaryNode implements NodeEngine {
                 + self.name()) : c.status();
     }
 
+    /** The devices the NBD exports serve, by volume name: what a client's write goes through (the load harness). */
+    Map<String, ServedDevice> servedDevices() {
+        return java.util.Collections.unmodifiableMap(served);
+    }
+
     // ---- faces ---------------------------------------------------------------------------------------------------
 
     @Override
