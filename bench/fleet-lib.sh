@@ -10,10 +10,11 @@ java_bin="$(UNDERSTUDY_PRINT_JAVA=1 bash "$bench_root/installer/src/bin/understu
 jcmd="$(dirname "$java_bin")/jcmd"
 clk_tck="$(getconf CLK_TCK)"
 
-# fleet_start DIR N VOLUMES SIZE: prepares DIR, starts the standby (NMT on), p1 as its own process and the harness
-# with every other primary; sets standby_pid, p1_pid, fleet_pid
+# fleet_start DIR N VOLUMES SIZE [SEPARATE_P1]: prepares DIR, starts the standby (NMT on), p1 as its own process
+# (unless SEPARATE_P1 is 0: then the harness runs it too) and the harness with every other primary; sets
+# standby_pid, p1_pid (empty when p1 is in the harness), fleet_pid
 fleet_start() {
-  local dir="$1" n="$2" vols="$3" size="$4"
+  local dir="$1" n="$2" vols="$3" size="$4" separate="${5:-1}" skip=(--skip p1)
   rm -rf "$dir"
   "$launcher" fleet --prepare --dir "$dir" --primaries "$n" --volumes "$vols" --volume-size "$size" \
       --loopback-net "$net" >/dev/null
@@ -26,10 +27,15 @@ fleet_start() {
     kill -0 "$standby_pid" 2>/dev/null || { echo "bench: the standby exited (see $dir/standby.out)" >&2; exit 1; }
     sleep 0.1
   done
-  "$launcher" primary --config "$dir/cluster.yaml" --node p1 >"$dir/p1.out" 2>&1 &
-  p1_pid=$!; pids+=("$p1_pid")
-  disown "$p1_pid"   # the benchmark SIGKILLs it: no job-control notice
-  UNDERSTUDY_JAVA_OPTS="${FLEET_JAVA_OPTS:--Xmx3g}" "$launcher" fleet --dir "$dir" --skip p1 >"$dir/fleet.out" 2>&1 &
+  p1_pid=""
+  if [ "$separate" = 1 ]; then
+    "$launcher" primary --config "$dir/cluster.yaml" --node p1 >"$dir/p1.out" 2>&1 &
+    p1_pid=$!; pids+=("$p1_pid")
+    disown "$p1_pid"   # the benchmark SIGKILLs it: no job-control notice
+  else
+    skip=()
+  fi
+  UNDERSTUDY_JAVA_OPTS="${FLEET_JAVA_OPTS:--Xmx3g}" "$launcher" fleet --dir "$dir" "${skip[@]}" >"$dir/fleet.out" 2>&1 &
   fleet_pid=$!; pids+=("$fleet_pid")
 }
 
@@ -123,7 +129,7 @@ kill_to_serving() {
 # fleet_stop: stops the harness, then the standby (by pid), waiting for each
 fleet_stop() {
   local p
-  for p in "$fleet_pid" "$p1_pid" "$standby_pid"; do
+  for p in "$fleet_pid" $p1_pid "$standby_pid"; do
     kill "$p" 2>/dev/null || true
     wait "$p" 2>/dev/null || true
   done
