@@ -77,8 +77,12 @@ heap_after_gc_mib() {
   "$jcmd" "$1" GC.run >/dev/null
   "$jcmd" "$1" GC.heap_info | python3 -c '
 import re, sys
-m = re.search(r"used (\d+)K", sys.stdin.read())
-print(f"{int(m.group(1)) / 1024:.1f}" if m else "?")'
+text = sys.stdin.read()
+g1 = re.search(r"garbage-first heap.*?used (\d+)K", text)
+# the serial and parallel collectors list their generations: the heap is their sum
+gens = r"^\s*(?:DefNew|Tenured|def new generation|tenured generation|PSYoungGen|ParOldGen)\s+total \d+K, used (\d+)K"
+used = [int(g1.group(1))] if g1 else [int(u) for u in re.findall(gens, text, re.M)]
+print(f"{sum(used) / 1024:.1f}" if used else "?")'
 }
 
 # nmt_committed PID: "category=MiB ..." of the categories above 1 MiB committed, largest first
