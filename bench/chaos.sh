@@ -116,9 +116,9 @@ for i in $(seq 1 "$trials"); do
       ;;
     standby_restart_during_resync)
       victim=standby
-      kill -9 "${node_pid[standby]}"; sleep 3
+      kill -9 "${node_pid[standby]}"; sleep 8   # the writes meanwhile leave dirty regions to resync
       start_node standby
-      if until_true 60 any_syncing; then detail+="killed during resync; "; else detail+="resync too quick to catch; "; fi
+      if until_true 20 any_syncing; then detail+="killed during resync; "; else detail+="resync too quick to catch; "; fi
       kill -9 "${node_pid[standby]}"; sleep 1
       start_node standby
       until_true 180 all_protected || { outcome=UNSERVED; detail+="not in sync after the second restart; "; }
