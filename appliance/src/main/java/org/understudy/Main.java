@@ -80,6 +80,7 @@ public final class Main implements Runnable {
         m.put("primary", PrimaryCommand::new);
         m.put("standby", StandbyCommand::new);
         m.put("demo", DemoCommand::new);
+        m.put("fleet", org.understudy.fleet.FleetCommand::new);
         m.put("status", StatusCommand::new);
         m.put("check", CheckCommand::new);
         m.put("events", EventsCommand::new);

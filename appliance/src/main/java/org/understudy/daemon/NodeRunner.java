@@ -51,69 +51,35 @@ public final class NodeRunner {
                     ? ", the secrets file named by cluster.secrets in " + clusterFile : "") + ")");
             return 2;
         }
-        NodeConfig node = cluster.node(nodeName).orElse(null);
-        if (node == null) {
+        NodeConfig config = cluster.node(nodeName).orElse(null);
+        if (config == null) {
             err.println("understudy: " + configFile + ": no node named '" + nodeName + "' (nodes: "
                     + Stream.concat(Stream.of(cluster.standby().name()), cluster.primaries().stream().map(PrimaryConfig::name))
                             .collect(Collectors.joining(", ")) + ")");
             return 2;
         }
-        Role actual = node instanceof StandbyConfig ? Role.STANDBY : Role.PRIMARY;
-        if (actual != role || !type.isInstance(node)) {
+        Role actual = config instanceof StandbyConfig ? Role.STANDBY : Role.PRIMARY;
+        if (actual != role || !type.isInstance(config)) {
             err.println("understudy: " + configFile + ": node '" + nodeName + "' is the cluster's " + actual.name().toLowerCase()
                     + ", not a " + role.name().toLowerCase() + "; run 'understudy " + actual.name().toLowerCase() + "'");
             return 2;
         }
-        NodeLogging.toStateDir(node.stateDir(), nodeName);
+        NodeLogging.toStateDir(config.stateDir(), nodeName);
         Logger log = LogManager.getLogger(NodeRunner.class);
 
-        NodeLock lock;
+        Started node;
         try {
-            lock = NodeLock.acquire(node.stateDir(), nodeName);
-        } catch (Exception e) {
+            node = start(cluster, type.cast(config), factory, true);
+        } catch (StartException e) {
             err.println("understudy: " + e.getMessage());
             return 1;
         }
-        NodeServices services;
-        try {
-            HaConfig.EventLog el = cluster.ha().eventLog();
-            services = NodeServices.open(nodeName, node.stateDir(), new Retention(
-                    java.time.Duration.ofDays(el.retentionDays()), el.maxRows()), el.authFailureAlarmPerMinute());
-        } catch (RuntimeException e) {
-            err.println("understudy: node " + nodeName + " cannot open its event log: " + e.getMessage());
-            lock.close();
-            return 1;
-        }
-        NodeEngine engine = factory.create(cluster, type.cast(node), services);
-        AdminServer admin = null;
-        Faces faces = null;
-        try {
-            engine.start();
-            admin = new AdminServer(node.admin(), new AdminAccess(cluster.secrets().adminTokens(),
-                    NodeCredential.fromClusterKey(cluster.secrets().clusterKey()), services.authFailures(),
-                    System::currentTimeMillis), engine.model());
-            admin.start();
-            CommandApi commands = new CommandApi(nodeName, engine.commands(), services.audit());
-            CommandRoutes.register(admin, commands);
-            EventRoutes.register(admin, services.eventLog());
-            DeployStepRoutes.register(admin, services.recorder());
-            engine.routes(admin);
-            faces = Faces.start(new FaceContext(cluster, node, engine.model(), services.alarms(), services.events(), commands,
-                    node.stateDir(), services.authFailures(), services.eventLog()));
-        } catch (Exception e) {
-            log.error("{}: failed to start: {}", nodeName, e.toString(), e);
-            err.println("understudy: node " + nodeName + " failed to start: " + e.getMessage());
-            stopAll(faces, admin, engine, services, lock);
-            return 1;
-        }
-        log.info("{}: {} ready (pid {}, admin API on {})", nodeName, role.name().toLowerCase(), ProcessHandle.current().pid(), node.admin());
+        log.info("{}: {} ready (pid {}, admin API on {})", nodeName, role.name().toLowerCase(), ProcessHandle.current().pid(), config.admin());
 
         CountDownLatch stopped = new CountDownLatch(1);
-        final AdminServer adminRef = admin;
-        final Faces facesRef = faces;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("{}: stopping", nodeName);
-            stopAll(facesRef, adminRef, engine, services, lock);
+            node.close();
             log.info("{}: stopped", nodeName);
             stopped.countDown();
             LogManager.shutdown();
@@ -126,15 +92,96 @@ public final class NodeRunner {
         return 0;
     }
 
-    private static void stopAll(Faces faces, AdminServer admin, NodeEngine engine, NodeServices services, NodeLock lock) {
-        if (faces != null) {
-            faces.close();
+    /** A node refused to start; the message says why. */
+    public static final class StartException extends Exception {
+        StartException(String message, Throwable cause) {
+            super(message, cause);
         }
-        if (admin != null) {
-            admin.close();
+    }
+
+    /**
+     * Starts one node of {@code cluster} in this JVM: takes its state directory, opens its event log, starts the
+     * engine and its admin API, and with {@code faces} its management faces (SNMP, JMX, web). The load harness runs
+     * many primaries in one JVM this way, without their faces. The caller closes what it gets.
+     */
+    public static <C extends NodeConfig> Started start(ClusterConfig cluster, C config,
+                                                       NodeEngine.Factory<C> factory, boolean faces)
+            throws StartException {
+        String nodeName = config.name();
+        Logger log = LogManager.getLogger(NodeRunner.class);
+        NodeLock lock;
+        try {
+            lock = NodeLock.acquire(config.stateDir(), nodeName);
+        } catch (Exception e) {
+            throw new StartException(e.getMessage(), e);
         }
-        engine.close();
-        services.close();
-        lock.close();
+        NodeServices services;
+        try {
+            HaConfig.EventLog el = cluster.ha().eventLog();
+            services = NodeServices.open(nodeName, config.stateDir(), new Retention(
+                    java.time.Duration.ofDays(el.retentionDays()), el.maxRows()), el.authFailureAlarmPerMinute());
+        } catch (RuntimeException e) {
+            lock.close();
+            throw new StartException("node " + nodeName + " cannot open its event log: " + e.getMessage(), e);
+        }
+        NodeEngine engine = factory.create(cluster, config, services);
+        AdminServer admin = null;
+        Faces started = null;
+        try {
+            engine.start();
+            admin = new AdminServer(config.admin(), new AdminAccess(cluster.secrets().adminTokens(),
+                    NodeCredential.fromClusterKey(cluster.secrets().clusterKey()), services.authFailures(),
+                    System::currentTimeMillis), engine.model());
+            admin.start();
+            CommandApi commands = new CommandApi(nodeName, engine.commands(), services.audit());
+            CommandRoutes.register(admin, commands);
+            EventRoutes.register(admin, services.eventLog());
+            DeployStepRoutes.register(admin, services.recorder());
+            engine.routes(admin);
+            if (faces) {
+                started = Faces.start(new FaceContext(cluster, config, engine.model(), services.alarms(),
+                        services.events(), commands, config.stateDir(), services.authFailures(),
+                        services.eventLog()));
+            }
+        } catch (Exception e) {
+            log.error("{}: failed to start: {}", nodeName, e.toString(), e);
+            new Started(started, admin, engine, services, lock).close();
+            throw new StartException("node " + nodeName + " failed to start: " + e.getMessage(), e);
+        }
+        return new Started(started, admin, engine, services, lock);
+    }
+
+    /** A node running in this JVM; {@link #close} stops it in reverse order of start. Not thread-safe. */
+    public static final class Started implements AutoCloseable {
+        private final Faces faces;
+        private final AdminServer admin;
+        private final NodeEngine engine;
+        private final NodeServices services;
+        private final NodeLock lock;
+
+        private Started(Faces faces, AdminServer admin, NodeEngine engine, NodeServices services, NodeLock lock) {
+            this.faces = faces;
+            this.admin = admin;
+            this.engine = engine;
+            this.services = services;
+            this.lock = lock;
+        }
+
+        public NodeEngine engine() {
+            return engine;
+        }
+
+        @Override
+        public void close() {
+            if (faces != null) {
+                faces.close();
+            }
+            if (admin != null) {
+                admin.close();
+            }
+            engine.close();
+            services.close();
+            lock.close();
+        }
     }
 }

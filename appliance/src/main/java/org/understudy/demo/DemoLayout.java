@@ -6,10 +6,10 @@ import java.util.List;
 
 /**
  * The shape of a demo cluster on this machine's loopback addresses: standby 127.0.2.1, primaries 127.0.1.1..N,
- * each with two file-backed volumes. {@code loopbackNet} moves the whole cluster to 127.NET.x.y, so several demos
+ * each with two file-backed volumes (or {@code volumesPerPrimary}, vol0, vol1, ...; the load harness asks for more). {@code loopbackNet} moves the whole cluster to 127.NET.x.y, so several demos
  * (or a demo and the tests) can run side by side. Pure: it only computes names, addresses and paths.
  */
-public record DemoLayout(Path dir, int primaries, long volumeSize, int loopbackNet) {
+public record DemoLayout(Path dir, int primaries, long volumeSize, int loopbackNet, int volumesPerPrimary) {
     public static final String STANDBY = "standby";
     public static final int NBD_PORT = 10809;
     public static final int ADMIN_PORT = 7800;
@@ -27,7 +27,15 @@ public record DemoLayout(Path dir, int primaries, long volumeSize, int loopbackN
     public static final int INFORM_PORT = 16163;
     public static final String TRAP_COMMUNITY = "demo-traps";
 
+    /** The demo's shape: two volumes per primary. */
+    public DemoLayout(Path dir, int primaries, long volumeSize, int loopbackNet) {
+        this(dir, primaries, volumeSize, loopbackNet, VOLUMES.size());
+    }
+
     public DemoLayout {
+        if (volumesPerPrimary < 1 || volumesPerPrimary > 16) {
+            throw new IllegalArgumentException("volumes per primary must be between 1 and 16, was " + volumesPerPrimary);
+        }
         if (primaries < 1 || primaries > 200) {
             throw new IllegalArgumentException("--primaries must be between 1 and 200, was " + primaries);
         }
@@ -62,6 +70,15 @@ public record DemoLayout(Path dir, int primaries, long volumeSize, int loopbackN
 
     public Path volumeFile(String primary, String volume) {
         return dir.resolve("data").resolve(primary).resolve(volume + ".img");
+    }
+
+    /** vol0, vol1, ... one per volume of a primary. */
+    public List<String> volumeNames() {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < volumesPerPrimary; i++) {
+            names.add("vol" + i);
+        }
+        return names;
     }
 
     public List<String> primaryNames() {
@@ -124,7 +141,7 @@ public record DemoLayout(Path dir, int primaries, long volumeSize, int loopbackN
             y.append("    jmx: { address: ").append(addr).append(", port: ").append(JMX_PORT).append(" }\n");
             y.append("    web: { address: ").append(addr).append(", port: ").append(WEB_PORT).append(" }\n");
             y.append("    volumes:\n");
-            for (String v : VOLUMES) {
+            for (String v : volumeNames()) {
                 y.append("      - { name: ").append(v).append(", file: data/").append(p).append('/').append(v)
                         .append(".img, size: ").append(volumeSize).append(", mode: sync }\n");
             }

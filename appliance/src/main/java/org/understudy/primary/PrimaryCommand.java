@@ -17,6 +17,6 @@ public final class PrimaryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return NodeRunner.run(options.config, options.node, Role.PRIMARY, PrimaryConfig.class, PrimaryNode::new, System.err);
+        return NodeRunner.run(options.config, options.node, Role.PRIMARY, PrimaryConfig.class, PrimaryEngines.FACTORY, System.err);
     }
 }

@@ -70,7 +70,7 @@ final class PrimaryNode implements NodeEngine {
     private final NodeServices services;
     private final Map<String, MirroredVolume> volumes = new LinkedHashMap<>();
     private final Map<String, ServedDevice> served = new LinkedHashMap<>();
-    private final Map<String, Long> lastAcked = new LinkedHashMap<>();
+    private final LinkLife linkLife = new LinkLife();
     private final PrimaryFence fenceFile;
     private final AlarmRegistry alarms;
     private final ExecutorScheduler scheduler;
@@ -163,24 +163,11 @@ final class PrimaryNode implements NodeEngine {
         sender = new HeartbeatSender(self.name(), codec, scheduler, InstantSource.system());
         sender.addTarget(production, udp, new InetSocketAddress(cluster.standby().address(),
                 cluster.ha().health().heartbeatPort()));
-        scheduler.scheduleAtFixedRate(this::linkLife, h.interval().toNanos());
+        scheduler.scheduleAtFixedRate(() -> linkLife.tick(volumes,
+                () -> watch.detector().heardOn(standby, PathConfig.LINK)), h.interval().toNanos());
         watch.detector().start();
         sender.start();
         sender.sendAll();
-    }
-
-    /** Every interval: acknowledged writes count as the standby's life on the link; an idle link gets a KEEPALIVE. */
-    private void linkLife() {
-        String standby = cluster.standby().name();
-        for (Map.Entry<String, MirroredVolume> e : volumes.entrySet()) {
-            long acked = e.getValue().writesAcked();
-            Long before = lastAcked.put(e.getKey(), acked);
-            if (before != null && acked != before) {
-                watch.detector().heardOn(standby, PathConfig.LINK);
-            } else {
-                e.getValue().keepalive(() -> watch.detector().heardOn(standby, PathConfig.LINK));
-            }
-        }
     }
 
     // ---- serving and fencing -------------------------------------------------------------------------------------
@@ -425,6 +412,11 @@ final class PrimaryNode implements NodeEngine {
         FailbackCopy c = copy;
         return c == null ? Map.of("running", false, "ok", false, "message", "no failback copy has run on "
                 + self.name()) : c.status();
+    }
+
+    /** The devices the NBD exports serve, by volume name: what a client's write goes through (the load harness). */
+    Map<String, ServedDevice> servedDevices() {
+        return java.util.Collections.unmodifiableMap(served);
     }
 
     // ---- faces ---------------------------------------------------------------------------------------------------

@@ -224,14 +224,15 @@ public final class ReplicaServer implements Closeable {
             }
             ReplicaSession session = new ReplicaSession(cluster, store, options, ch, timer, fences, activity,
                     snapshotHooks);
-            Thread t = new Thread(() -> {
+            // a virtual thread per link: its reads and writes block on sockets and files, and a standby of 100
+            // primaries x 4 volumes would otherwise hold 400 platform threads (stacks, kernel tasks) for them
+            Thread t = Thread.ofVirtual().name("replica-link-" + session.remote()).unstarted(() -> {
                 try {
                     session.run();
                 } finally {
                     sessions.remove(session);
                 }
-            }, "replica-link-" + session.remote());
-            t.setDaemon(true);
+            });
             sessions.put(session, t);
             t.start();
         }

@@ -300,7 +300,9 @@ final class ReplicaSession implements Runnable {
                             name, f.seq());
                     hooks.resyncEnded(r);
                 }
-                case KEEPALIVE, PROBE -> { }
+                // the primary sends KEEPALIVEs only on an idle link: a buffer grown for a burst of large frames goes
+                case KEEPALIVE -> frames.releaseIdleBuffer();
+                case PROBE -> { }
                 case SNAPSHOT -> {
                     if (version < 3) {
                         throw new ProtocolException("SNAPSHOT frame on a link at protocol " + version);

@@ -19,6 +19,8 @@ public final class FrameChannel implements Closeable {
     private ByteBuffer in;
     private final ByteBuffer out = ByteBuffer.allocateDirect(FrameCodec.HEADER_SIZE + FrameCodec.HANDSHAKE_MAX_PAYLOAD);
     private int maxPayload = FrameCodec.HANDSHAKE_MAX_PAYLOAD;
+    /** Read buffer of a new or idle link: two handshake-sized frames (a 4 KiB write fits). */
+    private static final int INITIAL_IN = 2 * (FrameCodec.HEADER_SIZE + FrameCodec.HANDSHAKE_MAX_PAYLOAD);
 
     /** Frames over a replication link's connection. */
     public FrameChannel(StreamConnection connection) {
@@ -33,26 +35,59 @@ public final class FrameChannel implements Closeable {
     private FrameChannel(ByteChannel channel, StreamConnection stream) {
         this.channel = channel;
         this.stream = stream;
-        this.in = ByteBuffer.allocateDirect(2 * (FrameCodec.HEADER_SIZE + FrameCodec.HANDSHAKE_MAX_PAYLOAD)).flip();
+        this.in = ByteBuffer.allocateDirect(INITIAL_IN).flip();
     }
 
     public ByteChannel channel() {
         return channel;
     }
 
-    /** Raises the largest payload accepted (after negotiation), growing the read buffer to hold two such frames. */
+    /** The largest payload accepted. */
     public int maxPayloadSize() {
         return maxPayload;
     }
 
+    /**
+     * Raises the largest payload accepted (after negotiation). The read buffer is not grown here but by the frames
+     * that need it ({@link #read}), so a link that only ever carries small writes keeps a small buffer: a standby
+     * holds hundreds of links, and two negotiated frames each would be megabytes of native memory per volume.
+     */
     public void maxPayload(int max) {
         this.maxPayload = max;
-        int want = 2 * (FrameCodec.HEADER_SIZE + max);
-        if (in.capacity() < want) {
-            ByteBuffer bigger = ByteBuffer.allocateDirect(want);
-            bigger.put(in);
-            in = bigger.flip();
+    }
+
+    /**
+     * Gives the read buffer back when it holds nothing and was grown for large frames; the next large frame grows it
+     * again. Called when the peer says the link is idle (a KEEPALIVE), so a burst's buffer does not stay for good.
+     */
+    public void releaseIdleBuffer() {
+        if (!in.hasRemaining() && in.capacity() > INITIAL_IN) {
+            in = ByteBuffer.allocateDirect(INITIAL_IN).flip();
         }
+    }
+
+    /** Capacity of the read buffer now, for tests and figures. */
+    public int readBufferCapacity() {
+        return in.capacity();
+    }
+
+    /** Makes room for the frame whose header is buffered: at least the whole frame, doubling, at most two frames. */
+    private void growForFrame() {
+        if (in.remaining() < FrameCodec.HEADER_SIZE) {
+            return;
+        }
+        long len = in.getInt(in.position() + 32) & 0xffffffffL;
+        if (len > maxPayload) {
+            return; // decode refuses it
+        }
+        int frame = (int) (FrameCodec.HEADER_SIZE + len);
+        if (frame <= in.capacity()) {
+            return;
+        }
+        int want = Math.max(frame, Math.min(2 * in.capacity(), 2 * (FrameCodec.HEADER_SIZE + maxPayload)));
+        ByteBuffer bigger = ByteBuffer.allocateDirect(want);
+        bigger.put(in);
+        in = bigger.flip();
     }
 
     /**
@@ -67,6 +102,7 @@ public final class FrameChannel implements Closeable {
             if (f != null) {
                 return f;
             }
+            growForFrame();
             fill();
         }
     }
