@@ -1,5 +1,6 @@
 package org.understudy.nbd;
 
+import org.understudy.transport.BufferPool;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
