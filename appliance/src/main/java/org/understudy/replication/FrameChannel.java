@@ -56,6 +56,11 @@ public final class FrameChannel implements Closeable {
         this(channel, null, null);
     }
 
+    /** Like {@link #FrameChannel(ByteChannel)}, large payloads from {@code pool}. */
+    public FrameChannel(ByteChannel channel, BufferPool pool) {
+        this(channel, null, pool);
+    }
+
     private FrameChannel(ByteChannel channel, StreamConnection stream, BufferPool pool) {
         this.channel = channel;
         this.stream = stream;
