@@ -15,6 +15,7 @@ import org.understudy.replication.FrameFlags;
 import org.understudy.replication.FrameType;
 import org.understudy.resync.ThrottleSet;
 import org.understudy.storage.BlockDevice;
+import org.understudy.transport.BufferPool;
 
 /**
  * How the client I/O of one {@link MirroredVolume} travels: each modification is marked dirty, throttled, queued to
@@ -34,6 +35,9 @@ final class MirrorDataPath {
     private final AsyncBacklog backlog;
     private final boolean async;
     private final AtomicLong replicaReads = new AtomicLong();
+    /** Async mode's copies of client data on their way to the standby; idle ones bounded. */
+    private final BufferPool asyncCopies = new BufferPool(ASYNC_COPIES_IDLE_BYTES);
+    private static final long ASYNC_COPIES_IDLE_BYTES = 8L << 20;
 
     MirrorDataPath(VolumeParts parts, LinkKeeper keeper, ThrottleSet.Link mirrorThrottle, AsyncBacklog backlog) {
         this.p = parts;
@@ -104,7 +108,7 @@ final class MirrorDataPath {
 
     void write(long offset, ByteBuffer src, boolean fua) throws IOException {
         int len = src.remaining();
-        mirrored(offset, len, l -> enqueueWrite(l, offset, async ? copy(src) : src.duplicate(), fua),
+        mirrored(offset, len, l -> shipWrite(l, offset, src, fua),
                 () -> p.local().write(offset, src, fua));
     }
 
@@ -113,7 +117,7 @@ final class MirrorDataPath {
         int len = src.remaining();
         Pending pending;
         try {
-            pending = begin(offset, len, l -> enqueueWrite(l, offset, async ? copy(src) : src.duplicate(), fua),
+            pending = begin(offset, len, l -> shipWrite(l, offset, src, fua),
                     () -> p.local().write(offset, src, fua));
         } catch (IOException | RuntimeException e) {
             callback.done(e);
@@ -135,11 +139,25 @@ final class MirrorDataPath {
         }
     }
 
-    private static ByteBuffer copy(ByteBuffer src) {
-        // async: the client's buffer is reused once we return, long before the standby has the frame
-        ByteBuffer c = ByteBuffer.allocate(src.remaining());
+    /**
+     * Queues a client write's frames. Sync mode sends the client's own buffer (it stays untouched until the ACK). Async
+     * mode returns before the ACK and the client's buffer is reused at once, so the data is copied first, into a
+     * pooled direct buffer given back when the last frame is settled: no heap array per write, and no hidden copy of a
+     * heap buffer into a temporary direct one by the socket write.
+     */
+    private Outbound shipWrite(MirrorLink l, long offset, ByteBuffer src, boolean fua) {
+        if (!async) {
+            return enqueueWrite(l, offset, src.duplicate(), fua);
+        }
+        ByteBuffer c = asyncCopies.acquire(src.remaining());
         c.put(src.duplicate()).flip();
-        return c;
+        Outbound last = enqueueWrite(l, offset, c, fua);
+        if (last == null) {
+            asyncCopies.release(c);
+        } else {
+            last.done.whenComplete((ok, ex) -> asyncCopies.release(c));
+        }
+        return last;
     }
 
     /** How a request travels to the standby on link {@code l}: returns its last frame, or null if the link died. */
