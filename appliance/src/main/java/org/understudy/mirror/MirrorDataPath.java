@@ -112,13 +112,13 @@ final class MirrorDataPath {
                 () -> p.local().write(offset, src, fua));
     }
 
-    /** See {@link MirroredVolume#writeAsync}. */
-    void writeAsync(long offset, ByteBuffer src, boolean fua, BlockDevice.WriteCallback callback) {
+    /** See {@link MirroredVolume#writeAsync}; {@code hold}: leave the frame queued for the next writes' frames. */
+    void writeAsync(long offset, ByteBuffer src, boolean fua, boolean hold, BlockDevice.WriteCallback callback) {
         int len = src.remaining();
         Pending pending;
         try {
             pending = begin(offset, len, l -> shipWrite(l, offset, src, fua),
-                    () -> p.local().write(offset, src, fua));
+                    () -> p.local().write(offset, src, fua), hold);
         } catch (IOException | RuntimeException e) {
             callback.done(e);
             return;
@@ -160,6 +160,14 @@ final class MirrorDataPath {
         return last;
     }
 
+    /** Sends the frames that writes started with {@code hold} left queued. */
+    void sendHeld() {
+        MirrorLink l = keeper.link();
+        if (l != null) {
+            l.pump();
+        }
+    }
+
     /** How a request travels to the standby on link {@code l}: returns its last frame, or null if the link died. */
     @FunctionalInterface
     private interface Ship {
@@ -182,7 +190,7 @@ final class MirrorDataPath {
      * returns at once and clears the bitmap when the ACK comes.
      */
     private void mirrored(long offset, long len, Ship ship, LocalOp op) throws IOException {
-        Pending pending = begin(offset, len, ship, op);
+        Pending pending = begin(offset, len, ship, op, false);
         if (pending == null) {
             return;
         }
@@ -204,11 +212,12 @@ final class MirrorDataPath {
     /**
      * Starts one mirrored modification: marked in the dirty bitmap first (durably), throttled, then under its range
      * guard queued to the standby (unless the link is down or an async backlog is full) and applied locally; the
-     * frame is pumped before the local write, so the standby's round trip overlaps the local I/O. Returns null for an
+     * frame is pumped before the local write, so the standby's round trip overlaps the local I/O, unless {@code hold}
+     * (the caller sends it with the next writes' frames, see {@link #sendHeld}). Returns null for an
      * empty range (done locally). A failure of the local half is carried in the result, not thrown: the frame may
      * already be on its way and must be settled either way.
      */
-    private Pending begin(long offset, long len, Ship ship, LocalOp op) throws IOException {
+    private Pending begin(long offset, long len, Ship ship, LocalOp op, boolean hold) throws IOException {
         long t0 = p.options().clock().getAsLong();
         check(offset, len);
         if (len == 0) {
@@ -250,7 +259,7 @@ final class MirrorDataPath {
             } finally {
                 p.context().cuts().exit();
             }
-            if (last != null) {
+            if (last != null && !hold) {
                 // on the wire before the local write starts, so the standby's round trip overlaps the local I/O
                 l.pump();
             }
