@@ -63,14 +63,7 @@ final class ReplicaSession implements Runnable {
     private FrameChannel frames;
     private final org.understudy.transport.BufferPool payloads;
     private final java.util.concurrent.Executor appliers;
-    private volatile ApplyPipeline pipeline;
-    /** Highest sequence number acknowledged; guarded by {@link #ackLock}. */
-    private long ackedSeq;
-    private final Object ackLock = new Object();
-    /** Highest sequence number through which everything is forced (FUA, FLUSH, SYNC_END). */
-    private volatile long durableSeq;
-    /** Highest sequence number the reader handled with none of its writes held back for a snapshot's commit. */
-    private volatile long readerApplied;
+    private LinkAcks acks;
     private long expectedSeq = 1;
     private volatile VolumeIdentity primaryIdentity;
     private final SnapshotHooks hooks;
@@ -255,9 +248,14 @@ final class ReplicaSession implements Runnable {
         Replica.Applier applier = r.applier();
         // before the reader waits for an applier it applies what it holds back and lets go of the writer gate: an
         // applier may need that gate, behind a cut of the standby's own that waits for the reader's batch
-        ApplyPipeline p = new ApplyPipeline(r::writeAlone, applier::write, appliers, this::ackFromApplier,
+        acks = new LinkAcks(frames, why -> {
+            if (!closed.get()) {
+                end(why);
+            }
+        });
+        ApplyPipeline p = new ApplyPipeline(r::writeAlone, applier::write, appliers, acks::fromApplier,
                 applier::commit);
-        pipeline = p;
+        acks.pipeline(p);
         try {
             applyLoop(r, applier, p);
         } finally {
@@ -331,7 +329,7 @@ final class ReplicaSession implements Runnable {
                     p.drain();
                     applier.commit();
                     r.endSync(primaryIdentity);
-                    durableSeq = f.seq();
+                    acks.durable(f.seq());
                     resyncTargetPending = false;
                     LOG.info("standby {}: full sync complete at seq {}; replica forced and marked consistent",
                             name, f.seq());
@@ -375,13 +373,13 @@ final class ReplicaSession implements Runnable {
                 p.drain();
                 applier.commit();
                 r.force();
-                durableSeq = f.seq();
+                acks.durable(f.seq());
             }
             if (!handed) {
                 p.done(f.seq());
             }
             if (!applier.pending()) {
-                readerApplied = f.seq();
+                acks.readerApplied(f.seq());
             }
             expectedSeq++;
             unacked++;
@@ -391,39 +389,11 @@ final class ReplicaSession implements Runnable {
             // back for a snapshot's preservations are applied before the ACK says so
             if (force || unacked >= ACK_EVERY_FRAMES || unackedBytes >= ACK_EVERY_BYTES || !frames.inputWaiting()) {
                 applier.commit();
-                readerApplied = f.seq();
-                ack();
+                acks.readerApplied(f.seq());
+                acks.send();
                 unacked = 0;
                 unackedBytes = 0;
             }
-        }
-    }
-
-    /**
-     * Acknowledges everything applied so far, if that is more than last time: sequence numbers only grow, from the
-     * reader and the appliers alike; never past a write an applier is still on, nor one the reader holds back. DURABLE
-     * when everything acknowledged is also forced.
-     */
-    private void ack() throws IOException {
-        synchronized (ackLock) {
-            long through = Math.min(pipeline.appliedThrough(), readerApplied);
-            if (through <= ackedSeq) {
-                return;
-            }
-            frames.write(FrameType.ACK, durableSeq == through ? FrameFlags.DURABLE : 0, through, null);
-            ackedSeq = through;
-        }
-    }
-
-    /** An applier finished a large write: its ACK goes out now, whatever the reader is waiting for. */
-    private void ackFromApplier() {
-        if (closed.get()) {
-            return;
-        }
-        try {
-            ack();
-        } catch (IOException e) {
-            end("ACK not sent: " + e.getMessage());
         }
     }
 

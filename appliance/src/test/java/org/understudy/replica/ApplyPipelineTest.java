@@ -33,6 +33,14 @@ class ApplyPipelineTest {
         reader.shutdownNow();
     }
 
+    private final AtomicInteger beforeWaits = new AtomicInteger();
+
+    /** Large writes to {@code parallel}; small ones recorded as applied by the reader. */
+    private ApplyPipeline pipeline(ApplyPipeline.Target parallel, Runnable onApplied) {
+        ApplyPipeline.Target inline = (offset, d) -> applied.add(offset + "+" + d.remaining());
+        return new ApplyPipeline(parallel, inline, appliers, onApplied, beforeWaits::incrementAndGet);
+    }
+
     private static ByteBuffer data(int n) {
         return ByteBuffer.allocateDirect(n);
     }
@@ -58,7 +66,7 @@ class ApplyPipelineTest {
     void overlappingWrite_waitsForTheEarlierOne_andLandsAfterIt() throws Exception {
         CountDownLatch gate = new CountDownLatch(1);
         CountDownLatch entered = new CountDownLatch(1);
-        ApplyPipeline p = new ApplyPipeline(target(gate, entered, 0), appliers, () -> { });
+        ApplyPipeline p = pipeline(target(gate, entered, 0), () -> { });
         p.write(1, 0, data(1 << 20), true, releases::incrementAndGet);
         assertTrue(entered.await(5, TimeUnit.SECONDS));
         // seq 2 overlaps seq 1 (still being applied): the reader must wait, not apply it first
@@ -74,13 +82,14 @@ class ApplyPipelineTest {
         assertEquals(List.of("0+1048576", "4096+4096"), applied);
         assertEquals(2, p.appliedThrough());
         assertEquals(2, releases.get(), "every payload given back");
+        assertEquals(1, beforeWaits.get(), "the reader let go of what it holds before it waited (snapshot gate)");
     }
 
     @Test
     void disjointLargeWrites_areAppliedAtOnce() throws Exception {
         CountDownLatch gate = new CountDownLatch(1);
         CountDownLatch entered = new CountDownLatch(2);
-        ApplyPipeline p = new ApplyPipeline(target(gate, entered, 0, 1 << 20), appliers, () -> { });
+        ApplyPipeline p = pipeline(target(gate, entered, 0, 1 << 20), () -> { });
         p.write(1, 0, data(1 << 20), true, releases::incrementAndGet);
         p.write(2, 1 << 20, data(1 << 20), true, releases::incrementAndGet);
         assertTrue(entered.await(5, TimeUnit.SECONDS), "both writes in the target together");
@@ -94,7 +103,7 @@ class ApplyPipelineTest {
         CountDownLatch gate = new CountDownLatch(1);
         CountDownLatch entered = new CountDownLatch(1);
         AtomicInteger told = new AtomicInteger();
-        ApplyPipeline p = new ApplyPipeline(target(gate, entered, 0), appliers, told::incrementAndGet);
+        ApplyPipeline p = pipeline(target(gate, entered, 0), told::incrementAndGet);
         p.write(1, 0, data(1 << 20), true, releases::incrementAndGet);
         p.write(2, 2 << 20, data(4096), false, releases::incrementAndGet); // disjoint, applied by the reader at once
         p.done(3);                                                          // a KEEPALIVE
@@ -109,11 +118,11 @@ class ApplyPipelineTest {
 
     @Test
     void failedWrite_holdsTheAckBack_andIsThrownToTheReader() throws Exception {
-        ApplyPipeline p = new ApplyPipeline((offset, d) -> {
+        ApplyPipeline p = pipeline((offset, d) -> {
             if (offset == 0) {
                 throw new IOException("No space left on device");
             }
-        }, appliers, () -> { });
+        }, () -> { });
         p.write(1, 0, data(1 << 20), true, releases::incrementAndGet);
         IOException e = assertThrows(IOException.class, p::drain);
         assertTrue(e.getMessage().contains("No space"), e.getMessage());
@@ -127,7 +136,7 @@ class ApplyPipelineTest {
     void quiesce_returnsOnlyWhenNoApplierTouchesTheReplica() throws Exception {
         CountDownLatch gate = new CountDownLatch(1);
         CountDownLatch entered = new CountDownLatch(1);
-        ApplyPipeline p = new ApplyPipeline(target(gate, entered, 0), appliers, () -> { });
+        ApplyPipeline p = pipeline(target(gate, entered, 0), () -> { });
         p.write(1, 0, data(1 << 20), true, releases::incrementAndGet);
         assertTrue(entered.await(5, TimeUnit.SECONDS));
         Future<?> q = reader.submit(p::quiesce);
