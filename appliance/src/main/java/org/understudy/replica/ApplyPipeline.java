@@ -26,6 +26,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * from any thread; appliers call back through {@code onApplied}.
  */
 final class ApplyPipeline {
+    /**
+     * Whether the session hands large writes to the appliers at all. Off for now: SnapshotIT's pre-resync and SIGKILL
+     * snapshot checks fail on this branch (with and without the appliers, cause not found yet); until they pass every
+     * write goes through the reader's CowWriter batch, as before.
+     */
+    static final boolean PARALLEL = false;
     /** Writes being applied at once per link: bounds the buffers a link holds and its share of the pool. */
     static final int MAX_IN_FLIGHT = 8;
 
@@ -41,6 +47,7 @@ final class ApplyPipeline {
         void run() throws IOException;
     }
 
+    private final long align;
     private final Target target;
     private final Target inline;
     private final BeforeWait beforeWait;
@@ -79,6 +86,16 @@ final class ApplyPipeline {
      * @param beforeWait run by the reader before it waits for an applier
      */
     ApplyPipeline(Target target, Target inline, Executor appliers, Runnable onApplied, BeforeWait beforeWait) {
+        this(target, inline, appliers, onApplied, beforeWait, 1);
+    }
+
+    /**
+     * @param align ranges count as overlapping when they share an {@code align}-sized block (a snapshot chunk: two
+     *              writes into one chunk must not preserve it at once)
+     */
+    ApplyPipeline(Target target, Target inline, Executor appliers, Runnable onApplied, BeforeWait beforeWait,
+                  long align) {
+        this.align = Math.max(1, align);
         this.target = target;
         this.inline = inline;
         this.beforeWait = beforeWait;
@@ -252,7 +269,9 @@ final class ApplyPipeline {
         }
     }
 
-    private boolean overlaps(long start, long end) {
+    private boolean overlaps(long from, long to) {
+        long start = from / align * align;
+        long end = (to + align - 1) / align * align;
         for (InFlight e : inFlight) {
             if (!e.done && e.start < end && start < e.end) {
                 return true;

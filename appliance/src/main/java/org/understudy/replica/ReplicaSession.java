@@ -254,7 +254,7 @@ final class ReplicaSession implements Runnable {
             }
         });
         ApplyPipeline p = new ApplyPipeline(r::writeAlone, applier::write, appliers, acks::fromApplier,
-                applier::commit);
+                applier::commit, r.snapshots().chunkSize());
         acks.pipeline(p);
         try {
             applyLoop(r, applier, p);
@@ -300,7 +300,7 @@ final class ReplicaSession implements Runnable {
                         p.drain();
                         applier.write(f.offset(), f.payload());
                         frames.release(f);
-                    } else if (f.owned()) {
+                    } else if (f.owned() && ApplyPipeline.PARALLEL) {
                         if (applier.pending()) {
                             applier.commit(); // held-back writes land before a later one that may overlap them
                         }
