@@ -15,6 +15,7 @@ import org.understudy.replication.FrameFlags;
 import org.understudy.replication.FrameType;
 import org.understudy.resync.ThrottleSet;
 import org.understudy.storage.BlockDevice;
+import org.understudy.transport.BufferPool;
 
 /**
  * How the client I/O of one {@link MirroredVolume} travels: each modification is marked dirty, throttled, queued to
@@ -34,6 +35,9 @@ final class MirrorDataPath {
     private final AsyncBacklog backlog;
     private final boolean async;
     private final AtomicLong replicaReads = new AtomicLong();
+    /** Async mode's copies of client data on their way to the standby; idle ones bounded. */
+    private final BufferPool asyncCopies = new BufferPool(ASYNC_COPIES_IDLE_BYTES);
+    private static final long ASYNC_COPIES_IDLE_BYTES = 8L << 20;
 
     MirrorDataPath(VolumeParts parts, LinkKeeper keeper, ThrottleSet.Link mirrorThrottle, AsyncBacklog backlog) {
         this.p = parts;
@@ -104,17 +108,17 @@ final class MirrorDataPath {
 
     void write(long offset, ByteBuffer src, boolean fua) throws IOException {
         int len = src.remaining();
-        mirrored(offset, len, l -> enqueueWrite(l, offset, async ? copy(src) : src.duplicate(), fua),
+        mirrored(offset, len, l -> shipWrite(l, offset, src, fua),
                 () -> p.local().write(offset, src, fua));
     }
 
-    /** See {@link MirroredVolume#writeAsync}. */
-    void writeAsync(long offset, ByteBuffer src, boolean fua, BlockDevice.WriteCallback callback) {
+    /** See {@link MirroredVolume#writeAsync}; {@code hold}: leave the frame queued for the next writes' frames. */
+    void writeAsync(long offset, ByteBuffer src, boolean fua, boolean hold, BlockDevice.WriteCallback callback) {
         int len = src.remaining();
         Pending pending;
         try {
-            pending = begin(offset, len, l -> enqueueWrite(l, offset, async ? copy(src) : src.duplicate(), fua),
-                    () -> p.local().write(offset, src, fua));
+            pending = begin(offset, len, l -> shipWrite(l, offset, src, fua),
+                    () -> p.local().write(offset, src, fua), hold);
         } catch (IOException | RuntimeException e) {
             callback.done(e);
             return;
@@ -135,11 +139,33 @@ final class MirrorDataPath {
         }
     }
 
-    private static ByteBuffer copy(ByteBuffer src) {
-        // async: the client's buffer is reused once we return, long before the standby has the frame
-        ByteBuffer c = ByteBuffer.allocate(src.remaining());
+    /**
+     * Queues a client write's frames. Sync mode sends the client's own buffer (it stays untouched until the ACK). Async
+     * mode returns before the ACK and the client's buffer is reused at once, so the data is copied first, into a
+     * pooled direct buffer given back when the last frame is settled: no heap array per write, and no hidden copy of a
+     * heap buffer into a temporary direct one by the socket write.
+     */
+    private Outbound shipWrite(MirrorLink l, long offset, ByteBuffer src, boolean fua) {
+        if (!async) {
+            return enqueueWrite(l, offset, src.duplicate(), fua);
+        }
+        ByteBuffer c = asyncCopies.acquire(src.remaining());
         c.put(src.duplicate()).flip();
-        return c;
+        Outbound last = enqueueWrite(l, offset, c, fua);
+        if (last == null) {
+            asyncCopies.release(c);
+        } else {
+            last.done.whenComplete((ok, ex) -> asyncCopies.release(c));
+        }
+        return last;
+    }
+
+    /** Sends the frames that writes started with {@code hold} left queued. */
+    void sendHeld() {
+        MirrorLink l = keeper.link();
+        if (l != null) {
+            l.pump();
+        }
     }
 
     /** How a request travels to the standby on link {@code l}: returns its last frame, or null if the link died. */
@@ -164,7 +190,7 @@ final class MirrorDataPath {
      * returns at once and clears the bitmap when the ACK comes.
      */
     private void mirrored(long offset, long len, Ship ship, LocalOp op) throws IOException {
-        Pending pending = begin(offset, len, ship, op);
+        Pending pending = begin(offset, len, ship, op, false);
         if (pending == null) {
             return;
         }
@@ -186,11 +212,12 @@ final class MirrorDataPath {
     /**
      * Starts one mirrored modification: marked in the dirty bitmap first (durably), throttled, then under its range
      * guard queued to the standby (unless the link is down or an async backlog is full) and applied locally; the
-     * frame is pumped before the local write, so the standby's round trip overlaps the local I/O. Returns null for an
+     * frame is pumped before the local write, so the standby's round trip overlaps the local I/O, unless {@code hold}
+     * (the caller sends it with the next writes' frames, see {@link #sendHeld}). Returns null for an
      * empty range (done locally). A failure of the local half is carried in the result, not thrown: the frame may
      * already be on its way and must be settled either way.
      */
-    private Pending begin(long offset, long len, Ship ship, LocalOp op) throws IOException {
+    private Pending begin(long offset, long len, Ship ship, LocalOp op, boolean hold) throws IOException {
         long t0 = p.options().clock().getAsLong();
         check(offset, len);
         if (len == 0) {
@@ -232,7 +259,7 @@ final class MirrorDataPath {
             } finally {
                 p.context().cuts().exit();
             }
-            if (last != null) {
+            if (last != null && !hold) {
                 // on the wire before the local write starts, so the standby's round trip overlaps the local I/O
                 l.pump();
             }

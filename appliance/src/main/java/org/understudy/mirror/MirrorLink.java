@@ -53,6 +53,8 @@ final class MirrorLink {
     private final ByteBuffer staging = ByteBuffer.allocateDirect(STAGING);
     private final List<Outbound> batch = new ArrayList<>(MAX_BATCH);
     private final List<ByteBuffer> iov = new ArrayList<>(2 * MAX_BATCH);
+    /** {@link #iov} as the array a gathering write takes, reused (only the sender touches it). */
+    private ByteBuffer[] iovArray = new ByteBuffer[2 * MAX_BATCH + 2];
     private final ArrayDeque<Outbound> toSend = new ArrayDeque<>();
     private final ArrayDeque<Outbound> unacked = new ArrayDeque<>();
     private final AtomicBoolean dead = new AtomicBoolean();
@@ -171,7 +173,6 @@ final class MirrorLink {
             payloadLength = payload.remaining();
             crc.update(payload.duplicate());
         }
-        ByteBuffer header = ByteBuffer.allocate(FrameCodec.HEADER_SIZE);
         lock.lock();
         try {
             if (dead.get()) {
@@ -181,10 +182,7 @@ final class MirrorLink {
             if (reply != null) {
                 replies.put(seq, reply); // before anyone can send it: the answer may come back at once
             }
-            FrameCodec.writeHeader(header, type, flags, seq, offset, length, payloadLength, crc);
-            header.flip();
-            Outbound o = new Outbound(type, seq, type == FrameType.WRITE || type == FrameType.ZERO ? length : 0,
-                    header, payload, clientWrite, clock.getAsLong());
+            Outbound o = new Outbound(type, flags, seq, offset, length, crc, payload, clientWrite, clock.getAsLong());
             unacked.addLast(o);
             toSend.addLast(o);
             return o;
@@ -245,7 +243,7 @@ final class MirrorLink {
                         staging.clear();
                         segmentStart = 0;
                     }
-                    staging.put(o.header.duplicate());
+                    FrameCodec.writeHeader(staging, o.type, o.flags, o.seq, o.offset, o.frameLength, plen, o.crc);
                     if (plen > 0 && plen <= COPY_BELOW) {
                         staging.put(o.payload.duplicate());
                     } else if (plen > 0) {
@@ -285,15 +283,23 @@ final class MirrorLink {
             return;
         }
         socketWrites++;
-        ByteBuffer[] arr = iov.toArray(new ByteBuffer[0]);
-        int first = 0;
-        while (first < arr.length) {
-            channel.write(arr, first, arr.length - first);
-            while (first < arr.length && !arr[first].hasRemaining()) {
-                first++;
-            }
+        int count = iov.size();
+        if (iovArray.length < count) {
+            iovArray = new ByteBuffer[count];
         }
-        iov.clear();
+        ByteBuffer[] arr = iov.toArray(iovArray);
+        int first = 0;
+        try {
+            while (first < count) {
+                channel.write(arr, first, count - first);
+                while (first < count && !arr[first].hasRemaining()) {
+                    first++;
+                }
+            }
+        } finally {
+            java.util.Arrays.fill(arr, 0, count, null);
+            iov.clear();
+        }
     }
 
     private void ackLoop() {

@@ -209,7 +209,18 @@ public final class MirroredVolume implements BlockDevice {
      */
     @Override
     public void writeAsync(long offset, ByteBuffer src, boolean fua, WriteCallback callback) {
-        data.writeAsync(offset, src, fua, callback);
+        data.writeAsync(offset, src, fua, false, callback);
+    }
+
+    /** With {@code moreFollow} the frame waits in the link's queue for the next writes' frames: one socket write. */
+    @Override
+    public void writeAsync(long offset, ByteBuffer src, boolean fua, boolean moreFollow, WriteCallback callback) {
+        data.writeAsync(offset, src, fua, moreFollow, callback);
+    }
+
+    @Override
+    public void sendHeld() {
+        data.sendHeld();
     }
 
     @Override

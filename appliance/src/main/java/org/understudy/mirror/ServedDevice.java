@@ -157,9 +157,19 @@ public final class ServedDevice implements BlockDevice {
         return inner.completesWritesLater();
     }
 
-    /** Counted in flight until the wrapped device completes it, however late; marked like {@link #write}. */
     @Override
     public void writeAsync(long offset, ByteBuffer src, boolean fua, WriteCallback callback) {
+        writeAsync(offset, src, fua, false, callback);
+    }
+
+    @Override
+    public void sendHeld() {
+        inner.sendHeld();
+    }
+
+    /** Counted in flight until the wrapped device completes it, however late; marked like {@link #write}. */
+    @Override
+    public void writeAsync(long offset, ByteBuffer src, boolean fua, boolean moreFollow, WriteCallback callback) {
         int length = src.remaining();
         enter();
         try {
@@ -169,7 +179,7 @@ public final class ServedDevice implements BlockDevice {
             callback.done(e);
             return;
         }
-        inner.writeAsync(offset, src, fua, error -> {
+        inner.writeAsync(offset, src, fua, moreFollow, error -> {
             try {
                 marksAfter(offset, length); // even a failed write may have changed the region
             } finally {

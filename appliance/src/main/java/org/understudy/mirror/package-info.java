@@ -6,7 +6,7 @@
  * the link test, and {@link org.understudy.mirror.ServedDevice}, the write path of a device served over NBD.
  *
  * <p>May use: {@code alarm/}, {@code config/}, {@code model/}, {@code replication/}, {@code resync/},
- * {@code storage/}, {@code transport/} (the streams its links run over). Knows no role, no face and not the NBD
+ * {@code storage/}, {@code transport/} (the streams its links run over, pooled direct buffers). Knows no role, no face and not the NBD
  * server (which reaches it through {@code storage.BlockDevice}).
  */
 package org.understudy.mirror;

@@ -1,5 +1,6 @@
 package org.understudy.nbd;
 
+import org.understudy.transport.BufferPool;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -58,6 +59,11 @@ final class NbdConnection implements Runnable {
     private volatile String exportName;
     private volatile BlockDevice device;
     private String tag;
+    /**
+     * The reader started a write telling the device more follow at once: before it waits for anything (the socket,
+     * permits, another thread) it has the device send what it held ({@link #sendHeld}). Owned by the reader role.
+     */
+    private boolean held;
 
     NbdConnection(SocketChannel ch, NbdExports exports, BufferPool pool, Executor workers, NbdServer.Limits limits,
                   String remote, Runnable onEnd) {
@@ -120,6 +126,11 @@ final class NbdConnection implements Runnable {
             LOG.info("{}: interrupted, closing", tag);
         }
         if (!handedOver) {
+            try {
+                sendHeld(); // still the reader: nothing held stays queued behind a connection that ends
+            } catch (RuntimeException e) {
+                LOG.debug("{}: sending held writes at the end failed: {}", tag, e.toString());
+            }
             end();
         }
     }
@@ -178,6 +189,7 @@ final class NbdConnection implements Runnable {
                 return false;
             }
             if (req.type() == NbdConstants.CMD_DISC) {
+                sendHeld();
                 LOG.info("{}: DISC, finishing {} requests in flight", tag, inFlight.get());
                 requestPermits.acquire(limits.maxInFlightRequests());
                 requestPermits.release(limits.maxInFlightRequests());
@@ -190,8 +202,14 @@ final class NbdConnection implements Runnable {
             }
             int bytes = (req.type() == NbdConstants.CMD_READ || req.hasPayload()) && req.length() <= NbdConstants.MAX_PAYLOAD
                     ? (int) req.length() : 0;
-            requestPermits.acquire();
-            bytePermits.acquire(bytes);
+            if (!requestPermits.tryAcquire()) {
+                sendHeld();
+                requestPermits.acquire();
+            }
+            if (!bytePermits.tryAcquire(bytes)) {
+                sendHeld();
+                bytePermits.acquire(bytes);
+            }
             ByteBuffer payload = null;
             if (req.hasPayload() && bytes > 0) {
                 payload = pool.acquire(bytes);
@@ -201,7 +219,10 @@ final class NbdConnection implements Runnable {
                         payload.put(inbuf.slice(inbuf.position(), buffered));
                         inbuf.position(inbuf.position() + buffered);
                     }
-                    ChannelIo.readFully(ch, payload);
+                    if (payload.hasRemaining()) {
+                        sendHeld();
+                        ChannelIo.readFully(ch, payload);
+                    }
                 } catch (IOException e) {
                     pool.release(payload);
                     release(bytes);
@@ -215,13 +236,17 @@ final class NbdConnection implements Runnable {
                     && device.completesWritesLater()) {
                 inFlight.incrementAndGet();
                 if (bytes <= INLINE_WRITE_MAX) {
-                    startWrite(req, p, bytes);
+                    boolean more = NbdRequest.bufferedWriteFollows(inbuf, INLINE_WRITE_MAX);
+                    startWrite(req, p, bytes, more);
+                    held |= more;
                 } else {
+                    sendHeld();
                     // a large local write would keep the reader from the next payload: a pooled thread starts it
                     dispatch(() -> startWrite(req, p, bytes), p, bytes);
                 }
                 continue;
             }
+            sendHeld();
             if (inFlight.getAndIncrement() == 0) {
                 dispatch(this::readLoop, p, bytes);
                 execute(req, p, bytes);
@@ -252,6 +277,7 @@ final class NbdConnection implements Runnable {
         if (inbuf.remaining() >= n) {
             return true;
         }
+        sendHeld();
         inbuf.compact();
         try {
             while (inbuf.position() < n) {
@@ -268,6 +294,14 @@ final class NbdConnection implements Runnable {
         return true;
     }
 
+    /** Has the device send the writes the reader held back, before the reader waits or lets go of its role. */
+    private void sendHeld() {
+        if (held) {
+            held = false;
+            device.sendHeld();
+        }
+    }
+
     private void release(int bytes) {
         bytePermits.release(bytes);
         requestPermits.release();
@@ -277,12 +311,12 @@ final class NbdConnection implements Runnable {
         ByteBuffer readData = null;
         int error;
         try {
-            error = check(req);
+            error = RequestChecks.check(req, device, tag);
             if (error == 0) {
                 readData = perform(req, payload);
             }
         } catch (IOException | RuntimeException e) {
-            error = errno(req, e);
+            error = RequestChecks.errno(req, e, tag);
         } finally {
             pool.release(payload);
         }
@@ -304,42 +338,25 @@ final class NbdConnection implements Runnable {
         }
     }
 
-    /** The errno a failed request is answered with, logged with the reason. */
-    private int errno(NbdRequest req, Throwable e) {
-        String cmd = NbdConstants.commandName(req.type());
-        if (e instanceof org.understudy.storage.ReadOnlyDeviceException) {
-            LOG.warn("{}: {} {}+{} refused: {}, replying EPERM", tag, cmd, req.offset(), req.length(), e.getMessage());
-            return NbdConstants.EPERM;
-        }
-        if (e instanceof IOException) {
-            LOG.warn("{}: {} {}+{} failed with an I/O error, replying EIO: {}", tag, cmd, req.offset(), req.length(),
-                    e.toString());
-            return NbdConstants.EIO;
-        }
-        if (e instanceof IllegalArgumentException) {
-            LOG.warn("{}: {} {}+{} refused by the device, replying EINVAL: {}", tag, cmd, req.offset(), req.length(),
-                    e.getMessage());
-            return NbdConstants.EINVAL;
-        }
-        LOG.error("{}: {} {}+{} failed unexpectedly, replying EIO", tag, cmd, req.offset(), req.length(), e);
-        return NbdConstants.EIO;
-    }
-
     /**
      * Starts a WRITE on the reader's thread. Completed at once (no link to wait for), its reply goes out from here;
      * completed later on another thread, its reply is queued for a pooled sender.
      */
     private void startWrite(NbdRequest req, ByteBuffer payload, int bytes) {
-        int error = check(req);
+        startWrite(req, payload, bytes, false);
+    }
+
+    private void startWrite(NbdRequest req, ByteBuffer payload, int bytes, boolean moreFollow) {
+        int error = RequestChecks.check(req, device, tag);
         if (error != 0 || payload == null) {
             finishWrite(new WriteCompletions.Done(req.cookie(), error, payload, bytes));
             return;
         }
         Thread reader = Thread.currentThread();
         boolean fua = (req.flags() & NbdConstants.CMD_FLAG_FUA) != 0;
-        device.writeAsync(req.offset(), payload, fua, failure -> {
+        device.writeAsync(req.offset(), payload, fua, moreFollow, failure -> {
             WriteCompletions.Done done = new WriteCompletions.Done(req.cookie(),
-                    failure == null ? 0 : errno(req, failure), payload, bytes);
+                    failure == null ? 0 : RequestChecks.errno(req, failure, tag), payload, bytes);
             if (Thread.currentThread() == reader) {
                 finishWrite(done);
             } else {
@@ -377,48 +394,6 @@ final class NbdConnection implements Runnable {
                 release(d.bytes());
             }
         }
-    }
-
-    /** Validates flags and range; returns 0 or the errno to reply with (logged). */
-    private int check(NbdRequest req) {
-        int allowed = switch (req.type()) {
-            case NbdConstants.CMD_READ, NbdConstants.CMD_WRITE, NbdConstants.CMD_FLUSH, NbdConstants.CMD_TRIM ->
-                    NbdConstants.CMD_FLAG_FUA;
-            case NbdConstants.CMD_WRITE_ZEROES -> NbdConstants.CMD_FLAG_FUA | NbdConstants.CMD_FLAG_NO_HOLE;
-            default -> -1;
-        };
-        if (allowed < 0) {
-            LOG.warn("{}: unsupported command {} (cookie {}), replying EINVAL", tag, NbdConstants.commandName(req.type()), req.cookie());
-            return NbdConstants.EINVAL;
-        }
-        if ((req.flags() & ~allowed) != 0) {
-            LOG.warn("{}: {} with unsupported flags 0x{} (cookie {}), replying EINVAL", tag,
-                    NbdConstants.commandName(req.type()), Integer.toHexString(req.flags()), req.cookie());
-            return NbdConstants.EINVAL;
-        }
-        if (req.type() == NbdConstants.CMD_FLUSH) {
-            return 0;
-        }
-        if (device.readOnly() && req.type() != NbdConstants.CMD_READ) {
-            LOG.warn("{}: {} {}+{} on a read-only export, replying EPERM", tag, NbdConstants.commandName(req.type()),
-                    Long.toUnsignedString(req.offset()), req.length());
-            return NbdConstants.EPERM;
-        }
-        long size = device.size();
-        boolean inRange = req.offset() >= 0 && req.offset() <= size - req.length();
-        if (!inRange) {
-            // writes past the end are ENOSPC by the spec; reads and trims are EINVAL
-            boolean write = req.type() == NbdConstants.CMD_WRITE || req.type() == NbdConstants.CMD_WRITE_ZEROES;
-            int err = write && req.offset() >= 0 ? NbdConstants.ENOSPC : NbdConstants.EINVAL;
-            LOG.warn("{}: {} {}+{} outside the export of {} bytes, replying {}", tag, NbdConstants.commandName(req.type()),
-                    Long.toUnsignedString(req.offset()), req.length(), size, err == NbdConstants.ENOSPC ? "ENOSPC" : "EINVAL");
-            return err;
-        }
-        if (req.type() == NbdConstants.CMD_READ && req.length() > NbdConstants.MAX_PAYLOAD) {
-            LOG.warn("{}: READ of {} bytes exceeds the {} byte maximum, replying EINVAL", tag, req.length(), NbdConstants.MAX_PAYLOAD);
-            return NbdConstants.EINVAL;
-        }
-        return 0;
     }
 
     /** Performs a valid request; returns the data of a READ (flipped) or null. */

@@ -51,4 +51,21 @@ public record NbdRequest(int flags, int type, long cookie, long offset, long len
     public boolean hasPayload() {
         return type == NbdConstants.CMD_WRITE;
     }
+
+    /**
+     * Whether {@code buf} (position to limit) already holds a whole further WRITE without FUA of 1 to {@code max}
+     * bytes, header and payload: the reader reaches it without waiting. Does not move {@code buf}.
+     */
+    static boolean bufferedWriteFollows(ByteBuffer buf, int max) {
+        if (buf.remaining() < NbdConstants.REQUEST_SIZE) {
+            return false;
+        }
+        int at = buf.position();
+        int flags = Short.toUnsignedInt(buf.getShort(at + 4));
+        int type = Short.toUnsignedInt(buf.getShort(at + 6));
+        long length = Integer.toUnsignedLong(buf.getInt(at + 24));
+        return buf.getInt(at) == NbdConstants.REQUEST_MAGIC && type == NbdConstants.CMD_WRITE
+                && (flags & NbdConstants.CMD_FLAG_FUA) == 0 && length > 0 && length <= max
+                && buf.remaining() >= NbdConstants.REQUEST_SIZE + length;
+    }
 }

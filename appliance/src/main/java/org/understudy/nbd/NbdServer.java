@@ -1,5 +1,6 @@
 package org.understudy.nbd;
 
+import org.understudy.transport.BufferPool;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -3,6 +3,6 @@
  * replies) serving {@link org.understudy.storage.BlockDevice}s by export name, its pure codecs, and
  * {@link org.understudy.nbd.NbdClient}, the handshake client the health probe uses.
  *
- * <p>May use: {@code storage/}.
+ * <p>May use: {@code storage/}, {@code transport/} (its pool of direct buffers).
  */
 package org.understudy.nbd;

@@ -24,9 +24,10 @@ import org.understudy.storage.BlockDevice;
  * One replica on the standby: a raw image file of exactly the volume's size and its {@link ReplicaMetadata}. At most
  * one link applies frames to it at a time ({@link #attach}); a newer authenticated link for the same volume
  * supersedes the old one. Every write reaches the image through its {@link CowWriter}, which preserves first what a
- * snapshot of the replica still shares: the link's frames through an {@link Applier}, the standby's own writes while
- * it stands in through {@link #device}. Thread-safe: counters are atomic, the link's data operations are called by
- * the one attached session.
+ * snapshot of the replica still shares: the link's frames through an {@link Applier} (the session's thread) and
+ * {@link #writeAlone} (its {@link ApplyPipeline}'s appliers, to disjoint ranges), the standby's own writes while it
+ * stands in through {@link #device}. Thread-safe: counters are atomic, the link's data operations are called by the
+ * one attached session and its appliers.
  */
 public final class Replica implements Closeable {
     private final String primary;
@@ -240,6 +241,11 @@ public final class Replica implements Closeable {
             }
         }
 
+        /** Whether writes are held back for {@link #commit} (a snapshot's preservations go first). */
+        boolean pending() {
+            return batch.pending();
+        }
+
         /** Applies every write taken so far (their preservations durable first). */
         void commit() throws IOException {
             batch.commit();
@@ -249,6 +255,22 @@ public final class Replica implements Closeable {
         void discard() {
             batch.discard();
         }
+    }
+
+    /**
+     * One write of the link applied by itself, on any thread (an applier of the session's {@link ApplyPipeline}): its
+     * own commit through the {@link CowWriter} (shared writer gate, preservations durable first), counted like the
+     * {@link Applier}'s. The session keeps it off every range a write still in flight or held back touches.
+     */
+    void writeAlone(long offset, ByteBuffer data) throws IOException {
+        int n = data.remaining();
+        if (!meta.consistent()) {
+            pristine = false;
+        }
+        writer.write(offset, data);
+        bytesApplied.addAndGet(n);
+        writesApplied.incrementAndGet();
+        noteSync(offset + n);
     }
 
     /**
@@ -388,7 +410,7 @@ public final class Replica implements Closeable {
         }
     }
 
-    private void noteSync(long end) {
+    private synchronized void noteSync(long end) {
         if (syncing && end > syncHighWater) {
             syncHighWater = end;
         }

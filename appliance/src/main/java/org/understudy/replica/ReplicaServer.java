@@ -40,7 +40,13 @@ public final class ReplicaServer implements Closeable {
     private final FenceStore fences;
     private final LinkActivity activity;
     private volatile SnapshotHooks snapshotHooks = SnapshotHooks.NONE;
+    /** Large frame payloads of every link are received into buffers from here; idle ones bounded in bytes. */
+    private final org.understudy.transport.BufferPool payloads =
+            new org.understudy.transport.BufferPool(PAYLOAD_POOL_IDLE_BYTES);
+    /** Applies every link's large writes: a few threads for the whole standby, none while it is idle. */
+    private final java.util.concurrent.ThreadPoolExecutor appliers;
     private volatile boolean closed;
+    private static final long PAYLOAD_POOL_IDLE_BYTES = 32L << 20;
 
     private ReplicaServer(ClusterConfig cluster, ReplicaOptions options, ReplicaStore store, StreamListener server,
                           FenceStore fences, LinkActivity activity) {
@@ -55,6 +61,15 @@ public final class ReplicaServer implements Closeable {
             t.setDaemon(true);
             return t;
         });
+        int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        this.appliers = new java.util.concurrent.ThreadPoolExecutor(threads, threads, 30, java.util.concurrent.TimeUnit.SECONDS,
+                new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "replica-apply-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        appliers.allowCoreThreadTimeOut(true);
         this.acceptor = new Thread(this::acceptLoop, "replica-accept-" + boundPort());
         acceptor.setDaemon(true);
     }
@@ -223,7 +238,7 @@ public final class ReplicaServer implements Closeable {
                 continue;
             }
             ReplicaSession session = new ReplicaSession(cluster, store, options, ch, timer, fences, activity,
-                    snapshotHooks);
+                    snapshotHooks, payloads, appliers);
             // a virtual thread per link: its reads and writes block on sockets and files, and a standby of 100
             // primaries x 4 volumes would otherwise hold 400 platform threads (stacks, kernel tasks) for them
             Thread t = Thread.ofVirtual().name("replica-link-" + session.remote()).unstarted(() -> {
@@ -261,6 +276,7 @@ public final class ReplicaServer implements Closeable {
                 break;
             }
         }
+        appliers.shutdown();
         store.close();
         LOG.info("standby {}: replication server closed", cluster.standby().name());
     }

@@ -34,10 +34,11 @@ import org.understudy.replication.ServerHandshake;
 import org.understudy.transport.StreamConnection;
 
 /**
- * The standby's end of one replication link: handshake, then apply the primary's frames strictly in sequence order
- * and answer with cumulative ACKs (one per batch of frames already received). Any protocol violation closes this
- * connection with a logged reason and leaves the replica as the last good frame left it. Runs on its own thread
- * ({@link #run}); {@link #close} may be called from any thread.
+ * The standby's end of one replication link: handshake, then apply the primary's frames in sequence order (large
+ * writes to disjoint ranges in parallel through an {@link ApplyPipeline}, overlapping ones in order) and answer with
+ * cumulative ACKs (one per batch of frames already received, and one as each large write lands). Any protocol
+ * violation closes this connection with a logged reason and leaves the replica as the last good frames left it. Runs
+ * on its own thread ({@link #run}); {@link #close} may be called from any thread.
  */
 final class ReplicaSession implements Runnable {
     private static final Logger LOG = LogManager.getLogger(ReplicaSession.class);
@@ -60,6 +61,9 @@ final class ReplicaSession implements Runnable {
     private static final int ACK_EVERY_FRAMES = 64;
     private static final long ACK_EVERY_BYTES = 8L << 20;
     private FrameChannel frames;
+    private final org.understudy.transport.BufferPool payloads;
+    private final java.util.concurrent.Executor appliers;
+    private LinkAcks acks;
     private long expectedSeq = 1;
     private volatile VolumeIdentity primaryIdentity;
     private final SnapshotHooks hooks;
@@ -68,7 +72,10 @@ final class ReplicaSession implements Runnable {
     private boolean resyncTargetPending;
 
     ReplicaSession(ClusterConfig cluster, ReplicaStore store, ReplicaOptions options, StreamConnection connection,
-                   ScheduledExecutorService timer, FenceStore fences, LinkActivity activity, SnapshotHooks hooks) {
+                   ScheduledExecutorService timer, FenceStore fences, LinkActivity activity, SnapshotHooks hooks,
+                   org.understudy.transport.BufferPool payloads, java.util.concurrent.Executor appliers) {
+        this.payloads = payloads;
+        this.appliers = appliers;
         this.hooks = hooks;
         this.fences = fences;
         this.activity = activity;
@@ -106,7 +113,7 @@ final class ReplicaSession implements Runnable {
                 () -> close("no complete handshake within " + options.handshakeTimeout().toMillis() + " ms"),
                 options.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
         try {
-            frames = new FrameChannel(options.security().server(connection));
+            frames = new FrameChannel(options.security().server(connection), payloads);
             Replica r = handshake();
             handshakeTimer.cancel(false);
             if (r == null) {
@@ -239,18 +246,29 @@ final class ReplicaSession implements Runnable {
 
     private void applyLoop(Replica r) throws IOException {
         Replica.Applier applier = r.applier();
+        // before the reader waits for an applier it applies what it holds back and lets go of the writer gate: an
+        // applier may need that gate, behind a cut of the standby's own that waits for the reader's batch
+        acks = new LinkAcks(frames, why -> {
+            if (!closed.get()) {
+                end(why);
+            }
+        });
+        ApplyPipeline p = new ApplyPipeline(r::writeAlone, applier::write, appliers, acks::fromApplier,
+                applier::commit, r.snapshots().chunkSize());
+        acks.pipeline(p);
         try {
-            applyLoop(r, applier);
+            applyLoop(r, applier, p);
         } finally {
+            // nothing of this link lands after it let go of the replica (a fence waits for that)
+            p.quiesce();
             // writes not yet committed were never acknowledged: the primary still counts them dirty
             applier.discard();
+            LOG.debug("standby {}: link's apply pipeline: {}", name, p.describe());
         }
     }
 
-    private void applyLoop(Replica r, Replica.Applier applier) throws IOException {
+    private void applyLoop(Replica r, Replica.Applier applier, ApplyPipeline p) throws IOException {
         long size = r.volume().size();
-        long durableSeq = 0;
-        long appliedSeq = 0;
         int unacked = 0;
         long unackedBytes = 0;
         while (!closed.get()) {
@@ -273,28 +291,45 @@ final class ReplicaSession implements Runnable {
                         + f.seq() + " (" + f.type() + ")");
             }
             boolean force = f.has(FrameFlags.FUA);
+            boolean handed = false;
             switch (f.type()) {
                 case WRITE -> {
                     checkRange(f, size);
-                    beforeData(r, applier);
-                    applier.write(f.offset(), f.payload());
+                    beforeData(r, applier, p);
+                    if (force) {
+                        p.drain();
+                        applier.write(f.offset(), f.payload());
+                        frames.release(f);
+                    } else if (f.owned() && ApplyPipeline.PARALLEL) {
+                        if (applier.pending()) {
+                            applier.commit(); // held-back writes land before a later one that may overlap them
+                        }
+                        p.write(f.seq(), f.offset(), f.payload(), true, () -> frames.release(f));
+                        handed = true;
+                    } else {
+                        p.write(f.seq(), f.offset(), f.payload(), false, () -> { });
+                        handed = true;
+                    }
                 }
                 case ZERO -> {
                     checkRange(f, size);
-                    beforeData(r, applier);
+                    beforeData(r, applier, p);
+                    p.drain();
                     applier.zero(f.offset(), f.length());
                 }
                 case FLUSH -> force = true;
                 case SYNC_BEGIN -> {
+                    p.drain();
                     applier.commit();
                     resyncTargetPending = r.pristine();
                     LOG.info("standby {}: full sync begins at seq {}; replica marked inconsistent", name, f.seq());
                     r.beginSync();
                 }
                 case SYNC_END -> {
+                    p.drain();
                     applier.commit();
                     r.endSync(primaryIdentity);
-                    durableSeq = f.seq();
+                    acks.durable(f.seq());
                     resyncTargetPending = false;
                     LOG.info("standby {}: full sync complete at seq {}; replica forced and marked consistent",
                             name, f.seq());
@@ -307,6 +342,7 @@ final class ReplicaSession implements Runnable {
                     if (version < 3) {
                         throw new ProtocolException("SNAPSHOT frame on a link at protocol " + version);
                     }
+                    p.drain();
                     applier.commit();
                     hooks.cutReached(r, f.offset());
                 }
@@ -315,8 +351,9 @@ final class ReplicaSession implements Runnable {
                     if (f.length() > frames.maxPayloadSize()) {
                         throw new ProtocolException("READ of " + f.length() + " bytes exceeds the frame size");
                     }
+                    p.drain();
                     applier.commit();
-                    ByteBuffer data = ByteBuffer.allocate((int) f.length());
+                    ByteBuffer data = ByteBuffer.allocateDirect((int) f.length());
                     r.read(f.offset(), data);
                     frames.writeLarge(FrameType.READ_DATA, 0, f.seq(), f.offset(), data.flip());
                 }
@@ -327,17 +364,25 @@ final class ReplicaSession implements Runnable {
                         throw new ProtocolException("DIGEST with region size " + region + " over " + f.length()
                                 + " bytes is not allowed");
                     }
+                    p.drain();
                     applier.commit();
                     frames.write(FrameType.DIGEST_DATA, 0, f.seq(), r.digest(f.offset(), f.length(), region));
                 }
                 default -> throw new ProtocolException(f.type() + " frame not allowed from a primary");
             }
             if (force) {
+                // FUA and FLUSH: everything before this frame applied, then forced, before it is acknowledged
+                p.drain();
                 applier.commit();
                 r.force();
-                durableSeq = f.seq();
+                acks.durable(f.seq());
             }
-            appliedSeq = f.seq();
+            if (!handed) {
+                p.done(f.seq());
+            }
+            if (!applier.pending()) {
+                acks.readerApplied(f.seq());
+            }
             expectedSeq++;
             unacked++;
             unackedBytes += f.length();
@@ -346,7 +391,8 @@ final class ReplicaSession implements Runnable {
             // back for a snapshot's preservations are applied before the ACK says so
             if (force || unacked >= ACK_EVERY_FRAMES || unackedBytes >= ACK_EVERY_BYTES || !frames.inputWaiting()) {
                 applier.commit();
-                frames.write(FrameType.ACK, durableSeq == appliedSeq ? FrameFlags.DURABLE : 0, appliedSeq, null);
+                acks.readerApplied(f.seq());
+                acks.send();
                 unacked = 0;
                 unackedBytes = 0;
             }
@@ -357,9 +403,10 @@ final class ReplicaSession implements Runnable {
      * Before the first data frame of a resync over a consistent replica: the snapshot service keeps the replica's
      * last consistent state first (every earlier write applied, none of the resync's yet).
      */
-    private void beforeData(Replica r, Replica.Applier applier) throws IOException {
+    private void beforeData(Replica r, Replica.Applier applier, ApplyPipeline p) throws IOException {
         if (resyncTargetPending) {
             resyncTargetPending = false;
+            p.drain();
             applier.commit();
             hooks.beforeResyncTarget(r);
         }

@@ -6,6 +6,6 @@
  * service of cut markers and resyncs through {@link org.understudy.replica.SnapshotHooks}.
  *
  * <p>May use: {@code config/}, {@code model/}, {@code replication/}, {@code resync/}, {@code snapshot/},
- * {@code storage/}, {@code transport/} (the streams links arrive over).
+ * {@code storage/}, {@code transport/} (the streams links arrive over, pooled direct buffers for their payloads).
  */
 package org.understudy.replica;

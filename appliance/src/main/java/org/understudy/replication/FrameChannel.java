@@ -5,37 +5,75 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
+import java.nio.channels.GatheringByteChannel;
+import org.understudy.transport.BufferPool;
 import org.understudy.transport.StreamConnection;
 
 /**
  * Blocking frame I/O over one connection: a buffered reader of frames and a writer of small frames (handshake, ACK,
- * ERROR, control). Reading is for one thread at a time; {@link #write} is synchronized so an ack writer and an error
- * path may share it. The primary's data sender bypasses this class to write large payloads without copying.
+ * ERROR, control). Small frames are read many per system call into one read buffer and handed out as views of it; a
+ * payload of {@value #OWN_BUFFER_MIN} bytes or more is read straight into a pooled direct buffer of its own (only the
+ * part already buffered is copied), checked there and handed out {@linkplain Frame#owned owned}, so the reader may
+ * pass it to another thread and give it back with {@link #release}. The read buffer stays small however large the
+ * negotiated frames are. Reading is for one thread at a time; {@link #write} is synchronized so an ack writer and an
+ * error path may share it. The primary's data sender bypasses this class to write large payloads without copying.
  */
 public final class FrameChannel implements Closeable {
+    /** Payloads from this size up are read into a buffer of their own. */
+    public static final int OWN_BUFFER_MIN = 64 * 1024;
+    /**
+     * The read buffer once a frame needs more than the initial one: many small frames per read, and always room for
+     * one frame below {@link #OWN_BUFFER_MIN}.
+     */
+    static final int READ_BUFFER = 256 * 1024;
+    /** Read buffer of a new or idle link: two handshake-sized frames (a 4 KiB write fits). */
+    static final int INITIAL_IN = 2 * (FrameCodec.HEADER_SIZE + FrameCodec.HANDSHAKE_MAX_PAYLOAD);
+
     private final ByteChannel channel;
     /** The same connection as a stream, when it is one: it can tell whether more input waits. */
     private final StreamConnection stream;
-    private ByteBuffer in;
+    /** Where owned payloads come from; null: allocated each time (a link that rarely receives large frames). */
+    private final BufferPool pool;
+    /**
+     * Small until a frame needs more, and given back on an idle link ({@link #releaseIdleBuffer}): a standby holds
+     * hundreds of links, and a large buffer each from the handshake on would be megabytes of native memory per primary.
+     */
+    private ByteBuffer in = ByteBuffer.allocateDirect(INITIAL_IN).flip();
+    /** The header of the owned frame being read, kept for its CRC while the read buffer moves on. */
+    private final ByteBuffer ownedHeader = ByteBuffer.allocateDirect(FrameCodec.HEADER_SIZE);
     private final ByteBuffer out = ByteBuffer.allocateDirect(FrameCodec.HEADER_SIZE + FrameCodec.HANDSHAKE_MAX_PAYLOAD);
+    private final ByteBuffer[] pair = new ByteBuffer[2];
     private int maxPayload = FrameCodec.HANDSHAKE_MAX_PAYLOAD;
-    /** Read buffer of a new or idle link: two handshake-sized frames (a 4 KiB write fits). */
-    private static final int INITIAL_IN = 2 * (FrameCodec.HEADER_SIZE + FrameCodec.HANDSHAKE_MAX_PAYLOAD);
+    /**
+     * The last frame was owned: the next is likely large too, so the next fill reads only its header and its payload
+     * goes straight to its own buffer instead of partly through the read buffer.
+     */
+    private boolean headerFirst;
 
-    /** Frames over a replication link's connection. */
+    /** Frames over a replication link's connection; large payloads come from {@code pool} (null: allocated). */
+    public FrameChannel(StreamConnection connection, BufferPool pool) {
+        this(connection, connection, pool);
+    }
+
+    /** Frames over a replication link's connection that seldom receives a large payload. */
     public FrameChannel(StreamConnection connection) {
-        this(connection, connection);
+        this(connection, connection, null);
     }
 
     /** Frames over any channel (a hand-driven peer in tests); {@link #inputWaiting} then knows only its buffer. */
     public FrameChannel(ByteChannel channel) {
-        this(channel, null);
+        this(channel, null, null);
     }
 
-    private FrameChannel(ByteChannel channel, StreamConnection stream) {
+    /** Like {@link #FrameChannel(ByteChannel)}, large payloads from {@code pool}. */
+    public FrameChannel(ByteChannel channel, BufferPool pool) {
+        this(channel, null, pool);
+    }
+
+    private FrameChannel(ByteChannel channel, StreamConnection stream, BufferPool pool) {
         this.channel = channel;
         this.stream = stream;
-        this.in = ByteBuffer.allocateDirect(INITIAL_IN).flip();
+        this.pool = pool;
     }
 
     public ByteChannel channel() {
@@ -47,18 +85,14 @@ public final class FrameChannel implements Closeable {
         return maxPayload;
     }
 
-    /**
-     * Raises the largest payload accepted (after negotiation). The read buffer is not grown here but by the frames
-     * that need it ({@link #read}), so a link that only ever carries small writes keeps a small buffer: a standby
-     * holds hundreds of links, and two negotiated frames each would be megabytes of native memory per volume.
-     */
+    /** Raises the largest payload accepted (after negotiation). */
     public void maxPayload(int max) {
         this.maxPayload = max;
     }
 
     /**
-     * Gives the read buffer back when it holds nothing and was grown for large frames; the next large frame grows it
-     * again. Called when the peer says the link is idle (a KEEPALIVE), so a burst's buffer does not stay for good.
+     * Gives the read buffer back when it holds nothing and was grown; the next frame that needs it grows it again.
+     * Called when the peer says the link is idle (a KEEPALIVE), so a burst's buffer does not stay for good.
      */
     public void releaseIdleBuffer() {
         if (!in.hasRemaining() && in.capacity() > INITIAL_IN) {
@@ -66,44 +100,73 @@ public final class FrameChannel implements Closeable {
         }
     }
 
-    /** Capacity of the read buffer now, for tests and figures. */
-    public int readBufferCapacity() {
+    /** The read buffer's size now (for tests of the memory a link holds). */
+    int readBufferCapacity() {
         return in.capacity();
     }
 
-    /** Makes room for the frame whose header is buffered: at least the whole frame, doubling, at most two frames. */
-    private void growForFrame() {
-        if (in.remaining() < FrameCodec.HEADER_SIZE) {
-            return;
-        }
-        long len = in.getInt(in.position() + 32) & 0xffffffffL;
-        if (len > maxPayload) {
-            return; // decode refuses it
-        }
-        int frame = (int) (FrameCodec.HEADER_SIZE + len);
-        if (frame <= in.capacity()) {
-            return;
-        }
-        int want = Math.max(frame, Math.min(2 * in.capacity(), 2 * (FrameCodec.HEADER_SIZE + maxPayload)));
-        ByteBuffer bigger = ByteBuffer.allocateDirect(want);
-        bigger.put(in);
-        in = bigger.flip();
-    }
-
     /**
-     * Reads the next frame, blocking until it is complete. Its payload is valid until the next call.
+     * Reads the next frame, blocking until it is complete. A view payload is valid until the next call; an owned one
+     * until {@link #release}.
      *
      * @throws EOFException      the peer closed the connection between frames
      * @throws ProtocolException a bad frame, or the connection closed in the middle of one (truncated)
      */
     public Frame read() throws IOException {
         while (true) {
-            Frame f = FrameCodec.decode(in, maxPayload);
-            if (f != null) {
-                return f;
+            FrameCodec.Header h = FrameCodec.decodeHeader(in, maxPayload);
+            if (h != null) {
+                if (h.payloadLength() >= OWN_BUFFER_MIN) {
+                    return readOwned(h);
+                }
+                headerFirst = false;
+                int total = FrameCodec.HEADER_SIZE + h.payloadLength();
+                if (in.remaining() >= total) {
+                    ByteBuffer payload = in.slice(in.position() + FrameCodec.HEADER_SIZE, h.payloadLength());
+                    FrameCodec.verify(in, h, payload);
+                    in.position(in.position() + total);
+                    return h.frame(payload.asReadOnlyBuffer(), false);
+                }
+                if (total > in.capacity()) {
+                    grow();
+                }
             }
-            growForFrame();
             fill();
+        }
+    }
+
+    private Frame readOwned(FrameCodec.Header h) throws IOException {
+        int n = h.payloadLength();
+        ownedHeader.clear();
+        ownedHeader.put(in.slice(in.position(), FrameCodec.HEADER_SIZE)).flip();
+        in.position(in.position() + FrameCodec.HEADER_SIZE);
+        ByteBuffer payload = pool != null ? pool.acquire(n) : ByteBuffer.allocateDirect(n);
+        try {
+            int buffered = Math.min(in.remaining(), n);
+            payload.put(in.slice(in.position(), buffered));
+            in.position(in.position() + buffered);
+            while (payload.hasRemaining()) {
+                if (channel.read(payload) < 0) {
+                    throw new ProtocolException("connection closed in the middle of a frame (" + payload.position()
+                            + " of its " + n + " payload bytes received)");
+                }
+            }
+            payload.flip();
+            FrameCodec.verify(ownedHeader, h, payload);
+        } catch (IOException | RuntimeException e) {
+            if (pool != null) {
+                pool.release(payload);
+            }
+            throw e;
+        }
+        headerFirst = true;
+        return h.frame(payload, true);
+    }
+
+    /** Gives an owned frame's payload back to the pool (a view frame: nothing to do). Any thread. */
+    public void release(Frame f) {
+        if (f.owned() && pool != null) {
+            pool.release(f.payload());
         }
     }
 
@@ -144,25 +207,47 @@ public final class FrameChannel implements Closeable {
         }
     }
 
-    /** Sends one frame with a payload of any negotiated size (a READ_DATA reply), without copying the payload. */
+    /**
+     * Sends one frame with a payload of any negotiated size (a READ_DATA reply): header and payload in one gathering
+     * write, the payload not copied.
+     */
     public synchronized void writeLarge(FrameType type, int flags, long seq, long offset, ByteBuffer payload)
             throws IOException {
         java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
         crc.update(payload.duplicate());
-        ByteBuffer header = ByteBuffer.allocate(FrameCodec.HEADER_SIZE);
-        FrameCodec.writeHeader(header, type, flags, seq, offset, 0, payload.remaining(), crc);
-        header.flip();
-        ByteBuffer body = payload.duplicate();
-        while (header.hasRemaining()) {
-            channel.write(header);
+        out.clear();
+        FrameCodec.writeHeader(out, type, flags, seq, offset, 0, payload.remaining(), crc);
+        pair[0] = out.flip();
+        pair[1] = payload.duplicate();
+        try {
+            if (channel instanceof GatheringByteChannel g) {
+                while (pair[1].hasRemaining() || pair[0].hasRemaining()) {
+                    g.write(pair);
+                }
+            } else {
+                for (ByteBuffer b : pair) {
+                    while (b.hasRemaining()) {
+                        channel.write(b);
+                    }
+                }
+            }
+        } finally {
+            pair[1] = null;
         }
-        while (body.hasRemaining()) {
-            channel.write(body);
-        }
+    }
+
+    /** The initial buffer cannot hold the next frame: the full read buffer, with what was already read. */
+    private void grow() {
+        ByteBuffer bigger = ByteBuffer.allocateDirect(READ_BUFFER);
+        bigger.put(in).flip();
+        in = bigger;
     }
 
     private void fill() throws IOException {
         in.compact();
+        if (headerFirst && in.position() < FrameCodec.HEADER_SIZE) {
+            in.limit(FrameCodec.HEADER_SIZE);
+        }
         int n;
         try {
             n = channel.read(in);

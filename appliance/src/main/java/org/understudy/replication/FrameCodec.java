@@ -123,6 +123,33 @@ public final class FrameCodec {
      *                           or garbage frame is refused without buffering it
      */
     public static Frame decode(ByteBuffer src, int maxPayload) throws ProtocolException {
+        Header h = decodeHeader(src, maxPayload);
+        if (h == null || src.remaining() < HEADER_SIZE + h.payloadLength()) {
+            return null;
+        }
+        ByteBuffer payload = src.slice(src.position() + HEADER_SIZE, h.payloadLength());
+        verify(src, h, payload);
+        src.position(src.position() + HEADER_SIZE + h.payloadLength());
+        return h.frame(payload.asReadOnlyBuffer(), false);
+    }
+
+    /**
+     * A frame's header, checked: decoded before its payload arrives, so a reader can refuse an oversized or garbage
+     * frame without buffering it, and read a large payload straight into a buffer of its own.
+     */
+    public record Header(FrameType type, int flags, long seq, long offset, long length, int payloadLength, int crc) {
+
+        /** The frame of this header and {@code payload} (already {@linkplain #verify verified}). */
+        public Frame frame(ByteBuffer payload, boolean owned) {
+            return new Frame(type, flags, seq, offset, length, payload, owned);
+        }
+    }
+
+    /**
+     * Decodes and checks the header at {@code src}'s position without consuming it; null when fewer than
+     * {@link #HEADER_SIZE} bytes are there. Checks everything but the CRC (see {@link #verify}).
+     */
+    public static Header decodeHeader(ByteBuffer src, int maxPayload) throws ProtocolException {
         if (src.remaining() < HEADER_SIZE) {
             return null;
         }
@@ -149,20 +176,21 @@ public final class FrameCodec {
                     + maxPayload);
         }
         checkLengths(type, offset, length, payloadLength);
-        if (src.remaining() < HEADER_SIZE + payloadLength) {
-            return null;
-        }
-        ByteBuffer payload = src.slice(src.position() + HEADER_SIZE, (int) payloadLength);
+        return new Header(type, flags, seq, offset, length, (int) payloadLength, h.getInt(CRC_OFFSET));
+    }
+
+    /**
+     * Checks a frame's CRC32C: {@code payload} (position to limit, not consumed) followed by the first 36 bytes of the
+     * header at {@code headerAt}'s position. One pass over the payload, on the buffer it was received into.
+     */
+    public static void verify(ByteBuffer headerAt, Header header, ByteBuffer payload) throws ProtocolException {
         CRC32C crc = new CRC32C();
         crc.update(payload.duplicate());
-        crc.update(h.slice(0, CRC_OFFSET));
-        int expected = h.getInt(CRC_OFFSET);
-        if ((int) crc.getValue() != expected) {
+        crc.update(headerAt.slice(headerAt.position(), CRC_OFFSET));
+        if ((int) crc.getValue() != header.crc()) {
             throw new ProtocolException(String.format("CRC32C mismatch on %s frame seq %d: computed 0x%08x, frame says 0x%08x",
-                    type, seq, (int) crc.getValue(), expected));
+                    header.type(), header.seq(), (int) crc.getValue(), header.crc()));
         }
-        src.position(src.position() + HEADER_SIZE + (int) payloadLength);
-        return new Frame(type, flags, seq, offset, length, payload.asReadOnlyBuffer());
     }
 
     private static void checkLengths(FrameType type, long offset, long length, long payloadLength)

@@ -59,6 +59,20 @@ public interface BlockDevice extends Closeable {
     }
 
     /**
+     * Like {@link #writeAsync(long, ByteBuffer, boolean, WriteCallback)}, told whether the caller already holds more
+     * writes to start at once ({@code moreFollow}): a device that sends writes somewhere may then hold this one back
+     * and send it together with the next ones. A caller that says {@code moreFollow} calls {@link #sendHeld} before
+     * it waits for anything. The default ignores the hint.
+     */
+    default void writeAsync(long offset, ByteBuffer src, boolean fua, boolean moreFollow, WriteCallback callback) {
+        writeAsync(offset, src, fua, callback);
+    }
+
+    /** Sends whatever {@link #writeAsync(long, ByteBuffer, boolean, boolean, WriteCallback)} held back; any thread. */
+    default void sendHeld() {
+    }
+
+    /**
      * Whether {@link #writeAsync} returns before a write is complete (and its local part is quick: no FUA, the page
      * cache), so the NBD server may start writes on the thread that reads requests. False by default: a device that
      * completes writes on the calling thread is called from pooled threads, so one slow write never holds up the

@@ -71,19 +71,23 @@ class FrameChannelBufferTest {
     }
 
     @Test
-    void largeFrame_growsTheBuffer_andAnIdleLinkGivesItBack() throws IOException {
+    void largeFrames_goToBuffersOfTheirOwn_midSizedOnesGrowTheReadBuffer_andAnIdleLinkGivesItBack() throws IOException {
         ByteArrayOutputStream wire = new ByteArrayOutputStream();
         frame(wire, FrameType.WRITE, 4096);
         frame(wire, FrameType.WRITE, MAX);
         frame(wire, FrameType.WRITE, 1 << 20);
+        frame(wire, FrameType.WRITE, 32 << 10);
         frame(wire, FrameType.KEEPALIVE, 0);
         FrameChannel frames = new FrameChannel(source(wire.toByteArray(), 1 << 20));
         frames.maxPayload(MAX);
         assertEquals(4096, frames.read().payload().remaining());
         assertEquals(MAX, frames.read().payload().remaining(), "a frame of the negotiated maximum is read whole");
-        assertTrue(frames.readBufferCapacity() >= FrameCodec.HEADER_SIZE + MAX);
-        assertTrue(frames.readBufferCapacity() <= 2 * (FrameCodec.HEADER_SIZE + MAX));
         assertEquals(1 << 20, frames.read().payload().remaining());
+        assertTrue(frames.readBufferCapacity() <= FrameChannel.READ_BUFFER,
+                "large payloads are received into buffers of their own, not through the read buffer: had "
+                        + frames.readBufferCapacity());
+        assertEquals(32 << 10, frames.read().payload().remaining());
+        assertEquals(FrameChannel.READ_BUFFER, frames.readBufferCapacity(), "a 32 KiB frame needs the full read buffer");
         assertEquals(FrameType.KEEPALIVE, frames.read().type());
         frames.releaseIdleBuffer();
         assertEquals(2 * (FrameCodec.HEADER_SIZE + FrameCodec.HANDSHAKE_MAX_PAYLOAD), frames.readBufferCapacity(),

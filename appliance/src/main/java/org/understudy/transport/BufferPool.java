@@ -1,4 +1,4 @@
-package org.understudy.nbd;
+package org.understudy.transport;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -6,26 +6,36 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A pool of direct buffers in power-of-two size classes (4 KiB to {@link NbdConstants#MAX_PAYLOAD}), so WRITE payloads
- * and READ data go between socket and device without per-request allocation of large buffers. Each class keeps at most
- * a bounded number of idle buffers and the pool a bounded number of idle bytes; extra buffers are dropped to the
- * garbage collector. Thread-safe.
+ * A pool of direct buffers in power-of-two size classes (4 KiB to 32 MiB), so data goes between socket and device
+ * without per-request allocation of large buffers: the NBD server's WRITE payloads and READ data, the replication
+ * link's large frame payloads. Each class keeps at most a bounded number of idle buffers and the pool a bounded number
+ * of idle bytes; extra buffers are dropped to the garbage collector. Thread-safe.
  */
-final class BufferPool {
+public final class BufferPool {
+    /** The largest buffer the pool hands out. */
+    public static final int MAX_BUFFER = 32 << 20;
     private static final int MIN_SHIFT = 12;
     private static final int MAX_SHIFT = 25;
     /** Idle bytes kept per size class; small classes keep many buffers, the largest a few. */
     private static final long IDLE_BYTES_PER_CLASS = 64L << 20;
     private static final int MAX_IDLE_PER_CLASS = 256;
-    /** Idle bytes kept over all classes, so a burst of large requests does not pin direct memory for ever. */
-    private static final long IDLE_BYTES_TOTAL = 160L << 20;
+    /** Idle bytes kept over all classes by default, so a burst of large requests does not pin direct memory for ever. */
+    public static final long IDLE_BYTES_TOTAL = 160L << 20;
 
     private final ConcurrentLinkedQueue<ByteBuffer>[] free;
     private final AtomicInteger[] idle;
     private final AtomicLong idleBytes = new AtomicLong();
+    private final long idleBytesTotal;
 
+    /** A pool keeping up to {@link #IDLE_BYTES_TOTAL} idle bytes. */
+    public BufferPool() {
+        this(IDLE_BYTES_TOTAL);
+    }
+
+    /** A pool keeping up to {@code idleBytesTotal} idle bytes over all size classes. */
     @SuppressWarnings("unchecked")
-    BufferPool() {
+    public BufferPool(long idleBytesTotal) {
+        this.idleBytesTotal = idleBytesTotal;
         int classes = MAX_SHIFT - MIN_SHIFT + 1;
         free = new ConcurrentLinkedQueue[classes];
         idle = new AtomicInteger[classes];
@@ -35,8 +45,8 @@ final class BufferPool {
         }
     }
 
-    /** A direct buffer with position 0 and limit {@code length} (1 .. MAX_PAYLOAD). */
-    ByteBuffer acquire(int length) {
+    /** A direct buffer with position 0 and limit {@code length} (1 .. {@link #MAX_BUFFER}). */
+    public ByteBuffer acquire(int length) {
         int cls = sizeClass(length);
         ByteBuffer b = free[cls].poll();
         if (b != null) {
@@ -50,7 +60,7 @@ final class BufferPool {
     }
 
     /** Returns a buffer obtained from {@link #acquire}; null is ignored. */
-    void release(ByteBuffer b) {
+    public void release(ByteBuffer b) {
         if (b == null) {
             return;
         }
@@ -61,7 +71,7 @@ final class BufferPool {
             idle[cls].decrementAndGet();
             return;
         }
-        if (idleBytes.addAndGet(b.capacity()) > IDLE_BYTES_TOTAL) {
+        if (idleBytes.addAndGet(b.capacity()) > idleBytesTotal) {
             idleBytes.addAndGet(-b.capacity());
             idle[cls].decrementAndGet();
             return;
@@ -70,7 +80,7 @@ final class BufferPool {
     }
 
     private static int sizeClass(int length) {
-        if (length <= 0 || length > NbdConstants.MAX_PAYLOAD) {
+        if (length <= 0 || length > MAX_BUFFER) {
             throw new IllegalArgumentException("buffer length " + length);
         }
         int shift = 32 - Integer.numberOfLeadingZeros(length - 1);
