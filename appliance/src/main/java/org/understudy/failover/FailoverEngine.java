@@ -12,6 +12,7 @@ import static org.understudy.model.PrimaryState.SYNCING;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -244,11 +245,21 @@ public final class FailoverEngine implements HealthListener {
                 ? String.format("process dead: %s", f.detection().describe())
                 : String.format("%.2f s silent on every path (%s), probe failed: %s", silent,
                         HealthEvent.describe(f.silence()), f.probeDetail());
+        if (p.occupiesStandIn()) {
+            // a takeover, switchover or failback owns the primary: its links closing is part of it, not a failure
+            LOG.info("{}: {} declared failed while {} ({}); the sequence under way owns it, no action", self, name,
+                    p.machine.state(), reason);
+            return;
+        }
         out.publish(new ModelEvent.PrimaryFailed(wall.instant(), name, reason));
         Map<String, Number> numbers = Map.of("silentSeconds", silent, "paths", f.silence().size(),
                 "detectionMillis", f.detection().took().toMillis());
-        if (p.machine.state() != SUSPECT && p.machine.state() != DEGRADED) {
-            LOG.warn("{}: {} declared failed while {}; no action", self, name, p.machine.state());
+        // the slow path went through SUSPECT; the fast path decides straight from a watching state
+        Set<PrimaryState> from = f.processDead() ? EnumSet.of(SYNCING, PROTECTED, DEGRADED, SUSPECT)
+                : EnumSet.of(SUSPECT, DEGRADED);
+        if (!from.contains(p.machine.state())) {
+            LOG.warn("{}: {} declared failed ({}) while {}; no action", self, name, f.detection().path(),
+                    p.machine.state());
             return;
         }
         String refusal = null;

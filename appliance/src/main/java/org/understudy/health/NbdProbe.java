@@ -42,8 +42,8 @@ public final class NbdProbe implements ServiceProbe {
         } catch (IOException e) {
             long took = clock.getAsLong() - t0;
             boolean refused = ServiceProbe.isRefusal(e);
-            return new Result(false, String.format("NBD handshake with %s %s after %.1f ms: %s", address,
-                    refused ? "refused" : "failed", took / 1e6, e.getMessage()), took, refused);
+            return new Result(false, String.format("NBD handshake with %s failed after %.1f ms%s: %s", address,
+                    took / 1e6, refused ? " (refused)" : "", e.getMessage()), took, refused);
         }
     }
 }

@@ -28,8 +28,8 @@ public final class TcpConnectProbe implements ServiceProbe {
         } catch (IOException e) {
             long took = nanoClock.getAsLong() - start;
             boolean refused = ServiceProbe.isRefusal(e);
-            return new Result(false, String.format("TCP connect to %s %s after %.1f ms: %s", address,
-                    refused ? "refused" : "failed", took / 1e6, e.getMessage()), took, refused);
+            return new Result(false, String.format("TCP connect to %s failed after %.1f ms%s: %s", address,
+                    took / 1e6, refused ? " (refused)" : "", e.getMessage()), took, refused);
         }
     }
 }

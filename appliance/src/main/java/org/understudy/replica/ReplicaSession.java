@@ -151,7 +151,7 @@ final class ReplicaSession implements Runnable {
             if (closed.get()) {
                 end(detail);
             } else {
-                if (isReset(e)) {
+                if (StreamConnection.isReset(e)) {
                     closedByPeer("connection reset");
                 }
                 fail("I/O error: " + e.getMessage());
@@ -370,12 +370,6 @@ final class ReplicaSession implements Runnable {
             applier.commit();
             hooks.beforeResyncTarget(r);
         }
-    }
-
-    /** A connection reset by the peer (TCP RST, or its in-memory equivalent), as the JDK reports it. */
-    static boolean isReset(IOException e) {
-        return e instanceof java.net.SocketException && e.getMessage() != null
-                && e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("connection reset");
     }
 
     /** Tells the health engine, once the primary is known and unless this side closed the link itself. */
