@@ -177,7 +177,7 @@ public final class HealthDetector {
                 LOG.warn("{}: {} path {} closed by the peer ({}): probing its service now (fast path)", self, node,
                         path, how);
                 ProcessDeath d = n.dying;
-                probe = () -> fastProbeDone(n, d, runProbe(n));
+                probe = () -> fastProbeDone(n, d, n.runProbe());
             }
         }
         if (probe != null) {
@@ -241,18 +241,21 @@ public final class HealthDetector {
                     (n.paths.get(heard).lastHeard - d.closedAt) / 1_000_000);
             return -1;
         }
+        // the closed path says nothing until the peer reconnects: the grace is counted on the others (if any)
         long graceNanos = n.grace.toNanos();
         long wait = 0;
         Map<String, Long> silence = new LinkedHashMap<>();
         for (PathWatch p : n.paths.values()) {
             long silent = Math.max(0, now - p.lastHeard);
             silence.put(p.config.id(), silent);
-            wait = Math.max(wait, graceNanos - silent);
+            if (!p.config.id().equals(d.path) || n.paths.size() == 1) {
+                wait = Math.max(wait, graceNanos - silent);
+            }
         }
         if (wait > 0) {
             return wait;
         }
-        d.facts.add(now, "heartbeat-grace", "nothing heard since the close; every path silent at least the grace of "
+        d.facts.add(now, "heartbeat-grace", "nothing heard on any path since the close; no heartbeat for the grace of "
                 + n.grace.toMillis() + " ms (" + HealthEvent.describe(silence) + ")");
         FailureDetection detection = d.facts.finish(FailureDetection.PROCESS_DEAD, now);
         n.dying = null;
@@ -445,16 +448,9 @@ public final class HealthDetector {
     }
 
     private Runnable probeTask(NodeWatch n, long episode) {
-        return () -> probeDone(n, episode, runProbe(n));
+        return () -> probeDone(n, episode, n.runProbe());
     }
 
-    private static ServiceProbe.Result runProbe(NodeWatch n) {
-        try {
-            return n.probe.probe(n.node);
-        } catch (RuntimeException e) {
-            return new ServiceProbe.Result(false, "probe threw " + e, 0);
-        }
-    }
 
     private void probeDone(NodeWatch n, long episode, ServiceProbe.Result r) {
         HealthEvent event;

@@ -41,5 +41,13 @@ final class NodeWatch {
         }
         return null;
     }
-}
 
+    /** Runs the probe; one that throws counts as failed. */
+    ServiceProbe.Result runProbe() {
+        try {
+            return probe.probe(node);
+        } catch (RuntimeException e) {
+            return new ServiceProbe.Result(false, "probe threw " + e, 0);
+        }
+    }
+}

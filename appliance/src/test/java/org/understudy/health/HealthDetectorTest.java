@@ -157,6 +157,21 @@ class HealthDetectorTest {
     }
 
     @Test
+    void fastPath_graceCountedOnTheHeartbeatPaths_notOnTheLinkThatClosed() {
+        watchFast(REFUSED);
+        detector.heardOn("p1", "production");
+        long lastHeartbeat = clock.getAsLong();
+        scheduler.advance(Duration.ofMillis(200));
+        detector.heardOn("p1", "link"); // a frame just before the process died
+        scheduler.advance(Duration.ofMillis(50));
+        detector.closedByPeer("p1", "link", "end of stream");
+        runProbes();
+        scheduler.advance(Duration.ofMillis(125));
+        assertTrue(of(HealthEvent.Failed.class).get(0).processDead());
+        assertEquals(GRACE.toNanos(), clock.getAsLong() - lastHeartbeat, "the grace after the last heartbeat");
+    }
+
+    @Test
     void fastPath_heardAfterTheCloseThenSilent_dropped_slowPathDecides() {
         // a heartbeat after the close proves the process lived then, even if every path goes quiet afterwards
         watchFast(REFUSED);
