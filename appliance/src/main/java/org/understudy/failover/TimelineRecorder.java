@@ -40,7 +40,7 @@ public final class TimelineRecorder {
      */
     public TimelineRecorder(String primary, String kind, String reason, LongSupplier clock, InstantSource wall,
                             Consumer<FailoverTimeline> progress) {
-        this(primary, kind, reason, clock, wall, clock.getAsLong(), progress);
+        this(primary, kind, reason, clock, wall, clock.getAsLong(), null, progress);
     }
 
     /**
