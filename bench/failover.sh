@@ -1,72 +1,183 @@
 #!/usr/bin/env bash
-# Failover benchmark: a demo primary under fio load is SIGKILLed; measures detection (kill -> failover decision), each
-# takeover step (from the standby's failover timeline) and the total from the kill until the export answers again at
-# the primary's address (an NBD handshake through nbdinfo), for a small and a large volume: the takeover must not
-# depend on the volume size. Writes bench/results/failover.json.
-# Usage: bench/failover.sh [SIZE...]   (default 64MiB 4GiB)
+# Failover benchmark, both detection paths and the no-false-takeover profile. Writes bench/results/failover.json.
+#  1. kill under load: a demo primary under fio load is SIGKILLed; detection (kill -> decision), each takeover step
+#     (from the standby's failover timeline) and kill -> the export answers again at the primary's address (nbdinfo),
+#     for a small and a large volume: the takeover must not depend on the volume size.
+#  2. process-dead: an idle primary process SIGKILLed on its live host, 10 times (a fresh demo each): the median of
+#     kill -> the export answers at the same address (target <= 0.5 s), and the path the timeline names.
+#  3. host-silent: the primary SIGSTOPped (a frozen host: no close, no refusal, a probe that times out): stop -> the
+#     standby's decision (target <= 2.5 s with the takeover). On the loopback demo the frozen process keeps its
+#     listening socket, so the takeover's await-release step rightly refuses to bind its address: the figure here is
+#     the decision, and the timeline says what the takeover did.
+#  4. no-false-takeover profile (the bench runs it, CI does not): with a live primary, 100 replication-link resets
+#     (ss -K: the kernel aborts the primary's link sockets, the standby reads a reset), 20 flapping paths (5 resets
+#     150 ms apart each), 20 standby pauses of 1.5 s (SIGSTOP/SIGCONT): zero takeovers expected.
+# Usage: bench/failover.sh [SIZE...]   (default 64MiB 4GiB for case 1)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-need fio nbdinfo python3
+need fio nbdinfo python3 ss
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(64MiB 4GiB)
 net=78   # a loopback net of its own (127.78.x.y), so other demos and test runs on the machine do not collide
 addr=127.$net.1.1
-"$bench_root/understudy" --version >/dev/null   # builds the distribution when needed
+standby=127.$net.2.1
+U="$bench_root/understudy"
+"$U" --version >/dev/null   # builds the distribution when needed
 
+demo_start() {  # demo_start SIZE
+  rm -rf "$work/demo"
+  "$U" demo --dir "$work/demo" --detach --primaries 1 --volume-size "$1" --loopback-net "$net" >/dev/null
+}
+demo_stop() { "$U" demo --dir "$work/demo" --stop >/dev/null; }
+status_json() { "$U" status --config "$work/demo/cluster.yaml" --json > "$1"; }
+node_pid() { cat "$work/demo/state/$1/understudy.pid"; }
+until_serving() { until nbdinfo --size "nbd://$addr:10809/vol0" >/dev/null 2>&1; do :; done; }
+
+# ---- 1. kill under load, per size
 runs=()
 for size in "${sizes[@]}"; do
-  echo "bench: $size volume: starting a standby and one primary (initial sync included)" >&2
-  rm -rf "$work/demo"
-  "$bench_root/understudy" demo --dir "$work/demo" --detach --primaries 1 --volume-size "$size" --loopback-net "$net" >/dev/null
+  echo "bench: kill under load, $size volume: starting a standby and one primary (initial sync included)" >&2
+  demo_start "$size"
   # fio cannot reconnect (libnbd tools do not): it only provides the load the primary dies under
   fio --name=load --ioengine=nbd --uri="nbd://$addr:10809/vol0" --rw=randwrite --bs=4k --iodepth=16 \
       --size="$( [ "$size" = 64MiB ] && echo 60M || echo 1G )" --time_based --runtime=30 --randrepeat=0 \
       --output="$work/fio-failover-$size.txt" >/dev/null 2>&1 & pids+=($!)
   sleep 3
-  p1_pid="$(cat "$work/demo/state/p1/understudy.pid")"
+  p1_pid="$(node_pid p1)"
   killed_at="$(date +%s.%N)"
   kill -9 "$p1_pid"
-  # the export answers at the same address once the standby serves it
-  until nbdinfo --size "nbd://$addr:10809/vol0" >/dev/null 2>&1; do :; done
+  until_serving
   serving_at="$(date +%s.%N)"
   kill "${pids[-1]}" 2>/dev/null || true; wait "${pids[-1]}" 2>/dev/null || true
-  "$bench_root/understudy" status --config "$work/demo/cluster.yaml" --json > "$work/status-failover-$size.json"
-  "$bench_root/understudy" demo --dir "$work/demo" --stop >/dev/null
+  status_json "$work/status-failover-$size.json"
+  demo_stop
   runs+=("$size $killed_at $serving_at $work/status-failover-$size.json")
 done
 
-python3 - "$bench_root/bench" "$results/failover.json" "${runs[@]}" <<'PY'
-import json, sys
+# ---- 2. process-dead, 10 times
+dead=()
+for i in $(seq 1 10); do
+  echo "bench: process-dead run $i of 10" >&2
+  demo_start 16MiB
+  p1_pid="$(node_pid p1)"
+  killed_at="$(date +%s.%N)"
+  kill -9 "$p1_pid"
+  until_serving
+  serving_at="$(date +%s.%N)"
+  status_json "$work/status-dead-$i.json"
+  demo_stop
+  dead+=("$killed_at $serving_at $work/status-dead-$i.json")
+done
+
+# ---- 3. host-silent: the primary frozen
+echo "bench: host-silent: SIGSTOP of the primary" >&2
+demo_start 16MiB
+p1_pid="$(node_pid p1)"
+stopped_at="$(date +%s.%N)"
+kill -STOP "$p1_pid"
+for i in $(seq 1 300); do   # until the standby's sequence for p1 ended (at most 30 s)
+  status_json "$work/status-silent.json"
+  python3 -c "import json,sys; p=json.load(open(sys.argv[1]))['primaries'][0]; sys.exit(0 if p.get('lastFailover') else 1)" \
+      "$work/status-silent.json" && break
+  sleep 0.1
+done
+kill -9 "$p1_pid" 2>/dev/null || true   # a stopped process ignores SIGTERM
+demo_stop
+
+# ---- 4. no-false-takeover profile: a live primary through resets, flaps and standby pauses
+echo "bench: no-false-takeover profile: 100 link resets, 20 flapping paths, 20 standby pauses of 1.5 s" >&2
+demo_start 16MiB
+sb_pid="$(node_pid standby)"
+reset_link() { ss -K -t dst "$standby" dport = :7700 >/dev/null 2>&1 || true; }
+links_up() {  # waits (at most 10 s) until the standby shows both of p1's links up again
+  local i
+  for i in $(seq 1 100); do
+    "$U" status --config "$work/demo/cluster.yaml" --json 2>/dev/null | python3 -c \
+      "import json,sys; s=json.load(sys.stdin); sys.exit(0 if sum(l['state']=='UP' for l in s['links'])>=2 else 1)" && return 0
+    sleep 0.1
+  done
+}
+for i in $(seq 1 100); do reset_link; sleep 0.2; links_up; done
+for i in $(seq 1 20); do
+  for j in 1 2 3 4 5; do reset_link; sleep 0.15; done
+  links_up
+done
+for i in $(seq 1 20); do kill -STOP "$sb_pid"; sleep 1.5; kill -CONT "$sb_pid"; sleep 1; done
+sleep 3
+status_json "$work/status-profile.json"
+grep -c "closed by the peer" "$work/demo/state/standby/logs/understudy.log" > "$work/profile-closes.txt" || true
+demo_stop
+
+python3 - "$bench_root/bench" "$results/failover.json" "$work" "${#runs[@]}" "${runs[@]}" "${dead[@]}" \
+    "$stopped_at" <<'PY'
+import json, statistics, sys
 sys.path.insert(0, sys.argv.pop(1))
 from timeline import seconds, instant
-out, runs = sys.argv[1], [r.split() for r in sys.argv[2:]]
+out, work, n_runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+args = sys.argv[4:]
+runs, dead, stopped_at = [r.split() for r in args[:n_runs]], [r.split() for r in args[n_runs:-1]], float(args[-1])
+
+def p1(status_file):
+    return next(p for p in json.load(open(status_file))["primaries"] if p["name"] == "p1")
+
+def detection(t):
+    d = t.get("detection") or {}
+    return {"path": d.get("path"), "took_ms": round(seconds(d["took"]) * 1000, 1) if d else None,
+            "facts": [f'{f["name"]} +{seconds(f["after"]) * 1000:.0f} ms: {f["detail"]}' for f in d.get("facts", [])]}
+
 table = {}
 for size, killed, serving, status_file in runs:
-    status = json.load(open(status_file))
-    p1 = next(p for p in status["primaries"] if p["name"] == "p1")
-    t = p1["lastFailover"]
-    decided = instant(t["startedAt"])
-    steps = {s["name"]: round(seconds(s["duration"]) * 1000, 1) for s in t["steps"]}
+    p = p1(status_file)
+    t = p["lastFailover"]
     table[size] = {
-        "state": p1["state"],
-        "detection_s": round(decided - float(killed), 3),
-        "decision_reason": t["reason"],
-        "steps_ms": steps,
+        "state": p["state"],
+        "detection_s": round(instant(t["startedAt"]) - float(killed), 3),
+        "detection": detection(t),
+        "steps_ms": {s["name"]: round(seconds(s["duration"]) * 1000, 1) for s in t["steps"]},
         "steps_after_decision_ms": round(seconds(t["total"]) * 1000, 1),
         "kill_to_serving_s": round(float(serving) - float(killed), 3),
     }
+dead_runs = []
+for killed, serving, status_file in dead:
+    t = p1(status_file)["lastFailover"]
+    dead_runs.append({"kill_to_serving_s": round(float(serving) - float(killed), 3),
+                      "detection_s": round(instant(t["startedAt"]) - float(killed), 3),
+                      "steps_after_decision_ms": round(seconds(t["total"]) * 1000, 1),
+                      "path": (t.get("detection") or {}).get("path")})
+dead_median = statistics.median(r["kill_to_serving_s"] for r in dead_runs)
+s = p1(f"{work}/status-silent.json")
+t = s.get("lastFailover") or {}
+silent = {"state": s["state"], "stop_to_decision_s": round(instant(t["startedAt"]) - stopped_at, 3) if t else None,
+          "detection": detection(t) if t else None, "completed": t.get("completed"),
+          "steps": {x["name"]: x["outcome"] + ": " + x["detail"] for x in t.get("steps", [])}}
+prof = p1(f"{work}/status-profile.json")
+profile = {"takeovers": prof["failovers"], "state": prof["state"],
+           "link_closes_seen_by_the_standby": int(open(f"{work}/profile-closes.txt").read().strip() or 0)}
 targets = {
-    "kill to serving <= 2.5 s (every size)": all(r["kill_to_serving_s"] <= 2.5 for r in table.values()),
+    "kill under load to serving <= 2.5 s (every size)": all(r["kill_to_serving_s"] <= 2.5 for r in table.values()),
     "steps after the decision <= 500 ms (every size)": all(r["steps_after_decision_ms"] <= 500 for r in table.values()),
+    "process-dead: kill to serving <= 0.5 s (median of 10)": dead_median <= 0.5,
+    "process-dead: every run on the fast path": all(r["path"] == "process-dead" for r in dead_runs),
+    "host-silent: on the slow path, decided <= 2.5 s after the stop": silent["detection"] is not None
+        and silent["detection"]["path"] == "host-silent" and silent["stop_to_decision_s"] <= 2.5,
+    "no-false-takeover profile: zero takeovers": profile["takeovers"] == 0,
 }
-json.dump({"runs": table, "targets": targets,
-           "settings": "defaults: heartbeat interval 250 ms, path timeout 2 s, NBD probe timeout 500 ms"},
+json.dump({"runs": table, "process_dead": {"median_kill_to_serving_s": dead_median, "runs": dead_runs},
+           "host_silent": silent, "no_false_takeover": profile, "targets": targets,
+           "settings": "defaults: heartbeat interval 250 ms, path timeout 2 s, process-dead grace 375 ms, "
+                       "NBD probe timeout 500 ms"},
           open(out, "w"), indent=2)
 for size, r in table.items():
-    print(f"{size:>7}: detection {r['detection_s']:.3f} s, steps {r['steps_after_decision_ms']:.0f} ms, "
-          f"kill->serving {r['kill_to_serving_s']:.3f} s ({r['state']})")
+    print(f"{size:>7}: detection {r['detection_s']:.3f} s ({r['detection']['path']}), steps "
+          f"{r['steps_after_decision_ms']:.0f} ms, kill->serving {r['kill_to_serving_s']:.3f} s ({r['state']})")
     for name, ms in r["steps_ms"].items():
         print(f"{'':>9}{name:<24}{ms:>8.1f} ms")
+print("process-dead, kill->serving: median %.3f s over %d runs: %s" % (
+    dead_median, len(dead_runs), " ".join(f'{r["kill_to_serving_s"]:.3f}' for r in dead_runs)))
+print(f"host-silent: stop->decision {silent['stop_to_decision_s']} s "
+      f"({(silent['detection'] or {}).get('path')}), state {silent['state']}")
+print(f"no-false-takeover profile: {profile['takeovers']} takeover(s), state {profile['state']}, "
+      f"{profile['link_closes_seen_by_the_standby']} link closes seen by the standby")
 for t, ok in targets.items():
     print(("MET     " if ok else "MISSED  ") + t)
 print("written:", out)

@@ -42,6 +42,7 @@ public final class StatusFormatter {
                 t.row(p.name(), p.state(), paths.isEmpty() ? "-" : paths, caps(p.caps()), p.cause());
             }
             sb.append(t.render()).append('\n');
+            sb.append(detection(s.primaries()));
         }
         if (s.volumes().isEmpty()) {
             sb.append("no volumes\n");
@@ -93,6 +94,29 @@ public final class StatusFormatter {
             sb.append(t.render());
         }
         return sb.toString();
+    }
+
+    /**
+     * Per primary, the figures its failure is detected with and how its last failover was detected:
+     * {@code p1 detection  process-dead: ...; host-silent: ...} and {@code p1 last failover  failover (process-dead)
+     * served 142 ms after the decision; process-dead in 312 ms: link-closed +0 ms (...); ...}.
+     */
+    static String detection(java.util.List<org.understudy.model.PrimarySnapshot> primaries) {
+        StringBuilder sb = new StringBuilder();
+        for (org.understudy.model.PrimarySnapshot p : primaries) {
+            if (p.detection() != null) {
+                sb.append(p.name()).append(" detection  ").append(p.detection().describe()).append('\n');
+            }
+            var t = p.lastFailover();
+            if (t != null) {
+                sb.append(p.name()).append(" last failover  ").append(t.kind())
+                        .append(t.detection() == null ? "" : " (" + t.detection().path() + ")")
+                        .append(t.completed() ? " served " : " stopped ").append(t.total().toMillis())
+                        .append(" ms after the decision")
+                        .append(t.detection() == null ? "" : "; " + t.detection().describe()).append('\n');
+            }
+        }
+        return sb.isEmpty() ? "" : sb.append('\n').toString();
     }
 
     /** {@code mirror 20.0 MB/s, resync off}; {@code -} when neither traffic is capped. */

@@ -24,10 +24,35 @@ public record HaConfig(Health health, Failover failover, EventLog eventLog, Map<
     /**
      * Heartbeat and detection timing of the paths between the standby and a primary.
      *
-     * @param heartbeatPort UDP port heartbeats are sent to on the production network (on every node's address)
+     * @param interval         heartbeat interval on every path
+     * @param timeout          slow path ({@code host-silent}): a path silent this long is down; every path down and a
+     *                         failed confirming probe declare the primary failed
+     * @param heartbeatPort    UDP port heartbeats are sent to on the production network (on every node's address)
+     * @param processDeadGrace fast path ({@code process-dead}): once the primary's link was closed by the peer and
+     *                         the probe refused, how long every path must have been silent; zero turns the fast path
+     *                         off; longer than {@code interval}
+     * @param probeTimeout     the time limit of the confirming probe (an NBD handshake) on both paths
      */
-    public record Health(Duration interval, Duration timeout, int heartbeatPort) {
+    public record Health(Duration interval, Duration timeout, int heartbeatPort, Duration processDeadGrace,
+                         Duration probeTimeout) {
+        /** The probe's time limit unless configured. */
+        public static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
         public static final Health DEFAULTS = new Health(Duration.ofMillis(250), Duration.ofSeconds(2), 7701);
+
+        /** The default grace: one and a half heartbeat intervals, so a live primary's next heartbeat falls inside. */
+        public static Duration defaultGrace(Duration interval) {
+            return interval.plus(interval.dividedBy(2));
+        }
+
+        /** Timing with the default grace (1.5 intervals) and probe time limit (500 ms). */
+        public Health(Duration interval, Duration timeout, int heartbeatPort) {
+            this(interval, timeout, heartbeatPort, defaultGrace(interval), PROBE_TIMEOUT);
+        }
+
+        /** True when the fast path is on. */
+        public boolean fastPath() {
+            return !processDeadGrace.isZero();
+        }
     }
 
     /**

@@ -15,7 +15,8 @@ import java.util.Set;
  * load).
  */
 final class HaConfigReader {
-    static final Set<String> HEALTH = Set.of("interval", "timeout", "heartbeatPort");
+    static final Set<String> HEALTH = Set.of("interval", "timeout", "heartbeatPort", "processDeadGrace",
+            "probeTimeout");
     static final Set<String> FAILOVER = Set.of("auto", "maxStandIns", "abortOnFencingFailure", "fencingCommand",
             "commandsDir", "commandTimeout", "identity", "device", "prefix", "releaseTimeout");
     static final Set<String> PRIMARY_FAILOVER = Set.of("fencingCommand", "commandsDir", "commandTimeout", "identity",
@@ -46,10 +47,21 @@ final class HaConfigReader {
             r.problem(TreeReader.join(path, "timeout"), timeout.toMillis() + " ms must be longer than the interval ("
                     + interval.toMillis() + " ms)");
         }
-        if (interval == null || timeout == null || port < 0) {
+        // a grace not given follows an interval given here (1.5 of them), unless the base had the fast path off
+        Duration graceBase = o.has("interval") && interval != null && base.fastPath()
+                ? HaConfig.Health.defaultGrace(interval) : base.processDeadGrace();
+        Duration grace = duration(o, path, "processDeadGrace", graceBase, true);
+        if (grace != null && interval != null && !grace.isZero() && grace.compareTo(interval) <= 0) {
+            r.problem(TreeReader.join(path, "processDeadGrace"), grace.toMillis() + " ms must be 0 (fast path off) "
+                    + "or longer than the interval (" + interval.toMillis() + " ms), so a live primary's next "
+                    + "heartbeat falls inside it");
+            grace = null;
+        }
+        Duration probe = duration(o, path, "probeTimeout", base.probeTimeout());
+        if (interval == null || timeout == null || port < 0 || grace == null || probe == null) {
             return base;
         }
-        return new HaConfig.Health(interval, timeout, port);
+        return new HaConfig.Health(interval, timeout, port, grace, probe);
     }
 
     HaConfig.Failover failover(JsonNode node, String path, HaConfig.Failover base, boolean cluster) {
@@ -103,6 +115,11 @@ final class HaConfigReader {
 
     private Duration duration(ObjectNode o, String path, String key, Duration fallback) {
         return r.duration(o, path, key, fallback);
+    }
+
+    /** A duration; zero only where {@code zeroAllowed} (it turns something off). */
+    private Duration duration(ObjectNode o, String path, String key, Duration fallback, boolean zeroAllowed) {
+        return r.duration(o, path, key, fallback, zeroAllowed);
     }
 
     private boolean bool(ObjectNode o, String path, String key, boolean fallback) {

@@ -176,6 +176,12 @@ final class TreeReader {
      * when absent, null (reported) when invalid or zero.
      */
     java.time.Duration duration(ObjectNode node, String path, String key, java.time.Duration fallback) {
+        return duration(node, path, key, fallback, false);
+    }
+
+    /** As {@link #duration(ObjectNode, String, String, java.time.Duration)}; zero too where {@code zeroAllowed}. */
+    java.time.Duration duration(ObjectNode node, String path, String key, java.time.Duration fallback,
+                                boolean zeroAllowed) {
         JsonNode v = node.get(key);
         if (v == null || v.isNull()) {
             return fallback;
@@ -193,7 +199,7 @@ final class TreeReader {
             case "h" -> java.time.Duration.ofHours(n);
             default -> java.time.Duration.ofMillis(n);
         };
-        if (d.isZero()) {
+        if (d.isZero() && !zeroAllowed) {
             problem(join(path, key), "must be longer than zero");
             return null;
         }

@@ -59,6 +59,8 @@ public final class ModelEventRecorder implements Consumer<ModelEvent> {
         List<TimelineStep> steps = t.steps().stream()
                 .map(s -> new TimelineStep(s.name(), s.duration(), s.outcome().name() + (s.detail() == null || s.detail().isEmpty() ? "" : ": " + s.detail())))
                 .toList();
-        recorder.recordFailoverTimeline(t.primary(), t.kind() + ": " + t.reason(), steps, outcome, t.total());
+        // an automatic failover names its detection path (process-dead or host-silent) before its reason
+        String kind = t.detection() == null ? t.kind() : t.kind() + " (" + t.detection().path() + ")";
+        recorder.recordFailoverTimeline(t.primary(), kind + ": " + t.reason(), steps, outcome, t.total());
     }
 }

@@ -12,6 +12,7 @@ import static org.understudy.model.PrimaryState.SYNCING;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -185,6 +186,18 @@ public final class FailoverEngine implements HealthListener {
                         HealthEvent.allSilentNanos(a.silence()) / 1e9));
             }
             case HealthEvent.Failed f -> declaredFailed(p, f);
+            case HealthEvent.LinkClosedAlive c -> {
+                String cause = "path " + c.path() + " closed by the peer (" + c.how() + ") while " + name
+                        + "'s service answers (" + c.probeDetail() + "): a reset in the network or a link restart; "
+                        + "no takeover";
+                out.raise(AlarmKind.PATH_DOWN, name + "/" + c.path(), AlarmSeverity.MINOR, cause);
+            }
+            case HealthEvent.LinkRestored r -> {
+                if (!p.downPaths.contains(r.path())) {
+                    out.clear(AlarmKind.PATH_DOWN, name + "/" + r.path(), String.format("path %s carries traffic "
+                            + "again %.2f s after the peer closed it", r.path(), r.afterNanos() / 1e9));
+                }
+            }
             case HealthEvent.Alive a -> {
                 out.clear(AlarmKind.PATH_DOWN, name, "heard on " + a.path());
                 switch (m.state()) {
@@ -228,12 +241,25 @@ public final class FailoverEngine implements HealthListener {
     private void declaredFailed(Primary p, HealthEvent.Failed f) {
         String name = p.target.primary();
         double silent = HealthEvent.allSilentNanos(f.silence()) / 1e9;
-        String reason = String.format("%.2f s silent on every path (%s), probe failed: %s", silent,
-                HealthEvent.describe(f.silence()), f.probeDetail());
+        String reason = f.processDead()
+                ? String.format("process dead: %s", f.detection().describe())
+                : String.format("%.2f s silent on every path (%s), probe failed: %s", silent,
+                        HealthEvent.describe(f.silence()), f.probeDetail());
+        if (p.occupiesStandIn()) {
+            // a takeover, switchover or failback owns the primary: its links closing is part of it, not a failure
+            LOG.info("{}: {} declared failed while {} ({}); the sequence under way owns it, no action", self, name,
+                    p.machine.state(), reason);
+            return;
+        }
         out.publish(new ModelEvent.PrimaryFailed(wall.instant(), name, reason));
-        Map<String, Number> numbers = Map.of("silentSeconds", silent, "paths", f.silence().size());
-        if (p.machine.state() != SUSPECT && p.machine.state() != DEGRADED) {
-            LOG.warn("{}: {} declared failed while {}; no action", self, name, p.machine.state());
+        Map<String, Number> numbers = Map.of("silentSeconds", silent, "paths", f.silence().size(),
+                "detectionMillis", f.detection().took().toMillis());
+        // the slow path went through SUSPECT; the fast path decides straight from a watching state
+        Set<PrimaryState> from = f.processDead() ? EnumSet.of(SYNCING, PROTECTED, DEGRADED, SUSPECT)
+                : EnumSet.of(SUSPECT, DEGRADED);
+        if (!from.contains(p.machine.state())) {
+            LOG.warn("{}: {} declared failed ({}) while {}; no action", self, name, f.detection().path(),
+                    p.machine.state());
             return;
         }
         String refusal = null;
@@ -251,7 +277,7 @@ public final class FailoverEngine implements HealthListener {
             p.machine.transition(FAILED, reason + "; not taken over: " + refusal, numbers);
             return;
         }
-        takeovers.start(p, "failover", reason, false, numbers);
+        takeovers.start(p, "failover", reason, false, numbers, f.detection());
     }
 
     // ---- inputs from the mirroring engine ------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import java.time.InstantSource;
 import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
 import org.understudy.model.FailoverTimeline;
+import org.understudy.model.FailureDetection;
 
 /**
  * Runs the step sequences of a takeover (optionally planned) and of a failback, each step timed into a timeline.
@@ -49,10 +50,13 @@ final class TakeoverRunner {
         this.failback = failback;
     }
 
-    /** @param decidedAt monotonic time of the engine's decision: the timeline counts from it */
+    /**
+     * @param decidedAt monotonic time of the engine's decision: the timeline counts from it
+     * @param detection how the failure was detected (an automatic failover), or null
+     */
     Result takeover(TakeoverTarget t, String kind, String reason, boolean planned, boolean abortOnFencingFailure,
-                    long decidedAt) {
-        TimelineRecorder rec = new TimelineRecorder(t.primary(), kind, reason, clock, wall, decidedAt,
+                    long decidedAt, FailureDetection detection) {
+        TimelineRecorder rec = new TimelineRecorder(t.primary(), kind, reason, clock, wall, decidedAt, detection,
                 tl -> progress.accept(t.primary(), tl));
         if (planned) {
             StepResult drain = rec.run("drain-primary", () -> handover.drainPrimary(t));
@@ -114,7 +118,7 @@ final class TakeoverRunner {
     }
 
     Result failback(TakeoverTarget t, String reason, long decidedAt) {
-        TimelineRecorder rec = new TimelineRecorder(t.primary(), "failback", reason, clock, wall, decidedAt,
+        TimelineRecorder rec = new TimelineRecorder(t.primary(), "failback", reason, clock, wall, decidedAt, null,
                 tl -> progress.accept(t.primary(), tl));
         StepResult resync = rec.run("resync-primary", () -> failback.resyncPrimary(t));
         if (!resync.ok()) {

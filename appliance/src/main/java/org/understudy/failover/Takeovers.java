@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.Executor;
 import org.understudy.model.AlarmKind;
 import org.understudy.model.AlarmSeverity;
+import org.understudy.model.FailureDetection;
 import org.understudy.model.ModelEvent;
 import org.understudy.model.PrimaryState;
 
@@ -36,6 +37,13 @@ final class Takeovers {
 
     /** Starts a takeover of {@code p}; the caller holds the lock and flushes the outbox after releasing it. */
     void start(Primary p, String kind, String reason, boolean planned, Map<String, Number> numbers) {
+        start(p, kind, reason, planned, numbers, null);
+    }
+
+    /** As {@link #start(Primary, String, String, boolean, Map)}; {@code detection} (null: an operator's) goes into
+     *  the timeline. */
+    void start(Primary p, String kind, String reason, boolean planned, Map<String, Number> numbers,
+               FailureDetection detection) {
         String name = p.target.primary();
         p.machine.transition(FAILING_OVER, reason, numbers);
         long decidedAt = state.clock.getAsLong();
@@ -43,7 +51,8 @@ final class Takeovers {
         p.takeovers++;
         state.out.publish(new ModelEvent.FailoverStarted(state.wall.instant(), name, kind, reason));
         state.out.later(() -> executor.execute(() ->
-                takeoverDone(p, kind, runner.takeover(p.target, kind, reason, planned, abortOnFencing, decidedAt))));
+                takeoverDone(p, kind, runner.takeover(p.target, kind, reason, planned, abortOnFencing, decidedAt,
+                        detection))));
     }
 
     /** Starts returning the role to {@code p}; the caller holds the lock and flushes the outbox after releasing it. */

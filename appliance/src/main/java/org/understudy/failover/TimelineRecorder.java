@@ -12,6 +12,7 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.understudy.model.FailoverStep;
 import org.understudy.model.FailoverTimeline;
+import org.understudy.model.FailureDetection;
 
 /**
  * Times the steps of one takeover, switchover or failback with the injected clock and builds its
@@ -30,6 +31,7 @@ public final class TimelineRecorder {
     private final long start;
     private final List<FailoverStep> steps = new ArrayList<>();
     private final Consumer<FailoverTimeline> progress;
+    private final FailureDetection detection;
 
     /**
      * A sequence decided now.
@@ -38,16 +40,18 @@ public final class TimelineRecorder {
      */
     public TimelineRecorder(String primary, String kind, String reason, LongSupplier clock, InstantSource wall,
                             Consumer<FailoverTimeline> progress) {
-        this(primary, kind, reason, clock, wall, clock.getAsLong(), progress);
+        this(primary, kind, reason, clock, wall, clock.getAsLong(), null, progress);
     }
 
     /**
      * @param decidedAt the monotonic time of the decision (the engine's, before the sequence waited for its thread):
      *                  steps and the total count from it
+     * @param detection how the failure was detected, or null (an operator's action)
      * @param progress  gets the timeline so far (not completed) at the start and after every step
      */
     TimelineRecorder(String primary, String kind, String reason, LongSupplier clock, InstantSource wall,
-                     long decidedAt, Consumer<FailoverTimeline> progress) {
+                     long decidedAt, FailureDetection detection, Consumer<FailoverTimeline> progress) {
+        this.detection = detection;
         this.primary = primary;
         this.kind = kind;
         this.reason = reason;
@@ -102,6 +106,6 @@ public final class TimelineRecorder {
         Duration total = steps.stream().filter(s -> s.name().equals(FailoverTimeline.SERVING_STEP)
                         && s.outcome() == FailoverStep.Outcome.OK).map(s -> s.start().plus(s.duration())).findFirst()
                 .orElseGet(this::elapsed);
-        return new FailoverTimeline(primary, kind, reason, startedAt, steps, total, completed);
+        return new FailoverTimeline(primary, kind, reason, startedAt, steps, total, completed, detection);
     }
 }

@@ -1,7 +1,6 @@
 package org.understudy.health;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,11 +9,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import org.understudy.model.PathKind;
+import org.understudy.model.FailureDetection;
 import org.understudy.model.PathSnapshot;
 import org.understudy.model.PathState;
 import org.understudy.transport.Scheduler;
@@ -25,9 +23,17 @@ import org.understudy.transport.Scheduler;
  * exceeds its timeout goes DOWN; a node is suspected only when every path is down, and declared FAILED only when the
  * confirming {@link ServiceProbe} then fails (the double check of JGroups' VERIFY_SUSPECT).
  *
+ * <p>Two speeds. The slow path ({@code host-silent}) above: silence past every path's timeout, then a failed probe
+ * (any failure, a time-out included). The fast path ({@code process-dead}), for a node watched with a grace
+ * ({@link #watch(String, List, ServiceProbe, Duration)}): when the peer closes its link ({@link #closedByPeer}: end of
+ * stream or reset, explicit facts from a live host's kernel), the probe runs at once; only an explicit refusal (not a
+ * time-out) keeps the episode going, and the node is declared failed once every path has been silent for the grace
+ * with nothing heard since the close. A probe that answers means the process lives (a middlebox reset, a link
+ * restart): {@link HealthEvent.LinkClosedAlive}, never a failure.
+ *
  * <p>Local pauses: if the monotonic clock shows a gap between ticks longer than {@code pauseFactor} ticks, this
- * process was paused (GC, suspended VM) and received nothing meanwhile; the silence of every path is restarted, so a
- * pause alone never fails a node.
+ * process was paused (GC, suspended VM) and received nothing meanwhile; the silence of every path is restarted and a
+ * fast-path episode under way is dropped, so a pause alone never fails a node.
  *
  * <p>Thread-safe: {@link #heardOn} is lock-free (it is called per replication frame); ticks and probe results take
  * the detector's lock; events go to the listener after the lock is released.
@@ -44,41 +50,6 @@ public final class HealthDetector {
                 throw new IllegalArgumentException("bad detector settings: tick " + tick + ", pause factor "
                         + pauseFactor + ", probe retry " + probeRetry);
             }
-        }
-    }
-
-    private static final class PathWatch {
-        final PathConfig config;
-        volatile long lastHeard;
-        boolean down;
-        long changedAt;
-        Instant changedWall;
-        final LongAdder valid = new LongAdder();
-        final LongAdder replayed = new LongAdder();
-        final LongAdder forged = new LongAdder();
-        final LongAdder malformed = new LongAdder();
-
-        PathWatch(PathConfig config, long now, Instant wall) {
-            this.config = config;
-            this.lastHeard = now;
-            this.changedAt = now;
-            this.changedWall = wall;
-        }
-    }
-
-    private static final class NodeWatch {
-        final String node;
-        final Map<String, PathWatch> paths;
-        final ServiceProbe probe;
-        NodeHealth health = NodeHealth.UP;
-        /** Counts suspicion episodes so a late probe result of an earlier one is ignored. */
-        long episode;
-        long nextProbeAt;
-
-        NodeWatch(String node, Map<String, PathWatch> paths, ServiceProbe probe) {
-            this.node = node;
-            this.paths = paths;
-            this.probe = probe;
         }
     }
 
@@ -111,8 +82,23 @@ public final class HealthDetector {
         this.lastTick = clock.getAsLong();
     }
 
-    /** Starts watching {@code node} on {@code paths}; every path counts as just heard. */
-    public synchronized void watch(String node, List<PathConfig> paths, ServiceProbe probe) {
+    /** Starts watching {@code node} on {@code paths}, slow path only; every path counts as just heard. */
+    public void watch(String node, List<PathConfig> paths, ServiceProbe probe) {
+        watch(node, paths, probe, Duration.ZERO);
+    }
+
+    /**
+     * Starts watching {@code node} on {@code paths}; every path counts as just heard.
+     *
+     * @param grace the fast path's heartbeat grace: after the peer closed a link and the probe was refused, how long
+     *              every path must have been silent; zero turns the fast path off. Longer than every path's interval,
+     *              so a live node's next heartbeat always falls inside it.
+     */
+    public synchronized void watch(String node, List<PathConfig> paths, ServiceProbe probe, Duration grace) {
+        if (grace.isNegative() || !grace.isZero() && paths.stream().anyMatch(p -> grace.compareTo(p.interval()) <= 0)) {
+            throw new IllegalArgumentException(node + ": the process-dead grace (" + grace.toMillis()
+                    + " ms) must be zero (off) or longer than every path's heartbeat interval " + paths);
+        }
         if (paths.isEmpty()) {
             throw new IllegalArgumentException(node + ": at least one health path is needed");
         }
@@ -123,8 +109,9 @@ public final class HealthDetector {
                 throw new IllegalArgumentException(node + ": duplicate path id " + p.id());
             }
         }
-        nodes.put(node, new NodeWatch(node, java.util.Collections.unmodifiableMap(map), probe));
-        LOG.info("{}: watching {} on {} path(s): {}", self, node, paths.size(), paths);
+        nodes.put(node, new NodeWatch(node, java.util.Collections.unmodifiableMap(map), probe, grace));
+        LOG.info("{}: watching {} on {} path(s): {}; fast path {}", self, node, paths.size(), paths,
+                grace.isZero() ? "off" : "on, grace " + grace.toMillis() + " ms");
     }
 
     public synchronized void unwatch(String node) {
@@ -161,6 +148,123 @@ public final class HealthDetector {
             p.lastHeard = clock.getAsLong();
             p.valid.increment();
         }
+    }
+
+    /**
+     * The peer closed {@code node}'s connection on {@code path} ({@code how}: "end of stream", "connection reset"):
+     * an explicit fact from its host's kernel, not silence, and never reported for a close this side made. Starts the
+     * fast path when the node is watched with a grace and shows life; the probe runs at once on the probe executor.
+     */
+    public void closedByPeer(String node, String path, String how) {
+        Runnable probe = null;
+        synchronized (this) {
+            NodeWatch n = nodes.get(node);
+            PathWatch p = n == null ? null : n.paths.get(path);
+            if (p == null) {
+                return;
+            }
+            long now = clock.getAsLong();
+            if (n.grace.isZero()) {
+                LOG.info("{}: {} path {} closed by the peer ({}); fast path off, the slow path watches", self, node,
+                        path, how);
+            } else if (n.health != NodeHealth.UP && n.health != NodeHealth.DEGRADED) {
+                LOG.info("{}: {} path {} closed by the peer ({}) while {}; the slow path decides", self, node, path,
+                        how, n.health);
+            } else if (n.dying != null) {
+                n.dying.facts.add(now, "link-closed", "the peer closed path " + path + " (" + how + ")");
+            } else {
+                n.dying = new ProcessDeath(now, wall.instant(), path, how);
+                LOG.warn("{}: {} path {} closed by the peer ({}): probing its service now (fast path)", self, node,
+                        path, how);
+                ProcessDeath d = n.dying;
+                probe = () -> fastProbeDone(n, d, n.runProbe());
+            }
+        }
+        if (probe != null) {
+            probeExecutor.execute(probe);
+        }
+    }
+
+    private void fastProbeDone(NodeWatch n, ProcessDeath d, ServiceProbe.Result r) {
+        List<HealthEvent> events = new ArrayList<>();
+        long recheck = -1;
+        synchronized (this) {
+            if (nodes.get(n.node) != n || n.dying != d) {
+                LOG.info("{}: {} fast-path probe result ignored, the episode ended: {}", self, n.node, r.detail());
+                return;
+            }
+            long now = clock.getAsLong();
+            d.facts.add(now, "probe", String.format("%s in %.1f ms: %s", r.alive() ? "answered" : r.refused()
+                    ? "refused" : "failed", r.durationNanos() / 1e6, r.detail()));
+            if (r.alive()) {
+                n.dying = null;
+                n.resetPath = d.path;
+                n.resetAt = d.closedAt;
+                LOG.warn("{}: {} path {} closed by the peer ({}) but its service answers ({}): the process lives "
+                        + "(a reset in the network or a link restart); no takeover", self, n.node, d.path, d.how,
+                        r.detail());
+                events.add(new HealthEvent.LinkClosedAlive(n.node, d.path, d.how, r.detail()));
+            } else if (!r.refused()) {
+                n.dying = null;
+                LOG.warn("{}: {} path {} closed by the peer ({}), probe failed without an explicit refusal ({}): no "
+                        + "fast-path fact, the slow path decides", self, n.node, d.path, d.how, r.detail());
+            } else {
+                d.refusal = r;
+                LOG.warn("{}: {} path {} closed by the peer ({}) and its service refused ({}); process dead unless "
+                        + "a heartbeat comes within {} ms", self, n.node, d.path, d.how, r.detail(),
+                        n.grace.toMillis());
+                // decided here when the grace is already over, unless a tick is overdue (a pause: the tick decides)
+                recheck = now - lastTick > settings.pauseFactor() * settings.tick().toNanos() ? 0
+                        : decideFast(n, now, events);
+            }
+        }
+        events.forEach(this::emit);
+        if (recheck >= 0) {
+            scheduler.schedule(this::tick, recheck);
+        }
+    }
+
+    /**
+     * The fast path's verdict for {@code n} at {@code now}: declared failed (an event) when the probe was refused,
+     * nothing was heard since the close and every path has been silent for the grace. Returns how long until it
+     * should be looked at again, or -1 when no episode waits.
+     */
+    private long decideFast(NodeWatch n, long now, List<HealthEvent> events) {
+        ProcessDeath d = n.dying;
+        if (d == null || d.refusal == null) {
+            return -1;
+        }
+        String heard = n.heardAfter(d.closedAt);
+        if (heard != null) {
+            n.dying = null;
+            LOG.warn("{}: {} heard on {} {} ms after its link closed: alive, fast path dropped", self, n.node, heard,
+                    (n.paths.get(heard).lastHeard - d.closedAt) / 1_000_000);
+            return -1;
+        }
+        // the closed path says nothing until the peer reconnects: the grace is counted on the others (if any)
+        long graceNanos = n.grace.toNanos();
+        long wait = 0;
+        Map<String, Long> silence = new LinkedHashMap<>();
+        for (PathWatch p : n.paths.values()) {
+            long silent = Math.max(0, now - p.lastHeard);
+            silence.put(p.config.id(), silent);
+            if (!p.config.id().equals(d.path) || n.paths.size() == 1) {
+                wait = Math.max(wait, graceNanos - silent);
+            }
+        }
+        if (wait > 0) {
+            return wait;
+        }
+        d.facts.add(now, "heartbeat-grace", "nothing heard on any path since the close; no heartbeat for the grace of "
+                + n.grace.toMillis() + " ms (" + HealthEvent.describe(silence) + ")");
+        FailureDetection detection = d.facts.finish(FailureDetection.PROCESS_DEAD, now);
+        n.dying = null;
+        n.health = NodeHealth.FAILED;
+        n.episode++;
+        n.deadAt = now;
+        LOG.error("{}: {} FAILED ({}): {}", self, n.node, FailureDetection.PROCESS_DEAD, detection.describe());
+        events.add(new HealthEvent.Failed(n.node, silence, d.refusal.detail(), detection));
+        return -1;
     }
 
     /** Counts a rejected heartbeat claiming to come from {@code node} on {@code path}. */
@@ -239,6 +343,13 @@ public final class HealthDetector {
                 LOG.warn("{}: local pause detected: {} ms between ticks, expected {} ms (threshold {}x); silence "
                                 + "restarted on every path of {} watched node(s), no failover decided on it",
                         self, gap / 1_000_000, tickNanos / 1_000_000, settings.pauseFactor(), nodes.size());
+                for (NodeWatch n : nodes.values()) {
+                    if (n.dying != null) {
+                        LOG.warn("{}: {} fast path dropped by the local pause: what was heard meanwhile is unknown, "
+                                + "the slow path decides", self, n.node);
+                        n.dying = null;
+                    }
+                }
                 events.add(new HealthEvent.LocalPause(self, gap, tickNanos));
             }
             for (NodeWatch n : nodes.values()) {
@@ -251,6 +362,18 @@ public final class HealthDetector {
     }
 
     private void evaluate(NodeWatch n, long now, List<HealthEvent> events, List<Runnable> probes) {
+        long recheck = decideFast(n, now, events);
+        if (recheck > 0) {
+            // decided at the grace's end, not at the next tick
+            scheduler.schedule(this::tick, recheck);
+        }
+        if (n.resetPath != null && n.paths.get(n.resetPath).lastHeard - n.resetAt > 0) {
+            long after = n.paths.get(n.resetPath).lastHeard - n.resetAt;
+            LOG.info("{}: {} path {} carries traffic again {} ms after the peer closed it", self, n.node, n.resetPath,
+                    after / 1_000_000);
+            events.add(new HealthEvent.LinkRestored(n.node, n.resetPath, after));
+            n.resetPath = null;
+        }
         int total = n.paths.size();
         int up = 0;
         String heardPath = null;
@@ -284,6 +407,11 @@ public final class HealthDetector {
             }
         }
         if (up > 0) {
+            if (n.health == NodeHealth.FAILED && n.deadAt != Long.MIN_VALUE && n.heardAfter(n.deadAt) == null) {
+                // a process-dead verdict stands while its paths are merely not yet past their timeouts
+                return;
+            }
+            n.deadAt = Long.MIN_VALUE;
             NodeHealth was = n.health;
             if (was == NodeHealth.SUSPECT || was == NodeHealth.ANSWERING_PROBE || was == NodeHealth.FAILED) {
                 n.episode++;
@@ -297,6 +425,10 @@ public final class HealthDetector {
             case UP, DEGRADED -> {
                 n.health = NodeHealth.SUSPECT;
                 n.episode++;
+                n.dying = null;
+                n.suspicion = new FactLog(now, wall.instant());
+                n.suspicion.add(now, "silence", "every path silent past its timeout (" + HealthEvent.describe(silence)
+                        + ")");
                 LOG.warn("{}: {} SUSPECT: every path silent past its timeout ({}); running confirming probe",
                         self, n.node, HealthEvent.describe(silence));
                 events.add(new HealthEvent.Suspected(n.node, silence));
@@ -316,16 +448,9 @@ public final class HealthDetector {
     }
 
     private Runnable probeTask(NodeWatch n, long episode) {
-        return () -> {
-            ServiceProbe.Result r;
-            try {
-                r = n.probe.probe(n.node);
-            } catch (RuntimeException e) {
-                r = new ServiceProbe.Result(false, "probe threw " + e, 0);
-            }
-            probeDone(n, episode, r);
-        };
+        return () -> probeDone(n, episode, n.runProbe());
     }
+
 
     private void probeDone(NodeWatch n, long episode, ServiceProbe.Result r) {
         HealthEvent event;
@@ -346,9 +471,14 @@ public final class HealthDetector {
                 event = new HealthEvent.ProbeAnswered(n.node, silence, r.detail());
             } else {
                 n.health = NodeHealth.FAILED;
-                LOG.error("{}: {} FAILED: silent on every path ({}) and the confirming probe failed ({})",
-                        self, n.node, HealthEvent.describe(silence), r.detail());
-                event = new HealthEvent.Failed(n.node, silence, r.detail());
+                FactLog facts = n.suspicion != null ? n.suspicion : new FactLog(now, wall.instant());
+                facts.add(now, "probe", String.format("%s in %.1f ms: %s", r.refused() ? "refused" : "failed",
+                        r.durationNanos() / 1e6, r.detail()));
+                FailureDetection detection = facts.finish(FailureDetection.HOST_SILENT, now);
+                LOG.error("{}: {} FAILED ({}): silent on every path ({}) and the confirming probe failed ({}); {}",
+                        self, n.node, FailureDetection.HOST_SILENT, HealthEvent.describe(silence), r.detail(),
+                        detection.describe());
+                event = new HealthEvent.Failed(n.node, silence, r.detail(), detection);
             }
         }
         emit(event);

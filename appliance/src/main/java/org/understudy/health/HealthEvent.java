@@ -1,6 +1,7 @@
 package org.understudy.health;
 
 import java.util.Map;
+import org.understudy.model.FailureDetection;
 import org.understudy.model.PathKind;
 
 /**
@@ -34,11 +35,33 @@ public sealed interface HealthEvent {
         }
     }
 
-    /** Every path silent past its timeout and the confirming probe failed. */
-    record Failed(String node, Map<String, Long> silence, String probeDetail) implements HealthEvent {
+    /**
+     * The node is declared failed: on the slow path ({@link FailureDetection#HOST_SILENT}) every path silent past its
+     * timeout and the confirming probe failed; on the fast path ({@link FailureDetection#PROCESS_DEAD}) its link
+     * closed by the peer, the probe refused and no heartbeat within the grace. {@code detection} has the facts.
+     */
+    record Failed(String node, Map<String, Long> silence, String probeDetail, FailureDetection detection)
+            implements HealthEvent {
         public Failed {
             silence = Map.copyOf(silence);
         }
+
+        /** True when the fast path decided: the node's process is dead on a live host. */
+        public boolean processDead() {
+            return FailureDetection.PROCESS_DEAD.equals(detection.path());
+        }
+    }
+
+    /**
+     * The peer closed the node's link on {@code path} ({@code how}: end of stream or reset), but the confirming probe
+     * found its service alive: a middlebox reset the connection or the link restarted. Never a failure; an alarm
+     * until the path carries traffic again ({@link LinkRestored}).
+     */
+    record LinkClosedAlive(String node, String path, String how, String probeDetail) implements HealthEvent {
+    }
+
+    /** The path of a {@link LinkClosedAlive} carries valid traffic again, {@code afterNanos} after it closed. */
+    record LinkRestored(String node, String path, long afterNanos) implements HealthEvent {
     }
 
     /** A suspected, probed or failed node shows life again on {@code path}. */

@@ -41,8 +41,9 @@ public final class NbdProbe implements ServiceProbe {
                     offered), took);
         } catch (IOException e) {
             long took = clock.getAsLong() - t0;
-            return new Result(false, String.format("NBD handshake with %s failed after %.1f ms: %s", address,
-                    took / 1e6, e.getMessage()), took);
+            boolean refused = ServiceProbe.isRefusal(e);
+            return new Result(false, String.format("NBD handshake with %s failed after %.1f ms%s: %s", address,
+                    took / 1e6, refused ? " (refused)" : "", e.getMessage()), took, refused);
         }
     }
 }

@@ -97,6 +97,12 @@ public final class StandbyWatch implements HealthListener {
             case HealthEvent.ProbeAnswered ignored -> {
                 // the standby has no probe
             }
+            case HealthEvent.LinkClosedAlive ignored -> {
+                // the standby is watched without the fast path
+            }
+            case HealthEvent.LinkRestored ignored -> {
+                // idem
+            }
         }
     }
 }

@@ -27,8 +27,9 @@ public final class TcpConnectProbe implements ServiceProbe {
             return new Result(true, String.format("TCP connect to %s in %.1f ms", address, took / 1e6), took);
         } catch (IOException e) {
             long took = nanoClock.getAsLong() - start;
-            return new Result(false, String.format("TCP connect to %s failed after %.1f ms: %s", address, took / 1e6,
-                    e.getMessage()), took);
+            boolean refused = ServiceProbe.isRefusal(e);
+            return new Result(false, String.format("TCP connect to %s failed after %.1f ms%s: %s", address,
+                    took / 1e6, refused ? " (refused)" : "", e.getMessage()), took, refused);
         }
     }
 }

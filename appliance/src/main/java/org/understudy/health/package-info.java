@@ -9,6 +9,8 @@
  * for each path:  new HeartbeatReceiver("standby", pathId, new UdpTransport(...), codec, detector);
  * for each primary: detector.watch(name, paths, probe);      // probe: NBD handshake per export, TCP or script
  * replication link, on every valid frame from a primary:  detector.heardOn(primary, "link");
+ *                   when the primary's kernel closed a link:   detector.closedByPeer(primary, "link", how);
+ * (watch(name, paths, probe, grace) with a non-zero grace turns the fast, process-dead path on for that primary)
  * HeartbeatSender (the standby's heartbeats to every primary, their "acknowledgements"); detector.start();
  * }</pre>
  * On a primary, {@link org.understudy.health.StandbyWatch} watches the standby the same way and raises "standby lost"

@@ -15,14 +15,22 @@ import java.util.List;
  *                  primary serving again, its last step; one that failed: its last step). Detection, the silence
  *                  before the decision, is not in it: the reason carries it.
  * @param completed true when every required step succeeded
+ * @param detection how the failure was detected (the path taken and its facts) for an automatic failover; null for
+ *                  an operator's action
  */
 public record FailoverTimeline(String primary, String kind, String reason, Instant startedAt, List<FailoverStep> steps,
-                               Duration total, boolean completed) {
+                               Duration total, boolean completed, FailureDetection detection) {
     /** The takeover step after which the standby serves the primary's volumes. */
     public static final String SERVING_STEP = "serve-volumes";
 
     public FailoverTimeline {
         steps = List.copyOf(steps);
+    }
+
+    /** A timeline of an operator's action: no detection. */
+    public FailoverTimeline(String primary, String kind, String reason, Instant startedAt, List<FailoverStep> steps,
+                            Duration total, boolean completed) {
+        this(primary, kind, reason, startedAt, steps, total, completed, null);
     }
 
     /** The step called {@code name}, if it ran. */

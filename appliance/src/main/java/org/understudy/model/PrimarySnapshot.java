@@ -17,13 +17,20 @@ import java.util.List;
  *                     none runs
  * @param lastSequence the last takeover, switchover or failback that ended (a failback too, unlike
  *                     {@code lastFailover}), with its timeline; null if none yet
+ * @param detection    the figures its failure is detected with (the standby's view); null where not known
  */
 public record PrimarySnapshot(String name, PrimaryState state, String cause, Instant since, List<PathSnapshot> paths,
                               FailoverTimeline lastFailover, long failovers, BandwidthCaps caps,
-                              FailoverTimeline running, FailoverTimeline lastSequence) {
+                              FailoverTimeline running, FailoverTimeline lastSequence, DetectionSettings detection) {
     public PrimarySnapshot {
         paths = List.copyOf(paths);
         java.util.Objects.requireNonNull(caps, "caps");
+    }
+
+    public PrimarySnapshot(String name, PrimaryState state, String cause, Instant since, List<PathSnapshot> paths,
+                           FailoverTimeline lastFailover, long failovers, BandwidthCaps caps, FailoverTimeline running,
+                           FailoverTimeline lastSequence) {
+        this(name, state, cause, since, paths, lastFailover, failovers, caps, running, lastSequence, null);
     }
 
     public PrimarySnapshot(String name, PrimaryState state, String cause, Instant since, List<PathSnapshot> paths,
@@ -43,15 +50,23 @@ public record PrimarySnapshot(String name, PrimaryState state, String cause, Ins
     }
 
     public PrimarySnapshot withCaps(BandwidthCaps c) {
-        return new PrimarySnapshot(name, state, cause, since, paths, lastFailover, failovers, c, running, lastSequence);
+        return new PrimarySnapshot(name, state, cause, since, paths, lastFailover, failovers, c, running, lastSequence,
+                detection);
     }
 
     public PrimarySnapshot withRunning(FailoverTimeline r) {
-        return new PrimarySnapshot(name, state, cause, since, paths, lastFailover, failovers, caps, r, lastSequence);
+        return new PrimarySnapshot(name, state, cause, since, paths, lastFailover, failovers, caps, r, lastSequence,
+                detection);
     }
 
     public PrimarySnapshot withLastSequence(FailoverTimeline t) {
-        return new PrimarySnapshot(name, state, cause, since, paths, lastFailover, failovers, caps, running, t);
+        return new PrimarySnapshot(name, state, cause, since, paths, lastFailover, failovers, caps, running, t,
+                detection);
+    }
+
+    public PrimarySnapshot withDetection(DetectionSettings d) {
+        return new PrimarySnapshot(name, state, cause, since, paths, lastFailover, failovers, caps, running,
+                lastSequence, d);
     }
 
     /** A primary no takeover was counted for. */

@@ -25,5 +25,14 @@ public interface LinkActivity {
     default void authenticationRefused(String source, String claimedPrimary, String reason) {
     }
 
+    /**
+     * The peer closed a link of {@code primary} that this side had not closed: {@code how} says whether it ended the
+     * stream or reset the connection. A fact for the fast path of failure detection (a dead process's kernel closes
+     * its sockets at once); an orderly goodbye from a live primary (its ERROR frame) is not reported. Called on the
+     * link's thread; must not block.
+     */
+    default void closedByPeer(String primary, String volume, String how) {
+    }
+
     LinkActivity NONE = primary -> { };
 }

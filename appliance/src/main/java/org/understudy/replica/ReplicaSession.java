@@ -145,8 +145,12 @@ final class ReplicaSession implements Runnable {
             activity.authenticationRefused(sourceAddress(), primaryName, e.getMessage());
             fail(e.getMessage(), false);
         } catch (ProtocolException e) {
+            if (e instanceof org.understudy.replication.TruncatedFrameException) {
+                closedByPeer("end of stream in the middle of a frame");
+            }
             fail(e.getMessage());
         } catch (EOFException e) {
+            closedByPeer("end of stream");
             end("primary closed the link");
         } catch (ClosedChannelException e) {
             end(detail == null ? "closed" : detail);
@@ -154,6 +158,9 @@ final class ReplicaSession implements Runnable {
             if (closed.get()) {
                 end(detail);
             } else {
+                if (StreamConnection.isReset(e)) {
+                    closedByPeer("connection reset");
+                }
                 fail("I/O error: " + e.getMessage());
             }
         } catch (InterruptedException e) {
@@ -411,6 +418,15 @@ final class ReplicaSession implements Runnable {
             hooks.beforeResyncTarget(r);
         }
     }
+
+    /** Tells the health engine, once the primary is known and unless this side closed the link itself. */
+    private void closedByPeer(String how) {
+        String primary = primaryName;
+        if (primary != null && !closed.get()) {
+            activity.closedByPeer(primary, name.substring(name.indexOf('/') + 1), how);
+        }
+    }
+
     private static void checkRange(Frame f, long size) throws ProtocolException {
         if (f.offset() > size - f.length()) {
             throw new ProtocolException(f.type() + " seq " + f.seq() + " range " + f.offset() + "+" + f.length()

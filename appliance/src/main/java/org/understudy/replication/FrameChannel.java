@@ -256,7 +256,7 @@ public final class FrameChannel implements Closeable {
         }
         if (n < 0) {
             if (in.hasRemaining()) {
-                throw new ProtocolException("connection closed in the middle of a frame (" + in.remaining()
+                throw new TruncatedFrameException("connection closed in the middle of a frame (" + in.remaining()
                         + " bytes of it received)");
             }
             throw new EOFException("connection closed by peer");

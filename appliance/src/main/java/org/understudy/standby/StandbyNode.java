@@ -38,6 +38,7 @@ import org.understudy.health.NbdProbe;
 import org.understudy.health.PathConfig;
 import org.understudy.model.BandwidthCaps;
 import org.understudy.model.ClusterSnapshot;
+import org.understudy.model.DetectionSettings;
 import org.understudy.model.FailoverSummary;
 import org.understudy.model.FailoverTimeline;
 import org.understudy.model.MirrorState;
@@ -71,7 +72,6 @@ import org.understudy.daemon.NodeServices;
  */
 final class StandbyNode implements NodeEngine {
     private static final Logger LOG = LogManager.getLogger(StandbyNode.class);
-    private static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
 
     private final ClusterConfig cluster;
     private final StandbyConfig self;
@@ -137,6 +137,11 @@ final class StandbyNode implements NodeEngine {
             }
 
             @Override
+            public void closedByPeer(String primary, String volume, String how) {
+                d.closedByPeer(primary, PathConfig.LINK, how + " on " + primary + "/" + volume);
+            }
+
+            @Override
             public void authenticationRefused(String source, String claimedPrimary, String reason) {
                 services.authFailures().record(new AuthFailure(AuthFace.REPLICATION, source, claimedPrimary, reason));
             }
@@ -168,7 +173,8 @@ final class StandbyNode implements NodeEngine {
             PathConfig production = PathConfig.production(h.interval(), h.timeout());
             List<String> exports = p.volumes().stream().map(VolumeConfig::name).toList();
             detector.watch(p.name(), List.of(link, production), new NbdProbe(
-                    new InetSocketAddress(p.address(), p.nbdPort()), exports, PROBE_TIMEOUT, System::nanoTime));
+                    new InetSocketAddress(p.address(), p.nbdPort()), exports, h.probeTimeout(), System::nanoTime),
+                    h.processDeadGrace());
             sender.addTarget(production, udp, new InetSocketAddress(p.address(), h.heartbeatPort()));
             addToEngine(p);
         }
@@ -292,6 +298,12 @@ final class StandbyNode implements NodeEngine {
         });
     }
 
+    /** The figures {@code primary}'s failure is detected with, as configured. */
+    private DetectionSettings detection(String primary) {
+        HaConfig.Health h = cluster.ha().health(primary);
+        return new DetectionSettings(h.interval(), h.timeout(), h.probeTimeout(), h.processDeadGrace());
+    }
+
     private void publish(ModelEvent e) {
         services.events().publish(e);
         waiters.accept(e);
@@ -301,7 +313,7 @@ final class StandbyNode implements NodeEngine {
     public StateModel model() {
         return () -> {
             List<PrimarySnapshot> primaries = engine.snapshot(detector::paths).stream()
-                    .map(p -> p.withCaps(caps.of(p.name()))).toList();
+                    .map(p -> p.withCaps(caps.of(p.name())).withDetection(detection(p.name()))).toList();
             FailoverTimeline last = primaries.stream().map(PrimarySnapshot::lastFailover).filter(Objects::nonNull)
                     .max(Comparator.comparing(FailoverTimeline::startedAt)).orElse(null);
             FailoverSummary summary = new FailoverSummary(engine.policy().autoFailover(),

@@ -296,6 +296,13 @@ final class FaultyConnection extends AbstractStreamConnection {
         }
     }
 
+    /** The network reset this connection: every call from now on fails as a reset. Under the lock. */
+    void resetByNetwork() {
+        if (broken == null) {
+            broken = new SocketException("Connection reset (fault: reset by the network)");
+        }
+    }
+
     /** A CLOSE trigger acted on what this side writes: the peer reads what passed, then the end of the stream. */
     private IOException breakOff() {
         IOException e;

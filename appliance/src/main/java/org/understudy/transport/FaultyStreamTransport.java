@@ -32,6 +32,8 @@ import org.apache.logging.log4j.Logger;
  *     passes either way and new connections are refused, and nobody is told. A side that gives up and closes its end
  *     is not heard by the other until {@link #heal}, as with a real cut, so the other side's end stays open meanwhile;
  *     </li>
+ * <li>{@link #reset}: the network resets every live connection now (a middlebox's RST): this side's calls fail
+ *     with "Connection reset", the other side's connection ends;</li>
  * <li>{@link #refuse}: new connections fail at once; {@link #heal} lifts every fault, disarms what is armed,
  *     delivers what was held and lets the closes held back by a cut go through.</li>
  * </ul>
@@ -164,6 +166,22 @@ public final class FaultyStreamTransport implements StreamTransport {
     /** Cuts the link now: nothing passes, new connections are refused, closes are not heard until {@link #heal}. */
     public FaultyStreamTransport cut() {
         return change(() -> cut = true, "cut");
+    }
+
+    /** Resets every live connection now; new connections are not affected. */
+    public FaultyStreamTransport reset() {
+        List<FaultyConnection> now;
+        lock.lock();
+        try {
+            now = new ArrayList<>(live);
+            now.forEach(FaultyConnection::resetByNetwork);
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        LOG.info("fault: {} connection(s) reset", now.size());
+        now.forEach(FaultyConnection::closeWrapped);
+        return this;
     }
 
     /** Refuses new connections (or accepts them again). */

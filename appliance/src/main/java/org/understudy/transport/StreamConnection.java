@@ -36,4 +36,13 @@ public interface StreamConnection extends ByteChannel, ScatteringByteChannel, Ga
 
     /** The peer's address, for log lines; null when unknown. */
     SocketAddress remoteAddress();
+
+    /**
+     * True when {@code e} says the connection was reset (a TCP RST from the peer or the network, or its in-memory
+     * equivalent), as the JDK words it: a close by the other end, not by this one.
+     */
+    static boolean isReset(IOException e) {
+        return e instanceof java.net.SocketException && e.getMessage() != null
+                && e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("connection reset");
+    }
 }

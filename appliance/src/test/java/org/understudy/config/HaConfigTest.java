@@ -88,4 +88,30 @@ class HaConfigTest {
         ConfigFixtures.assertProblemLike(e, f, "failover.identity", "loopback or ip");
         ConfigFixtures.assertProblemLike(e, f, "eventLog.retentionDays", "whole number");
     }
+
+    @Test
+    void detectionFigures_defaultsFollowTheInterval_overridesAndOff() throws Exception {
+        assertEquals(Duration.ofMillis(375), HaConfig.DEFAULTS.health().processDeadGrace(), "1.5 intervals");
+        assertEquals(Duration.ofMillis(500), HaConfig.DEFAULTS.health().probeTimeout());
+        String yaml = BASE.formatted("""
+                    health: { processDeadGrace: 0 }
+                """) + """
+                health: { interval: 100ms, probeTimeout: 300ms }
+                """;
+        HaConfig ha = ClusterConfigLoader.load(ConfigFixtures.cluster(dir, yaml)).ha();
+        assertEquals(Duration.ofMillis(150), ha.health("p2").processDeadGrace(), "follows the interval given");
+        assertEquals(Duration.ofMillis(300), ha.health("p2").probeTimeout());
+        assertFalse(ha.health("p1").fastPath(), "0 turns the fast path off");
+        assertEquals(Duration.ofMillis(300), ha.health("p1").probeTimeout(), "the rest from the cluster's block");
+    }
+
+    @Test
+    void detectionFigures_graceNotLongerThanTheInterval_reportedWithItsKey() throws Exception {
+        Path f = ConfigFixtures.cluster(dir, BASE.formatted("") + """
+                health: { interval: 250ms, processDeadGrace: 200ms, probeTimeout: 0 }
+                """);
+        ConfigException e = ConfigFixtures.failsToLoad(f);
+        ConfigFixtures.assertProblemLike(e, f, "health.processDeadGrace", "longer than the interval");
+        ConfigFixtures.assertProblemLike(e, f, "health.probeTimeout", "longer than zero");
+    }
 }

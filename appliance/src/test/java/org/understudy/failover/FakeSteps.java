@@ -15,6 +15,7 @@ final class FakeSteps implements TakeoverSteps, PlannedHandover, FailbackSteps {
     final List<String> calls = new ArrayList<>();
     final Map<String, String> failures = new HashMap<>();
     final Map<String, Map<String, String>> environments = new HashMap<>();
+    private final Map<String, Runnable> hooks = new java.util.concurrent.ConcurrentHashMap<>();
     private final Runnable stepCost;
     /** Whether a primary still answers (its admin API): a live one is handed its role back after a failed takeover. */
     volatile java.util.function.Predicate<String> answers = p -> true;
@@ -29,6 +30,12 @@ final class FakeSteps implements TakeoverSteps, PlannedHandover, FailbackSteps {
         this.stepCost = stepCost;
     }
 
+    /** Runs {@code action} inside step {@code name}, while the sequence is under way. */
+    FakeSteps during(String name, Runnable action) {
+        hooks.put(name, action);
+        return this;
+    }
+
     /** Makes step {@code name} fail with {@code detail}. */
     FakeSteps fail(String name, String detail) {
         failures.put(name, detail);
@@ -38,6 +45,10 @@ final class FakeSteps implements TakeoverSteps, PlannedHandover, FailbackSteps {
     private synchronized StepResult step(String name, TakeoverTarget t) {
         calls.add(name + ":" + t.primary());
         stepCost.run();
+        Runnable hook = hooks.remove(name);
+        if (hook != null) {
+            hook.run();
+        }
         String f = failures.get(name);
         return f == null ? StepResult.ok(name + " done") : StepResult.failed(f);
     }

@@ -43,6 +43,10 @@ final class ScenarioCluster {
     final AlarmRegistry alarms = new AlarmRegistry("standby", clock);
     final FakeSteps steps = new FakeSteps(clock, Duration.ofMillis(20));
     final Map<String, Boolean> serviceAlive = new ConcurrentHashMap<>();
+    /** Primaries whose probe, when their service is down, times out instead of being refused (a silent host). */
+    final java.util.Set<String> probeTimesOut = ConcurrentHashMap.newKeySet();
+    /** Each primary's replication link, in a cluster built with a process-dead grace. */
+    final Map<String, LinkWire> links = new LinkedHashMap<>();
     final Map<String, FaultyTransport> standbyEnds = new LinkedHashMap<>();
     final Map<String, HeartbeatReceiver> receivers = new LinkedHashMap<>();
     final Map<String, Map<String, FaultyTransport>> primaryEnds = new HashMap<>();
@@ -51,10 +55,20 @@ final class ScenarioCluster {
     final HealthDetector detector;
 
     ScenarioCluster(FailoverPolicy policy, String... primaries) {
+        this(policy, Duration.ZERO, primaries);
+    }
+
+    /**
+     * A cluster whose primaries are watched with the fast path when {@code grace} is not zero: each then has a
+     * {@link LinkWire} that reports closes by the peer, and probes run on the scheduler (on the thread that moves
+     * time), so a close reported on a link's thread changes nothing until the test moves time.
+     */
+    ScenarioCluster(FailoverPolicy policy, Duration grace, String... primaries) {
         steps.answers = p -> serviceAlive.getOrDefault(p, false);
         engine = new FailoverEngine("standby", clock, clock, Runnable::run, policy,
                 new FailoverEngine.Actions(steps, steps, steps), alarms, events::add);
-        detector = new HealthDetector("standby", clock, clock, scheduler, Runnable::run,
+        java.util.concurrent.Executor probes = grace.isZero() ? Runnable::run : r -> scheduler.schedule(r, 0);
+        detector = new HealthDetector("standby", clock, clock, scheduler, probes,
                 HealthDetector.Settings.DEFAULTS, engine);
         for (PathConfig path : PATHS) {
             FaultyTransport end = new FaultyTransport(network.endpoint("standby-" + path.id()), scheduler, 7);
@@ -67,8 +81,19 @@ final class ScenarioCluster {
             engine.addPrimary(new TakeoverTarget(p, "127.0.0.1", 10809, List.of(p + "-data"),
                     List.of(Path.of("/replicas/" + p + "/" + p + "-data.img"))));
             engine.replicaStatus(p, true, "in sync, generation known");
-            detector.watch(p, PATHS, node -> new ServiceProbe.Result(serviceAlive.get(node),
-                    serviceAlive.get(node) ? "NBD handshake ok" : "NBD connect refused", 1_000_000));
+            detector.watch(p, PATHS, node -> serviceAlive.get(node)
+                    ? new ServiceProbe.Result(true, "NBD handshake ok", 1_000_000)
+                    : probeTimesOut.contains(node) ? new ServiceProbe.Result(false, "NBD handshake timed out",
+                    500_000_000) : new ServiceProbe.Result(false, "NBD connect refused", 1_000_000, true), grace);
+            if (!grace.isZero()) {
+                try {
+                    LinkWire w = new LinkWire(p, detector, scheduler);
+                    w.connect();
+                    links.put(p, w);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
             HeartbeatSender sender = new HeartbeatSender(p, boot++, codec, scheduler, clock);
             Map<String, FaultyTransport> ends = new LinkedHashMap<>();
             for (PathConfig path : PATHS) {
@@ -84,10 +109,27 @@ final class ScenarioCluster {
         detector.start();
     }
 
-    /** The primary dies: no heartbeat on any path, and its service stops answering. */
+    /**
+     * The primary dies: no heartbeat on any path, and its service stops answering; with a {@link LinkWire}, its
+     * kernel closes the link and the test waits until the standby heard of it.
+     */
     void kill(String primary) {
         senders.get(primary).stop();
         serviceAlive.put(primary, false);
+        LinkWire w = links.get(primary);
+        if (w != null) {
+            int before = w.ended();
+            try {
+                w.primaryCloses();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            w.awaitEnded(before + 1);
+        }
+    }
+
+    LinkWire link(String primary) {
+        return links.get(primary);
     }
 
     FaultyTransport path(String primary, String path) {

@@ -1,12 +1,14 @@
 package org.understudy.health;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.understudy.model.FailureDetection;
 import org.understudy.model.PathKind;
 import org.understudy.model.PathState;
 import org.understudy.transport.FakeClock;
@@ -107,5 +109,132 @@ class HealthDetectorTest {
         probes.forEach(Runnable::run);
         assertEquals(1, of(HealthEvent.Failed.class).size());
         assertTrue(of(HealthEvent.Failed.class).get(0).probeDetail().contains("nbd client bug"));
+    }
+
+    // ---- the fast path (process-dead) ------------------------------------------------------------------------------
+
+    private static final Duration GRACE = Duration.ofMillis(375);
+    private static final ServiceProbe REFUSED = n -> new ServiceProbe.Result(false, "connect refused", 1_000_000, true);
+
+    private void watchFast(ServiceProbe probe) {
+        detector.watch("p1", List.of(PathConfig.of("link", PathKind.REPLICATION_LINK),
+                PathConfig.of("production", PathKind.PRODUCTION)), probe, GRACE);
+        detector.start();
+        live(Duration.ofSeconds(1), "link", "production");
+    }
+
+    private void runProbes() {
+        List<Runnable> now = List.copyOf(probes);
+        probes.clear();
+        now.forEach(Runnable::run);
+    }
+
+    @Test
+    void fastPath_closedRefusedSilent_failedExactlyWhenTheGraceEnds() {
+        watchFast(REFUSED);
+        detector.heardOn("p1", "link");
+        detector.heardOn("p1", "production");
+        long lastHeard = clock.getAsLong();
+        scheduler.advance(Duration.ofMillis(100));
+        detector.closedByPeer("p1", "link", "end of stream");
+        runProbes();
+        assertTrue(of(HealthEvent.Failed.class).isEmpty(), "not before the grace");
+        scheduler.advance(Duration.ofMillis(274));
+        assertTrue(of(HealthEvent.Failed.class).isEmpty(), "not before the grace");
+        scheduler.advance(Duration.ofMillis(1));
+        HealthEvent.Failed f = of(HealthEvent.Failed.class).get(0);
+        assertTrue(f.processDead());
+        assertEquals(GRACE.toNanos(), clock.getAsLong() - lastHeard, "decided on the grace, not on a tick");
+        assertEquals(Duration.ofMillis(275), f.detection().took());
+        assertEquals(NodeHealth.FAILED, detector.health("p1").orElseThrow());
+        // the paths are not past their timeouts yet: the verdict stands without life after it
+        scheduler.advance(Duration.ofSeconds(3));
+        assertTrue(of(HealthEvent.Alive.class).isEmpty());
+        assertEquals(1, of(HealthEvent.Failed.class).size());
+        detector.heardOn("p1", "production"); // the process restarted
+        scheduler.advance(Duration.ofMillis(250));
+        assertEquals(1, of(HealthEvent.Alive.class).size());
+    }
+
+    @Test
+    void fastPath_graceCountedOnTheHeartbeatPaths_notOnTheLinkThatClosed() {
+        watchFast(REFUSED);
+        detector.heardOn("p1", "production");
+        long lastHeartbeat = clock.getAsLong();
+        scheduler.advance(Duration.ofMillis(200));
+        detector.heardOn("p1", "link"); // a frame just before the process died
+        scheduler.advance(Duration.ofMillis(50));
+        detector.closedByPeer("p1", "link", "end of stream");
+        runProbes();
+        scheduler.advance(Duration.ofMillis(125));
+        assertTrue(of(HealthEvent.Failed.class).get(0).processDead());
+        assertEquals(GRACE.toNanos(), clock.getAsLong() - lastHeartbeat, "the grace after the last heartbeat");
+    }
+
+    @Test
+    void fastPath_heardAfterTheCloseThenSilent_dropped_slowPathDecides() {
+        // a heartbeat after the close proves the process lived then, even if every path goes quiet afterwards
+        watchFast(REFUSED);
+        detector.closedByPeer("p1", "link", "connection reset");
+        runProbes();
+        scheduler.advance(Duration.ofMillis(100));
+        detector.heardOn("p1", "production");
+        scheduler.advance(Duration.ofSeconds(1));
+        assertTrue(of(HealthEvent.Failed.class).isEmpty(), "no fast-path verdict");
+        scheduler.advance(Duration.ofSeconds(2));
+        runProbes();
+        assertEquals(FailureDetection.HOST_SILENT, of(HealthEvent.Failed.class).get(0).detection().path());
+    }
+
+    @Test
+    void fastPath_pauseBeforeTheProbeResult_noVerdictOnThePausedSilence() {
+        // the probe answers before any tick saw the pause: the silence it measures is the standby's own
+        watchFast(REFUSED);
+        scheduler.jump(Duration.ofMillis(1500));
+        detector.closedByPeer("p1", "link", "connection reset");
+        runProbes();
+        assertTrue(of(HealthEvent.Failed.class).isEmpty(), "not decided on a pause");
+        detector.heardOn("p1", "production"); // what arrived during the pause is read now
+        scheduler.advance(Duration.ofSeconds(1));
+        assertTrue(of(HealthEvent.Failed.class).isEmpty());
+        assertEquals(1, detector.pauses());
+    }
+
+    @Test
+    void fastPath_pauseSeenByATick_episodeDropped() {
+        watchFast(REFUSED);
+        scheduler.jump(Duration.ofMillis(1500));
+        detector.closedByPeer("p1", "link", "connection reset");
+        scheduler.advance(Duration.ofMillis(1)); // the tick sees the pause first
+        runProbes();
+        scheduler.advance(Duration.ofMillis(600));
+        assertTrue(of(HealthEvent.Failed.class).isEmpty(), "after a pause only the slow path decides");
+    }
+
+    @Test
+    void fastPath_probeAnswers_linkClosedAliveThenRestored() {
+        watchFast(n -> new ServiceProbe.Result(true, "NBD answers", 1_000_000));
+        detector.closedByPeer("p1", "link", "connection reset");
+        runProbes();
+        assertEquals(1, of(HealthEvent.LinkClosedAlive.class).size());
+        live(Duration.ofSeconds(1), "link", "production");
+        assertEquals(1, of(HealthEvent.LinkRestored.class).size());
+        assertTrue(of(HealthEvent.Failed.class).isEmpty());
+    }
+
+    @Test
+    void fastPath_off_closeOnlyLogged() {
+        detector.watch("p1", List.of(PathConfig.of("link", PathKind.REPLICATION_LINK)), REFUSED);
+        detector.start();
+        detector.closedByPeer("p1", "link", "end of stream");
+        assertTrue(probes.isEmpty());
+        scheduler.advance(Duration.ofSeconds(1));
+        assertTrue(of(HealthEvent.Failed.class).isEmpty());
+    }
+
+    @Test
+    void watch_graceNotLongerThanTheInterval_refused() {
+        assertThrows(IllegalArgumentException.class, () -> detector.watch("p1",
+                List.of(PathConfig.of("link", PathKind.REPLICATION_LINK)), REFUSED, Duration.ofMillis(250)));
     }
 }

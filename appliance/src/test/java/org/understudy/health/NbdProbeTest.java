@@ -55,11 +55,14 @@ class NbdProbeTest {
             ServiceProbe.Result silent = new NbdProbe(new InetSocketAddress("127.0.0.1", port), List.of("vol0"),
                     Duration.ofMillis(300), System::nanoTime).probe("p1");
             assertFalse(silent.alive());
+            assertFalse(silent.refused(), "a time-out is no refusal: " + silent.detail());
             assertTrue(System.nanoTime() - t0 < 3_000_000_000L);
         }
         ServiceProbe.Result refused = new NbdProbe(new InetSocketAddress("127.0.0.1", port), List.of("vol0"),
                 Duration.ofMillis(300), System::nanoTime).probe("p1");
         assertFalse(refused.alive());
         assertTrue(refused.detail().contains("failed"), refused.detail());
+        // nothing listens on a live host: an explicit refusal, the fact the fast path of detection needs
+        assertTrue(refused.refused(), refused.detail());
     }
 }

@@ -59,6 +59,17 @@ class ServiceProbeTest {
         var r = new TcpConnectProbe(addr, Duration.ofSeconds(2), System::nanoTime).probe("p1");
         assertFalse(r.alive());
         assertTrue(r.detail().contains("failed"), r.detail());
+        assertTrue(r.refused(), "nothing listens on a live host: " + r.detail());
+    }
+
+    @Test
+    void anyAlive_refusedOnlyWhenEveryProbeWasRefused() {
+        ServiceProbe refused = n -> new ServiceProbe.Result(false, "refused", 1, true);
+        ServiceProbe timedOut = n -> new ServiceProbe.Result(false, "timed out", 1);
+        assertTrue(ServiceProbe.anyAlive(List.of(refused, refused)).probe("p1").refused());
+        assertFalse(ServiceProbe.anyAlive(List.of(refused, timedOut)).probe("p1").refused(),
+                "one time-out leaves the host's state unknown");
+        assertFalse(ServiceProbe.anyAlive(List.of()).probe("p1").refused());
     }
 
     @Test
