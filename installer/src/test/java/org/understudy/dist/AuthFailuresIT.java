@@ -62,7 +62,7 @@ class AuthFailuresIT {
     void refusedLoginsOnEveryFace_areAuthFailureRows_floodAggregatedSlowedAndAlarmed() throws Exception {
         dir = tmp.resolve("demo");
         Launcher.Run start = understudy("demo", "--dir", dir.toString(), "--detach", "--primaries", "1", "--volume-size",
-                "8MiB", "--loopback-net", "203");
+                "8MiB", "--loopback-net", "204");
         assertEquals(0, start.exit(), start.output());
         JsonNode standby = JSON.readTree(dir.resolve("cluster.json").toFile()).path("nodes").path(0);
         assertEquals("standby", standby.path("name").asText());

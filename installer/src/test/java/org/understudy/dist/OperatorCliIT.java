@@ -194,7 +194,7 @@ class OperatorCliIT {
         Run sw = cli("switchover", "p2");
         assertEquals(0, sw.exit(), sw.output());
         assertSteps(sw.output(), "drain-primary", "catch-up", "fence-epoch", "fence-command", "check-replicas",
-                "take-over-identity", "serve-volumes", "run-failover-commands");
+                "await-release", "take-over-identity", "serve-volumes", "run-failover-commands");
         assertTrue(sw.output().contains("switchover: OK"), sw.output());
         Run check = cli("check", "--primary", "p2");
         assertEquals(1, check.exit(), "a primary the standby stands in for is a WARNING:\n" + check.output());
