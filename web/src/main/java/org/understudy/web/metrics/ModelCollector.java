@@ -25,6 +25,7 @@ import org.understudy.model.MirrorState;
 import org.understudy.model.PathSnapshot;
 import org.understudy.model.PathState;
 import org.understudy.model.PrimarySnapshot;
+import org.understudy.model.SnapshotSpace;
 import org.understudy.model.PrimaryState;
 import org.understudy.model.VolumeSnapshot;
 import org.understudy.security.AuthFace;
@@ -61,6 +62,7 @@ public final class ModelCollector implements MultiCollector {
         volumes(s, out);
         links(s, out);
         alarms(s, out);
+        snapshots(s, out);
         CounterSnapshot.Builder auth = CounterSnapshot.builder().name(NS + "auth_failures")
                 .help("Authentications refused since the node started, per face (web, admin API, JMX, SNMP, replication, heartbeat)");
         for (AuthFace f : AuthFace.values()) {
@@ -106,7 +108,7 @@ public final class ModelCollector implements MultiCollector {
             failovers.dataPoint(count(Labels.of("primary", p.name()), p.failovers()));
             caps.dataPoint(point(Labels.of("primary", p.name(), "traffic", "mirror"), p.caps().mirror()));
             caps.dataPoint(point(Labels.of("primary", p.name(), "traffic", "resync"), p.caps().resync()));
-            FailoverTimeline t = p.lastFailover();
+            FailoverTimeline t = p.lastSequence();
             if (t != null) {
                 Labels l = Labels.of("primary", p.name(), "kind", t.kind(), "completed", Boolean.toString(t.completed()));
                 last.dataPoint(point(l, seconds(t.total())));
@@ -227,6 +229,27 @@ public final class ModelCollector implements MultiCollector {
             bySeverity.forEach((sev, n) -> active.dataPoint(point(Labels.of("kind", k.name(), "severity", sev.name()), n)));
         }
         out.add(active.build());
+    }
+
+    /** On the standby: each primary's snapshots, the space they take and its limit. */
+    private static void snapshots(ClusterSnapshot s, List<MetricSnapshot> out) {
+        if (s.snapshotSpace().isEmpty()) {
+            return;
+        }
+        GaugeSnapshot.Builder count = gauge("snapshots", "Snapshots of the primary's replicas kept on the standby", null);
+        GaugeSnapshot.Builder used = gauge("snapshot_space_used_bytes",
+                "Bytes the preserved chunks of the primary's snapshots take on the standby", Unit.BYTES);
+        GaugeSnapshot.Builder limit = gauge("snapshot_space_limit_bytes",
+                "Past this the oldest of the primary's snapshots is dropped (0: no limit)", Unit.BYTES);
+        for (SnapshotSpace sp : s.snapshotSpace()) {
+            Labels l = Labels.of("primary", sp.primary());
+            count.dataPoint(point(l, sp.snapshots()));
+            used.dataPoint(point(l, sp.usedBytes()));
+            limit.dataPoint(point(l, sp.limitBytes()));
+        }
+        out.add(count.build());
+        out.add(used.build());
+        out.add(limit.build());
     }
 
     private static GaugeSnapshot.Builder gauge(String name, String help, Unit unit) {

@@ -41,6 +41,9 @@ public final class Pages {
         section(h, "Volumes", "pv-volumes", f);
         section(h, "Last failover, switchover or failback", "pv-timeline", f);
         section(h, "Paths and links", "pv-paths", f);
+        if (f.containsKey("pv-snapshots")) {
+            section(h, "Snapshots (read-only NBD exports on the standby)", "pv-snapshots", f);
+        }
         h.raw(ActionForms.render(session, catalog.offered(ActionSpec.Scope.PRIMARY, st.site().role()), primary,
                 st.site().volumesOf(primary)));
         section(h, "Events", "pv-events", f);

@@ -10,6 +10,7 @@ import org.understudy.model.LinkSnapshot;
 import org.understudy.model.PathSnapshot;
 import org.understudy.model.PathState;
 import org.understudy.model.PrimarySnapshot;
+import org.understudy.model.SnapshotEntry;
 import org.understudy.model.VolumeSnapshot;
 import org.understudy.web.actions.Job;
 import org.understudy.web.html.Format;
@@ -54,6 +55,9 @@ public final class PrimaryView {
                 : lastOf(s, primary);
         Pieces.timeline(t, shown, p.running() != null);
         out.put("pv-timeline", t.toString());
+        if (s.snapshotSpace().stream().anyMatch(sp -> sp.primary().equals(primary))) {
+            out.put("pv-snapshots", snapshots(s, primary).toString());
+        }
         Html ev = new Html();
         try {
             Pieces.events(ev, st.recentEvents(primary, EVENTS));
@@ -111,6 +115,31 @@ public final class PrimaryView {
             h.el("td", Format.bytes(v.dirtyBytes())).el("td", Format.bytes(v.backlogBytes()));
             h.el("td", v.lastVerify().ran() ? Format.time(v.lastVerify().at()) + ": " + v.lastVerify().text() : "never");
             h.close("tr");
+        }
+        return h.close("tbody").close("table");
+    }
+
+    /** On the standby: the primary's snapshot images (read-only NBD exports for backup) and the space they take. */
+    private static Html snapshots(ClusterSnapshot s, String primary) {
+        Html h = new Html();
+        s.snapshotSpace().stream().filter(sp -> sp.primary().equals(primary)).findFirst().ifPresent(sp -> h.el("p",
+                sp.snapshots() + " snapshot(s), " + Format.bytes(sp.usedBytes()) + " used"
+                        + (sp.limitBytes() > 0 ? " of a " + Format.bytes(sp.limitBytes()) + " limit" : ", no limit")));
+        List<SnapshotEntry> rows = s.snapshots().stream().filter(e -> e.primary().equals(primary)).toList();
+        if (rows.isEmpty()) {
+            return h.el("p", "No snapshots of " + primary + ".", "class", "none");
+        }
+        h.open("table", "class", "snapshots").open("thead").open("tr");
+        for (String c : List.of("Export", "Created", "Kind", "Cut", "Used", "Expires")) {
+            h.el("th", c);
+        }
+        h.close("tr").close("thead").open("tbody");
+        for (SnapshotEntry e : rows) {
+            h.open("tr").el("td", e.export(), "class", "mono").el("td", Format.time(e.created()))
+                    .el("td", e.kind().name().toLowerCase(java.util.Locale.ROOT) + (e.held() ? " (held)" : ""))
+                    .el("td", (e.primaryCut() ? "primary" : "standby") + (e.consistent() ? "" : ", inconsistent"))
+                    .el("td", Format.bytes(e.bytesUsed()))
+                    .el("td", e.expires() == null ? "never" : Format.time(e.expires())).close("tr");
         }
         return h.close("tbody").close("table");
     }

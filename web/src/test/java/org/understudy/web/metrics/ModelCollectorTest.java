@@ -17,6 +17,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.understudy.security.AuthFace;
+import org.understudy.model.ClusterSnapshot;
+import org.understudy.model.SnapshotSpace;
+import java.util.List;
 import org.understudy.web.Snapshots;
 
 /** The metrics of a model snapshot: names in the understudy_ namespace, conventions, and values. */
@@ -99,5 +102,24 @@ class ModelCollectorTest {
         assertTrue(text.contains("understudy_node_info{cluster=\"demo\",node=\"standby\",role=\"standby\",version=\"1.0\"} 1"), text);
         assertTrue(!text.contains("understudy_volume_outofsync_bytes{primary=\"p1\",volume=\"vol1\"}"),
                 "an unknown (-1) out-of-sync count is left out, not shown as a number");
+    }
+
+    @Test
+    void snapshotSpace_perPrimary_onTheStandby() {
+        ClusterSnapshot s = Snapshots.standby(2, 2);
+        ClusterSnapshot withSnapshots = new ClusterSnapshot(s.cluster(), s.node(), s.primaries(), s.volumes(), s.links(),
+                s.paths(), s.alarms(), s.failover(), s.takenAt(), List.of(),
+                List.of(new SnapshotSpace("p1", 3 << 20, 20L << 30, 2), new SnapshotSpace("p2", 0, 0, 0)));
+        MetricSnapshots m = ModelCollector.collect(withSnapshots, Map.of());
+        java.util.function.BiFunction<String, String, Double> v = (family, primary) -> m.stream()
+                .filter(f -> f.getMetadata().getName().equals(family)).findFirst().orElseThrow()
+                .getDataPoints().stream().filter(d -> d.getLabels().equals(Labels.of("primary", primary)))
+                .map(d -> ((GaugeSnapshot.GaugeDataPointSnapshot) d).getValue()).findFirst().orElseThrow();
+        assertEquals(2, v.apply("understudy_snapshots", "p1"));
+        assertEquals(3 << 20, v.apply("understudy_snapshot_space_used_bytes", "p1"));
+        assertEquals(20L << 30, v.apply("understudy_snapshot_space_limit_bytes", "p1"));
+        assertEquals(0, v.apply("understudy_snapshots", "p2"));
+        assertTrue(METRICS.stream().noneMatch(f -> f.getMetadata().getName().startsWith("understudy_snapshot")),
+                "a node without snapshot space (a primary) has no snapshot families");
     }
 }

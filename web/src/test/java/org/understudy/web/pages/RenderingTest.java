@@ -17,6 +17,9 @@ import org.understudy.model.EventEntry;
 import org.understudy.model.EventKind;
 import org.understudy.model.FailoverStep;
 import org.understudy.model.Role;
+import org.understudy.model.SnapshotEntry;
+import org.understudy.model.SnapshotKind;
+import org.understudy.model.SnapshotSpace;
 import org.understudy.web.Snapshots;
 import org.understudy.web.actions.ActionCatalog;
 import org.understudy.web.actions.Job;
@@ -103,6 +106,23 @@ class RenderingTest {
         assertTrue(rows.contains("switchover 2026-11-01 12:00:00Z (150 ms, completed)"), "last failover");
         String alarms = OverviewView.fragments(st).get("ov-alarms");
         assertTrue(alarms.indexOf("STANDING_IN") < alarms.indexOf("PATH_DOWN"), "alarms in the model's order, most severe first");
+    }
+
+    @Test
+    void primaryPage_onTheStandby_listsTheSnapshots_escaped_andTheirSpace() {
+        ClusterSnapshot s = Snapshots.standby(2, 2, EVIL);
+        SnapshotEntry e = new SnapshotEntry("p1", "vol0", 3, "nightly" + EVIL,
+                SnapshotEntry.exportName("p1", "vol0", "nightly" + EVIL), Snapshots.T0, SnapshotKind.SCHEDULED, true,
+                true, 64L << 20, 5L << 20, List.of("every 1d"), null, false);
+        ClusterSnapshot with = new ClusterSnapshot(s.cluster(), s.node(), s.primaries(), s.volumes(), s.links(),
+                s.paths(), s.alarms(), s.failover(), s.takenAt(), List.of(e),
+                List.of(new SnapshotSpace("p1", 5L << 20, 0, 1)));
+        Map<String, String> f = PrimaryView.fragments(state(with, EVIL), "p1");
+        assertEscaped(f.get("pv-snapshots"));
+        assertTrue(f.get("pv-snapshots").contains("p1/vol0@nightly"), f.get("pv-snapshots"));
+        assertTrue(f.get("pv-snapshots").contains("1 snapshot(s)"), f.get("pv-snapshots"));
+        assertFalse(PrimaryView.fragments(state(with, EVIL), "p2").containsKey("pv-snapshots"),
+                "no snapshot space known for p2: no section");
     }
 
     @Test
