@@ -55,7 +55,7 @@ class StepFollower implements AutoCloseable {
         String before = "";
         try {
             JsonNode p = primaryOf(client.getJson("/api/status"), primary);
-            before = p == null ? "" : p.path("lastFailover").path("startedAt").asText("");
+            before = p == null ? "" : p.path("lastSequence").path("startedAt").asText("");
         } catch (AdminClientException e) {
             return NONE; // the command itself will say the standby does not answer
         }
@@ -97,7 +97,7 @@ class StepFollower implements AutoCloseable {
         stop();
         try {
             JsonNode p = primaryOf(client.getJson("/api/status"), primary);
-            JsonNode last = p == null ? null : p.path("lastFailover");
+            JsonNode last = p == null ? null : p.path("lastSequence");
             if (last != null && !last.path("startedAt").asText("").equals(before)) {
                 synchronized (this) {
                     show(last.path("steps"));

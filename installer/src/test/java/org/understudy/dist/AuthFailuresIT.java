@@ -85,8 +85,25 @@ class AuthFailuresIT {
 
         // 2. a wrong JMX password
         JsonNode jmx = standby.path("jmx");
-        assertThrows(SecurityException.class, () -> JMXConnectorFactory.connect(new JMXServiceURL(jmx.path("url")
-                .asText()), Map.of(JMXConnector.CREDENTIALS, new String[] {"operator", "not-the-password"})).close());
+        // the demo is ready once the replicas are in sync; the faces start one after the other (the web console's
+        // first key pair takes seconds), so the connector may still be coming up: wait until it answers at all
+        JMXServiceURL url = new JMXServiceURL(jmx.path("url").asText());
+        long jmxDeadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        SecurityException refused = null;
+        while (refused == null) {
+            try {
+                JMXConnectorFactory.connect(url, Map.of(JMXConnector.CREDENTIALS,
+                        new String[] {"operator", "not-the-password"})).close();
+                throw new AssertionError("a wrong JMX password was accepted");
+            } catch (SecurityException e) {
+                refused = e;
+            } catch (java.io.IOException e) {
+                if (System.nanoTime() > jmxDeadline) {
+                    throw new AssertionError("the JMX connector never answered: " + e, e);
+                }
+                Thread.sleep(200);
+            }
+        }
 
         // 3. a wrong SNMPv3 authentication password (Net-SNMP's snmpget)
         JsonNode snmp = standby.path("snmp");
