@@ -88,10 +88,7 @@ public final class WebFace implements ManagementFace {
         publisher = new Publisher(node, state, hub, series, SAMPLE.toMillis(), System::nanoTime, wall);
         pub[0] = publisher;
         // subscribe before the first round, so nothing between the two is missed
-        subscriptions.add(ctx.events().subscribe(e -> {
-            jobs.ended(e);
-            publisher.poke();
-        }));
+        subscriptions.add(ctx.events().subscribe(e -> publisher.poke()));
         subscriptions.add(ctx.alarms().subscribe(c -> publisher.poke()));
         PrometheusRegistry registry = new PrometheusRegistry();
         registry.register(new ModelCollector(ctx.model()::snapshot, ctx.authFailures()::counts));

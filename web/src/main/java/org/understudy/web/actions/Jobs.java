@@ -15,14 +15,13 @@ import org.understudy.command.CommandApi;
 import org.understudy.command.CommandResult;
 import org.understudy.model.ClusterSnapshot;
 import org.understudy.model.FailoverTimeline;
-import org.understudy.model.ModelEvent;
 import org.understudy.model.PrimarySnapshot;
 
 /**
  * Actions started from the console. Each runs through the command API on a thread of its own (a switchover or a
  * failback takes as long as it takes; the request that started it answers at once), its steps are read from the
- * model ({@link PrimarySnapshot#running()} while it runs; once it ended, the primary's last sequence, and the whole
- * timeline from the model's event that ends it, which a rendering may have missed), and the last
+ * model ({@link PrimarySnapshot#running()} while it runs; once it ended, the primary's last sequence, which holds
+ * its whole timeline — a failback's too, which never becomes the last failover), and the last
  * {@link #KEPT} are kept for the pages. {@code onChange} is told after every change, so live pages follow.
  * Thread-safe.
  */
@@ -85,35 +84,6 @@ public final class Jobs {
                     jobs.put(j.id(), j.withSteps(t.steps()));
                 }
             }
-        }
-    }
-
-    /**
-     * A sequence ended ({@link ModelEvent.FailoverCompleted} or {@link ModelEvent.FailoverFailed}, a failback and a
-     * switchover too): the jobs on its primary that it belongs to take its whole timeline, the last steps included,
-     * which a rendering between the last step and the end may never have seen. Other events are ignored.
-     */
-    public void ended(ModelEvent e) {
-        FailoverTimeline t = switch (e) {
-            case ModelEvent.FailoverCompleted c -> c.timeline();
-            case ModelEvent.FailoverFailed f -> f.timeline();
-            default -> null;
-        };
-        if (t == null) {
-            return;
-        }
-        boolean changed = false;
-        synchronized (jobs) {
-            for (Job j : List.copyOf(jobs.values())) {
-                if (j.primary().equals(t.primary()) && belongs(t, j) && t.steps().size() >= j.steps().size()
-                        && !t.steps().equals(j.steps())) {
-                    jobs.put(j.id(), j.withSteps(t.steps()));
-                    changed = true;
-                }
-            }
-        }
-        if (changed) {
-            onChange.run();
         }
     }
 

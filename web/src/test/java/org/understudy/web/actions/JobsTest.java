@@ -24,7 +24,6 @@ import org.understudy.model.ActorFace;
 import org.understudy.model.ClusterSnapshot;
 import org.understudy.model.FailoverStep;
 import org.understudy.model.FailoverTimeline;
-import org.understudy.model.ModelEvent;
 import org.understudy.model.PrimarySnapshot;
 import org.understudy.web.Snapshots;
 
@@ -87,22 +86,29 @@ class JobsTest {
     }
 
     @Test
-    void aFailback_whichNeverBecomesTheLastFailover_showsItsWholeTimelineFromTheEventThatEndsIt() {
+    void aFailback_whichNeverBecomesTheLastFailover_showsItsWholeTimelineFromTheLastSequence() {
         Job job = jobs.start(new Actor("alice", ActorFace.WEB, true), new Command.Failback("p2"));
         Instant began = Instant.now();
         FailoverTimeline earlierTakeover = timeline("failover", began.minusSeconds(300), 5, true);
         jobs.observe(with(timeline("failback", began, 1, false), earlierTakeover));
         release.countDown();
         Poll.until(Duration.ofSeconds(5), "the job ended", () -> !jobs.recent().getFirst().running());
-        jobs.ended(new ModelEvent.FailoverCompleted(began.plusSeconds(3), timeline("failback", began, 4, true)));
-        jobs.observe(with(null, earlierTakeover));
+        jobs.observe(ended(earlierTakeover, timeline("failback", began, 4, true)));
         Job done = jobs.recent().getFirst();
         assertEquals(job.id(), done.id());
         assertEquals(List.of("step-0", "step-1", "step-2", "step-3"),
                 done.steps().stream().map(FailoverStep::name).toList(), "the failback's own steps, not the takeover's");
-        jobs.ended(new ModelEvent.FailoverCompleted(began.plusSeconds(9),
-                timeline("failover", began.minusSeconds(600), 7, true)));
-        assertEquals(4, jobs.recent().getFirst().steps().size(), "an older sequence's end is not this job's");
+        jobs.observe(ended(earlierTakeover, timeline("failover", began.minusSeconds(600), 7, true)));
+        assertEquals(4, jobs.recent().getFirst().steps().size(), "an older sequence is not this job's");
+    }
+
+    /** p2 with no sequence running, {@code lastFailover} its last takeover and {@code lastSequence} the last of any kind. */
+    private static ClusterSnapshot ended(FailoverTimeline lastFailover, FailoverTimeline lastSequence) {
+        ClusterSnapshot s = with(null, lastFailover);
+        List<PrimarySnapshot> ps = new ArrayList<>(s.primaries());
+        ps.set(1, ps.get(1).withLastSequence(lastSequence));
+        return new ClusterSnapshot(s.cluster(), s.node(), ps, s.volumes(), s.links(), s.paths(), s.alarms(), s.failover(),
+                s.takenAt());
     }
 
     @Test
