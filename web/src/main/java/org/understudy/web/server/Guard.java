@@ -28,6 +28,8 @@ final class Guard extends HttpFilter {
     private static final Logger LOG = LogManager.getLogger(Guard.class);
     /** Largest request body accepted (forms are small). */
     static final int MAX_BODY = 16 * 1024;
+    /** Largest refused body still read to its end so that the 413 page reaches the client. */
+    private static final long DRAIN_LIMIT = 1024 * 1024;
     static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             + "connect-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST");
@@ -42,6 +44,23 @@ final class Guard extends HttpFilter {
         this.site = site;
         this.https = https;
         this.cookieName = cookieName(https);
+    }
+
+    /**
+     * Reads and drops a refused body that is not much over the limit, so the client gets the 413 page rather than a
+     * connection reset: a socket closed with unread bytes in its receive buffer is reset by the kernel, and the reset
+     * can reach the client before the response. A body far over the limit is not read; that connection is closed.
+     */
+    private static void drain(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        if (req.getContentLengthLong() > DRAIN_LIMIT) {
+            resp.setHeader("Connection", "close");
+            return;
+        }
+        byte[] sink = new byte[8192];
+        var in = req.getInputStream();
+        while (in.read(sink) >= 0) {
+            // dropped
+        }
     }
 
     /** The session cookie's name: {@code __Host-} over HTTPS, so it is bound to this origin and always Secure. */
@@ -60,6 +79,7 @@ final class Guard extends HttpFilter {
             return;
         }
         if (req.getContentLengthLong() > MAX_BODY) {
+            drain(req, resp);
             Responses.error(resp, site, null, 413, "The request body of " + req.getContentLengthLong()
                     + " bytes is over the " + MAX_BODY + "-byte limit.");
             return;

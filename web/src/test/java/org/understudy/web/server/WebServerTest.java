@@ -248,6 +248,20 @@ class WebServerTest {
         assertTrue(audit.isEmpty(), "nothing reached the command API: " + audit);
     }
 
+    /** A refused body is read to its end: otherwise the kernel may reset the connection before the 413 page is out. */
+    @Test
+    void anOversizedBody_alwaysGetsThe413Page_neverAReset() throws Exception {
+        start(false);
+        String alice = login("alice");
+        String token = csrf(get("/", alice).body());
+        for (int i = 0; i < 300; i++) {
+            HttpResponse<String> r = post("/actions/link-test", alice, base,
+                    Map.of("csrf", token, "primary", "p1", "pad", "x".repeat(20_000 + i * 300)));
+            assertEquals(413, r.statusCode(), "attempt " + i);
+        }
+        assertTrue(audit.isEmpty(), "nothing reached the command API: " + audit);
+    }
+
     @Test
     void metrics_needTheBearerToken() throws Exception {
         start(false);
