@@ -54,6 +54,11 @@ final class ChunkFile implements Closeable {
         force.forceUpTo(ticket);
     }
 
+    /** Whether the file holds {@code length} bytes of {@code slot} (it may have been cut short by a crash). */
+    boolean reaches(long slot, int length) throws IOException {
+        return channel.size() >= slot * chunkSize + length;
+    }
+
     /** Reads {@code dst.remaining()} bytes of {@code slot} from {@code offsetInChunk}. */
     void read(long slot, int offsetInChunk, ByteBuffer dst) throws IOException {
         long pos = slot * chunkSize + offsetInChunk;

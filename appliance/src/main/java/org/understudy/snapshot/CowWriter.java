@@ -232,7 +232,9 @@ public final class CowWriter {
                     ByteBuffer part = old.slice(i * chunkSize, Math.min((j + 1) * chunkSize, old.limit()) - i * chunkSize);
                     dataTicket = store.writeChunks(slot + i, part);
                     for (int k = i; k <= j; k++) {
-                        staged.add(new SnapshotStore.Staged(m, first + k, slot + k));
+                        ByteBuffer content = chunkOf(old, k);
+                        staged.add(new SnapshotStore.Staged(m, first + k, slot + k, content.remaining(),
+                                JournalRecovery.crc(content)));
                         heldChunks.add(first + k);
                     }
                     any = true;
@@ -243,9 +245,9 @@ public final class CowWriter {
                 // every claim of the run goes back (abandoning one twice frees its slot once)
                 List<SnapshotStore.Staged> mine = new java.util.ArrayList<>();
                 for (int k = 0; k < n; k++) {
-                    SnapshotStore.Staged st = new SnapshotStore.Staged(m, first + k, slot + k);
-                    staged.remove(st);
-                    mine.add(st);
+                    long chunk = first + k;
+                    staged.removeIf(st -> st.member() == m && st.chunk() == chunk);
+                    mine.add(new SnapshotStore.Staged(m, chunk, slot + k));
                 }
                 store.abandon(mine);
                 throw e;

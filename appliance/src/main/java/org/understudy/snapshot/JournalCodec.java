@@ -30,6 +30,7 @@ final class JournalCodec {
     private static final int PRESERVE = 5;
     private static final int DELETE = 6;
     private static final int UPDATE = 7;
+    private static final int CHECKED_PRESERVE = 8;
 
     /** What {@link #decode} found at a position. */
     record Decoded(JournalRecord record, int length) {
@@ -75,6 +76,17 @@ final class JournalCodec {
                     p.putLong(pr.chunks()[i]).putLong(pr.slots()[i]);
                 }
                 yield PRESERVE;
+            }
+            case JournalRecord.CheckedPreserve c -> {
+                JournalRecord.Preserve pr = c.preserve();
+                p.putLong(pr.id());
+                str(p, pr.volume());
+                p.putInt(pr.chunks().length);
+                for (int i = 0; i < pr.chunks().length; i++) {
+                    p.putLong(pr.chunks()[i]).putLong(pr.slots()[i]).putInt(c.lengths()[i]).putInt(c.crcs()[i]);
+                }
+                p.putLong(c.batch()).putLong(c.settledThrough());
+                yield CHECKED_PRESERVE;
             }
             case JournalRecord.Delete d -> {
                 p.putLong(d.id());
@@ -170,6 +182,34 @@ final class JournalCodec {
                 }
                 yield new JournalRecord.Preserve(id, volume, chunks, slots);
             }
+            case CHECKED_PRESERVE -> {
+                long id = p.getLong();
+                String volume = str(p);
+                int n = p.getInt();
+                if (n < 0 || n > MAX_PRESERVE || n * 24L > p.remaining()) {
+                    yield null;
+                }
+                long[] chunks = new long[n];
+                long[] slots = new long[n];
+                int[] lengths = new int[n];
+                int[] crcs = new int[n];
+                for (int i = 0; i < n; i++) {
+                    chunks[i] = p.getLong();
+                    slots[i] = p.getLong();
+                    lengths[i] = p.getInt();
+                    crcs[i] = p.getInt();
+                    if (chunks[i] < 0 || slots[i] < 0 || slots[i] > Integer.MAX_VALUE || lengths[i] <= 0) {
+                        yield null;
+                    }
+                }
+                long batch = p.getLong();
+                long settled = p.getLong();
+                if (batch <= 0 || settled < 0 || settled >= batch) {
+                    yield null;
+                }
+                yield new JournalRecord.CheckedPreserve(new JournalRecord.Preserve(id, volume, chunks, slots), lengths,
+                        crcs, batch, settled);
+            }
             case DELETE -> new JournalRecord.Delete(p.getLong(), str(p), str(p));
             case UPDATE -> new JournalRecord.Update(p.getLong(), list(p), p.getLong(), flag(p));
             default -> null;
@@ -191,6 +231,8 @@ final class JournalCodec {
             case JournalRecord.Seal s -> 8 + strSize(s.volume()) + 1;
             case JournalRecord.Complete c -> 8;
             case JournalRecord.Preserve p -> 8 + strSize(p.volume()) + 4 + 16 * p.chunks().length;
+            case JournalRecord.CheckedPreserve c -> 8 + strSize(c.preserve().volume()) + 4
+                    + 24 * c.preserve().chunks().length + 16;
             case JournalRecord.Delete d -> 8 + strSize(d.volume()) + strSize(d.reason());
             case JournalRecord.Update u -> 8 + listSize(u.labels()) + 9;
         };

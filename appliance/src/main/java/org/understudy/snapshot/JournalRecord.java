@@ -49,6 +49,22 @@ sealed interface JournalRecord {
     }
 
     /**
+     * A {@link Preserve} whose chunks' content was forced together with this entry rather than before it: each chunk's
+     * length and CRC32C let the next open tell whether the content reached the disk ({@link JournalRecovery}).
+     * {@code batch} numbers the commit that wrote it; {@code settledThrough} says that every commit numbered up to it
+     * had both its forces done when this entry was written, so only entries of later batches need that check.
+     */
+    record CheckedPreserve(Preserve preserve, int[] lengths, int[] crcs, long batch, long settledThrough)
+            implements JournalRecord {
+        public CheckedPreserve {
+            if (lengths.length != preserve.chunks().length || crcs.length != preserve.chunks().length) {
+                throw new IllegalArgumentException(preserve.chunks().length + " chunks but " + lengths.length
+                        + " lengths and " + crcs.length + " checksums");
+            }
+        }
+    }
+
+    /**
      * A member ({@code volume}) or, with an empty volume, the whole snapshot goes: chunks an older member still
      * needs pass to it, the others are freed.
      */

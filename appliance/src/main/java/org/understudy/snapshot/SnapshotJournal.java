@@ -25,7 +25,10 @@ import org.understudy.storage.Zeros;
  */
 final class SnapshotJournal implements Closeable {
     private static final Logger LOG = LogManager.getLogger(SnapshotJournal.class);
-    static final int VERSION = 1;
+    /** The format written: 2 adds checked preservations ({@link JournalRecord.CheckedPreserve}). */
+    static final int VERSION = 2;
+    /** The oldest format still read (rewritten as {@link #VERSION} at open). */
+    static final int OLDEST_VERSION = 1;
     static final long STEP = 1L << 20;
 
     private final Path file;

@@ -222,6 +222,7 @@ final class SnapshotState {
                     }
                 }
             }
+            case JournalRecord.CheckedPreserve c -> apply(c.preserve());
             case JournalRecord.Update u -> {
                 Snap snap = snaps.get(u.id());
                 if (snap == null) {

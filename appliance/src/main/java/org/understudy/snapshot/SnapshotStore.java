@@ -23,8 +23,10 @@ import org.understudy.model.SnapshotKind;
  * a snapshot still shares; each {@link SnapshotImage} reads a member through here.
  *
  * <p>Durability: a change takes effect only once its journal entry is forced; a preserved chunk's content is forced
- * before the entry that names it is written. So a SIGKILL or a power cut at any moment leaves a journal that replays
- * to a state the store was in, where every snapshot reads its point in time. A snapshot begun but never completed
+ * together with the entry that names it, which carries the content's CRC32C ({@link CheckedCommits}), and no write
+ * over the chunk reaches the replica before both are done. So a SIGKILL or a power cut at any moment leaves a journal
+ * that replays (after {@link JournalRecovery} drops an entry whose content did not reach the disk) to a state the
+ * store was in, where every snapshot reads its point in time. A snapshot begun but never completed
  * is dropped at the next open.
  *
  * <p>Space: with a limit set, the oldest snapshot is dropped (listeners told) whenever the preserved chunks pass it,
@@ -49,6 +51,7 @@ public final class SnapshotStore implements Closeable {
     private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
     private final ReentrantReadWriteLock journalLock = new ReentrantReadWriteLock();
     private final ChunkClaims claims = new ChunkClaims();
+    private final CheckedCommits commits;
     private final List<Consumer<SnapshotInfo>> dropListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private SnapshotStore(String primary, Path dir, SnapshotJournal journal, ChunkFile chunks, SnapshotState state,
@@ -60,6 +63,7 @@ public final class SnapshotStore implements Closeable {
         this.state = state;
         this.chunkSize = state.chunkSize();
         this.spaceLimit = spaceLimit;
+        this.commits = new CheckedCommits(journal, chunks, primary);
     }
 
     /**
@@ -72,26 +76,15 @@ public final class SnapshotStore implements Closeable {
         }
         Files.createDirectories(dir);
         SnapshotJournal.Opened opened = SnapshotJournal.open(dir.resolve("journal"));
+        JournalRecovery.Replay replay = JournalRecovery.replay(dir, opened, chunkSize, primary);
         SnapshotState state = new SnapshotState();
-        List<JournalRecord> entries = opened.entries();
-        if (entries.isEmpty() || !(entries.getFirst() instanceof JournalRecord.Header)) {
-            if (!entries.isEmpty()) {
-                opened.journal().close();
-                throw new IOException(dir.resolve("journal") + " does not start with a snapshot journal header");
-            }
-            JournalRecord.Header h = new JournalRecord.Header(SnapshotJournal.VERSION, chunkSize);
-            opened.journal().appendDurably(List.of(h));
-            entries = List.of(h);
+        replay.entries().forEach(state::apply);
+        SnapshotStore s = new SnapshotStore(primary, dir, opened.journal(), replay.chunks(), state, spaceLimit);
+        if (replay.rewrite()) {
+            // checked entries go (a later run's commits would count them as settled); an older format is upgraded
+            s.compact();
         }
-        JournalRecord.Header header = (JournalRecord.Header) entries.getFirst();
-        if (header.version() != SnapshotJournal.VERSION) {
-            opened.journal().close();
-            throw new IOException(dir.resolve("journal") + ": snapshot journal version " + header.version()
-                    + " (this build reads " + SnapshotJournal.VERSION + ")");
-        }
-        entries.forEach(state::apply);
-        ChunkFile file = ChunkFile.open(dir.resolve("chunks"), state.chunkSize());
-        SnapshotStore s = new SnapshotStore(primary, dir, opened.journal(), file, state, spaceLimit);
+        JournalRecord.Header header = replay.header();
         if (header.chunkSize() != chunkSize) {
             LOG.info("snapshots of {}: the store keeps its chunk size of {} bytes (configured: {})", primary,
                     header.chunkSize(), chunkSize);
@@ -103,7 +96,7 @@ public final class SnapshotStore implements Closeable {
         }
         s.compactIfLarge();
         LOG.info("snapshots of {}: {} snapshot(s), {} bytes preserved in {} ({} entries replayed)", primary,
-                s.list().size(), s.usedBytes(), dir, entries.size());
+                s.list().size(), s.usedBytes(), dir, replay.entries().size());
         return s;
     }
 
@@ -275,7 +268,11 @@ public final class SnapshotStore implements Closeable {
     }
 
     /** A preservation under way: {@code chunk} of {@code volume} copied into {@code slot}, for {@code member}. */
-    record Staged(SnapshotState.Member member, long chunk, long slot) {
+    record Staged(SnapshotState.Member member, long chunk, long slot, int length, int crc) {
+        /** A claim given back before its content was written (nothing to check). */
+        Staged(SnapshotState.Member member, long chunk, long slot) {
+            this(member, chunk, slot, 0, 0);
+        }
     }
 
     /**
@@ -310,21 +307,20 @@ public final class SnapshotStore implements Closeable {
     }
 
     /**
-     * Makes staged preservations take effect: their content durable first, then their journal entries, then the
-     * state. A member deleted meanwhile hands the chunk to the volume's newest member if that one lacks it (it holds
-     * the same content: the replica is not overwritten yet). Then drops the oldest snapshots while over the limit.
+     * Makes staged preservations take effect: their content and their journal entries durable ({@link
+     * CheckedCommits}), then the state. A member deleted meanwhile hands the chunk to the volume's newest member if
+     * that one lacks it (it holds the same content: the replica is not overwritten yet). Then drops the oldest
+     * snapshots while over the limit.
      */
     void commit(List<Staged> staged, long dataTicket) throws IOException {
         if (staged.isEmpty()) {
             return;
         }
-        chunks.forceUpTo(dataTicket);
         List<Staged> kept = new ArrayList<>();
         journalLock.readLock().lock();
         try {
-            List<JournalRecord> records = new ArrayList<>();
+            Map<SnapshotState.Member, List<Staged>> byMember = new LinkedHashMap<>();
             synchronized (state) {
-                Map<SnapshotState.Member, List<long[]>> byMember = new LinkedHashMap<>();
                 List<Staged> dropped = new ArrayList<>();
                 for (Staged s : staged) {
                     SnapshotState.Member target = s.member();
@@ -336,15 +332,11 @@ public final class SnapshotStore implements Closeable {
                         continue;
                     }
                     kept.add(s);
-                    byMember.computeIfAbsent(target, k -> new ArrayList<>()).add(new long[] {s.chunk(), s.slot()});
+                    byMember.computeIfAbsent(target, k -> new ArrayList<>()).add(s);
                 }
                 giveBack(dropped);
-                byMember.forEach((m, pairs) -> records.add(new JournalRecord.Preserve(m.snap.id, m.volume,
-                        pairs.stream().mapToLong(p -> p[0]).toArray(), pairs.stream().mapToLong(p -> p[1]).toArray())));
             }
-            if (!records.isEmpty()) {
-                journal.forceUpTo(journal.append(records));
-            }
+            List<JournalRecord.Preserve> records = byMember.isEmpty() ? List.of() : commits.force(byMember, dataTicket);
             synchronized (state) {
                 records.forEach(state::apply);
                 unclaim(kept);
@@ -449,14 +441,21 @@ public final class SnapshotStore implements Closeable {
     // ---- housekeeping -------------------------------------------------------------------------------------------
 
     private void compactIfLarge() throws IOException {
+        long estimate;
+        synchronized (state) {
+            estimate = 64 + 256L * state.snaps().size() + 16L * state.slotsInUse();
+        }
+        if (journal.size() >= Math.max(COMPACT_MIN_BYTES, 4 * estimate)) {
+            compact();
+        }
+    }
+
+    /** Rewrites the journal as the entries that rebuild the current state (no commit runs meanwhile). */
+    private void compact() throws IOException {
         journalLock.writeLock().lock();
         try {
             List<JournalRecord> entries;
             synchronized (state) {
-                long estimate = 64 + 256L * state.snaps().size() + 16L * state.slotsInUse();
-                if (journal.size() < Math.max(COMPACT_MIN_BYTES, 4 * estimate)) {
-                    return;
-                }
                 entries = state.entries();
             }
             journal.rewrite(entries);

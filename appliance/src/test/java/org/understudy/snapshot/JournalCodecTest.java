@@ -33,6 +33,34 @@ class JournalCodecTest {
         JournalRecord.Preserve back = (JournalRecord.Preserve) JournalCodec.decode(JournalCodec.encode(p)).record();
         assertArrayEquals(p.chunks(), back.chunks());
         assertArrayEquals(p.slots(), back.slots());
+        JournalRecord.CheckedPreserve c = checked();
+        JournalRecord.CheckedPreserve cb = (JournalRecord.CheckedPreserve) JournalCodec.decode(JournalCodec.encode(c))
+                .record();
+        assertArrayEquals(c.preserve().chunks(), cb.preserve().chunks());
+        assertArrayEquals(c.preserve().slots(), cb.preserve().slots());
+        assertArrayEquals(c.lengths(), cb.lengths());
+        assertArrayEquals(c.crcs(), cb.crcs());
+        assertEquals(List.of(c.preserve().id(), c.batch(), c.settledThrough()),
+                List.of(cb.preserve().id(), cb.batch(), cb.settledThrough()));
+    }
+
+    private static JournalRecord.CheckedPreserve checked() {
+        return new JournalRecord.CheckedPreserve(new JournalRecord.Preserve(3, "vol0", new long[] {0, 5},
+                new long[] {2, 0}), new int[] {65536, 4096}, new int[] {0x1234abcd, -7}, 12, 9);
+    }
+
+    @Test
+    void checkedPreserve_damagedOrTruncated_endsTheJournal() {
+        SplittableRandom rnd = new SplittableRandom(5);
+        byte[] whole = bytes(JournalCodec.encode(checked()));
+        for (int cut = 0; cut < whole.length; cut++) {
+            assertSame(JournalCodec.TORN, JournalCodec.decode(ByteBuffer.wrap(whole, 0, cut).slice()), "cut at " + cut);
+        }
+        for (int i = 0; i < 500; i++) {
+            byte[] bad = whole.clone();
+            bad[rnd.nextInt(bad.length)] ^= (byte) (1 + rnd.nextInt(255));
+            assertSame(JournalCodec.TORN, JournalCodec.decode(ByteBuffer.wrap(bad)), "flipped byte");
+        }
     }
 
     /** A crash cuts an append anywhere; a disk returns garbage: the journal then ends there, no exception escapes. */
