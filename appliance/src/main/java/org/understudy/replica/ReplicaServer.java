@@ -46,6 +46,8 @@ public final class ReplicaServer implements Closeable {
     /** Applies every link's large writes: a few threads for the whole standby, none while it is idle. */
     private final java.util.concurrent.ThreadPoolExecutor appliers;
     private volatile boolean closed;
+    /** Who runs each link: a few platform threads, then virtual ones. */
+    private final LinkThreads linkThreads = new LinkThreads(LinkThreads.DEFAULT_PLATFORM);
     private static final long PAYLOAD_POOL_IDLE_BYTES = 32L << 20;
 
     private ReplicaServer(ClusterConfig cluster, ReplicaOptions options, ReplicaStore store, StreamListener server,
@@ -239,9 +241,9 @@ public final class ReplicaServer implements Closeable {
             }
             ReplicaSession session = new ReplicaSession(cluster, store, options, ch, timer, fences, activity,
                     snapshotHooks, payloads, appliers);
-            // a virtual thread per link: its reads and writes block on sockets and files, and a standby of 100
-            // primaries x 4 volumes would otherwise hold 400 platform threads (stacks, kernel tasks) for them
-            Thread t = Thread.ofVirtual().name("replica-link-" + session.remote()).unstarted(() -> {
+            // the first links on platform threads (one wake-up per frame), the rest virtual: a standby of 100
+            // primaries x 4 volumes must not hold 400 platform threads (stacks, kernel tasks) for them
+            Thread t = linkThreads.newThread("replica-link-" + session.remote(), () -> {
                 try {
                     session.run();
                 } finally {
@@ -249,6 +251,9 @@ public final class ReplicaServer implements Closeable {
                 }
             });
             sessions.put(session, t);
+            LOG.info("standby {}: link from {} on a {} thread ({} of {} platform link threads in use)",
+                    cluster.standby().name(), session.remote(), t.isVirtual() ? "virtual" : "platform",
+                    linkThreads.platformInUse(), linkThreads.platformLimit());
             t.start();
         }
     }
