@@ -38,15 +38,27 @@ final class BitmapPlanners {
                 LOG.warn("mirror {}: dirty bitmap {} is missing although the volume has an identity: every region"
                         + " is dirty and the next resync is full", name, file);
             }
-            return new BitmapPlanner(name, DirtyBitmap.create(name, file, volume.size(), region, extent, known, clock),
+            return new BitmapPlanner(name, streams(DirtyBitmap.create(name, file, volume.size(), region, extent, known, clock)),
                     !known);
         }
         try {
-            return new BitmapPlanner(name, DirtyBitmap.open(name, file, volume.size(), region, extent,
-                    DirtyBitmap.OnBadFile.FAIL, clock), true);
+            return new BitmapPlanner(name, streams(DirtyBitmap.open(name, file, volume.size(), region, extent,
+                    DirtyBitmap.OnBadFile.FAIL, clock)), true);
         } catch (DirtyBitmapException e) {
-            return new BitmapPlanner(name, DirtyBitmap.open(name, file, volume.size(), region, extent,
-                    DirtyBitmap.OnBadFile.TREAT_ALL_DIRTY, clock), false);
+            return new BitmapPlanner(name, streams(DirtyBitmap.open(name, file, volume.size(), region, extent,
+                    DirtyBitmap.OnBadFile.TREAT_ALL_DIRTY, clock)), false);
         }
+    }
+
+    /**
+     * Extents a sequential stream makes hot ahead of itself: a 1 MiB write stream forced the bitmap file once per
+     * 4 MiB (64 forces per 256 MiB, each 1.7 ms on the development machine's ext4, and the writes entering the extent
+     * wait for it); with 3 ahead, once per 16 MiB. A primary crash resyncs at most 12 MiB more of such a stream.
+     */
+    static final int HOT_AHEAD_EXTENTS = 3;
+
+    private static DirtyBitmap streams(DirtyBitmap bitmap) {
+        bitmap.hotAhead(HOT_AHEAD_EXTENTS);
+        return bitmap;
     }
 }
