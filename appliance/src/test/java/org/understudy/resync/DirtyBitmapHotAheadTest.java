@@ -12,9 +12,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A sequential stream makes extents hot ahead of itself: fewer forces, and never a write the bitmap could lose. */
 class DirtyBitmapHotAheadTest {
-    static final int MIB = 1024 * 1024;
-    static final int R = DirtyBitmap.DEFAULT_REGION_SIZE;
-    static final int E = DirtyBitmap.DEFAULT_EXTENT_SIZE;
+    static final int MIB = DirtyBitmapTest.MIB;
+    static final int R = DirtyBitmapTest.R;
+    static final int E = DirtyBitmapTest.E;
 
     @TempDir
     Path dir;
