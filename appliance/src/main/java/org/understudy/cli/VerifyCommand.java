@@ -2,6 +2,7 @@ package org.understudy.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.List;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +25,8 @@ import org.understudy.admin.AdminClientException;
  * {@code understudy verify PRIMARY VOLUME}: compares the volume with its replica region by region while I/O
  * continues; mismatching regions are reported, marked dirty and resynced. Waits for the result: a verify that
  * outlasts its request (a large volume) goes on on the node, and the command then follows the volume's last verify
- * in the node's status until it ends.
+ * in the node's status until it ends. Meanwhile {@link VerifyFollower} shows how far it has come: a bar with rate and
+ * ETA on a terminal, a plain line per quarter elsewhere.
  */
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = "Compare a volume with its replica online; mismatches are reported and repaired by resync.",
@@ -62,32 +64,48 @@ public final class VerifyCommand implements Callable<Integer> {
             err.flush();
             return CommandPoster.EXIT_CONFIG;
         }
-        CommandPoster.Sent sent = CommandPoster.send("verify", clusterFile, cluster, primary, Map.of("primary", primary, "volume", volume),
-                out, err);
-        JsonNode details = sent.result() == null ? null : sent.result().path("details");
-        if (sent.exit() != CommandPoster.EXIT_OK || details == null || !details.path("running").asBoolean(false)) {
-            return sent.exit();
-        }
-        Instant started = instant(details.path("startedAt"));
-        if (started == null) {
-            err.println("verify: " + primary + " answered a running verify without a valid startedAt; see status");
+        AdminClient client;
+        try {
+            client = AdminClient.forNode(cluster, primary);
+        } catch (ConfigException e) {
+            err.println("verify: " + String.join("; ", e.problems()));
             err.flush();
-            return CommandPoster.EXIT_NOT_OK;
+            return CommandPoster.EXIT_CONFIG;
         }
-        return awaitOutcome(cluster, started, out, err);
+        // the progress of the verify (a bar on a terminal, a line per quarter elsewhere) while the request waits
+        VerifyFollower progress = VerifyFollower.start(client, primary, volume, out);
+        try {
+            StringWriter answer = new StringWriter();
+            CommandPoster.Sent sent = CommandPoster.send("verify", clusterFile, cluster, primary,
+                    Map.of("primary", primary, "volume", volume), new PrintWriter(answer), err);
+            progress.print(answer.toString());
+            JsonNode details = sent.result() == null ? null : sent.result().path("details");
+            if (sent.exit() != CommandPoster.EXIT_OK || details == null || !details.path("running").asBoolean(false)) {
+                return sent.exit();
+            }
+            Instant started = instant(details.path("startedAt"));
+            if (started == null) {
+                err.println("verify: " + primary + " answered a running verify without a valid startedAt; see status");
+                err.flush();
+                return CommandPoster.EXIT_NOT_OK;
+            }
+            return awaitOutcome(client, started, progress, out, err);
+        } finally {
+            progress.finish();
+        }
     }
 
     /** A verify the node is still running: waits until the volume's last verify is newer than its start. */
-    private int awaitOutcome(ClusterConfig cluster, Instant started, PrintWriter out, PrintWriter err)
-            throws InterruptedException {
+    private int awaitOutcome(AdminClient client, Instant started, VerifyFollower progress, PrintWriter out,
+                             PrintWriter err) throws InterruptedException {
         long t0 = System.nanoTime();
         long nextNote = t0 + TimeUnit.MINUTES.toNanos(1);
         while (true) {
             Thread.sleep(POLL_EVERY.toMillis());
             JsonNode status;
             try {
-                status = AdminClient.forNode(cluster, primary).getJson("/api/status");
-            } catch (AdminClientException | ConfigException e) {
+                status = client.getJson("/api/status");
+            } catch (AdminClientException e) {
                 err.println("verify: lost sight of the running verify: " + e.getMessage());
                 err.flush();
                 return CommandPoster.EXIT_NOT_OK;
@@ -99,6 +117,7 @@ public final class VerifyCommand implements Callable<Integer> {
                 JsonNode last = v.path("lastVerify");
                 Instant at = instant(last.path("at"));
                 if (at != null && !at.isBefore(started)) {
+                    progress.finish();
                     out.println(primary + "/" + volume + " verify finished at " + last.path("at").asText() + ": "
                             + last.path("text").asText());
                     out.println("  regionsCompared: " + last.path("regionsCompared").asLong());
@@ -108,9 +127,8 @@ public final class VerifyCommand implements Callable<Integer> {
                 }
             }
             if (System.nanoTime() >= nextNote) {
-                out.println("  still running after " + TimeUnit.NANOSECONDS.toMinutes(System.nanoTime() - t0)
-                        + " min (Ctrl-C stops waiting, not the verify)");
-                out.flush();
+                progress.print("  still running after " + TimeUnit.NANOSECONDS.toMinutes(System.nanoTime() - t0)
+                        + " min (Ctrl-C stops waiting, not the verify)" + System.lineSeparator());
                 nextNote += TimeUnit.MINUTES.toNanos(1);
             }
         }

@@ -17,6 +17,7 @@ import org.understudy.model.LinkSnapshot;
 import org.understudy.model.LinkState;
 import org.understudy.model.MirrorState;
 import org.understudy.model.ModelEvent;
+import org.understudy.model.VerifyProgress;
 import org.understudy.model.VerifySummary;
 import org.understudy.model.VolumeSnapshot;
 import org.understudy.replication.LinkAuthenticator;
@@ -51,6 +52,8 @@ public final class MirroredVolume implements BlockDevice {
     private final LinkKeeper keeper;
     private final MirrorDataPath data;
     private volatile VerifySummary lastVerify = VerifySummary.NONE;
+    /** The verify running now, as far as it has come; null when none runs. */
+    private volatile VerifyProgress verifying;
     private final java.util.concurrent.locks.ReentrantLock verifyLock = new java.util.concurrent.locks.ReentrantLock();
     private ScheduledFuture<?> bitmapFlusher;
 
@@ -170,8 +173,16 @@ public final class MirroredVolume implements BlockDevice {
             throw new IllegalStateException(p.name() + " is " + keeper.state() + ": verify needs the replica in sync");
         }
         MirrorOptions options = p.options();
-        VerifyResult r = OnlineVerify.run(p.local(), p.guard(), l, bp, p.volume().size(), bp.bitmap().regionSize(),
-                options.clock(), options.ackTimeout().toNanos() * 4);
+        long size = p.volume().size();
+        java.time.Instant started = options.wallClock().instant();
+        verifying = new VerifyProgress(started, 0, size);
+        VerifyResult r;
+        try {
+            r = OnlineVerify.run(p.local(), p.guard(), l, bp, size, bp.bitmap().regionSize(), options.clock(),
+                    options.ackTimeout().toNanos() * 4, done -> verifying = new VerifyProgress(started, done, size));
+        } finally {
+            verifying = null;
+        }
         lastVerify = new VerifySummary(options.wallClock().instant(), r.regionsCompared(), r.mismatches(), r.summary());
         if (r.mismatches() > 0) {
             LOG.error("mirror {}: online verify: {}", p.name(), r.summary());
@@ -185,6 +196,11 @@ public final class MirroredVolume implements BlockDevice {
             keeper.clear(AlarmKind.VERIFY_MISMATCH, "verify found no mismatch");
         }
         return r;
+    }
+
+    /** For tests: the guard that writes and the verify's batches hold. */
+    RangeGuard guard() {
+        return p.guard();
     }
 
     /** Measures round trip and throughput of this volume's link to the standby. */
@@ -360,7 +376,7 @@ public final class MirroredVolume implements BlockDevice {
         return new VolumeSnapshot(p.primary(), volume.name(), volume.size(), volume.mode(), s, pct,
                 counters.bytesAcked.get(), counters.writesAcked.get(), p.latency().summary(), dirtyBytes(),
                 fs == null ? 0 : fs.done(), fs == null ? 0 : fs.total(), fs == null ? 0 : fs.rate(), backlog.bytes(),
-                p.identity().get().current().toString(), lastVerify);
+                p.identity().get().current().toString(), lastVerify.withRunning(verifying));
     }
 
     /** Bytes of dirty regions (what the next resync would copy); -1 without a dirty bitmap. */

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import org.understudy.replication.FrameType;
 import org.understudy.replication.RegionDigests;
@@ -33,8 +34,13 @@ final class OnlineVerify {
     private record Pending(long offset, long length, ByteBuffer local, CompletableFuture<ByteBuffer> remote) {
     }
 
+    /**
+     * Runs the verify; {@code progress} is told the bytes compared so far after each batch whose digests came back
+     * (for the volume's status while it runs).
+     */
     static VerifyResult run(BlockDevice local, RangeGuard guard, MirrorLink link, BitmapPlanner planner, long size,
-                            int region, LongSupplier clock, long replyTimeoutNanos) throws IOException {
+                            int region, LongSupplier clock, long replyTimeoutNanos, LongConsumer progress)
+            throws IOException {
         long t0 = clock.getAsLong();
         long batch = Math.max(region, BATCH - BATCH % region);
         ArrayDeque<Pending> inFlight = new ArrayDeque<>();
@@ -56,11 +62,11 @@ final class OnlineVerify {
             link.pump();
             inFlight.addLast(new Pending(off, n, mine, reply));
             if (inFlight.size() >= WINDOW) {
-                compare(inFlight.pollFirst(), planner, region, tally, link, replyTimeoutNanos);
+                compared(inFlight.pollFirst(), planner, region, tally, link, replyTimeoutNanos, progress);
             }
         }
         while (!inFlight.isEmpty()) {
-            compare(inFlight.pollFirst(), planner, region, tally, link, replyTimeoutNanos);
+            compared(inFlight.pollFirst(), planner, region, tally, link, replyTimeoutNanos, progress);
         }
         for (long off : tally.mismatchOffsets) {
             long len = Math.min(region, size - off);
@@ -78,6 +84,12 @@ final class OnlineVerify {
         long mismatches;
         long skipped;
         final List<Long> mismatchOffsets = new ArrayList<>();
+    }
+
+    private static void compared(Pending p, BitmapPlanner planner, int region, Tally t, MirrorLink link,
+                                 long timeoutNanos, LongConsumer progress) throws IOException {
+        compare(p, planner, region, t, link, timeoutNanos);
+        progress.accept(p.offset() + p.length());
     }
 
     private static void compare(Pending p, BitmapPlanner planner, int region, Tally t, MirrorLink link,

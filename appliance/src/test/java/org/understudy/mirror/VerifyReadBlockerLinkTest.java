@@ -79,6 +79,41 @@ class VerifyReadBlockerLinkTest {
     }
 
     @Test
+    void verifyRunning_showsInTheSnapshot_untilItEnds() throws Exception {
+        try (MirrorFixture f = new MirrorFixture(root, 1, 64 * MIB)) {
+            try (MirroredVolume v = f.open(1, 0, MirrorFixture.fastOptions())) {
+                MirrorFixture.awaitState(v, MirrorState.IN_SYNC, Duration.ofSeconds(20));
+                assertEquals(null, v.snapshot().lastVerify().running(), "no verify runs yet");
+                // the verify's second batch waits for this range: it stays running, its first batch not compared
+                RangeGuard.Range held = v.guard().acquire(16 * MIB, MIB);
+                AtomicReference<Object> outcome = new AtomicReference<>();
+                Thread t = new Thread(() -> {
+                    try {
+                        outcome.set(v.verify());
+                    } catch (IOException | RuntimeException e) {
+                        outcome.set(e);
+                    }
+                });
+                t.start();
+                try {
+                    Poll.until(Duration.ofSeconds(20), () -> "running in " + v.snapshot().lastVerify(),
+                            () -> v.snapshot().lastVerify().running() != null);
+                    org.understudy.model.VerifyProgress running = v.snapshot().lastVerify().running();
+                    assertEquals(64 * MIB, running.bytesTotal());
+                    assertEquals(0, running.bytesDone(), "nothing compared while the second batch waits");
+                    assertTrue(running.startedAt() != null);
+                } finally {
+                    v.guard().release(held);
+                }
+                t.join(20_000);
+                assertTrue(outcome.get() instanceof VerifyResult r && r.mismatches() == 0, String.valueOf(outcome.get()));
+                assertEquals(null, v.snapshot().lastVerify().running(), "ended: " + v.snapshot().lastVerify());
+                assertTrue(v.snapshot().lastVerify().ran());
+            }
+        }
+    }
+
+    @Test
     void verify_onABusyHealthyVolume_reportsNothing() throws Exception {
         try (MirrorFixture f = new MirrorFixture(root, 1, 64 * MIB)) {
             try (MirroredVolume v = f.open(1, 0, MirrorFixture.fastOptions())) {

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The operator commands as an operator types them: the real launcher of the assembled distribution against a demo
  * cluster, with the cluster file from UNDERSTUDY_CONFIG instead of --config. Checks the defaults, the Nagios check,
  * the autoswitch query, argument errors that name the argument, watch and follow ending cleanly on Ctrl-C, steps
- * printed as a switchover and a failback happen, and the shipped completion and manual pages.
+ * printed as a switchover and a failback happen, a verify's progress, and the shipped completion and manual pages.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OperatorCliIT {
@@ -201,6 +201,30 @@ class OperatorCliIT {
         Run back = cli("failback", "p2");
         assertEquals(0, back.exit(), back.output());
         assertSteps(back.output(), "resync-primary", "stop-serving", "release-identity", "return-role");
+    }
+
+    @Test
+    @Order(10)
+    void verify_followsTheRunningVerify_plainLinesOffATerminal() throws Exception {
+        Run r = cli("verify", "p1", "vol0");
+        assertEquals(0, r.exit(), r.output());
+        // the answer once, after any progress line ("  p1/vol0 verify  25% (...) ... ETA ..."), and no bar's escapes
+        assertTrue(r.output().contains("p1: OK p1/vol0: ok: 128 regions compared"), r.output());
+        assertEquals(r.output().indexOf("p1: OK "), r.output().lastIndexOf("p1: OK "), r.output());
+        assertTrue(r.output().lines().takeWhile(l -> !l.startsWith("p1: OK ")).allMatch(l -> l.matches(
+                "  p1/vol0 verify +\\d+% \\(.* of 8\\.0 MiB\\) .*/s ETA .*")), r.output());
+        assertFalse(r.output().contains("\033"), "no terminal escapes when not on a terminal:\n" + r.output());
+        var volumes = new com.fasterxml.jackson.databind.ObjectMapper().readTree(cli("status", "--node", "p1", "--json")
+                .output()).path("volumes");
+        boolean seen = false;
+        for (var v : volumes) {
+            if (v.path("name").asText().equals("vol0")) {
+                seen = true;
+                assertTrue(v.path("lastVerify").hasNonNull("at"), "the outcome in status: " + v);
+                assertTrue(v.path("lastVerify").path("running").isNull(), "no verify running after it ended: " + v);
+            }
+        }
+        assertTrue(seen, volumes.toString());
     }
 
     private static void assertSteps(String output, String... names) {
