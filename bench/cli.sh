@@ -10,7 +10,9 @@ need curl python3
 runs="${1:-20}"
 launcher="$bench_root/installer/target/understudy/bin/understudy"
 
-"$bench_root/understudy" demo --dir "$work/demo" --detach --primaries 2 --volume-size 8MiB --loopback-net 231 >/dev/null
+# BENCH_LOOPBACK_NET: the demo's 127.N.x.y net (default 231), to run beside other demos on the machine
+"$bench_root/understudy" demo --dir "$work/demo" --detach --primaries 2 --volume-size 8MiB \
+    --loopback-net "${BENCH_LOOPBACK_NET:-231}" >/dev/null
 config="$work/demo/cluster.yaml"
 token="$(sed -n 's/^adminToken: //p' "$work/demo/secrets.yaml")"
 admin="$(python3 -c 'import json,sys; print([n["adminUrl"] for n in json.load(open(sys.argv[1]))["nodes"] if n["role"]=="standby"][0])' "$work/demo/cluster.json")"

@@ -1,9 +1,7 @@
 package org.understudy;
 
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.function.Supplier;
+import java.util.List;
 import org.understudy.cli.CheckCommand;
 import org.understudy.cli.CliExtension;
 import org.understudy.cli.EventsCommand;
@@ -34,8 +32,12 @@ import picocli.CommandLine.Command;
         description = "N+1 high availability: one standby protects many primaries.",
         exitCodeListHeading = ExitCodes.HEADING, exitCodeList = {ExitCodes.OK_LINE, ExitCodes.NOT_OK_LINE, ExitCodes.USAGE_LINE})
 public final class Main implements Runnable {
-    /** Every subcommand by name, in the order help lists them. */
-    private static final Map<String, Supplier<Object>> SUBCOMMANDS = subcommands();
+    /** Every subcommand's name, in the order help lists them ({@link #subcommand} makes each). */
+    private static final List<String> SUBCOMMANDS = List.of("primary", "standby", "demo", "fleet", "status", "check",
+            "events", "failover", "switchover", "failback", "fence-clear", "autoswitch", "throttle", "verify",
+            "link-test", "snapshot", "rehearse", "web-user");
+    /** The options that only print the version. */
+    private static final java.util.Set<String> VERSION_OPTIONS = java.util.Set.of("-V", "--version");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -77,10 +79,16 @@ public final class Main implements Runnable {
     private static CommandLine commandLine(String... args) {
         CommandLine cl = new CommandLine(new Main());
         String first = args.length == 0 ? null : args[0];
-        if (first != null && SUBCOMMANDS.containsKey(first)) {
-            cl.addSubcommand(first, SUBCOMMANDS.get(first).get());
+        if (first != null && SUBCOMMANDS.contains(first)) {
+            cl.addSubcommand(first, subcommand(first));
+        } else if (args.length == 1 && VERSION_OPTIONS.contains(first)) {
+            // the version needs no subcommand: building all of them (the roles, the demo, the installer's) costs
+            // a few hundred classes
+            return cl;
         } else {
-            SUBCOMMANDS.forEach((name, s) -> cl.addSubcommand(name, s.get()));
+            for (String name : SUBCOMMANDS) {
+                cl.addSubcommand(name, subcommand(name));
+            }
             // the installer's commands live in a module that depends on this one: found on the class path
             CliExtension.addAll(cl);
         }
@@ -89,27 +97,33 @@ public final class Main implements Runnable {
         return cl.setCaseInsensitiveEnumValuesAllowed(true);
     }
 
-    private static Map<String, Supplier<Object>> subcommands() {
-        Map<String, Supplier<Object>> m = new LinkedHashMap<>();
-        m.put("primary", PrimaryCommand::new);
-        m.put("standby", StandbyCommand::new);
-        m.put("demo", DemoCommand::new);
-        m.put("fleet", org.understudy.fleet.FleetCommand::new);
-        m.put("status", StatusCommand::new);
-        m.put("check", CheckCommand::new);
-        m.put("events", EventsCommand::new);
-        m.put("failover", FailoverCommands.Failover::new);
-        m.put("switchover", FailoverCommands.Switchover::new);
-        m.put("failback", FailoverCommands.Failback::new);
-        m.put("fence-clear", FailoverCommands.FenceClear::new);
-        m.put("autoswitch", FailoverCommands.Autoswitch::new);
-        m.put("throttle", ThrottleCommand::new);
-        m.put("verify", VerifyCommand::new);
-        m.put("link-test", LinkTestCommand::new);
-        m.put("snapshot", SnapshotCommands::new);
-        m.put("rehearse", RehearseCommand::new);
-        m.put("web-user", WebUserCommand::new);
-        return m;
+    /**
+     * A new instance of subcommand {@code name}, or null when there is none. A switch rather than a map of
+     * constructor references: a reference links (and loads) its class when the map is built, so every command line
+     * would load every command class; here only the one that runs is loaded.
+     */
+    private static Object subcommand(String name) {
+        return switch (name) {
+            case "primary" -> new PrimaryCommand();
+            case "standby" -> new StandbyCommand();
+            case "demo" -> new DemoCommand();
+            case "fleet" -> new org.understudy.fleet.FleetCommand();
+            case "status" -> new StatusCommand();
+            case "check" -> new CheckCommand();
+            case "events" -> new EventsCommand();
+            case "failover" -> new FailoverCommands.Failover();
+            case "switchover" -> new FailoverCommands.Switchover();
+            case "failback" -> new FailoverCommands.Failback();
+            case "fence-clear" -> new FailoverCommands.FenceClear();
+            case "autoswitch" -> new FailoverCommands.Autoswitch();
+            case "throttle" -> new ThrottleCommand();
+            case "verify" -> new VerifyCommand();
+            case "link-test" -> new LinkTestCommand();
+            case "snapshot" -> new SnapshotCommands();
+            case "rehearse" -> new RehearseCommand();
+            case "web-user" -> new WebUserCommand();
+            default -> null;
+        };
     }
 
     @Override

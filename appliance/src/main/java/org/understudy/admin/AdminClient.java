@@ -180,7 +180,7 @@ public final class AdminClient {
 
     private static JsonNode parse(String body) {
         try {
-            return body == null || body.isBlank() ? null : Json.mapper().readTree(body);
+            return body == null || body.isBlank() ? null : org.understudy.config.JsonTrees.readJson(body);
         } catch (IOException e) {
             return null;
         }

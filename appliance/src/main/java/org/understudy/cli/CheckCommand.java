@@ -3,8 +3,8 @@ package org.understudy.cli;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.understudy.admin.AdminClient;
+import org.understudy.admin.JsonRecords;
 import org.understudy.admin.AdminClientException;
-import org.understudy.admin.Json;
 import org.understudy.config.ClusterConfig;
 import org.understudy.config.ConfigException;
 import org.understudy.model.ClusterSnapshot;
@@ -64,7 +64,7 @@ public final class CheckCommand implements Callable<Integer> {
                     + cluster.name());
         }
         try {
-            ClusterSnapshot s = Json.mapper().treeToValue(AdminClient.forNode(cluster, name).getJson("/api/status"),
+            ClusterSnapshot s = JsonRecords.read(AdminClient.forNode(cluster, name).getJson("/api/status"),
                     ClusterSnapshot.class);
             return CheckVerdict.of(s, primary);
         } catch (AdminClientException e) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.understudy.admin.AdminClient;
+import org.understudy.admin.JsonRecords;
 import org.understudy.admin.AdminClientException;
 import org.understudy.admin.Json;
 import org.understudy.config.ClusterConfig;
@@ -165,7 +166,7 @@ public final class SnapshotCommands implements Runnable {
             ClusterSnapshot status;
             try {
                 JsonNode s = AdminClient.forNode(cluster, cluster.standby().name()).getJson("/api/status");
-                status = Json.mapper().treeToValue(s, ClusterSnapshot.class);
+                status = JsonRecords.read(s, ClusterSnapshot.class);
             } catch (ConfigException e) {
                 err().println("snapshot list: " + e.getMessage());
                 err().flush();

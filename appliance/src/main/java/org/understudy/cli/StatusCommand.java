@@ -8,9 +8,10 @@ import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
 import org.understudy.admin.AdminClient;
 import org.understudy.admin.AdminClientException;
-import org.understudy.admin.Json;
+import org.understudy.admin.JsonRecords;
 import org.understudy.config.ClusterConfig;
 import org.understudy.config.ConfigException;
+import org.understudy.config.JsonTrees;
 import org.understudy.model.ClusterSnapshot;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -99,8 +100,8 @@ public final class StatusCommand implements Callable<Integer> {
     }
 
     private String render(JsonNode status) throws Exception {
-        return json ? Json.pretty(status) + System.lineSeparator()
-                : StatusFormatter.format(Json.mapper().treeToValue(status, ClusterSnapshot.class));
+        return json ? JsonTrees.pretty(status) + System.lineSeparator()
+                : StatusFormatter.format(JsonRecords.read(status, ClusterSnapshot.class));
     }
 
     /** Redraws until Ctrl-C; a node that stops answering is shown as such and asked again at the next tick. */

@@ -3,7 +3,8 @@ package org.understudy.config;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -12,7 +13,8 @@ import java.nio.file.Path;
 
 /** Reads a YAML file into a tree, turning I/O and syntax failures into {@link ConfigException}s that name the file. */
 final class YamlFiles {
-    private static final YAMLMapper YAML = new YAMLMapper();
+    /** A parser factory, not a mapper: see {@link JsonTrees}. */
+    private static final YAMLFactory YAML = new YAMLFactory();
 
     private YamlFiles() {
     }
@@ -36,11 +38,15 @@ final class YamlFiles {
         }
         JsonNode root;
         try {
-            root = YAML.readTree(text);
+            try (JsonParser p = YAML.createParser(text)) {
+                root = JsonTrees.read(p);
+            }
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
             throw new ConfigException(file, "yaml", "syntax error" + where + ": " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new ConfigException(file, "file", "cannot be read (" + e.getMessage() + ")");
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
             throw new ConfigException(file, "file", "is empty");
