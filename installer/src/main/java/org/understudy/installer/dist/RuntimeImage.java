@@ -18,7 +18,9 @@ import org.understudy.storage.FileTrees;
  * Gives a distribution its own Java runtime ({@code runtime/}), built with {@code jlink} from the JDK the installer
  * runs on, so targets need no JDK. Built only where it is needed: the first {@code install} or {@code upgrade} from a
  * distribution without one builds it (a few seconds) and keeps it in the distribution for later runs; plain builds
- * and tests never pay for it. Stateless.
+ * and tests never pay for it. The runtime gets its own base class-data archive and the CLI's archive
+ * ({@link CliArchive}) recorded again with it, so client commands on installed nodes start as fast as the build's.
+ * Stateless.
  */
 public final class RuntimeImage {
     private static final Logger LOG = LogManager.getLogger(RuntimeImage.class);
@@ -42,6 +44,10 @@ public final class RuntimeImage {
     public static boolean ensure(Path dist, PrintWriter progress) throws IOException {
         Path runtime = dist.resolve("runtime");
         if (Files.isExecutable(runtime.resolve("bin/java"))) {
+            if (!CliArchive.fitsRuntime(dist)) {
+                // a runtime an earlier installer built without the CLI's archive
+                recordCliArchive(dist, progress);
+            }
             return false;
         }
         Optional<ToolProvider> jlink = ToolProvider.findFirst("jlink");
@@ -57,8 +63,10 @@ public final class RuntimeImage {
         long t0 = System.nanoTime();
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         PrintStream ps = new PrintStream(log, true, StandardCharsets.UTF_8);
+        // --generate-cds-archive: the runtime's own base archive (lib/server/classes.jsa), which every JVM start maps
+        // and the CLI's archive is recorded on top of
         int rc = jlink.get().run(ps, ps, "--add-modules", MODULES, "--strip-debug", "--no-header-files",
-                "--no-man-pages", "--output", tmp.toString());
+                "--no-man-pages", "--generate-cds-archive", "--output", tmp.toString());
         if (rc != 0) {
             FileTrees.delete(tmp);
             throw new IOException("jlink failed (exit " + rc + "): " + log.toString(StandardCharsets.UTF_8).strip());
@@ -66,6 +74,20 @@ public final class RuntimeImage {
         Files.move(tmp, runtime, StandardCopyOption.ATOMIC_MOVE);
         LOG.info("runtime for {} built with jlink in {} ms (modules {})", dist, (System.nanoTime() - t0) / 1_000_000,
                 MODULES);
+        recordCliArchive(dist, progress);
         return true;
+    }
+
+    /**
+     * Records the client commands' class-data archive again with the runtime's own {@code java}: the build's archive
+     * fits only the JDK that built it, and the launcher runs client commands on the runtime when there is one.
+     */
+    private static void recordCliArchive(Path dist, PrintWriter progress) throws IOException {
+        progress.println("recording the CLI's class-data archive with the nodes' Java runtime ...");
+        progress.flush();
+        long t0 = System.nanoTime();
+        CliArchive.record(dist, dist.resolve(CliArchive.RUNTIME_JAVA), CliArchive.RUNTIME_JAVA);
+        LOG.info("CLI class-data archive of {} recorded with its runtime in {} ms", dist,
+                (System.nanoTime() - t0) / 1_000_000);
     }
 }

@@ -29,9 +29,13 @@ final class TarWriter implements AutoCloseable {
         header(name, 0777, 0, '2', target);
     }
 
+    /**
+     * A file with its own modification time: the CLI's class-data archive names the jars it was recorded over by
+     * size and time, and the targets' {@code tar} restores the time.
+     */
     void file(String name, int mode, Path source) throws IOException {
         long size = Files.size(source);
-        header(name, mode, size, '0', "");
+        header(name, mode, size, '0', "", Files.getLastModifiedTime(source).to(java.util.concurrent.TimeUnit.SECONDS));
         try (InputStream in = Files.newInputStream(source)) {
             long copied = in.transferTo(out);
             if (copied != size) {
@@ -55,6 +59,10 @@ final class TarWriter implements AutoCloseable {
     }
 
     private void header(String name, int mode, long size, char type, String link) throws IOException {
+        header(name, mode, size, type, link, mtime);
+    }
+
+    private void header(String name, int mode, long size, char type, String link, long modified) throws IOException {
         byte[] h = new byte[BLOCK];
         String prefix = "";
         String n = name;
@@ -74,7 +82,7 @@ final class TarWriter implements AutoCloseable {
         octal(h, 108, 8, 0);
         octal(h, 116, 8, 0);
         octal(h, 124, 12, size);
-        octal(h, 136, 12, mtime);
+        octal(h, 136, 12, modified);
         h[156] = (byte) type;
         put(h, 157, 100, utf8(link));
         put(h, 257, 6, "ustar\0".getBytes(StandardCharsets.US_ASCII));
