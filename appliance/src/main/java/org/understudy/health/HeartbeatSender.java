@@ -13,7 +13,7 @@ import org.understudy.transport.Scheduler;
 
 /**
  * Sends this node's heartbeats: one stream per (path, peer), each at its path's interval, numbered per path from a
- * random boot id. Thread-safe.
+ * random boot id; the streams of one interval share one scheduler tick. Thread-safe.
  */
 public final class HeartbeatSender {
     private static final Logger LOG = LogManager.getLogger(HeartbeatSender.class);
@@ -28,6 +28,8 @@ public final class HeartbeatSender {
     private final InstantSource wall;
     private final List<Target> targets = new CopyOnWriteArrayList<>();
     private final List<Scheduler.Cancellable> running = new CopyOnWriteArrayList<>();
+    /** The running tick of each interval (nanoseconds); guarded by this. */
+    private final java.util.Map<Long, Scheduler.Cancellable> ticking = new java.util.HashMap<>();
 
     /** With a random boot id. */
     public HeartbeatSender(String self, HeartbeatCodec codec, Scheduler scheduler, InstantSource wall) {
@@ -50,17 +52,38 @@ public final class HeartbeatSender {
     public synchronized void addTarget(PathConfig path, DatagramTransport transport, InetSocketAddress peer) {
         Target t = new Target(path, transport, peer, new AtomicLong());
         targets.add(t);
-        if (!running.isEmpty()) {
-            running.add(scheduler.scheduleAtFixedRate(() -> send(t), path.interval().toNanos()));
+        if (!running.isEmpty() && !ticking.containsKey(path.interval().toNanos())) {
+            tickEvery(path.interval().toNanos());
         }
         LOG.info("{}: heartbeats on path {} to {} every {} ms (boot {})", self, path.id(), peer,
                 path.interval().toMillis(), Long.toHexString(bootId));
     }
 
+    /**
+     * One scheduled task per distinct interval sends to every target of that interval in one tick: a standby of 100
+     * primaries wakes 4 times a second at 250 ms rather than 400 times (each stream keeps its own cadence).
+     */
     public synchronized void start() {
         if (running.isEmpty()) {
             for (Target t : targets) {
-                running.add(scheduler.scheduleAtFixedRate(() -> send(t), t.path().interval().toNanos()));
+                long period = t.path().interval().toNanos();
+                if (!ticking.containsKey(period)) {
+                    tickEvery(period);
+                }
+            }
+        }
+    }
+
+    private void tickEvery(long periodNanos) {
+        Scheduler.Cancellable c = scheduler.scheduleAtFixedRate(() -> tick(periodNanos), periodNanos);
+        ticking.put(periodNanos, c);
+        running.add(c);
+    }
+
+    private void tick(long periodNanos) {
+        for (Target t : targets) {
+            if (t.path().interval().toNanos() == periodNanos) {
+                send(t);
             }
         }
     }
@@ -68,6 +91,7 @@ public final class HeartbeatSender {
     public synchronized void stop() {
         running.forEach(Scheduler.Cancellable::cancel);
         running.clear();
+        ticking.clear();
     }
 
     /** Sends one heartbeat on every target now. */

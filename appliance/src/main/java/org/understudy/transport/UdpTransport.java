@@ -10,13 +10,18 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * A {@link DatagramTransport} over one UDP socket. A virtual thread receives and calls the receiver. Send errors are
- * logged at debug level and otherwise ignored: a lost heartbeat is what the detector is for. Thread-safe.
+ * A {@link DatagramTransport} over one UDP socket. One platform thread per socket (not per peer: a standby's one
+ * socket hears every primary) receives in a blocking call and calls the receiver: a datagram then costs one wake-up,
+ * where a virtual thread costs the poller's wake-up, a carrier's and a re-arm of the socket in the poller for each.
+ * Send errors are logged at debug level and otherwise ignored: a lost heartbeat is what the detector is for.
+ * Thread-safe.
  */
 public final class UdpTransport implements DatagramTransport {
     private static final Logger LOG = LogManager.getLogger(UdpTransport.class);
     /** Heartbeats are far smaller; anything longer is truncated by the socket and rejected by the codec. */
     public static final int MAX_DATAGRAM = 2048;
+    /** The reader only decodes a heartbeat and tells the detector: a small stack is plenty. */
+    private static final long READER_STACK = 256 * 1024;
 
     private final DatagramChannel channel;
     private final InetSocketAddress local;
@@ -31,7 +36,7 @@ public final class UdpTransport implements DatagramTransport {
                 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
         channel.bind(bind);
         this.local = (InetSocketAddress) channel.getLocalAddress();
-        this.reader = Thread.ofVirtual().name("udp-" + name).start(this::readLoop);
+        this.reader = Thread.ofPlatform().name("udp-" + name).daemon().stackSize(READER_STACK).start(this::readLoop);
         LOG.info("{}: UDP heartbeat transport bound to {}", name, local);
     }
 

@@ -29,14 +29,15 @@ import org.understudy.model.Version;
  * {@link java.util.ServiceLoader} on every node whose cluster-file entry has an {@code snmp:} block; without one it
  * does nothing. The standby answers for the whole cluster, a primary for itself.
  *
- * <p>Reads are served from a tree rendered from one model snapshot and kept {@value #TREE_TTL_MS} ms, so a walk is
- * consistent and the model is asked once per burst. Start and close are called once each by the daemon; serving is
+ * <p>Reads are served from a tree rendered from one model snapshot and kept until the model announces a change (an
+ * event or an alarm change) or for {@value #TREE_TTL_MS} ms (counters), so a walk is consistent and the model is
+ * asked about once per walk. Start and close are called once each by the daemon; serving is
  * thread-safe.
  */
 public final class SnmpFace implements ManagementFace {
     private static final Logger LOG = LogManager.getLogger(SnmpFace.class);
-    /** How long one rendering of the MIB is served. */
-    static final long TREE_TTL_MS = 300;
+    /** How long one rendering of the MIB is served while no event or alarm change says the model changed. */
+    static final long TREE_TTL_MS = 1000;
     /**
      * How long a SET waits for its command before answering with the outcome pending. SNMP4J serves requests on its
      * listener thread, so this also bounds how long other managers' requests wait behind a slow action; refusals come
@@ -104,6 +105,7 @@ public final class SnmpFace implements ManagementFace {
 
     /** Called on the publisher's thread: only counts and queues. */
     private void onEvent(ModelEvent e, NotificationBuilder builder) {
+        cache.changed();
         switch (e) {
             default -> {
                 notifier.enqueue(() -> {
@@ -116,6 +118,7 @@ public final class SnmpFace implements ManagementFace {
 
     /** Called under the alarm registry's lock: only records and queues. */
     private void onAlarm(AlarmChange c, NotificationBuilder builder) {
+        cache.changed();
         switch (c.type()) {
             case RAISED -> notifier.enqueue(() -> builder.alarmRaised(c.after()));
             case CLEARED -> {
