@@ -38,6 +38,8 @@ public final class SnmpFace implements ManagementFace {
     private static final Logger LOG = LogManager.getLogger(SnmpFace.class);
     /** How long one rendering of the MIB is served while no event or alarm change says the model changed. */
     static final long TREE_TTL_MS = 1000;
+    /** A model change renders the tree anew once it is this old: at most 20 renderings a second in an event storm. */
+    static final long TREE_MIN_AGE_MS = 50;
     /**
      * How long a SET waits for its command before answering with the outcome pending. SNMP4J serves requests on its
      * listener thread, so this also bounds how long other managers' requests wait behind a slow action; refusals come
@@ -51,6 +53,7 @@ public final class SnmpFace implements ManagementFace {
     private ExecutorService executor;
     private FaceMemory memory;
     private TreeCache cache;
+    private java.util.function.Supplier<MibTree> fresh;
     private AlarmSource.Subscription eventSub;
     private AlarmSource.Subscription alarmSub;
 
@@ -75,7 +78,8 @@ public final class SnmpFace implements ManagementFace {
         boolean standby = ctx.node() instanceof StandbyConfig;
         memory = new FaceMemory();
         MibRenderer renderer = new MibRenderer(ctx.cluster(), ctx.node());
-        cache = new TreeCache(() -> renderer.render(ctx.model().snapshot(), memory), System::nanoTime, TREE_TTL_MS);
+        fresh = () -> renderer.render(ctx.model().snapshot(), memory);
+        cache = new TreeCache(fresh, System::nanoTime, TREE_TTL_MS, TREE_MIN_AGE_MS);
         executor = Executors.newVirtualThreadPerTaskExecutor();
         SetHandler sets = new SetHandler(node, standby, ctx.cluster(), ctx.commands(), memory,
                 (user, model) -> model == SecurityModel.SECURITY_MODEL_USM
@@ -108,10 +112,9 @@ public final class SnmpFace implements ManagementFace {
         cache.changed();
         switch (e) {
             default -> {
-                notifier.enqueue(() -> {
-                    cache.invalidate();
-                    return builder.fromEvent(e, cache.current()).orElse(null);
-                });
+                // a notification carries the state after its event: a tree of its own, rendered now, which leaves
+                // the walks' cache alone (an event storm must not make every request of a walk render)
+                notifier.enqueue(() -> builder.fromEvent(e, fresh.get()).orElse(null));
             }
         }
     }

@@ -19,7 +19,7 @@ class TreeCacheTest {
     /** The "model": a state the renderer reads each time it runs. */
     private final AtomicInteger state = new AtomicInteger(1);
     private final AtomicInteger renders = new AtomicInteger();
-    private final TreeCache cache = new TreeCache(this::render, now::get, 1000);
+    private final TreeCache cache = new TreeCache(this::render, now::get, 1000, 50);
 
     private MibTree render() {
         renders.incrementAndGet();
@@ -48,9 +48,20 @@ class TreeCacheTest {
         for (int v = 2; v < 10; v++) {
             state.set(v);
             cache.changed();
-            now.addAndGet(1_000_000L);   // well within the TTL: a cache keyed on time alone would serve the old state
+            now.addAndGet(50_000_000L);   // well within the TTL: a cache keyed on time alone would serve the old state
             assertEquals(v, served(), "the state after change " + v);
         }
+    }
+
+    @Test
+    void aStormOfChangesRendersAtMostOnceEachMinimumAge() {
+        cache.current();
+        for (int i = 0; i < 1000; i++) {   // an event before each of 1,000 requests over one second
+            cache.changed();
+            now.addAndGet(1_000_000L);
+            cache.current();
+        }
+        assertEquals(1 + 1000 / 50, renders.get());
     }
 
     @Test
@@ -72,9 +83,10 @@ class TreeCacheTest {
                 cacheChanged();
             }
             return t;
-        }, now::get, 1000);
+        }, now::get, 1000, 50);
         holder[0] = racing;
         assertEquals(1, ((Integer32) racing.current().get(STATE)).getValue());
+        now.addAndGet(50_000_000L);
         assertEquals(5, ((Integer32) racing.current().get(STATE)).getValue());
     }
 
