@@ -44,13 +44,20 @@ public final class DemoCluster {
     private final DemoLayout layout;
     private final PrintStream out;
     private final Map<String, Process> processes = new LinkedHashMap<>();
+    private final boolean fence;
     private ClusterConfig cluster;
     /** The web logins' passwords: the secrets file holds only their hashes. */
     private SecretsGenerator.WebLogins webLogins = new SecretsGenerator.WebLogins(Map.of());
 
     public DemoCluster(DemoLayout layout, PrintStream out) {
+        this(layout, out, true);
+    }
+
+    /** @param fence configure {@link DemoFence} as every primary's fencing command (a power switch per node) */
+    public DemoCluster(DemoLayout layout, PrintStream out, boolean fence) {
         this.layout = layout;
         this.out = out;
+        this.fence = fence;
     }
 
     public ClusterConfig cluster() {
@@ -70,7 +77,8 @@ public final class DemoCluster {
                 for (String sub : List.of("data", "state", "logs")) {
                     FileTrees.delete(dir.resolve(sub));
                 }
-                for (Path f : List.of(layout.clusterJson(), layout.configFile(), layout.secretsFile())) {
+                for (Path f : List.of(layout.clusterJson(), layout.configFile(), layout.secretsFile(),
+                        dir.resolve(DemoFence.SCRIPT))) {
                     Files.deleteIfExists(f);
                 }
             } else {
@@ -83,7 +91,10 @@ public final class DemoCluster {
         }
         Files.createDirectories(dir);
         webLogins = new SecretsGenerator().write(layout.secretsFile());
-        Files.writeString(layout.configFile(), layout.clusterYaml(), StandardCharsets.UTF_8);
+        if (fence) {
+            DemoFence.write(dir);
+        }
+        Files.writeString(layout.configFile(), layout.clusterYaml(fence), StandardCharsets.UTF_8);
         cluster = ClusterConfigLoader.load(layout.configFile());
         for (PrimaryConfig p : cluster.primaries()) {
             for (VolumeConfig v : p.volumes()) {

@@ -41,6 +41,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--volume-size", paramLabel = "SIZE", defaultValue = "64MiB", description = "size of each volume (default: ${DEFAULT-VALUE})")
     String volumeSize;
 
+    @Option(names = "--no-fence", description = "configure no fencing command: a frozen (SIGSTOPped) primary then keeps "
+            + "its address and its takeover fails at await-release, as on a cluster without a power switch")
+    boolean noFence;
+
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
@@ -63,7 +67,7 @@ public final class DemoCommand implements Callable<Integer> {
             System.err.println("demo: " + e.getMessage());
             return 2;
         }
-        DemoCluster demo = new DemoCluster(layout, out);
+        DemoCluster demo = new DemoCluster(layout, out, !noFence);
         CountDownLatch done = new CountDownLatch(1);
         if (!detach) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -108,8 +108,18 @@ public record DemoLayout(Path dir, int primaries, long volumeSize, int loopbackN
         return "127." + loopbackNet + ".0.1";
     }
 
-    /** The cluster file the demo writes: the same format an operator writes, with comments. */
+    /** The cluster file the demo writes, without fencing commands. */
     public String clusterYaml() {
+        return clusterYaml(false);
+    }
+
+    /**
+     * The cluster file the demo writes: the same format an operator writes, with comments.
+     *
+     * @param fence every primary's {@code failover.fencingCommand} is {@link DemoFence}'s script (which the caller
+     *              writes into the demo directory)
+     */
+    public String clusterYaml(boolean fence) {
         StringBuilder y = new StringBuilder();
         y.append("# Understudy demo cluster, written by 'understudy demo'. Every node reads this same file.\n");
         y.append("cluster:\n  name: demo\n  secrets: secrets.yaml\n");
@@ -140,6 +150,10 @@ public record DemoLayout(Path dir, int primaries, long volumeSize, int loopbackN
             y.append("    snmp: { address: ").append(addr).append(", port: ").append(SNMP_PORT).append(" }\n");
             y.append("    jmx: { address: ").append(addr).append(", port: ").append(JMX_PORT).append(" }\n");
             y.append("    web: { address: ").append(addr).append(", port: ").append(WEB_PORT).append(" }\n");
+            if (fence) {
+                // the demo's power switch for this node: a frozen primary is displaced before await-release
+                y.append("    failover: { fencingCommand: ").append(DemoFence.commandYaml(p)).append(" }\n");
+            }
             y.append("    volumes:\n");
             for (String v : volumeNames()) {
                 y.append("      - { name: ").append(v).append(", file: data/").append(p).append('/').append(v)

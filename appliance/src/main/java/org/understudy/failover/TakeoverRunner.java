@@ -71,7 +71,7 @@ final class TakeoverRunner {
         if (!epoch.ok()) {
             return new Result(rec.finish(false), false, false, "could not raise the epoch: " + epoch.detail());
         }
-        StepResult fencing = rec.run("fence-command", () -> steps.runFencingScript(t, reason));
+        StepResult fencing = rec.run("fence-command", () -> steps.runFencingScript(t, kind, reason));
         if (!fencing.ok()) {
             if (abortOnFencingFailure) {
                 return handBack(rec, t, kind, "fencing command failed: " + fencing.detail());

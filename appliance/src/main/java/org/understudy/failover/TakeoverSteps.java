@@ -14,9 +14,13 @@ public interface TakeoverSteps {
     /**
      * Runs the configured fencing script ({@code fencingCommand}, e.g. a power-off) with its timeout;
      * {@link StepResult#skipped} if none. A failure aborts the takeover unless the policy says
-     * {@code abortOnFencingFailure=false}.
+     * {@code abortOnFencingFailure=false}. Runs before {@link #awaitRelease}: a frozen host still holds its address
+     * until its fence displaces it.
+     *
+     * @param kind the takeover it fences for ({@code failover}, {@code forced-failover}, {@code switchover}), given
+     *             to the script as {@code UNDERSTUDY_TAKEOVER}
      */
-    StepResult runFencingScript(TakeoverTarget target, String reason);
+    StepResult runFencingScript(TakeoverTarget target, String kind, String reason);
 
     /** Every replica consistent and its generation known, else failed: such a replica is never promoted. */
     StepResult checkReplicas(TakeoverTarget target);

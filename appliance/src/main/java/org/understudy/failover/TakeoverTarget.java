@@ -45,4 +45,15 @@ public record TakeoverTarget(String primary, String address, int nbdPort, List<S
         env.put("UNDERSTUDY_KIND", kind);
         return env;
     }
+
+    /**
+     * The fencing script's environment: {@link #environment} with {@code UNDERSTUDY_KIND=fence}, plus
+     * {@code UNDERSTUDY_TAKEOVER}, the takeover it fences for ({@code failover}, {@code forced-failover},
+     * {@code switchover}), so a fence can tell a failed primary from one handing over by plan.
+     */
+    public Map<String, String> fencingEnvironment(String takeover, String reason) {
+        Map<String, String> env = environment("fence", reason);
+        env.put("UNDERSTUDY_TAKEOVER", takeover);
+        return env;
+    }
 }

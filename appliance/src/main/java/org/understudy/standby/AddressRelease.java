@@ -37,7 +37,11 @@ final class AddressRelease {
         this.nanos = nanos;
     }
 
-    StepResult await(TakeoverTarget t, long epoch, Duration limit, Tell tell) {
+    /**
+     * @param fencingCommand whether the primary has a fencing command (which ran before this step): without one, a
+     *                       holder that never lets go is most likely a frozen host, and the failure says what it needs
+     */
+    StepResult await(TakeoverTarget t, long epoch, Duration limit, boolean fencingCommand, Tell tell) {
         InetSocketAddress sa = new InetSocketAddress(t.address(), t.nbdPort());
         long start = nanos.getAsLong();
         long deadline = start + limit.toNanos();
@@ -57,8 +61,9 @@ final class AddressRelease {
             }
             if (nanos.getAsLong() >= deadline) {
                 return StepResult.failed(String.format("something still answers on %s:%d after %.1f s "
-                        + "(failover.releaseTimeout %d ms); %s was told it is fenced at epoch %d and said: %s",
-                        t.address(), t.nbdPort(), ms(start) / 1000, limit.toMillis(), t.primary(), epoch, said));
+                        + "(failover.releaseTimeout %d ms); %s was told it is fenced at epoch %d and said: %s%s",
+                        t.address(), t.nbdPort(), ms(start) / 1000, limit.toMillis(), t.primary(), epoch, said,
+                        fencingCommand ? "" : frozenHint(t)));
             }
             try {
                 Thread.sleep(POLL_MILLIS);
@@ -68,6 +73,16 @@ final class AddressRelease {
                         + t.address() + ":" + t.nbdPort());
             }
         }
+    }
+
+    /**
+     * What an operator needs to know when nothing fenced the holder: a frozen host (a stopped process, a hung
+     * kernel) keeps its listening sockets, which its kernel goes on accepting, and only its fence displaces it.
+     */
+    static String frozenHint(TakeoverTarget t) {
+        return "; no fencing command is configured for " + t.primary() + ": a frozen host (a stopped process, a hung "
+                + "kernel) keeps accepting on its address and never lets go by itself; set failover.fencingCommand "
+                + "(a power switch, STONITH) so a takeover can displace it";
     }
 
     private double ms(long since) {

@@ -26,8 +26,8 @@ record LazySteps(Supplier<StandbySteps> steps) implements TakeoverSteps, Planned
     }
 
     @Override
-    public StepResult runFencingScript(TakeoverTarget t, String reason) {
-        return s().runFencingScript(t, reason);
+    public StepResult runFencingScript(TakeoverTarget t, String kind, String reason) {
+        return s().runFencingScript(t, kind, reason);
     }
 
     @Override

@@ -106,9 +106,9 @@ final class StandbySteps implements TakeoverSteps, PlannedHandover, FailbackStep
     }
 
     @Override
-    public StepResult runFencingScript(TakeoverTarget t, String reason) {
+    public StepResult runFencingScript(TakeoverTarget t, String kind, String reason) {
         HaConfig.Failover f = settings(t.primary());
-        return new HookScripts(f.commandTimeout()).runFencing(f.fencingCommand(), t.environment("fence", reason));
+        return new HookScripts(f.commandTimeout()).runFencing(f.fencingCommand(), t.fencingEnvironment(kind, reason));
     }
 
     @Override
@@ -133,7 +133,8 @@ final class StandbySteps implements TakeoverSteps, PlannedHandover, FailbackStep
 
     @Override
     public StepResult awaitRelease(TakeoverTarget t) {
-        return release.await(t, replicas.epoch(t.primary()), settings(t.primary()).releaseTimeout(),
+        HaConfig.Failover f = settings(t.primary());
+        return release.await(t, replicas.epoch(t.primary()), f.releaseTimeout(), !f.fencingCommand().isEmpty(),
                 this::tellFenced);
     }
 

@@ -66,7 +66,7 @@ final class FakeSteps implements TakeoverSteps, PlannedHandover, FailbackSteps {
     }
 
     @Override
-    public StepResult runFencingScript(TakeoverTarget t, String reason) {
+    public StepResult runFencingScript(TakeoverTarget t, String kind, String reason) {
         return step("runFencingScript", t);
     }
 

@@ -27,7 +27,7 @@ class AddressReleaseTest {
             port = s.getLocalPort();
         }
         boolean[] told = new boolean[1];
-        StepResult r = release.await(target(port), 3, Duration.ofSeconds(5), (t, e, w) -> {
+        StepResult r = release.await(target(port), 3, Duration.ofSeconds(5), false, (t, e, w) -> {
             told[0] = true;
             return "?";
         });
@@ -39,7 +39,7 @@ class AddressReleaseTest {
     void livePrimary_toldItIsFenced_letsGo_okWithItsWord() throws Exception {
         ServerSocket held = new ServerSocket();
         held.bind(new InetSocketAddress("127.0.0.1", 0));
-        StepResult r = release.await(target(held.getLocalPort()), 3, Duration.ofSeconds(5), (t, epoch, within) -> {
+        StepResult r = release.await(target(held.getLocalPort()), 3, Duration.ofSeconds(5), true, (t, epoch, within) -> {
             try {
                 held.close(); // what p1 does when told: closes its exports
             } catch (java.io.IOException e) {
@@ -56,7 +56,7 @@ class AddressReleaseTest {
         try (ServerSocket held = new ServerSocket()) {
             held.bind(new InetSocketAddress("127.0.0.1", 0));
             long t0 = System.nanoTime();
-            StepResult r = release.await(target(held.getLocalPort()), 4, Duration.ofMillis(300),
+            StepResult r = release.await(target(held.getLocalPort()), 4, Duration.ofMillis(300), true,
                     (t, epoch, within) -> "p1 holds epoch 4, not older than 4; still serving");
             long ms = (System.nanoTime() - t0) / 1_000_000;
             assertFalse(r.ok());
@@ -64,6 +64,23 @@ class AddressReleaseTest {
                     && r.detail().contains("releaseTimeout 300 ms") && r.detail().contains("still serving"), r.detail());
             assertFalse(r.detail().contains("not fenced"), r.detail());
             assertTrue(ms >= 300 && ms < 3000, "bounded by the timeout: " + ms + " ms");
+            assertFalse(r.detail().contains("fencingCommand"), "its fence ran: no advice to configure one");
+        }
+    }
+
+    @Test
+    void frozenHolder_noFencingCommand_failureNamesTheSettingAFrozenHostNeeds() throws Exception {
+        // a frozen primary: its kernel still accepts on the listening socket, its admin API answers nothing
+        try (ServerSocket held = new ServerSocket()) {
+            held.bind(new InetSocketAddress("127.0.0.1", 0));
+            StepResult r = release.await(target(held.getLocalPort()), 5, Duration.ofMillis(200), false,
+                    (t, epoch, within) -> "no answer from its admin API (timed out)");
+            assertFalse(r.ok());
+            assertTrue(r.detail().contains("still answers on 127.0.0.1:" + held.getLocalPort())
+                    && r.detail().contains("no answer from its admin API"), r.detail());
+            assertTrue(r.detail().contains("no fencing command is configured for p1")
+                    && r.detail().contains("frozen host") && r.detail().contains("failover.fencingCommand"),
+                    r.detail());
         }
     }
 }
