@@ -46,9 +46,10 @@ public final class DemoFence {
                 # to be free, with UNDERSTUDY_PRIMARY, UNDERSTUDY_TAKEOVER, UNDERSTUDY_REASON ... in its environment.
                 # At an automatic failover it powers NODE off: SIGKILL to NODE's process (found by the pid in its state
                 # directory, checked to be the Understudy node NODE), then exit 0 only once the process is gone.
+                # Shell built-ins where it can: a fence runs while clients wait.
                 set -u
                 node="${1:?usage: fence-node.sh NODE}"
-                dir=$(cd "$(dirname "$0")" && pwd)
+                case "$0" in */*) dir=${0%/*} ;; *) dir=. ;; esac
                 log="$dir/logs/fence.log"
                 takeover="${UNDERSTUDY_TAKEOVER:-failover}"
                 say() {
@@ -56,8 +57,12 @@ public final class DemoFence {
                     echo "$line"
                     echo "$line" >> "$log" 2>/dev/null
                 }
-                # the fields after "(comm)" of /proc/PID/stat: state is the 1st, start time the 20th
-                stat() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null; }
+                # /proc/PID/stat after "(comm) ": the state ($1) and the start time ($20); empty when the pid is gone
+                readstat() {
+                    st=
+                    read -r st < "/proc/$1/stat" 2>/dev/null
+                    st=${st##*) }
+                }
                 case "$takeover" in
                     failover) ;;
                     *) say "$takeover of $node: the switch stays on (a $takeover hands over from a primary told to let go)"
@@ -68,34 +73,36 @@ public final class DemoFence {
                     say "no pid file $pidfile: $node is not running, already off"
                     exit 0
                 fi
-                pid=$(cat "$pidfile")
+                read -r pid < "$pidfile"
                 case "$pid" in
                     ''|*[!0-9]*) say "pid file $pidfile holds '$pid', not a pid: cannot power $node off"; exit 1 ;;
                 esac
-                if ! tr '\\000' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -Eq "org[.]understudy[.]Main .*--node $node( |\\$)"; then
-                    say "pid $pid is not running as $node: $node is already off"
-                    exit 0
-                fi
-                before=$(stat "$pid")
-                state=${before%% *}
-                start=$(echo "$before" | cut -d' ' -f20)
+                cmd=$(tr '\\000' ' ' < "/proc/$pid/cmdline" 2>/dev/null)
+                case " $cmd" in
+                    *" org.understudy.Main "*" --node $node "*) ;;
+                    *) say "pid $pid is not running as $node: $node is already off"; exit 0 ;;
+                esac
+                readstat "$pid"
+                set -- $st
+                state=${1:-?}
+                start=${20:-?}
                 if ! kill -KILL "$pid" 2>/dev/null; then
                     say "SIGKILL to pid $pid ($node, state $state) refused"
                     exit 1
                 fi
-                say "powered off: SIGKILL to pid $pid (state $state) for ${UNDERSTUDY_REASON:-a takeover}"
+                killed=$(date +%s%N)
                 i=0
-                while [ "$i" -lt 1000 ]; do
-                    now=$(stat "$pid")
-                    s=${now%% *}
-                    if [ -z "$now" ] || [ "$s" = Z ] || [ "$s" = X ] || [ "$(echo "$now" | cut -d' ' -f20)" != "$start" ]; then
-                        say "pid $pid is gone after $((i * 5)) ms of waiting"
+                while [ "$i" -lt 2000 ]; do
+                    readstat "$pid"
+                    set -- $st
+                    if [ -z "$st" ] || [ "$1" = Z ] || [ "$1" = X ] || [ "${20:-}" != "$start" ]; then
+                        say "powered off: SIGKILL to pid $pid (state $state), gone after $((($(date +%s%N) - killed) / 1000000)) ms; ${UNDERSTUDY_REASON:-}"
                         exit 0
                     fi
                     sleep 0.005
                     i=$((i + 1))
                 done
-                say "pid $pid still there (state $s) 5 s after SIGKILL"
+                say "SIGKILL to pid $pid (state $state): still there (state $1) 10 s later"
                 exit 1
                 """.replace("@PID_FILE@", NodeLock.PID_FILE);
     }
