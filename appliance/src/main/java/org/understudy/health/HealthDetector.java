@@ -14,7 +14,6 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.understudy.model.FailureDetection;
 import org.understudy.model.PathSnapshot;
-import org.understudy.model.PathState;
 import org.understudy.transport.Scheduler;
 
 /**
@@ -24,7 +23,8 @@ import org.understudy.transport.Scheduler;
  * confirming {@link ServiceProbe} then fails (the double check of JGroups' VERIFY_SUSPECT).
  *
  * <p>Two speeds. The slow path ({@code host-silent}) above: silence past every path's timeout, then a failed probe
- * (any failure, a time-out included). The fast path ({@code process-dead}), for a node watched with a grace
+ * (any failure, a time-out included), which starts its time limit ahead of the timeout so that its answer is in when
+ * the timeout passes ({@link ServiceProbe#timeLimit}). The fast path ({@code process-dead}), for a node watched with a grace
  * ({@link #watch(String, List, ServiceProbe, Duration)}): when the peer closes its link ({@link #closedByPeer}: end of
  * stream or reset, explicit facts from a live host's kernel), the probe runs at once; only an explicit refusal (not a
  * time-out) keeps the episode going, and the node is declared failed once every path has been silent for the grace
@@ -270,13 +270,8 @@ public final class HealthDetector {
     /** Counts a rejected heartbeat claiming to come from {@code node} on {@code path}. */
     public void rejected(String node, String path, Rejection why) {
         PathWatch p = find(node, path);
-        if (p == null) {
-            return;
-        }
-        switch (why) {
-            case REPLAYED -> p.replayed.increment();
-            case FORGED -> p.forged.increment();
-            case MALFORMED -> p.malformed.increment();
+        if (p != null) {
+            p.reject(why);
         }
     }
 
@@ -298,27 +293,15 @@ public final class HealthDetector {
         return pauses;
     }
 
-    public Optional<NodeHealth> health(String node) {
-        synchronized (this) {
-            NodeWatch n = nodes.get(node);
-            return n == null ? Optional.empty() : Optional.of(n.health);
-        }
+    public synchronized Optional<NodeHealth> health(String node) {
+        return Optional.ofNullable(nodes.get(node)).map(n -> n.health);
     }
 
     /** Point-in-time view of {@code node}'s paths (empty if not watched). */
     public synchronized List<PathSnapshot> paths(String node) {
         NodeWatch n = nodes.get(node);
-        if (n == null) {
-            return List.of();
-        }
         long now = clock.getAsLong();
-        List<PathSnapshot> out = new ArrayList<>();
-        for (PathWatch p : n.paths.values()) {
-            out.add(new PathSnapshot(node, p.config.id(), p.config.kind(), p.down ? PathState.DOWN : PathState.UP,
-                    Duration.ofNanos(Math.max(0, now - p.lastHeard)), p.changedWall, p.valid.sum(),
-                    p.replayed.sum(), p.forged.sum(), p.malformed.sum()));
-        }
-        return out;
+        return n == null ? List.of() : n.paths.values().stream().map(p -> p.snapshot(node, now)).toList();
     }
 
     /** One detection round; runs on the scheduler every tick (tests call it through a manual scheduler). */
@@ -332,24 +315,10 @@ public final class HealthDetector {
             long tickNanos = settings.tick().toNanos();
             if (gap > settings.pauseFactor() * tickNanos) {
                 pauses++;
-                for (NodeWatch n : nodes.values()) {
-                    for (PathWatch p : n.paths.values()) {
-                        // a path already down stays down: restarting it would only fake a recovery and a flap
-                        if (!p.down) {
-                            p.lastHeard = Math.max(p.lastHeard, now);
-                        }
-                    }
-                }
                 LOG.warn("{}: local pause detected: {} ms between ticks, expected {} ms (threshold {}x); silence "
                                 + "restarted on every path of {} watched node(s), no failover decided on it",
                         self, gap / 1_000_000, tickNanos / 1_000_000, settings.pauseFactor(), nodes.size());
-                for (NodeWatch n : nodes.values()) {
-                    if (n.dying != null) {
-                        LOG.warn("{}: {} fast path dropped by the local pause: what was heard meanwhile is unknown, "
-                                + "the slow path decides", self, n.node);
-                        n.dying = null;
-                    }
-                }
+                nodes.values().forEach(n -> n.restartSilence(now, LOG, self));
                 events.add(new HealthEvent.LocalPause(self, gap, tickNanos));
             }
             for (NodeWatch n : nodes.values()) {
@@ -374,7 +343,6 @@ public final class HealthDetector {
             events.add(new HealthEvent.LinkRestored(n.node, n.resetPath, after));
             n.resetPath = null;
         }
-        int total = n.paths.size();
         int up = 0;
         String heardPath = null;
         Map<String, Long> silence = new LinkedHashMap<>();
@@ -386,26 +354,8 @@ public final class HealthDetector {
                 heardPath = heardPath == null ? p.config.id() : heardPath;
             }
         }
-        for (PathWatch p : n.paths.values()) {
-            long silent = silence.get(p.config.id());
-            boolean nowDown = silent > p.config.timeout().toNanos();
-            if (nowDown != p.down) {
-                long stateFor = now - p.changedAt;
-                p.down = nowDown;
-                p.changedAt = now;
-                p.changedWall = wall.instant();
-                if (nowDown) {
-                    LOG.warn("{}: {} path {} ({}) DOWN: silent {} ms > timeout {} ms; {} of {} paths up",
-                            self, n.node, p.config.id(), p.config.kind(), silent / 1_000_000,
-                            p.config.timeout().toMillis(), up, total);
-                    events.add(new HealthEvent.PathDown(n.node, p.config.id(), p.config.kind(), silent, up, total));
-                } else {
-                    LOG.info("{}: {} path {} ({}) UP after {} ms down; {} of {} paths up", self, n.node,
-                            p.config.id(), p.config.kind(), stateFor / 1_000_000, up, total);
-                    events.add(new HealthEvent.PathUp(n.node, p.config.id(), p.config.kind(), stateFor, up, total));
-                }
-            }
-        }
+        n.updatePaths(now, wall.instant(), silence, up, events, LOG, self);
+        probeAhead(n, now, probes);
         if (up > 0) {
             if (n.health == NodeHealth.FAILED && n.deadAt != Long.MIN_VALUE && n.heardAfter(n.deadAt) == null) {
                 // a process-dead verdict stands while its paths are merely not yet past their timeouts
@@ -418,7 +368,7 @@ public final class HealthDetector {
                 LOG.info("{}: {} alive again: heard on {} (was {})", self, n.node, heardPath, was);
                 events.add(new HealthEvent.Alive(n.node, heardPath, was.name()));
             }
-            n.health = up == total ? NodeHealth.UP : NodeHealth.DEGRADED;
+            n.health = up == n.paths.size() ? NodeHealth.UP : NodeHealth.DEGRADED;
             return;
         }
         switch (n.health) {
@@ -432,7 +382,15 @@ public final class HealthDetector {
                 LOG.warn("{}: {} SUSPECT: every path silent past its timeout ({}); running confirming probe",
                         self, n.node, HealthEvent.describe(silence));
                 events.add(new HealthEvent.Suspected(n.node, silence));
-                probes.add(probeTask(n, n.episode));
+                ProbeAhead a = n.ahead;
+                n.ahead = null;
+                if (a == null || a.result != null && a.result.alive()) {
+                    probes.add(probeTask(n, n.episode));
+                } else if (a.result == null) {
+                    a.episode = n.episode; // its answer is the verdict
+                } else {
+                    events.add(verdict(n, now, a.result, n.suspicion.start() - a.startedAt));
+                }
             }
             case ANSWERING_PROBE -> {
                 if (now - n.nextProbeAt >= 0) {
@@ -447,41 +405,85 @@ public final class HealthDetector {
         }
     }
 
+    /**
+     * The slow path's probe runs ahead: once every path has been silent for its timeout less the probe's time limit,
+     * it starts, so its answer is in when the paths go past their timeouts (a frozen host's probe times out, and
+     * waiting for that after the timeout would add the whole limit to the detection). It decides nothing before every
+     * path is past its timeout; life heard after it started drops it.
+     */
+    private void probeAhead(NodeWatch n, long now, List<Runnable> probes) {
+        long since = n.ahead == null ? 0 : n.ahead.startedAt;
+        if (n.ahead != null && n.paths.values().stream().anyMatch(p -> p.lastHeard - since >= 0)) {
+            n.ahead = null; // life heard since it started (a pause restarts the silence: the same)
+        }
+        long lead = n.probe.timeLimit().toNanos();
+        if (lead <= 0 || n.ahead != null || n.health != NodeHealth.UP && n.health != NodeHealth.DEGRADED
+                || n.paths.values().stream().anyMatch(p -> now - p.lastHeard <= p.config.timeout().toNanos() - lead)) {
+            return;
+        }
+        ProbeAhead a = new ProbeAhead(now);
+        n.ahead = a;
+        LOG.info("{}: {} silent on every path for its timeout less the probe's limit ({} ms): probing ahead", self,
+                n.node, lead / 1_000_000);
+        probes.add(() -> aheadDone(n, a, n.runProbe()));
+    }
+
+    private void aheadDone(NodeWatch n, ProbeAhead a, ServiceProbe.Result r) {
+        long episode;
+        long ahead;
+        synchronized (this) {
+            if (n.ahead == a) {
+                a.result = r; // the tick that finds every path past its timeout decides with it
+                return;
+            }
+            episode = a.episode;
+            ahead = n.suspicion == null ? 0 : n.suspicion.start() - a.startedAt;
+        }
+        if (episode != 0) {
+            probeDone(n, episode, r, ahead); // ignored unless that suspicion still waits for it
+        }
+    }
+
     private Runnable probeTask(NodeWatch n, long episode) {
-        return () -> probeDone(n, episode, n.runProbe());
+        return () -> probeDone(n, episode, n.runProbe(), 0);
     }
 
 
-    private void probeDone(NodeWatch n, long episode, ServiceProbe.Result r) {
+    private void probeDone(NodeWatch n, long episode, ServiceProbe.Result r, long ahead) {
         HealthEvent event;
         synchronized (this) {
             if (nodes.get(n.node) != n || n.episode != episode || n.health != NodeHealth.SUSPECT) {
                 LOG.info("{}: {} probe result ignored, node no longer suspect: {}", self, n.node, r.detail());
                 return;
             }
-            long now = clock.getAsLong();
-            Map<String, Long> silence = new LinkedHashMap<>();
-            n.paths.values().forEach(p -> silence.put(p.config.id(), Math.max(0, now - p.lastHeard)));
-            if (r.alive()) {
-                n.health = NodeHealth.ANSWERING_PROBE;
-                n.nextProbeAt = now + settings.probeRetry().toNanos();
-                LOG.warn("{}: {} silent on every path ({}) but the probe answers ({}); not failed, probing again in "
-                        + "{} ms", self, n.node, HealthEvent.describe(silence), r.detail(),
-                        settings.probeRetry().toMillis());
-                event = new HealthEvent.ProbeAnswered(n.node, silence, r.detail());
-            } else {
-                n.health = NodeHealth.FAILED;
-                FactLog facts = n.suspicion != null ? n.suspicion : new FactLog(now, wall.instant());
-                facts.add(now, "probe", String.format("%s in %.1f ms: %s", r.refused() ? "refused" : "failed",
-                        r.durationNanos() / 1e6, r.detail()));
-                FailureDetection detection = facts.finish(FailureDetection.HOST_SILENT, now);
-                LOG.error("{}: {} FAILED ({}): silent on every path ({}) and the confirming probe failed ({}); {}",
-                        self, n.node, FailureDetection.HOST_SILENT, HealthEvent.describe(silence), r.detail(),
-                        detection.describe());
-                event = new HealthEvent.Failed(n.node, silence, r.detail(), detection);
-            }
+            event = verdict(n, clock.getAsLong(), r, ahead);
         }
         emit(event);
+    }
+
+    /**
+     * The slow path's verdict on suspect {@code n} from probe result {@code r}, which started {@code ahead} ns before
+     * every path was past its timeout (0: after). Under the lock.
+     */
+    private HealthEvent verdict(NodeWatch n, long now, ServiceProbe.Result r, long ahead) {
+        Map<String, Long> silence = new LinkedHashMap<>();
+        n.paths.values().forEach(p -> silence.put(p.config.id(), Math.max(0, now - p.lastHeard)));
+        if (r.alive()) {
+            n.health = NodeHealth.ANSWERING_PROBE;
+            n.nextProbeAt = now + settings.probeRetry().toNanos();
+            LOG.warn("{}: {} silent on every path ({}) but the probe answers ({}); not failed, probing again in {} ms",
+                    self, n.node, HealthEvent.describe(silence), r.detail(), settings.probeRetry().toMillis());
+            return new HealthEvent.ProbeAnswered(n.node, silence, r.detail());
+        }
+        n.health = NodeHealth.FAILED;
+        FactLog facts = n.suspicion != null ? n.suspicion : new FactLog(now, wall.instant());
+        facts.add(now, "probe", String.format("%s in %.1f ms%s: %s", r.refused() ? "refused" : "failed",
+                r.durationNanos() / 1e6, ahead > 0 ? String.format(", started %d ms before every path was past its "
+                + "timeout", ahead / 1_000_000) : "", r.detail()));
+        FailureDetection detection = facts.finish(FailureDetection.HOST_SILENT, now);
+        LOG.error("{}: {} FAILED ({}): silent on every path ({}) and the confirming probe failed ({}); {}", self,
+                n.node, FailureDetection.HOST_SILENT, HealthEvent.describe(silence), r.detail(), detection.describe());
+        return new HealthEvent.Failed(n.node, silence, r.detail(), detection);
     }
 
     private void emit(HealthEvent e) {

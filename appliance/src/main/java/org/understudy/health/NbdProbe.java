@@ -27,6 +27,11 @@ public final class NbdProbe implements ServiceProbe {
     }
 
     @Override
+    public Duration timeLimit() {
+        return timeout;
+    }
+
+    @Override
     public Result probe(String node) {
         long t0 = clock.getAsLong();
         try {

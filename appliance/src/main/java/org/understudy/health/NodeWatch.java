@@ -1,7 +1,10 @@
 package org.understudy.health;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import org.apache.logging.log4j.Logger;
 
 /** The detector's record of one watched node: its paths, probe, verdict and the episodes under way. Guarded by the
  * detector's lock. */
@@ -17,6 +20,8 @@ final class NodeWatch {
     long nextProbeAt;
     /** The slow path's facts since the node became suspect. */
     FactLog suspicion;
+    /** The slow path's probe started ahead of the timeout, or null. */
+    ProbeAhead ahead;
     /** The fast-path episode under way, or null. */
     ProcessDeath dying;
     /** Monotonic time of a fast-path verdict (life must be heard after it), or {@link Long#MIN_VALUE}. */
@@ -48,6 +53,45 @@ final class NodeWatch {
             return probe.probe(node);
         } catch (RuntimeException e) {
             return new ServiceProbe.Result(false, "probe threw " + e, 0);
+        }
+    }
+
+    /** Marks each path DOWN past its timeout and UP when heard again, with an event and a log line for each change. */
+    void updatePaths(long now, Instant wallNow, Map<String, Long> silence, int up, List<HealthEvent> events,
+                     Logger log, String self) {
+        int total = paths.size();
+        for (PathWatch p : paths.values()) {
+            long silent = silence.get(p.config.id());
+            boolean nowDown = silent > p.config.timeout().toNanos();
+            if (nowDown == p.down) {
+                continue;
+            }
+            long stateFor = now - p.changedAt;
+            p.down = nowDown;
+            p.changedAt = now;
+            p.changedWall = wallNow;
+            if (nowDown) {
+                log.warn("{}: {} path {} ({}) DOWN: silent {} ms > timeout {} ms; {} of {} paths up", self, node,
+                        p.config.id(), p.config.kind(), silent / 1_000_000, p.config.timeout().toMillis(), up, total);
+                events.add(new HealthEvent.PathDown(node, p.config.id(), p.config.kind(), silent, up, total));
+            } else {
+                log.info("{}: {} path {} ({}) UP after {} ms down; {} of {} paths up", self, node, p.config.id(),
+                        p.config.kind(), stateFor / 1_000_000, up, total);
+                events.add(new HealthEvent.PathUp(node, p.config.id(), p.config.kind(), stateFor, up, total));
+            }
+        }
+    }
+
+    /**
+     * After a local pause: what was heard meanwhile is unknown, so the silence of every path restarts (a path already
+     * down stays down: restarting it would only fake a recovery and a flap) and a fast-path episode is dropped.
+     */
+    void restartSilence(long now, Logger log, String self) {
+        paths.values().stream().filter(p -> !p.down).forEach(p -> p.lastHeard = Math.max(p.lastHeard, now));
+        if (dying != null) {
+            log.warn("{}: {} fast path dropped by the local pause: what was heard meanwhile is unknown, the slow path "
+                    + "decides", self, node);
+            dying = null;
         }
     }
 }

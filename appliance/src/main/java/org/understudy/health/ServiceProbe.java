@@ -38,6 +38,14 @@ public interface ServiceProbe {
 
     Result probe(String node);
 
+    /**
+     * The longest a probe takes (its time-out), or zero if unknown. The slow path starts a probe this long before
+     * the silence timeout, so a probe that times out (a frozen host) has its answer in when the timeout passes.
+     */
+    default java.time.Duration timeLimit() {
+        return java.time.Duration.ZERO;
+    }
+
     /** For watches with no probe (the primary watching the standby): silence alone decides. */
     ServiceProbe NONE = node -> new Result(false, "no probe configured", 0);
 

@@ -111,6 +111,105 @@ class HealthDetectorTest {
         assertTrue(of(HealthEvent.Failed.class).get(0).probeDetail().contains("nbd client bug"));
     }
 
+    // ---- the slow path's probe ahead of the timeout ----------------------------------------------------------------
+
+    /** A probe with a time limit of 500 ms (an NBD probe's default): the slow path starts it that long ahead. */
+    private static ServiceProbe limited(boolean alive) {
+        return new ServiceProbe() {
+            @Override
+            public Result probe(String node) {
+                return new Result(alive, alive ? "NBD answers" : "NBD handshake failed: Read timed out", 500_000_000L);
+            }
+
+            @Override
+            public Duration timeLimit() {
+                return Duration.ofMillis(500);
+            }
+        };
+    }
+
+    private void watchSlow(ServiceProbe probe) {
+        detector.watch("p1", List.of(PathConfig.of("link", PathKind.REPLICATION_LINK),
+                PathConfig.of("production", PathKind.PRODUCTION)), probe);
+        detector.start();
+    }
+
+    @Test
+    void frozenHost_probeStartsItsLimitAhead_failedAtTheTimeoutNotALimitLater() {
+        watchSlow(limited(false));
+        scheduler.advance(Duration.ofMillis(1500));
+        assertTrue(probes.isEmpty(), "silent 1.5 s: not yet within the probe's limit of the 2 s timeout");
+        scheduler.advance(Duration.ofMillis(250));
+        assertEquals(1, probes.size(), "silent 1.75 s: the probe starts ahead");
+        probes.get(0).run(); // a frozen host: it times out
+        assertTrue(of(HealthEvent.Suspected.class).isEmpty() && of(HealthEvent.Failed.class).isEmpty(),
+                "nothing decided before every path is past its timeout");
+        assertEquals(NodeHealth.UP, detector.health("p1").orElseThrow());
+
+        scheduler.advance(Duration.ofMillis(500));
+        assertEquals(1, of(HealthEvent.Suspected.class).size());
+        HealthEvent.Failed failed = of(HealthEvent.Failed.class).get(0);
+        assertEquals(1, probes.size(), "no second probe: the answer was in");
+        assertEquals(FailureDetection.HOST_SILENT, failed.detection().path());
+        assertEquals(List.of("silence", "probe"), failed.detection().facts().stream()
+                .map(FailureDetection.Fact::name).toList());
+        assertTrue(failed.detection().facts().get(1).detail().contains("started 500 ms before every path was past"),
+                failed.detection().toString());
+        assertEquals(NodeHealth.FAILED, detector.health("p1").orElseThrow());
+    }
+
+    @Test
+    void probeAheadStillRunningAtTheTimeout_itsAnswerDecides() {
+        watchSlow(limited(false));
+        scheduler.advance(Duration.ofMillis(2250));
+        assertEquals(1, of(HealthEvent.Suspected.class).size());
+        assertEquals(1, probes.size(), "the probe started ahead is the confirming probe");
+        assertTrue(of(HealthEvent.Failed.class).isEmpty());
+        probes.get(0).run();
+        assertEquals(1, of(HealthEvent.Failed.class).size());
+    }
+
+    @Test
+    void lifeAfterTheProbeAhead_dropsIt_noFailure() {
+        watchSlow(limited(false));
+        scheduler.advance(Duration.ofMillis(1750));
+        assertEquals(1, probes.size());
+        detector.heardOn("p1", "production"); // a heartbeat comes late, after the probe started
+        probes.get(0).run();
+        scheduler.advance(Duration.ofMillis(1000));
+        assertTrue(of(HealthEvent.Suspected.class).isEmpty() && of(HealthEvent.Failed.class).isEmpty());
+        assertEquals(NodeHealth.DEGRADED, detector.health("p1").orElseThrow(), "link down, production heard");
+
+        scheduler.advance(Duration.ofMillis(2000)); // silent again past every timeout
+        assertEquals(1, of(HealthEvent.Suspected.class).size());
+        assertEquals(2, probes.size(), "a fresh probe: the earlier answer predates the life heard since");
+        assertTrue(of(HealthEvent.Failed.class).isEmpty(), "never failed on a probe older than the last life");
+    }
+
+    @Test
+    void probeAheadAnswers_probedAgainAtTheTimeout_neverFailed() {
+        watchSlow(limited(true));
+        scheduler.advance(Duration.ofMillis(1750));
+        probes.get(0).run();
+        scheduler.advance(Duration.ofMillis(500));
+        assertEquals(2, probes.size(), "an earlier answer is no verdict: the timeout's own probe runs");
+        probes.get(1).run();
+        assertEquals(1, of(HealthEvent.ProbeAnswered.class).size());
+        assertTrue(of(HealthEvent.Failed.class).isEmpty());
+    }
+
+    @Test
+    void standbyPauseAfterTheProbeAhead_dropsIt() {
+        watchSlow(limited(false));
+        scheduler.advance(Duration.ofMillis(1750));
+        scheduler.jump(Duration.ofSeconds(5)); // the standby itself stood still
+        probes.get(0).run();
+        scheduler.advance(Duration.ofMillis(250));
+        assertEquals(1, detector.pauses());
+        assertTrue(of(HealthEvent.Suspected.class).isEmpty() && of(HealthEvent.Failed.class).isEmpty(),
+                "a pause alone never fails a node");
+    }
+
     // ---- the fast path (process-dead) ------------------------------------------------------------------------------
 
     private static final Duration GRACE = Duration.ofMillis(375);
