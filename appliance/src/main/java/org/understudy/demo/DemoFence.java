@@ -60,7 +60,7 @@ public final class DemoFence {
                 # /proc/PID/stat after "(comm) ": the state ($1) and the start time ($20); empty when the pid is gone
                 readstat() {
                     st=
-                    read -r st < "/proc/$1/stat" 2>/dev/null
+                    read -r st 2>/dev/null < "/proc/$1/stat"
                     st=${st##*) }
                 }
                 case "$takeover" in

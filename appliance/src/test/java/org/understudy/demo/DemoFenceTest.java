@@ -77,6 +77,7 @@ class DemoFenceTest {
         assertTrue(r.detail().contains("powered off: SIGKILL to pid " + p1.pid() + " (state T), gone after"),
                 r.detail());
         assertTrue(log().contains("fence p1: powered off"), log());
+        assertFalse(r.detail().contains("cannot open"), "nothing on stderr: " + r.detail());
     }
 
     @Test
