@@ -1,0 +1,61 @@
+"""Polls an NBD export until it answers: prints the wall-clock time (seconds) of the first NBD_OPT_LIST that offers it.
+
+Usage: python3 bench/nbd_answers.py HOST PORT EXPORT [LIMIT_SECONDS]   (exit 1 if it never answered within the limit)
+In one process, so the poll's own cost is a connect and a few bytes, not a client program's start per attempt (a
+loop of nbdinfo processes adds up to one whole start-up, tens of ms, to every figure). The same exchange as the
+standby's NBD probe: fixed newstyle greeting, NBD_OPT_LIST, the export among the NBD_REP_SERVER replies.
+"""
+import socket, struct, sys, time
+
+OPTS_MAGIC = b"IHAVEOPT"
+REPLY_MAGIC = 0x3E889045565A9
+
+
+def read(s, n):
+    b = b""
+    while len(b) < n:
+        chunk = s.recv(n - len(b))
+        if not chunk:
+            raise ConnectionError("closed")
+        b += chunk
+    return b
+
+
+def offers(host, port, export):
+    with socket.create_connection((host, port), timeout=0.2) as s:
+        s.settimeout(0.5)
+        if read(s, 8) != b"NBDMAGIC" or read(s, 8) != OPTS_MAGIC:
+            return False
+        read(s, 2)  # handshake flags
+        s.sendall(struct.pack(">I", 1) + OPTS_MAGIC + struct.pack(">II", 3, 0))  # fixed newstyle; NBD_OPT_LIST
+        names = []
+        while True:
+            magic, _opt, rtype, length = struct.unpack(">QIII", read(s, 20))
+            data = read(s, length) if length else b""
+            if magic != REPLY_MAGIC or rtype == 1:  # NBD_REP_ACK ends the list
+                break
+            if rtype == 2:  # NBD_REP_SERVER: name length, name
+                (n,) = struct.unpack(">I", data[:4])
+                names.append(data[4:4 + n].decode())
+            elif rtype & 0x80000000:
+                break
+        s.sendall(OPTS_MAGIC + struct.pack(">II", 2, 0))  # NBD_OPT_ABORT
+        return export in names
+
+
+def main():
+    host, port, export = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    limit = float(sys.argv[4]) if len(sys.argv) > 4 else 60
+    end = time.monotonic() + limit
+    while time.monotonic() < end:
+        try:
+            if offers(host, port, export):
+                print(f"{time.time():.6f}")
+                return 0
+        except OSError:
+            pass
+        time.sleep(0.001)
+    return 1
+
+
+sys.exit(main())
