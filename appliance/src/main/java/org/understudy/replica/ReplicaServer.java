@@ -18,6 +18,7 @@ import org.understudy.model.LatencySummary;
 import org.understudy.model.LinkSnapshot;
 import org.understudy.model.MirrorState;
 import org.understudy.model.VolumeSnapshot;
+import org.understudy.storage.AtOnce;
 import org.understudy.transport.StreamConnection;
 import org.understudy.transport.StreamListener;
 
@@ -146,10 +147,11 @@ public final class ReplicaServer implements Closeable {
         List<Replica> mine = replicasOf(primary);
         long held = mine.stream().mapToLong(r -> r.identity().epoch()).max().orElse(0);
         long epoch = fences.raise(primary, held, reason);
-        for (Replica r : mine) {
-            // durable before the takeover goes on; also closes a link attached at an older epoch
+        // durable before the takeover goes on (every replica's at once); also closes a link attached at an older epoch
+        AtOnce.map(mine, r -> {
             r.raiseEpoch(epoch);
-        }
+            return r;
+        }, r -> { });
         List<Thread> ending = new ArrayList<>();
         for (Map.Entry<ReplicaSession, Thread> e : sessions.entrySet()) {
             if (primary.equals(e.getKey().primaryName())) {

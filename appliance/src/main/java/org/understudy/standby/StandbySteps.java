@@ -25,6 +25,7 @@ import org.understudy.failover.IpAddressAction;
 import org.understudy.failover.LoopbackAliasAction;
 import org.understudy.failover.PlannedHandover;
 import org.understudy.failover.StepResult;
+import org.understudy.storage.AtOnce;
 import org.understudy.failover.TakeoverSteps;
 import org.understudy.failover.TakeoverTarget;
 import org.understudy.model.MirrorState;
@@ -181,15 +182,18 @@ final class StandbySteps implements TakeoverSteps, PlannedHandover, FailbackStep
         // the replicas are about to take writes the primary never sees: a new generation on each, saved first, so a
         // returning primary meets a newer history (failback or split brain), never an incremental resync over them;
         // and a stand-in bitmap, so a failback copies back only what changed
-        List<StandInBitmap> bitmaps = new ArrayList<>();
-        for (String v : t.volumes()) {
-            try {
-                bitmaps.add(replicas.store().replica(t.primary(), v).beginStandIn(RANDOM));
-            } catch (IOException e) {
-                closeAll(bitmaps);
-                return StepResult.failed(t.primary() + "/" + v + ": cannot start a new generation before serving: "
-                        + e.getMessage());
-            }
+        // every volume's at once: their durable writes overlap
+        List<StandInBitmap> bitmaps;
+        try {
+            bitmaps = AtOnce.map(t.volumes(), v -> {
+                try {
+                    return replicas.store().replica(t.primary(), v).beginStandIn(RANDOM);
+                } catch (IOException e) {
+                    throw new IOException(t.primary() + "/" + v + ": " + e.getMessage(), e);
+                }
+            }, b -> closeAll(List.of(b)));
+        } catch (IOException e) {
+            return StepResult.failed("cannot start a new generation before serving: " + e.getMessage());
         }
         return serve(t, bitmaps);
     }
