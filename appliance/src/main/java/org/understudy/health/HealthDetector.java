@@ -64,6 +64,7 @@ public final class HealthDetector {
     private long lastTick;
     private long pauses;
     private Scheduler.Cancellable ticking;
+    private volatile PauseWitness witness = PauseWitness.NONE;
 
     /**
      * @param self          this node's name, for log prefixes
@@ -114,10 +115,13 @@ public final class HealthDetector {
                 grace.isZero() ? "off" : "on, grace " + grace.toMillis() + " ms");
     }
 
+    /** Who tells a pause of the process from a late tick (default: every late tick is a pause). */
+    public void pauseWitness(PauseWitness w) {
+        witness = w;
+    }
+
     public synchronized void unwatch(String node) {
-        if (nodes.remove(node) != null) {
-            LOG.info("{}: no longer watching {}", self, node);
-        }
+        Optional.ofNullable(nodes.remove(node)).ifPresent(n -> LOG.info("{}: no longer watching {}", self, node));
     }
 
     /** Starts ticking on the scheduler; every watched path counts as just heard. */
@@ -125,11 +129,8 @@ public final class HealthDetector {
         if (ticking == null) {
             lastTick = clock.getAsLong();
             // silence counts from the start of detection, not from configuration time
-            for (NodeWatch n : nodes.values()) {
-                for (PathWatch p : n.paths.values()) {
-                    p.lastHeard = Math.max(p.lastHeard, lastTick);
-                }
-            }
+            long now = lastTick;
+            nodes.values().forEach(n -> n.paths.values().forEach(p -> p.lastHeard = Math.max(p.lastHeard, now)));
             ticking = scheduler.scheduleAtFixedRate(this::tick, settings.tick().toNanos());
         }
     }
@@ -313,7 +314,8 @@ public final class HealthDetector {
             long gap = now - lastTick;
             lastTick = now;
             long tickNanos = settings.tick().toNanos();
-            if (gap > settings.pauseFactor() * tickNanos) {
+            // late because this thread was busy (its listeners) is no pause: the receivers went on recording life
+            if (gap > settings.pauseFactor() * tickNanos && witness.stalled(now - gap, tickNanos / 2)) {
                 pauses++;
                 LOG.warn("{}: local pause detected: {} ms between ticks, expected {} ms (threshold {}x); silence "
                                 + "restarted on every path of {} watched node(s), no failover decided on it",

@@ -36,6 +36,7 @@ import org.understudy.health.HeartbeatReceiver;
 import org.understudy.health.HeartbeatSender;
 import org.understudy.health.NbdProbe;
 import org.understudy.health.PathConfig;
+import org.understudy.health.StallWatch;
 import org.understudy.model.BandwidthCaps;
 import org.understudy.model.ClusterSnapshot;
 import org.understudy.model.DetectionSettings;
@@ -78,6 +79,7 @@ final class StandbyNode implements NodeEngine {
     private final NodeIdentity identity;
     private final NodeServices services;
     private final ExecutorScheduler scheduler;
+    private StallWatch stallWatch;
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
     private final Map<String, Boolean> reportedConsistent = new ConcurrentHashMap<>();
     private final CompletionWaiters waiters = new CompletionWaiters();
@@ -128,6 +130,10 @@ final class StandbyNode implements NodeEngine {
                 .min(Comparator.naturalOrder()).orElse(HaConfig.Health.DEFAULTS.interval());
         detector = new HealthDetector(self.name(), System::nanoTime, InstantSource.system(), scheduler, workers,
                 new HealthDetector.Settings(tick, 2.0, Duration.ofSeconds(2)), engine);
+        // a tick late because the health thread ran the engine's work is no pause of the process: only a stall seen
+        // from a thread of its own drops the silence and a fast-path episode
+        stallWatch = StallWatch.start(self.name(), tick.toNanos() / 5);
+        detector.pauseWitness(stallWatch);
         HealthDetector d = detector;
         FailoverEngine e = engine;
         replicas = ReplicaServer.start(cluster, ReplicaOptions.defaults(), new LinkActivity() {
@@ -342,6 +348,9 @@ final class StandbyNode implements NodeEngine {
         }
         if (detector != null) {
             detector.stop();
+        }
+        if (stallWatch != null) {
+            stallWatch.close();
         }
         scheduler.close();
         if (udp != null) {

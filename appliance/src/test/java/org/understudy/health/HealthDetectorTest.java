@@ -285,6 +285,34 @@ class HealthDetectorTest {
         assertEquals(FailureDetection.HOST_SILENT, of(HealthEvent.Failed.class).get(0).detection().path());
     }
 
+    /** A close, a refused probe, then the health thread runs 600 ms of its listeners' work: the next tick is late. */
+    private void closeRefusedThenLateTick(PauseWitness witness) {
+        detector.pauseWitness(witness);
+        watchFast(REFUSED);
+        detector.heardOn("p1", "link");
+        detector.heardOn("p1", "production");
+        detector.closedByPeer("p1", "link", "end of stream");
+        runProbes();
+        scheduler.jump(Duration.ofMillis(600));
+        scheduler.advance(Duration.ofMillis(1));
+    }
+
+    @Test
+    void fastPath_tickLateBecauseTheHealthThreadWasBusy_noPause_processDeadDecided() {
+        // the receivers went on recording life meanwhile: a late tick alone says nothing of the primary
+        closeRefusedThenLateTick((since, longerThan) -> false);
+        assertEquals(0, detector.pauses(), "the process never stood still");
+        HealthEvent.Failed f = of(HealthEvent.Failed.class).get(0);
+        assertEquals(FailureDetection.PROCESS_DEAD, f.detection().path());
+    }
+
+    @Test
+    void fastPath_tickLateAndTheProcessStoodStill_aPause_fastPathDropped() {
+        closeRefusedThenLateTick((since, longerThan) -> true);
+        assertEquals(1, detector.pauses());
+        assertTrue(of(HealthEvent.Failed.class).isEmpty(), "never decided on the standby's own pause");
+    }
+
     @Test
     void fastPath_pauseBeforeTheProbeResult_noVerdictOnThePausedSilence() {
         // the probe answers before any tick saw the pause: the silence it measures is the standby's own
