@@ -37,25 +37,31 @@ public final class DemoFence {
         return f;
     }
 
-    /** The script's text (POSIX sh, Linux /proc). */
+    /** The script's text (bash, Linux /proc). */
     public static String script() {
         return """
-                #!/bin/sh
+                #!/bin/bash
                 # The Understudy demo's fencing command: a power switch for one demo node (written by 'understudy demo').
                 # Usage: fence-node.sh NODE. The standby runs it at a takeover, before it waits for the node's address
                 # to be free, with UNDERSTUDY_PRIMARY, UNDERSTUDY_TAKEOVER, UNDERSTUDY_REASON ... in its environment.
                 # At an automatic failover it powers NODE off: SIGKILL to NODE's process (found by the pid in its state
                 # directory, checked to be the Understudy node NODE), then exit 0 only once the process is gone.
-                # Shell built-ins where it can: a fence runs while clients wait.
+                # Shell built-ins only, but for the short sleeps while it waits: a fence runs while clients wait, and a
+                # process started costs tens of ms on a busy machine.
                 set -u
                 node="${1:?usage: fence-node.sh NODE}"
                 case "$0" in */*) dir=${0%/*} ;; *) dir=. ;; esac
                 log="$dir/logs/fence.log"
                 takeover="${UNDERSTUDY_TAKEOVER:-failover}"
                 say() {
-                    line="$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ) fence $node: $*"
+                    local line t=$EPOCHREALTIME
+                    printf -v line '%(%Y-%m-%dT%H:%M:%S)T.%sZ fence %s: %s' "${t%.*}" "${t:(-6):3}" "$node" "$*"
                     echo "$line"
                     echo "$line" >> "$log" 2>/dev/null
+                }
+                since() { # ms: whole milliseconds since an EPOCHREALTIME reading
+                    local now=${EPOCHREALTIME/./} then=${1/./}
+                    ms=$(( (now - then) / 1000 ))
                 }
                 # /proc/PID/stat after "(comm) ": the state ($1) and the start time ($20); empty when the pid is gone
                 readstat() {
@@ -77,8 +83,11 @@ public final class DemoFence {
                 case "$pid" in
                     ''|*[!0-9]*) say "pid file $pidfile holds '$pid', not a pid: cannot power $node off"; exit 1 ;;
                 esac
-                cmd=$(tr '\\000' ' ' < "/proc/$pid/cmdline" 2>/dev/null)
-                case " $cmd" in
+                cmd=" "
+                while IFS= read -r -d '' arg; do
+                    cmd+="$arg "
+                done 2>/dev/null < "/proc/$pid/cmdline"
+                case "$cmd" in
                     *" org.understudy.Main "*" --node $node "*) ;;
                     *) say "pid $pid is not running as $node: $node is already off"; exit 0 ;;
                 esac
@@ -86,23 +95,24 @@ public final class DemoFence {
                 set -- $st
                 state=${1:-?}
                 start=${20:-?}
+                killed=$EPOCHREALTIME
                 if ! kill -KILL "$pid" 2>/dev/null; then
                     say "SIGKILL to pid $pid ($node, state $state) refused"
                     exit 1
                 fi
-                killed=$(date +%s%N)
-                i=0
-                while [ "$i" -lt 2000 ]; do
+                ms=0
+                while [ "$ms" -lt 10000 ]; do
                     readstat "$pid"
                     set -- $st
                     if [ -z "$st" ] || [ "$1" = Z ] || [ "$1" = X ] || [ "${20:-}" != "$start" ]; then
-                        say "powered off: SIGKILL to pid $pid (state $state), gone after $((($(date +%s%N) - killed) / 1000000)) ms; ${UNDERSTUDY_REASON:-}"
+                        since "$killed"
+                        say "powered off: SIGKILL to pid $pid (state $state), gone after $ms ms; ${UNDERSTUDY_REASON:-}"
                         exit 0
                     fi
                     sleep 0.005
-                    i=$((i + 1))
+                    since "$killed"
                 done
-                say "SIGKILL to pid $pid (state $state): still there (state $1) 10 s later"
+                say "SIGKILL to pid $pid (state $state): still there (state ${1:-?}) 10 s later"
                 exit 1
                 """.replace("@PID_FILE@", NodeLock.PID_FILE);
     }
