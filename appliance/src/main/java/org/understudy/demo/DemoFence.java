@@ -104,7 +104,11 @@ public final class DemoFence {
                 while [ "$ms" -lt 10000 ]; do
                     readstat "$pid"
                     set -- $st
-                    if [ -z "$st" ] || [ "$1" = Z ] || [ "$1" = X ] || [ "${20:-}" != "$start" ]; then
+                    # a zombie leader is gone once its last thread is: the threads share its open files (the
+                    # listening sockets), closed when the last of them exits
+                    tasks=("/proc/$pid/task/"*)
+                    if [ -z "$st" ] || [ "${20:-}" != "$start" ] \
+                        || { { [ "$1" = Z ] || [ "$1" = X ]; } && [ "${#tasks[@]}" -le 1 ]; }; then
                         since "$killed"
                         say "powered off: SIGKILL to pid $pid (state $state), gone after $ms ms; ${UNDERSTUDY_REASON:-}"
                         exit 0

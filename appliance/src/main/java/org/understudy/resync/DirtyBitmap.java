@@ -89,10 +89,11 @@ public final class DirtyBitmap implements AutoCloseable {
     private boolean forcePending;    // a hot record was written but its force failed (guarded by ioLock)
 
     private final LongAdder hotForces = new LongAdder();
-    private volatile int aheadExtents;
+    private final HotAhead hotAhead;
 
     private DirtyBitmap(String name, BitmapFile file, BitmapFileLayout layout, LongSupplier nanoClock) {
         this.name = name;
+        this.hotAhead = new HotAhead(name);
         this.path = file.path();
         this.layout = layout;
         this.nanoClock = nanoClock;
@@ -244,35 +245,25 @@ public final class DirtyBitmap implements AutoCloseable {
         long lastExtent = end >>> extentShift;
         // bits set above, then the hot set read: see the class comment
         if (!RegionBits.touchAndTest(touched, fastHot, firstExtent, lastExtent)) {
-            makeHotDurably(firstExtent, lastExtent);
+            makeHotDurably(offset, firstExtent, lastExtent);
         }
     }
 
-    /**
-     * A write entering a new extent just after a hot one (a stream) makes the next {@code extents} hot in the same
-     * forced record: one force per {@code 1 + extents} extents of a stream. Hot only widens what a crash resyncs; unused
-     * ones retire at the second flush. 0 (the default): only the extents a write touches.
-     */
+    /** Extents a stream makes hot ahead of itself ({@link HotAhead}); 0 (the default): only those a write touches. */
     public void hotAhead(int extents) {
-        if (extents < 0) {
-            throw new IllegalArgumentException(name + ": hot-ahead extents must be >= 0, got " + extents);
-        }
-        aheadExtents = extents;
+        hotAhead.extents(extents);
     }
 
-    private void makeHotDurably(long firstExtent, long touchedLast) throws IOException {
+    private void makeHotDurably(long offset, long firstExtent, long touchedLast) throws IOException {
         ioLock.lock();
         try {
             ensureOpen();
             long started = nanoClock.getAsLong();
             int written = 0;
-            long lastExtent = touchedLast;
-            int ahead = aheadExtents;
-            if (ahead > 0 && firstExtent > 0 && (diskHot[(int) ((firstExtent - 1) >>> 6)] & (1L << (firstExtent - 1))) != 0) {
-                lastExtent = Math.min(touchedLast + ahead, layout.extentCount() - 1);
-                // touched: they survive the next flush, so a stream reaches them before they can retire
-                RegionBits.orRange(touched, touchedLast + 1, lastExtent);
-            }
+            long lastExtent = hotAhead.lastExtent(offset, firstExtent, touchedLast, extentShift, diskHot,
+                    layout.extentCount());
+            // touched: extents made hot ahead survive the next flush, so a stream reaches them before they retire
+            RegionBits.orRange(touched, touchedLast + 1, lastExtent);
             for (long e = firstExtent; e <= lastExtent; ) {
                 int w = (int) (e >>> 6);
                 long wordEnd = Math.min(lastExtent, ((long) w << 6) + 63);

@@ -63,6 +63,11 @@ final class RegionBits {
     }
 
     /** Atomically sets bits {@code first..last} (inclusive) of {@code words}. */
+    /** Whether bit {@code bit} is set (a plain read: for arrays read under their owner's lock). */
+    static boolean isSet(long[] words, long bit) {
+        return (words[(int) (bit >>> 6)] & (1L << bit)) != 0;
+    }
+
     static void orRange(long[] words, long first, long last) {
         for (long e = first; e <= last; ) {
             int w = (int) (e >>> 6);

@@ -74,6 +74,31 @@ class DirtyBitmapHotAheadTest {
         }
     }
 
+    /** Random writes over two neighbouring extents: a crash must resync those two, not three more beside them. */
+    @Test
+    void randomWritesBesideAHotExtent_makeNothingHotAhead() throws IOException {
+        try (DirtyBitmap bm = create(3)) {
+            bm.markBeforeWrite(4L * E + 7 * R, 4096);
+            bm.markBeforeWrite(5L * E + 3 * R, 4096);  // enters extent 5 just after hot 4, but not at its start
+            bm.markBeforeWrite(4L * E + 9 * R, 4096);
+            bm.markBeforeWrite(5L * E + 11 * R, 4096);
+            assertEquals(2, bm.hotExtentCount());
+        }
+    }
+
+    /** A stream whose writes do not line up with the extents still runs on from a hot extent into the next. */
+    @Test
+    void unalignedStream_crossingFromAHotExtent_makesExtentsHotAhead() throws IOException {
+        try (DirtyBitmap bm = create(3)) {
+            int step = 3 * MIB / 2;
+            for (long o = 0; o < 3L * E; o += step) {
+                bm.markBeforeWrite(o, step);
+            }
+            assertTrue(bm.hotExtentCount() >= 5, bm.hotExtentCount() + " extents hot");
+            assertTrue(bm.hotExtentForces() <= 2, bm.hotExtentForces() + " forces");
+        }
+    }
+
     @Test
     void extentsMadeHotAhead_andNeverWritten_retireAtTheSecondFlush() throws IOException {
         try (DirtyBitmap bm = create(3)) {
