@@ -36,8 +36,11 @@ import org.understudy.model.Version;
  */
 public final class SnmpFace implements ManagementFace {
     private static final Logger LOG = LogManager.getLogger(SnmpFace.class);
-    /** How long one rendering of the MIB is served while no event or alarm change says the model changed. */
-    static final long TREE_TTL_MS = 1000;
+    /**
+     * How long one rendering of the MIB is served while no event or alarm change says the model changed: what moves
+     * without an event (counters, a link cap set on this primary through the standby) shows within this.
+     */
+    static final long TREE_TTL_MS = 300;
     /** A model change renders the tree anew once it is this old: at most 20 renderings a second in an event storm. */
     static final long TREE_MIN_AGE_MS = 50;
     /**
