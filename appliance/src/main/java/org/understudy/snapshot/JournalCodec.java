@@ -69,23 +69,11 @@ final class JournalCodec {
                 yield COMPLETE;
             }
             case JournalRecord.Preserve pr -> {
-                p.putLong(pr.id());
-                str(p, pr.volume());
-                p.putInt(pr.chunks().length);
-                for (int i = 0; i < pr.chunks().length; i++) {
-                    p.putLong(pr.chunks()[i]).putLong(pr.slots()[i]);
-                }
+                putPreserve(p, pr, null);
                 yield PRESERVE;
             }
             case JournalRecord.CheckedPreserve c -> {
-                JournalRecord.Preserve pr = c.preserve();
-                p.putLong(pr.id());
-                str(p, pr.volume());
-                p.putInt(pr.chunks().length);
-                for (int i = 0; i < pr.chunks().length; i++) {
-                    p.putLong(pr.chunks()[i]).putLong(pr.slots()[i]).putInt(c.lengths()[i]).putInt(c.crcs()[i]);
-                }
-                p.putLong(c.batch()).putLong(c.settledThrough());
+                putPreserve(p, c.preserve(), c);
                 yield CHECKED_PRESERVE;
             }
             case JournalRecord.Delete d -> {
@@ -111,6 +99,22 @@ final class JournalCodec {
         crc.update(p.duplicate());
         out.putInt(p.remaining()).put((byte) type).put(p).putInt((int) crc.getValue());
         return out.flip();
+    }
+
+    /** Writes a preserve entry's payload; with {@code checked}, each chunk's length and CRC32C and the commit's figures. */
+    private static void putPreserve(ByteBuffer p, JournalRecord.Preserve pr, JournalRecord.CheckedPreserve checked) {
+        p.putLong(pr.id());
+        str(p, pr.volume());
+        p.putInt(pr.chunks().length);
+        for (int i = 0; i < pr.chunks().length; i++) {
+            p.putLong(pr.chunks()[i]).putLong(pr.slots()[i]);
+            if (checked != null) {
+                p.putInt(checked.lengths()[i]).putInt(checked.crcs()[i]);
+            }
+        }
+        if (checked != null) {
+            p.putLong(checked.batch()).putLong(checked.settledThrough());
+        }
     }
 
     /**
@@ -164,56 +168,49 @@ final class JournalCodec {
             }
             case SEAL -> new JournalRecord.Seal(p.getLong(), str(p), flag(p));
             case COMPLETE -> new JournalRecord.Complete(p.getLong());
-            case PRESERVE -> {
-                long id = p.getLong();
-                String volume = str(p);
-                int n = p.getInt();
-                if (n < 0 || n > MAX_PRESERVE || n * 16L > p.remaining()) {
-                    yield null;
-                }
-                long[] chunks = new long[n];
-                long[] slots = new long[n];
-                for (int i = 0; i < n; i++) {
-                    chunks[i] = p.getLong();
-                    slots[i] = p.getLong();
-                    if (chunks[i] < 0 || slots[i] < 0 || slots[i] > Integer.MAX_VALUE) {
-                        yield null;
-                    }
-                }
-                yield new JournalRecord.Preserve(id, volume, chunks, slots);
-            }
-            case CHECKED_PRESERVE -> {
-                long id = p.getLong();
-                String volume = str(p);
-                int n = p.getInt();
-                if (n < 0 || n > MAX_PRESERVE || n * 24L > p.remaining()) {
-                    yield null;
-                }
-                long[] chunks = new long[n];
-                long[] slots = new long[n];
-                int[] lengths = new int[n];
-                int[] crcs = new int[n];
-                for (int i = 0; i < n; i++) {
-                    chunks[i] = p.getLong();
-                    slots[i] = p.getLong();
-                    lengths[i] = p.getInt();
-                    crcs[i] = p.getInt();
-                    if (chunks[i] < 0 || slots[i] < 0 || slots[i] > Integer.MAX_VALUE || lengths[i] <= 0) {
-                        yield null;
-                    }
-                }
-                long batch = p.getLong();
-                long settled = p.getLong();
-                if (batch <= 0 || settled < 0 || settled >= batch) {
-                    yield null;
-                }
-                yield new JournalRecord.CheckedPreserve(new JournalRecord.Preserve(id, volume, chunks, slots), lengths,
-                        crcs, batch, settled);
-            }
+            case PRESERVE -> preserve(p, false);
+            case CHECKED_PRESERVE -> preserve(p, true);
             case DELETE -> new JournalRecord.Delete(p.getLong(), str(p), str(p));
             case UPDATE -> new JournalRecord.Update(p.getLong(), list(p), p.getLong(), flag(p));
             default -> null;
         };
+    }
+
+    /**
+     * A preserve entry: id, volume, then per chunk its number and slot — a checked one also the content's length and
+     * CRC32C — and a checked one ends with its commit number and how far commits had settled. Null when it does not
+     * parse as such.
+     */
+    private static JournalRecord preserve(ByteBuffer p, boolean checked) throws CharacterCodingException {
+        long id = p.getLong();
+        String volume = str(p);
+        int n = p.getInt();
+        if (n < 0 || n > MAX_PRESERVE || n * (checked ? 24L : 16L) > p.remaining()) {
+            return null;
+        }
+        long[] chunks = new long[n];
+        long[] slots = new long[n];
+        int[] lengths = new int[checked ? n : 0];
+        int[] crcs = new int[checked ? n : 0];
+        for (int i = 0; i < n; i++) {
+            chunks[i] = p.getLong();
+            slots[i] = p.getLong();
+            if (checked) {
+                lengths[i] = p.getInt();
+                crcs[i] = p.getInt();
+            }
+            if (chunks[i] < 0 || slots[i] < 0 || slots[i] > Integer.MAX_VALUE || checked && lengths[i] <= 0) {
+                return null;
+            }
+        }
+        JournalRecord.Preserve plain = new JournalRecord.Preserve(id, volume, chunks, slots);
+        if (!checked) {
+            return plain;
+        }
+        long batch = p.getLong();
+        long settled = p.getLong();
+        return batch <= 0 || settled < 0 || settled >= batch ? null
+                : new JournalRecord.CheckedPreserve(plain, lengths, crcs, batch, settled);
     }
 
     private static boolean flag(ByteBuffer p) {

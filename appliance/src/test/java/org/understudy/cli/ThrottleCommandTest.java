@@ -162,10 +162,12 @@ class ThrottleCommandTest {
         assertTrue(printed.contains("verify still running") && printed.contains("p1/vol0 verify finished at "
                 + started.plusSeconds(95) + ": 2 of 1024 regions differed") && printed.contains("mismatches: 2"), printed);
         // the outcome takes a second look at the status (the progress follower reads it meanwhile too); once the
-        // outcome is printed nothing reads it any more: three of the follower's periods pass without a look
+        // outcome is printed nothing reads it any more: the follower's thread has ended when the command returns
         int atEnd = looks.get();
         assertTrue(atEnd >= 2, "followed the status until the outcome: " + atEnd + " looks");
-        Thread.sleep(750);
-        assertEquals(atEnd, looks.get(), "stopped following once the outcome was printed");
+        assertTrue(Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.isAlive() && t.getName().equals("understudy-verify-progress")),
+                "stopped following once the outcome was printed");
+        assertEquals(atEnd, looks.get(), "no look at the status after the outcome");
     }
 }
