@@ -30,9 +30,19 @@ public final class CliArchive {
     private CliArchive() {
     }
 
-    /** The build's step: records the archive with the JDK the build runs on. Argument: the distribution's directory. */
+    /**
+     * The build's step: records the archive with the java the launcher will run — the distribution's own runtime when
+     * it has one (a build over an earlier one that got its jlink runtime; the launcher prefers it), else the JDK the
+     * build runs on. An archive recorded with another java is refused by the JVM. Argument: the distribution's
+     * directory.
+     */
     public static void main(String[] args) throws IOException {
         Path dist = Path.of(args[0]).toAbsolutePath();
+        Path runtime = dist.resolve(RUNTIME_JAVA);
+        if (Files.isExecutable(runtime)) {
+            record(dist, runtime, RUNTIME_JAVA);
+            return;
+        }
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         record(dist, java, java.toString());
     }
