@@ -35,12 +35,25 @@ demo_start() {  # demo_start SIZE
 demo_stop() { "$U" demo --dir "$work/demo" --stop >/dev/null; }
 status_json() { "$U" status --config "$work/demo/cluster.yaml" --json > "$1"; }
 node_pid() { cat "$work/demo/state/$1/understudy.pid"; }
-# until_serving LIMIT: prints when vol0 first answered at the primary's address (an NBD_OPT_LIST that offers it, polled
-# in one process: a loop of nbdinfo starts would add up to a whole client start-up to the figure), then checks it
-# with nbdinfo, a real client
-until_serving() {
+# demo_ready: waits (at most 60 s) until every node of the demo logged "ready" (its faces started: the standby's web
+# console makes its key pair at its first start, seconds of CPU that a takeover measured then would share), then 1 s
+demo_ready() {
+  local node i
+  for node in standby p1; do
+    for i in $(seq 1 600); do
+      grep -q " ready (pid" "$work/demo/state/$node/logs/understudy.log" 2>/dev/null && break
+      sleep 0.1
+    done
+  done
+  sleep 1
+}
+# signal_until_serving SIG PID [LIMIT]: the poller sends SIG to PID itself, then polls until vol0 answers at the
+# primary's address (an NBD_OPT_LIST that offers it, in one process: a loop of nbdinfo starts would add up to a whole
+# client start-up to the figure); prints "SENT ANSWERED" (epoch seconds), then checks the export with nbdinfo, a real
+# client. The poller signals so that its own start never counts in the figure.
+signal_until_serving() {
   local at
-  at="$(python3 "$bench_root/bench/nbd_answers.py" "$addr" 10809 vol0 "${1:-60}")" || return 1
+  at="$(python3 "$bench_root/bench/nbd_answers.py" "$addr" 10809 vol0 "${3:-60}" --signal "$1" "$2")" || return 1
   nbdinfo --size "nbd://$addr:10809/vol0" >/dev/null
   echo "$at"
 }
@@ -51,15 +64,13 @@ has load || sizes=()
 for size in "${sizes[@]}"; do
   echo "bench: kill under load, $size volume: starting a standby and one primary (initial sync included)" >&2
   demo_start "$size"
+  demo_ready
   # fio cannot reconnect (libnbd tools do not): it only provides the load the primary dies under
   fio --name=load --ioengine=nbd --uri="nbd://$addr:10809/vol0" --rw=randwrite --bs=4k --iodepth=16 \
       --size="$( [ "$size" = 64MiB ] && echo 60M || echo 1G )" --time_based --runtime=30 --randrepeat=0 \
       --output="$work/fio-failover-$size.txt" >/dev/null 2>&1 & pids+=($!)
   sleep 3
-  p1_pid="$(node_pid p1)"
-  killed_at="$(date +%s.%N)"
-  kill -9 "$p1_pid"
-  serving_at="$(until_serving)"
+  read -r killed_at serving_at < <(signal_until_serving KILL "$(node_pid p1)")
   kill "${pids[-1]}" 2>/dev/null || true; wait "${pids[-1]}" 2>/dev/null || true
   status_json "$work/status-failover-$size.json"
   demo_stop
@@ -71,10 +82,8 @@ dead=()
 for i in $(has dead && seq 1 10); do
   echo "bench: process-dead run $i of 10" >&2
   demo_start 16MiB
-  p1_pid="$(node_pid p1)"
-  killed_at="$(date +%s.%N)"
-  kill -9 "$p1_pid"
-  serving_at="$(until_serving)"
+  demo_ready
+  read -r killed_at serving_at < <(signal_until_serving KILL "$(node_pid p1)")
   status_json "$work/status-dead-$i.json"
   demo_stop
   dead+=("$killed_at $serving_at $work/status-dead-$i.json")
@@ -85,10 +94,10 @@ stopped_at=0 silent_serving_at=0
 if has silent; then
 echo "bench: host-silent: SIGSTOP of the primary" >&2
 demo_start 16MiB
+demo_ready
 p1_pid="$(node_pid p1)"
-stopped_at="$(date +%s.%N)"
-kill -STOP "$p1_pid"
-silent_serving_at="$(until_serving 30)" || silent_serving_at=0
+read -r stopped_at silent_serving_at < <(signal_until_serving STOP "$p1_pid" 30) \
+  || { silent_serving_at=0; stopped_at="$(date +%s.%N)"; }   # not served within 30 s: the target is missed
 for i in $(seq 1 300); do   # until the standby's sequence for p1 ended (at most 30 s)
   status_json "$work/status-silent.json"
   python3 -c "import json,sys; p=json.load(open(sys.argv[1]))['primaries'][0]; t=p.get('lastFailover'); sys.exit(0 if t and p['state'] != 'FAILING_OVER' else 1)" \

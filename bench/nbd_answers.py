@@ -1,11 +1,16 @@
 """Polls an NBD export until it answers: prints the wall-clock time (seconds) of the first NBD_OPT_LIST that offers it.
 
-Usage: python3 bench/nbd_answers.py HOST PORT EXPORT [LIMIT_SECONDS]   (exit 1 if it never answered within the limit)
+Usage: python3 bench/nbd_answers.py HOST PORT EXPORT [LIMIT_SECONDS] [--signal SIG PID]
+  (exit 1 if it never answered within the limit)
 In one process, so the poll's own cost is a connect and a few bytes, not a client program's start per attempt (a
 loop of nbdinfo processes adds up to one whole start-up, tens of ms, to every figure). The same exchange as the
 standby's NBD probe: fixed newstyle greeting, NBD_OPT_LIST, the export among the NBD_REP_SERVER replies.
+With --signal, the poller sends SIG (KILL, STOP) to PID itself once it is running and prints "SENT ANSWERED": the
+interpreter's own start (a third of a second and more through a version manager's shim, on a loaded machine) then
+never counts in a figure measured from the signal, as it did when the caller signalled first and started the poller
+after.
 """
-import socket, struct, sys, time
+import os, signal, socket, struct, sys, time
 
 OPTS_MAGIC = b"IHAVEOPT"
 REPLY_MAGIC = 0x3E889045565A9
@@ -44,13 +49,22 @@ def offers(host, port, export):
 
 
 def main():
-    host, port, export = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-    limit = float(sys.argv[4]) if len(sys.argv) > 4 else 60
+    args = sys.argv[1:]
+    sent = None
+    if "--signal" in args:
+        i = args.index("--signal")
+        sig, pid = getattr(signal, "SIG" + args[i + 1]), int(args[i + 2])
+        del args[i:i + 3]
+        sent = time.time()
+        os.kill(pid, sig)
+    host, port, export = args[0], int(args[1]), args[2]
+    limit = float(args[3]) if len(args) > 3 else 60
     end = time.monotonic() + limit
     while time.monotonic() < end:
         try:
             if offers(host, port, export):
-                print(f"{time.time():.6f}")
+                answered = f"{time.time():.6f}"
+                print(answered if sent is None else f"{sent:.6f} {answered}")
                 return 0
         except OSError:
             pass
