@@ -40,6 +40,9 @@ import org.understudy.transport.Scheduler;
  */
 public final class HealthDetector {
     private static final Logger LOG = LogManager.getLogger(HealthDetector.class);
+    /** Fast-path probes per episode when a probe is reset (not refused) before a greeting, and the pause between. */
+    static final int FAST_PROBE_TRIES = 3;
+    static final long FAST_PROBE_AGAIN_NANOS = 10_000_000;
 
     /** Tick period and pause threshold. */
     public record Settings(Duration tick, double pauseFactor, Duration probeRetry) {
@@ -189,6 +192,7 @@ public final class HealthDetector {
     private void fastProbeDone(NodeWatch n, ProcessDeath d, ServiceProbe.Result r) {
         List<HealthEvent> events = new ArrayList<>();
         long recheck = -1;
+        Runnable reprobe = null;
         synchronized (this) {
             if (nodes.get(n.node) != n || n.dying != d) {
                 LOG.info("{}: {} fast-path probe result ignored, the episode ended: {}", self, n.node, r.detail());
@@ -196,7 +200,7 @@ public final class HealthDetector {
             }
             long now = clock.getAsLong();
             d.facts.add(now, "probe", String.format("%s in %.1f ms: %s", r.alive() ? "answered" : r.refused()
-                    ? "refused" : "failed", r.durationNanos() / 1e6, r.detail()));
+                    ? "refused" : r.reset() ? "reset" : "failed", r.durationNanos() / 1e6, r.detail()));
             if (r.alive()) {
                 n.dying = null;
                 n.resetPath = d.path;
@@ -205,6 +209,12 @@ public final class HealthDetector {
                         + "(a reset in the network or a link restart); no takeover", self, n.node, d.path, d.how,
                         r.detail());
                 events.add(new HealthEvent.LinkClosedAlive(n.node, d.path, d.how, r.detail()));
+            } else if (r.reset() && d.probes < FAST_PROBE_TRIES) {
+                d.probes++;
+                LOG.info("{}: {} fast-path probe reset before a greeting ({}): a listening socket closing as its "
+                        + "process ends looks like this; probing again in {} ms (try {} of {})", self, n.node,
+                        r.detail(), FAST_PROBE_AGAIN_NANOS / 1_000_000, d.probes, FAST_PROBE_TRIES);
+                reprobe = () -> fastProbeDone(n, d, n.runProbe());
             } else if (!r.refused()) {
                 n.dying = null;
                 LOG.warn("{}: {} path {} closed by the peer ({}), probe failed without an explicit refusal ({}): no "
@@ -216,56 +226,17 @@ public final class HealthDetector {
                         n.grace.toMillis());
                 // decided here when the grace is already over, unless a tick is overdue (a pause: the tick decides)
                 recheck = now - lastTick > settings.pauseFactor() * settings.tick().toNanos() ? 0
-                        : decideFast(n, now, events);
+                        : n.decideFast(now, events, LOG, self);
             }
         }
         events.forEach(this::emit);
         if (recheck >= 0) {
             scheduler.schedule(this::tick, recheck);
         }
-    }
-
-    /**
-     * The fast path's verdict for {@code n} at {@code now}: declared failed (an event) when the probe was refused,
-     * nothing was heard since the close and every path has been silent for the grace. Returns how long until it
-     * should be looked at again, or -1 when no episode waits.
-     */
-    private long decideFast(NodeWatch n, long now, List<HealthEvent> events) {
-        ProcessDeath d = n.dying;
-        if (d == null || d.refusal == null) {
-            return -1;
+        if (reprobe != null) {
+            Runnable again = reprobe;
+            scheduler.schedule(() -> probeExecutor.execute(again), FAST_PROBE_AGAIN_NANOS);
         }
-        String heard = n.heardAfter(d.closedAt);
-        if (heard != null) {
-            n.dying = null;
-            LOG.warn("{}: {} heard on {} {} ms after its link closed: alive, fast path dropped", self, n.node, heard,
-                    (n.paths.get(heard).lastHeard - d.closedAt) / 1_000_000);
-            return -1;
-        }
-        // the closed path says nothing until the peer reconnects: the grace is counted on the others (if any)
-        long graceNanos = n.grace.toNanos();
-        long wait = 0;
-        Map<String, Long> silence = new LinkedHashMap<>();
-        for (PathWatch p : n.paths.values()) {
-            long silent = Math.max(0, now - p.lastHeard);
-            silence.put(p.config.id(), silent);
-            if (!p.config.id().equals(d.path) || n.paths.size() == 1) {
-                wait = Math.max(wait, graceNanos - silent);
-            }
-        }
-        if (wait > 0) {
-            return wait;
-        }
-        d.facts.add(now, "heartbeat-grace", "nothing heard on any path since the close; no heartbeat for the grace of "
-                + n.grace.toMillis() + " ms (" + HealthEvent.describe(silence) + ")");
-        FailureDetection detection = d.facts.finish(FailureDetection.PROCESS_DEAD, now);
-        n.dying = null;
-        n.health = NodeHealth.FAILED;
-        n.episode++;
-        n.deadAt = now;
-        LOG.error("{}: {} FAILED ({}): {}", self, n.node, FailureDetection.PROCESS_DEAD, detection.describe());
-        events.add(new HealthEvent.Failed(n.node, silence, d.refusal.detail(), detection));
-        return -1;
     }
 
     /** Counts a rejected heartbeat claiming to come from {@code node} on {@code path}. */
@@ -333,7 +304,7 @@ public final class HealthDetector {
     }
 
     private void evaluate(NodeWatch n, long now, List<HealthEvent> events, List<Runnable> probes) {
-        long recheck = decideFast(n, now, events);
+        long recheck = n.decideFast(now, events, LOG, self);
         if (recheck > 0) {
             // decided at the grace's end, not at the next tick
             scheduler.schedule(this::tick, recheck);

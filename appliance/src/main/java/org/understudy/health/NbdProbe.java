@@ -46,9 +46,8 @@ public final class NbdProbe implements ServiceProbe {
                     offered), took);
         } catch (IOException e) {
             long took = clock.getAsLong() - t0;
-            boolean refused = ServiceProbe.isRefusal(e);
-            return new Result(false, String.format("NBD handshake with %s failed after %.1f ms%s: %s", address,
-                    took / 1e6, refused ? " (refused)" : "", e.getMessage()), took, refused);
+            return Result.failed(String.format("NBD handshake with %s failed after %.1f ms%s: %s", address,
+                    took / 1e6, ServiceProbe.label(e), e.getMessage()), took, e);
         }
     }
 }

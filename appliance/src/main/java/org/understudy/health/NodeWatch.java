@@ -2,9 +2,11 @@ package org.understudy.health;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.logging.log4j.Logger;
+import org.understudy.model.FailureDetection;
 
 /** The detector's record of one watched node: its paths, probe, verdict and the episodes under way. Guarded by the
  * detector's lock. */
@@ -93,5 +95,48 @@ final class NodeWatch {
                     + "decides", self, node);
             dying = null;
         }
+    }
+
+    /**
+     * The fast path's verdict for this node at {@code now}: declared failed (an event) when the probe was refused,
+     * nothing was heard since the close and every path has been silent for the grace. Returns how long until it
+     * should be looked at again, or -1 when no episode waits.
+     */
+    long decideFast(long now, List<HealthEvent> events, Logger log, String self) {
+        ProcessDeath d = dying;
+        if (d == null || d.refusal == null) {
+            return -1;
+        }
+        String heard = heardAfter(d.closedAt);
+        if (heard != null) {
+            dying = null;
+            log.warn("{}: {} heard on {} {} ms after its link closed: alive, fast path dropped", self, node, heard,
+                    (paths.get(heard).lastHeard - d.closedAt) / 1_000_000);
+            return -1;
+        }
+        // the closed path says nothing until the peer reconnects: the grace is counted on the others (if any)
+        long graceNanos = grace.toNanos();
+        long wait = 0;
+        Map<String, Long> silence = new LinkedHashMap<>();
+        for (PathWatch p : paths.values()) {
+            long silent = Math.max(0, now - p.lastHeard);
+            silence.put(p.config.id(), silent);
+            if (!p.config.id().equals(d.path) || paths.size() == 1) {
+                wait = Math.max(wait, graceNanos - silent);
+            }
+        }
+        if (wait > 0) {
+            return wait;
+        }
+        d.facts.add(now, "heartbeat-grace", "nothing heard on any path since the close; no heartbeat for the grace of "
+                + grace.toMillis() + " ms (" + HealthEvent.describe(silence) + ")");
+        FailureDetection detection = d.facts.finish(FailureDetection.PROCESS_DEAD, now);
+        dying = null;
+        health = NodeHealth.FAILED;
+        episode++;
+        deadAt = now;
+        log.error("{}: {} FAILED ({}): {}", self, node, FailureDetection.PROCESS_DEAD, detection.describe());
+        events.add(new HealthEvent.Failed(node, silence, d.refusal.detail(), detection));
+        return -1;
     }
 }

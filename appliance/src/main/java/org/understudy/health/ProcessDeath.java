@@ -12,6 +12,8 @@ final class ProcessDeath {
     final String path;
     final String how;
     final FactLog facts;
+    /** Probes run in this episode (a reset before the greeting is asked again). */
+    int probes = 1;
     /** The probe's explicit refusal, once in; null while it runs. */
     ServiceProbe.Result refusal;
 

@@ -27,9 +27,8 @@ public final class TcpConnectProbe implements ServiceProbe {
             return new Result(true, String.format("TCP connect to %s in %.1f ms", address, took / 1e6), took);
         } catch (IOException e) {
             long took = nanoClock.getAsLong() - start;
-            boolean refused = ServiceProbe.isRefusal(e);
-            return new Result(false, String.format("TCP connect to %s failed after %.1f ms%s: %s", address,
-                    took / 1e6, refused ? " (refused)" : "", e.getMessage()), took, refused);
+            return Result.failed(String.format("TCP connect to %s failed after %.1f ms%s: %s", address,
+                    took / 1e6, ServiceProbe.label(e), e.getMessage()), took, e);
         }
     }
 }

@@ -349,6 +349,66 @@ class HealthDetectorTest {
         assertTrue(of(HealthEvent.Failed.class).isEmpty());
     }
 
+    private static final ServiceProbe.Result RESET = new ServiceProbe.Result(false, "connection reset", 500_000,
+            false, true);
+
+    /** A probe answering each of {@code results} in turn, the last one from then on. */
+    private static ServiceProbe inTurn(ServiceProbe.Result... results) {
+        java.util.concurrent.atomic.AtomicInteger i = new java.util.concurrent.atomic.AtomicInteger();
+        return n -> results[Math.min(i.getAndIncrement(), results.length - 1)];
+    }
+
+    @Test
+    void fastPath_probeResetBeforeAGreeting_askedAgain_refusedThen_processDead() {
+        // a dying process's listening socket exists for a moment after its link closed: the kernel takes the
+        // probe's connection and resets it as the socket closes; the next probe is refused
+        watchFast(inTurn(RESET, new ServiceProbe.Result(false, "connect refused", 1_000_000, true)));
+        detector.heardOn("p1", "production");
+        detector.closedByPeer("p1", "link", "end of stream");
+        runProbes();
+        assertTrue(probes.isEmpty(), "asked again only after a pause");
+        scheduler.advance(Duration.ofMillis(10));
+        assertEquals(1, probes.size(), "a reset is asked again");
+        runProbes();
+        scheduler.advance(GRACE);
+        HealthEvent.Failed f = of(HealthEvent.Failed.class).get(0);
+        assertTrue(f.processDead(), "the fast path decides: " + f.detection().describe());
+        assertEquals(List.of("link-closed", "probe", "probe", "heartbeat-grace"),
+                f.detection().facts().stream().map(FailureDetection.Fact::name).toList());
+        assertTrue(f.detection().facts().get(1).detail().startsWith("reset"), f.detection().describe());
+        assertTrue(f.detection().facts().get(2).detail().startsWith("refused"), f.detection().describe());
+    }
+
+    @Test
+    void fastPath_probeResetEveryTime_neverAFastVerdict_slowPathDecides() {
+        // a live service at its connection limit may reset too: a reset alone never tells of a death
+        watchFast(inTurn(RESET));
+        detector.closedByPeer("p1", "link", "end of stream");
+        for (int i = 0; i < 10; i++) {
+            runProbes();
+            scheduler.advance(Duration.ofMillis(10));
+        }
+        scheduler.advance(Duration.ofMillis(500));
+        assertTrue(of(HealthEvent.Failed.class).isEmpty(), "no fast-path verdict on resets");
+        scheduler.advance(Duration.ofSeconds(2));
+        runProbes();
+        List<HealthEvent.Failed> failed = of(HealthEvent.Failed.class);
+        assertEquals(1, failed.size());
+        assertEquals(FailureDetection.HOST_SILENT, failed.get(0).detection().path());
+    }
+
+    @Test
+    void fastPath_probeResetThenAnswers_alive_noTakeover() {
+        watchFast(inTurn(RESET, new ServiceProbe.Result(true, "NBD answers", 1_000_000)));
+        detector.closedByPeer("p1", "link", "connection reset");
+        runProbes();
+        scheduler.advance(Duration.ofMillis(10));
+        runProbes();
+        assertEquals(1, of(HealthEvent.LinkClosedAlive.class).size());
+        scheduler.advance(Duration.ofMillis(500));
+        assertTrue(of(HealthEvent.Failed.class).isEmpty());
+    }
+
     @Test
     void fastPath_off_closeOnlyLogged() {
         detector.watch("p1", List.of(PathConfig.of("link", PathKind.REPLICATION_LINK)), REFUSED);

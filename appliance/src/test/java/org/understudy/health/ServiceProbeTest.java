@@ -73,6 +73,42 @@ class ServiceProbeTest {
     }
 
     @Test
+    void anyAlive_resetWhenEveryProbeWasRefusedOrReset_andOneReset() {
+        ServiceProbe refused = n -> new ServiceProbe.Result(false, "refused", 1, true);
+        ServiceProbe reset = n -> new ServiceProbe.Result(false, "reset", 1, false, true);
+        ServiceProbe timedOut = n -> new ServiceProbe.Result(false, "timed out", 1);
+        var r = ServiceProbe.anyAlive(List.of(refused, reset)).probe("p1");
+        assertTrue(r.reset() && !r.refused(), r.toString());
+        assertFalse(ServiceProbe.anyAlive(List.of(reset, timedOut)).probe("p1").reset(),
+                "one time-out leaves the host's state unknown");
+        var both = ServiceProbe.anyAlive(List.of(refused, refused)).probe("p1");
+        assertTrue(both.refused() && !both.reset());
+    }
+
+    @Test
+    void nbdProbe_connectionTakenThenReset_resetNotRefused_closedPort_refused() throws Exception {
+        // what a probe meets while a killed process's listening socket still exists: taken, then reset
+        InetAddress lo = InetAddress.getLoopbackAddress();
+        InetSocketAddress addr;
+        try (ServerSocket ss = new ServerSocket(0, 10, lo)) {
+            addr = new InetSocketAddress(lo, ss.getLocalPort());
+            Thread resetter = Thread.ofPlatform().start(() -> {
+                try (java.net.Socket s = ss.accept()) {
+                    s.setSoLinger(true, 0); // close with a RST
+                } catch (IOException ignored) {
+                    // the test fails on the probe's result instead
+                }
+            });
+            var r = new NbdProbe(addr, List.of("vol0"), Duration.ofSeconds(2), System::nanoTime).probe("p1");
+            resetter.join();
+            assertTrue(r.reset() && !r.refused() && !r.alive(), r.toString());
+            assertTrue(r.detail().contains("(reset)"), r.detail());
+        }
+        var r = new NbdProbe(addr, List.of("vol0"), Duration.ofSeconds(2), System::nanoTime).probe("p1");
+        assertTrue(r.refused() && !r.reset(), r.toString());
+    }
+
+    @Test
     void anyAlive_oneOfTwoAnswers_alive() {
         ServiceProbe dead = n -> new ServiceProbe.Result(false, "export a: refused", 1);
         ServiceProbe live = n -> new ServiceProbe.Result(true, "export b: handshake ok", 1);
