@@ -103,8 +103,25 @@ public final class FenceStore {
      * returns the new epoch.
      */
     public synchronized long raise(String primary, long atLeast, String reason) throws IOException {
+        return raiseTo(primary, nextEpoch(primary, atLeast), reason);
+    }
+
+    /** The epoch {@link #raise} would hand out: above both the recorded epoch and {@code atLeast}. */
+    public synchronized long nextEpoch(String primary, long atLeast) {
         Fence old = fences.get(primary);
-        long epoch = Math.max(old == null ? 0 : old.epoch(), atLeast) + 1;
+        return Math.max(old == null ? 0 : old.epoch(), atLeast) + 1;
+    }
+
+    /**
+     * Fences {@code primary} at {@code epoch} (from {@link #nextEpoch}), durably, so the caller can write the same
+     * epoch elsewhere at the same time; refused unless it is above the recorded epoch.
+     */
+    public synchronized long raiseTo(String primary, long epoch, String reason) throws IOException {
+        Fence old = fences.get(primary);
+        if (old != null && epoch <= old.epoch()) {
+            throw new IOException("fence of " + primary + ": epoch " + epoch + " is not above the recorded "
+                    + old.epoch());
+        }
         Fence f = new Fence(epoch, true, reason, wall.instant(), false);
         store(primary, f);
         fences.put(primary, f);

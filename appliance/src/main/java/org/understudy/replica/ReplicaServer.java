@@ -146,12 +146,20 @@ public final class ReplicaServer implements Closeable {
     public long fence(String primary, String reason, long waitMillis) throws IOException {
         List<Replica> mine = replicasOf(primary);
         long held = mine.stream().mapToLong(r -> r.identity().epoch()).max().orElse(0);
-        long epoch = fences.raise(primary, held, reason);
-        // durable before the takeover goes on (every replica's at once); also closes a link attached at an older epoch
-        AtOnce.map(mine, r -> {
-            r.raiseEpoch(epoch);
-            return r;
-        }, r -> { });
+        long epoch = fences.nextEpoch(primary, held);
+        // durable before the takeover goes on, the fence file and every replica's identity at once (a crash between
+        // them leaves the epoch raised somewhere: epoch() reads the highest); also closes a link attached at an older
+        // epoch
+        List<Object> holders = new ArrayList<>(mine);
+        holders.add(fences);
+        AtOnce.map(holders, h -> {
+            if (h instanceof Replica r) {
+                r.raiseEpoch(epoch);
+            } else {
+                fences.raiseTo(primary, epoch, reason);
+            }
+            return h;
+        }, h -> { });
         List<Thread> ending = new ArrayList<>();
         for (Map.Entry<ReplicaSession, Thread> e : sessions.entrySet()) {
             if (primary.equals(e.getKey().primaryName())) {

@@ -2,6 +2,7 @@ package org.understudy.replica;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -25,6 +26,20 @@ class FenceStoreTest {
         assertTrue(reopened.fenced("p1"));
         assertEquals(2, reopened.fence("p1").orElseThrow().epoch());
         assertFalse(reopened.fenced("p2"));
+    }
+
+    @Test
+    void raiseTo_theNextEpoch_persists_anEpochNotAboveTheRecordedOne_refused() throws Exception {
+        FenceStore s = FenceStore.open(dir, List.of("p1"), Clock.systemUTC());
+        s.raise("p1", "first takeover");
+        long next = s.nextEpoch("p1", 0);
+        assertEquals(2, next);
+        assertEquals(5, s.nextEpoch("p1", 4), "above what the replicas hold");
+        assertEquals(2, s.raiseTo("p1", next, "second takeover"));
+        assertThrows(java.io.IOException.class, () -> s.raiseTo("p1", next, "the same epoch again"));
+        FenceStore reopened = FenceStore.open(dir, List.of("p1"), Clock.systemUTC());
+        assertTrue(reopened.fenced("p1"));
+        assertEquals(3, reopened.nextEpoch("p1", 0));
     }
 
     @Test
