@@ -12,6 +12,7 @@ import org.understudy.model.Alarm;
 import org.understudy.model.AlarmChange;
 import org.understudy.model.AlarmKind;
 import org.understudy.model.FailoverTimeline;
+import org.understudy.model.FailureDetection;
 import org.understudy.model.MirrorState;
 import org.understudy.model.ModelEvent;
 import org.understudy.model.PathState;
@@ -68,7 +69,8 @@ final class EventNotifications {
             ALARM_RAISED, ALARM_UPDATED, ALARM_CLEARED};
         return new MBeanNotificationInfo(types, Notification.class.getName(),
                 "Understudy events, the same as the SNMP traps; user data is a CompositeData of strings with the figures "
-                        + "behind each event (primary, volume, path, reason, durations, alarm index and severity).");
+                        + "behind each event (primary, volume, path, reason, durations, alarm index and severity; a failover's "
+                        + "detectionPath, detectionMillis and detection, empty for an operator's).");
     }
 
     static List<Draft> of(ModelEvent event) {
@@ -158,8 +160,13 @@ final class EventNotifications {
         t.steps().forEach(s -> steps.append(steps.isEmpty() ? "" : ", ").append(s.name()).append(' ')
                 .append(s.duration().toMillis()).append(" ms ").append(s.outcome()));
         d.put("steps", steps.toString());
+        // an automatic failover names how its failure was detected; empty for an operator's action
+        FailureDetection det = t.detection();
+        d.put("detectionPath", det == null ? "" : det.path());
+        d.put("detectionMillis", det == null ? "" : Long.toString(det.took().toMillis()));
+        d.put("detection", det == null ? "" : det.describe());
         String what = reason == null ? " completed in " + t.total().toMillis() + " ms" : " failed: " + reason;
-        return new Draft(type, at, t.primary() + ": " + t.kind() + what, d);
+        return new Draft(type, at, t.primary() + ": " + t.kind() + (det == null ? "" : " (" + det.path() + ")") + what, d);
     }
 
     private static String silent(Duration d) {

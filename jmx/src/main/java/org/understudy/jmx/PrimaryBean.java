@@ -5,6 +5,9 @@ import java.util.Date;
 import java.util.Optional;
 import org.understudy.command.Command;
 import org.understudy.model.ClusterSnapshot;
+import org.understudy.model.DetectionSettings;
+import org.understudy.model.FailoverTimeline;
+import org.understudy.model.FailureDetection;
 import org.understudy.model.PathSnapshot;
 import org.understudy.model.PathState;
 import org.understudy.model.PrimarySnapshot;
@@ -97,6 +100,60 @@ final class PrimaryBean implements PrimaryMXBean {
     @Override
     public Views.Failover getLastFailover() {
         return Views.Failover.of(p().lastFailover());
+    }
+
+    @Override
+    public String getLastDetectionPath() {
+        FailureDetection d = lastDetection();
+        return d == null ? "" : d.path();
+    }
+
+    @Override
+    public long getLastDetectionMillis() {
+        FailureDetection d = lastDetection();
+        return d == null ? -1 : d.took().toMillis();
+    }
+
+    @Override
+    public Views.Fact[] getLastDetectionFacts() {
+        FailureDetection d = lastDetection();
+        return d == null ? new Views.Fact[0] : d.facts().stream().map(Views.Fact::of).toArray(Views.Fact[]::new);
+    }
+
+    private FailureDetection lastDetection() {
+        FailoverTimeline t = p().lastFailover();
+        return t == null ? null : t.detection();
+    }
+
+    @Override
+    public String getDetectionSettings() {
+        DetectionSettings d = p().detection();
+        return d == null ? "" : d.describe();
+    }
+
+    @Override
+    public long getHeartbeatIntervalMillis() {
+        return settingMillis(DetectionSettings::interval);
+    }
+
+    @Override
+    public long getSilenceTimeoutMillis() {
+        return settingMillis(DetectionSettings::timeout);
+    }
+
+    @Override
+    public long getProbeTimeoutMillis() {
+        return settingMillis(DetectionSettings::probeTimeout);
+    }
+
+    @Override
+    public long getFastPathGraceMillis() {
+        return settingMillis(DetectionSettings::processDeadGrace);
+    }
+
+    private long settingMillis(java.util.function.Function<DetectionSettings, Duration> figure) {
+        DetectionSettings d = p().detection();
+        return d == null ? -1 : figure.apply(d).toMillis();
     }
 
     @Override

@@ -39,6 +39,39 @@ public interface PrimaryMXBean {
     @Description("The last takeover, switchover or failback of this primary with its timed steps; empty if none yet.")
     Views.Failover getLastFailover();
 
+    @Description("How the failure behind the last takeover (LastFailover) was detected: process-dead (the fast path: "
+            + "link closed by the peer, probe refused, no heartbeat within the grace) or host-silent (the slow path: every "
+            + "path silent past the timeout, probe failed); empty when there was none or it was an operator's action.")
+    String getLastDetectionPath();
+
+    @Description("Milliseconds from the first fact of that detection to the decision that the primary failed (the "
+            + "takeover's own time is LastFailover's totalMillis); -1 when LastDetectionPath is empty.")
+    long getLastDetectionMillis();
+
+    @Description("The facts of that detection in the order they were learnt, each with its time in milliseconds from "
+            + "the first and what it said (the probe's answer and latency); empty when LastDetectionPath is.")
+    Views.Fact[] getLastDetectionFacts();
+
+    @Description("The figures this primary's failure is detected with, on both paths, in one line; empty where not "
+            + "known (on a primary).")
+    String getDetectionSettings();
+
+    @Description("Heartbeat interval on every path to this primary, in milliseconds, as configured; -1 where not known.")
+    long getHeartbeatIntervalMillis();
+
+    @Description("Slow path (host-silent): silence in milliseconds that puts a path down; the primary is declared "
+            + "failed when every path is down and the confirming probe fails. -1 where not known.")
+    long getSilenceTimeoutMillis();
+
+    @Description("Time limit in milliseconds of the confirming probe of the service address (both paths); -1 where "
+            + "not known.")
+    long getProbeTimeoutMillis();
+
+    @Description("Fast path (process-dead): milliseconds without a heartbeat, after the link was closed by the peer "
+            + "and the probe refused, before the primary is declared failed; 0 when the fast path is off, -1 where "
+            + "not known.")
+    long getFastPathGraceMillis();
+
     @Description("Cap on this primary's mirrored writes in bytes per second, 0 = none: on the primary the cap it "
             + "enforces; on the standby the cap the primary confirmed or its status showed (read every 5 s).")
     long getMirrorCapBytesPerSecond();

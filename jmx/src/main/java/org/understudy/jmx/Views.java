@@ -3,6 +3,7 @@ package org.understudy.jmx;
 import java.util.Date;
 import org.understudy.model.FailoverStep;
 import org.understudy.model.FailoverTimeline;
+import org.understudy.model.FailureDetection;
 
 /**
  * Records the MXBeans return as CompositeData (the MXBean mapping turns record components into items, and a
@@ -33,6 +34,19 @@ public final class Views {
         static Step of(FailoverStep s) {
             return new Step(s.name(), s.start().toMillis(), s.duration().toMillis(), s.outcome().name(),
                     s.detail() == null ? "" : s.detail());
+        }
+    }
+
+    /**
+     * One fact of a failure detection, as JConsole shows it.
+     *
+     * @param name        what kind of fact: {@code link-closed}, {@code probe}, {@code heartbeat-grace}, {@code silence}
+     * @param afterMillis when it was learnt, in milliseconds from the detection's first fact
+     * @param detail      what it said, with its numbers
+     */
+    public record Fact(String name, long afterMillis, String detail) {
+        static Fact of(FailureDetection.Fact f) {
+            return new Fact(f.name(), f.after().toMillis(), f.detail() == null ? "" : f.detail());
         }
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.Date;
+import java.util.List;
 import java.util.Set;
 import javax.management.JMX;
 import javax.management.MBeanAttributeInfo;
@@ -24,6 +25,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.understudy.model.AlarmKind;
+import org.understudy.model.ClusterSnapshot;
+import org.understudy.model.DetectionSettings;
+import org.understudy.model.FailoverTimeline;
+import org.understudy.model.FailureDetection;
+import org.understudy.model.PrimarySnapshot;
 import org.understudy.model.MirrorState;
 import org.understudy.model.PrimaryState;
 import org.understudy.e2e.Poll;
@@ -96,6 +102,53 @@ class BeanMappingTest {
         PathMXBean link = JMX.newMXBeanProxy(node.server, ObjectNames.path("p1", "link"), PathMXBean.class);
         assertEquals("REPLICATION_LINK", link.getKind());
         assertEquals(2, link.getForgedHeartbeats());
+    }
+
+    @Test
+    void detection_lastFailoversPathTookAndFacts_andTheSettings() throws Exception {
+        ClusterSnapshot s = FakeNode.snapshot(PrimaryState.STANDING_IN, MirrorState.IN_SYNC, true);
+        PrimarySnapshot p1 = s.primaries().get(0);
+        FailureDetection d = new FailureDetection(FailureDetection.PROCESS_DEAD, FakeNode.T0, Duration.ofMillis(312), List.of(
+                new FailureDetection.Fact("link-closed", Duration.ZERO, "peer closed the replication link"),
+                new FailureDetection.Fact("probe", Duration.ofMillis(3), "127.0.1.1:10809 refused in 1 ms"),
+                new FailureDetection.Fact("heartbeat-grace", Duration.ofMillis(312), "no heartbeat for 309 ms")));
+        FailoverTimeline t = new FailoverTimeline("p1", "failover", "process dead", FakeNode.T0, List.of(),
+                Duration.ofMillis(140), true, d);
+        PrimarySnapshot failed = new PrimarySnapshot("p1", p1.state(), p1.cause(), p1.since(), p1.paths(), t, 1, p1.caps(),
+                null, t, new DetectionSettings(Duration.ofMillis(250), Duration.ofMillis(2000), Duration.ofMillis(500),
+                Duration.ofMillis(375)));
+        node.snapshot.set(new ClusterSnapshot(s.cluster(), s.node(), List.of(failed, s.primaries().get(1)), s.volumes(),
+                s.links(), s.paths(), s.alarms(), s.failover(), s.takenAt()));
+        PrimaryMXBean p = JMX.newMXBeanProxy(node.server, ObjectNames.primary("p1"), PrimaryMXBean.class);
+        Poll.until(Duration.ofSeconds(10), () -> "p1's detection shown", () -> p.getLastDetectionPath().equals("process-dead"));
+        assertEquals(312, p.getLastDetectionMillis());
+        Views.Fact[] facts = p.getLastDetectionFacts();
+        assertEquals(3, facts.length);
+        assertEquals("probe", facts[1].name());
+        assertEquals(3, facts[1].afterMillis());
+        assertEquals("127.0.1.1:10809 refused in 1 ms", facts[1].detail());
+        CompositeData[] raw = (CompositeData[]) node.server.getAttribute(ObjectNames.primary("p1"), "LastDetectionFacts");
+        assertEquals(312L, raw[2].get("afterMillis"), "open data: JConsole reads it without Understudy's classes");
+        assertEquals(250, p.getHeartbeatIntervalMillis());
+        assertEquals(2000, p.getSilenceTimeoutMillis());
+        assertEquals(500, p.getProbeTimeoutMillis());
+        assertEquals(375, p.getFastPathGraceMillis());
+        assertTrue(p.getDetectionSettings().contains("375 ms without heartbeat"), p.getDetectionSettings());
+
+        PrimaryMXBean p2 = JMX.newMXBeanProxy(node.server, ObjectNames.primary("p2"), PrimaryMXBean.class);
+        assertEquals("", p2.getLastDetectionPath(), "no failover: no path");
+        assertEquals(-1, p2.getLastDetectionMillis());
+        assertEquals(0, p2.getLastDetectionFacts().length);
+        assertEquals(-1, p2.getSilenceTimeoutMillis(), "settings not in the model: not made up");
+        assertEquals("", p2.getDetectionSettings());
+    }
+
+    @Test
+    void detection_ofAnOperatorsTakeover_isEmpty() {
+        PrimaryMXBean p = JMX.newMXBeanProxy(node.server, ObjectNames.primary("p1"), PrimaryMXBean.class);
+        assertEquals("switchover", p.getLastFailover().kind());
+        assertEquals("", p.getLastDetectionPath());
+        assertEquals(-1, p.getLastDetectionMillis());
     }
 
     @Test

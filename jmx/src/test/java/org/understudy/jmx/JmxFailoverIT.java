@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.management.JMX;
 import javax.management.Notification;
+import javax.management.openmbean.CompositeData;
 import javax.management.remote.JMXConnector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -63,6 +64,21 @@ class JmxFailoverIT {
                     () -> got.stream().anyMatch(n -> n.getType().equals(EventNotifications.PRIMARY_FAILED)));
             Poll.until(Duration.ofSeconds(120), "failover started notification",
                     () -> got.stream().anyMatch(n -> n.getType().equals(EventNotifications.FAILOVER_STARTED)));
+            Poll.until(Duration.ofSeconds(120), "failover completed notification",
+                    () -> got.stream().anyMatch(n -> n.getType().equals(EventNotifications.FAILOVER_COMPLETED)));
+            Notification done = got.stream().filter(n -> n.getType().equals(EventNotifications.FAILOVER_COMPLETED))
+                    .findFirst().orElseThrow();
+            // a SIGKILLed process on a live host: the fast path, named in the text and the figures
+            assertTrue(done.getMessage().contains("(process-dead)"), done.getMessage());
+            assertEquals("process-dead", ((CompositeData) done.getUserData()).get("detectionPath"), done.getMessage());
+            PrimaryMXBean p1 = JMX.newMXBeanProxy(c.getMBeanServerConnection(), ObjectNames.primary("p1"), PrimaryMXBean.class);
+            Poll.until(Duration.ofSeconds(30), "p1's last detection on its bean",
+                    () -> p1.getLastDetectionPath().equals("process-dead"));
+            assertTrue(p1.getLastDetectionMillis() >= 0 && p1.getLastDetectionMillis() < p1.getSilenceTimeoutMillis(),
+                    p1.getLastDetectionMillis() + " ms, before the silence timeout " + p1.getSilenceTimeoutMillis());
+            assertTrue(java.util.Arrays.stream(p1.getLastDetectionFacts()).anyMatch(f -> f.name().equals("probe")),
+                    java.util.Arrays.toString(p1.getLastDetectionFacts()));
+            assertTrue(p1.getFastPathGraceMillis() > 0, "fast path on by default: " + p1.getDetectionSettings());
         }
     }
 }

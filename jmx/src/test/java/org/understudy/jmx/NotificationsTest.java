@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.understudy.model.AlarmKind;
 import org.understudy.model.FailoverStep;
 import org.understudy.model.FailoverTimeline;
+import org.understudy.model.FailureDetection;
 import org.understudy.model.MirrorState;
 import org.understudy.model.ModelEvent;
 import org.understudy.model.PathKind;
@@ -60,7 +61,9 @@ class NotificationsTest {
         Instant at = Instant.parse("2026-11-21T10:00:05Z");
         FailoverTimeline t = new FailoverTimeline("p1", "failover", "2.04 s silent on link and production, probe failed", at,
                 List.of(new FailoverStep("fence", Duration.ZERO, Duration.ofMillis(12), FailoverStep.Outcome.OK, "")),
-                Duration.ofMillis(812), true);
+                Duration.ofMillis(812), true, new FailureDetection(FailureDetection.HOST_SILENT, at.minusMillis(2040),
+                Duration.ofMillis(2040), List.of(new FailureDetection.Fact("silence", Duration.ofMillis(2000),
+                "every path silent 2000 ms"))));
         node.events.publish(new ModelEvent.PrimaryFailed(at, "p1", "2.04 s silent on every path"));
         node.events.publish(new ModelEvent.FailoverStarted(at, "p1", "failover", "p1 failed"));
         node.events.publish(new ModelEvent.FailoverCompleted(at, t));
@@ -77,7 +80,13 @@ class NotificationsTest {
         Notification done = await(EventNotifications.FAILOVER_COMPLETED);
         assertEquals("812", data(done, "totalMillis"));
         assertTrue(data(done, "steps").contains("fence 12 ms OK"), data(done, "steps"));
-        assertEquals("serve-volumes failed", data(await(EventNotifications.FAILOVER_FAILED), "reason"));
+        assertEquals("host-silent", data(done, "detectionPath"));
+        assertEquals("2040", data(done, "detectionMillis"));
+        assertTrue(data(done, "detection").contains("silence +2000 ms (every path silent 2000 ms)"), data(done, "detection"));
+        assertTrue(done.getMessage().contains("failover (host-silent) completed"), done.getMessage());
+        Notification notDone = await(EventNotifications.FAILOVER_FAILED);
+        assertEquals("serve-volumes failed", data(notDone, "reason"));
+        assertEquals("host-silent", data(notDone, "detectionPath"));
         assertEquals("2040", data(await(EventNotifications.PATH_DOWN), "silentForMillis"));
         await(EventNotifications.PATH_UP);
         await(EventNotifications.FAILOVER_STARTED);

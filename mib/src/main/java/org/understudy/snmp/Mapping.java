@@ -6,6 +6,7 @@ import org.understudy.model.AlarmKind;
 import org.understudy.model.AlarmSeverity;
 import org.understudy.model.FailoverStep;
 import org.understudy.model.FailoverTimeline;
+import org.understudy.model.FailureDetection;
 import org.understudy.model.MirrorState;
 import org.understudy.model.PathKind;
 import org.understudy.model.PrimaryState;
@@ -103,5 +104,15 @@ final class Mapping {
         }
         boolean failed = t.steps().stream().anyMatch(s -> s.outcome() == FailoverStep.Outcome.FAILED);
         return failed ? UnderstudyMib.ActionResult.FAILED : UnderstudyMib.ActionResult.IN_PROGRESS;
+    }
+
+    /** usPrimaryDetectionPath of a timeline: how its failure was detected; none without a detection (an operator's). */
+    static int detectionPath(FailoverTimeline t) {
+        String path = t == null || t.detection() == null ? "" : t.detection().path();
+        return switch (path) {
+            case FailureDetection.PROCESS_DEAD -> UnderstudyMib.DetectionPath.PROCESS_DEAD;
+            case FailureDetection.HOST_SILENT -> UnderstudyMib.DetectionPath.HOST_SILENT;
+            default -> UnderstudyMib.DetectionPath.NONE;
+        };
     }
 }

@@ -22,6 +22,7 @@ import org.understudy.config.StandbyConfig;
 import org.understudy.config.VolumeConfig;
 import org.understudy.model.Alarm;
 import org.understudy.model.ClusterSnapshot;
+import org.understudy.model.DetectionSettings;
 import org.understudy.model.FailoverSummary;
 import org.understudy.model.FailoverTimeline;
 import org.understudy.model.PathKind;
@@ -115,6 +116,9 @@ final class MibRenderer {
             column(t, US_PRIMARY_ENTRY, US_PRIMARY_ACTION, new Integer32(PrimaryAction.NO_ACTION), pi);
             long resyncCapKib = ps == null ? 0 : kibCeil(ps.caps().resync());
             column(t, US_PRIMARY_ENTRY, US_PRIMARY_RESYNC_CAP, new Gauge32(resyncCapKib), pi);
+            if (ps != null) {
+                detection(t, pi, ps);
+            }
 
             for (int j = 0; j < p.volumes().size(); j++) {
                 VolumeConfig vc = p.volumes().get(j);
@@ -195,6 +199,24 @@ final class MibRenderer {
             return new OID(columnInstance(US_PATH_ENTRY, US_PATH_KIND, p, paths.get(parts[0] + "/" + parts[2])));
         }
         return ZERO_DOT_ZERO;
+    }
+
+    /**
+     * usDetectionGroup of a primary the standby watches: how its last takeover was detected, and the figures its
+     * failure is detected with (absent where the model does not carry them).
+     */
+    private static void detection(TreeMap<OID, Variable> t, int pi, PrimarySnapshot ps) {
+        FailoverTimeline last = ps.lastFailover();
+        column(t, US_PRIMARY_ENTRY, US_PRIMARY_DETECTION_PATH, new Integer32(Mapping.detectionPath(last)), pi);
+        column(t, US_PRIMARY_ENTRY, US_PRIMARY_DETECTION_TIME, new Gauge32(last == null || last.detection() == null
+                ? 0 : clampMs(last.detection().took())), pi);
+        DetectionSettings d = ps.detection();
+        if (d != null) {
+            column(t, US_PRIMARY_ENTRY, US_PRIMARY_HEARTBEAT_INTERVAL, new UnsignedInteger32(clampMs(d.interval())), pi);
+            column(t, US_PRIMARY_ENTRY, US_PRIMARY_SILENCE_TIMEOUT, new UnsignedInteger32(clampMs(d.timeout())), pi);
+            column(t, US_PRIMARY_ENTRY, US_PRIMARY_PROBE_TIMEOUT, new UnsignedInteger32(clampMs(d.probeTimeout())), pi);
+            column(t, US_PRIMARY_ENTRY, US_PRIMARY_FAST_PATH_GRACE, new UnsignedInteger32(clampMs(d.processDeadGrace())), pi);
+        }
     }
 
     /** A figure in units of {@code unit} bytes, rounded up, as a Gauge32 that latches at its maximum. */

@@ -54,14 +54,16 @@ final class NotificationBuilder {
                     scalar(t, US_LAST_FAILOVER_DURATION, new Gauge32(ms(f.timeline().total()))),
                     column(t, f.timeline().primary(), US_PRIMARY_FAILOVER_COUNT),
                     scalar(t, US_STAND_INS_ACTIVE, null),
-                    scalar(t, US_LAST_FAILOVER_KIND, new Integer32(FailoverKind.of(f.timeline().kind()))));
+                    scalar(t, US_LAST_FAILOVER_KIND, new Integer32(FailoverKind.of(f.timeline().kind()))),
+                    detectionPath(t, f.timeline()));
             case ModelEvent.FailoverFailed f when FAILBACK.equals(f.timeline().kind()) -> primary(t,
                     f.timeline().primary(), FAILBACK_FAILED, US_PRIMARY_NAME, US_PRIMARY_STATE);
             case ModelEvent.FailoverFailed f -> with(primary(t, f.timeline().primary(), FAILOVER_FAILED, US_PRIMARY_NAME,
                             US_PRIMARY_STATE),
                     scalar(t, US_LAST_FAILOVER_REASON, new OctetString(f.reason() == null ? "" : f.reason())),
                     scalar(t, US_LAST_FAILOVER_RESULT, new Integer32(ActionResult.FAILED)),
-                    scalar(t, US_LAST_FAILOVER_KIND, new Integer32(FailoverKind.of(f.timeline().kind()))));
+                    scalar(t, US_LAST_FAILOVER_KIND, new Integer32(FailoverKind.of(f.timeline().kind()))),
+                    detectionPath(t, f.timeline()));
             case ModelEvent.PathChanged p -> path(t, p);
             case ModelEvent.StandbyLost s -> standbyPath(t, STANDBY_LOST, s.at(), true);
             case ModelEvent.StandbyRestored s -> standbyPath(t, STANDBY_RESTORED, s.at(), false);
@@ -189,6 +191,13 @@ final class NotificationBuilder {
             }
         }
         return new Notification(n.trapOid(), vbs);
+    }
+
+    /** usPrimaryDetectionPath of the timeline's primary, from the timeline itself (the event's own fact). */
+    private static VariableBinding detectionPath(MibTree t, org.understudy.model.FailoverTimeline tl) {
+        Integer pi = t.primaryIndex(tl.primary());
+        return pi == null ? null : vb(columnInstance(US_PRIMARY_ENTRY, US_PRIMARY_DETECTION_PATH, pi),
+                new Integer32(Mapping.detectionPath(tl)));
     }
 
     private static VariableBinding column(MibTree t, String primary, int column) {

@@ -118,6 +118,18 @@ public final class UnderstudyMib {
     public static final int US_PRIMARY_ACTION = 9;
     /** Unsigned32, KiB/s, read-write: the primary's resync cap (usVolumeThrottle was its deprecated per-row view). */
     public static final int US_PRIMARY_RESYNC_CAP = 10;
+    /** {@link DetectionPath} of the primary's last takeover (none for an operator's). */
+    public static final int US_PRIMARY_DETECTION_PATH = 11;
+    /** Gauge32, milliseconds: first fact to the decision of that detection; 0 without one. */
+    public static final int US_PRIMARY_DETECTION_TIME = 12;
+    /** Unsigned32, milliseconds, standby only: heartbeat interval. */
+    public static final int US_PRIMARY_HEARTBEAT_INTERVAL = 13;
+    /** Unsigned32, milliseconds, standby only: the slow path's silence timeout. */
+    public static final int US_PRIMARY_SILENCE_TIMEOUT = 14;
+    /** Unsigned32, milliseconds, standby only: the confirming probe's time limit. */
+    public static final int US_PRIMARY_PROBE_TIMEOUT = 15;
+    /** Unsigned32, milliseconds, standby only: the fast path's grace; 0 when it is off. */
+    public static final int US_PRIMARY_FAST_PATH_GRACE = 16;
 
     // ---- usVolumeTable, INDEX { usPrimaryIndex, usVolumeIndex }
 
@@ -418,6 +430,16 @@ public final class UnderstudyMib {
         public static final int CLEAR_FENCE = 5;
 
         private PrimaryAction() {
+        }
+    }
+
+    /** UnderstudyDetectionPath ({@link Mapping#detectionPath}). */
+    public static final class DetectionPath {
+        public static final int NONE = 1;
+        public static final int PROCESS_DEAD = 2;
+        public static final int HOST_SILENT = 3;
+
+        private DetectionPath() {
         }
     }
 

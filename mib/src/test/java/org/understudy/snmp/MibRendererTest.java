@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.understudy.snmp.UnderstudyMib.*;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -14,9 +15,14 @@ import org.snmp4j.smi.Counter64;
 import org.snmp4j.smi.Gauge32;
 import org.snmp4j.smi.OID;
 import org.snmp4j.smi.OctetString;
+import org.snmp4j.smi.UnsignedInteger32;
 import org.snmp4j.smi.Variable;
 import org.understudy.model.AlarmKind;
 import org.understudy.model.ClusterSnapshot;
+import org.understudy.model.DetectionSettings;
+import org.understudy.model.FailoverTimeline;
+import org.understudy.model.FailureDetection;
+import org.understudy.model.PrimarySnapshot;
 
 /** Fake snapshots to OID values: the mapping of the model onto UNDERSTUDY-MIB, without any SNMP traffic. */
 class MibRendererTest {
@@ -65,8 +71,56 @@ class MibRendererTest {
         assertEquals(0, scalar(t, US_ALARMS_ACTIVE).toLong());
         assertArrayEquals(DateAndTimes.NEVER, ((OctetString) scalar(t, US_LAST_ACTION_TIME)).getValue());
         assertEquals(UnderstudyMib.FailoverKind.SWITCHOVER, scalar(t, US_LAST_FAILOVER_KIND).toInt());
-        // 3 primaries x 9 readable columns, 6 volumes x 12, 6 paths x 5, 6+6+6+6+1+1 scalars
-        assertEquals(3 * 9 + 6 * 12 + 6 * 5 + 26, t.size());
+        assertEquals(DetectionPath.NONE, at(t, US_PRIMARY_ENTRY, US_PRIMARY_DETECTION_PATH, 1).toInt(), "no takeover yet");
+        assertEquals(0, at(t, US_PRIMARY_ENTRY, US_PRIMARY_DETECTION_TIME, 1).toLong());
+        assertNull(at(t, US_PRIMARY_ENTRY, US_PRIMARY_SILENCE_TIMEOUT, 1), "no settings in the model: no figure made up");
+        // 3 primaries x (9 readable columns + detection path and time), 6 volumes x 12, 6 paths x 5, 6+6+6+6+1+1 scalars
+        assertEquals(3 * 11 + 6 * 12 + 6 * 5 + 26, t.size());
+    }
+
+    @Test
+    void detection_lastTakeoversPathAndTime_andTheSettings_perPrimary() {
+        SyntheticCluster c = new SyntheticCluster(dir, 3, 1, 0, List.of());
+        ClusterSnapshot s = c.context().model().snapshot();
+        Instant t0 = Instant.parse("2026-12-06T12:00:00Z");
+        FailureDetection fast = new FailureDetection(FailureDetection.PROCESS_DEAD, t0, Duration.ofMillis(312), List.of(
+                new FailureDetection.Fact("link-closed", Duration.ZERO, "peer closed the link"),
+                new FailureDetection.Fact("probe", Duration.ofMillis(2), "connection refused in 1 ms")));
+        FailureDetection slow = new FailureDetection(FailureDetection.HOST_SILENT, t0, Duration.ofMillis(2040), List.of());
+        DetectionSettings settings = new DetectionSettings(Duration.ofMillis(250), Duration.ofMillis(2000),
+                Duration.ofMillis(500), Duration.ofMillis(375));
+        List<PrimarySnapshot> ps = List.of(
+                withLast(s.primaries().get(0), timeline("p1", "failover", fast)).withDetection(settings),
+                withLast(s.primaries().get(1), timeline("p2", "failover", slow)).withDetection(new DetectionSettings(
+                        Duration.ofMillis(100), Duration.ofMillis(3000), Duration.ofMillis(800), Duration.ZERO)),
+                withLast(s.primaries().get(2), timeline("p3", "switchover", null)));
+        ClusterSnapshot with = new ClusterSnapshot(s.cluster(), s.node(), ps, s.volumes(), s.links(), s.paths(),
+                s.alarms(), s.failover(), s.takenAt());
+        MibTree t = new MibRenderer(c.config, c.config.standby()).render(with, new FaceMemory());
+        assertEquals(DetectionPath.PROCESS_DEAD, at(t, US_PRIMARY_ENTRY, US_PRIMARY_DETECTION_PATH, 1).toInt());
+        assertEquals(312, at(t, US_PRIMARY_ENTRY, US_PRIMARY_DETECTION_TIME, 1).toLong());
+        assertEquals(DetectionPath.HOST_SILENT, at(t, US_PRIMARY_ENTRY, US_PRIMARY_DETECTION_PATH, 2).toInt());
+        assertEquals(2040, at(t, US_PRIMARY_ENTRY, US_PRIMARY_DETECTION_TIME, 2).toLong());
+        assertEquals(DetectionPath.NONE, at(t, US_PRIMARY_ENTRY, US_PRIMARY_DETECTION_PATH, 3).toInt(),
+                "an operator's takeover was detected by nobody");
+        assertEquals(0, at(t, US_PRIMARY_ENTRY, US_PRIMARY_DETECTION_TIME, 3).toLong());
+        assertEquals(new UnsignedInteger32(250), at(t, US_PRIMARY_ENTRY, US_PRIMARY_HEARTBEAT_INTERVAL, 1));
+        assertEquals(new UnsignedInteger32(2000), at(t, US_PRIMARY_ENTRY, US_PRIMARY_SILENCE_TIMEOUT, 1));
+        assertEquals(new UnsignedInteger32(500), at(t, US_PRIMARY_ENTRY, US_PRIMARY_PROBE_TIMEOUT, 1));
+        assertEquals(new UnsignedInteger32(375), at(t, US_PRIMARY_ENTRY, US_PRIMARY_FAST_PATH_GRACE, 1));
+        assertEquals(3000, at(t, US_PRIMARY_ENTRY, US_PRIMARY_SILENCE_TIMEOUT, 2).toLong(), "per primary");
+        assertEquals(0, at(t, US_PRIMARY_ENTRY, US_PRIMARY_FAST_PATH_GRACE, 2).toLong(), "fast path off");
+        assertNull(at(t, US_PRIMARY_ENTRY, US_PRIMARY_FAST_PATH_GRACE, 3), "settings unknown: no instance");
+    }
+
+    private static FailoverTimeline timeline(String primary, String kind, FailureDetection d) {
+        return new FailoverTimeline(primary, kind, "why", Instant.parse("2026-12-06T12:00:01Z"), List.of(),
+                Duration.ofMillis(150), true, d);
+    }
+
+    private static PrimarySnapshot withLast(PrimarySnapshot p, FailoverTimeline last) {
+        return new PrimarySnapshot(p.name(), p.state(), p.cause(), p.since(), p.paths(), last, 1, p.caps(), null, last,
+                p.detection());
     }
 
     @Test

@@ -14,6 +14,7 @@ import org.snmp4j.smi.OID;
 import org.snmp4j.smi.VariableBinding;
 import org.understudy.model.ClusterSnapshot;
 import org.understudy.model.FailoverTimeline;
+import org.understudy.model.FailureDetection;
 import org.understudy.model.ModelEvent;
 import org.understudy.model.PrimaryState;
 
@@ -39,14 +40,25 @@ class NotificationBuilderTest {
         SyntheticCluster c = new SyntheticCluster(dir, 3, 2, 0, List.of());
         MibTree t = new MibRenderer(c.config, c.config.standby()).render(c.context().model().snapshot(), new FaceMemory());
         NotificationBuilder b = new NotificationBuilder("standby", true);
-        FailoverTimeline tl = new FailoverTimeline("p2", "failover", "2.0 s silent", Instant.now(), List.of(), Duration.ofMillis(1800), true);
+        FailoverTimeline tl = new FailoverTimeline("p2", "failover", "2.0 s silent", Instant.now(), List.of(), Duration.ofMillis(1800),
+                true, new FailureDetection(FailureDetection.HOST_SILENT, Instant.now(), Duration.ofMillis(2040), List.of()));
         Notification done = b.fromEvent(new ModelEvent.FailoverCompleted(Instant.now(), tl), t).orElseThrow();
         assertEquals(new OID(FAILOVER_COMPLETED), done.trapOid());
         assertEquals(List.of(col(US_PRIMARY_ENTRY, US_PRIMARY_NAME, 2), col(US_PRIMARY_ENTRY, US_PRIMARY_STATE, 2),
                 sc(US_LAST_FAILOVER_DURATION), col(US_PRIMARY_ENTRY, US_PRIMARY_FAILOVER_COUNT, 2), sc(US_STAND_INS_ACTIVE),
-                sc(US_LAST_FAILOVER_KIND)), oids(done));
+                sc(US_LAST_FAILOVER_KIND), col(US_PRIMARY_ENTRY, US_PRIMARY_DETECTION_PATH, 2)), oids(done),
+                "the detection path appended last: a manager reading the earlier varbinds by position reads them as before");
         assertEquals(1800, done.varbinds().get(2).getVariable().toLong());
         assertEquals(FailoverKind.FAILOVER, done.varbinds().get(5).getVariable().toInt());
+        assertEquals(DetectionPath.HOST_SILENT, done.varbinds().get(6).getVariable().toInt(),
+                "from the event's timeline, whatever the tree rendered before it");
+
+        FailoverTimeline forced = new FailoverTimeline("p3", "forced-failover", "asked", Instant.now(), List.of(),
+                Duration.ofMillis(90), false, null);
+        Notification notDone = b.fromEvent(new ModelEvent.FailoverFailed(Instant.now(), forced, "fence failed"), t).orElseThrow();
+        assertEquals(new OID(FAILOVER_FAILED), notDone.trapOid());
+        assertEquals(col(US_PRIMARY_ENTRY, US_PRIMARY_DETECTION_PATH, 3), oids(notDone).getLast());
+        assertEquals(DetectionPath.NONE, notDone.varbinds().getLast().getVariable().toInt(), "an operator's: none");
 
         Notification failed = b.fromEvent(new ModelEvent.PrimaryFailed(Instant.now(), "p3", "silent"), t).orElseThrow();
         assertEquals(List.of(col(US_PRIMARY_ENTRY, US_PRIMARY_NAME, 3), col(US_PRIMARY_ENTRY, US_PRIMARY_STATE, 3),

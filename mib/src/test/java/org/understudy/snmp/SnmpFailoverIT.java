@@ -62,6 +62,19 @@ class SnmpFailoverIT {
             assertTrue(trapd.text().contains(name), trapd.text());
             assertTrue(trapd.text().contains("." + UnderstudyMib.dotted(UnderstudyMib.scalarInstance(
                     UnderstudyMib.US_LAST_FAILOVER_DURATION)) + " = Gauge32: "), trapd.text());
+            // a SIGKILLed process on a live host: the fast path, appended as the trap's last varbind and in the row
+            assertTrue(trapd.text().contains("." + UnderstudyMib.dotted(UnderstudyMib.columnInstance(
+                    UnderstudyMib.US_PRIMARY_ENTRY, UnderstudyMib.US_PRIMARY_DETECTION_PATH, 1)) + " = INTEGER: "
+                    + UnderstudyMib.DetectionPath.PROCESS_DEAD), trapd.text());
+            var row = SnmpDemoIT.as(demo, "standby", "readOnly").run("snmpget", List.of("-Oqv"),
+                    "UNDERSTUDY-MIB::usPrimaryDetectionPath.1", "UNDERSTUDY-MIB::usPrimaryFastPathGrace.1",
+                    "UNDERSTUDY-MIB::usPrimarySilenceTimeout.1");
+            assertEquals(0, row.exitCode(), row.describe());
+            List<String> values = row.stdout().strip().lines().map(String::strip).toList();
+            assertEquals("processDead", values.getFirst(), row.describe());
+            assertTrue(Long.parseLong(values.get(1).split(" ")[0]) > 0, "the fast path's grace, on: " + row.describe());
+            assertTrue(Long.parseLong(values.get(2).split(" ")[0]) > Long.parseLong(values.get(1).split(" ")[0]),
+                    "the silence timeout is longer than the grace: " + row.describe());
             demo.kill("standby");
             Poll.until(Duration.ofSeconds(60), "standbyLost from p2", () -> trapd.count(UnderstudyMib.STANDBY_LOST) >= 2);
             assertTrue(trapd.text().contains("STRING: \"p2\""), trapd.text());

@@ -141,7 +141,7 @@ class UnderstudyMibTest {
             }
         }
         assertTrue(problems.isEmpty(), String.join("\n", problems));
-        assertEquals(14, UnderstudyMib.class.getDeclaredClasses().length, "one class per enumerated convention");
+        assertEquals(15, UnderstudyMib.class.getDeclaredClasses().length, "one class per enumerated convention");
     }
 
     @Test

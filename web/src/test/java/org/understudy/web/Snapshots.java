@@ -10,9 +10,11 @@ import org.understudy.model.AlarmKind;
 import org.understudy.model.AlarmSeverity;
 import org.understudy.model.BandwidthCaps;
 import org.understudy.model.ClusterSnapshot;
+import org.understudy.model.DetectionSettings;
 import org.understudy.model.FailoverStep;
 import org.understudy.model.FailoverSummary;
 import org.understudy.model.FailoverTimeline;
+import org.understudy.model.FailureDetection;
 import org.understudy.model.LatencySummary;
 import org.understudy.model.LinkSnapshot;
 import org.understudy.model.LinkState;
@@ -34,6 +36,28 @@ public final class Snapshots {
     public static final String EVIL = "<script>alert('x')</script>\"><img src=x onerror=alert(1)>&amp;";
 
     private Snapshots() {
+    }
+
+    /**
+     * {@code s} after p2 was taken over on the fast path (its detection's facts carry {@code text}), with every
+     * primary's detection settings; p1 keeps its switchover (an operator's: no detection).
+     */
+    public static ClusterSnapshot withDetection(ClusterSnapshot s, String text) {
+        FailureDetection d = new FailureDetection(FailureDetection.PROCESS_DEAD, T0.plusSeconds(30), Duration.ofMillis(312),
+                List.of(new FailureDetection.Fact("link-closed", Duration.ZERO, "peer closed the replication link " + text),
+                        new FailureDetection.Fact("probe", Duration.ofMillis(3), "127.0.1.2:10809 refused in 1 ms " + text),
+                        new FailureDetection.Fact("heartbeat-grace", Duration.ofMillis(312), "no heartbeat for 309 ms")));
+        FailoverTimeline t = new FailoverTimeline("p2", "failover", "process dead " + text, T0.plusSeconds(31), List.of(
+                new FailoverStep("fence-epoch", Duration.ZERO, Duration.ofMillis(20), FailoverStep.Outcome.OK, "epoch 3"),
+                new FailoverStep(FailoverTimeline.SERVING_STEP, Duration.ofMillis(20), Duration.ofMillis(90),
+                        FailoverStep.Outcome.OK, "2 exports")), Duration.ofMillis(110), true, d);
+        DetectionSettings settings = new DetectionSettings(Duration.ofMillis(250), Duration.ofMillis(2000),
+                Duration.ofMillis(500), Duration.ofMillis(375));
+        List<PrimarySnapshot> ps = s.primaries().stream().map(p -> !p.name().equals("p2") ? p.withDetection(settings)
+                : new PrimarySnapshot(p.name(), PrimaryState.STANDING_IN, p.cause(), p.since(), p.paths(), t, 1, p.caps(),
+                        null, t, settings)).toList();
+        return new ClusterSnapshot(s.cluster(), s.node(), ps, s.volumes(), s.links(), s.paths(), s.alarms(), s.failover(),
+                s.takenAt());
     }
 
     public static ClusterSnapshot standby(int primaries, int volumes) {

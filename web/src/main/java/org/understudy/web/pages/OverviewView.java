@@ -91,7 +91,8 @@ public final class OverviewView {
                 h.el("div", al.kind(), "class", "sev-" + al.severity().name().toLowerCase(), "title", al.description());
             }
             h.close("td");
-            h.el("td", p.lastFailover() == null ? "never" : p.lastFailover().kind() + " " + Format.time(
+            h.el("td", p.lastFailover() == null ? "never" : p.lastFailover().kind() + (p.lastFailover().detection() == null
+                    ? "" : " (" + p.lastFailover().detection().path() + ")") + " " + Format.time(
                     p.lastFailover().startedAt()) + " (" + Format.duration(p.lastFailover().total()) + ", "
                     + (p.lastFailover().completed() ? "completed" : "did not complete") + ")");
             h.close("tr");

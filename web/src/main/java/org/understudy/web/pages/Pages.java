@@ -40,6 +40,7 @@ public final class Pages {
         section(h, "Alarms", "pv-alarms", f);
         section(h, "Volumes", "pv-volumes", f);
         section(h, "Last failover, switchover or failback", "pv-timeline", f);
+        section(h, "Failure detection", "pv-detection", f);
         section(h, "Paths and links", "pv-paths", f);
         if (f.containsKey("pv-snapshots")) {
             section(h, "Snapshots (read-only NBD exports on the standby)", "pv-snapshots", f);

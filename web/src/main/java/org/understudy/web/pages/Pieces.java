@@ -4,14 +4,19 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import org.understudy.model.Alarm;
+import org.understudy.model.DetectionSettings;
 import org.understudy.model.EventEntry;
 import org.understudy.model.FailoverStep;
 import org.understudy.model.FailoverTimeline;
+import org.understudy.model.FailureDetection;
 import org.understudy.web.actions.Job;
 import org.understudy.web.html.Format;
 import org.understudy.web.html.Html;
 
-/** Tables and badges several pages share: alarms, events, actions in progress, a failover timeline. Stateless. */
+/**
+ * Tables and badges several pages share: alarms, events, actions in progress, a failover timeline and how its failure
+ * was detected, the detection settings. Stateless.
+ */
 public final class Pieces {
     private static final int TIMELINE_WIDTH = 600;
 
@@ -109,11 +114,15 @@ public final class Pieces {
             h.el("p", "No failover, switchover or failback yet.", "class", "quiet");
             return;
         }
-        h.open("p", "class", "timeline-head").el("strong", t.kind()).text(" of " + t.primary() + " at "
+        h.open("p", "class", "timeline-head").el("strong", t.kind() + (t.detection() == null ? ""
+                : " (" + t.detection().path() + ")")).text(" of " + t.primary() + " at "
                 + Format.time(t.startedAt()) + ", " + Format.duration(t.total()) + ", ")
                 .el("span", underWay ? "under way" : t.completed() ? "completed" : "did not complete", "class",
                         underWay ? "running" : t.completed() ? "ok" : "bad")
                 .text(": " + t.reason()).close("p");
+        if (t.detection() != null) {
+            detection(h, t.detection());
+        }
         long total = Math.max(1, t.total().toNanos());
         int rowHeight = 22;
         int height = rowHeight * t.steps().size() + 4;
@@ -140,6 +149,46 @@ public final class Pieces {
                     .el("td", s.outcome()).el("td", s.detail()).close("tr");
         }
         h.close("tbody").close("table");
+    }
+
+    /**
+     * How a failure was detected: the path that decided, how long from its first fact to the decision, and each fact
+     * with its time from the first and what it said.
+     */
+    public static void detection(Html h, FailureDetection d) {
+        h.open("div", "class", "detection", "data-path", d.path());
+        h.open("p", "class", "detection-head").text("Detected: ").el("strong", d.path(), "class", "detection-path")
+                .text(" in " + d.took().toMillis() + " ms, from the first fact to the decision"
+                        + (d.firstAt() == null ? "" : " (first fact at " + Format.time(d.firstAt()) + ")")).close("p");
+        if (!d.facts().isEmpty()) {
+            h.open("table", "class", "detection-facts").open("thead").open("tr");
+            for (String c : List.of("Fact", "After the first", "What it said")) {
+                h.el("th", c);
+            }
+            h.close("tr").close("thead").open("tbody");
+            for (FailureDetection.Fact f : d.facts()) {
+                h.open("tr", "data-fact", f.name()).el("td", f.name()).el("td", "+" + f.after().toMillis() + " ms")
+                        .el("td", f.detail()).close("tr");
+            }
+            h.close("tbody").close("table");
+        }
+        h.close("div");
+    }
+
+    /** The figures a primary's failure is detected with, on both paths; a note where the model does not carry them. */
+    public static void detectionSettings(Html h, DetectionSettings s) {
+        if (s == null) {
+            h.el("p", "The standby detects failures: its console shows the figures.", "class", "quiet");
+            return;
+        }
+        h.open("dl", "class", "facts detection-settings");
+        h.el("dt", "Fast path (process-dead)").el("dd", s.fastPath() ? "link closed by the peer + probe refused + "
+                + s.processDeadGrace().toMillis() + " ms without a heartbeat" : "off", "data-setting", "grace");
+        h.el("dt", "Slow path (host-silent)").el("dd", "every path silent " + s.timeout().toMillis()
+                + " ms + a failed probe", "data-setting", "timeout");
+        h.el("dt", "Probe time limit").el("dd", s.probeTimeout().toMillis() + " ms", "data-setting", "probe");
+        h.el("dt", "Heartbeat interval").el("dd", s.interval().toMillis() + " ms", "data-setting", "interval");
+        h.close("dl");
     }
 
     /** A progress bar with its text ("42 %"), or the text alone when there is nothing in progress. */

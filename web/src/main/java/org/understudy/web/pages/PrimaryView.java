@@ -19,7 +19,7 @@ import org.understudy.web.html.Html;
 /**
  * One primary: its state and where it is served, its volumes (generation, mode, write latency p99, replicated
  * bytes, resync progress and ETA, last verify), paths and links, the last failover, switchover or failback drawn as
- * its steps, the console's actions on it (live steps while they run) and its events. Stateless.
+ * its steps, how its last failover was detected and the detection settings, the console's actions on it (live steps while they run) and its events. Stateless.
  */
 public final class PrimaryView {
     static final int EVENTS = 15;
@@ -55,6 +55,7 @@ public final class PrimaryView {
                 : lastOf(s, primary);
         Pieces.timeline(t, shown, p.running() != null);
         out.put("pv-timeline", t.toString());
+        out.put("pv-detection", detection(p, shown).toString());
         if (s.snapshotSpace().stream().anyMatch(sp -> sp.primary().equals(primary))) {
             out.put("pv-snapshots", snapshots(s, primary).toString());
         }
@@ -66,6 +67,32 @@ public final class PrimaryView {
         }
         out.put("pv-events", ev.toString());
         return out;
+    }
+
+    /**
+     * How the primary's last failover was detected (its facts here unless the timeline above shows that failover
+     * already) and the figures its failure is detected with.
+     */
+    private static Html detection(PrimarySnapshot p, FailoverTimeline shown) {
+        Html h = new Html();
+        FailoverTimeline last = p.lastFailover();
+        if (last == null) {
+            h.el("p", "No failover of " + p.name() + " yet.", "class", "quiet last-detection");
+        } else if (last.detection() == null) {
+            h.el("p", "The last takeover (" + last.kind() + " at " + Format.time(last.startedAt())
+                    + ") was an operator's: no failure was detected.", "class", "quiet last-detection");
+        } else if (last.equals(shown)) {
+            h.el("p", "The last failover was detected on the " + last.detection().path() + " path in "
+                    + last.detection().took().toMillis() + " ms; its facts are in the timeline above.",
+                    "class", "last-detection");
+        } else {
+            h.open("p", "class", "last-detection").text("The last failover, at " + Format.time(last.startedAt()) + ":")
+                    .close("p");
+            Pieces.detection(h, last.detection());
+        }
+        h.el("h3", "Settings in effect");
+        Pieces.detectionSettings(h, p.detection());
+        return h;
     }
 
     private static FailoverTimeline lastOf(ClusterSnapshot s, String primary) {

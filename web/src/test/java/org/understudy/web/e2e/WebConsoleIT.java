@@ -149,7 +149,20 @@ class WebConsoleIT {
         assertEquals("still the same page", browser.js("return window.understudyNoReload"), "the page was not reloaded");
         assertTrue(browser.text("tr[data-primary='p1']").contains("standby, standing in"),
                 browser.text("tr[data-primary='p1']"));
+        // a SIGKILLed process on a live host: the fast path, beside the last failover and on the primary's page
+        Poll.until(LIVE, "p1's last failover shown with its detection path",
+                () -> browser.text("tr[data-primary='p1']").contains("failover (process-dead)"));
         browser.screenshot("overview-standing-in");
+        browser.open("/primary/p1");
+        browser.awaitLive();
+        String timeline = browser.text("#pv-timeline");
+        assertTrue(timeline.contains("failover (process-dead)") && timeline.contains("Detected: process-dead in "), timeline);
+        assertTrue(browser.count("#pv-timeline table.detection-facts tr[data-fact='probe']") == 1, timeline);
+        String detection = browser.text("#pv-detection");
+        assertTrue(detection.contains("link closed by the peer + probe refused + ") && detection.contains("ms + a failed probe"),
+                detection);
+        browser.js("document.getElementById('pv-timeline').scrollIntoView()");
+        browser.screenshot("primary-detection");
     }
 
     @Test

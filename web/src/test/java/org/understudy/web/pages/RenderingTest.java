@@ -82,6 +82,67 @@ class RenderingTest {
     }
 
     @Test
+    void detection_everyFactFromTheModelIsEscaped() {
+        ConsoleState st = state(Snapshots.withDetection(Snapshots.standby(2, 2, EVIL), EVIL), EVIL);
+        Map<String, String> f = PrimaryView.fragments(st, "p2");
+        assertEscaped(f.get("pv-timeline"));
+        assertTrue(f.get("pv-timeline").contains("class=\"detection-facts\""), f.get("pv-timeline"));
+        assertNoMarkup(f.get("pv-detection"));
+    }
+
+    @Test
+    void primaryPage_showsHowTheLastFailoverWasDetected_eachFactWithItsTime_andTheSettings() {
+        ConsoleState st = state(Snapshots.withDetection(Snapshots.standby(2, 2, ""), ""), "");
+        Map<String, String> f = PrimaryView.fragments(st, "p2");
+        String timeline = f.get("pv-timeline");
+        assertTrue(timeline.contains("<strong>failover (process-dead)</strong>"), "the timeline names the path: " + timeline);
+        assertTrue(timeline.contains("Detected: <strong class=\"detection-path\">process-dead</strong> in 312 ms"), timeline);
+        assertTrue(timeline.contains("<tr data-fact=\"probe\"><td>probe</td><td>+3 ms</td><td>127.0.1.2:10809 refused in 1 ms"),
+                "each fact with its time from the first and what it said: " + timeline);
+        assertTrue(timeline.indexOf("link-closed") < timeline.indexOf("heartbeat-grace"), "in the order learnt");
+        String detection = f.get("pv-detection");
+        assertTrue(detection.contains("detected on the process-dead path in 312 ms; its facts are in the timeline above"),
+                "no second copy of the facts when the timeline shows that failover: " + detection);
+        assertFalse(detection.contains("detection-facts"), detection);
+        assertTrue(detection.contains("link closed by the peer + probe refused + 375 ms without a heartbeat"), detection);
+        assertTrue(detection.contains("every path silent 2000 ms + a failed probe"), detection);
+        assertTrue(detection.contains("data-setting=\"probe\">500 ms") && detection.contains("data-setting=\"interval\">250 ms"),
+                detection);
+        assertTrue(Pages.primary(st, session(WebUser.Role.MONITOR), ActionCatalog.standard(), "p2")
+                .contains("<h2>Failure detection</h2><div id=\"pv-detection\" class=\"live\">"), "a live section of the page");
+
+        String p1 = PrimaryView.fragments(st, "p1").get("pv-detection");
+        assertTrue(p1.contains("The last takeover (switchover at 2026-11-01 12:00:00Z) was an operator&#39;s"), p1);
+        assertFalse(PrimaryView.fragments(st, "p1").get("pv-timeline").contains("Detected:"), "a switchover has no detection");
+        String rows = OverviewView.fragments(st).get("ov-primaries");
+        assertTrue(rows.contains("failover (process-dead) 2026-11-01 12:00:31Z (110 ms, completed)"), "the overview: " + rows);
+        assertTrue(rows.contains("switchover 2026-11-01 12:00:00Z (150 ms, completed)"), rows);
+    }
+
+    @Test
+    void primaryPage_afterAFailbackOfADetectedFailover_showsTheDetectionsFactsInItsOwnSection() {
+        ClusterSnapshot s = Snapshots.withDetection(Snapshots.standby(2, 1, ""), "");
+        var p2 = s.primaries().get(1);
+        org.understudy.model.FailoverTimeline back = new org.understudy.model.FailoverTimeline("p2", "failback", "asked",
+                Snapshots.T0.plusSeconds(90), List.of(), Duration.ofMillis(800), true);
+        var after = new org.understudy.model.PrimarySnapshot(p2.name(), org.understudy.model.PrimaryState.PROTECTED,
+                p2.cause(), p2.since(), p2.paths(), p2.lastFailover(), 1, p2.caps(), null, back, p2.detection());
+        ClusterSnapshot with = new ClusterSnapshot(s.cluster(), s.node(), List.of(s.primaries().get(0), after), s.volumes(),
+                s.links(), s.paths(), s.alarms(), s.failover(), s.takenAt());
+        Map<String, String> f = PrimaryView.fragments(state(with, ""), "p2");
+        assertTrue(f.get("pv-timeline").contains("failback"), f.get("pv-timeline"));
+        String detection = f.get("pv-detection");
+        assertTrue(detection.contains("The last failover, at 2026-11-01 12:00:31Z:"), detection);
+        assertTrue(detection.contains("<td>heartbeat-grace</td><td>+312 ms</td>"), detection);
+    }
+
+    @Test
+    void primaryNodesConsole_detectionSettingsAreTheStandbys() {
+        Map<String, String> f = PrimaryView.fragments(state(Snapshots.standby(1, 1, ""), ""), "p1");
+        assertTrue(f.get("pv-detection").contains("The standby detects failures"), f.get("pv-detection"));
+    }
+
+    @Test
     void eventsAndErrorAndLoginPages_escapeWhatTheRequestBrought() {
         ConsoleState st = state(Snapshots.standby(1, 1, EVIL), EVIL);
         String events = EventsView.page(SITE, session(WebUser.Role.MONITOR), new EventsView.Filter(EVIL, "p1", "", EVIL, 0),
