@@ -2,7 +2,7 @@
 # harness JVM, one primary as its own process (the one a benchmark kills), and the standby's figures from /proc and
 # jcmd. Sourced after lib.sh, not run.
 
-net=63   # this benchmark's loopback net: standby 127.63.2.1, primaries 127.63.1.x
+net=${BENCH_NET:-63}   # this benchmark's loopback net: standby 127.63.2.1, primaries 127.63.1.x (BENCH_NET moves it)
 standby_addr=127.$net.2.1
 # UNDERSTUDY_DIST runs another build (e.g. a copy of main's, for before/after figures) instead of this checkout's
 launcher="${UNDERSTUDY_DIST:-$bench_root/installer/target/understudy}/bin/understudy"

@@ -34,5 +34,16 @@ public interface LinkActivity {
     default void closedByPeer(String primary, String volume, String how) {
     }
 
+    /**
+     * The standby's own storage refused a write of {@code primary}'s {@code volume} (no space left, an I/O error of
+     * its disk): once per episode, on the link's or an applier's thread; must not block.
+     */
+    default void storageFailed(String primary, String volume, String reason) {
+    }
+
+    /** A resync completed on a replica whose storage had failed: it takes writes again. */
+    default void storageRestored(String primary, String volume) {
+    }
+
     LinkActivity NONE = primary -> { };
 }

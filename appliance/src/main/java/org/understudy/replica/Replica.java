@@ -49,6 +49,7 @@ public final class Replica implements Closeable {
     private volatile long syncHighWater;
     final AtomicLong bytesApplied = new AtomicLong();
     final AtomicLong writesApplied = new AtomicLong();
+    private final StorageHealth storage;
 
     private Replica(String primary, VolumeConfig volume, Path image, Path metaFile, FileChannel channel,
                     ReplicaMetadata meta, Clock wallClock, SnapshotStore snapshots) {
@@ -62,6 +63,17 @@ public final class Replica implements Closeable {
         this.wallClock = wallClock;
         this.identityFile = image.resolveSibling(volume.name() + ".identity");
         this.pristine = meta.consistent();
+        this.storage = new StorageHealth(primary, volume.name());
+    }
+
+    /** Who is told when this replica's storage fails its link's writes, and when a resync ends that. */
+    void storageActivity(LinkActivity activity) {
+        storage.activity(activity);
+    }
+
+    /** Whether its storage failed a write of the link since the last completed resync. */
+    boolean storageFailing() {
+        return storage.failing();
     }
 
     /** Where the replica image of {@code primary}'s {@code volume} lives on the standby. */
@@ -221,7 +233,11 @@ public final class Replica implements Closeable {
         void write(long offset, ByteBuffer data) throws IOException {
             int n = data.remaining();
             touch();
-            batch.write(offset, data);
+            try {
+                batch.write(offset, data);
+            } catch (IOException e) {
+                throw storage.failed(e);
+            }
             bytesApplied.addAndGet(n);
             writesApplied.incrementAndGet();
             noteSync(offset + n);
@@ -229,7 +245,11 @@ public final class Replica implements Closeable {
 
         void zero(long offset, long length) throws IOException {
             touch();
-            batch.zero(offset, length);
+            try {
+                batch.zero(offset, length);
+            } catch (IOException e) {
+                throw storage.failed(e);
+            }
             bytesApplied.addAndGet(length);
             writesApplied.incrementAndGet();
             noteSync(offset + length);
@@ -248,7 +268,11 @@ public final class Replica implements Closeable {
 
         /** Applies every write taken so far (their preservations durable first). */
         void commit() throws IOException {
-            batch.commit();
+            try {
+                batch.commit();
+            } catch (IOException e) {
+                throw storage.failed(e);
+            }
         }
 
         /** Forgets writes not committed (the link died: they were never acknowledged). */
@@ -267,7 +291,11 @@ public final class Replica implements Closeable {
         if (!meta.consistent()) {
             pristine = false;
         }
-        writer.write(offset, data);
+        try {
+            writer.write(offset, data);
+        } catch (IOException e) {
+            throw storage.failed(e);
+        }
         bytesApplied.addAndGet(n);
         writesApplied.incrementAndGet();
         noteSync(offset + n);
@@ -292,7 +320,11 @@ public final class Replica implements Closeable {
     }
 
     void force() throws IOException {
-        writer.force();
+        try {
+            writer.force();
+        } catch (IOException e) {
+            throw storage.failed(e);
+        }
     }
 
     /** Before the first byte of data lands: the image is no longer known to be all zeros (durably). */
@@ -307,19 +339,28 @@ public final class Replica implements Closeable {
         syncing = true;
         awaitingDecision = false;
         syncHighWater = 0;
-        storeMeta(meta.with(false, false, wallClock.instant()));
-        updateIdentity(id -> id.consistent() ? id.beginResyncAsTarget() : id);
+        try {
+            storeMeta(meta.with(false, false, wallClock.instant()));
+            updateIdentity(id -> id.consistent() ? id.beginResyncAsTarget() : id);
+        } catch (IOException e) {
+            throw storage.failed(e);
+        }
     }
 
     /** SYNC_END: data forced, then durably consistent, holding {@code source}'s generation. */
     void endSync(VolumeIdentity source) throws IOException {
-        channel.force(false);
-        if (source != null) {
-            updateIdentity(id -> id.completeResyncFrom(source));
+        try {
+            channel.force(false);
+            if (source != null) {
+                updateIdentity(id -> id.completeResyncFrom(source));
+            }
+            storeMeta(meta.with(true, false, wallClock.instant()));
+        } catch (IOException e) {
+            throw storage.failed(e);
         }
-        storeMeta(meta.with(true, false, wallClock.instant()));
         syncing = false;
         pristine = true;
+        storage.resyncCompleted();
     }
 
     /**

@@ -108,6 +108,7 @@ public final class ReplicaServer implements Closeable {
         FenceStore fences = FenceStore.open(cluster.standby().replicaDir(),
                 cluster.primaries().stream().map(org.understudy.config.PrimaryConfig::name).toList(),
                 options.wallClock());
+        store.all().forEach(r -> r.storageActivity(activity));
         ReplicaServer s = new ReplicaServer(cluster, options, store, ss, fences, activity);
         try {
             s.snapshotHooks = hooks.apply(store);

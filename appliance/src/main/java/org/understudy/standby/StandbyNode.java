@@ -37,6 +37,7 @@ import org.understudy.health.HeartbeatSender;
 import org.understudy.health.NbdProbe;
 import org.understudy.health.PathConfig;
 import org.understudy.health.StallWatch;
+import org.understudy.model.AlarmKind;
 import org.understudy.model.BandwidthCaps;
 import org.understudy.model.ClusterSnapshot;
 import org.understudy.model.DetectionSettings;
@@ -150,6 +151,19 @@ final class StandbyNode implements NodeEngine {
             @Override
             public void authenticationRefused(String source, String claimedPrimary, String reason) {
                 services.authFailures().record(new AuthFailure(AuthFace.REPLICATION, source, claimedPrimary, reason));
+            }
+
+            @Override
+            public void storageFailed(String primary, String volume, String reason) {
+                services.alarms().raise(AlarmKind.STORAGE_ERROR, primary + "/" + volume, "replica " + primary + "/"
+                        + volume + " cannot be written on the standby: " + reason + "; " + primary
+                        + " keeps serving, the regions stay dirty there until a resync completes");
+            }
+
+            @Override
+            public void storageRestored(String primary, String volume) {
+                services.alarms().clear(AlarmKind.STORAGE_ERROR, primary + "/" + volume,
+                        "a resync completed: the replica takes writes again");
             }
 
             @Override
