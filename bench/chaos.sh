@@ -18,63 +18,45 @@
 #   one_way_stall   the same, one direction only (to or from the standby, drawn), for 6 s: no RST, no FIN
 #   delay           50-200 ms added each way (jitter a fifth of it) on the victim's link and heartbeats for 8 s
 #   loss            5-30 % of the victim's link and heartbeat packets dropped at random each way for 8 s
-#   full_disk       the standby's state directory (replicas, bitmaps, event log; a tmpfs of CHAOS_STANDBY_DISK, 64 MiB,
+#   full_disk       the standby's state directory (replicas, bitmaps, event log; a tmpfs of CHAOS_STANDBY_DISK, 96 MiB,
 #                   snapshots limited to 8 MiB per primary)
 #                   filled up for 6 s, then freed: the standby must live on and alarm, the primaries keep serving
 # After a network or disk fault the trial expects no takeover, both volumes served during the fault (the ledger's
 # acknowledged writes go on), and the cluster back to PROTECTED/IN_SYNC once the fault is lifted.
+#
+# A full disk the standby's replicas must write on (it fails a link write: "No space left on device" in its log) must
+# raise STORAGE_ERROR meanwhile, or the trial fails (NO_ALARM); after it, `understudy verify` must find the replicas
+# identical to the primaries (else REPLICA_DIFFERS).
 #
 # How (root only): the whole cluster, its clients and every fault run in a network namespace of its own
 # (understudy-chaos-NET, lo up inside; 127.NET.x.y as everywhere), so no filter can touch anything outside it. This
 # kernel has no netem and no tc actions (gact, police), so the faults are netfilter rules (iptables-legacy): each primary
 # runs in a net_cls cgroup of its own whose class id marks the connections it opens to the standby (CONNMARK), and a
 # fault drops by mark and conntrack direction (TCP) or by address (UDP heartbeats); loss is the statistic match; delay
-# is NFQUEUE to bench/netdelay.py, which holds each packet and lets it go. Everything is removed on exit: namespace,
-# cgroups, the net_cls mount if this script made it, the tmpfs.
+# is NFQUEUE to bench/netdelay.py, which holds each packet and lets it go (bench/netns-lib.sh). Everything is removed
+# on exit: namespace, cgroups, the net_cls mount if the script made it, the tmpfs. The table also goes to
+# bench/results/chaos.txt.
 #
 # Usage: bench/chaos.sh [TRIALS] [SEED]   (default 50, random)
 #   BENCH_NET=N moves the cluster to 127.N.x.y (default 63); CHAOS_FAULTS="link_cut loss" draws from those only;
-#   CHAOS_STANDBY_DISK=64m sizes the standby's tmpfs.
+#   CHAOS_STANDBY_DISK=96m sizes the standby's tmpfs.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/fleet-lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/netns-lib.sh"
 trials="${1:-50}"; seed="${2:-$RANDOM}"
 ns=understudy-chaos-$net
 hb_port=7701   # the heartbeat port of the cluster fleet --prepare writes (the default)
 
 # ---- outside: the namespace, the cgroups, then this script again inside the namespace
 if [ -z "${CHAOS_NS:-}" ]; then
-  [ "$(id -u)" -eq 0 ] || { echo "bench: chaos.sh needs root (network namespace, iptables, tmpfs)" >&2; exit 1; }
-  need python3 nbdinfo qemu-io ip iptables-legacy
+  need python3 nbdinfo qemu-io
   [ -n "${UNDERSTUDY_DIST:-}" ] || "$bench_root/understudy" --version >/dev/null
-  cls_root="$(awk '$3 == "cgroup" && $4 ~ /(^|,)net_cls(,|$)/ {print $2; exit}' /proc/mounts)"
-  own_cls=0
-  if [ -z "$cls_root" ]; then
-    cls_root="$work/chaos-net_cls-$net"; mkdir -p "$cls_root"
-    mount -t cgroup -o net_cls understudy-chaos "$cls_root"; own_cls=1
-  fi
-  cg="$cls_root/understudy-chaos-$net"
-  teardown() {
-    local p i
-    for i in $(seq 1 50); do   # whatever this run left in its own namespace (nothing, normally)
-      p="$(ip netns pids "$ns" 2>/dev/null || true)"; [ -z "$p" ] && break
-      kill -9 $p 2>/dev/null || true; sleep 0.1
-    done
-    ip netns del "$ns" 2>/dev/null || true
-    for p in standby p1 p2; do rmdir "$cg/$p" 2>/dev/null || true; done
-    rmdir "$cg" 2>/dev/null || true
-    if [ "$own_cls" = 1 ]; then umount "$cls_root" && rmdir "$cls_root"; fi
-  }
-  trap teardown EXIT
-  ip netns add "$ns"
-  ip -n "$ns" link set lo up
-  mkdir -p "$cg"
-  i=0
-  for p in p1 p2 standby; do   # class ids NET:1, NET:2, NET:3
-    i=$((i + 1)); mkdir -p "$cg/$p"; printf '0x%08x\n' $(( (net << 16) | i )) > "$cg/$p/net_cls.classid"
-  done
+  trap 'cleanup; netns_teardown' EXIT
+  netns_setup "$ns"
+  netns_class p1 $(( (net << 16) | 1 )); netns_class p2 $(( (net << 16) | 2 )); netns_class standby $(( (net << 16) | 3 ))
   rc=0
-  ip netns exec "$ns" env CHAOS_NS="$ns" CHAOS_CGROUP="$cg" bash "${BASH_SOURCE[0]}" "$trials" "$seed" || rc=$?
+  ip netns exec "$ns" env CHAOS_NS="$ns" CHAOS_CGROUP="$netns_cg" bash "${BASH_SOURCE[0]}" "$trials" "$seed" || rc=$?
   exit $rc
 fi
 
@@ -92,7 +74,7 @@ cfg="$dir/cluster.yaml"
 printf 'snapshots:\n  spaceLimit: 8MiB\n' >>"$cfg"
 sdir="$dir/state/standby"
 mkdir -p "$sdir"
-mount -t tmpfs -o "size=${CHAOS_STANDBY_DISK:-64m}" understudy-chaos "$sdir"
+mount -t tmpfs -o "size=${CHAOS_STANDBY_DISK:-96m}" understudy-chaos "$sdir"
 declare -A node_pid
 blocks=2048   # the ledger writes the lower 8 MiB of each volume; full_disk uses the upper 8 MiB
 fresh_slot=0
@@ -242,7 +224,7 @@ for p in p1 p2; do
   pids+=("$!")
 done
 sleep 2
-echo "bench: standby state directory (tmpfs ${CHAOS_STANDBY_DISK:-64m}): $(du -sh "$sdir" | cut -f1) used" >&2
+echo "bench: standby state directory (tmpfs ${CHAOS_STANDBY_DISK:-96m}): $(du -sh "$sdir" | cut -f1) used" >&2
 
 faults=(${CHAOS_FAULTS:-kill_primary stop_primary kill_standby stop_standby standby_restart_during_resync
         link_cut one_way_stall delay loss full_disk})
@@ -312,6 +294,7 @@ for i in $(seq 1 "$trials"); do
     full_disk)
       victim=standby
       f1=$(failovers_of p1); f2=$(failovers_of p2)
+      nospace0=$(grep -c "closing link: .*No space left on device" "$sdir/logs/understudy.log" || true)
       dd if=/dev/zero of="$sdir/fill" bs=1M 2>/dev/null || true   # until ENOSPC
       detail+="filled with $(( $(stat -c %s "$sdir/fill") >> 20 )) MiB; "
       # the ledger's blocks are on the replica already: overwriting them takes no space, so each full disk also
@@ -326,6 +309,11 @@ for i in $(seq 1 "$trials"); do
         done
       fi
       hold_fault 6 standby
+      nospace=$(( $(grep -c "closing link: .*No space left on device" "$sdir/logs/understudy.log" || true) - nospace0 ))
+      detail+="replica writes refused: $nospace; "
+      if [ "$nospace" -gt 0 ] && [[ "$detail" != *STORAGE_ERROR* ]]; then
+        outcome=NO_ALARM; detail+="no STORAGE_ERROR while replica writes failed; "
+      fi
       rm -f "$sdir/fill"
       kill -0 "${node_pid[standby]}" 2>/dev/null || { outcome=CRASHED; detail+="the standby died; "; start_node standby; }
       after_fault p1 "$f1"; [ "$outcome" = ok ] && after_fault p2 "$f2"
@@ -335,9 +323,10 @@ for i in $(seq 1 "$trials"); do
           outcome=LOST; detail+="$p: the acknowledged fresh 1 MiB reads back wrong; "
         fi
         # the replica, not only the primary, must hold what was acknowledged: compare them online
+        [ "$outcome" = ok ] || continue   # not back in sync: nothing to compare
         m=$("$launcher" verify --config "$cfg" "$p" vol0 2>&1 | sed -n 's/^ *mismatches: *//p' | tail -n 1 || true)
-        detail+="verify $p: ${m:-?} mismatches; "
-        [ "${m:-x}" = 0 ] || { outcome=REPLICA_DIFFERS; }
+        detail+="verify $p: ${m:-failed,} mismatches; "
+        [ "${m:-x}" = 0 ] || outcome=REPLICA_DIFFERS
       done
       ;;
   esac
@@ -352,11 +341,13 @@ for i in $(seq 1 "$trials"); do
 done
 for p in p1 p2; do touch "$dir/ledger-$p/stop"; done
 sleep 1
-echo
-printf "%3s  %-30s %-8s %-14s %8s  %s\n" "#" fault victim outcome time detail
-printf "%s\n" "${table[@]}"
-for f in "${!drawn[@]}"; do echo "$f ${drawn[$f]}"; done | sort | tr '\n' ' ' | sed 's/^/faults drawn: /'; echo
-for p in p1 p2; do echo "ledger $p (acked writes, errors, reconnects): $(cat "$dir/ledger-$p/stats" 2>/dev/null)"; done
-echo "seed $seed; BENCH_NET=$net; machine load: $(uptime)"
+{
+  echo "bench/chaos.sh $trials $seed (BENCH_NET=$net), $(date -u +%FT%TZ), $(git -C "$bench_root" rev-parse --short HEAD 2>/dev/null)"
+  printf "%3s  %-30s %-8s %-14s %8s  %s\n" "#" fault victim outcome time detail
+  printf "%s\n" "${table[@]}"
+  for f in "${!drawn[@]}"; do echo "$f ${drawn[$f]}"; done | sort | tr '\n' ' ' | sed 's/^/faults drawn: /'; echo
+  for p in p1 p2; do echo "ledger $p (acked writes, errors, reconnects): $(cat "$dir/ledger-$p/stats" 2>/dev/null)"; done
+  echo "seed $seed; BENCH_NET=$net; machine load: $(uptime)"
+} | tee "$results/chaos.txt"
 for n in p1 p2 standby; do kill "${node_pid[$n]}" 2>/dev/null || true; done
 exit $failed
