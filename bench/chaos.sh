@@ -19,8 +19,10 @@
 #   delay           50-200 ms added each way (jitter a fifth of it) on the victim's link and heartbeats for 8 s
 #   loss            5-30 % of the victim's link and heartbeat packets dropped at random each way for 8 s
 #   full_disk       the standby's state directory (replicas, bitmaps, event log; a tmpfs of CHAOS_STANDBY_DISK, 96 MiB,
-#                   snapshots limited to 8 MiB per primary)
-#                   filled up for 6 s, then freed: the standby must live on and alarm, the primaries keep serving
+#                   snapshots limited to 8 MiB per primary) filled up for 6 s, then freed: the standby must live on and
+#                   alarm, the primaries keep serving. The ledger covers the lower 8 MiB of each volume, already on the
+#                   replica, so each full disk also writes 1 MiB where nothing was written yet (8 slots in the upper
+#                   half; once they are used up, a full disk no longer reaches the replicas)
 # After a network or disk fault the trial expects no takeover, both volumes served during the fault (the ledger's
 # acknowledged writes go on), and the cluster back to PROTECTED/IN_SYNC once the fault is lifted.
 #
