@@ -329,6 +329,7 @@ public final class HealthDetector {
         }
         n.updatePaths(now, wall.instant(), silence, up, events, LOG, self);
         probeAhead(n, now, probes);
+        recheckAtTheCrossing(n, now);
         if (up > 0) {
             if (n.health == NodeHealth.FAILED && n.deadAt != Long.MIN_VALUE && n.heardAfter(n.deadAt) == null) {
                 // a process-dead verdict stands while its paths are merely not yet past their timeouts
@@ -375,6 +376,34 @@ public final class HealthDetector {
             case SUSPECT, FAILED -> {
                 // a probe is running, or the verdict is in; wait for life
             }
+        }
+    }
+
+    /**
+     * Ticks come every interval, so a path crossing its timeout (or the probe-ahead point before it) just after a
+     * tick would be seen up to a whole interval late: the detection of a silent host would take the timeout plus up
+     * to one interval. When a crossing of a watching node falls before the next tick, one extra tick is scheduled for
+     * it.
+     */
+    private void recheckAtTheCrossing(NodeWatch n, long now) {
+        if (n.health != NodeHealth.UP && n.health != NodeHealth.DEGRADED) {
+            return;
+        }
+        long lead = n.ahead == null ? Math.max(0, n.probe.timeLimit().toNanos()) : 0;
+        long tickNanos = settings.tick().toNanos();
+        long next = Long.MAX_VALUE;
+        for (PathWatch p : n.paths.values()) {
+            long untilDown = p.lastHeard + p.config.timeout().toNanos() + 1 - now;
+            if (untilDown > 0) {
+                next = Math.min(next, untilDown);
+            }
+            long untilAhead = untilDown - lead;
+            if (lead > 0 && untilAhead > 0) {
+                next = Math.min(next, untilAhead);
+            }
+        }
+        if (next < tickNanos) {
+            scheduler.schedule(this::tick, next);
         }
     }
 

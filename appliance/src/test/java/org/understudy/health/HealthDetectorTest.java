@@ -159,6 +159,24 @@ class HealthDetectorTest {
     }
 
     @Test
+    void silentHost_probedAndDecidedAtTheCrossings_notAtTheTicksAfter() {
+        // ticks every 250 ms from 0; the last heartbeats come 10 ms after one, so every crossing falls between ticks
+        watchSlow(limited(false));
+        scheduler.advance(Duration.ofMillis(10));
+        detector.heardOn("p1", "link");
+        detector.heardOn("p1", "production");
+        scheduler.advance(Duration.ofMillis(1520));
+        assertEquals(1, probes.size(), "silent 1.52 s: the probe started at 1.5 s, not at the 1.75 s tick");
+        probes.get(0).run(); // a frozen host: it times out
+        scheduler.advance(Duration.ofMillis(480));
+        assertTrue(of(HealthEvent.Failed.class).isEmpty(), "silent exactly the timeout: not past it");
+        scheduler.advance(Duration.ofMillis(1));
+        HealthEvent.Failed failed = of(HealthEvent.Failed.class).get(0);
+        assertEquals(FailureDetection.HOST_SILENT, failed.detection().path(),
+                "decided as the paths crossed the timeout, not at the 2.25 s tick");
+    }
+
+    @Test
     void probeAheadStillRunningAtTheTimeout_itsAnswerDecides() {
         watchSlow(limited(false));
         scheduler.advance(Duration.ofMillis(2250));
