@@ -32,7 +32,8 @@ import org.understudy.model.SnapshotKind;
  * <p>Space: with a limit set, the oldest snapshot is dropped (listeners told) whenever the preserved chunks pass it,
  * so the mirror never waits for space.
  *
- * <p>Locks, in this order: the {@link #gate} (writers shared; a cut of the standby's own across volumes exclusive),
+ * <p>Locks, in this order: the {@link #gate} (writers shared; a cut of the standby's own across volumes exclusive,
+ * once the writes handed off to a committer landed: {@link WriterGate}),
  * the journal lock (commits shared; deletions and compaction exclusive), the state monitor (short, never held across
  * I/O but the journal append). Thread-safe.
  */
@@ -48,7 +49,7 @@ public final class SnapshotStore implements Closeable {
     private final SnapshotState state;
     private final int chunkSize;
     private volatile long spaceLimit;
-    private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
+    private final WriterGate gate = new WriterGate();
     private final ReentrantReadWriteLock journalLock = new ReentrantReadWriteLock();
     private final ChunkClaims claims = new ChunkClaims();
     private final CheckedCommits commits;
@@ -196,12 +197,7 @@ public final class SnapshotStore implements Closeable {
      * cut across the primary's volumes (its links are down, or the standby serves the volumes itself).
      */
     public void exclusiveCut(IoAction cut) throws IOException {
-        gate.writeLock().lock();
-        try {
-            cut.run();
-        } finally {
-            gate.writeLock().unlock();
-        }
+        gate.exclusive(cut);
     }
 
     /** An action that may fail with an I/O error. */
@@ -256,8 +252,8 @@ public final class SnapshotStore implements Closeable {
     // ---- copy on write (for CowWriter) ---------------------------------------------------------------------------
 
     /** The gate every writer of this primary's replicas holds shared while it writes. */
-    ReentrantReadWriteLock.ReadLock writerGate() {
-        return gate.readLock();
+    WriterGate writerGate() {
+        return gate;
     }
 
     /** The member writes to {@code volume} preserve into, or null when none is live. */
