@@ -31,10 +31,12 @@ public final class SnapshotCrashChild {
         Deque<Long> live = new ArrayDeque<>();
         f.store.list().forEach(i -> live.add(i.id()));
         CowWriter.Batch batch = f.writer.batch();
+        long[] reported = {-1};
         CowWriter.Landing landing = new CowWriter.Landing() {
             @Override
             public void landed(long mark) {
-                out.println("W " + mark);
+                // one group commit lands several batches and names the last: each is reported, the parent kills at one
+                report(out, reported, mark);
             }
 
             @Override
@@ -62,9 +64,17 @@ public final class SnapshotCrashChild {
             }
             // handed to the committer as a link does: the next batch is prepared while this one's forces run
             if (!batch.commitAsync(b, landing)) {
-                out.println("W " + b);
+                report(out, reported, b);
             }
         }
+    }
+
+    /** "W b" for every batch landed since the last reported, through {@code through} (in order, once each). */
+    private static synchronized void report(PrintStream out, long[] reported, long through) {
+        for (long b = reported[0] + 1; b <= through; b++) {
+            out.println("W " + b);
+        }
+        reported[0] = Math.max(reported[0], through);
     }
 
     record Write(long offset, byte[] data) {
