@@ -5,16 +5,14 @@ import java.util.function.Consumer;
 import org.understudy.replication.FrameChannel;
 import org.understudy.replication.FrameFlags;
 import org.understudy.replication.FrameType;
-import org.understudy.snapshot.CowWriter;
 
 /**
  * The cumulative ACKs of one link: sent by the session's reader after a batch of frames and by the appliers as each
  * large write lands, never past a write an applier is still on ({@link ApplyPipeline#appliedThrough}) nor past one
- * the reader holds back for a snapshot's commit ({@link #readerApplied}), and only ever rising. Writes the reader
- * handed to its batch's committer are acknowledged by the committer as they land ({@link #landed}). DURABLE when
+ * the reader holds back for a snapshot's commit ({@link #readerApplied}), and only ever rising. DURABLE when
  * everything acknowledged is also forced. Thread-safe.
  */
-final class LinkAcks implements CowWriter.Landing {
+final class LinkAcks {
     private final FrameChannel frames;
     private final Consumer<String> onFailure;
     private final Object lock = new Object();
@@ -41,26 +39,9 @@ final class LinkAcks implements CowWriter.Landing {
         durable = seq;
     }
 
-    /** Everything the reader handled through {@code seq} is applied (only ever rises: the committer sets it too). */
+    /** The reader handled everything through {@code seq} and holds none of it back. */
     void readerApplied(long seq) {
-        synchronized (lock) {
-            if (seq > readerApplied) {
-                readerApplied = seq;
-            }
-        }
-    }
-
-    /** The committer applied the reader's held-back writes through {@code seq}: acknowledged now. */
-    @Override
-    public void landed(long seq) {
-        readerApplied(seq);
-        fromApplier();
-    }
-
-    /** The committer failed: the link ends (nothing it held is acknowledged; the primary still counts it dirty). */
-    @Override
-    public void failed(IOException e) {
-        onFailure.accept("snapshot commit failed: " + e.getMessage());
+        readerApplied = seq;
     }
 
     /** Acknowledges everything applied so far, if that is more than last time. */

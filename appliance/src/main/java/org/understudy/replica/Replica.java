@@ -275,15 +275,6 @@ public final class Replica implements Closeable {
             }
         }
 
-        /**
-         * Hands the writes held back so far to the batch's committer, which applies them once their preservations
-         * are durable while this thread goes on; true if so ({@code landing} then hears of {@code seq}), false when
-         * everything taken so far is applied already.
-         */
-        boolean commitAsync(long seq, CowWriter.Landing landing) throws IOException {
-            return batch.commitAsync(seq, landing);
-        }
-
         /** Forgets writes not committed (the link died: they were never acknowledged). */
         void discard() {
             batch.discard();

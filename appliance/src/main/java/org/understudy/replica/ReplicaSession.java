@@ -4,6 +4,7 @@ import org.understudy.replication.IdentityMessage;
 import org.understudy.resync.BitmapInfo;
 import org.understudy.resync.VolumeIdentity;
 import java.io.EOFException;
+import java.nio.ByteBuffer;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Instant;
@@ -359,7 +360,7 @@ final class ReplicaSession implements Runnable {
                     }
                     p.drain();
                     applier.commit();
-                    java.nio.ByteBuffer data = java.nio.ByteBuffer.allocateDirect((int) f.length());
+                    ByteBuffer data = ByteBuffer.allocateDirect((int) f.length());
                     r.read(f.offset(), data);
                     frames.writeLarge(FrameType.READ_DATA, 0, f.seq(), f.offset(), data.flip());
                 }
@@ -393,12 +394,11 @@ final class ReplicaSession implements Runnable {
             unacked++;
             unackedBytes += f.length();
             // one cumulative ACK per batch: while more input is already waiting, apply it first (bounded, so a
-            // continuous stream still gets timely ACKs); durability points are acknowledged at once. Writes held back
-            // for a snapshot go to the committer, acknowledged as they land while this thread reads the next frames
+            // continuous stream still gets timely ACKs); durability points are acknowledged at once. The writes held
+            // back for a snapshot's preservations are applied before the ACK says so
             if (force || unacked >= ACK_EVERY_FRAMES || unackedBytes >= ACK_EVERY_BYTES || !frames.inputWaiting()) {
-                if (!applier.commitAsync(f.seq(), acks)) {
-                    acks.readerApplied(f.seq());
-                }
+                applier.commit();
+                acks.readerApplied(f.seq());
                 acks.send();
                 unacked = 0;
                 unackedBytes = 0;

@@ -3,11 +3,11 @@ package org.understudy.snapshot;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.locks.Lock;
 import org.understudy.storage.Zeros;
 
 /**
@@ -21,12 +21,7 @@ import org.understudy.storage.Zeros;
  * held back (copied) until {@link Batch#commit}, which makes every preservation of the batch durable with one force
  * of the chunk file and one of the journal, then applies the held-back writes in order. A write touching no held-back
  * chunk goes to the image at once. The batch holds the store's writer gate from its first write to its commit, so
- * the standby's own cut never falls between a preservation and its write.
- *
- * <p>{@link Batch#commitAsync} pipelines the commits of a link: the held-back writes go to the batch's
- * {@link Committer}, which forces their preservations and then applies them, while the batch's thread takes the next
- * writes. Until they landed, a later write that touches one of their chunks is held back too (and lands after them);
- * one touching none of them goes to the image at once, as before. Thread-safe; each batch is for one thread.
+ * the standby's own cut never falls between a preservation and its write. Thread-safe; each batch is for one thread.
  */
 public final class CowWriter {
     private final SnapshotStore store;
@@ -109,35 +104,18 @@ public final class CowWriter {
         return size;
     }
 
-    /** A write held back for its preservations (data null: zeros). */
-    record Held(long offset, long length, ByteBuffer data) {
-    }
-
-    /** Told (on the committer's thread) how writes handed off with {@link Batch#commitAsync} ended. */
-    public interface Landing {
-        /** Every write handed off up to the one marked {@code mark} is on the image, its preservations durable. */
-        void landed(long mark);
-
-        /** The committer failed: nothing handed off from then on lands. */
-        void failed(IOException e);
-    }
-
-    /** Held-back bytes a batch hands off at most before it waits for them to land (bounds the copies it keeps). */
-    static final long MAX_HANDED_OFF_BYTES = 32L << 20;
-
     /** Writes of one thread applied with one group commit. Not thread-safe. */
     public final class Batch {
         private final List<SnapshotStore.Staged> staged = new ArrayList<>();
         private final Set<Long> heldChunks = new HashSet<>();
         private final List<Held> held = new ArrayList<>();
-        private final WriterGate gate = store.writerGate();
-        /** Groups handed off to the committer, oldest first, until the batch's thread sees them landed. */
-        private final ArrayDeque<Committer.Group> handedOff = new ArrayDeque<>();
-        private Committer committer;
+        private final Lock gate = store.writerGate();
         private boolean gateHeld;
         private long dataTicket;
         private long heldBytes;
-        private long handedOffBytes;
+
+        private record Held(long offset, long length, ByteBuffer data) {
+        }
 
         /** Writes {@code src} (its remaining bytes) at {@code offset}, now or at {@link #commit}. */
         public void write(long offset, ByteBuffer src) throws IOException {
@@ -149,10 +127,9 @@ public final class CowWriter {
             apply(offset, length, null);
         }
 
-        /** True while writes are held back for {@link #commit}, or handed off and not landed yet. */
+        /** True while writes are held back for {@link #commit}. */
         public boolean pending() {
-            prune();
-            return !held.isEmpty() || !handedOff.isEmpty();
+            return !held.isEmpty();
         }
 
         /** Bytes of the writes held back. */
@@ -164,12 +141,8 @@ public final class CowWriter {
             if (length <= 0) {
                 return;
             }
-            if (committer != null) {
-                committer.rethrow();
-            }
-            prune();
             if (!gateHeld) {
-                gate.enter();
+                gate.lock();
                 gateHeld = true;
             }
             SnapshotState.Member newest = store.newest(volume);
@@ -194,29 +167,16 @@ public final class CowWriter {
             }
         }
 
-        /** Whether the range shares a chunk with a write held back here or handed off and not landed yet. */
         private boolean touchesHeld(long offset, long length) {
-            if (heldChunks.isEmpty() && handedOff.isEmpty()) {
+            if (heldChunks.isEmpty()) {
                 return false;
             }
             for (long c = offset / chunkSize; c <= (offset + length - 1) / chunkSize; c++) {
                 if (heldChunks.contains(c)) {
                     return true;
                 }
-                for (Committer.Group g : handedOff) {
-                    if (!g.landed && g.chunks.contains(c)) {
-                        return true;
-                    }
-                }
             }
             return false;
-        }
-
-        /** Forgets the groups handed off that landed, oldest first. */
-        private void prune() {
-            while (!handedOff.isEmpty() && handedOff.peekFirst().landed) {
-                handedOffBytes -= handedOff.pollFirst().bytes;
-            }
         }
 
         /**
@@ -316,10 +276,6 @@ public final class CowWriter {
          */
         public void commit() throws IOException {
             try {
-                if (committer != null) {
-                    committer.awaitIdle();
-                    prune();
-                }
                 if (!staged.isEmpty()) {
                     List<SnapshotStore.Staged> mine = List.copyOf(staged);
                     staged.clear();
@@ -336,47 +292,8 @@ public final class CowWriter {
             }
         }
 
-        /**
-         * Hands the writes held back so far to the committer and lets go of the writer gate; true if so, and then
-         * {@code landing} hears of them (with {@code mark}) once they landed. False when nothing was to be handed off
-         * or the batch committed at once instead ({@link #commit}: a cut waits for the gate, or too many bytes are
-         * handed off already): everything taken so far is then on the image.
-         */
-        public boolean commitAsync(long mark, Landing landing) throws IOException {
-            prune();
-            if (held.isEmpty() && handedOff.isEmpty() || gate.cutWaiting()
-                    || handedOffBytes + heldBytes > MAX_HANDED_OFF_BYTES) {
-                commit();
-                return false;
-            }
-            if (committer == null) {
-                committer = new Committer(CowWriter.this, store, gate);
-            }
-            // an empty group still goes: the landing then hears of this mark after the groups before it landed
-            Committer.Group g = new Committer.Group(List.copyOf(staged), dataTicket, List.copyOf(held),
-                    Set.copyOf(heldChunks), heldBytes, mark, landing);
-            staged.clear();
-            held.clear();
-            heldChunks.clear();
-            handedOffBytes += heldBytes;
-            heldBytes = 0;
-            handedOff.addLast(g);
-            gate.handOff();
-            committer.submit(g);
-            releaseGate();
-            return true;
-        }
-
-        /**
-         * Drops whatever was not committed (the caller failed): staged slots back, held writes forgotten, groups
-         * handed off and not yet being committed given up; nothing of the batch lands after this returns.
-         */
+        /** Drops whatever was not committed (the caller failed): staged slots back, held writes forgotten. */
         public void discard() {
-            if (committer != null) {
-                committer.close();
-                handedOff.clear();
-                handedOffBytes = 0;
-            }
             if (!staged.isEmpty()) {
                 store.abandon(List.copyOf(staged));
                 staged.clear();
@@ -390,12 +307,12 @@ public final class CowWriter {
         private void releaseGate() {
             if (gateHeld) {
                 gateHeld = false;
-                gate.leave();
+                gate.unlock();
             }
         }
     }
 
-    void writeImage(long offset, long length, ByteBuffer data) throws IOException {
+    private void writeImage(long offset, long length, ByteBuffer data) throws IOException {
         if (offset < 0 || length < 0 || offset > size - length) {
             throw new IllegalArgumentException(volume + ": range " + offset + "+" + length + " outside the replica of "
                     + size + " bytes");

@@ -32,8 +32,7 @@ import org.understudy.model.SnapshotKind;
  * <p>Space: with a limit set, the oldest snapshot is dropped (listeners told) whenever the preserved chunks pass it,
  * so the mirror never waits for space.
  *
- * <p>Locks, in this order: the {@link #gate} (writers shared; a cut of the standby's own across volumes exclusive,
- * once the writes handed off to a committer landed: {@link WriterGate}),
+ * <p>Locks, in this order: the {@link #gate} (writers shared; a cut of the standby's own across volumes exclusive),
  * the journal lock (commits shared; deletions and compaction exclusive), the state monitor (short, never held across
  * I/O but the journal append). Thread-safe.
  */
@@ -49,7 +48,7 @@ public final class SnapshotStore implements Closeable {
     private final SnapshotState state;
     private final int chunkSize;
     private volatile long spaceLimit;
-    private final WriterGate gate = new WriterGate();
+    private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
     private final ReentrantReadWriteLock journalLock = new ReentrantReadWriteLock();
     private final ChunkClaims claims = new ChunkClaims();
     private final CheckedCommits commits;
@@ -197,7 +196,12 @@ public final class SnapshotStore implements Closeable {
      * cut across the primary's volumes (its links are down, or the standby serves the volumes itself).
      */
     public void exclusiveCut(IoAction cut) throws IOException {
-        gate.exclusive(cut);
+        gate.writeLock().lock();
+        try {
+            cut.run();
+        } finally {
+            gate.writeLock().unlock();
+        }
     }
 
     /** An action that may fail with an I/O error. */
@@ -252,8 +256,8 @@ public final class SnapshotStore implements Closeable {
     // ---- copy on write (for CowWriter) ---------------------------------------------------------------------------
 
     /** The gate every writer of this primary's replicas holds shared while it writes. */
-    WriterGate writerGate() {
-        return gate;
+    ReentrantReadWriteLock.ReadLock writerGate() {
+        return gate.readLock();
     }
 
     /** The member writes to {@code volume} preserve into, or null when none is live. */

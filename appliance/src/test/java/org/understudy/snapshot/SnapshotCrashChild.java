@@ -15,8 +15,7 @@ import java.util.SplittableRandom;
  * snapshot every few batches and deleting old ones, reporting each completed step on stdout ("T b" before a
  * snapshot is begun after batch b, "S id b" once it is complete, "X id" before a deletion starts, "D id" once it
  * returned, "W b" once batch b
- * is committed), until it is SIGKILLed. Batches are handed to the writer's committer as a link does, so one to a few
- * are in flight at the kill, their forces and writes racing the next batch's preservations and the deletions. Batch b's writes are {@link #writes} of (round, b), so the parent can replay
+ * is committed), until it is SIGKILLed. Batch b's writes are {@link #writes} of (round, b), so the parent can replay
  * them.
  */
 public final class SnapshotCrashChild {
@@ -30,24 +29,8 @@ public final class SnapshotCrashChild {
         StoreFixture f = new StoreFixture(dir, SnapshotCrashTest.SIZE, SnapshotCrashTest.CHUNK, 0);
         Deque<Long> live = new ArrayDeque<>();
         f.store.list().forEach(i -> live.add(i.id()));
-        CowWriter.Batch batch = f.writer.batch();
-        long[] reported = {-1};
-        CowWriter.Landing landing = new CowWriter.Landing() {
-            @Override
-            public void landed(long mark) {
-                // one group commit lands several batches and names the last: each is reported, the parent kills at one
-                report(out, reported, mark);
-            }
-
-            @Override
-            public void failed(IOException e) {
-                e.printStackTrace();
-                System.exit(3);
-            }
-        };
         for (long b = 0; ; b++) {
             if (b % EVERY == 0) {
-                batch.commit(); // every earlier batch landed: the snapshot's point follows batch b - 1
                 out.println("T " + b);
                 long id = f.snapshot("r" + round + "-" + b);
                 live.add(id);
@@ -59,22 +42,13 @@ public final class SnapshotCrashChild {
                 f.store.delete(id, "", "crash test");
                 out.println("D " + id);
             }
+            CowWriter.Batch batch = f.writer.batch();
             for (Write w : writes(round, b)) {
                 batch.write(w.offset, ByteBuffer.wrap(w.data));
             }
-            // handed to the committer as a link does: the next batch is prepared while this one's forces run
-            if (!batch.commitAsync(b, landing)) {
-                report(out, reported, b);
-            }
-        }
-    }
-
-    /** "W b" for every batch landed since the last reported, through {@code through} (in order, once each). */
-    private static synchronized void report(PrintStream out, long[] reported, long through) {
-        for (long b = reported[0] + 1; b <= through; b++) {
+            batch.commit();
             out.println("W " + b);
         }
-        reported[0] = Math.max(reported[0], through);
     }
 
     record Write(long offset, byte[] data) {
