@@ -12,10 +12,7 @@ import java.nio.file.StandardOpenOption;
  * chunkSize}. Slots freed by a deletion are taken again by later preservations, so the file is about as large as the
  * most the snapshots ever held at once. The file grows ahead of its slots in steps of {@link #STEP} written with
  * zeros: a preservation then overwrites blocks the file system already holds, and forcing it flushes the data without
- * a metadata commit for a new size (on ext4, one device flush instead of two). Once the slots written pass half of
- * the last step, the next step is written and forced on a virtual thread of its own, ahead of need: neither the
- * link's thread (writing 16 MiB of zeros) nor a commit's force (flushing them) waits for it. Positional I/O only;
- * thread-safe.
+ * a metadata commit for a new size (on ext4, one device flush instead of two). Positional I/O only; thread-safe.
  */
 final class ChunkFile implements Closeable {
     static final long STEP = 16L << 20;
@@ -25,7 +22,6 @@ final class ChunkFile implements Closeable {
     private final int chunkSize;
     private final GroupForce force;
     private long prepared; // bytes of the file written (zeros or chunks): guarded by this
-    private boolean growing; // a step is being written ahead past prepared: guarded by this
 
     private ChunkFile(Path file, FileChannel channel, int chunkSize) throws IOException {
         this.file = file;
@@ -47,55 +43,11 @@ final class ChunkFile implements Closeable {
      */
     long write(long slot, ByteBuffer content) throws IOException {
         long pos = slot * chunkSize;
-        long end = pos + content.remaining();
-        prepare(end);
+        prepare(pos + content.remaining());
         while (content.hasRemaining()) {
             pos += channel.write(content, pos);
         }
-        growAheadIfNear(end);
         return force.ticket();
-    }
-
-    /** Starts writing (and forcing) the next step of zeros when {@code end} is within half a step of the last. */
-    private void growAheadIfNear(long end) {
-        long from;
-        synchronized (this) {
-            if (growing || prepared - end > STEP / 2) {
-                return;
-            }
-            growing = true;
-            from = prepared;
-        }
-        Thread.ofVirtual().name("snapshot-grow-" + file.getFileName()).start(() -> {
-            boolean grown = false;
-            try {
-                org.understudy.storage.Zeros.write(channel, from, STEP);
-                channel.force(false);
-                grown = true;
-            } catch (IOException e) {
-                // a writer that needs the step grows the file itself, as without the thread
-            } finally {
-                synchronized (this) {
-                    if (grown && prepared == from) {
-                        prepared = from + STEP;
-                    }
-                    growing = false;
-                    notifyAll();
-                }
-            }
-        });
-    }
-
-    /** Waits (under the monitor) until no step is being written ahead. */
-    private void awaitGrown() throws IOException {
-        while (growing) {
-            try {
-                wait();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException("interrupted while the snapshot chunk file grew");
-            }
-        }
     }
 
     void forceUpTo(long ticket) throws IOException {
@@ -124,10 +76,6 @@ final class ChunkFile implements Closeable {
         if (end <= prepared) {
             return;
         }
-        awaitGrown(); // the step being written ahead may be the one needed: never write over it meanwhile
-        if (end <= prepared) {
-            return;
-        }
         long target = Math.max(end, prepared + STEP);
         org.understudy.storage.Zeros.write(channel, prepared, target - prepared);
         prepared = target;
@@ -135,7 +83,6 @@ final class ChunkFile implements Closeable {
 
     /** Gives back the space above {@code slots} slots (all free) when it is more than a step. */
     synchronized void truncate(long slots) throws IOException {
-        awaitGrown();
         long keep = slots * chunkSize;
         if (prepared - keep > STEP) {
             channel.truncate(keep);
@@ -153,9 +100,6 @@ final class ChunkFile implements Closeable {
 
     @Override
     public void close() throws IOException {
-        synchronized (this) {
-            awaitGrown();
-        }
         channel.close();
     }
 }
