@@ -12,7 +12,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 need fio nbdkit nbdcopy curl python3
-net=105
+net="${BENCH_NET:-105}"  # BENCH_NET: another loopback net (127.N.x.y) when 105 is taken
 declare -A res
 
 "$bench_root/understudy" --version >/dev/null   # builds the distribution when needed
