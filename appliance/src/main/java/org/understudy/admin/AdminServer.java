@@ -44,6 +44,8 @@ import org.understudy.security.NodeCredential;
 public final class AdminServer implements AutoCloseable {
     /** Largest request body accepted, in bytes. */
     public static final int MAX_BODY = 1 << 20;
+    /** Largest unread body still read to its end before an answer that does not need it. */
+    private static final long DRAIN_LIMIT = 2L * MAX_BODY;
     private static final Logger LOG = LogManager.getLogger(AdminServer.class);
 
     private final Endpoint bind;
@@ -163,6 +165,33 @@ public final class AdminServer implements AutoCloseable {
     }
 
     /** Reads the body, at most {@link #MAX_BODY} bytes. */
+    /**
+     * Reads and drops what is left of a request's body before an answer that does not need it (a refusal, 404, 405,
+     * 413): answered first, a body still on its way could not be consumed, and the connection was closed under the
+     * client (the JDK's HttpClient sends headers and body apart), whose next request on it got no bytes at all — or
+     * the kernel's reset of a socket closed with unread bytes reached the client before the answer. A body far over
+     * the limit is not read; that connection closes after the answer.
+     */
+    private static void drain(Request request, Response response) {
+        if (request.getLength() > DRAIN_LIMIT) {
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            return;
+        }
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            long left = DRAIN_LIMIT;
+            byte[] sink = new byte[8192];
+            int n;
+            while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) >= 0) {
+                left -= n;
+            }
+            if (left <= 0) {
+                response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            }
+        } catch (IOException e) {
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        }
+    }
+
     private static byte[] bodyBytes(Request request) throws IOException {
         long declared = request.getLength();
         if (declared > MAX_BODY) {
@@ -199,6 +228,7 @@ public final class AdminServer implements AutoCloseable {
             try {
                 RouteTable.Match m = routes.find(method, path);
                 if (m.route() == null) {
+                    drain(request, response);
                     if (m.allowed().isEmpty()) {
                         reply(response, callback, 404, error("no such endpoint: " + path));
                     } else {
@@ -214,6 +244,7 @@ public final class AdminServer implements AutoCloseable {
                 AdminAccess.Outcome outcome = access.check(level, method, path, raw,
                         request.getHeaders().get(HttpHeader.AUTHORIZATION), Request.getRemoteAddr(request));
                 if (outcome instanceof AdminAccess.Outcome.Refused r) {
+                    drain(request, response);
                     if (r.status() == 401) {
                         response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, level == AdminAccess.Level.NODE
                                 ? NodeCredential.SCHEME + " realm=\"understudy\"" : "Bearer realm=\"understudy\"");
@@ -234,6 +265,7 @@ public final class AdminServer implements AutoCloseable {
                     reply(response, callback, 200, result == null ? Map.of("ok", true) : result);
                 }
             } catch (ApiException e) {
+                drain(request, response);
                 reply(response, callback, e.status(), error(e.getMessage()));
             } catch (Exception | LinkageError | AssertionError e) {
                 LOG.error("admin API: {} {} failed", method, path, e);
