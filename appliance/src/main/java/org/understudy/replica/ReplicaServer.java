@@ -151,16 +151,10 @@ public final class ReplicaServer implements Closeable {
         // durable before the takeover goes on, the fence file and every replica's identity at once (a crash between
         // them leaves the epoch raised somewhere: epoch() reads the highest); also closes a link attached at an older
         // epoch
-        List<Object> holders = new ArrayList<>(mine);
-        holders.add(fences);
-        AtOnce.map(holders, h -> {
-            if (h instanceof Replica r) {
-                r.raiseEpoch(epoch);
-            } else {
-                fences.raiseTo(primary, epoch, reason);
-            }
-            return h;
-        }, h -> { });
+        List<AtOnce.IoAction> writes = new ArrayList<>();
+        writes.add(() -> fences.raiseTo(primary, epoch, reason));
+        mine.forEach(r -> writes.add(() -> r.raiseEpoch(epoch)));
+        AtOnce.run(writes);
         List<Thread> ending = new ArrayList<>();
         for (Map.Entry<ReplicaSession, Thread> e : sessions.entrySet()) {
             if (primary.equals(e.getKey().primaryName())) {

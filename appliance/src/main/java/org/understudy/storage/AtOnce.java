@@ -21,7 +21,21 @@ public final class AtOnce {
         R apply(T item) throws IOException;
     }
 
+    /** One durable write with nothing to return. */
+    @FunctionalInterface
+    public interface IoAction {
+        void run() throws IOException;
+    }
+
     private AtOnce() {
+    }
+
+    /** Runs every one of {@code actions} at once and returns when all ended, or throws the first failure after. */
+    public static void run(List<IoAction> actions) throws IOException {
+        map(actions, a -> {
+            a.run();
+            return a;
+        }, a -> { });
     }
 
     /**
