@@ -32,11 +32,16 @@ public record HaConfig(Health health, Failover failover, EventLog eventLog, Map<
      *                         the probe refused, how long every path must have been silent; zero turns the fast path
      *                         off; longer than {@code interval}
      * @param probeTimeout     the time limit of the confirming probe (an NBD handshake) on both paths
+     * @param startupGrace     a primary not heard on any path since the standby started watching it is not suspected
+     *                         before this long (a cluster powered up together: primaries boot slower than the
+     *                         standby); once heard, {@code timeout} alone counts; zero turns it off
      */
     public record Health(Duration interval, Duration timeout, int heartbeatPort, Duration processDeadGrace,
-                         Duration probeTimeout) {
+                         Duration probeTimeout, Duration startupGrace) {
         /** The probe's time limit unless configured. */
         public static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
+        /** How long a primary never heard since the standby started may stay silent before it is suspected. */
+        public static final Duration STARTUP_GRACE = Duration.ofSeconds(120);
         public static final Health DEFAULTS = new Health(Duration.ofMillis(250), Duration.ofSeconds(2), 7701);
 
         /** The default grace: one and a half heartbeat intervals, so a live primary's next heartbeat falls inside. */
@@ -44,9 +49,9 @@ public record HaConfig(Health health, Failover failover, EventLog eventLog, Map<
             return interval.plus(interval.dividedBy(2));
         }
 
-        /** Timing with the default grace (1.5 intervals) and probe time limit (500 ms). */
+        /** Timing with the default grace (1.5 intervals), probe time limit (500 ms) and startup grace (120 s). */
         public Health(Duration interval, Duration timeout, int heartbeatPort) {
-            this(interval, timeout, heartbeatPort, defaultGrace(interval), PROBE_TIMEOUT);
+            this(interval, timeout, heartbeatPort, defaultGrace(interval), PROBE_TIMEOUT, STARTUP_GRACE);
         }
 
         /** True when the fast path is on. */

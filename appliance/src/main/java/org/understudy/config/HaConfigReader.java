@@ -16,7 +16,7 @@ import java.util.Set;
  */
 final class HaConfigReader {
     static final Set<String> HEALTH = Set.of("interval", "timeout", "heartbeatPort", "processDeadGrace",
-            "probeTimeout");
+            "probeTimeout", "startupGrace");
     static final Set<String> FAILOVER = Set.of("auto", "maxStandIns", "abortOnFencingFailure", "fencingCommand",
             "commandsDir", "commandTimeout", "identity", "device", "prefix", "releaseTimeout");
     static final Set<String> PRIMARY_FAILOVER = Set.of("fencingCommand", "commandsDir", "commandTimeout", "identity",
@@ -58,10 +58,11 @@ final class HaConfigReader {
             grace = null;
         }
         Duration probe = duration(o, path, "probeTimeout", base.probeTimeout());
-        if (interval == null || timeout == null || port < 0 || grace == null || probe == null) {
+        Duration startup = duration(o, path, "startupGrace", base.startupGrace(), true);
+        if (interval == null || timeout == null || port < 0 || grace == null || probe == null || startup == null) {
             return base;
         }
-        return new HaConfig.Health(interval, timeout, port, grace, probe);
+        return new HaConfig.Health(interval, timeout, port, grace, probe, startup);
     }
 
     HaConfig.Failover failover(JsonNode node, String path, HaConfig.Failover base, boolean cluster) {

@@ -91,14 +91,22 @@ public final class HealthDetector {
         watch(node, paths, probe, Duration.ZERO);
     }
 
+    /** Starts watching {@code node}, with no startup grace (see the five-argument form). */
+    public void watch(String node, List<PathConfig> paths, ServiceProbe probe, Duration grace) {
+        watch(node, paths, probe, grace, Duration.ZERO);
+    }
+
     /**
      * Starts watching {@code node} on {@code paths}; every path counts as just heard.
      *
-     * @param grace the fast path's heartbeat grace: after the peer closed a link and the probe was refused, how long
-     *              every path must have been silent; zero turns the fast path off. Longer than every path's interval,
-     *              so a live node's next heartbeat always falls inside it.
+     * @param grace        the fast path's heartbeat grace: after the peer closed a link and the probe was refused, how
+     *                     long every path must have been silent; zero turns the fast path off. Longer than every
+     *                     path's interval, so a live node's next heartbeat always falls inside it.
+     * @param startupGrace while the node was never heard since watching started, the slow path does not suspect it
+     *                     before this long (zero: off); see {@link FirstContact}
      */
-    public synchronized void watch(String node, List<PathConfig> paths, ServiceProbe probe, Duration grace) {
+    public synchronized void watch(String node, List<PathConfig> paths, ServiceProbe probe, Duration grace,
+                                   Duration startupGrace) {
         if (grace.isNegative() || !grace.isZero() && paths.stream().anyMatch(p -> grace.compareTo(p.interval()) <= 0)) {
             throw new IllegalArgumentException(node + ": the process-dead grace (" + grace.toMillis()
                     + " ms) must be zero (off) or longer than every path's heartbeat interval " + paths);
@@ -113,9 +121,10 @@ public final class HealthDetector {
                 throw new IllegalArgumentException(node + ": duplicate path id " + p.id());
             }
         }
-        nodes.put(node, new NodeWatch(node, java.util.Collections.unmodifiableMap(map), probe, grace));
-        LOG.info("{}: watching {} on {} path(s): {}; fast path {}", self, node, paths.size(), paths,
-                grace.isZero() ? "off" : "on, grace " + grace.toMillis() + " ms");
+        nodes.put(node, new NodeWatch(node, java.util.Collections.unmodifiableMap(map), probe, grace, startupGrace,
+                now));
+        LOG.info("{}: watching {} on {} path(s): {}; fast path {}; startup grace {} s", self, node, paths.size(), paths,
+                grace.isZero() ? "off" : "on, grace " + grace.toMillis() + " ms", startupGrace.toSeconds());
     }
 
     /** Who tells a pause of the process from a late tick (default: every late tick is a pause). */
@@ -134,6 +143,7 @@ public final class HealthDetector {
             // silence counts from the start of detection, not from configuration time
             long now = lastTick;
             nodes.values().forEach(n -> n.paths.values().forEach(p -> p.lastHeard = Math.max(p.lastHeard, now)));
+            nodes.values().forEach(n -> n.firstContact.restart(now));
             ticking = scheduler.scheduleAtFixedRate(this::tick, settings.tick().toNanos());
         }
     }
@@ -328,6 +338,7 @@ public final class HealthDetector {
             }
         }
         n.updatePaths(now, wall.instant(), silence, up, events, LOG, self);
+        n.awaitingFirstContact = n.firstContact.holds(n.node, n.paths.values(), up == 0, now, LOG, self);
         probeAhead(n, now, probes);
         recheckAtTheCrossing(n, now);
         if (up > 0) {
@@ -347,6 +358,9 @@ public final class HealthDetector {
         }
         switch (n.health) {
             case UP, DEGRADED -> {
+                if (n.awaitingFirstContact) {
+                    return;
+                }
                 n.health = NodeHealth.SUSPECT;
                 n.episode++;
                 n.dying = null;
@@ -379,30 +393,10 @@ public final class HealthDetector {
         }
     }
 
-    /**
-     * Ticks come every interval, so a path crossing its timeout (or the probe-ahead point before it) just after a
-     * tick would be seen up to a whole interval late: the detection of a silent host would take the timeout plus up
-     * to one interval. When a crossing of a watching node falls before the next tick, one extra tick is scheduled for
-     * it.
-     */
+    /** One extra tick when a watching node's next crossing falls before the next tick (see {@link NodeWatch#nextCrossing}). */
     private void recheckAtTheCrossing(NodeWatch n, long now) {
-        if (n.health != NodeHealth.UP && n.health != NodeHealth.DEGRADED) {
-            return;
-        }
-        long lead = n.ahead == null ? Math.max(0, n.probe.timeLimit().toNanos()) : 0;
-        long tickNanos = settings.tick().toNanos();
-        long next = Long.MAX_VALUE;
-        for (PathWatch p : n.paths.values()) {
-            long untilDown = p.lastHeard + p.config.timeout().toNanos() + 1 - now;
-            if (untilDown > 0) {
-                next = Math.min(next, untilDown);
-            }
-            long untilAhead = untilDown - lead;
-            if (lead > 0 && untilAhead > 0) {
-                next = Math.min(next, untilAhead);
-            }
-        }
-        if (next < tickNanos) {
+        long next = n.nextCrossing(now);
+        if (next < settings.tick().toNanos()) {
             scheduler.schedule(this::tick, next);
         }
     }
@@ -419,7 +413,8 @@ public final class HealthDetector {
             n.ahead = null; // life heard since it started (a pause restarts the silence: the same)
         }
         long lead = n.probe.timeLimit().toNanos();
-        if (lead <= 0 || n.ahead != null || n.health != NodeHealth.UP && n.health != NodeHealth.DEGRADED
+        if (lead <= 0 || n.ahead != null || n.awaitingFirstContact
+                || n.health != NodeHealth.UP && n.health != NodeHealth.DEGRADED
                 || n.paths.values().stream().anyMatch(p -> now - p.lastHeard <= p.config.timeout().toNanos() - lead)) {
             return;
         }

@@ -31,12 +31,18 @@ final class NodeWatch {
     /** A link closed while the service answered: its path and close time, until the path is heard again. */
     String resetPath;
     long resetAt;
+    /** A node never heard since watching started is not suspected before its startup grace has passed. */
+    final FirstContact firstContact;
+    /** Set by each evaluation: the startup grace holds the slow path back. */
+    boolean awaitingFirstContact;
 
-    NodeWatch(String node, Map<String, PathWatch> paths, ServiceProbe probe, Duration grace) {
+    NodeWatch(String node, Map<String, PathWatch> paths, ServiceProbe probe, Duration grace, Duration startupGrace,
+              long now) {
         this.node = node;
         this.paths = paths;
         this.probe = probe;
         this.grace = grace;
+        this.firstContact = new FirstContact(startupGrace, now);
     }
 
     /** The first path that carried valid traffic after {@code t}, or null when none did. */
@@ -47,6 +53,31 @@ final class NodeWatch {
             }
         }
         return null;
+    }
+
+    /**
+     * Ticks come every interval, so a path crossing its timeout (or the probe-ahead point before it) just after a
+     * tick would be seen up to a whole interval late: the detection of a silent host would take the timeout plus up
+     * to one interval. The time until this node's next crossing while it is watched (UP or DEGRADED), else
+     * {@link Long#MAX_VALUE}; the detector ticks once more then if that comes before its next tick.
+     */
+    long nextCrossing(long now) {
+        if (health != NodeHealth.UP && health != NodeHealth.DEGRADED) {
+            return Long.MAX_VALUE;
+        }
+        long lead = ahead == null ? Math.max(0, probe.timeLimit().toNanos()) : 0;
+        long next = Long.MAX_VALUE;
+        for (PathWatch p : paths.values()) {
+            long untilDown = p.lastHeard + p.config.timeout().toNanos() + 1 - now;
+            if (untilDown > 0) {
+                next = Math.min(next, untilDown);
+            }
+            long untilAhead = untilDown - lead;
+            if (lead > 0 && untilAhead > 0) {
+                next = Math.min(next, untilAhead);
+            }
+        }
+        return next;
     }
 
     /** Runs the probe; one that throws counts as failed. */

@@ -194,7 +194,7 @@ final class StandbyNode implements NodeEngine {
             List<String> exports = p.volumes().stream().map(VolumeConfig::name).toList();
             detector.watch(p.name(), List.of(link, production), new NbdProbe(
                     new InetSocketAddress(p.address(), p.nbdPort()), exports, h.probeTimeout(), System::nanoTime),
-                    h.processDeadGrace());
+                    h.processDeadGrace(), h.startupGrace());
             sender.addTarget(production, udp, new InetSocketAddress(p.address(), h.heartbeatPort()));
             addToEngine(p);
         }

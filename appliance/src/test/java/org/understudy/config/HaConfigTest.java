@@ -114,4 +114,21 @@ class HaConfigTest {
         ConfigFixtures.assertProblemLike(e, f, "health.processDeadGrace", "longer than the interval");
         ConfigFixtures.assertProblemLike(e, f, "health.probeTimeout", "longer than zero");
     }
+    @Test
+    void startupGrace_defaultTwoMinutes_zeroTurnsItOff_perPrimaryOverride_badValueNamed() throws Exception {
+        assertEquals(Duration.ofSeconds(120), HaConfig.DEFAULTS.health().startupGrace());
+        String yaml = BASE.formatted("""
+                    health: { startupGrace: 0 }
+                """) + """
+                health: { startupGrace: 5m }
+                """;
+        HaConfig ha = ClusterConfigLoader.load(ConfigFixtures.cluster(dir, yaml)).ha();
+        assertEquals(Duration.ZERO, ha.health("p1").startupGrace(), "0 turns it off");
+        assertEquals(Duration.ofMinutes(5), ha.health("p2").startupGrace(), "the cluster's block");
+
+        Path f = ConfigFixtures.cluster(dir, BASE.formatted("") + """
+                health: { startupGrace: soon }
+                """);
+        ConfigFixtures.assertProblemLike(ConfigFixtures.failsToLoad(f), f, "health.startupGrace", "is not a duration");
+    }
 }
