@@ -271,10 +271,15 @@ public final class DemoCluster {
         return webLogins.passwords();
     }
 
-    /** Stops the nodes this object started (primaries first). */
+    /**
+     * Stops the nodes this object started, the standby first: stopped after its primaries, it would see each of them
+     * go away, declare it failed and take it over in its last seconds.
+     */
     public void stopStarted() {
         List<String> names = new ArrayList<>(processes.keySet());
-        java.util.Collections.reverse(names);
+        if (names.remove(DemoLayout.STANDBY)) {
+            names.addFirst(DemoLayout.STANDBY);
+        }
         for (String n : names) {
             Process p = processes.get(n);
             if (p.isAlive()) {
@@ -291,10 +296,10 @@ public final class DemoCluster {
             throw new IOException("no demo in " + dir + " (no cluster.json or cluster.yaml)");
         }
         int stopped = 0;
-        // primaries first, the standby last
+        // the standby first: a primary stopping under a running standby is a failure to it, and it would take over
         List<String> order = new ArrayList<>(nodes.keySet());
         order.remove(DemoLayout.STANDBY);
-        order.add(DemoLayout.STANDBY);
+        order.addFirst(DemoLayout.STANDBY);
         for (String name : order) {
             Long pid = nodes.get(name);
             if (pid == null) {

@@ -1,6 +1,7 @@
 package org.understudy.dist;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -61,6 +62,10 @@ class DistributionIT {
         }
         Launcher.Run status = understudy("status", "--config", dir.resolve("cluster.yaml").toString(), "--node", "p1");
         assertEquals(1, status.exit(), "status of a stopped node reports it unreachable:\n" + status.output());
+        // a demo that stops is no failure: the standby goes first, so it never sees a primary go away and takes it over
+        assertFalse(Files.exists(dir.resolve("logs/fence.log")), "nothing fenced while the demo stopped");
+        assertFalse(Files.readString(dir.resolve("logs/standby.out")).contains("FAILING_OVER"),
+                "no takeover while the demo stopped");
     }
 
     @Test
