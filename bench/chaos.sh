@@ -12,7 +12,8 @@
 #   stop_primary    SIGSTOP of a primary for 1 s (below the 2 s timeout: no takeover expected)
 #   kill_standby    SIGKILL of the standby, restarted 2 s later
 #   stop_standby    SIGSTOP of the standby for 4 s
-#   standby_restart_during_resync  the standby killed for 8 s, restarted, killed again while it resyncs, restarted
+#   standby_restart_during_resync  the standby killed for 8 s, restarted, killed again while it resyncs (the
+#                   primaries' resync cap at 1 MB/s meanwhile, so that the resync lasts), restarted
 #   link_cut        the victim's replication link and heartbeats dropped both ways for 6 s (the standby's service probe
 #                   and the clients still reach the victim: it is alive, so no takeover is expected, only alarms)
 #   one_way_stall   the same, one direction only (to or from the standby, drawn), for 6 s: no RST, no FIN
@@ -264,11 +265,14 @@ for i in $(seq 1 "$trials"); do
       ;;
     standby_restart_during_resync)
       victim=standby
+      # a resync of a few MiB ends before a status poll sees it: the primaries' resync cap makes it last seconds
+      "$launcher" throttle --config "$cfg" --resync 1MB/s >>"$dir/throttle.out" 2>&1 || detail+="resync cap refused; "
       kill -9 "${node_pid[standby]}"; sleep 8   # the writes meanwhile leave dirty regions to resync
       start_node standby
       if until_true 20 any_syncing; then detail+="killed during resync; "; else detail+="resync too quick to catch; "; fi
       kill -9 "${node_pid[standby]}"; sleep 1
       start_node standby
+      "$launcher" throttle --config "$cfg" --resync off >>"$dir/throttle.out" 2>&1 || detail+="resync cap not lifted; "
       until_true 180 all_protected || { outcome=UNSERVED; detail+="not in sync after the second restart; "; }
       ;;
     link_cut|one_way_stall|delay|loss)
