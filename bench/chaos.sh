@@ -122,7 +122,13 @@ j = json.load(sys.stdin)
 ok = all(p["state"] == "PROTECTED" for p in j["primaries"]) and all(v["state"] == "IN_SYNC" for v in j["volumes"])
 sys.exit(0 if ok and len(j["volumes"]) == 2 else 1)' 2>/dev/null
 }
-any_syncing() { standby_json | grep -q '"SYNCING"'; }
+any_syncing() {  # a primary's own view (its admin API is up while a restarted standby's faces still start)
+  local p
+  for p in p1 p2; do
+    "$launcher" status --config "$cfg" --node "$p" --json 2>/dev/null | grep -q '"SYNCING"' && return 0
+  done
+  return 1
+}
 primary_fenced() {  # the restarted primary's own view: FENCED, not serving
   "$launcher" status --config "$cfg" --node "$1" --json 2>/dev/null | python3 -c '
 import json, sys
