@@ -114,12 +114,7 @@ final class SnapshotJournal implements Closeable {
 
     /** Grows the file with zeros to hold at least {@code upTo} bytes, a step at a time (under the monitor). */
     private void prepare(long upTo) throws IOException {
-        if (upTo <= prepared) {
-            return;
-        }
-        long target = Math.max(upTo, prepared + STEP);
-        Zeros.write(channel, prepared, target - prepared);
-        prepared = target;
+        prepared = Zeros.grow(channel, prepared, upTo, STEP);
     }
 
     /** Makes every entry appended up to {@code ticket} durable (one force for every writer waiting meanwhile). */

@@ -23,6 +23,36 @@ public final class Zeros {
         }
     }
 
+    /**
+     * Grows a file whose first {@code prepared} bytes are written to hold at least {@code upTo}, a {@code step} ahead
+     * with zeros (so later writes overwrite blocks the file system already holds); returns the new prepared length.
+     * When the file system has no room for the step, what a failed step wrote is cut off again and only {@code upTo}
+     * is asked for: a full disk then refuses the write itself, not the room taken ahead of it. The caller serializes
+     * calls on one file; nothing lies beyond {@code prepared}.
+     */
+    public static long grow(FileChannel channel, long prepared, long upTo, long step) throws IOException {
+        if (upTo <= prepared) {
+            return prepared;
+        }
+        long target = Math.max(upTo, prepared + step);
+        try {
+            write(channel, prepared, target - prepared);
+            return target;
+        } catch (IOException e) {
+            channel.truncate(prepared);
+            if (!NoSpace.is(e) || target == upTo) {
+                throw e;
+            }
+        }
+        try {
+            write(channel, prepared, upTo - prepared);
+            return upTo;
+        } catch (IOException e) {
+            channel.truncate(prepared);
+            throw e;
+        }
+    }
+
     /** {@code n} zero bytes to compare with, read-only (at most 1 MiB). */
     public static ByteBuffer view(int n) {
         return ZEROS.duplicate().limit(n);
