@@ -17,22 +17,48 @@ import org.understudy.storage.FileTrees;
  */
 public final class SmallDisk implements AutoCloseable {
     private final Path dir;
+    private final boolean ours;
 
-    private SmallDisk(Path dir) {
+    private SmallDisk(Path dir, boolean ours) {
         this.dir = dir;
+        this.ours = ours;
     }
 
     /** Mounts a tmpfs of {@code bytes} (a multiple of 4 KiB); skips the test when that cannot be done here. */
     public static SmallDisk mount(long bytes) throws IOException, InterruptedException {
-        Assumptions.assumeTrue(Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid")),
-                "a tmpfs of its own needs root");
+        assumeRoot();
         Path dir = Files.createTempDirectory("understudy-small-disk-");
         int rc = run("mount", "-t", "tmpfs", "-o", "size=" + (bytes >> 10) + "k", "understudy-test", dir.toString());
         if (rc != 0) {
             Files.deleteIfExists(dir);
         }
         Assumptions.assumeTrue(rc == 0, "mount -t tmpfs refused here (exit " + rc + ")");
-        return new SmallDisk(dir);
+        return new SmallDisk(dir, true);
+    }
+
+    /**
+     * Mounts a tmpfs of {@code bytes} over the directory {@code dir} after copying what it holds onto it (a node's
+     * state directory moved onto a small disk); close unmounts it and leaves the directory empty.
+     */
+    public static SmallDisk mountOver(Path dir, long bytes) throws IOException, InterruptedException {
+        assumeRoot();
+        Path aside = Files.createTempDirectory(dir.getParent(), "aside-");
+        int rc = run("cp", "-a", dir + "/.", aside.toString());
+        if (rc == 0) {
+            rc = run("mount", "-t", "tmpfs", "-o", "size=" + (bytes >> 10) + "k", "understudy-test", dir.toString());
+        }
+        if (rc == 0 && run("cp", "-a", aside + "/.", dir.toString()) != 0) {
+            run("umount", dir.toString());
+            throw new IOException("cannot copy " + dir + " onto its tmpfs");
+        }
+        FileTrees.delete(aside);
+        Assumptions.assumeTrue(rc == 0, "mount -t tmpfs refused here (exit " + rc + ")");
+        return new SmallDisk(dir, false);
+    }
+
+    private static void assumeRoot() throws IOException {
+        Assumptions.assumeTrue(Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid")),
+                "a tmpfs of its own needs root");
     }
 
     public Path path() {
@@ -66,7 +92,9 @@ public final class SmallDisk implements AutoCloseable {
         for (int i = 0; i < 50 && run("umount", dir.toString()) != 0; i++) {
             TimeUnit.MILLISECONDS.sleep(100); // a file still open somewhere: try again shortly
         }
-        FileTrees.delete(dir);
+        if (ours) {
+            FileTrees.delete(dir);
+        }
     }
 
     private static int run(String... command) throws IOException, InterruptedException {
