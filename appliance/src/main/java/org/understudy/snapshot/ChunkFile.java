@@ -4,6 +4,8 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import org.understudy.storage.HolePunch;
@@ -23,6 +25,7 @@ final class ChunkFile implements Closeable {
     private final FileChannel channel;
     private final int chunkSize;
     private final GroupForce force;
+    private final FileStore fileStore;
     private long prepared; // bytes of the file written (zeros or chunks): guarded by this
 
     private ChunkFile(Path file, FileChannel channel, int chunkSize) throws IOException {
@@ -31,6 +34,7 @@ final class ChunkFile implements Closeable {
         this.chunkSize = chunkSize;
         this.force = new GroupForce(() -> channel.force(false));
         this.prepared = channel.size();
+        this.fileStore = Files.getFileStore(file);
     }
 
     static ChunkFile open(Path file, int chunkSize) throws IOException {
@@ -75,7 +79,7 @@ final class ChunkFile implements Closeable {
 
     /** Makes the file hold at least {@code end} bytes, growing it a step at a time with zeros. */
     private synchronized void prepare(long end) throws IOException {
-        prepared = Zeros.grow(channel, prepared, end, STEP);
+        prepared = Zeros.grow(channel, fileStore, prepared, end, STEP);
     }
 
     /**

@@ -3,6 +3,7 @@ package org.understudy.storage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileStore;
 
 /** Writes runs of zeros into files (a zeroed range of a device, a file grown ahead of its use). Thread-safe. */
 public final class Zeros {
@@ -26,15 +27,19 @@ public final class Zeros {
     /**
      * Grows a file whose first {@code prepared} bytes are written to hold at least {@code upTo}, a {@code step} ahead
      * with zeros (so later writes overwrite blocks the file system already holds); returns the new prepared length.
-     * When the file system has no room for the step, what a failed step wrote is cut off again and only {@code upTo}
-     * is asked for: a full disk then refuses the write itself, not the room taken ahead of it. The caller serializes
-     * calls on one file; nothing lies beyond {@code prepared}.
+     * On a file system {@code fs} with less than four steps free, only {@code upTo} is asked for (a nearly full disk
+     * would refuse the step after writing zeros into all it has left, for every growth); when a step is refused all
+     * the same (another writer took the room), what it wrote is cut off and only {@code upTo} is asked for: a full
+     * disk then refuses the write itself, not the room taken ahead of it. The caller serializes calls on one file;
+     * nothing lies beyond {@code prepared}.
      */
-    public static long grow(FileChannel channel, long prepared, long upTo, long step) throws IOException {
+    public static long grow(FileChannel channel, FileStore fs, long prepared, long upTo, long step)
+            throws IOException {
         if (upTo <= prepared) {
             return prepared;
         }
-        long target = Math.max(upTo, prepared + step);
+        long ahead = fs.getUsableSpace() < 4 * step ? 0 : step;
+        long target = Math.max(upTo, prepared + ahead);
         try {
             write(channel, prepared, target - prepared);
             return target;

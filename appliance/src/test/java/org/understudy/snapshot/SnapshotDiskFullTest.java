@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -120,6 +121,39 @@ class SnapshotDiskFullTest {
                     + " exists on the standby"), why.get(1));
             assertTrue(f.store.list().isEmpty());
         }
+    }
+
+    @Test
+    void nearlyFullDisk_theChunkFileGrowsByWhatIsPreserved_notByAStepOfZerosPerWrite() throws Exception {
+        try (SmallDisk disk = SmallDisk.mount(64 * MIB);
+             StoreFixture f = new StoreFixture(disk.path(), 16 * MIB, CHUNK, 0)) {
+            f.writer.write(0, fill(16 * MIB, (byte) 'A'));
+            f.snapshot("s1");
+            long n = disk.fill("other");
+            try (FileChannel ch = FileChannel.open(disk.path().resolve("other"), StandardOpenOption.WRITE)) {
+                ch.truncate(n - 12 * MIB); // 12 MiB free: less than one step of the chunk file (16 MiB)
+            }
+            long before = writtenBytes();
+            for (int i = 0; i < 256; i++) {
+                f.writer.write((long) i * 2 * CHUNK, ByteBuffer.allocate(CHUNK)); // each over a chunk not preserved
+            }
+            double perMiB = (writtenBytes() - before) / (double) f.store.usedBytes();
+            // each write: 4 KiB to the replica, 4 KiB of zeros growing the chunk file, 4 KiB preserved, the journal;
+            // a step tried first wrote the 12 MiB left in zeros for every write (2563 bytes per byte preserved)
+            assertEquals(MIB, f.store.usedBytes());
+            assertTrue(perMiB < 8, perMiB + " bytes written per byte preserved");
+            assertTrue(f.store.list().size() == 1, "nothing had to go");
+        }
+    }
+
+    /** Bytes this process has written through system calls so far ({@code wchar} of /proc/self/io). */
+    private static long writtenBytes() throws IOException {
+        for (String l : Files.readAllLines(Path.of("/proc/self/io"))) {
+            if (l.startsWith("wchar:")) {
+                return Long.parseLong(l.substring("wchar:".length()).trim());
+            }
+        }
+        throw new IOException("no wchar in /proc/self/io");
     }
 
     /** Fills the file system, then frees 1 MiB of it. */
