@@ -27,18 +27,18 @@ public final class Zeros {
     /**
      * Grows a file whose first {@code prepared} bytes are written to hold at least {@code upTo}, a {@code step} ahead
      * with zeros (so later writes overwrite blocks the file system already holds); returns the new prepared length.
-     * On a file system {@code fs} with less than four steps free, only {@code upTo} is asked for (a nearly full disk
-     * would refuse the step after writing zeros into all it has left, for every growth); when a step is refused all
-     * the same (another writer took the room), what it wrote is cut off and only {@code upTo} is asked for: a full
-     * disk then refuses the write itself, not the room taken ahead of it. The caller serializes calls on one file;
-     * nothing lies beyond {@code prepared}.
+     * The step shrinks to a sixteenth of what file system {@code fs} has free (a nearly full disk would refuse a
+     * whole step after writing zeros into all it has left, at every growth; a little room ahead stays, which a full
+     * disk's writer can give back first). When a step is refused all the same (another writer took the room), what
+     * it wrote is cut off and only {@code upTo} is asked for: a full disk then refuses the write itself, not the room
+     * taken ahead of it. The caller serializes calls on one file; nothing lies beyond {@code prepared}.
      */
     public static long grow(FileChannel channel, FileStore fs, long prepared, long upTo, long step)
             throws IOException {
         if (upTo <= prepared) {
             return prepared;
         }
-        long ahead = fs.getUsableSpace() < 4 * step ? 0 : step;
+        long ahead = Math.min(step, fs.getUsableSpace() / 16) & -4096L;
         long target = Math.max(upTo, prepared + ahead);
         try {
             write(channel, prepared, target - prepared);

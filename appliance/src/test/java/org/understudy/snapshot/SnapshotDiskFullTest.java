@@ -138,8 +138,8 @@ class SnapshotDiskFullTest {
                 f.writer.write((long) i * 2 * CHUNK, ByteBuffer.allocate(CHUNK)); // each over a chunk not preserved
             }
             double perMiB = (writtenBytes() - before) / (double) f.store.usedBytes();
-            // each write: 4 KiB to the replica, 4 KiB of zeros growing the chunk file, 4 KiB preserved, the journal;
-            // a step tried first wrote the 12 MiB left in zeros for every write (2563 bytes per byte preserved)
+            // each write: 4 KiB to the replica, 4 KiB preserved over zeros the chunk file grew by, the journal; a
+            // whole step tried first wrote the 12 MiB left in zeros for every write (2563 bytes per byte preserved)
             assertEquals(MIB, f.store.usedBytes());
             assertTrue(perMiB < 8, perMiB + " bytes written per byte preserved");
             assertTrue(f.store.list().size() == 1, "nothing had to go");
