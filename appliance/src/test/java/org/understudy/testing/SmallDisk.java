@@ -56,7 +56,8 @@ public final class SmallDisk implements AutoCloseable {
         return new SmallDisk(dir, false);
     }
 
-    private static void assumeRoot() throws IOException {
+    /** Skips the test unless it runs as root (mounting needs it). */
+    public static void assumeRoot() throws IOException {
         Assumptions.assumeTrue(Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid")),
                 "a tmpfs of its own needs root");
     }
