@@ -232,7 +232,7 @@ public final class CowWriter {
                     ByteBuffer part = old.slice(i * chunkSize, Math.min((j + 1) * chunkSize, old.limit()) - i * chunkSize);
                     long at = slot + i;
                     // a full disk may drop the last snapshot of the volume: then nothing is left to preserve into
-                    dataTicket = store.withRoom(volume + ": preserving chunks", () -> store.newest(volume) == null
+                    dataTicket = store.space().withRoom(volume + ": preserving chunks", () -> store.newest(volume) == null
                             ? dataTicket : store.writeChunks(at, part.position(0)));
                     for (int k = i; k <= j; k++) {
                         ByteBuffer content = chunkOf(old, k);
@@ -321,7 +321,7 @@ public final class CowWriter {
             throw new IllegalArgumentException(volume + ": range " + offset + "+" + length + " outside the replica of "
                     + size + " bytes");
         }
-        store.withRoom(volume + ": writing the replica", () -> {
+        store.space().withRoom(volume + ": writing the replica", () -> {
             long pos = offset;
             if (data == null) {
                 Zeros.write(image, offset, length);

@@ -323,9 +323,9 @@ public final class SnapshotStore implements Closeable {
         return chunks.write(slot, content);
     }
 
-    /** Runs a write of this store or of one of its replicas, making room when the file system has none. */
-    <T> T withRoom(String what, StoreSpace.IoCall<T> call) throws IOException {
-        return space.withRoom(what, call);
+    /** How room is kept: writes that make room when the file system has none ({@link StoreSpace#withRoom}). */
+    StoreSpace space() {
+        return space;
     }
 
     /** Gives back every byte of the chunk file above the slots taken (grown ahead); returns how many. */

@@ -20,7 +20,8 @@ import org.understudy.storage.NoSpace;
  * space limit passed ({@link #enforceLimit}), and the file system refusing a write of the store or of a replica image
  * for lack of room, ENOSPC ({@link #withRoom}): then the room the chunk file grew ahead is given back first, and then
  * the snapshots go one at a time, their chunk file cut back to the slots still taken, until the write goes through
- * or nothing is left. Every drop is logged with its numbers and told to the listeners (an event and an alarm).
+ * or nothing is left in this store, and then in the other primaries' stores on the same file system ({@link
+ * SharedRoom}). Every drop is logged with its numbers and told to the listeners (an event and an alarm).
  * Thread-safe: one writer makes room at a time; the others retry after it.
  */
 final class StoreSpace {
@@ -34,6 +35,7 @@ final class StoreSpace {
     private volatile long roomEpoch;
     /** A full file system made the store give up room; reset once the file system has a tenth free again. */
     private volatile boolean diskFull;
+    private volatile SharedRoom neighbours;
 
     StoreSpace(SnapshotStore store, Path dir) {
         this.store = store;
@@ -96,10 +98,43 @@ final class StoreSpace {
             try {
                 return call.call();
             } catch (IOException e) {
-                if (!NoSpace.is(e) || !makeRoom(epoch, what, e)) {
+                if (!NoSpace.is(e)) {
+                    throw e;
+                }
+                String cause = "the file system is full (" + store.primary() + "/" + what + ": " + e.getMessage() + ")";
+                if (!makeRoom(epoch, what, e) && (neighbours == null || !neighbours.makeRoom(store, cause + " and "
+                        + store.primary() + " has no snapshot left to give room back"))) {
+                    LOG.error("snapshots of {}: {} and no snapshot on it is left to give room back", store.primary(),
+                            cause);
                     throw e;
                 }
             }
+        }
+    }
+
+    /** The stores of the other primaries, asked for room when this one has none left to give. */
+    void neighbours(SharedRoom room) {
+        neighbours = room;
+    }
+
+    /** Drops the snapshot the rule picks, for another primary's write that found the file system full. */
+    boolean dropForNeighbour(String cause) {
+        synchronized (roomLock) {
+            diskFull = true;
+            if (dropOne(cause, true) == null) {
+                return false;
+            }
+            roomEpoch++;
+            return true;
+        }
+    }
+
+    /** The file system the store lives on, or null when it cannot be told. */
+    FileStore fileStore() {
+        try {
+            return Files.getFileStore(dir);
+        } catch (IOException e) {
+            return null;
         }
     }
 
@@ -127,8 +162,6 @@ final class StoreSpace {
             SnapshotInfo dropped = dropOne("the file system is full (" + store.primary() + "/" + what + ": "
                     + e.getMessage() + ")", true);
             if (dropped == null) {
-                LOG.error("snapshots of {}: the file system is full ({}: {}) and no snapshot is left to give room back",
-                        store.primary(), what, e.getMessage());
                 return false;
             }
             roomEpoch++;

@@ -96,6 +96,35 @@ class SnapshotDiskFullTest {
     }
 
     @Test
+    void fullDisk_aPrimaryWithoutSnapshots_getsTheRoomOfAnotherPrimarysSnapshotOnTheSameDisk() throws Exception {
+        try (SmallDisk disk = SmallDisk.mount(16 * MIB);
+             StoreFixture f = new StoreFixture(disk.path(), 4 * MIB, CHUNK, 0);
+             SnapshotStore p2 = SnapshotStore.open(disk.path().resolve("p2-snapshots"), "p2", CHUNK, 0);
+             FileChannel p2Image = FileChannel.open(disk.path().resolve("p2-vol0.img"), StandardOpenOption.CREATE,
+                     StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            SharedRoom.link(List.of(f.store, p2));
+            List<String> why = new ArrayList<>();
+            p2.onDropped((i, reason) -> why.add(i.name() + ": " + reason));
+            CowWriter p2Writer = new CowWriter(p2, "vol0", p2Image, 4 * MIB);
+            p2Writer.write(0, fill(4 * MIB, (byte) 'A'));
+            long id = p2.begin("p2-s1", Instant.now(), SnapshotKind.MANUAL, false, List.of("vol0"), List.of());
+            p2.seal(id, "vol0", true);
+            p2.complete(id);
+            p2Writer.write(0, fill(4 * MIB, (byte) 'B'));      // p2's snapshot holds 4 MiB
+            fullButOneMiB(disk);
+
+            f.writer.write(0, fill(2 * MIB, (byte) 'D'));      // p1 has no snapshot to give room back
+
+            assertEquals(1, why.size(), why.toString());
+            assertTrue(why.getFirst().startsWith("p2-s1: the file system is full (p1/vol0: writing the replica: No"
+                    + " space left on device) and p1 has no snapshot left to give room back: the oldest snapshot,"
+                    + " p2-s1"), why.getFirst());
+            assertEquals('D', f.readLive()[(int) (2 * MIB - 1)]);
+            assertTrue(p2.list().isEmpty());
+        }
+    }
+
+    @Test
     void overTheLimit_aPreResyncSnapshotProtectingAResync_goesLast_andSaysWhatIsGivenUp() throws IOException {
         try (StoreFixture f = new StoreFixture(memory.path(), 64L * CHUNK, CHUNK, 10L * CHUNK)) {
             List<String> why = new ArrayList<>();
