@@ -28,6 +28,7 @@ public final class NodeProcesses {
         }
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.add("-Xmx512m");
+        cmd.add("--enable-native-access=ALL-UNNAMED"); // HolePunch, when a full disk makes the standby give room back
         for (String prop : List.of("log4j2.configurationFile", "java.util.logging.manager", "understudy.home")) {
             String v = System.getProperty(prop);
             if (v != null) {

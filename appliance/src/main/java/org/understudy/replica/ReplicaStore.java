@@ -12,6 +12,7 @@ import org.apache.logging.log4j.Logger;
 import org.understudy.config.ClusterConfig;
 import org.understudy.config.PrimaryConfig;
 import org.understudy.config.VolumeConfig;
+import org.understudy.snapshot.SharedRoom;
 import org.understudy.snapshot.SnapshotStore;
 
 /**
@@ -57,6 +58,7 @@ public final class ReplicaStore implements Closeable {
             }
             throw e;
         }
+        SharedRoom.link(stores.values()); // a full disk: one primary's snapshots give room to another's mirror
         return new ReplicaStore(map, stores);
     }
 

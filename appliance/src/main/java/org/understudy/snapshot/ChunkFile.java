@@ -4,8 +4,12 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import org.understudy.storage.HolePunch;
+import org.understudy.storage.Zeros;
 
 /**
  * The file of preserved chunks of one primary's snapshot store: slot {@code s} holds one chunk at {@code s *
@@ -21,6 +25,7 @@ final class ChunkFile implements Closeable {
     private final FileChannel channel;
     private final int chunkSize;
     private final GroupForce force;
+    private final FileStore fileStore;
     private long prepared; // bytes of the file written (zeros or chunks): guarded by this
 
     private ChunkFile(Path file, FileChannel channel, int chunkSize) throws IOException {
@@ -29,6 +34,7 @@ final class ChunkFile implements Closeable {
         this.chunkSize = chunkSize;
         this.force = new GroupForce(() -> channel.force(false));
         this.prepared = channel.size();
+        this.fileStore = Files.getFileStore(file);
     }
 
     static ChunkFile open(Path file, int chunkSize) throws IOException {
@@ -73,21 +79,43 @@ final class ChunkFile implements Closeable {
 
     /** Makes the file hold at least {@code end} bytes, growing it a step at a time with zeros. */
     private synchronized void prepare(long end) throws IOException {
-        if (end <= prepared) {
-            return;
-        }
-        long target = Math.max(end, prepared + STEP);
-        org.understudy.storage.Zeros.write(channel, prepared, target - prepared);
-        prepared = target;
+        prepared = Zeros.grow(channel, fileStore, prepared, end, STEP);
     }
 
-    /** Gives back the space above {@code slots} slots (all free) when it is more than a step. */
-    synchronized void truncate(long slots) throws IOException {
+    /**
+     * Gives back to the file system every byte above {@code slots} slots (all free), the room grown ahead included,
+     * and the room of the free slots {@code freed} below them (holes punched where the runtime can: {@link
+     * HolePunch}); returns how many bytes. The caller keeps every slot of {@code freed} from being taken meanwhile.
+     */
+    synchronized long giveBack(java.util.BitSet freed, long slots) throws IOException {
+        long keep = slots * chunkSize;
+        long size = channel.size();
+        long given = 0;
+        if (size > keep) {
+            channel.truncate(keep);
+            prepared = Math.min(prepared, keep);
+            given = size - keep;
+        }
+        for (int from = freed.nextSetBit(0); from >= 0 && from < slots && HolePunch.available(); ) {
+            int to = (int) Math.min(freed.nextClearBit(from), slots);
+            if (HolePunch.punch(file, (long) from * chunkSize, (long) (to - from) * chunkSize)) {
+                given += (long) (to - from) * chunkSize;
+            }
+            from = freed.nextSetBit(to);
+        }
+        return given;
+    }
+
+    /** Gives back the space above {@code slots} slots (all free) when it is more than a step; returns how much. */
+    synchronized long truncate(long slots) throws IOException {
         long keep = slots * chunkSize;
         if (prepared - keep > STEP) {
+            long size = channel.size();
             channel.truncate(keep);
             prepared = keep;
+            return size - keep;
         }
+        return 0;
     }
 
     long bytesAllocated() throws IOException {

@@ -230,7 +230,10 @@ public final class CowWriter {
                         j++;
                     }
                     ByteBuffer part = old.slice(i * chunkSize, Math.min((j + 1) * chunkSize, old.limit()) - i * chunkSize);
-                    dataTicket = store.writeChunks(slot + i, part);
+                    long at = slot + i;
+                    // a full disk may drop the last snapshot of the volume: then nothing is left to preserve into
+                    dataTicket = store.space().withRoom(volume + ": preserving chunks", () -> store.newest(volume) == null
+                            ? dataTicket : store.writeChunks(at, part.position(0)));
                     for (int k = i; k <= j; k++) {
                         ByteBuffer content = chunkOf(old, k);
                         staged.add(new SnapshotStore.Staged(m, first + k, slot + k, content.remaining(),
@@ -312,20 +315,26 @@ public final class CowWriter {
         }
     }
 
+    /** Writes the image; when its file system is full, the snapshots give room back first (see SnapshotStore). */
     private void writeImage(long offset, long length, ByteBuffer data) throws IOException {
         if (offset < 0 || length < 0 || offset > size - length) {
             throw new IllegalArgumentException(volume + ": range " + offset + "+" + length + " outside the replica of "
                     + size + " bytes");
         }
-        long pos = offset;
-        if (data != null) {
+        store.space().withRoom(volume + ": writing the replica", () -> {
+            long pos = offset;
+            if (data == null) {
+                Zeros.write(image, offset, length);
+                return null;
+            }
             ByteBuffer d = data.duplicate();
             while (d.hasRemaining()) {
                 pos += image.write(d, pos);
             }
+            return null;
+        });
+        if (data != null) {
             data.position(data.limit());
-            return;
         }
-        Zeros.write(image, offset, length);
     }
 }

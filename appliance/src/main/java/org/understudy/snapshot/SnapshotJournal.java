@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -36,13 +37,15 @@ final class SnapshotJournal implements Closeable {
     private long end;
     private long prepared;
     private final GroupForce force;
+    private final FileStore fileStore;
 
-    private SnapshotJournal(Path file, FileChannel channel, long end, long prepared) {
+    private SnapshotJournal(Path file, FileChannel channel, long end, long prepared) throws IOException {
         this.file = file;
         this.channel = channel;
         this.end = end;
         this.prepared = prepared;
         this.force = new GroupForce(() -> this.channel.force(false));
+        this.fileStore = Files.getFileStore(file);
     }
 
     /** An open journal and the entries it held. */
@@ -114,12 +117,7 @@ final class SnapshotJournal implements Closeable {
 
     /** Grows the file with zeros to hold at least {@code upTo} bytes, a step at a time (under the monitor). */
     private void prepare(long upTo) throws IOException {
-        if (upTo <= prepared) {
-            return;
-        }
-        long target = Math.max(upTo, prepared + STEP);
-        Zeros.write(channel, prepared, target - prepared);
-        prepared = target;
+        prepared = Zeros.grow(channel, fileStore, prepared, upTo, STEP);
     }
 
     /** Makes every entry appended up to {@code ticket} durable (one force for every writer waiting meanwhile). */

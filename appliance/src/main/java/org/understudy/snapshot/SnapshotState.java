@@ -113,6 +113,11 @@ final class SnapshotState {
         return slots.length();
     }
 
+    /** A copy of which slots are taken. */
+    java.util.BitSet slotsTaken() {
+        return (java.util.BitSet) slots.clone();
+    }
+
     /** Takes the lowest free slot for a preservation under way. */
     long allocate() {
         int s = slots.nextClearBit(0);

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -29,8 +29,9 @@ import org.understudy.model.SnapshotKind;
  * store was in, where every snapshot reads its point in time. A snapshot begun but never completed
  * is dropped at the next open.
  *
- * <p>Space: with a limit set, the oldest snapshot is dropped (listeners told) whenever the preserved chunks pass it,
- * so the mirror never waits for space.
+ * <p>Space ({@link StoreSpace}): the oldest snapshot is dropped (listeners told) whenever the preserved chunks pass the
+ * limit set, or the file system refuses a write of the store or of a replica image for lack of room, so the mirror
+ * never waits for space.
  *
  * <p>Locks, in this order: the {@link #gate} (writers shared; a cut of the standby's own across volumes exclusive),
  * the journal lock (commits shared; deletions and compaction exclusive), the state monitor (short, never held across
@@ -52,7 +53,7 @@ public final class SnapshotStore implements Closeable {
     private final ReentrantReadWriteLock journalLock = new ReentrantReadWriteLock();
     private final ChunkClaims claims = new ChunkClaims();
     private final CheckedCommits commits;
-    private final List<Consumer<SnapshotInfo>> dropListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final StoreSpace space;
 
     private SnapshotStore(String primary, Path dir, SnapshotJournal journal, ChunkFile chunks, SnapshotState state,
                           long spaceLimit) {
@@ -64,6 +65,7 @@ public final class SnapshotStore implements Closeable {
         this.chunkSize = state.chunkSize();
         this.spaceLimit = spaceLimit;
         this.commits = new CheckedCommits(journal, chunks, primary);
+        this.space = new StoreSpace(this, dir);
     }
 
     /**
@@ -123,9 +125,14 @@ public final class SnapshotStore implements Closeable {
         spaceLimit = bytes;
     }
 
-    /** Told of every snapshot the store drops by itself (space limit). */
-    public void onDropped(Consumer<SnapshotInfo> listener) {
-        dropListeners.add(listener);
+    /** Told of every snapshot the store drops by itself (space limit, full file system), with why. */
+    public void onDropped(BiConsumer<SnapshotInfo, String> listener) {
+        space.onDropped(listener);
+    }
+
+    /** Whether a full file system made the store give room back and it has less than a tenth free still. */
+    public boolean diskShort() {
+        return space.diskShort();
     }
 
     /** Every snapshot, oldest first. */
@@ -215,11 +222,17 @@ public final class SnapshotStore implements Closeable {
      * false when there was no such snapshot.
      */
     public boolean delete(long id, String volume, String reason) throws IOException {
+        return delete(id, volume, reason, false) >= 0;
+    }
+
+    /** {@link #delete}; with {@code giveBack} the room it frees goes back to the file system now: bytes, or -1. */
+    long delete(long id, String volume, String reason, boolean giveBack) throws IOException {
         List<SnapshotState.Member> going = new ArrayList<>();
+        long given = 0;
         synchronized (state) {
             SnapshotState.Snap s = state.snap(id);
             if (s == null) {
-                return false;
+                return -1;
             }
             for (SnapshotState.Member m : s.members.values()) {
                 if (volume.isEmpty() || m.volume.equals(volume)) {
@@ -242,15 +255,19 @@ public final class SnapshotStore implements Closeable {
             // durable before any freed slot can be taken again: a crash never revives a snapshot over reused slots
             journal.appendDurably(List.of(new JournalRecord.Delete(id, volume, reason)));
             synchronized (state) {
+                java.util.BitSet freed = state.slotsTaken();
                 state.apply(new JournalRecord.Delete(id, volume, reason));
-                chunks.truncate(state.slotHighWater());
+                freed.andNot(state.slotsTaken());
+                // under the monitor: no freed slot is taken again before its hole is punched
+                given = giveBack ? chunks.giveBack(freed, state.slotHighWater())
+                        : chunks.truncate(state.slotHighWater());
                 state.notifyAll();
             }
         } finally {
             journalLock.writeLock().unlock();
         }
         compactIfLarge();
-        return true;
+        return given;
     }
 
     // ---- copy on write (for CowWriter) ---------------------------------------------------------------------------
@@ -306,6 +323,18 @@ public final class SnapshotStore implements Closeable {
         return chunks.write(slot, content);
     }
 
+    /** How room is kept: writes that make room when the file system has none ({@link StoreSpace#withRoom}). */
+    StoreSpace space() {
+        return space;
+    }
+
+    /** Gives back every byte of the chunk file above the slots taken (grown ahead); returns how many. */
+    long giveBack() throws IOException {
+        synchronized (state) {
+            return chunks.giveBack(new java.util.BitSet(), state.slotHighWater());
+        }
+    }
+
     /**
      * Makes staged preservations take effect: their content and their journal entries durable ({@link
      * CheckedCommits}), then the state. A member deleted meanwhile hands the chunk to the volume's newest member if
@@ -347,7 +376,7 @@ public final class SnapshotStore implements Closeable {
         } finally {
             journalLock.readLock().unlock();
         }
-        enforceLimit();
+        space.enforceLimit();
     }
 
     /** Gives up staged preservations (their write failed): slots back, claims released. */
@@ -372,32 +401,6 @@ public final class SnapshotStore implements Closeable {
             claims.release(s.member(), s.chunk());
         }
         state.notifyAll();
-    }
-
-    private void enforceLimit() {
-        while (true) {
-            long limit = spaceLimit;
-            SnapshotInfo oldest;
-            long used;
-            synchronized (state) {
-                used = state.slotsInUse() * chunkSize;
-                oldest = limit <= 0 || used <= limit || state.snaps().isEmpty() ? null
-                        : info(state.snaps().values().iterator().next());
-            }
-            if (oldest == null) {
-                return;
-            }
-            String reason = String.format("space limit: snapshots of %s take %d bytes, over the limit of %d; the "
-                    + "oldest goes", primary, used, limit);
-            LOG.warn("snapshots of {}: dropping {} ({} bytes): {}", primary, oldest.name(), oldest.bytesUsed(), reason);
-            try {
-                delete(oldest.id(), "", reason);
-            } catch (IOException e) {
-                LOG.error("snapshots of {}: cannot drop {}: {}", primary, oldest.name(), e.toString());
-                return;
-            }
-            dropListeners.forEach(l -> l.accept(oldest));
-        }
     }
 
     // ---- reading a member (for SnapshotImage) -----------------------------------------------------------------

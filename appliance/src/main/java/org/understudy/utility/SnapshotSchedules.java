@@ -127,6 +127,9 @@ public final class SnapshotSchedules {
 
     private void spaceAlarm(String primary) {
         SnapshotStore s = service.store(primary);
+        if (s.diskShort()) {
+            return; // a full disk made it drop snapshots, and it has not a tenth free yet
+        }
         if (s.spaceLimit() <= 0 || s.usedBytes() < s.spaceLimit() * 8 / 10) {
             service.alarms().clear(AlarmKind.SNAPSHOT_SPACE, primary, "snapshots take " + s.usedBytes()
                     + " bytes, below 80% of the limit of " + s.spaceLimit());

@@ -86,7 +86,7 @@ public final class SnapshotService implements SnapshotHooks, AutoCloseable {
         this.events = events;
         this.alarms = alarms;
         for (PrimaryConfig p : cluster.primaries()) {
-            replicas.snapshots(p.name()).onDropped(i -> dropped(p.name(), i));
+            replicas.snapshots(p.name()).onDropped((i, why) -> dropped(p.name(), i, why));
         }
     }
 
@@ -346,10 +346,8 @@ public final class SnapshotService implements SnapshotHooks, AutoCloseable {
         return freed;
     }
 
-    private void dropped(String primary, SnapshotInfo i) {
+    private void dropped(String primary, SnapshotInfo i, String why) {
         i.members().keySet().forEach(v -> unexport(primary, v, i.name()));
-        String why = "space limit of " + store(primary).spaceLimit() + " bytes passed: the oldest snapshot, " + i.name()
-                + ", dropped";
         alarms.raise(AlarmKind.SNAPSHOT_SPACE, primary, why);
         events.accept(new ModelEvent.SnapshotDeleted(wall.instant(), primary, i.name(), "", why, i.bytesUsed()));
     }

@@ -149,7 +149,7 @@ class SnapshotStoreTest {
     void overTheSpaceLimit_theOldestSnapshotIsDroppedAndListenersTold() throws IOException {
         try (StoreFixture f = new StoreFixture(dir, SIZE, CHUNK, 10L * CHUNK)) {
             List<String> dropped = new ArrayList<>();
-            f.store.onDropped(i -> dropped.add(i.name()));
+            f.store.onDropped((i, why) -> dropped.add(i.name()));
             long s1 = f.snapshot("s1");
             f.writer.write(0, fill(8L * CHUNK, (byte) 1));
             long s2 = f.snapshot("s2");
