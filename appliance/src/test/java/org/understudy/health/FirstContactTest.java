@@ -4,27 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.understudy.model.PathKind;
 import org.understudy.model.PathState;
-import org.understudy.transport.FakeClock;
-import org.understudy.transport.ManualScheduler;
 
 /** The startup grace: a node never heard since watching started is not suspected before it has passed. */
-class FirstContactTest {
+class FirstContactTest extends DetectorTestBase {
     private static final Duration STARTUP = Duration.ofSeconds(60);
-    private final FakeClock clock = new FakeClock();
-    private final ManualScheduler scheduler = new ManualScheduler(clock);
-    private final List<HealthEvent> events = new ArrayList<>();
-    private final List<Runnable> probes = new ArrayList<>();
-    private final HealthDetector detector = new HealthDetector("standby", clock, clock, scheduler, probes::add,
-            HealthDetector.Settings.DEFAULTS, events::add);
-
-    private <T extends HealthEvent> List<T> of(Class<T> type) {
-        return events.stream().filter(type::isInstance).map(type::cast).toList();
-    }
 
     private void watch(Duration startupGrace) {
         detector.watch("p1", List.of(PathConfig.of("link", PathKind.REPLICATION_LINK),

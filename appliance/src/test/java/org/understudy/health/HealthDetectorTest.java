@@ -5,27 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.understudy.model.FailureDetection;
 import org.understudy.model.PathKind;
 import org.understudy.model.PathState;
-import org.understudy.transport.FakeClock;
-import org.understudy.transport.ManualScheduler;
 
 /** The detector alone, fed by {@code heardOn} as the replication link would. */
-class HealthDetectorTest {
-    private final FakeClock clock = new FakeClock();
-    private final ManualScheduler scheduler = new ManualScheduler(clock);
-    private final List<HealthEvent> events = new ArrayList<>();
-    private final List<Runnable> probes = new ArrayList<>();
-    private final HealthDetector detector = new HealthDetector("standby", clock, clock, scheduler, probes::add,
-            HealthDetector.Settings.DEFAULTS, events::add);
-
-    private <T extends HealthEvent> List<T> of(Class<T> type) {
-        return events.stream().filter(type::isInstance).map(type::cast).toList();
-    }
+class HealthDetectorTest extends DetectorTestBase {
 
     /** Feeds life on {@code paths} every 250 ms for {@code d}. */
     private void live(Duration d, String... paths) {
