@@ -24,17 +24,7 @@ api() {
       "http://$standby:7800/api/commands/$1" >/dev/null
 }
 ticks() { awk '{print $14 + $15}' "/proc/$spid/stat"; }
-python3 - "$work/rand4k.iolog" <<'PY'
-import random, sys
-r = random.Random(7)
-chunks = list(range(16384))
-r.shuffle(chunks)
-with open(sys.argv[1], "w") as f:
-    f.write("fio version 2 iolog\nvol0 add\nvol0 open\n")
-    for c in chunks:
-        f.write(f"vol0 write {c * 65536 + r.randrange(16) * 4096} 4096\n")
-    f.write("vol0 close\n")
-PY
+first_touch_iolog "$work/rand4k.iolog"
 job() {  # job LABEL -> "iops cpu_us_per_write"
   local t0 t1 st=""
   sync
