@@ -43,3 +43,20 @@ wait_port() {  # wait_port HOST PORT
   done
   echo "bench: nothing listening on $1:$2" >&2; exit 1
 }
+
+# first_touch_iolog FILE: a fio I/O log of 4 KiB writes, one in each 64 KiB chunk of the first 1 GiB of vol0 in a random
+# order (fio's own random map cannot promise one write per chunk), so that with a snapshot live every write is the
+# first touch of its chunk (bench/snapshot.sh, bench/snapshot-cow.sh)
+first_touch_iolog() {
+  python3 - "$1" <<'PY'
+import random, sys
+r = random.Random(7)
+chunks = list(range(16384))
+r.shuffle(chunks)
+with open(sys.argv[1], "w") as f:
+    f.write("fio version 2 iolog\nvol0 add\nvol0 open\n")
+    for c in chunks:
+        f.write(f"vol0 write {c * 65536 + r.randrange(16) * 4096} 4096\n")
+    f.write("vol0 close\n")
+PY
+}

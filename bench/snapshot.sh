@@ -45,17 +45,7 @@ api() {
 # own random map cannot promise one write per chunk), so that with a snapshot live every write is a chunk's first
 rand4k() {  # rand4k LABEL -> "iops bw p99_us"
   local log="$work/rand4k.iolog" out="$work/fio-$1.json"
-  python3 - "$log" <<'PY'
-import random, sys
-r = random.Random(7)
-chunks = list(range(16384))
-r.shuffle(chunks)
-with open(sys.argv[1], "w") as f:
-    f.write("fio version 2 iolog\nvol0 add\nvol0 open\n")
-    for c in chunks:
-        f.write(f"vol0 write {c * 65536 + r.randrange(16) * 4096} 4096\n")
-    f.write("vol0 close\n")
-PY
+  first_touch_iolog "$log"
   fio --name="$1" --ioengine=nbd --uri="nbd://$primary:10809/vol0" --read_iolog="$log" --iodepth=16 \
       --output-format=json --output="$out" >/dev/null
   python3 - "$out" <<'PY'

@@ -18,10 +18,12 @@ import org.understudy.storage.Zeros;
  * that copies what the replica already holds costs no snapshot space).
  *
  * <p>A {@link Batch} lets one thread apply many writes with one group commit: writes that need a preservation are
- * held back (copied) until {@link Batch#commit}, which makes every preservation of the batch durable with one force
- * of the chunk file and one of the journal, then applies the held-back writes in order. A write touching no held-back
- * chunk goes to the image at once. The batch holds the store's writer gate from its first write to its commit, so
- * the standby's own cut never falls between a preservation and its write. Thread-safe; each batch is for one thread.
+ * held back (copied) until {@link Batch#commit}, which writes the old content of the batch's chunks to the chunk file
+ * with one call per run of neighbouring slots (not one per chunk), makes every preservation of the batch durable with
+ * one force of the chunk file and one of the journal, then applies the held-back writes in order. A write touching no
+ * held-back chunk goes to the image at once. The batch holds the store's writer gate from its first write to its
+ * commit, so the standby's own cut never falls between a preservation and its write. Thread-safe; each batch is for
+ * one thread.
  */
 public final class CowWriter {
     private final SnapshotStore store;
@@ -32,6 +34,7 @@ public final class CowWriter {
     private final ThreadLocal<ByteBuffer> scratch;
     /** Chunks copied with one call at most: a megabyte's worth (at least one chunk). */
     private final int maxRun;
+    private final java.util.concurrent.atomic.AtomicLong chunkWrites = new java.util.concurrent.atomic.AtomicLong();
 
     public CowWriter(SnapshotStore store, String volume, FileChannel image, long size) {
         this.store = store;
@@ -53,12 +56,12 @@ public final class CowWriter {
 
     /** A batch for one thread: see the class comment. */
     public Batch batch() {
-        return new Batch();
+        return new Batch(true);
     }
 
     /** Writes {@code src} at {@code offset}, preserving first what a snapshot still needs. */
     public void write(long offset, ByteBuffer src) throws IOException {
-        Batch b = new Batch();
+        Batch b = new Batch(false);
         try {
             b.write(offset, src);
             b.commit();
@@ -69,7 +72,7 @@ public final class CowWriter {
 
     /** Writes zeros over {@code [offset, offset+length)}, preserving first what a snapshot still needs. */
     public void zero(long offset, long length) throws IOException {
-        Batch b = new Batch();
+        Batch b = new Batch(false);
         try {
             b.zero(offset, length);
             b.commit();
@@ -104,6 +107,11 @@ public final class CowWriter {
         return size;
     }
 
+    /** Writes of old content to the chunk file so far (a figure for tests). */
+    long chunkFileWrites() {
+        return chunkWrites.get();
+    }
+
     /** Writes of one thread applied with one group commit. Not thread-safe. */
     public final class Batch {
         private final List<SnapshotStore.Staged> staged = new ArrayList<>();
@@ -112,6 +120,20 @@ public final class CowWriter {
         private final Lock gate = store.writerGate();
         private boolean gateHeld;
         private long dataTicket;
+        /**
+         * Old content of neighbouring slots waiting to go to the chunk file with one write (at the commit, or when
+         * the next chunk's slot does not follow): a write per commit instead of one per chunk.
+         */
+        private ByteBuffer pendingChunks;
+        private long pendingSlot;
+        /** A preservation failed half-way: nothing of this batch may reach the image (see {@link #discard}). */
+        private boolean failed;
+        /** Whether old content waits for the commit (a link's long-lived batch) or goes at once (a single write). */
+        private final boolean coalesce;
+
+        private Batch(boolean coalesce) {
+            this.coalesce = coalesce;
+        }
         private long heldBytes;
 
         private record Held(long offset, long length, ByteBuffer data) {
@@ -230,10 +252,7 @@ public final class CowWriter {
                         j++;
                     }
                     ByteBuffer part = old.slice(i * chunkSize, Math.min((j + 1) * chunkSize, old.limit()) - i * chunkSize);
-                    long at = slot + i;
-                    // a full disk may drop the last snapshot of the volume: then nothing is left to preserve into
-                    dataTicket = store.space().withRoom(volume + ": preserving chunks", () -> store.newest(volume) == null
-                            ? dataTicket : store.writeChunks(at, part.position(0)));
+                    stageChunks(slot + i, part);
                     for (int k = i; k <= j; k++) {
                         ByteBuffer content = chunkOf(old, k);
                         staged.add(new SnapshotStore.Staged(m, first + k, slot + k, content.remaining(),
@@ -245,6 +264,11 @@ public final class CowWriter {
                 }
                 return any;
             } catch (IOException | RuntimeException e) {
+                // what is pending may hold this run's content: it must not land in slots given back (and taken again)
+                failed = true;
+                if (pendingChunks != null) {
+                    pendingChunks.clear();
+                }
                 // every claim of the run goes back (abandoning one twice frees its slot once)
                 List<SnapshotStore.Staged> mine = new java.util.ArrayList<>();
                 for (int k = 0; k < n; k++) {
@@ -255,6 +279,44 @@ public final class CowWriter {
                 store.abandon(mine);
                 throw e;
             }
+        }
+
+        /** Adds old content for slots {@code slot..} to what goes to the chunk file with the next write. */
+        private void stageChunks(long slot, ByteBuffer part) throws IOException {
+            if (!coalesce) {
+                writeChunks(slot, part);
+                return;
+            }
+            if (pendingChunks == null) {
+                pendingChunks = ByteBuffer.allocateDirect(maxRun * chunkSize);
+            }
+            int at = pendingChunks.position();
+            if (at > 0 && (slot * chunkSize != pendingSlot * chunkSize + at
+                    || pendingChunks.remaining() < part.remaining())) {
+                writePendingChunks();
+            }
+            if (pendingChunks.position() == 0) {
+                pendingSlot = slot;
+            }
+            pendingChunks.put(part.duplicate());
+        }
+
+        private void writePendingChunks() throws IOException {
+            if (pendingChunks != null && pendingChunks.position() > 0) {
+                try {
+                    writeChunks(pendingSlot, pendingChunks.flip());
+                } finally {
+                    pendingChunks.clear();
+                }
+            }
+        }
+
+        /** Writes old content into slots {@code slot..}, making room on a full file system (safe to repeat). */
+        private void writeChunks(long slot, ByteBuffer content) throws IOException {
+            // a full disk may drop the last snapshot of the volume: then nothing is left to preserve into
+            dataTicket = store.space().withRoom(volume + ": preserving chunks", () -> store.newest(volume) == null
+                    ? dataTicket : store.writeChunks(slot, content.position(0)));
+            chunkWrites.incrementAndGet();
         }
 
         private ByteBuffer chunkOf(ByteBuffer run, int i) {
@@ -279,7 +341,11 @@ public final class CowWriter {
          */
         public void commit() throws IOException {
             try {
+                if (failed) {
+                    throw new IOException(volume + ": a preservation of this batch failed; its writes are not applied");
+                }
                 if (!staged.isEmpty()) {
+                    writePendingChunks();
                     List<SnapshotStore.Staged> mine = List.copyOf(staged);
                     staged.clear();
                     store.commit(mine, dataTicket);
@@ -297,6 +363,10 @@ public final class CowWriter {
 
         /** Drops whatever was not committed (the caller failed): staged slots back, held writes forgotten. */
         public void discard() {
+            failed = false;
+            if (pendingChunks != null) {
+                pendingChunks.clear();
+            }
             if (!staged.isEmpty()) {
                 store.abandon(List.copyOf(staged));
                 staged.clear();

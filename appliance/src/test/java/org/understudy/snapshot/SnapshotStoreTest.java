@@ -235,6 +235,36 @@ class SnapshotStoreTest {
         }
     }
 
+    @Test
+    void batch_writesTheOldContentOfItsChunksWithOneCall_andEachReadsBackAsItWas() throws IOException {
+        try (StoreFixture f = new StoreFixture(dir, SIZE, CHUNK, 0)) {
+            long[] chunks = {40, 3, 17, 63, 0, 22, 9, 51, 30, 12, 5, 44};
+            for (long c : chunks) {
+                f.writer.write(c * CHUNK, fill(CHUNK, (byte) (c + 1)));
+            }
+            long id = f.snapshot("s1");
+            long before = f.writer.chunkFileWrites();
+            CowWriter.Batch b = f.writer.batch();
+            for (long c : chunks) {
+                // a write into the middle of the chunk: the rest of it must come back as it was
+                b.write(c * CHUNK + 1024, fill(1024, (byte) 100));
+            }
+            b.commit();
+            assertEquals(1, f.writer.chunkFileWrites() - before, "one write for twelve neighbouring slots");
+            byte[] snap = f.readImage(id);
+            byte[] live = f.readLive();
+            for (long c : chunks) {
+                int at = (int) (c * CHUNK);
+                assertEquals(c + 1, snap[at + 2000], "snapshot, chunk " + c);
+                assertEquals(c + 1, snap[at + CHUNK - 1], "snapshot, chunk " + c);
+                assertEquals(100, live[at + 2000], "replica, chunk " + c);
+                assertEquals(c + 1, live[at + CHUNK - 1], "replica, chunk " + c);
+            }
+            f.reopen();
+            assertArrayEquals(snap, f.readImage(id), "after a reopen");
+        }
+    }
+
     static ByteBuffer fill(long n, byte b) {
         byte[] a = new byte[(int) n];
         Arrays.fill(a, b);
