@@ -28,6 +28,9 @@ import org.understudy.storage.Zeros;
 public final class CowWriter {
     private final SnapshotStore store;
     private final String volume;
+    /** What a write does, for the log of a full disk: made once, not per write on the replica's hot path. */
+    private final String preservingChunks;
+    private final String writingReplica;
     private final FileChannel image;
     private final long size;
     private final int chunkSize;
@@ -39,6 +42,8 @@ public final class CowWriter {
     public CowWriter(SnapshotStore store, String volume, FileChannel image, long size) {
         this.store = store;
         this.volume = volume;
+        this.preservingChunks = volume + ": preserving chunks";
+        this.writingReplica = volume + ": writing the replica";
         this.image = image;
         this.size = size;
         this.chunkSize = store.chunkSize();
@@ -314,7 +319,7 @@ public final class CowWriter {
         /** Writes old content into slots {@code slot..}, making room on a full file system (safe to repeat). */
         private void writeChunks(long slot, ByteBuffer content) throws IOException {
             // a full disk may drop the last snapshot of the volume: then nothing is left to preserve into
-            dataTicket = store.space().withRoom(volume + ": preserving chunks", () -> store.newest(volume) == null
+            dataTicket = store.space().withRoom(preservingChunks, () -> store.newest(volume) == null
                     ? dataTicket : store.writeChunks(slot, content.position(0)));
             chunkWrites.incrementAndGet();
         }
@@ -391,7 +396,7 @@ public final class CowWriter {
             throw new IllegalArgumentException(volume + ": range " + offset + "+" + length + " outside the replica of "
                     + size + " bytes");
         }
-        store.space().withRoom(volume + ": writing the replica", () -> {
+        store.space().withRoom(writingReplica, () -> {
             long pos = offset;
             if (data == null) {
                 Zeros.write(image, offset, length);
