@@ -307,6 +307,7 @@ for i in $(seq 1 "$trials"); do
       victim=standby
       f1=$(failovers_of p1); f2=$(failovers_of p2)
       nospace0=$(grep -c "closing link: .*No space left on device" "$sdir/logs/understudy.log" || true)
+      raised0=$(grep -c "alarm raised #[0-9]* [A-Z]* STORAGE_ERROR" "$sdir/logs/understudy.log" || true)
       dd if=/dev/zero of="$sdir/fill" bs=1M 2>/dev/null || true   # until ENOSPC
       detail+="filled with $(( $(stat -c %s "$sdir/fill") >> 20 )) MiB; "
       # the ledger's blocks are on the replica already: overwriting them takes no space, so each full disk also
@@ -322,8 +323,11 @@ for i in $(seq 1 "$trials"); do
       fi
       hold_fault 6 standby
       nospace=$(( $(grep -c "closing link: .*No space left on device" "$sdir/logs/understudy.log" || true) - nospace0 ))
-      detail+="replica writes refused: $nospace; "
-      if [ "$nospace" -gt 0 ] && [[ "$detail" != *STORAGE_ERROR* ]]; then
+      # raised and cleared between two status polls when freed snapshot room lets the resync finish at once: the
+      # standby's log has every raise
+      raised=$(( $(grep -c "alarm raised #[0-9]* [A-Z]* STORAGE_ERROR" "$sdir/logs/understudy.log" || true) - raised0 ))
+      detail+="replica writes refused: $nospace; STORAGE_ERROR raised: $raised; "
+      if [ "$nospace" -gt 0 ] && [ "$raised" -eq 0 ]; then
         outcome=NO_ALARM; detail+="no STORAGE_ERROR while replica writes failed; "
       fi
       rm -f "$sdir/fill"
