@@ -338,8 +338,8 @@ public final class HealthDetector {
             }
         }
         n.updatePaths(now, wall.instant(), silence, up, events, LOG, self);
-        n.awaitingFirstContact = n.firstContact.holds(n.node, n.paths.values(), up == 0, now, LOG, self);
-        probeAhead(n, now, probes);
+        boolean firstContact = n.firstContact.holds(n.node, n.paths.values(), up == 0, now, LOG, self);
+        probeAhead(n, now, probes, firstContact);
         recheckAtTheCrossing(n, now);
         if (up > 0) {
             if (n.health == NodeHealth.FAILED && n.deadAt != Long.MIN_VALUE && n.heardAfter(n.deadAt) == null) {
@@ -358,7 +358,7 @@ public final class HealthDetector {
         }
         switch (n.health) {
             case UP, DEGRADED -> {
-                if (n.awaitingFirstContact) {
+                if (firstContact) {
                     return;
                 }
                 n.health = NodeHealth.SUSPECT;
@@ -407,13 +407,13 @@ public final class HealthDetector {
      * waiting for that after the timeout would add the whole limit to the detection). It decides nothing before every
      * path is past its timeout; life heard after it started drops it.
      */
-    private void probeAhead(NodeWatch n, long now, List<Runnable> probes) {
+    private void probeAhead(NodeWatch n, long now, List<Runnable> probes, boolean awaitingFirstContact) {
         long since = n.ahead == null ? 0 : n.ahead.startedAt;
         if (n.ahead != null && n.paths.values().stream().anyMatch(p -> p.lastHeard - since >= 0)) {
             n.ahead = null; // life heard since it started (a pause restarts the silence: the same)
         }
         long lead = n.probe.timeLimit().toNanos();
-        if (lead <= 0 || n.ahead != null || n.awaitingFirstContact
+        if (lead <= 0 || n.ahead != null || awaitingFirstContact
                 || n.health != NodeHealth.UP && n.health != NodeHealth.DEGRADED
                 || n.paths.values().stream().anyMatch(p -> now - p.lastHeard <= p.config.timeout().toNanos() - lead)) {
             return;

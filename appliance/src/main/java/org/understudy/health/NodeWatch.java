@@ -33,8 +33,6 @@ final class NodeWatch {
     long resetAt;
     /** A node never heard since watching started is not suspected before its startup grace has passed. */
     final FirstContact firstContact;
-    /** Set by each evaluation: the startup grace holds the slow path back. */
-    boolean awaitingFirstContact;
 
     NodeWatch(String node, Map<String, PathWatch> paths, ServiceProbe probe, Duration grace, Duration startupGrace,
               long now) {

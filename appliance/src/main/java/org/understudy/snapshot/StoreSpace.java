@@ -69,8 +69,11 @@ final class StoreSpace {
     void enforceLimit() {
         while (true) {
             long limit = store.spaceLimit();
+            if (limit <= 0) {
+                return; // no limit (the default): no look at the store's state after every commit
+            }
             long used = store.usedBytes();
-            if (limit <= 0 || used <= limit) {
+            if (used <= limit) {
                 return;
             }
             String cause = String.format("space limit: snapshots of %s take %d bytes, over the limit of %d",
