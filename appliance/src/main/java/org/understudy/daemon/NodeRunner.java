@@ -11,6 +11,7 @@ import org.understudy.admin.AdminAccess;
 import org.understudy.admin.AdminServer;
 import org.understudy.admin.CommandRoutes;
 import org.understudy.admin.EventRoutes;
+import org.understudy.events.EventLogFormat;
 import org.understudy.events.Retention;
 import org.understudy.command.CommandApi;
 import org.understudy.config.ClusterConfig;
@@ -118,7 +119,9 @@ public final class NodeRunner {
         NodeServices services;
         try {
             HaConfig.EventLog el = cluster.ha().eventLog();
-            services = NodeServices.open(nodeName, config.stateDir(), new Retention(
+            // a primary's log is small and rarely read: a plain file keeps Derby's classes out of the agent's JVM
+            EventLogFormat format = config instanceof PrimaryConfig ? EventLogFormat.FILE : EventLogFormat.DERBY;
+            services = NodeServices.open(nodeName, config.stateDir(), format, new Retention(
                     java.time.Duration.ofDays(el.retentionDays()), el.maxRows()), el.authFailureAlarmPerMinute());
         } catch (RuntimeException e) {
             lock.close();

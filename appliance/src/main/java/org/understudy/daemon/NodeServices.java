@@ -9,6 +9,7 @@ import org.understudy.command.AuditSink;
 import org.understudy.config.HaConfig;
 import org.understudy.events.DerbyEventLog;
 import org.understudy.events.EventLog;
+import org.understudy.events.EventLogFormat;
 import org.understudy.events.EventLogRecorder;
 import org.understudy.events.ModelEventRecorder;
 import org.understudy.events.PeriodicScheduler;
@@ -19,8 +20,9 @@ import org.understudy.security.AuthFailureLog;
 import org.understudy.security.AuthFailures;
 
 /**
- * What every node has besides its role's engines: its alarms, its event channel and its event log (Derby, in the
- * state directory), wired so every alarm, model event and operator action lands in the log.
+ * What every node has besides its role's engines: its alarms, its event channel and its event log (in the state
+ * directory: a file on a primary, Derby on the standby), wired so every alarm, model event and operator action
+ * lands in the log.
  */
 public final class NodeServices implements AutoCloseable {
     private final AlarmRegistry alarms;
@@ -48,16 +50,19 @@ public final class NodeServices implements AutoCloseable {
 
     /** Services whose AUTH_FAILURES alarm has the default threshold (60 refusals a minute). */
     public static NodeServices open(String nodeName, Path stateDir, Retention retention) {
-        return open(nodeName, stateDir, retention, HaConfig.EventLog.DEFAULTS.authFailureAlarmPerMinute());
+        return open(nodeName, stateDir, EventLogFormat.DERBY, retention,
+                HaConfig.EventLog.DEFAULTS.authFailureAlarmPerMinute());
     }
 
     /**
+     * @param format                    how the log is stored: a file on a primary, Derby on the standby
      * @param authFailureAlarmPerMinute refused authentications in one minute, all faces together, above which
      *                                  AUTH_FAILURES is raised ({@code eventLog.authFailureAlarmPerMinute})
      */
-    public static NodeServices open(String nodeName, Path stateDir, Retention retention,
+    public static NodeServices open(String nodeName, Path stateDir, EventLogFormat format, Retention retention,
                                     long authFailureAlarmPerMinute) {
-        EventLog log = DerbyEventLog.open(stateDir, retention, Clock.systemUTC(), PeriodicScheduler.daemon("understudy-eventlog-retention"));
+        EventLog log = DerbyEventLog.open(stateDir, format, retention, Clock.systemUTC(),
+                PeriodicScheduler.daemon("understudy-eventlog-retention"));
         return new NodeServices(nodeName, new AlarmRegistry(nodeName, Clock.systemUTC()), new EventBus(), log,
                 authFailureAlarmPerMinute);
     }

@@ -1,10 +1,13 @@
 package org.understudy.events;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -21,7 +24,8 @@ import org.understudy.model.EventKind;
 import org.understudy.model.EventQuery;
 
 /**
- * The event log of a node, stored in {@code <stateDir>/events} (Derby, behind {@link DerbyEventStore}).
+ * The event log of a node, stored in {@code <stateDir>/events} (Derby, behind {@link DerbyEventStore}) or in
+ * {@code <stateDir>/events.log} ({@link FileEventStore}; see {@link EventLogFormat}).
  *
  * <p>Writing: {@link #append} puts the row on a bounded queue (capacity {@value #DEFAULT_QUEUE_CAPACITY}) drained by
  * one daemon thread, {@value #WRITER_THREAD}, which commits what it finds in one transaction. When the queue is full
@@ -43,6 +47,8 @@ public final class DerbyEventLog implements EventLog {
     public static final Duration RETENTION_PERIOD = Duration.ofHours(1);
     /** Subdirectory of the state directory holding the database. */
     public static final String DB_DIR = "events";
+    /** Where a Derby log goes once its rows are in a file log. */
+    public static final String MIGRATED_DIR = "events.derby-moved";
 
     private static final int BATCH_MAX = 256;
     private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(10);
@@ -76,8 +82,56 @@ public final class DerbyEventLog implements EventLog {
      * @throws EventLogException naming the directory when it is held by another process or unreadable
      */
     public static DerbyEventLog open(Path stateDir, Retention retention, Clock wallClock, PeriodicScheduler scheduler) {
-        return new DerbyEventLog(DerbyEventStore.open(stateDir.resolve(DB_DIR)), retention, wallClock, scheduler,
-                DEFAULT_QUEUE_CAPACITY);
+        return open(stateDir, EventLogFormat.DERBY, retention, wallClock, scheduler);
+    }
+
+    /**
+     * Opens the event log in {@code format}: Derby in {@code <stateDir>/events/}, or the file
+     * {@code <stateDir>/events.log}. A file log opened where only a Derby log exists (a node upgraded from a version
+     * that kept every log in Derby) starts with the Derby log's rows, ids kept; the Derby directory is then renamed
+     * {@value #MIGRATED_DIR}.
+     */
+    public static DerbyEventLog open(Path stateDir, EventLogFormat format, Retention retention, Clock wallClock,
+                                     PeriodicScheduler scheduler) {
+        EventStore store = switch (format) {
+            case DERBY -> DerbyEventStore.open(stateDir.resolve(DB_DIR));
+            case FILE -> {
+                Path file = stateDir.resolve(FileEventStore.FILE_NAME);
+                if (!Files.exists(file) && Files.isDirectory(stateDir.resolve(DB_DIR))) {
+                    moveDerbyRows(stateDir, file);
+                }
+                yield FileEventStore.open(file);
+            }
+        };
+        return new DerbyEventLog(store, retention, wallClock, scheduler, DEFAULT_QUEUE_CAPACITY);
+    }
+
+    /** Copies every row of the Derby log into a new file log, then renames the Derby directory aside. */
+    private static void moveDerbyRows(Path stateDir, Path file) {
+        long t0 = System.nanoTime();
+        List<EventEntry> rows = new ArrayList<>();
+        try (DerbyEventStore derby = DerbyEventStore.open(stateDir.resolve(DB_DIR))) {
+            long before = 0;
+            while (true) {
+                List<EventEntry> page = derby.query(EventQuery.all().limit(EventQuery.MAX_LIMIT).beforeId(before));
+                rows.addAll(page);
+                if (page.size() < EventQuery.MAX_LIMIT) {
+                    break;
+                }
+                before = page.get(page.size() - 1).id();
+            }
+        }
+        Collections.reverse(rows);
+        FileEventStore.create(file, rows);
+        try {
+            Files.move(stateDir.resolve(DB_DIR), stateDir.resolve(MIGRATED_DIR));
+        } catch (IOException e) {
+            LOG.warn("event log: rows copied to {}, but the Derby log {} could not be renamed: {}", file,
+                    stateDir.resolve(DB_DIR), e.toString());
+        }
+        LOG.info("event log: moved {} rows from the Derby log to {} in {} ms; the Derby log is kept in {} (delete it"
+                + " when no longer needed)", rows.size(), file, (System.nanoTime() - t0) / 1_000_000,
+                stateDir.resolve(MIGRATED_DIR));
     }
 
     DerbyEventLog(EventStore store, Retention retention, Clock wallClock, PeriodicScheduler scheduler,

@@ -43,9 +43,9 @@ final class DerbyEventStore implements EventStore {
     private static final String SQLSTATE_ANOTHER_JVM = "XSDB6";
     private static final String SQLSTATE_DB_SHUTDOWN = "08006";
 
-    private static final int MESSAGE_MAX = 2000;
-    private static final int DETAILS_MAX = 32_000;
-    private static final int SHORT_MAX = 256;
+    private static final int MESSAGE_MAX = RowLimits.MESSAGE_MAX;
+    private static final int DETAILS_MAX = RowLimits.DETAILS_MAX;
+    private static final int SHORT_MAX = RowLimits.SHORT_MAX;
 
     private static final String CREATE_TABLE = "CREATE TABLE events ("
             + "id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, "
@@ -199,12 +199,7 @@ final class DerbyEventStore implements EventStore {
         setText(6, e.face() == null ? null : e.face().name(), SHORT_MAX);
         setText(7, e.outcome(), SHORT_MAX);
         setText(8, e.message(), MESSAGE_MAX);
-        String details = e.details();
-        if (details != null && details.length() > DETAILS_MAX) {
-            // cut JSON is not JSON: say what happened instead of storing half of it
-            details = "{\"truncated\":true,\"length\":" + details.length() + "}";
-        }
-        setText(9, details, DETAILS_MAX);
+        setText(9, RowLimits.details(e), DETAILS_MAX);
         insert.executeUpdate();
         try (ResultSet keys = insert.getGeneratedKeys()) {
             if (!keys.next()) {
@@ -218,7 +213,7 @@ final class DerbyEventStore implements EventStore {
         if (value == null) {
             insert.setNull(index, Types.VARCHAR);
         } else {
-            insert.setString(index, value.length() > max ? value.substring(0, max - 1) + "…" : value);
+            insert.setString(index, RowLimits.cut(value, max));
         }
     }
 

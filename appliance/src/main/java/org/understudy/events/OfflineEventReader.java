@@ -8,14 +8,14 @@ import org.understudy.model.EventQuery;
 import org.understudy.model.EventSource;
 
 /**
- * Reads the event log of a stopped node straight from its state directory (the CLI's {@code --state-dir}). Never
- * writes: no retention, no new rows. A running node holds the database; opening it then fails with a message that
- * says so. Thread-safe.
+ * Reads the event log of a stopped node straight from its state directory (the CLI's {@code --state-dir}): the file
+ * log if there is one, else the Derby database. Never writes: no retention, no new rows. A running node holds a Derby
+ * database; opening it then fails with a message that says so (a file log is read as it stands). Thread-safe.
  */
 public final class OfflineEventReader implements EventSource, AutoCloseable {
-    private final DerbyEventStore store;
+    private final EventStore store;
 
-    private OfflineEventReader(DerbyEventStore store) {
+    private OfflineEventReader(EventStore store) {
         this.store = store;
     }
 
@@ -23,10 +23,15 @@ public final class OfflineEventReader implements EventSource, AutoCloseable {
      * @throws EventLogException when there is no event log in {@code stateDir} or it cannot be opened
      */
     public static OfflineEventReader open(Path stateDir) {
+        Path file = stateDir.resolve(FileEventStore.FILE_NAME);
+        if (Files.isRegularFile(file)) {
+            return new OfflineEventReader(FileEventStore.openReadOnly(file));
+        }
         Path db = stateDir.resolve(DerbyEventLog.DB_DIR);
         if (!Files.isDirectory(db)) {
-            throw new EventLogException("no event log in " + stateDir.toAbsolutePath() + " (expected the directory "
-                    + db.toAbsolutePath() + "); is this the standby's state directory?");
+            throw new EventLogException("no event log in " + stateDir.toAbsolutePath() + " (expected the file "
+                    + file.toAbsolutePath() + " or the directory " + db.toAbsolutePath()
+                    + "); is this a node's state directory?");
         }
         return new OfflineEventReader(DerbyEventStore.open(db));
     }

@@ -15,6 +15,6 @@ public interface Scheduler {
     /** Runs {@code task} once after {@code delayNanos}. */
     Cancellable schedule(Runnable task, long delayNanos);
 
-    /** Runs {@code task} every {@code periodNanos}, first after one period, until cancelled. */
+    /** Runs {@code task} every {@code periodNanos}, first within one period, until cancelled. */
     Cancellable scheduleAtFixedRate(Runnable task, long periodNanos);
 }

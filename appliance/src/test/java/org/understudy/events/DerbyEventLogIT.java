@@ -28,7 +28,7 @@ class DerbyEventLogIT {
     @TempDir
     Path tmp;
 
-    private Process child;
+    Process child;
 
     @AfterEach
     void killChild() throws InterruptedException {
@@ -38,14 +38,19 @@ class DerbyEventLogIT {
         }
     }
 
-    private Process start(String mode, Path stateDir, Path workDir) throws IOException {
+    Process start(String mode, Path stateDir, Path workDir) throws IOException {
         return start(mode, stateDir, workDir, null);
+    }
+
+    /** The store under test; {@link FileEventLogIT} runs the tests here that are not about Derby on the file. */
+    EventLogFormat format() {
+        return EventLogFormat.DERBY;
     }
 
     private Process start(String mode, Path stateDir, Path workDir, Path stdout) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                EventLogChild.class.getName(), mode, stateDir.toString())
+                EventLogChild.class.getName(), mode, stateDir.toString(), format().name())
                 .directory(workDir.toFile())
                 .redirectError(tmp.resolve("child-" + mode + ".err").toFile());
         if (stdout != null) {
@@ -72,10 +77,11 @@ class DerbyEventLogIT {
         Set<Long> printed = readIds(ids);
         assertTrue(printed.size() >= 300, "child printed only " + printed.size() + " ids: see "
                 + tmp.resolve("child-append.err"));
-        System.out.printf("sigkill: %d committed rows reported, %.2f ms per synchronous append%n", printed.size(),
+        System.out.printf(format() + " sigkill: %d committed rows reported, %.2f ms per synchronous append%n",
+                printed.size(),
                 perRowMs);
 
-        try (DerbyEventLog log = DerbyEventLog.open(stateDir, Retention.UNLIMITED, Clock.systemUTC(),
+        try (DerbyEventLog log = DerbyEventLog.open(stateDir, format(), Retention.UNLIMITED, Clock.systemUTC(),
                 (period, task) -> () -> { })) {
             List<EventEntry> rows = log.query(EventQuery.all().limit(EventQuery.MAX_LIMIT));
             Set<Long> stored = new HashSet<>();
@@ -129,7 +135,8 @@ class DerbyEventLogIT {
 
     @Test
     void throughput_syncAndAsyncAppends_allStored() {
-        try (DerbyEventLog log = DerbyEventLog.open(tmp.resolve("perf"), Retention.UNLIMITED, Clock.systemUTC(),
+        try (DerbyEventLog log = DerbyEventLog.open(tmp.resolve("perf"), format(), Retention.UNLIMITED,
+                Clock.systemUTC(),
                 (period, task) -> () -> { })) {
             int sync = 500;
             long t0 = System.nanoTime();
@@ -153,7 +160,8 @@ class DerbyEventLogIT {
             }
             log.flush();
             double asyncRowsPerSec = async / ((System.nanoTime() - t0) / 1e9);
-            System.out.printf("throughput: appendSync %.2f ms/row; async %.0f rows/s committed, slowest append()"
+            System.out.printf(format() + " throughput: appendSync %.2f ms/row; async %.0f rows/s committed, slowest"
+                    + " append()"
                     + " call %.3f ms, %d calls over 1 ms, %d dropped%n", syncMs, asyncRowsPerSec, maxAppendNanos / 1e6,
                     slowCalls, log.dropped());
             assertEquals(0, log.dropped());

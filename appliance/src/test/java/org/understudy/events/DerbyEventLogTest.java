@@ -24,15 +24,15 @@ class DerbyEventLogTest {
     @TempDir
     Path stateDir;
 
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-21T10:00:00Z"));
+    final MutableClock clock = new MutableClock(Instant.parse("2026-11-21T10:00:00Z"));
     private final AtomicReference<Runnable> scheduled = new AtomicReference<>();
     private final List<Duration> periods = new ArrayList<>();
-    private final PeriodicScheduler manual = (period, task) -> {
+    final PeriodicScheduler manual = (period, task) -> {
         periods.add(period);
         scheduled.set(task);
         return () -> scheduled.set(null);
     };
-    private DerbyEventLog log;
+    DerbyEventLog log;
 
     @AfterEach
     void closeLog() {
@@ -41,12 +41,17 @@ class DerbyEventLogTest {
         }
     }
 
-    private DerbyEventLog open(Retention retention) {
-        log = DerbyEventLog.open(stateDir, retention, clock, manual);
+    /** The store under test; {@link FileEventLogTest} runs every test here that is not about Derby on the file. */
+    EventLogFormat format() {
+        return EventLogFormat.DERBY;
+    }
+
+    DerbyEventLog open(Retention retention) {
+        log = DerbyEventLog.open(stateDir, format(), retention, clock, manual);
         return log;
     }
 
-    private EventEntry row(EventKind kind, String primary, String message) {
+    EventEntry row(EventKind kind, String primary, String message) {
         return EventEntry.of(clock.instant(), kind, primary, primary == null ? null : primary + "/vol0", message,
                 null);
     }
@@ -63,7 +68,9 @@ class DerbyEventLogTest {
         EventEntry got = rows.get(0);
         assertTrue(got.id() > 0);
         assertEquals(e.withId(got.id()), got);
-        assertTrue(Files.isDirectory(stateDir.resolve("events")));
+        assertTrue(format() == EventLogFormat.DERBY ? Files.isDirectory(stateDir.resolve("events"))
+                : Files.isRegularFile(stateDir.resolve(FileEventStore.FILE_NAME)) && !Files.exists(
+                        stateDir.resolve("events")), "the log is where its format keeps it");
     }
 
     @Test
@@ -97,7 +104,7 @@ class DerbyEventLogTest {
         assertEquals(List.of(), messages(EventQuery.all().primary("nobody")));
     }
 
-    private List<String> messages(EventQuery q) {
+    List<String> messages(EventQuery q) {
         return log.query(q).stream().map(EventEntry::message).toList();
     }
 

@@ -7,7 +7,7 @@ import org.understudy.model.EventEntry;
 import org.understudy.model.EventKind;
 
 /**
- * A child JVM for the process tests: {@code append DIR} appends rows synchronously forever, printing
+ * A child JVM for the process tests: {@code append DIR [FORMAT]} appends rows synchronously forever, printing
  * {@code ID <id>} after each commit; {@code hold DIR} opens the log, prints {@code READY} and keeps it open until its
  * stdin closes.
  */
@@ -17,7 +17,8 @@ public final class EventLogChild {
 
     public static void main(String[] args) throws IOException {
         Path stateDir = Path.of(args[1]);
-        DerbyEventLog log = DerbyEventLog.open(stateDir, Retention.UNLIMITED, Clock.systemUTC(),
+        EventLogFormat format = args.length > 2 ? EventLogFormat.valueOf(args[2]) : EventLogFormat.DERBY;
+        DerbyEventLog log = DerbyEventLog.open(stateDir, format, Retention.UNLIMITED, Clock.systemUTC(),
                 PeriodicScheduler.daemon("retention"));
         switch (args[0]) {
             case "append" -> {

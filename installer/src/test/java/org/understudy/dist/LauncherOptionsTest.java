@@ -29,7 +29,8 @@ class LauncherOptionsTest {
         List<String> args = launch("primary", "--config", "cluster.yaml", "--node", "p1");
         for (String o : List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xms8m", "-Xmx256m",
                 "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-XX:ReservedCodeCacheSize=32m",
-                "-XX:TrimNativeHeapInterval=60000", "-Xss512k")) {
+                "-XX:TrimNativeHeapInterval=60000", "-Xss512k", "-XX:+UnlockDiagnosticVMOptions",
+                "-XX:AsyncDeflationInterval=10000")) {
             assertTrue(args.contains(o), "the primary agent runs with " + o + ": " + args);
         }
         assertTrue(args.contains("MALLOC_ARENA_MAX=2"), "glibc malloc limited to two arenas: " + args);
