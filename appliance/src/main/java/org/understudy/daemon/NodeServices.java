@@ -7,7 +7,7 @@ import java.time.InstantSource;
 import org.understudy.alarm.AlarmRegistry;
 import org.understudy.command.AuditSink;
 import org.understudy.config.HaConfig;
-import org.understudy.events.DerbyEventLog;
+import org.understudy.events.StoredEventLog;
 import org.understudy.events.EventLog;
 import org.understudy.events.EventLogFormat;
 import org.understudy.events.EventLogRecorder;
@@ -61,7 +61,7 @@ public final class NodeServices implements AutoCloseable {
      */
     public static NodeServices open(String nodeName, Path stateDir, EventLogFormat format, Retention retention,
                                     long authFailureAlarmPerMinute) {
-        EventLog log = DerbyEventLog.open(stateDir, format, retention, Clock.systemUTC(),
+        EventLog log = StoredEventLog.open(stateDir, format, retention, Clock.systemUTC(),
                 PeriodicScheduler.daemon("understudy-eventlog-retention"));
         return new NodeServices(nodeName, new AlarmRegistry(nodeName, Clock.systemUTC()), new EventBus(), log,
                 authFailureAlarmPerMinute);

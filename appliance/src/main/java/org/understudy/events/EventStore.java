@@ -7,7 +7,7 @@ import org.understudy.model.EventQuery;
 
 /**
  * The storage under the event log: plain rows in, plain rows out. The one seam to replace when Derby (retired
- * upstream) goes. Implementations need not be thread-safe: {@link DerbyEventLog} serialises every call.
+ * upstream) goes. Implementations need not be thread-safe: {@link StoredEventLog} serialises every call.
  */
 interface EventStore extends AutoCloseable {
     /** Stores the rows in one durable transaction; returns their ids in order. */

@@ -27,7 +27,7 @@ public final class OfflineEventReader implements EventSource, AutoCloseable {
         if (Files.isRegularFile(file)) {
             return new OfflineEventReader(FileEventStore.openReadOnly(file));
         }
-        Path db = stateDir.resolve(DerbyEventLog.DB_DIR);
+        Path db = stateDir.resolve(StoredEventLog.DB_DIR);
         if (!Files.isDirectory(db)) {
             throw new EventLogException("no event log in " + stateDir.toAbsolutePath() + " (expected the file "
                     + file.toAbsolutePath() + " or the directory " + db.toAbsolutePath()

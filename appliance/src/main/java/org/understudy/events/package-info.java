@@ -7,7 +7,7 @@
  *
  * <ul>
  *   <li>{@link org.understudy.events.EventLog} is the interface engines and faces hold;
- *       {@link org.understudy.events.DerbyEventLog} implements it with a bounded queue, one writer thread and
+ *       {@link org.understudy.events.StoredEventLog} implements it with a bounded queue, one writer thread and
  *       periodic retention.</li>
  *   <li>All SQL lives in the package-private {@code DerbyEventStore}, behind the {@code EventStore} seam: Derby is
  *       retired upstream, so replacing it means writing one class ({@code FileEventStore} is the other).</li>

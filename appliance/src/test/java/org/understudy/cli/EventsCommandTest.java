@@ -14,7 +14,7 @@ import java.time.Instant;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.understudy.events.DerbyEventLog;
+import org.understudy.events.StoredEventLog;
 import org.understudy.events.EventLogRecorder;
 import org.understudy.events.MutableClock;
 import org.understudy.events.Retention;
@@ -32,7 +32,7 @@ class EventsCommandTest {
 
     @BeforeEach
     void fill() {
-        try (DerbyEventLog log = DerbyEventLog.open(stateDir, Retention.UNLIMITED, clock, (p, t) -> () -> { })) {
+        try (StoredEventLog log = StoredEventLog.open(stateDir, Retention.UNLIMITED, clock, (p, t) -> () -> { })) {
             EventLogRecorder rec = new EventLogRecorder(log, clock);
             rec.recordTransition("p1", "HEALTHY", "SUSPECT", "link silent 2.0 s");
             clock.advance(Duration.ofHours(2));

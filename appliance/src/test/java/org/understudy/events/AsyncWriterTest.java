@@ -67,7 +67,7 @@ class AsyncWriterTest {
     void append_whenQueueFull_dropsCountsAndReportsOnceCaughtUp() throws Exception {
         MutableClock clock = new MutableClock(Instant.parse("2026-11-21T10:00:00Z"));
         GatedStore store = new GatedStore();
-        DerbyEventLog log = new DerbyEventLog(store, Retention.UNLIMITED, clock, (p, t) -> () -> { }, 4);
+        StoredEventLog log = new StoredEventLog(store, Retention.UNLIMITED, clock, (p, t) -> () -> { }, 4);
         try {
             log.append(EventEntry.of(clock.instant(), EventKind.LINK, "p1", "p1", "first", null));
             assertTrue(store.entered.await(10, TimeUnit.SECONDS));
@@ -94,10 +94,10 @@ class AsyncWriterTest {
         MutableClock clock = new MutableClock(Instant.parse("2026-11-21T10:00:00Z"));
         GatedStore store = new GatedStore();
         store.gate.countDown();
-        DerbyEventLog log = new DerbyEventLog(store, Retention.UNLIMITED, clock, (p, t) -> () -> { }, 16);
+        StoredEventLog log = new StoredEventLog(store, Retention.UNLIMITED, clock, (p, t) -> () -> { }, 16);
         try {
             Thread writer = Thread.getAllStackTraces().keySet().stream()
-                    .filter(t -> t.getName().equals(DerbyEventLog.WRITER_THREAD)).findFirst().orElseThrow();
+                    .filter(t -> t.getName().equals(StoredEventLog.WRITER_THREAD)).findFirst().orElseThrow();
             assertTrue(writer.isDaemon());
         } finally {
             log.close();

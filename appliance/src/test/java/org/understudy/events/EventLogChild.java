@@ -18,7 +18,7 @@ public final class EventLogChild {
     public static void main(String[] args) throws IOException {
         Path stateDir = Path.of(args[1]);
         EventLogFormat format = args.length > 2 ? EventLogFormat.valueOf(args[2]) : EventLogFormat.DERBY;
-        DerbyEventLog log = DerbyEventLog.open(stateDir, format, Retention.UNLIMITED, Clock.systemUTC(),
+        StoredEventLog log = StoredEventLog.open(stateDir, format, Retention.UNLIMITED, Clock.systemUTC(),
                 PeriodicScheduler.daemon("retention"));
         switch (args[0]) {
             case "append" -> {

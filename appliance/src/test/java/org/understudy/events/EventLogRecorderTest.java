@@ -26,12 +26,12 @@ class EventLogRecorderTest {
     Path stateDir;
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-21T10:00:00Z"));
-    private DerbyEventLog log;
+    private StoredEventLog log;
     private EventLogRecorder recorder;
 
     @BeforeEach
     void open() {
-        log = DerbyEventLog.open(stateDir, Retention.UNLIMITED, clock, (p, t) -> () -> { });
+        log = StoredEventLog.open(stateDir, Retention.UNLIMITED, clock, (p, t) -> () -> { });
         recorder = new EventLogRecorder(log, clock);
     }
 

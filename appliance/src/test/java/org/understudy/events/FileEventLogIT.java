@@ -4,7 +4,7 @@ package org.understudy.events;
  * The process tests on the file log: every row whose commit was reported survives SIGKILL of the writer mid-insert
  * (a torn batch is cut at the next open), and throughput. The Derby-only tests are overridden without {@code @Test}.
  */
-class FileEventLogIT extends DerbyEventLogIT {
+class FileEventLogIT extends StoredEventLogIT {
     @Override
     EventLogFormat format() {
         return EventLogFormat.FILE;

@@ -18,10 +18,10 @@ import org.understudy.model.EventKind;
 import org.understudy.model.EventQuery;
 
 /**
- * Every behaviour test of {@link DerbyEventLogTest} on the file log, plus its crash safety: a torn or garbage tail is
+ * Every behaviour test of {@link StoredEventLogTest} on the file log, plus its crash safety: a torn or garbage tail is
  * cut on open and the rows before it survive; ids are never reused; the offline reader; rows moved over from Derby.
  */
-class FileEventLogTest extends DerbyEventLogTest {
+class FileEventLogTest extends StoredEventLogTest {
     @Override
     EventLogFormat format() {
         return EventLogFormat.FILE;
@@ -101,7 +101,7 @@ class FileEventLogTest extends DerbyEventLogTest {
 
     @Test
     void aDerbyLog_isMovedIntoTheFile_withItsIds() {
-        log = DerbyEventLog.open(stateDir, EventLogFormat.DERBY, Retention.UNLIMITED, clock, manual);
+        log = StoredEventLog.open(stateDir, EventLogFormat.DERBY, Retention.UNLIMITED, clock, manual);
         log.appendSync(row(EventKind.NODE, "p1", "in derby 1"));
         long id = log.appendSync(row(EventKind.LINK, "p1", "in derby 2"));
         log.close();
@@ -109,8 +109,8 @@ class FileEventLogTest extends DerbyEventLogTest {
         assertEquals(List.of("in derby 2", "in derby 1"), messages(EventQuery.all()));
         assertEquals(id, log.query(EventQuery.all()).get(0).id());
         assertEquals(id + 1, log.appendSync(row(EventKind.NODE, "p1", "in the file")));
-        assertFalse(Files.exists(stateDir.resolve(DerbyEventLog.DB_DIR)));
-        assertTrue(Files.isDirectory(stateDir.resolve(DerbyEventLog.MIGRATED_DIR)));
+        assertFalse(Files.exists(stateDir.resolve(StoredEventLog.DB_DIR)));
+        assertTrue(Files.isDirectory(stateDir.resolve(StoredEventLog.MIGRATED_DIR)));
     }
 
     @Test

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.understudy.alarm.AlarmRegistry;
-import org.understudy.events.DerbyEventLog;
+import org.understudy.events.StoredEventLog;
 import org.understudy.events.EventLogRecorder;
 import org.understudy.events.Retention;
 import org.understudy.model.ActorFace;
@@ -29,14 +29,14 @@ class AuthFailureLogTest {
 
     private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
     private final Instant t0 = Instant.parse("2026-12-06T03:00:00Z");
-    private DerbyEventLog log;
+    private StoredEventLog log;
     private AlarmRegistry alarms;
     private AuthFailureLog failures;
 
     @BeforeEach
     void open() {
         java.time.Clock wall = java.time.Clock.fixed(t0, java.time.ZoneOffset.UTC);
-        log = DerbyEventLog.open(stateDir, Retention.UNLIMITED, wall, (p, t) -> () -> { });
+        log = StoredEventLog.open(stateDir, Retention.UNLIMITED, wall, (p, t) -> () -> { });
         alarms = new AlarmRegistry("standby", wall);
         failures = new AuthFailureLog("standby", new EventLogRecorder(log, wall), alarms, nanos::get, wall, 50);
     }

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.understudy.admin.AdminClient;
 import org.understudy.config.ClusterConfig;
-import org.understudy.events.DerbyEventLog;
+import org.understudy.events.StoredEventLog;
 import org.understudy.events.EventLogRecorder;
 import org.understudy.events.Retention;
 
@@ -44,7 +44,7 @@ public final class StandbyLog {
                 throw new IOException(stateDir + " is not on this host (run the installer on the standby)");
             }
             Files.createDirectories(stateDir);
-            try (DerbyEventLog log = DerbyEventLog.open(stateDir, Retention.DEFAULT,
+            try (StoredEventLog log = StoredEventLog.open(stateDir, Retention.DEFAULT,
                     Clock.systemUTC(), (period, task) -> () -> { })) {
                 EventLogRecorder rec = new EventLogRecorder(log, Clock.systemUTC());
                 for (DeployJournal.Row r : rows) {

@@ -20,7 +20,7 @@ import org.understudy.model.EventEntry;
 import org.understudy.model.EventKind;
 import org.understudy.model.EventQuery;
 
-class DerbyEventLogTest {
+class StoredEventLogTest {
     @TempDir
     Path stateDir;
 
@@ -32,7 +32,7 @@ class DerbyEventLogTest {
         scheduled.set(task);
         return () -> scheduled.set(null);
     };
-    DerbyEventLog log;
+    StoredEventLog log;
 
     @AfterEach
     void closeLog() {
@@ -46,8 +46,8 @@ class DerbyEventLogTest {
         return EventLogFormat.DERBY;
     }
 
-    DerbyEventLog open(Retention retention) {
-        log = DerbyEventLog.open(stateDir, format(), retention, clock, manual);
+    StoredEventLog open(Retention retention) {
+        log = StoredEventLog.open(stateDir, format(), retention, clock, manual);
         return log;
     }
 
@@ -132,7 +132,7 @@ class DerbyEventLogTest {
         periods.clear();
         open(Retention.ofDays(7));
         assertEquals(List.of("ten days later"), messages(EventQuery.all()), "retention runs at open");
-        assertEquals(List.of(DerbyEventLog.RETENTION_PERIOD), periods);
+        assertEquals(List.of(StoredEventLog.RETENTION_PERIOD), periods);
         assertEquals(Duration.ofHours(1), periods.get(0));
 
         log.appendSync(row(EventKind.NODE, null, "fresh"));
@@ -203,7 +203,7 @@ class DerbyEventLogTest {
         Files.createDirectories(bad.resolve("events"));
         Files.writeString(bad.resolve("events").resolve("junk.txt"), "not a database");
         EventLogException e = assertThrows(EventLogException.class,
-                () -> DerbyEventLog.open(bad, Retention.UNLIMITED, clock, manual));
+                () -> StoredEventLog.open(bad, Retention.UNLIMITED, clock, manual));
         assertTrue(e.getMessage().contains(bad.resolve("events").toAbsolutePath().toString()), e.getMessage());
     }
 
@@ -221,7 +221,7 @@ class DerbyEventLogTest {
             }
         }
         EventLogException e = assertThrows(EventLogException.class,
-                () -> DerbyEventLog.open(stateDir, Retention.UNLIMITED, clock, manual));
+                () -> StoredEventLog.open(stateDir, Retention.UNLIMITED, clock, manual));
         assertTrue(e.getMessage().contains(db.toAbsolutePath().toString()), e.getMessage());
         assertTrue(e.getMessage().contains("move the directory aside"), e.getMessage());
         System.out.println("damaged database: " + e.getMessage());

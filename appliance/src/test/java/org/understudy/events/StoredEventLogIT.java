@@ -24,7 +24,7 @@ import org.understudy.model.EventEntry;
 import org.understudy.model.EventQuery;
 
 /** Process tests of the event log: SIGKILL durability, derby.log placement, a database held by another process. */
-class DerbyEventLogIT {
+class StoredEventLogIT {
     @TempDir
     Path tmp;
 
@@ -81,7 +81,7 @@ class DerbyEventLogIT {
                 printed.size(),
                 perRowMs);
 
-        try (DerbyEventLog log = DerbyEventLog.open(stateDir, format(), Retention.UNLIMITED, Clock.systemUTC(),
+        try (StoredEventLog log = StoredEventLog.open(stateDir, format(), Retention.UNLIMITED, Clock.systemUTC(),
                 (period, task) -> () -> { })) {
             List<EventEntry> rows = log.query(EventQuery.all().limit(EventQuery.MAX_LIMIT));
             Set<Long> stored = new HashSet<>();
@@ -135,7 +135,7 @@ class DerbyEventLogIT {
 
     @Test
     void throughput_syncAndAsyncAppends_allStored() {
-        try (DerbyEventLog log = DerbyEventLog.open(tmp.resolve("perf"), format(), Retention.UNLIMITED,
+        try (StoredEventLog log = StoredEventLog.open(tmp.resolve("perf"), format(), Retention.UNLIMITED,
                 Clock.systemUTC(),
                 (period, task) -> () -> { })) {
             int sync = 500;
@@ -146,7 +146,7 @@ class DerbyEventLogIT {
             }
             double syncMs = (System.nanoTime() - t0) / 1e6 / sync;
             // a burst just under the queue capacity: commit throughput without drops
-            int async = DerbyEventLog.DEFAULT_QUEUE_CAPACITY - 200;
+            int async = StoredEventLog.DEFAULT_QUEUE_CAPACITY - 200;
             t0 = System.nanoTime();
             long maxAppendNanos = 0;
             int slowCalls = 0;
@@ -188,7 +188,7 @@ class DerbyEventLogIT {
         Process p = start("hold", stateDir, tmp);
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         assertEquals("READY", out.readLine());
-        EventLogException e = assertThrows(EventLogException.class, () -> DerbyEventLog.open(stateDir,
+        EventLogException e = assertThrows(EventLogException.class, () -> StoredEventLog.open(stateDir,
                 Retention.UNLIMITED, Clock.systemUTC(), (period, task) -> () -> { }));
         String dir = stateDir.resolve("events").toAbsolutePath().toString();
         assertTrue(e.getMessage().contains(dir) && e.getMessage().contains("in use by another process"),

@@ -39,8 +39,8 @@ import org.understudy.model.EventQuery;
  *
  * <p>Thread-safe.
  */
-public final class DerbyEventLog implements EventLog {
-    private static final Logger LOG = LogManager.getLogger(DerbyEventLog.class);
+public final class StoredEventLog implements EventLog {
+    private static final Logger LOG = LogManager.getLogger(StoredEventLog.class);
 
     public static final String WRITER_THREAD = "understudy-eventlog-writer";
     public static final int DEFAULT_QUEUE_CAPACITY = 8192;
@@ -81,7 +81,7 @@ public final class DerbyEventLog implements EventLog {
      * @param scheduler runs retention every {@link #RETENTION_PERIOD}
      * @throws EventLogException naming the directory when it is held by another process or unreadable
      */
-    public static DerbyEventLog open(Path stateDir, Retention retention, Clock wallClock, PeriodicScheduler scheduler) {
+    public static StoredEventLog open(Path stateDir, Retention retention, Clock wallClock, PeriodicScheduler scheduler) {
         return open(stateDir, EventLogFormat.DERBY, retention, wallClock, scheduler);
     }
 
@@ -91,7 +91,7 @@ public final class DerbyEventLog implements EventLog {
      * that kept every log in Derby) starts with the Derby log's rows, ids kept; the Derby directory is then renamed
      * {@value #MIGRATED_DIR}.
      */
-    public static DerbyEventLog open(Path stateDir, EventLogFormat format, Retention retention, Clock wallClock,
+    public static StoredEventLog open(Path stateDir, EventLogFormat format, Retention retention, Clock wallClock,
                                      PeriodicScheduler scheduler) {
         EventStore store = switch (format) {
             case DERBY -> DerbyEventStore.open(stateDir.resolve(DB_DIR));
@@ -103,7 +103,7 @@ public final class DerbyEventLog implements EventLog {
                 yield FileEventStore.open(file);
             }
         };
-        return new DerbyEventLog(store, retention, wallClock, scheduler, DEFAULT_QUEUE_CAPACITY);
+        return new StoredEventLog(store, retention, wallClock, scheduler, DEFAULT_QUEUE_CAPACITY);
     }
 
     /** Copies every row of the Derby log into a new file log, then renames the Derby directory aside. */
@@ -134,7 +134,7 @@ public final class DerbyEventLog implements EventLog {
                 stateDir.resolve(MIGRATED_DIR));
     }
 
-    DerbyEventLog(EventStore store, Retention retention, Clock wallClock, PeriodicScheduler scheduler,
+    StoredEventLog(EventStore store, Retention retention, Clock wallClock, PeriodicScheduler scheduler,
                   int queueCapacity) {
         this.store = Objects.requireNonNull(store, "store");
         this.retention = Objects.requireNonNull(retention, "retention");
