@@ -2,9 +2,9 @@
 # Soak: 20 primaries (the load harness, 'understudy fleet', every one in one JVM) against a real standby under a
 # steady mixed write load (4 KiB-256 KiB, some FUA, some FLUSH) for DURATION. Samples the standby's heap after a
 # full GC, threads, RSS, file descriptors and its event log's size; at the end stops the load, checks that every
-# replica is in sync and byte-identical to its volume (cmp of the files), and reports the slopes per hour.
-# Fails on any client write error, any replica not identical, heap or threads growing, or an event log that grows
-# without bound. Writes bench/results/soak.json.
+# replica is in sync and byte-identical to its volume (cmp of the files), and reports the slopes per hour and the
+# standby's RSS over time. Fails on any client write error, any replica not identical, heap or threads growing, an
+# RSS that does not level off, or an event log that grows without bound. Writes bench/results/soak.json.
 # Usage: bench/soak.sh [DURATION_S]   (default 3600)
 # Environment: PRIMARIES (20), VOLUMES (2), VOLUME_SIZE (16MiB), RATE (writes/s over all volumes, 200),
 #              SAMPLE_EVERY (seconds, default DURATION/20, at least 10), UNDERSTUDY_DIST
@@ -51,8 +51,9 @@ python3 - "$samples" "$results/soak.json" "$duration" "$writes" "$errors" "$skip
 import json, sys
 samples, out, duration, writes, errors, skipped, mismatch, uptime = sys.argv[1:]
 rows = [list(map(float, l.split())) for l in open(samples) if l.strip()]
-def slope(col):   # least squares, per hour
-    xs = [r[0] for r in rows]; ys = [r[col] for r in rows]
+def slope(col, part=None):   # least squares, per hour
+    part = rows if part is None else part
+    xs = [r[0] for r in part]; ys = [r[col] for r in part]
     n = len(xs); mx = sum(xs) / n; my = sum(ys) / n
     den = sum((x - mx) ** 2 for x in xs)
     return 0.0 if den == 0 else sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / den * 3600
@@ -66,7 +67,21 @@ res = {
     "rss_mib_per_hour": round(slope(3), 2), "fds_per_hour": round(slope(4), 2),
     "event_log_kib_per_hour": round(slope(5), 1),
     "first": rows_all[0], "last": rows_all[-1], "samples": len(rows_all), "machine_load": uptime,
+    "rss_mib": [[int(r[0]), r[3]] for r in rows_all],
 }
+# RSS levels off: the standby's native memory warms up (malloc arenas, code cache, buffer pools reaching their bounds,
+# the heap's size) early in a run and then stays; a leak grows at a steady rate. The growth over the last third of the
+# steady samples (its least-squares slope times its span, so one sample's noise does not decide) must be at most half
+# the growth over the first third, or under 4 MiB: a leak grows as much in the last third as in the first and fails
+# once it passes 4 MiB per third (about 12 MiB per hour over an hour's run); warm-up passes; 4 MiB absorbs a trim of
+# the native heap (every minute) landing between two samples. A slow leak under a warm-up twice its size passes one
+# run: the last third's growth is reported, compare it across runs
+third = max(2, len(rows) // 3)
+span = lambda part: part[-1][0] - part[0][0]
+rss_first_third = slope(3, rows[:third]) * span(rows[:third]) / 3600
+rss_last_third = slope(3, rows[-third:]) * span(rows[-third:]) / 3600
+res["rss_growth_mib"] = {"first_third": round(rss_first_third, 1), "last_third": round(rss_last_third, 1),
+                         "whole_run": round(rows_all[-1][3] - rows_all[0][3], 1)}
 # flat: under 5 MiB of heap per hour of growth; the event log: under 1 MiB per hour of steady load. A run of a few
 # minutes is too short for slopes per hour to mean much: they are reported, the threshold is for the hour-long run
 checks = {
@@ -76,6 +91,8 @@ checks = {
     # virtual threads' carriers come and go: flat means the later half never holds more than the earlier half + 4
     "threads flat (later max <= earlier max + 4)": max(r[2] for r in rows[len(rows) // 2:])
                                                    <= max(r[2] for r in rows[:max(1, len(rows) // 2)]) + 4,
+    "RSS levels off (last third's growth <= max(4 MiB, first third's / 2))":
+        rss_last_third <= max(4.0, rss_first_third / 2),
     "event log bounded (< 1 MiB/h)": res["event_log_kib_per_hour"] < 1024,
 }
 res["checks"] = checks
@@ -84,6 +101,9 @@ print(f'soak {duration} s: {writes} writes, {errors} errors, {skipped} skipped (
 print(f'slopes per hour: heap {res["heap_mib_per_hour"]} MiB, threads {res["threads_per_hour"]}, '
       f'RSS {res["rss_mib_per_hour"]} MiB, fds {res["fds_per_hour"]}, event log {res["event_log_kib_per_hour"]} KiB')
 print("samples (s heap_MiB threads rss_MiB fds eventlog_KiB):", rows_all[0], "...", rows_all[-1])
+print("standby RSS over time (s: MiB):", ", ".join(f"{int(r[0])}: {r[3]:.0f}" for r in rows_all))
+print(f'standby RSS growth: {res["rss_growth_mib"]["whole_run"]} MiB over the run, '
+      f'{res["rss_growth_mib"]["first_third"]} MiB in the first third, {res["rss_growth_mib"]["last_third"]} in the last')
 for k, ok in checks.items():
     print(("OK      " if ok else "FAILED  ") + k)
 print("machine load:", uptime)

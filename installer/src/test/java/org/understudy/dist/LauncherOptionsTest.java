@@ -39,10 +39,17 @@ class LauncherOptionsTest {
     }
 
     @Test
-    void standby_keepsTheJvmDefaults() throws Exception {
-        List<String> args = launch("standby", "--config", "cluster.yaml", "--node", "standby");
-        assertFalse(args.stream().anyMatch(a -> a.startsWith("-XX:") || a.startsWith("-Xm") || a.startsWith("-Xss")),
-                "the standby keeps the JVM's defaults: " + args);
+    void standby_keepsTheJvmDefaults_butLimitsAndTrimsMallocArenas() throws Exception {
+        for (String role : List.of("standby", "demo")) {
+            List<String> args = launch(role, "--config", "cluster.yaml", "--node", "standby");
+            assertTrue(args.contains("MALLOC_ARENA_MAX=2"),
+                    role + ": glibc malloc limited to two arenas (README, \"The standby's memory\"): " + args);
+            assertFalse(args.stream().anyMatch(a -> a.startsWith("-Xm") || a.startsWith("-Xss")
+                            || a.startsWith("-XX:") && !a.equals("-XX:TrimNativeHeapInterval=60000")),
+                    role + " keeps the JVM's defaults otherwise: " + args);
+        }
+        assertTrue(launch("standby", "--node", "standby").contains("-XX:TrimNativeHeapInterval=60000"),
+                "the standby gives freed native memory back every minute");
     }
 
     @Test
