@@ -24,7 +24,9 @@ import org.apache.logging.log4j.Logger;
  * Serves {@link org.understudy.storage.BlockDevice}s as NBD exports (fixed newstyle handshake, simple replies, READ,
  * WRITE, FLUSH, TRIM, WRITE_ZEROES, FUA, DISC; replies may go out of order). Exports are looked up by name through
  * {@link NbdExports} at each negotiation, so they may change at run time. One platform thread accepts, one reads per
- * connection at a time (see {@code NbdConnection}); requests run on pooled platform threads. Thread-safe.
+ * connection at a time (see {@code NbdConnection}); requests run on pooled platform threads; replies go out from the
+ * thread that has them, without waiting, and one thread per server finishes those a client's full socket did not take
+ * at once ({@code ReplyFlusher}). Thread-safe.
  */
 public final class NbdServer implements Closeable {
     private static final Logger LOG = LogManager.getLogger(NbdServer.class);
@@ -87,6 +89,7 @@ public final class NbdServer implements Closeable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread acceptor;
     private final RefusalLog refusals;
+    private final ReplyFlusher flusher;
 
     private NbdServer(ServerSocketChannel server, NbdExports exports, Limits limits) throws IOException {
         this.server = server;
@@ -95,6 +98,7 @@ public final class NbdServer implements Closeable {
         this.limits = limits;
         this.acceptor = Thread.ofPlatform().daemon().name("nbd-accept-" + address.getPort()).unstarted(this::acceptLoop);
         this.refusals = new RefusalLog("nbd: " + address, System::nanoTime);
+        this.flusher = new ReplyFlusher("nbd-replies-" + address.getPort());
     }
 
     /** Binds {@code bind} (port 0 picks a free port) and starts serving with {@link Limits#DEFAULT}. */
@@ -114,7 +118,13 @@ public final class NbdServer implements Closeable {
             ssc.close();
             throw e;
         }
-        NbdServer s = new NbdServer(ssc, exports, limits);
+        NbdServer s;
+        try {
+            s = new NbdServer(ssc, exports, limits);
+        } catch (IOException | RuntimeException e) {
+            ssc.close();
+            throw e;
+        }
         s.acceptor.start();
         LOG.info("nbd: listening on {} (limits {} connections, {} requests / {} bytes in flight per connection, "
                 + "handshake within {} ms)", s.address, limits.maxConnections(), limits.maxInFlightRequests(),
@@ -135,6 +145,11 @@ public final class NbdServer implements Closeable {
     /** Connections refused at the {@link Limits#maxConnections} limit since start. */
     public long refusedConnections() {
         return refusals.total();
+    }
+
+    /** Replies that a client's full socket did not take at once, over the open connections (for tests). */
+    long queuedReplies() {
+        return connections.stream().mapToLong(NbdConnection::queuedReplies).sum();
     }
 
     /** Open connections, including those still negotiating. */
@@ -185,6 +200,7 @@ public final class NbdServer implements Closeable {
         connections.forEach(NbdConnection::close);
         workers.shutdown();
         housekeeping.shutdownNow();
+        flusher.close();
         LOG.info("nbd: stopped listening on {}, closed {} connections", address, n);
     }
 
@@ -216,7 +232,7 @@ public final class NbdServer implements Closeable {
                 continue;
             }
             NbdConnection[] self = new NbdConnection[1];
-            NbdConnection c = new NbdConnection(ch, exports, pool, workers, limits, remote, () -> connections.remove(self[0]));
+            NbdConnection c = new NbdConnection(ch, exports, pool, workers, flusher, limits, remote, () -> connections.remove(self[0]));
             self[0] = c;
             connections.add(c);
             if (closed.get()) {
