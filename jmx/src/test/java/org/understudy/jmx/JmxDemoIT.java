@@ -94,7 +94,16 @@ class JmxDemoIT {
     void monitorRole_getsSecurityExceptionOnOperations() throws Exception {
         try (JMXConnector c = DemoJmx.monitor(demo, "standby")) {
             VolumeMXBean v = JMX.newMXBeanProxy(c.getMBeanServerConnection(), ObjectNames.volume("p1", "vol0"), VolumeMXBean.class);
-            assertEquals("IN_SYNC", v.getState());
+            // the monitor reads attributes; the demo came up in sync, but a link that dropped and came back since
+            // (a 2-core machine under a full build) resyncs for a moment: wait for it, and say why if it happened
+            String first = v.getState();
+            if (!"IN_SYNC".equals(first)) {
+                System.out.println("p1/vol0 read " + first + " right after the demo reported every replica in sync; "
+                        + "the link lines of both nodes:\n" + (DemoJmx.log(demo, "standby") + DemoJmx.log(demo, "p1")).lines()
+                        .filter(l -> l.contains("ReplicaSession") || l.contains("MirroredVolume") || l.contains("MirrorLink"))
+                        .collect(java.util.stream.Collectors.joining("\n")));
+            }
+            Poll.until(Duration.ofSeconds(30), "p1/vol0 back IN_SYNC as the monitor reads it", () -> "IN_SYNC".equals(v.getState()));
             SecurityException e = assertThrows(SecurityException.class, v::verify);
             assertTrue(e.getMessage().contains("monitor has the read-only monitor role"), e.getMessage());
             ApplianceMXBean a = JMX.newMXBeanProxy(c.getMBeanServerConnection(), ObjectNames.appliance(), ApplianceMXBean.class);
