@@ -5,7 +5,7 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.LoggerContext;
 
 /**
- * Points Log4j 2's rolling file at the node's state directory. {@code conf/log4j2.xml} adds the file appender only
+ * Points Log4j 2's rolling file at the node's state directory. {@code conf/log4j2.yaml} adds the file appender only
  * when {@code understudy.logDir} is set, so operator commands write no files; a node sets it, then reconfigures.
  */
 public final class NodeLogging {

@@ -111,7 +111,7 @@ class NetnsFailoverIT {
 
     private Process node(String host, String role, Path config) throws Exception {
         // the shipped logging configuration, so each node writes its decisions to stateDir/logs/understudy.log
-        Path log4j = Path.of(System.getProperty("understudy.conf", "../conf")).resolve("log4j2.xml").toAbsolutePath();
+        Path log4j = Path.of(System.getProperty("understudy.conf", "../conf")).resolve("log4j2.yaml").toAbsolutePath();
         List<String> cmd = ns(host, ProcessHandle.current().info().command().orElse("java"),
                 "-Dlog4j2.configurationFile=" + log4j, "-cp",
                 System.getProperty("java.class.path"), "org.understudy.Main", role, "--config", config.toString(), "--node",

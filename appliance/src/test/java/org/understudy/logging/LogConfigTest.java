@@ -13,9 +13,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The shipped conf/log4j2.xml: a file appender only when understudy.logDir is set, so CLI commands write no files. */
+/** The shipped conf/log4j2.yaml: a file appender only when understudy.logDir is set, so CLI commands write no files. */
 class LogConfigTest {
-    private static final Path CONFIG = Path.of(System.getProperty("understudy.conf", "../conf"), "log4j2.xml");
+    private static final Path CONFIG = Path.of(System.getProperty("understudy.conf", "../conf"), "log4j2.yaml");
 
     @TempDir
     Path dir;

@@ -27,7 +27,7 @@ class DistributionIT {
     @Test
     void layout_hasLauncherLibrariesConfigurationAndTarball() {
         assertTrue(Files.isExecutable(DIST.resolve("bin/understudy")));
-        assertTrue(Files.exists(DIST.resolve("conf/log4j2.xml")));
+        assertTrue(Files.exists(DIST.resolve("conf/log4j2.yaml")));
         assertTrue(Files.exists(DIST.resolve("conf/cluster.sample.yaml")));
         assertTrue(Files.exists(DIST.resolve("grafana/understudy-dashboard.json")), "the Grafana dashboard over /metrics");
         try (var libs = Files.list(DIST.resolve("lib"))) {

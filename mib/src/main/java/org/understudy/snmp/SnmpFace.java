@@ -67,13 +67,14 @@ public final class SnmpFace implements ManagementFace {
 
     @Override
     public void start(FaceContext ctx) throws Exception {
-        Snmp4jLogging.install();
         String node = ctx.node().name();
         Optional<Endpoint> endpoint = ctx.cluster().snmp().agent(node);
         if (endpoint.isEmpty()) {
+            // before SNMP4J's logging is installed: a node without an snmp block loads no class of SNMP4J's
             LOG.info("{}: no snmp block in the cluster file for this node: no SNMP agent", node);
             return;
         }
+        Snmp4jLogging.install();
         SnmpSecrets secrets = ctx.cluster().secrets().snmp();
         if (secrets.users().isEmpty() && secrets.community() == null) {
             LOG.warn("{}: the secrets file has no SNMP users and no community: the agent will answer nobody", node);

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.understudy.config.WebConfig;
@@ -39,7 +40,8 @@ public final class WebFace implements ManagementFace {
     /** Graph samples: one every 2 s, an hour of them per volume. */
     static final Duration SAMPLE = Duration.ofSeconds(2);
 
-    private final ActionCatalog catalog;
+    /** The actions offered; the standard ones are built at start, so a node without a web block loads none of them. */
+    private final Supplier<ActionCatalog> catalog;
     private final List<AlarmSource.Subscription> subscriptions = new ArrayList<>();
     private ExecutorService virtualThreads;
     private Publisher publisher;
@@ -48,12 +50,12 @@ public final class WebFace implements ManagementFace {
 
     /** The face the daemon loads: the standard actions. */
     public WebFace() {
-        this(ActionCatalog.standard());
+        this.catalog = ActionCatalog::standard;
     }
 
     /** A face offering {@code catalog}'s actions. */
     public WebFace(ActionCatalog catalog) {
-        this.catalog = catalog;
+        this.catalog = () -> catalog;
     }
 
     @Override
@@ -101,7 +103,7 @@ public final class WebFace implements ManagementFace {
         }
         SessionStore sessions = new SessionStore(config.sessionTimeout(), System::nanoTime, new SecureRandom());
         server = new WebServer(config, keys, new WebServer.Parts(site, state, sessions, new LoginThrottle(System::nanoTime),
-                new Logins(ctx.cluster().secrets().web().users()), ctx.authFailures(), catalog, jobs, series, hub,
+                new Logins(ctx.cluster().secrets().web().users()), ctx.authFailures(), catalog.get(), jobs, series, hub,
                 registry, config.metricsOpen() ? null : ctx.cluster().secrets().web().metricsToken(), wall));
         publisher.round();
         publisher.start();
