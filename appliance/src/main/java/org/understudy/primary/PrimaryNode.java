@@ -70,7 +70,7 @@ final class PrimaryNode implements NodeEngine {
     private final NodeServices services;
     private final Map<String, MirroredVolume> volumes = new LinkedHashMap<>();
     private final Map<String, ServedDevice> served = new LinkedHashMap<>();
-    private final LinkLife linkLife = new LinkLife();
+    private LinkLife linkLife;
     private final PrimaryFence fenceFile;
     private final AlarmRegistry alarms;
     private final ExecutorScheduler scheduler;
@@ -163,6 +163,7 @@ final class PrimaryNode implements NodeEngine {
         sender = new HeartbeatSender(self.name(), codec, scheduler, InstantSource.system());
         sender.addTarget(production, udp, new InetSocketAddress(cluster.standby().address(),
                 cluster.ha().health().heartbeatPort()));
+        linkLife = new LinkLife(LinkLife.every(h.interval(), h.timeout()));
         scheduler.scheduleAtFixedRate(() -> linkLife.tick(volumes,
                 () -> watch.detector().heardOn(standby, PathConfig.LINK)), h.interval().toNanos());
         watch.detector().start();

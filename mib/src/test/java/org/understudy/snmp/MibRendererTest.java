@@ -124,6 +124,18 @@ class MibRendererTest {
     }
 
     @Test
+    void texts_areOneLine_lineBreaksAndTheBlanksAroundThemReadAsSemicolons() {
+        SyntheticCluster c = new SyntheticCluster(dir, 1, 1, 0, List.of());
+        var multi = c.alarms.raise(org.understudy.model.AlarmKind.VERIFY_MISMATCH, "p1/vol0",
+                "  3 regions differ \n  first at 4 KiB\r\nlast at 1 MiB\u2028done  ");
+        var single = c.alarms.raise(org.understudy.model.AlarmKind.PATH_DOWN, "p1/path/production", "silent 3 s");
+        MibTree t = new MibRenderer(c.config, c.config.standby()).render(c.context().model().snapshot(), new FaceMemory());
+        assertEquals("3 regions differ; first at 4 KiB; last at 1 MiB; done",
+                at(t, US_ALARM_ENTRY, US_ALARM_DESCRIPTION, (int) multi.index()).toString());
+        assertEquals("silent 3 s", at(t, US_ALARM_ENTRY, US_ALARM_DESCRIPTION, (int) single.index()).toString());
+    }
+
+    @Test
     void alarms_pointAtTheirRow_itUSeverities_andClearedOnesStayInTheHistory() {
         SyntheticCluster c = new SyntheticCluster(dir, 2, 2, 0, List.of());
         var volume = c.alarms.raise(org.understudy.model.AlarmKind.VERIFY_MISMATCH, "p2/vol1", "3 regions differ");
