@@ -201,17 +201,7 @@ public final class ReplicaServer implements Closeable {
     public List<VolumeSnapshot> snapshots() {
         List<VolumeSnapshot> out = new ArrayList<>();
         for (Replica r : store.all()) {
-            ReplicaSession s = r.attachedSession();
-            boolean up = s != null && !s.isClosed() && s.replica() == r;
-            MirrorState state;
-            if ((r.syncing() || r.awaitingDecision()) && up) {
-                // a new link's primary has not said yet whether the replica is in sync: not IN_SYNC before that
-                state = MirrorState.SYNCING;
-            } else if (!r.consistent()) {
-                state = MirrorState.INCONSISTENT;
-            } else {
-                state = up ? MirrorState.IN_SYNC : MirrorState.DEGRADED;
-            }
+            MirrorState state = state(r);
             out.add(new VolumeSnapshot(r.primary(), r.volume().name(), r.volume().size(), r.volume().mode(), state,
                     state == MirrorState.IN_SYNC || state == MirrorState.DEGRADED ? 100.0
                             : r.awaitingDecision() && !r.syncing() ? 0.0 : r.syncPercent(),
@@ -219,6 +209,35 @@ public final class ReplicaServer implements Closeable {
                     r.identity().isFresh() ? "" : r.identity().current().toString(), org.understudy.model.VerifySummary.NONE));
         }
         return out;
+    }
+
+    /**
+     * Each replica's state as {@link #snapshots} tells it, without its other figures: what the standby's health tick
+     * reads four times a second ({@code consumer} gets primary, volume and state, replica by replica).
+     */
+    public void forEachState(StateConsumer consumer) {
+        for (Replica r : store.all()) {
+            consumer.accept(r.primary(), r.volume().name(), state(r));
+        }
+    }
+
+    /** Receives one replica's state from {@link #forEachState}. */
+    @FunctionalInterface
+    public interface StateConsumer {
+        void accept(String primary, String volume, MirrorState state);
+    }
+
+    private static MirrorState state(Replica r) {
+        ReplicaSession s = r.attachedSession();
+        boolean up = s != null && !s.isClosed() && s.replica() == r;
+        if ((r.syncing() || r.awaitingDecision()) && up) {
+            // a new link's primary has not said yet whether the replica is in sync: not IN_SYNC before that
+            return MirrorState.SYNCING;
+        }
+        if (!r.consistent()) {
+            return MirrorState.INCONSISTENT;
+        }
+        return up ? MirrorState.IN_SYNC : MirrorState.DEGRADED;
     }
 
     /** Links currently open (including ones still in their handshake). */

@@ -49,7 +49,6 @@ import org.understudy.model.PrimarySnapshot;
 import org.understudy.model.PrimaryState;
 import org.understudy.model.Role;
 import org.understudy.model.StateModel;
-import org.understudy.model.VolumeSnapshot;
 import org.understudy.replica.FenceStore;
 import org.understudy.replica.LinkActivity;
 import org.understudy.replica.Replica;
@@ -299,21 +298,27 @@ final class StandbyNode implements NodeEngine {
         }
     }
 
-    /** Tells the engine when a primary's replicas become (in)consistent: all in sync or merely cut off, none syncing. */
+    /**
+     * Tells the engine when a primary's replicas become (in)consistent: all in sync or merely cut off, none syncing.
+     * Runs every health tick, so it reads only the replicas' states, not their snapshots (every replica's figures and
+     * identity, four times a second).
+     */
     private void reportReplicas() {
-        Map<String, List<VolumeSnapshot>> byPrimary = new java.util.LinkedHashMap<>();
-        for (VolumeSnapshot v : replicas.snapshots()) {
-            byPrimary.computeIfAbsent(v.primary(), k -> new ArrayList<>()).add(v);
-        }
-        byPrimary.forEach((primary, vs) -> {
-            boolean consistent = vs.stream().allMatch(v -> v.state() == MirrorState.IN_SYNC
-                    || v.state() == MirrorState.DEGRADED);
+        Map<String, Boolean> byPrimary = new java.util.LinkedHashMap<>();
+        replicas.forEachState((primary, volume, state) -> byPrimary.merge(primary,
+                state == MirrorState.IN_SYNC || state == MirrorState.DEGRADED, Boolean::logicalAnd));
+        byPrimary.forEach((primary, consistent) -> {
             // also when the engine's view differs: a fence-clear forgets consistency, and a resync too quick for
             // this tick to see it would otherwise leave the primary SYNCING for good
             if (!Objects.equals(reportedConsistent.put(primary, consistent), consistent)
                     || engine.replicasConsistent(primary) != consistent) {
-                String detail = vs.stream().map(v -> v.name() + " " + v.state()).toList().toString();
-                engine.replicaStatus(primary, consistent, detail);
+                List<String> detail = new ArrayList<>();
+                replicas.forEachState((p, volume, state) -> {
+                    if (p.equals(primary)) {
+                        detail.add(volume + " " + state);
+                    }
+                });
+                engine.replicaStatus(primary, consistent, detail.toString());
             }
         });
     }

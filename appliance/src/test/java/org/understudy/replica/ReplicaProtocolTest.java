@@ -59,11 +59,30 @@ class ReplicaProtocolTest {
         p.send(out.flip());
     }
 
+    /** The first replica's state in its snapshot, checked against the light view the standby's health tick reads. */
+    private MirrorState firstState() {
+        var s = server.snapshots().get(0);
+        assertEquals(s.state(), stateOf(s.primary(), s.name()), "the health tick's view agrees with the snapshot");
+        return s.state();
+    }
+
+    private MirrorState stateOf(String primary, String volume) {
+        java.util.List<MirrorState> found = new java.util.ArrayList<>();
+        server.forEachState((p, v, state) -> {
+            if (p.equals(primary) && v.equals(volume)) {
+                found.add(state);
+            }
+        });
+        assertEquals(1, found.size(), primary + "/" + volume + " once in the states");
+        return found.get(0);
+    }
+
     @Test
     void everyConfiguredReplica_existsWithTheVolumeSize_andIsListedBeforeAnyLink() throws IOException {
         assertEquals(4, server.snapshots().size());
         for (var s : server.snapshots()) {
             assertEquals(MirrorState.INCONSISTENT, s.state());
+            assertEquals(s.state(), stateOf(s.primary(), s.name()), "the health tick's view agrees");
             Path img = Replica.imagePath(cluster.standby(), s.primary(), s.name());
             assertEquals(s.size(), Files.size(img));
             assertEquals(root.resolve("standby/replicas").resolve(s.primary()).resolve(s.name() + ".img"), img);
@@ -81,7 +100,7 @@ class ReplicaProtocolTest {
             assertEquals(1, ack.seq());
             assertEquals("false", meta("p1", "vol0").getProperty("consistent"));
             assertEquals("false", meta("p1", "vol0").getProperty("fresh"));
-            assertEquals(MirrorState.SYNCING, server.snapshots().get(0).state());
+            assertEquals(MirrorState.SYNCING, firstState());
             byte[] data = new byte[4096];
             java.util.Arrays.fill(data, (byte) 7);
             send(p, FrameType.WRITE, 0, 2, 4096, 4096, data);
@@ -93,7 +112,7 @@ class ReplicaProtocolTest {
             assertEquals(FrameType.ACK, ack.type());
             assertTrue(ack.has(FrameFlags.DURABLE), "SYNC_END is acknowledged only once forced");
             assertEquals("true", meta("p1", "vol0").getProperty("consistent"));
-            assertEquals(MirrorState.IN_SYNC, server.snapshots().get(0).state());
+            assertEquals(MirrorState.IN_SYNC, firstState());
             byte[] img = Files.readAllBytes(Replica.imagePath(cluster.standby(), "p1", "vol0"));
             assertEquals(7, img[4096]);
             assertEquals(0, img[0]);
@@ -111,10 +130,11 @@ class ReplicaProtocolTest {
             while (p.frames.read().seq() < 2) {
                 // the ACK of SYNC_END
             }
-            assertEquals(MirrorState.IN_SYNC, server.snapshots().get(0).state());
+            assertEquals(MirrorState.IN_SYNC, firstState());
         }
         org.understudy.e2e.Poll.until(java.time.Duration.ofSeconds(5), "link gone",
                 () -> server.snapshots().get(0).state() == MirrorState.DEGRADED);
+        assertEquals(MirrorState.DEGRADED, firstState());
         try (RawPrimary again = new RawPrimary(server.boundPort())) {
             int welcome = again.handshake(TestCluster.KEY, "p1", "vol0", SIZE);
             assertTrue((welcome & FrameFlags.REPLICA_CONSISTENT) != 0, "the replica itself is consistent");
@@ -128,7 +148,7 @@ class ReplicaProtocolTest {
             while (again.frames.read().seq() < 3) {
                 // the ACK of SYNC_END
             }
-            assertEquals(MirrorState.IN_SYNC, server.snapshots().get(0).state(), "decided in sync: now it is shown so");
+            assertEquals(MirrorState.IN_SYNC, firstState(), "decided in sync: now it is shown so");
         }
     }
 

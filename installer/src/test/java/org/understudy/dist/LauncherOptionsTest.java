@@ -44,6 +44,9 @@ class LauncherOptionsTest {
             List<String> args = launch(role, "--config", "cluster.yaml", "--node", "standby");
             assertTrue(args.contains("-XX:TrimNativeHeapInterval=60000"),
                     role + ": freed native memory given back every minute (README, \"The standby's memory\"): " + args);
+            assertTrue(args.contains("-Dhttp.keepAlive.time.server=20"),
+                    role + ": an idle admin connection kept across the 5 s caps refresh, closed before the server's 30 s: "
+                            + args);
             assertFalse(args.stream().anyMatch(a -> a.matches("MALLOC_ARENA_MAX=.+")),
                     role + ": glibc's arenas not limited (two cost a loaded standby CPU and failover time): " + args);
             assertFalse(args.stream().anyMatch(a -> a.startsWith("-Xm") || a.startsWith("-Xss")

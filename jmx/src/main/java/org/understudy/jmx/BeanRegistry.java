@@ -41,17 +41,19 @@ final class BeanRegistry {
     private final Operations operations;
     private final Notifier notifier;
     private final NotificationBroadcasterSupport applianceEmitter;
+    private final Listeners listeners;
     private final String node;
     private final Map<ObjectName, Tracked> beans = new HashMap<>();
     private final Map<ObjectName, String> failed = new HashMap<>();
 
     BeanRegistry(MBeanServer server, Snapshots snapshots, Operations operations, Notifier notifier,
-                 NotificationBroadcasterSupport applianceEmitter, String node) {
+                 NotificationBroadcasterSupport applianceEmitter, Listeners listeners, String node) {
         this.server = server;
         this.snapshots = snapshots;
         this.operations = operations;
         this.notifier = notifier;
         this.applianceEmitter = applianceEmitter;
+        this.listeners = listeners;
         this.node = node;
     }
 
@@ -111,8 +113,8 @@ final class BeanRegistry {
         });
     }
 
-    private static <T> DescribedMXBean<T> bean(T impl, Class<T> type) {
-        return new DescribedMXBean<>(impl, type, new NotificationBroadcasterSupport(Notifier.attributeChangeInfo()));
+    private <T> DescribedMXBean<T> bean(T impl, Class<T> type) {
+        return new DescribedMXBean<>(impl, type, listeners.emitter(Notifier.attributeChangeInfo()));
     }
 
     private void register(ObjectName name, DescribedMXBean<?> bean, String state, VolumeSnapshot volume) {

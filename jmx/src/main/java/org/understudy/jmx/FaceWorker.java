@@ -4,6 +4,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -11,8 +12,10 @@ import org.apache.logging.log4j.Logger;
 /**
  * The JMX face's one named daemon thread: takes model events and alarm changes from a bounded queue (so publishers
  * never block: when the queue is full the item is dropped, counted and logged), turns them into notifications, and
- * after every batch, or every {@code refreshMillis} when idle, refreshes the beans from a new snapshot. Thread-safe
- * {@link #offer}; everything else runs on the worker thread.
+ * after every batch refreshes the beans from a new snapshot; when no item comes, every {@code refreshMillis} while
+ * {@code listened} (a snapshot's changes become notifications only for listeners) and every {@code idleRefreshMillis}
+ * otherwise (attribute reads take a snapshot of their own). Thread-safe {@link #offer} and {@link #wake}; everything
+ * else runs on the worker thread.
  */
 final class FaceWorker implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(FaceWorker.class);
@@ -20,7 +23,11 @@ final class FaceWorker implements AutoCloseable {
     private static final int BATCH = 1_000;
 
     private final String node;
+    private static final Object WAKE = new Object();
+
     private final long refreshMillis;
+    private final long idleRefreshMillis;
+    private final BooleanSupplier listened;
     private final Consumer<Object> onItem;
     private final Runnable refresh;
     private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(CAPACITY);
@@ -28,9 +35,12 @@ final class FaceWorker implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    FaceWorker(String node, long refreshMillis, Consumer<Object> onItem, Runnable refresh) {
+    FaceWorker(String node, long refreshMillis, long idleRefreshMillis, BooleanSupplier listened,
+               Consumer<Object> onItem, Runnable refresh) {
         this.node = node;
         this.refreshMillis = refreshMillis;
+        this.idleRefreshMillis = idleRefreshMillis;
+        this.listened = listened;
         this.onItem = onItem;
         this.refresh = refresh;
         this.thread = new Thread(this::loop, "understudy-jmx-" + node);
@@ -52,6 +62,11 @@ final class FaceWorker implements AutoCloseable {
         }
     }
 
+    /** Refreshes now and goes on at the listened pace: a first listener has come. Never blocks. */
+    void wake() {
+        queue.offer(WAKE);
+    }
+
     long dropped() {
         return dropped.get();
     }
@@ -59,7 +74,8 @@ final class FaceWorker implements AutoCloseable {
     private void loop() {
         while (running) {
             try {
-                Object item = queue.poll(refreshMillis, TimeUnit.MILLISECONDS);
+                Object item = queue.poll(listened.getAsBoolean() ? refreshMillis : idleRefreshMillis,
+                        TimeUnit.MILLISECONDS);
                 for (int i = 0; item != null && i < BATCH; i++) {
                     handle(item);
                     item = queue.poll();
@@ -78,6 +94,9 @@ final class FaceWorker implements AutoCloseable {
     }
 
     private void handle(Object item) {
+        if (item == WAKE) {
+            return;
+        }
         try {
             onItem.accept(item);
         } catch (RuntimeException e) {

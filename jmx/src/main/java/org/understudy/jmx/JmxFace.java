@@ -33,6 +33,12 @@ import org.understudy.model.ModelEvent;
 public final class JmxFace implements ManagementFace {
     private static final Logger LOG = LogManager.getLogger(JmxFace.class);
     static final long REFRESH_MILLIS = 1_000;
+    /**
+     * How often the beans are compared with the model while nobody listens to their notifications, only for beans to
+     * come and go with the model within seconds: model events refresh them at once, attribute reads take a snapshot of
+     * their own (an idle standby of 100 primaries took a whole snapshot every second for no one).
+     */
+    static final long IDLE_REFRESH_MILLIS = 5_000;
     private static final long SNAPSHOT_MAX_AGE_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
     private final MBeanServer server;
@@ -42,7 +48,7 @@ public final class JmxFace implements ManagementFace {
     private final List<ObjectName> fixed = new ArrayList<>();
     private String node = "?";
     private BeanRegistry registry;
-    private FaceWorker worker;
+    private volatile FaceWorker worker;
     private RemoteConnector connector;
 
     /** The face the daemon loads: beans in the platform MBean server. */
@@ -67,13 +73,19 @@ public final class JmxFace implements ManagementFace {
         Snapshots snapshots = new Snapshots(context.model(), nanos, SNAPSHOT_MAX_AGE_NANOS);
         Operations operations = new Operations(context.commands());
         Notifier notifier = new Notifier(node);
-        NotificationBroadcasterSupport events = new NotificationBroadcasterSupport(EventNotifications.info());
+        Listeners listeners = new Listeners(() -> {
+            FaceWorker w = worker;
+            if (w != null) {
+                w.wake();
+            }
+        });
+        NotificationBroadcasterSupport events = listeners.emitter(EventNotifications.info());
         registerFixed(ObjectNames.appliance(),
                 new DescribedMXBean<>(new ApplianceBean(snapshots, operations), ApplianceMXBean.class, events));
         registerFixed(ObjectNames.alarms(), new AlarmsBean(context.alarms()));
-        registry = new BeanRegistry(server, snapshots, operations, notifier, events, node);
+        registry = new BeanRegistry(server, snapshots, operations, notifier, events, listeners, node);
         ObjectName source = ObjectNames.appliance();
-        worker = new FaceWorker(node, refreshMillis, item -> {
+        worker = new FaceWorker(node, refreshMillis, Math.max(refreshMillis, IDLE_REFRESH_MILLIS), listeners::any, item -> {
             List<EventNotifications.Draft> drafts = switch (item) {
                 case ModelEvent e -> EventNotifications.of(e);
                 case AlarmChange c -> EventNotifications.of(c);
