@@ -21,10 +21,10 @@ final class FaceWorker implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(FaceWorker.class);
     static final int CAPACITY = 10_000;
     private static final int BATCH = 1_000;
-
-    private final String node;
+    /** Queued by {@link #wake}: no item of its own, only the refresh that follows every batch. */
     private static final Object WAKE = new Object();
 
+    private final String node;
     private final long refreshMillis;
     private final long idleRefreshMillis;
     private final BooleanSupplier listened;

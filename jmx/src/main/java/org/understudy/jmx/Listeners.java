@@ -53,9 +53,10 @@ final class Listeners {
         @Override
         public void removeNotificationListener(NotificationListener listener) throws ListenerNotFoundException {
             super.removeNotificationListener(listener);
-            int before = registered.size();
-            registered.removeIf(listener::equals);
-            count.addAndGet(registered.size() - before);
+            // every registration of this listener, each removal counted on its own (an add meanwhile stays counted)
+            while (registered.remove(listener)) {
+                count.decrementAndGet();
+            }
         }
 
         @Override
