@@ -71,11 +71,13 @@ run_set() {  # run_set LABEL URI
 
 echo "bench: nbdkit file plugin (reference)" >&2
 rm -f "$work/ref.img"; truncate -s "$size" "$work/ref.img"
-nbdkit -f -i 127.0.0.1 -p 10900 file "$work/ref.img" & pids+=($!)
-wait_port 127.0.0.1 10900
-precondition "nbd://127.0.0.1:10900"
-run_set nbdkit "nbd://127.0.0.1:10900"
-cpu_job nbdkit "nbd://127.0.0.1:10900" "${pids[-1]}"
+# on the benchmark's own loopback net, like the demo, so runs on different nets never share a port
+ref="127.$net.3.1"
+nbdkit -f -i "$ref" -p 10900 file "$work/ref.img" & pids+=($!)
+wait_port "$ref" 10900
+precondition "nbd://$ref:10900"
+run_set nbdkit "nbd://$ref:10900"
+cpu_job nbdkit "nbd://$ref:10900" "${pids[-1]}"
 kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
 
 echo "bench: Understudy primary mirroring synchronously to a standby" >&2

@@ -90,10 +90,10 @@ read_mibps() {  # read_mibps URI -> MiB/s of nbdcopy to null
   t1=$(date +%s%N)
   python3 -c "print(f'{1024 / (($t1 - $t0) / 1e9):.1f}')"
 }
-nbdkit -f -r -i 127.0.0.1 -p 10901 file "$replica" & pids+=($!)
-wait_port 127.0.0.1 10901
-read_mibps "nbd://127.0.0.1:10901" >/dev/null   # both read through a warm page cache
-res[read_nbdkit]="$(read_mibps "nbd://127.0.0.1:10901")"
+nbdkit -f -r -i "127.$net.3.1" -p 10901 file "$replica" & pids+=($!)   # on the benchmark's own net
+wait_port "127.$net.3.1" 10901
+read_mibps "nbd://127.$net.3.1:10901" >/dev/null   # both read through a warm page cache
+res[read_nbdkit]="$(read_mibps "nbd://127.$net.3.1:10901")"
 kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
 api snapshot-create '{"primary":"p1","snapshot":"fresh"}' >/dev/null
 read_mibps "nbd://$standby:10809/p1/vol0@fresh" >/dev/null
