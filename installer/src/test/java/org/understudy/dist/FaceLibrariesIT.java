@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * recorded by the JVM ({@code -Xlog:class+load} through {@code UNDERSTUDY_JAVA_OPTS}); p1 has every face, p2's block
  * has no {@code snmp:} and no {@code web:}. p1 shows that the record sees each face's libraries; p2 must have loaded no
  * SNMP4J class and none of the web console's (its servlet stack, the metrics library, its action catalog, pages and
- * assets), while its admin API, which always runs on Jetty's core server, answers. The record covers the whole life
+ * assets; but the one servlet interface Log4j looks for on every node), while its admin API, which always runs on
+ * Jetty's core server, answers. The record covers the whole life
  * of each process, its shutdown included. Regression: the lazy loading was checked by hand only, so one eager touch
  * at start-up (SNMP4J's logging installed before the face looks for its block, the standard actions built in the
  * face's constructor) would put a library back in every agent unnoticed; and it found one: verifying the web face's
