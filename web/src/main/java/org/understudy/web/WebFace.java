@@ -1,61 +1,41 @@
 package org.understudy.web;
 
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.security.SecureRandom;
-import java.time.Duration;
-import java.time.InstantSource;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.function.Supplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.understudy.config.WebConfig;
 import org.understudy.face.FaceContext;
 import org.understudy.face.ManagementFace;
-import org.understudy.model.AlarmSource;
-import org.understudy.model.ClusterSnapshot;
 import org.understudy.web.actions.ActionCatalog;
-import org.understudy.web.actions.Jobs;
-import org.understudy.web.auth.LoginThrottle;
-import org.understudy.web.auth.Logins;
-import org.understudy.web.auth.SessionStore;
-import org.understudy.web.live.LiveHub;
-import org.understudy.web.metrics.ModelCollector;
-import org.understudy.web.pages.ConsoleState;
-import org.understudy.web.pages.Site;
-import org.understudy.web.series.SeriesStore;
-import org.understudy.web.server.KeyStores;
-import org.understudy.web.server.WebServer;
 
 /**
  * The web face: the console (pages, live updates over SSE, graphs, the event log, operator actions) and Prometheus
  * {@code /metrics}, served by the node's own Jetty when its cluster-file entry has a {@code web:} block. The standby
  * answers for the whole cluster, a primary for itself. It reads the model and acts through the command API only.
  * Found by the daemon through {@link java.util.ServiceLoader}; started and closed once.
+ *
+ * <p>This class only decides; the console itself is a {@link WebConsole}. The JVM verifies a class's code when it
+ * links it, and verifying code that builds the console loaded classes of the servlet API, the metrics library and the
+ * action catalog even on a node that never builds one; here nothing names their types, so a node without a
+ * {@code web:} block loads no class of the console's libraries.
  */
 public final class WebFace implements ManagementFace {
     private static final Logger LOG = LogManager.getLogger(WebFace.class);
-    /** Graph samples: one every 2 s, an hour of them per volume. */
-    static final Duration SAMPLE = Duration.ofSeconds(2);
 
-    /** The actions offered; the standard ones are built at start, so a node without a web block loads none of them. */
-    private final Supplier<ActionCatalog> catalog;
-    private final List<AlarmSource.Subscription> subscriptions = new ArrayList<>();
-    private ExecutorService virtualThreads;
-    private Publisher publisher;
-    private WebServer server;
-    private LiveHub<ConsoleState> hub;
+    /** The actions offered; null: the standard ones, built when the console starts. */
+    private final ActionCatalog catalog;
+    private WebConsole console;
 
     /** The face the daemon loads: the standard actions. */
     public WebFace() {
-        this.catalog = ActionCatalog::standard;
+        this.catalog = null;
     }
 
-    /** A face offering {@code catalog}'s actions. */
-    public WebFace(ActionCatalog catalog) {
-        this.catalog = () -> catalog;
+    /**
+     * A face offering {@code catalog}'s actions. Not public: the daemon's ServiceLoader looks the public constructors
+     * up by reflection, which loads the types of their parameters.
+     */
+    WebFace(ActionCatalog catalog) {
+        this.catalog = catalog;
     }
 
     @Override
@@ -65,78 +45,29 @@ public final class WebFace implements ManagementFace {
 
     @Override
     public void start(FaceContext ctx) throws Exception {
-        String node = ctx.node().name();
         WebConfig config = ctx.node().web();
         if (config == null) {
-            LOG.info("{}: no web block for this node: no web console and no /metrics", node);
+            LOG.info("{}: no web block for this node: no web console and no /metrics", ctx.node().name());
             return;
         }
-        Site site = Site.of(ctx.cluster(), ctx.node());
-        InstantSource wall = InstantSource.system();
-        virtualThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("web-", 0).factory());
-        SeriesStore series = new SeriesStore(SAMPLE);
-        Publisher[] pub = new Publisher[1];
-        Jobs jobs = new Jobs(ctx.commands(), virtualThreads, wall, () -> {
-            if (pub[0] != null) {
-                pub[0].poke();
-            }
-        });
-        java.util.function.Supplier<ConsoleState> state = () -> {
-            ClusterSnapshot snapshot = ctx.model().snapshot();
-            jobs.observe(snapshot);
-            return new ConsoleState(site, snapshot, jobs.recent(), ctx.eventLog());
-        };
-        hub = new LiveHub<>(new ConsoleViews(series), state, virtualThreads);
-        publisher = new Publisher(node, state, hub, series, SAMPLE.toMillis(), System::nanoTime, wall);
-        pub[0] = publisher;
-        // subscribe before the first round, so nothing between the two is missed
-        subscriptions.add(ctx.events().subscribe(e -> publisher.poke()));
-        subscriptions.add(ctx.alarms().subscribe(c -> publisher.poke()));
-        PrometheusRegistry registry = new PrometheusRegistry();
-        registry.register(new ModelCollector(ctx.model()::snapshot, ctx.authFailures()::counts));
-        KeyStores.Store keys = null;
-        if (!config.plainHttp()) {
-            keys = config.tls() != null
-                    ? new KeyStores.Store(config.tls().keyStore(), config.tls().storeType(),
-                            ctx.cluster().secrets().web().keyStorePassword().toCharArray())
-                    : KeyStores.selfSigned(ctx.stateDir(), node, config.endpoint().host());
-        }
-        SessionStore sessions = new SessionStore(config.sessionTimeout(), System::nanoTime, new SecureRandom());
-        server = new WebServer(config, keys, new WebServer.Parts(site, state, sessions, new LoginThrottle(System::nanoTime),
-                new Logins(ctx.cluster().secrets().web().users()), ctx.authFailures(), catalog.get(), jobs, series, hub,
-                registry, config.metricsOpen() ? null : ctx.cluster().secrets().web().metricsToken(), wall));
-        publisher.round();
-        publisher.start();
-        server.start();
-        LOG.info("{}: web console at {} ({} login(s); /metrics {})", node, config.url(),
-                ctx.cluster().secrets().web().users().size(), config.metricsOpen() ? "open" : "needs the metrics token");
+        console = WebConsole.start(ctx, config, catalog);
     }
 
     /** Open live pages (for tests and the benchmark's log line). */
     int livePages() {
-        return hub == null ? 0 : hub.pages();
+        return console == null ? 0 : console.livePages();
     }
 
     /** The bound port, -1 when not serving. */
     int port() {
-        return server == null ? -1 : server.port();
+        return console == null ? -1 : console.port();
     }
 
     @Override
     public void close() {
-        subscriptions.forEach(AlarmSource.Subscription::close);
-        subscriptions.clear();
-        if (server != null) {
-            server.close();
-            server = null;
-        }
-        if (publisher != null) {
-            publisher.close();
-            publisher = null;
-        }
-        if (virtualThreads != null) {
-            virtualThreads.shutdownNow();
-            virtualThreads = null;
+        if (console != null) {
+            console.close();
+            console = null;
         }
         LOG.info("web face closed");
     }
