@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.locks.Lock;
 import org.understudy.storage.Zeros;
 
@@ -18,7 +16,7 @@ import org.understudy.storage.Zeros;
  * that copies what the replica already holds costs no snapshot space).
  *
  * <p>A {@link Batch} lets one thread apply many writes with one group commit: writes that need a preservation are
- * held back (copied) until {@link Batch#commit}, which writes the old content of the batch's chunks to the chunk file
+ * held back ({@link HeldWrites}) until {@link Batch#commit}, which writes the old content of the batch's chunks to the chunk file
  * with one call per run of neighbouring slots (not one per chunk), makes every preservation of the batch durable with
  * one force of the chunk file and one of the journal, then applies the held-back writes in order. A write touching no
  * held-back chunk goes to the image at once. The batch holds the store's writer gate from its first write to its
@@ -120,8 +118,7 @@ public final class CowWriter {
     /** Writes of one thread applied with one group commit. Not thread-safe. */
     public final class Batch {
         private final List<SnapshotStore.Staged> staged = new ArrayList<>();
-        private final Set<Long> heldChunks = new HashSet<>();
-        private final List<Held> held = new ArrayList<>();
+        private final HeldWrites held;
         private final Lock gate = store.writerGate();
         private boolean gateHeld;
         private long dataTicket;
@@ -138,10 +135,8 @@ public final class CowWriter {
 
         private Batch(boolean coalesce) {
             this.coalesce = coalesce;
-        }
-        private long heldBytes;
-
-        private record Held(long offset, long length, ByteBuffer data) {
+            // a single write commits before its caller's buffer changes: nothing to copy
+            this.held = new HeldWrites(chunkSize, coalesce);
         }
 
         /** Writes {@code src} (its remaining bytes) at {@code offset}, now or at {@link #commit}. */
@@ -161,7 +156,7 @@ public final class CowWriter {
 
         /** Bytes of the writes held back. */
         public long heldBytes() {
-            return heldBytes;
+            return held.bytes();
         }
 
         private void apply(long offset, long length, ByteBuffer data) throws IOException {
@@ -173,37 +168,15 @@ public final class CowWriter {
                 gateHeld = true;
             }
             SnapshotState.Member newest = store.newest(volume);
-            boolean hold = touchesHeld(offset, length);
+            boolean hold = held.touches(offset, length);
             if (newest != null) {
                 hold |= preserve(newest, offset, length, data);
             }
             if (hold) {
-                ByteBuffer copy = null;
-                if (data != null) {
-                    copy = ByteBuffer.allocate(data.remaining());
-                    copy.put(data.duplicate()).flip();
-                    data.position(data.limit());
-                }
-                held.add(new Held(offset, length, copy));
-                heldBytes += length;
-                for (long c = offset / chunkSize; c <= (offset + length - 1) / chunkSize; c++) {
-                    heldChunks.add(c);
-                }
+                held.add(offset, length, data);
             } else {
                 writeImage(offset, length, data);
             }
-        }
-
-        private boolean touchesHeld(long offset, long length) {
-            if (heldChunks.isEmpty()) {
-                return false;
-            }
-            for (long c = offset / chunkSize; c <= (offset + length - 1) / chunkSize; c++) {
-                if (heldChunks.contains(c)) {
-                    return true;
-                }
-            }
-            return false;
         }
 
         /**
@@ -262,7 +235,7 @@ public final class CowWriter {
                         ByteBuffer content = chunkOf(old, k);
                         staged.add(new SnapshotStore.Staged(m, first + k, slot + k, content.remaining(),
                                 JournalRecovery.crc(content)));
-                        heldChunks.add(first + k);
+                        held.holdChunk(first + k);
                     }
                     any = true;
                     i = j + 1;
@@ -355,13 +328,11 @@ public final class CowWriter {
                     staged.clear();
                     store.commit(mine, dataTicket);
                 }
-                for (Held h : held) {
-                    writeImage(h.offset, h.length, h.data);
+                for (HeldWrites.Held h : held.writes()) {
+                    writeImage(h.offset(), h.length(), h.data());
                 }
             } finally {
                 held.clear();
-                heldChunks.clear();
-                heldBytes = 0;
                 releaseGate();
             }
         }
@@ -377,8 +348,6 @@ public final class CowWriter {
                 staged.clear();
             }
             held.clear();
-            heldChunks.clear();
-            heldBytes = 0;
             releaseGate();
         }
 
