@@ -27,6 +27,28 @@ class ForceThreadTest {
         });
     }
 
+    /** {@link ForceThread#await} within a bound: a request lost by a broken thread fails the test, never hangs it. */
+    private static void awaitWithin(ForceThread f, ForceThread.Request r) throws IOException {
+        IOException[] failed = new IOException[1];
+        Thread t = Thread.ofPlatform().daemon().start(() -> {
+            try {
+                f.await(r);
+            } catch (IOException e) {
+                failed[0] = e;
+            }
+        });
+        try {
+            if (!t.join(java.time.Duration.ofSeconds(10))) {
+                throw new AssertionError("request not served within 10 s");
+            }
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        if (failed[0] != null) {
+            throw failed[0];
+        }
+    }
+
     @Test
     void manyCommits_oneLongLivedThreadForcesThemAll_notAThreadPerCommit() throws IOException {
         AtomicLong forcedUpTo = new AtomicLong();
@@ -36,7 +58,7 @@ class ForceThreadTest {
             forcedUpTo.accumulateAndGet(t, Math::max);
         }, 60_000)) {
             for (long ticket = 1; ticket <= 200; ticket++) {
-                f.await(f.start(ticket));
+                awaitWithin(f, f.start(ticket));
                 assertTrue(forcedUpTo.get() >= ticket, "ticket " + ticket + " forced before await returns");
             }
             assertEquals(1, f.threadsStarted(), "one thread for 200 commits");
@@ -59,7 +81,7 @@ class ForceThreadTest {
         }, 60_000)) {
             ForceThread.Request r = f.start(7);
             assertTrue(inForce.await(10, TimeUnit.SECONDS));
-            Thread waiter = Thread.ofPlatform().start(() -> {
+            Thread waiter = Thread.ofPlatform().daemon().start(() -> {
                 try {
                     f.await(r);
                 } catch (IOException e) {
@@ -81,9 +103,9 @@ class ForceThreadTest {
             }
         }, 60_000)) {
             ForceThread.Request first = f.start(1);
-            IOException e = assertThrows(IOException.class, () -> f.await(first));
+            IOException e = assertThrows(IOException.class, () -> awaitWithin(f, first));
             assertTrue(e.getMessage().contains("EIO"), e.getMessage());
-            f.await(f.start(2));
+            awaitWithin(f, f.start(2));
             assertEquals(2, calls.get());
         }
     }
@@ -92,13 +114,13 @@ class ForceThreadTest {
     void idleThread_ends_andTheNextRequestStartsANewOne() throws Exception {
         AtomicInteger calls = new AtomicInteger();
         try (ForceThread f = forcer(t -> calls.incrementAndGet(), 20)) {
-            f.await(f.start(1));
+            awaitWithin(f, f.start(1));
             Thread first;
             synchronized (made) {
                 first = made.getFirst();
             }
             assertTrue(first.join(java.time.Duration.ofSeconds(10)), "an idle forcing thread ends");
-            f.await(f.start(2));
+            awaitWithin(f, f.start(2));
             assertEquals(2, f.threadsStarted());
             assertEquals(2, calls.get());
         }
@@ -116,7 +138,7 @@ class ForceThreadTest {
                     try {
                         for (int k = 0; k < 300; k++) {
                             long ticket = issued.incrementAndGet();
-                            f.await(f.start(ticket));
+                            awaitWithin(f, f.start(ticket));
                             if (forcedUpTo.get() < ticket) {
                                 failures.add(new AssertionError("ticket " + ticket + " not forced"));
                             }
