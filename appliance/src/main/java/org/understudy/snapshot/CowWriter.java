@@ -36,6 +36,9 @@ public final class CowWriter {
     /** Chunks copied with one call at most: a megabyte's worth (at least one chunk). */
     private final int maxRun;
     private final java.util.concurrent.atomic.AtomicLong chunkWrites = new java.util.concurrent.atomic.AtomicLong();
+    /** Commits that made preservations durable (two forces each), and the writes they held back. */
+    private final java.util.concurrent.atomic.AtomicLong preservingCommits = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong writesHeld = new java.util.concurrent.atomic.AtomicLong();
 
     public CowWriter(SnapshotStore store, String volume, FileChannel image, long size) {
         this.store = store;
@@ -113,6 +116,18 @@ public final class CowWriter {
     /** Writes of old content to the chunk file so far (a figure for tests). */
     long chunkFileWrites() {
         return chunkWrites.get();
+    }
+
+    /**
+     * How many writes each copy-on-write commit carried so far (a commit forces the chunk file and the journal once
+     * each): the figure that says what a first-touch write pays in forces, for the link's log.
+     */
+    public String describeCommits() {
+        long commits = preservingCommits.get();
+        long held = writesHeld.get();
+        return commits + " copy-on-write commits carrying " + held + " held writes ("
+                + (commits == 0 ? "-" : String.format(java.util.Locale.ROOT, "%.1f", (double) held / commits))
+                + " a commit), " + chunkWrites.get() + " chunk file writes";
     }
 
     /** Writes of one thread applied with one group commit. Not thread-safe. */
@@ -327,6 +342,8 @@ public final class CowWriter {
                     List<SnapshotStore.Staged> mine = List.copyOf(staged);
                     staged.clear();
                     store.commit(mine, dataTicket);
+                    preservingCommits.incrementAndGet();
+                    writesHeld.addAndGet(held.writes().size());
                 }
                 for (HeldWrites.Held h : held.writes()) {
                     writeImage(h.offset(), h.length(), h.data());
