@@ -9,9 +9,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import org.understudy.threads.BlockingThreads;
 
 /**
- * One long-lived platform thread that makes a file durable for callers who meanwhile do something else (a
+ * One long-lived thread that makes a file durable for callers who meanwhile do something else (a
  * copy-on-write commit forces its journal entry while this thread forces the chunk file): {@link #start} hands over a
  * ticket and returns at once, {@link #await} waits for a force that began after the hand-over and covers it. Requests
  * queued together are served by one force, of the highest ticket among them; each gets that force's outcome, so a
@@ -22,6 +23,9 @@ import java.util.function.Function;
  * join cost the standby more CPU than the force it ran. Thread-safe.
  */
 final class ForceThread implements AutoCloseable {
+    /** The forcing threads of every store of this JVM: one per core on platform threads, the rest virtual. */
+    static final BlockingThreads PLATFORM = new BlockingThreads(Runtime.getRuntime().availableProcessors());
+
     /** The force itself: makes everything up to the ticket durable (e.g. {@link ChunkFile#forceUpTo}). */
     @FunctionalInterface
     interface Force {
@@ -62,9 +66,13 @@ final class ForceThread implements AutoCloseable {
         this.threads = threads;
     }
 
-    /** A daemon platform thread named {@code name}, ending after {@code idleMillis} idle. */
+    /**
+     * A thread named {@code name}, ending after {@code idleMillis} idle: a daemon platform thread while fewer than
+     * {@link #PLATFORM} stores' forcing threads hold one, else a virtual thread (no platform thread per primary on a
+     * standby of many primaries taking snapshots).
+     */
     ForceThread(String name, Force force, long idleMillis) {
-        this(name, force, idleMillis, r -> Thread.ofPlatform().name(name).daemon().unstarted(r));
+        this(name, force, idleMillis, r -> PLATFORM.newThread(name, r));
     }
 
     /** Hands {@code ticket} over to be forced; returns at once. */

@@ -162,4 +162,41 @@ class ForceThreadTest {
         f.close();
         assertThrows(IOException.class, () -> f.start(1));
     }
+
+    @Test
+    void storesBeyondThePlatformLimit_forceOnVirtualThreads_noPlatformThreadPerPrimary() throws Exception {
+        int limit = ForceThread.PLATFORM.platformLimit();
+        int stores = limit + 2;
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch allForcing = new CountDownLatch(stores);
+        List<Boolean> virtual = new ArrayList<>();
+        List<ForceThread> forcers = new ArrayList<>();
+        List<ForceThread.Request> requests = new ArrayList<>();
+        for (int i = 0; i < stores; i++) {
+            ForceThread f = new ForceThread("force-store-" + i, t -> {
+                synchronized (virtual) {
+                    virtual.add(Thread.currentThread().isVirtual());
+                }
+                allForcing.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    throw new IOException(e);
+                }
+            }, 60_000);
+            forcers.add(f);
+            requests.add(f.start(1));
+        }
+        try {
+            assertTrue(allForcing.await(10, TimeUnit.SECONDS), "every store's force should be running");
+            assertEquals(limit, ForceThread.PLATFORM.platformInUse(), "the platform threads are bounded JVM-wide");
+            assertTrue(virtual.stream().filter(v -> v).count() >= 2, "the stores past the limit force on virtual threads");
+        } finally {
+            release.countDown();
+            for (int i = 0; i < stores; i++) {
+                awaitWithin(forcers.get(i), requests.get(i));
+                forcers.get(i).close();
+            }
+        }
+    }
 }
