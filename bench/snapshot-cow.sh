@@ -3,14 +3,17 @@
 # standby spends per write: for a profile of copy-on-write on a busy machine, where IOPS alone say little. Each round
 # runs the job without a snapshot, then with a fresh one live (every write the first touch of its chunk), and prints
 # IOPS, their ratio and the standby's CPU (utime+stime) per write. Needs no quiet machine to compare CPU per write.
-# Usage: bench/snapshot-cow.sh [ROUNDS] [strace]   (strace: syscall counts per job in bench/work/strace-*.txt,
-# which slow the standby down; BENCH_NET: loopback net, default 105)
+# Usage: bench/snapshot-cow.sh [ROUNDS] [strace|perf]   (strace: syscall counts per job in bench/work/strace-*.txt,
+# which slow the standby down; perf: a call-graph profile of the standby per job in bench/work/perf-*.data, its
+# compiled Java frames named through /tmp/perf-PID.map, for `perf report -i`; start the demo with
+# UNDERSTUDY_JAVA_OPTS=-XX:+PreserveFramePointer for whole Java stacks; BENCH_NET: loopback net, default 105)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 need fio curl python3
 rounds="${1:-3}"; mode="${2:-}"
 net="${BENCH_NET:-105}"
 [ "$mode" != strace ] || need strace
+[ "$mode" != perf ] || need perf
 "$bench_root/understudy" --version >/dev/null   # builds the distribution when needed
 rm -rf "$work/demo"
 "$bench_root/understudy" demo --dir "$work/demo" --detach --primaries 1 --volume-size 1GiB --loopback-net "$net" \
@@ -32,11 +35,17 @@ job() {  # job LABEL -> "iops cpu_us_per_write"
   if [ "$mode" = strace ]; then
     strace -c -f -p "$spid" -o "$work/strace-$1.txt" 2>/dev/null & st=$!
     sleep 1
+  elif [ "$mode" = perf ]; then
+    perf record -q -g -p "$spid" -o "$work/perf-$1.data" 2>/dev/null & st=$!
+    sleep 1
   fi
   fio --name="$1" --ioengine=nbd --uri="nbd://$primary:10809/vol0" --read_iolog="$work/rand4k.iolog" \
       --iodepth=16 --output-format=json --output="$work/fio-$1.json" >/dev/null
   if [ -n "$st" ]; then kill -INT "$st"; wait "$st" || true; fi
   t1=$(ticks)
+  if [ "$mode" = perf ]; then
+    "$(dirname "$(readlink -f "/proc/$spid/exe")")/jcmd" "$spid" Compiler.perfmap >/dev/null 2>&1 || true
+  fi
   python3 - "$work/fio-$1.json" "$((t1 - t0))" "$(getconf CLK_TCK)" <<'PY'
 import json, sys
 w = json.load(open(sys.argv[1]))["jobs"][0]["write"]

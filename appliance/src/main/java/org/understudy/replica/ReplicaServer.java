@@ -19,6 +19,7 @@ import org.understudy.model.LinkSnapshot;
 import org.understudy.model.MirrorState;
 import org.understudy.model.VolumeSnapshot;
 import org.understudy.storage.AtOnce;
+import org.understudy.threads.BlockingThreads;
 import org.understudy.transport.StreamConnection;
 import org.understudy.transport.StreamListener;
 
@@ -48,7 +49,7 @@ public final class ReplicaServer implements Closeable {
     private final java.util.concurrent.ThreadPoolExecutor appliers;
     private volatile boolean closed;
     /** Who runs each link: a few platform threads, then virtual ones. */
-    private final LinkThreads linkThreads = new LinkThreads(LinkThreads.DEFAULT_PLATFORM);
+    private final BlockingThreads linkThreads = new BlockingThreads(BlockingThreads.DEFAULT_PLATFORM);
     private static final long PAYLOAD_POOL_IDLE_BYTES = 32L << 20;
 
     private ReplicaServer(ClusterConfig cluster, ReplicaOptions options, ReplicaStore store, StreamListener server,

@@ -270,7 +270,7 @@ final class ReplicaSession implements Runnable {
             p.quiesce();
             // writes not yet committed were never acknowledged: the primary still counts them dirty
             applier.discard();
-            LOG.debug("standby {}: link's apply pipeline: {}", name, p.describe());
+            LOG.debug("standby {}: link's apply pipeline: {}; {}", name, p.describe(), r.writer().describeCommits());
         }
     }
 

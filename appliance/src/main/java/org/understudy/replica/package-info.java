@@ -6,6 +6,7 @@
  * service of cut markers and resyncs through {@link org.understudy.replica.SnapshotHooks}.
  *
  * <p>May use: {@code config/}, {@code model/}, {@code replication/}, {@code resync/}, {@code snapshot/},
- * {@code storage/}, {@code transport/} (the streams links arrive over, pooled direct buffers for their payloads).
+ * {@code storage/}, {@code threads/} (which kind of thread a link runs on), {@code transport/} (the streams links
+ * arrive over, pooled direct buffers for their payloads).
  */
 package org.understudy.replica;

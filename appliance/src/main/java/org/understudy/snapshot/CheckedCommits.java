@@ -8,8 +8,8 @@ import java.util.TreeSet;
 
 /**
  * The durable part of a copy-on-write commit: the preserved chunks' content and the journal entries naming them are
- * forced at the same time (the chunk file's force on a virtual thread, the journal's on the caller's), one fsync's
- * wait instead of two in a row. The entries carry each chunk's length and CRC32C ({@link
+ * forced at the same time (the chunk file's force on the store's {@link ForceThread}, the journal's on the caller's),
+ * one fsync's wait instead of two in a row. The entries carry each chunk's length and CRC32C ({@link
  * JournalRecord.CheckedPreserve}), so an open after a crash between the two forces finds an entry whose content did
  * not reach the disk and drops it ({@link JournalRecovery}); no write over those chunks reaches the replica before
  * both forces are done, so the replica still holds that content.
@@ -18,17 +18,18 @@ import java.util.TreeSet;
  * settled, which bounds what the next open must check to the commits still under way at the crash. A commit that
  * fails never settles. Thread-safe.
  */
-final class CheckedCommits {
+final class CheckedCommits implements AutoCloseable {
+    /** How long the forcing thread waits for the next commit before it ends (a new one starts with the next). */
+    static final long FORCE_THREAD_IDLE_MILLIS = 2_000;
+
     private final SnapshotJournal journal;
-    private final ChunkFile chunks;
-    private final String primary;
+    private final ForceThread dataForce;
     private final TreeSet<Long> open = new TreeSet<>();
     private long next = 1;
 
     CheckedCommits(SnapshotJournal journal, ChunkFile chunks, String primary) {
         this.journal = journal;
-        this.chunks = chunks;
-        this.primary = primary;
+        this.dataForce = new ForceThread("snapshot-force-" + primary, chunks::forceUpTo, FORCE_THREAD_IDLE_MILLIS);
     }
 
     /**
@@ -54,21 +55,12 @@ final class CheckedCommits {
             entries.add(new JournalRecord.CheckedPreserve(p, list.stream().mapToInt(SnapshotStore.Staged::length)
                     .toArray(), list.stream().mapToInt(SnapshotStore.Staged::crc).toArray(), batch, settled));
         });
-        IOException[] dataFailed = new IOException[1];
-        Thread dataForce = Thread.ofVirtual().name("snapshot-force-" + primary).start(() -> {
-            try {
-                chunks.forceUpTo(dataTicket);
-            } catch (IOException e) {
-                dataFailed[0] = e;
-            }
-        });
+        ForceThread.Request data = dataForce.start(dataTicket);
         try {
             journal.forceUpTo(journal.append(entries));
         } finally {
-            joinUninterruptibly(dataForce);
-        }
-        if (dataFailed[0] != null) {
-            throw dataFailed[0];
+            // whatever the journal did, the chunk file's force ends before the commit does (or fails)
+            dataForce.await(data);
         }
         synchronized (this) {
             open.remove(batch);
@@ -81,18 +73,14 @@ final class CheckedCommits {
         return open.isEmpty() ? next - 1 : open.first() - 1;
     }
 
-    private static void joinUninterruptibly(Thread t) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                t.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+    /** The forcing thread's figures (for the log). */
+    String describe() {
+        return dataForce.describe();
+    }
+
+    /** Ends the forcing thread once it served the commits under way. */
+    @Override
+    public void close() {
+        dataForce.close();
     }
 }

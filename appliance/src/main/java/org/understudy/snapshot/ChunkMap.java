@@ -65,6 +65,14 @@ final class ChunkMap {
         }
     }
 
+    /** Forgets every entry, keeping the room grown so far (a set reused batch after batch). */
+    void clear() {
+        if (size > 0) {
+            Arrays.fill(keys, EMPTY);
+            size = 0;
+        }
+    }
+
     /** Visits every entry (in no particular order). */
     void forEach(Entry visitor) {
         for (int i = 0; i < keys.length; i++) {

@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.locks.Lock;
 import org.understudy.storage.Zeros;
 
@@ -18,7 +16,7 @@ import org.understudy.storage.Zeros;
  * that copies what the replica already holds costs no snapshot space).
  *
  * <p>A {@link Batch} lets one thread apply many writes with one group commit: writes that need a preservation are
- * held back (copied) until {@link Batch#commit}, which writes the old content of the batch's chunks to the chunk file
+ * held back ({@link HeldWrites}) until {@link Batch#commit}, which writes the old content of the batch's chunks to the chunk file
  * with one call per run of neighbouring slots (not one per chunk), makes every preservation of the batch durable with
  * one force of the chunk file and one of the journal, then applies the held-back writes in order. A write touching no
  * held-back chunk goes to the image at once. The batch holds the store's writer gate from its first write to its
@@ -38,6 +36,9 @@ public final class CowWriter {
     /** Chunks copied with one call at most: a megabyte's worth (at least one chunk). */
     private final int maxRun;
     private final java.util.concurrent.atomic.AtomicLong chunkWrites = new java.util.concurrent.atomic.AtomicLong();
+    /** Commits that made preservations durable (two forces each), and the writes they held back. */
+    private final java.util.concurrent.atomic.AtomicLong preservingCommits = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong writesHeld = new java.util.concurrent.atomic.AtomicLong();
 
     public CowWriter(SnapshotStore store, String volume, FileChannel image, long size) {
         this.store = store;
@@ -117,11 +118,22 @@ public final class CowWriter {
         return chunkWrites.get();
     }
 
+    /**
+     * How many writes each copy-on-write commit carried so far (a commit forces the chunk file and the journal once
+     * each): the figure that says what a first-touch write pays in forces, for the link's log.
+     */
+    public String describeCommits() {
+        long commits = preservingCommits.get();
+        long held = writesHeld.get();
+        return commits + " copy-on-write commits carrying " + held + " held writes ("
+                + (commits == 0 ? "-" : String.format(java.util.Locale.ROOT, "%.1f", (double) held / commits))
+                + " a commit), " + chunkWrites.get() + " chunk file writes";
+    }
+
     /** Writes of one thread applied with one group commit. Not thread-safe. */
     public final class Batch {
         private final List<SnapshotStore.Staged> staged = new ArrayList<>();
-        private final Set<Long> heldChunks = new HashSet<>();
-        private final List<Held> held = new ArrayList<>();
+        private final HeldWrites held;
         private final Lock gate = store.writerGate();
         private boolean gateHeld;
         private long dataTicket;
@@ -138,10 +150,8 @@ public final class CowWriter {
 
         private Batch(boolean coalesce) {
             this.coalesce = coalesce;
-        }
-        private long heldBytes;
-
-        private record Held(long offset, long length, ByteBuffer data) {
+            // a single write commits before its caller's buffer changes: nothing to copy
+            this.held = new HeldWrites(chunkSize, coalesce);
         }
 
         /** Writes {@code src} (its remaining bytes) at {@code offset}, now or at {@link #commit}. */
@@ -161,7 +171,7 @@ public final class CowWriter {
 
         /** Bytes of the writes held back. */
         public long heldBytes() {
-            return heldBytes;
+            return held.bytes();
         }
 
         private void apply(long offset, long length, ByteBuffer data) throws IOException {
@@ -173,37 +183,15 @@ public final class CowWriter {
                 gateHeld = true;
             }
             SnapshotState.Member newest = store.newest(volume);
-            boolean hold = touchesHeld(offset, length);
+            boolean hold = held.touches(offset, length);
             if (newest != null) {
                 hold |= preserve(newest, offset, length, data);
             }
             if (hold) {
-                ByteBuffer copy = null;
-                if (data != null) {
-                    copy = ByteBuffer.allocate(data.remaining());
-                    copy.put(data.duplicate()).flip();
-                    data.position(data.limit());
-                }
-                held.add(new Held(offset, length, copy));
-                heldBytes += length;
-                for (long c = offset / chunkSize; c <= (offset + length - 1) / chunkSize; c++) {
-                    heldChunks.add(c);
-                }
+                held.add(offset, length, data);
             } else {
                 writeImage(offset, length, data);
             }
-        }
-
-        private boolean touchesHeld(long offset, long length) {
-            if (heldChunks.isEmpty()) {
-                return false;
-            }
-            for (long c = offset / chunkSize; c <= (offset + length - 1) / chunkSize; c++) {
-                if (heldChunks.contains(c)) {
-                    return true;
-                }
-            }
-            return false;
         }
 
         /**
@@ -262,7 +250,7 @@ public final class CowWriter {
                         ByteBuffer content = chunkOf(old, k);
                         staged.add(new SnapshotStore.Staged(m, first + k, slot + k, content.remaining(),
                                 JournalRecovery.crc(content)));
-                        heldChunks.add(first + k);
+                        held.holdChunk(first + k);
                     }
                     any = true;
                     i = j + 1;
@@ -354,14 +342,14 @@ public final class CowWriter {
                     List<SnapshotStore.Staged> mine = List.copyOf(staged);
                     staged.clear();
                     store.commit(mine, dataTicket);
+                    preservingCommits.incrementAndGet();
+                    writesHeld.addAndGet(held.writes().size());
                 }
-                for (Held h : held) {
-                    writeImage(h.offset, h.length, h.data);
+                for (HeldWrites.Held h : held.writes()) {
+                    writeImage(h.offset(), h.length(), h.data());
                 }
             } finally {
                 held.clear();
-                heldChunks.clear();
-                heldBytes = 0;
                 releaseGate();
             }
         }
@@ -377,8 +365,6 @@ public final class CowWriter {
                 staged.clear();
             }
             held.clear();
-            heldChunks.clear();
-            heldBytes = 0;
             releaseGate();
         }
 

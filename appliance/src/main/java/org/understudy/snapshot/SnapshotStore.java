@@ -483,6 +483,7 @@ public final class SnapshotStore implements Closeable {
 
     @Override
     public void close() throws IOException {
+        commits.close();
         try {
             journal.close();
         } finally {

@@ -6,6 +6,6 @@
  * {@link org.understudy.snapshot.SnapshotImage} of one volume in one snapshot, and the writable
  * {@link org.understudy.snapshot.CloneDevice} a rehearsal serves over it.
  *
- * <p>May use: {@code model/}, {@code storage/}. Knows no replica, role or face.
+ * <p>May use: {@code model/}, {@code storage/}, {@code threads/}. Knows no replica, role or face.
  */
 package org.understudy.snapshot;

@@ -229,6 +229,8 @@ class SnapshotStoreTest {
             assertTrue(b.pending());
             assertEquals(0, f.readLive()[0], "held back until the preservations are durable");
             b.commit();
+            assertTrue(f.writer.describeCommits().startsWith("1 copy-on-write commits carrying 16 held writes (16.0"),
+                    f.writer.describeCommits());
             assertEquals(9, f.readLive()[0]);
             assertEquals(0, f.readImage(id)[0]);
             assertEquals(16L * CHUNK, f.store.usedBytes());

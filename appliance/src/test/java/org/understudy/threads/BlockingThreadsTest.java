@@ -1,4 +1,4 @@
-package org.understudy.replica;
+package org.understudy.threads;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,13 +9,16 @@ import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The standby's link threads: a bounded number on platform threads, the rest virtual, slots given back. */
+/**
+ * Threads for blocking workers (the standby's links, its snapshot stores' forcing threads): a bounded number on
+ * platform threads, the rest virtual, slots given back.
+ */
 @Timeout(10)
-class LinkThreadsTest {
+class BlockingThreadsTest {
 
     @Test
     void newThread_withinTheLimit_isPlatformThenVirtualPastIt() throws Exception {
-        LinkThreads threads = new LinkThreads(2);
+        BlockingThreads threads = new BlockingThreads(2);
         CountDownLatch release = new CountDownLatch(1);
         Runnable hold = () -> awaitQuietly(release);
         Thread a = threads.newThread("a", hold);
@@ -38,7 +41,7 @@ class LinkThreadsTest {
 
     @Test
     void newThread_afterAPlatformLinkEnded_reusesItsSlot() throws Exception {
-        LinkThreads threads = new LinkThreads(1);
+        BlockingThreads threads = new BlockingThreads(1);
         Thread first = threads.newThread("first", () -> { });
         assertFalse(first.isVirtual());
         first.start();
@@ -49,7 +52,7 @@ class LinkThreadsTest {
 
     @Test
     void newThread_whenTheLinkThrows_stillGivesTheSlotBack() throws Exception {
-        LinkThreads threads = new LinkThreads(1);
+        BlockingThreads threads = new BlockingThreads(1);
         Thread failing = threads.newThread("failing", () -> {
             throw new IllegalStateException("link failed");
         });
@@ -61,9 +64,9 @@ class LinkThreadsTest {
 
     @Test
     void newThread_withNoPlatformSlots_isAlwaysVirtual() {
-        LinkThreads threads = new LinkThreads(0);
+        BlockingThreads threads = new BlockingThreads(0);
         assertTrue(threads.newThread("v", () -> { }).isVirtual());
-        assertThrows(IllegalArgumentException.class, () -> new LinkThreads(-1));
+        assertThrows(IllegalArgumentException.class, () -> new BlockingThreads(-1));
     }
 
     private static void awaitQuietly(CountDownLatch latch) {
