@@ -68,6 +68,19 @@ class LauncherOptionsTest {
     }
 
     @Test
+    void clientCommands_runTheArchivesTrainingOptions() throws Exception {
+        // the class-data archive is recorded with conf/jvm/client.options (CliArchive): the same file, or the archive
+        // misses classes a client command loads
+        List<String> raw = launch("status", "--config", "cluster.yaml");
+        assertTrue(raw.contains("@" + Path.of("src").toAbsolutePath() + "/conf/jvm/client.options"), "" + raw);
+        List<String> args = expand(raw);
+        for (String o : List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xss1m",
+                "-Djdk.reflect.useNativeAccessorOnly=true")) {
+            assertTrue(args.contains(o), "a client command runs with " + o + ": " + args);
+        }
+    }
+
+    @Test
     void operatorOptions_comeLast_andWin() throws Exception {
         List<String> args = expand(launch("primary", "--node", "p1"));
         List<String> withOps = expand(launchWith("-XX:TieredStopAtLevel=4", "primary", "--node", "p1"));
@@ -99,8 +112,8 @@ class LauncherOptionsTest {
     @Test
     void roleOptionFiles_areAcceptedByTheJvm() throws Exception {
         // a misspelt option in a file stops the node at start; this JDK must take each file as it is
-        for (String role : List.of("primary", "standby", "fleet")) {
-            Path file = RoleJvmOptions.file(CONF, role);
+        for (String role : List.of("primary", "standby", "fleet", "client")) {
+            Path file = role.equals("client") ? CONF.resolve("jvm/client.options") : RoleJvmOptions.file(CONF, role);
             Path out = tmp.resolve(role + ".out");
             Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "@" + file, "-version").redirectErrorStream(true).redirectOutput(out.toFile()).start();
