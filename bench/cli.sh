@@ -35,7 +35,7 @@ export UNDERSTUDY_CONFIG="$config"
 {
   time_cmd curl_status curl -sf -H "Authorization: Bearer $token" "$admin/api/status"
   # the floor of any JVM command here: an empty JVM start with the launcher's client options
-  time_cmd jvm_version "$(UNDERSTUDY_PRINT_JAVA=1 "$launcher")" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -version
+  time_cmd jvm_version "$(UNDERSTUDY_PRINT_JAVA=1 "$launcher")" @"${launcher%/bin/understudy}/conf/jvm/client.options" -version
   time_cmd status "$launcher" status
   time_cmd status_json "$launcher" status --json
   time_cmd check "$launcher" check

@@ -26,9 +26,25 @@ public final class NodeProcesses {
             // a session of its own: the node outlives the demo command and its terminal
             cmd.add("/usr/bin/setsid");
         }
-        cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.add("-Xmx512m");
-        cmd.add("--enable-native-access=ALL-UNNAMED"); // HolePunch, when a full disk makes the standby give room back
+        cmd.addAll(command(ProcessHandle.current().info().command().orElse("java"), RoleJvmOptions.file(role),
+                role, config, node));
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        RoleJvmOptions.environment(role).forEach(pb.environment()::putIfAbsent);
+        return pb.start();
+    }
+
+    /**
+     * The node's command line, as {@code bin/understudy ROLE} would run it: {@code java}, the role's option file as an
+     * argument file ({@code @conf/jvm/ROLE.options}), this JVM's logging and home properties, its class path, then
+     * {@code ROLE --config CONFIG --node NAME}.
+     */
+    public static List<String> command(String java, Path roleOptions, String role, Path config, String node) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(java);
+        cmd.add("@" + roleOptions);
         for (String prop : List.of("log4j2.configurationFile", "java.util.logging.manager", "understudy.home")) {
             String v = System.getProperty(prop);
             if (v != null) {
@@ -39,11 +55,7 @@ public final class NodeProcesses {
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(MAIN);
         cmd.addAll(List.of(role, "--config", config.toString(), "--node", node));
-        ProcessBuilder pb = new ProcessBuilder(cmd)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        return pb.start();
+        return cmd;
     }
 
     /** The live process with this pid, if it is an Understudy node called {@code node}. */

@@ -9,24 +9,36 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.understudy.demo.NodeProcesses;
+import org.understudy.demo.RoleJvmOptions;
 
 /**
- * The JVM options {@code bin/understudy} gives each role (README, "The primary agent's footprint"), read from the
- * source launcher run against a stand-in JDK 21 whose {@code java} prints what it was given.
+ * The JVM options each node role runs with (README, "The primary agent's footprint" and "The standby's memory"): the
+ * option files {@code conf/jvm/ROLE.options} hold them, and both {@code bin/understudy} (the source launcher run
+ * against a stand-in JDK 21 whose {@code java} prints what it was given, its argument files expanded here by the
+ * {@code java} launcher's rules) and {@link NodeProcesses} (the demo's nodes) pass them. Regression: the demo started
+ * its nodes with options of its own, so every benchmark built on a demo measured nodes unlike the installed ones.
  */
 class LauncherOptionsTest {
     private static final Path LAUNCHER = Path.of("src/bin/understudy");
+    /** The source tree's conf/, which the distribution ships as its conf/. */
+    private static final Path CONF = Path.of("../conf");
 
     @TempDir
     Path tmp;
 
     @Test
     void primary_runsTheAgentsFootprintOptions_c1Only() throws Exception {
-        List<String> args = launch("primary", "--config", "cluster.yaml", "--node", "p1");
+        List<String> raw = launch("primary", "--config", "cluster.yaml", "--node", "p1");
+        assertTrue(raw.contains("@" + Path.of("src").toAbsolutePath() + "/conf/jvm/primary.options"),
+                "the launcher passes the distribution's option file: " + raw);
+        List<String> args = expand(raw);
         for (String o : List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xms8m", "-Xmx256m",
                 "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-XX:ReservedCodeCacheSize=32m",
                 "-XX:TrimNativeHeapInterval=60000", "-Xss512k", "-XX:+UnlockDiagnosticVMOptions",
@@ -41,7 +53,7 @@ class LauncherOptionsTest {
     @Test
     void standby_keepsTheJvmDefaults_butTrimsTheNativeHeap() throws Exception {
         for (String role : List.of("standby", "demo")) {
-            List<String> args = launch(role, "--config", "cluster.yaml", "--node", "standby");
+            List<String> args = expand(launch(role, "--config", "cluster.yaml", "--node", "standby"));
             assertTrue(args.contains("-XX:TrimNativeHeapInterval=60000"),
                     role + ": freed native memory given back every minute (README, \"The standby's memory\"): " + args);
             assertTrue(args.contains("-Dhttp.keepAlive.time.server=20"),
@@ -56,12 +68,93 @@ class LauncherOptionsTest {
     }
 
     @Test
+    void clientCommands_runTheArchivesTrainingOptions() throws Exception {
+        // the class-data archive is recorded with conf/jvm/client.options (CliArchive): the same file, or the archive
+        // misses classes a client command loads
+        List<String> raw = launch("status", "--config", "cluster.yaml");
+        assertTrue(raw.contains("@" + Path.of("src").toAbsolutePath() + "/conf/jvm/client.options"), "" + raw);
+        List<String> args = expand(raw);
+        for (String o : List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xss1m",
+                "-Djdk.reflect.useNativeAccessorOnly=true")) {
+            assertTrue(args.contains(o), "a client command runs with " + o + ": " + args);
+        }
+    }
+
+    @Test
     void operatorOptions_comeLast_andWin() throws Exception {
-        List<String> args = launch("primary", "--node", "p1");
-        List<String> withOps = launchWith("-XX:TieredStopAtLevel=4", "primary", "--node", "p1");
+        List<String> args = expand(launch("primary", "--node", "p1"));
+        List<String> withOps = expand(launchWith("-XX:TieredStopAtLevel=4", "primary", "--node", "p1"));
         assertTrue(withOps.lastIndexOf("-XX:TieredStopAtLevel=4") > withOps.indexOf("-XX:TieredStopAtLevel=1"),
                 "UNDERSTUDY_JAVA_OPTS after the launcher's own: " + withOps);
         assertEquals(args.size() + 1, withOps.size());
+    }
+
+    @Test
+    void demoNodes_getTheLaunchersOptionFile_andTheAgentsArenas() throws Exception {
+        for (String role : List.of("primary", "standby")) {
+            List<String> launcher = launch(role, "--config", "cluster.yaml", "--node", "n1");
+            String launcherFile = launcher.stream().filter(a -> a.startsWith("@")).findFirst().orElseThrow();
+            Path file = RoleJvmOptions.file(CONF, role);
+            List<String> node = NodeProcesses.command("java", file, role, Path.of("cluster.yaml"), "n1");
+            assertEquals(List.of("java", "@" + file), node.subList(0, 2),
+                    role + ": the demo's node gets the role's option file first: " + node);
+            assertTrue(launcherFile.endsWith("/conf/jvm/" + file.getFileName()),
+                    role + ": the same file as the launcher's " + launcherFile);
+            assertFalse(node.stream().anyMatch(a -> a.startsWith("-X") || a.startsWith("--enable-native-access")),
+                    role + ": no options of the demo's own besides the file: " + node);
+            assertEquals(List.of(role, "--config", "cluster.yaml", "--node", "n1"), node.subList(node.size() - 5, node.size()));
+            assertEquals(expand(launcher).contains("MALLOC_ARENA_MAX=2"),
+                    RoleJvmOptions.environment(role).equals(Map.of("MALLOC_ARENA_MAX", "2")),
+                    role + ": the demo's node gets the launcher's malloc arenas: " + RoleJvmOptions.environment(role));
+        }
+    }
+
+    @Test
+    void roleOptionFiles_areAcceptedByTheJvm() throws Exception {
+        // a misspelt option in a file stops the node at start; this JDK must take each file as it is
+        for (String role : List.of("primary", "standby", "fleet", "client")) {
+            Path file = role.equals("client") ? CONF.resolve("jvm/client.options") : RoleJvmOptions.file(CONF, role);
+            Path out = tmp.resolve(role + ".out");
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "@" + file, "-version").redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "java -version finished");
+            assertEquals(0, p.exitValue(), role + ": " + Files.readString(out));
+        }
+    }
+
+    /** The arguments with each {@code @FILE} of the launcher's conf/jvm replaced by the source tree's file's words. */
+    private static List<String> expand(List<String> args) throws IOException {
+        List<String> out = new ArrayList<>();
+        for (String a : args) {
+            int at = a.indexOf("/conf/jvm/");
+            if (a.startsWith("@") && at >= 0) {
+                out.addAll(argFile(CONF.resolve(a.substring(at + "/conf/".length()))));
+            } else {
+                out.add(a);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The words of a {@code java} argument file, by the launcher's rules: white space separates them, a {@code #}
+     * starting a word comments out the rest of its line, quotes keep white space (the files use none).
+     */
+    private static List<String> argFile(Path file) throws IOException {
+        List<String> words = new ArrayList<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            for (String w : line.strip().split("\\s+")) {
+                if (w.startsWith("#")) {
+                    break;
+                }
+                if (!w.isEmpty()) {
+                    assertFalse(w.contains("\"") || w.contains("'") || w.contains("$"),
+                            file + ": no quotes or variables (the java launcher does not expand them): " + w);
+                    words.add(w);
+                }
+            }
+        }
+        return words;
     }
 
     private List<String> launch(String... cmd) throws IOException, InterruptedException {

@@ -22,9 +22,11 @@ public final class CliArchive {
     public static final String ARCHIVE = "lib/understudy-cli.jsa";
     /** The {@code java} the archive fits, one line, relative to the distribution or absolute. */
     public static final String JAVA = "lib/understudy-cli.java";
-    /** The launcher's options for client commands that decide which classes load (see bin/understudy). */
-    static final List<String> CLIENT_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-            "-XX:-UsePerfData", "-Xss1m", "-Djdk.reflect.useNativeAccessorOnly=true");
+    /**
+     * The client commands' JVM options that decide which classes load, relative to the distribution: the launcher
+     * passes the same file to every client command (see bin/understudy).
+     */
+    static final String CLIENT_OPTIONS = "conf/jvm/client.options";
     private static final long TIMEOUT_MINUTES = 5;
 
     private CliArchive() {
@@ -67,7 +69,11 @@ public final class CliArchive {
         Path tmp = dist.resolve(ARCHIVE + ".tmp");
         Files.deleteIfExists(tmp);
         List<String> cmd = new ArrayList<>(List.of(java.toString(), "-XX:ArchiveClassesAtExit=" + tmp));
-        cmd.addAll(CLIENT_OPTIONS);
+        Path options = dist.resolve(CLIENT_OPTIONS);
+        if (!Files.isRegularFile(options)) {
+            throw new IOException("the client commands' JVM options " + options + " are missing");
+        }
+        cmd.add("@" + options);
         // the archive's own messages (classes it cannot hold, such as picocli's pre-Java 6 ones) are not failures
         cmd.addAll(List.of("-Xlog:cds=error", "-Xlog:cds+dynamic=error", "-Xlog:aot=error",
                 "-cp", dist.resolve("lib") + "/*", "org.understudy.CdsTraining"));
