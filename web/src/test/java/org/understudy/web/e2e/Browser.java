@@ -9,6 +9,7 @@ import java.util.List;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -67,7 +68,18 @@ final class Browser implements AutoCloseable {
         driver.findElement(By.id("user")).clear();
         driver.findElement(By.id("user")).sendKeys(user);
         driver.findElement(By.id("password")).sendKeys(password);
-        driver.findElement(By.id("login-button")).click();
+        WebElement button = driver.findElement(By.id("login-button"));
+        button.click();
+        // the click only submits the form: the answer (the overview, or the login page again with its error) replaces
+        // this page some time later, and reading the address before that reads the login page's own (a CI run did)
+        Poll.until(Duration.ofSeconds(10), "the login form's answer", () -> {
+            try {
+                button.isEnabled();
+                return false;
+            } catch (StaleElementReferenceException replaced) {
+                return true;
+            }
+        });
         return path();
     }
 
