@@ -73,11 +73,6 @@ final class CheckedCommits implements AutoCloseable {
         return open.isEmpty() ? next - 1 : open.first() - 1;
     }
 
-    /** The forcing thread's figures (for the log). */
-    String describe() {
-        return dataForce.describe();
-    }
-
     /** Ends the forcing thread once it served the commits under way. */
     @Override
     public void close() {

@@ -5,6 +5,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
 import org.understudy.storage.Zeros;
 
@@ -35,10 +37,10 @@ public final class CowWriter {
     private final ThreadLocal<ByteBuffer> scratch;
     /** Chunks copied with one call at most: a megabyte's worth (at least one chunk). */
     private final int maxRun;
-    private final java.util.concurrent.atomic.AtomicLong chunkWrites = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong chunkWrites = new AtomicLong();
     /** Commits that made preservations durable (two forces each), and the writes they held back. */
-    private final java.util.concurrent.atomic.AtomicLong preservingCommits = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong writesHeld = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong preservingCommits = new AtomicLong();
+    private final AtomicLong writesHeld = new AtomicLong();
 
     public CowWriter(SnapshotStore store, String volume, FileChannel image, long size) {
         this.store = store;
@@ -126,7 +128,7 @@ public final class CowWriter {
         long commits = preservingCommits.get();
         long held = writesHeld.get();
         return commits + " copy-on-write commits carrying " + held + " held writes ("
-                + (commits == 0 ? "-" : String.format(java.util.Locale.ROOT, "%.1f", (double) held / commits))
+                + (commits == 0 ? "-" : String.format(Locale.ROOT, "%.1f", (double) held / commits))
                 + " a commit), " + chunkWrites.get() + " chunk file writes";
     }
 
@@ -263,7 +265,7 @@ public final class CowWriter {
                     pendingChunks.clear();
                 }
                 // every claim of the run goes back (abandoning one twice frees its slot once)
-                List<SnapshotStore.Staged> mine = new java.util.ArrayList<>();
+                List<SnapshotStore.Staged> mine = new ArrayList<>();
                 for (int k = 0; k < n; k++) {
                     long chunk = first + k;
                     staged.removeIf(st -> st.member() == m && st.chunk() == chunk);

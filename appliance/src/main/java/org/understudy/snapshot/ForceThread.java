@@ -54,7 +54,6 @@ final class ForceThread implements AutoCloseable {
     private Thread thread;
     private boolean closed;
     private long started;
-    private long forces;
 
     /**
      * @param threads makes the (not yet started) thread for a runnable; tests count the threads made
@@ -156,7 +155,6 @@ final class ForceThread implements AutoCloseable {
             }
             lock.lock();
             try {
-                forces++;
                 for (Request r : serving) {
                     r.failure = failure;
                     r.done = true;
@@ -166,16 +164,6 @@ final class ForceThread implements AutoCloseable {
                 lock.unlock();
             }
             serving.clear();
-        }
-    }
-
-    /** Threads started so far and forces run (figures for logs and tests). */
-    String describe() {
-        lock.lock();
-        try {
-            return started + " thread(s) started, " + forces + " force(s)";
-        } finally {
-            lock.unlock();
         }
     }
 
