@@ -315,8 +315,14 @@ final class MirrorLink {
         } catch (IOException e) {
             kill("send failed: " + e.getMessage());
         } catch (RuntimeException e) {
-            LOG.error("mirror {}: sending failed", name, e);
-            kill("sending failed: " + e);
+            if (dead.get()) {
+                // killed under this sender: its frames were answered (false) and went back to the pool, so the ones
+                // still in its batch may have changed under it; nothing is lost, the connection is closed anyway
+                LOG.debug("mirror {}: sender stopped by the link's death: {}", name, e.toString());
+            } else {
+                LOG.error("mirror {}: sending failed", name, e);
+                kill("sending failed: " + e);
+            }
         } finally {
             batch.clear();
             iov.clear();
