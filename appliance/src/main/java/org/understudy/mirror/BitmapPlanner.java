@@ -2,7 +2,7 @@ package org.understudy.mirror;
 
 import java.io.IOException;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.understudy.resync.BitmapInfo;
@@ -17,8 +17,9 @@ import org.understudy.resync.DirtyBitmap;
  * already dirty when the write began (older data the replica lacks) stays dirty until a resync chunk covering the
  * whole region is acknowledged ("stale"); a region whose only changes are writes in flight is cleared when the last of
  * them is acknowledged. A write that is not acknowledged (the link died) leaves its regions dirty. The check and the
- * clear happen inside one {@link ConcurrentHashMap#compute} per region, and a writer registers in that map before it
- * sets its bit, so a clear never erases the bit of a newer write.
+ * clear happen under one lock, that of the {@link RegionWrites} table, and a writer registers there before it sets
+ * its bit, so a clear never erases the bit of a newer write. The table is primitive arrays: a write allocates
+ * nothing here (it used to cost a map node, a boxed key, a record and two lambdas per region).
  *
  * <p>Thread-safe.
  */
@@ -30,13 +31,9 @@ final class BitmapPlanner implements ResyncPlanner {
     private final String name;
     private final DirtyBitmap bitmap;
     private final boolean usable;
-    private final ConcurrentHashMap<Long, InFlight> inFlight = new ConcurrentHashMap<>();
-
-    /** Writes in flight on one region; {@code stale}: the region holds older unconfirmed data as well. */
-    private static final class InFlight {
-        int count;
-        boolean stale;
-    }
+    /** Writes in flight per region ({@code stale}: the region holds older unconfirmed data as well); under lock. */
+    private final RegionWrites inFlight = new RegionWrites();
+    private final ReentrantLock lock = new ReentrantLock();
 
     /**
      * @param usable false when the bitmap was rebuilt all-dirty because the file was missing or damaged: it then
@@ -68,15 +65,20 @@ final class BitmapPlanner implements ResyncPlanner {
         }
         long first = offset / bitmap.regionSize();
         long last = (offset + length - 1) / bitmap.regionSize();
-        for (long r = first; r <= last; r++) {
-            inFlight.compute(r, (region, f) -> {
-                InFlight x = f == null ? new InFlight() : f;
-                if (x.count == 0 && bitmap.isDirty(region)) {
-                    x.stale = true;
+        lock.lock();
+        try {
+            for (long r = first; r <= last; r++) {
+                int slot = inFlight.find(r);
+                if (slot < 0) {
+                    slot = inFlight.insert(r);
+                    if (bitmap.isDirty(r)) {
+                        inFlight.stale(slot, true);
+                    }
                 }
-                x.count++;
-                return x;
-            });
+                inFlight.count(slot, inFlight.count(slot) + 1);
+            }
+        } finally {
+            lock.unlock();
         }
         try {
             bitmap.markBeforeWrite(offset, length);
@@ -102,22 +104,28 @@ final class BitmapPlanner implements ResyncPlanner {
     }
 
     private void release(long first, long last, boolean acked) {
-        for (long r = first; r <= last; r++) {
-            inFlight.compute(r, (region, f) -> {
-                if (f == null) {
-                    return null;
+        lock.lock();
+        try {
+            for (long r = first; r <= last; r++) {
+                int slot = inFlight.find(r);
+                if (slot < 0) {
+                    continue;
                 }
                 if (!acked) {
-                    f.stale = true;
+                    inFlight.stale(slot, true);
                 }
-                if (--f.count > 0) {
-                    return f;
+                int left = inFlight.count(slot) - 1;
+                inFlight.count(slot, left);
+                if (left > 0) {
+                    continue;
                 }
-                if (!f.stale) {
-                    bitmap.clearRegion(region);
+                if (!inFlight.stale(slot)) {
+                    bitmap.clearRegion(r);
                 }
-                return null;
-            });
+                inFlight.remove(slot);
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -136,14 +144,17 @@ final class BitmapPlanner implements ResyncPlanner {
             if (bitmap.regionOffset(r) < offset || bitmap.regionOffset(r) + bitmap.regionLength(r) > offset + length) {
                 continue; // partly covered: not confirmed as a whole
             }
-            inFlight.compute(r, (region, f) -> {
-                if (f == null) {
-                    bitmap.clearRegion(region);
-                    return null;
+            lock.lock();
+            try {
+                int slot = inFlight.find(r);
+                if (slot < 0) {
+                    bitmap.clearRegion(r);
+                } else {
+                    inFlight.stale(slot, false);
                 }
-                f.stale = false;
-                return f;
-            });
+            } finally {
+                lock.unlock();
+            }
         }
     }
 

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -107,35 +109,157 @@ final class MirrorDataPath {
     }
 
     void write(long offset, ByteBuffer src, boolean fua) throws IOException {
-        int len = src.remaining();
-        mirrored(offset, len, l -> shipWrite(l, offset, src, fua),
+        Pending pending = new Pending();
+        mirrored(pending, offset, src.remaining(),
+                l -> (pending.last = shipWrite(l, offset, src, fua)) != null,
                 () -> p.local().write(offset, src, fua));
     }
 
-    /** See {@link MirroredVolume#writeAsync}; {@code hold}: leave the frame queued for the next writes' frames. */
+    /**
+     * See {@link MirroredVolume#writeAsync}; {@code hold}: leave the frame queued for the next writes' frames. The
+     * write travels as a pooled {@link AsyncWrite}: no lambda, future or record per write.
+     */
     void writeAsync(long offset, ByteBuffer src, boolean fua, boolean hold, BlockDevice.WriteCallback callback) {
-        int len = src.remaining();
-        Pending pending;
+        AsyncWrite w = writes.acquire(offset, src, fua, callback);
+        boolean started;
         try {
-            pending = begin(offset, len, l -> shipWrite(l, offset, src, fua),
-                    () -> p.local().write(offset, src, fua), hold);
+            started = begin(w, offset, src.remaining(), w, w, hold);
         } catch (IOException | RuntimeException e) {
+            writes.release(w);
             callback.done(e);
             return;
         }
-        if (pending == null) {
+        if (!started) {
+            writes.release(w);
             callback.done(null);
-        } else if (async || pending.last() == null) {
-            settle(pending);
-            if (async) {
-                recordLatency(pending);
-            }
-            callback.done(pending.failure());
+            return;
+        }
+        if (async) {
+            // the client hears now; the bitmap and the backlog settle when the ACK comes (AsyncWrite.frameDone)
+            recordLatency(w);
+            Throwable failure = w.failure;
+            w.localDone();
+            callback.done(failure);
         } else {
-            pending.last().done.whenComplete((ok, ex) -> {
-                settle(pending, Boolean.TRUE.equals(ok));
-                callback.done(pending.failure());
-            });
+            w.localDone();
+        }
+    }
+
+    /** Client writes in flight through {@link #writeAsync}, and the idle ones kept for the next writes. */
+    private final AsyncWrites writes = new AsyncWrites();
+
+    /** A small pool of {@link AsyncWrite}s: taken by the writing threads, given back by whoever settles one. */
+    private final class AsyncWrites {
+        /** More than the writes in flight at the usual queue depths; beyond it, a finished one goes to the GC. */
+        private static final int MAX_IDLE = 1024;
+        private final ArrayDeque<AsyncWrite> idle = new ArrayDeque<>();
+
+        AsyncWrite acquire(long offset, ByteBuffer src, boolean fua, BlockDevice.WriteCallback callback) {
+            AsyncWrite w;
+            synchronized (idle) {
+                w = idle.poll();
+            }
+            if (w == null) {
+                w = new AsyncWrite();
+            }
+            w.start(offset, src, fua, callback);
+            return w;
+        }
+
+        void release(AsyncWrite w) {
+            w.clear();
+            synchronized (idle) {
+                if (idle.size() < MAX_IDLE) {
+                    idle.push(w);
+                }
+            }
+        }
+    }
+
+    /**
+     * One client write of {@link #writeAsync} from its start until it is settled: its own {@link Ship} and {@link
+     * LocalOp}, and the {@link Outbound.Listener} of its last frame. Two events end it, in either order: its local
+     * half returning ({@link #localDone}) and its last frame's answer ({@link #frameDone}); the second settles it (and
+     * in sync mode tells the client), so the client never hears of a write whose local half is still running.
+     */
+    private final class AsyncWrite extends Pending implements Ship, LocalOp, Outbound.Listener {
+        private final AtomicInteger events = new AtomicInteger();
+        private ByteBuffer src;
+        private boolean fua;
+        private BlockDevice.WriteCallback callback;
+        /** Async mode's copy of the client's data (see {@link #shipWrite}); null in sync mode. */
+        private ByteBuffer copy;
+        private boolean acked;
+
+        void start(long offset, ByteBuffer src, boolean fua, BlockDevice.WriteCallback callback) {
+            this.offset = offset;
+            this.src = src;
+            this.fua = fua;
+            this.callback = callback;
+            this.events.set(2);
+        }
+
+        void clear() {
+            src = null;
+            callback = null;
+            copy = null;
+            failure = null;
+            last = null;
+            shipped = false;
+            reserved = false;
+            acked = false;
+        }
+
+        @Override
+        public boolean send(MirrorLink l) {
+            if (!async) {
+                return sendWriteFrames(l, offset, src, fua, this);
+            }
+            int n = src.remaining();
+            copy = asyncCopies.acquire(n);
+            copy.put(0, src, src.position(), n);
+            if (!sendWriteFrames(l, offset, copy, fua, this)) {
+                asyncCopies.release(copy);
+                copy = null;
+                return false;
+            }
+            return true;
+        }
+
+        @Override
+        public void run() throws IOException {
+            p.local().write(offset, src, fua);
+        }
+
+        @Override
+        public void frameDone(boolean ok) {
+            acked = ok;
+            if (events.decrementAndGet() == 0) {
+                settleWrite();
+            }
+        }
+
+        /** The local half returned (begin is over): without a frame on the wire, nothing else will come. */
+        void localDone() {
+            if (!shipped) {
+                events.decrementAndGet();
+            }
+            if (events.decrementAndGet() == 0) {
+                settleWrite();
+            }
+        }
+
+        private void settleWrite() {
+            settle(this, shipped && acked);
+            if (copy != null) {
+                asyncCopies.release(copy);
+            }
+            BlockDevice.WriteCallback told = async ? null : callback;
+            Throwable error = failure;
+            writes.release(this);
+            if (told != null) {
+                told.done(error);
+            }
         }
     }
 
@@ -143,7 +267,7 @@ final class MirrorDataPath {
      * Queues a client write's frames. Sync mode sends the client's own buffer (it stays untouched until the ACK). Async
      * mode returns before the ACK and the client's buffer is reused at once, so the data is copied first, into a
      * pooled direct buffer given back when the last frame is settled: no heap array per write, and no hidden copy of a
-     * heap buffer into a temporary direct one by the socket write.
+     * heap buffer into a temporary direct one by the socket write. Returns the last frame, or null if the link died.
      */
     private Outbound shipWrite(MirrorLink l, long offset, ByteBuffer src, boolean fua) {
         if (!async) {
@@ -168,10 +292,10 @@ final class MirrorDataPath {
         }
     }
 
-    /** How a request travels to the standby on link {@code l}: returns its last frame, or null if the link died. */
+    /** How a request travels to the standby on link {@code l}: true if its last frame is queued, false if the link died. */
     @FunctionalInterface
     private interface Ship {
-        Outbound send(MirrorLink l);
+        boolean send(MirrorLink l);
     }
 
     /** The local half of a request. */
@@ -180,49 +304,62 @@ final class MirrorDataPath {
         void run() throws IOException;
     }
 
-    /** A modification under way: its local half done (or failed), its last frame (if any) on the wire. */
-    private record Pending(MirrorLink link, Outbound last, boolean reserved, long offset, long length,
-                           Throwable failure, long startNanos) {
+    /**
+     * A modification under way: filled by {@link #begin} (its local half done or failed, whether its last frame is
+     * on the wire), read by whoever settles it.
+     */
+    private static class Pending {
+        long offset;
+        long length;
+        long startNanos;
+        /** Async mode: its bytes are counted in the backlog. */
+        boolean reserved;
+        /** Why its local half failed, or null. */
+        Throwable failure;
+        /** Its last frame was queued: an answer will come. */
+        boolean shipped;
+        /** That frame, for the callers that wait on its future ({@link #mirrored}); null for an {@link AsyncWrite}. */
+        Outbound last;
     }
 
     /**
      * One mirrored modification, waited for: see {@link #begin}. Sync mode returns after the standby's ACK; async mode
-     * returns at once and clears the bitmap when the ACK comes.
+     * returns at once and clears the bitmap when the ACK comes. {@code ship} sets {@code pending.last}.
      */
-    private void mirrored(long offset, long len, Ship ship, LocalOp op) throws IOException {
-        Pending pending = begin(offset, len, ship, op, false);
-        if (pending == null) {
+    private void mirrored(Pending pending, long offset, long len, Ship ship, LocalOp op) throws IOException {
+        if (!begin(pending, offset, len, ship, op, false)) {
             return;
         }
-        if (async || pending.last() == null) {
+        if (async || !pending.shipped) {
             settle(pending);
             if (async) {
                 recordLatency(pending);
             }
         } else {
-            settle(pending, pending.last().done.join());
+            settle(pending, pending.last.done.join());
         }
-        if (pending.failure() instanceof IOException io) {
+        if (pending.failure instanceof IOException io) {
             throw io;
-        } else if (pending.failure() != null) {
-            throw (RuntimeException) pending.failure();
+        } else if (pending.failure != null) {
+            throw (RuntimeException) pending.failure;
         }
     }
 
     /**
-     * Starts one mirrored modification: marked in the dirty bitmap first (durably), throttled, then under its range
-     * guard queued to the standby (unless the link is down or an async backlog is full) and applied locally; the
-     * frame is pumped before the local write, so the standby's round trip overlaps the local I/O, unless {@code hold}
-     * (the caller sends it with the next writes' frames, see {@link #sendHeld}). Returns null for an
-     * empty range (done locally). A failure of the local half is carried in the result, not thrown: the frame may
-     * already be on its way and must be settled either way.
+     * Starts one mirrored modification into {@code pending}: marked in the dirty bitmap first (durably), throttled,
+     * then under its range guard queued to the standby (unless the link is down or an async backlog is full) and
+     * applied locally; the frame is pumped before the local write, so the standby's round trip overlaps the local
+     * I/O, unless {@code hold} (the caller sends it with the next writes' frames, see {@link #sendHeld}). Returns
+     * false for an empty range (done locally). A failure of the local half is carried in {@code pending}, not thrown:
+     * the frame may already be on its way and must be settled either way.
      */
-    private Pending begin(long offset, long len, Ship ship, LocalOp op, boolean hold) throws IOException {
+    private boolean begin(Pending pending, long offset, long len, Ship ship, LocalOp op, boolean hold)
+            throws IOException {
         long t0 = p.options().clock().getAsLong();
         check(offset, len);
         if (len == 0) {
             op.run();
-            return null;
+            return false;
         }
         p.planner().beforeWrite(offset, len);
         if (keeper.link() != null) {
@@ -231,10 +368,10 @@ final class MirrorDataPath {
                 backlog.awaitBelowHighWater(p.options().ackTimeout().toNanos());
             }
         }
-        Outbound last = null;
+        pending.offset = offset;
+        pending.length = len;
+        pending.startNanos = t0;
         MirrorLink l = null;
-        boolean reserved = false;
-        Throwable failure = null;
         RangeGuard.Range r;
         try {
             r = p.guard().acquire(offset, len);
@@ -247,54 +384,54 @@ final class MirrorDataPath {
             p.context().cuts().enter();
             try {
                 l = keeper.linkForWrite();
-                if (l != null && async && !(reserved = backlog.reserve(len))) {
+                if (l != null && async && !(pending.reserved = backlog.reserve(len))) {
                     l.kill(String.format("async backlog of %d bytes plus a %d-byte write would pass the hard limit of"
                             + " %d bytes: shipping stops, regions are marked dirty and resynced", backlog.bytes(), len,
                             backlog.hardLimit()));
                     l = keeper.linkForWrite();
                 }
                 if (l != null) {
-                    last = ship.send(l);
+                    pending.shipped = ship.send(l);
                 }
             } finally {
                 p.context().cuts().exit();
             }
-            if (last != null && !hold) {
+            if (pending.shipped && !hold) {
                 // on the wire before the local write starts, so the standby's round trip overlaps the local I/O
                 l.pump();
             }
             op.run();
         } catch (IOException | RuntimeException e) {
-            failure = e;
+            pending.failure = e;
         } finally {
             p.guard().release(r);
         }
         // no second pump: a frame queued before pump() found the link busy is sent by the busy sender, which looks
         // at the queue again after it lets go (MirrorLink.pump)
-        return new Pending(l, last, reserved, offset, len, failure, t0);
+        return true;
     }
 
     /**
-     * Settles a modification whose ACK is not waited for here: without a frame, at once (the regions stay dirty);
-     * in async mode, when the ACK comes.
+     * Settles a modification of {@link #mirrored} whose ACK is not waited for here: without a frame, at once (the
+     * regions stay dirty); in async mode, when the ACK comes.
      */
     private void settle(Pending pending) {
-        if (pending.last() == null) {
+        if (!pending.shipped) {
             settle(pending, false);
         } else {
-            pending.last().done.whenComplete((ok, ex) -> settle(pending, Boolean.TRUE.equals(ok)));
+            pending.last.done.whenComplete((ok, ex) -> settle(pending, Boolean.TRUE.equals(ok)));
         }
     }
 
     /** The standby's answer is known: the regions are confirmed or stay dirty, and the write's latency is counted. */
     private void settle(Pending pending, boolean acked) {
-        if (pending.reserved()) {
-            backlog.release(pending.length());
+        if (pending.reserved) {
+            backlog.release(pending.length);
         }
-        if (acked && pending.failure() == null) {
-            p.planner().replicated(pending.offset(), pending.length());
+        if (acked && pending.failure == null) {
+            p.planner().replicated(pending.offset, pending.length);
         } else {
-            p.planner().markUnreplicated(pending.offset(), pending.length());
+            p.planner().markUnreplicated(pending.offset, pending.length);
         }
         if (!async) {
             recordLatency(pending);
@@ -303,7 +440,7 @@ final class MirrorDataPath {
 
     /** A write's latency as its client sees it: until the ACK in sync mode, until the local write in async mode. */
     private void recordLatency(Pending pending) {
-        p.latency().recordNanos(p.options().clock().getAsLong() - pending.startNanos());
+        p.latency().recordNanos(p.options().clock().getAsLong() - pending.startNanos);
     }
 
     private void throttle(long len) throws java.io.InterruptedIOException {
@@ -315,6 +452,7 @@ final class MirrorDataPath {
         }
     }
 
+    /** A client write's frames, each waited for through its future; returns the last, or null if the link died. */
     private static Outbound enqueueWrite(MirrorLink l, long offset, ByteBuffer data, boolean fua) {
         int max = l.maxFrame();
         int len = data.remaining();
@@ -328,6 +466,30 @@ final class MirrorDataPath {
             }
         }
         return o;
+    }
+
+    /**
+     * A client write's frames in the link's pooled frames, the last one telling {@code listener}; false if the link
+     * died. A write of one frame (the usual case) is sent from {@code data} itself, with no view object; a larger
+     * one in views of its frame-sized pieces (their CRCs are computed while the sender may read earlier pieces).
+     */
+    private static boolean sendWriteFrames(MirrorLink l, long offset, ByteBuffer data, boolean fua,
+                                           Outbound.Listener listener) {
+        int max = l.maxFrame();
+        int len = data.remaining();
+        if (len <= max) {
+            return l.sendWrite(fua ? FrameFlags.FUA : 0, offset, data, data.position(), len, listener);
+        }
+        for (int i = 0; i < len; i += max) {
+            int n = Math.min(max, len - i);
+            boolean lastPiece = i + n == len;
+            int flags = fua && lastPiece ? FrameFlags.FUA : 0;
+            if (!l.sendWrite(flags, offset + i, data.slice(data.position() + i, n), 0, n,
+                    lastPiece ? listener : null)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** See {@link MirroredVolume#flushReplicated}. */
@@ -365,7 +527,10 @@ final class MirrorDataPath {
 
     /** TRIM ({@code trim}) or WRITE_ZEROES, mirrored as one ZERO frame. */
     void zeroRange(long offset, long length, boolean fua, boolean mayTrim, boolean trim) throws IOException {
-        mirrored(offset, length, l -> l.enqueue(FrameType.ZERO, fua ? FrameFlags.FUA : 0, offset, length, null, true),
+        Pending pending = new Pending();
+        mirrored(pending, offset, length,
+                l -> (pending.last = l.enqueue(FrameType.ZERO, fua ? FrameFlags.FUA : 0, offset, length, null, true))
+                        != null,
                 () -> {
                     if (trim) {
                         p.local().trim(offset, length, fua);

@@ -11,10 +11,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
-import java.util.zip.CRC32C;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import org.understudy.replication.Frame;
 import org.understudy.replication.FrameChannel;
 import org.understudy.replication.FrameCodec;
 import org.understudy.replication.FrameFlags;
@@ -34,6 +32,8 @@ final class MirrorLink {
     private static final int STAGING = 256 * 1024;
     private static final int COPY_BELOW = 16 * 1024;
     private static final int MAX_BATCH = 512;
+    /** Answered pooled frames kept for reuse: more than a link ever has in flight at the usual queue depths. */
+    private static final int MAX_FREE = 1024;
 
     /** Told once when the link dies. */
     interface Listener {
@@ -55,8 +55,15 @@ final class MirrorLink {
     private final List<ByteBuffer> iov = new ArrayList<>(2 * MAX_BATCH);
     /** {@link #iov} as the array a gathering write takes, reused (only the sender touches it). */
     private ByteBuffer[] iovArray = new ByteBuffer[2 * MAX_BATCH + 2];
+    /** Views of {@link #staging}, one per segment of the socket write being built; only the sender touches them. */
+    private final List<ByteBuffer> segmentViews = new ArrayList<>();
+    private int segmentsUsed;
     private final ArrayDeque<Outbound> toSend = new ArrayDeque<>();
     private final ArrayDeque<Outbound> unacked = new ArrayDeque<>();
+    /** Pooled frames answered and ready for the next client write (guarded by itself). */
+    private final ArrayDeque<Outbound> free = new ArrayDeque<>();
+    /** The frames one ACK completes; only the ACK reader touches it. */
+    private final ArrayList<Outbound> acked = new ArrayList<>();
     private final AtomicBoolean dead = new AtomicBoolean();
     private final boolean replicaFresh;
     private final boolean replicaConsistent;
@@ -167,12 +174,15 @@ final class MirrorLink {
 
     private Outbound enqueue(FrameType type, int flags, long offset, long length, ByteBuffer payload,
                              boolean clientWrite, java.util.concurrent.CompletableFuture<ByteBuffer> reply) {
-        CRC32C crc = new CRC32C();
+        Outbound o = Outbound.awaited();
         int payloadLength = 0;
+        int payloadAt = 0;
         if (payload != null) {
             payloadLength = payload.remaining();
-            crc.update(payload.duplicate());
+            payloadAt = payload.position();
+            o.crc.update(payload.duplicate());
         }
+        o.set(type, flags, offset, length, payload, payloadAt, payloadLength, clientWrite, null);
         lock.lock();
         try {
             if (dead.get()) {
@@ -182,13 +192,51 @@ final class MirrorLink {
             if (reply != null) {
                 replies.put(seq, reply); // before anyone can send it: the answer may come back at once
             }
-            Outbound o = new Outbound(type, flags, seq, offset, length, crc, payload, clientWrite, clock.getAsLong());
-            unacked.addLast(o);
-            toSend.addLast(o);
+            queue(o, seq);
             return o;
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Queues a client WRITE frame of {@code data}'s bytes {@code [at, at + length)} at {@code offset}, in a frame the
+     * link reuses, and returns true; {@code listener} (may be null) is told once when the standby answers. Returns
+     * false if the link is dead (the listener is then never told). The CRC is computed here, before the lock, so
+     * concurrent writers checksum in parallel; for that {@code data}'s position moves during the call and is put back,
+     * so no other thread may use {@code data} meanwhile. Its bytes must stay unchanged until the frame is answered.
+     */
+    boolean sendWrite(int flags, long offset, ByteBuffer data, int at, int length, Outbound.Listener listener) {
+        Outbound o;
+        synchronized (free) {
+            o = free.poll();
+        }
+        if (o == null) {
+            o = Outbound.pooled();
+        }
+        FrameCodec.update(o.crc, data, at, length);
+        o.set(FrameType.WRITE, flags, offset, length, data, at, length, true, listener);
+        lock.lock();
+        try {
+            if (!dead.get()) {
+                queue(o, nextSeq++);
+                return true;
+            }
+        } finally {
+            lock.unlock();
+        }
+        synchronized (free) {
+            free.push(o.recycle());
+        }
+        return false;
+    }
+
+    /** Under {@link #lock}: numbers {@code o} and queues it for the sender and for its ACK. */
+    private void queue(Outbound o, long seq) {
+        o.seq = seq;
+        o.enqueuedAt = clock.getAsLong();
+        unacked.addLast(o);
+        toSend.addLast(o);
     }
 
     /**
@@ -235,8 +283,9 @@ final class MirrorLink {
                 staging.clear();
                 int segmentStart = 0;
                 long payload = 0;
-                for (Outbound o : batch) {
-                    int plen = o.payloadLength();
+                for (int i = 0; i < batch.size(); i++) {
+                    Outbound o = batch.get(i);
+                    int plen = o.payloadLength;
                     if (staging.remaining() < FrameCodec.HEADER_SIZE + COPY_BELOW) {
                         flushSegment(staging, segmentStart, iov);
                         writeAll(iov);
@@ -245,10 +294,12 @@ final class MirrorLink {
                     }
                     FrameCodec.writeHeader(staging, o.type, o.flags, o.seq, o.offset, o.frameLength, plen, o.crc);
                     if (plen > 0 && plen <= COPY_BELOW) {
-                        staging.put(o.payload.duplicate());
+                        // an absolute copy: the payload's position may be moving (its local write runs meanwhile)
+                        staging.put(staging.position(), o.payload, o.payloadAt, plen);
+                        staging.position(staging.position() + plen);
                     } else if (plen > 0) {
                         segmentStart = flushSegment(staging, segmentStart, iov);
-                        iov.add(o.payload.duplicate());
+                        iov.add(o.payload.slice(o.payloadAt, plen));
                     }
                     payload += plen;
                 }
@@ -262,18 +313,31 @@ final class MirrorLink {
         } catch (IOException e) {
             kill("send failed: " + e.getMessage());
         } catch (RuntimeException e) {
-            LOG.error("mirror {}: sending failed", name, e);
-            kill("sending failed: " + e);
+            if (dead.get()) {
+                // killed under this sender: its frames were answered (false) and went back to the pool, so the ones
+                // still in its batch may have changed under it; nothing is lost, the connection is closed anyway
+                LOG.debug("mirror {}: sender stopped by the link's death: {}", name, e.toString());
+            } else {
+                LOG.error("mirror {}: sending failed", name, e);
+                kill("sending failed: " + e);
+            }
         } finally {
             batch.clear();
             iov.clear();
+            segmentsUsed = 0;
         }
     }
 
-    private static int flushSegment(ByteBuffer staging, int segmentStart, List<ByteBuffer> iov) {
+    private int flushSegment(ByteBuffer staging, int segmentStart, List<ByteBuffer> iov) {
         int end = staging.position();
         if (end > segmentStart) {
-            iov.add(staging.slice(segmentStart, end - segmentStart));
+            // a reused view of the staging buffer per segment of this socket write: no slice per write
+            if (segmentsUsed == segmentViews.size()) {
+                segmentViews.add(staging.duplicate());
+            }
+            ByteBuffer v = segmentViews.get(segmentsUsed++);
+            v.clear().position(segmentStart).limit(end);
+            iov.add(v);
         }
         return end;
     }
@@ -299,29 +363,30 @@ final class MirrorLink {
         } finally {
             java.util.Arrays.fill(arr, 0, count, null);
             iov.clear();
+            segmentsUsed = 0;
         }
     }
 
     private void ackLoop() {
         try {
             while (!dead.get()) {
-                Frame f = frames.read();
-                switch (f.type()) {
-                    case ACK -> onAck(f.seq());
+                FrameType type = frames.next();
+                switch (type) {
+                    case ACK -> onAck(frames.seq());
                     case READ_DATA, DIGEST_DATA -> {
-                        var reply = replies.remove(f.seq());
+                        var reply = replies.remove(frames.seq());
                         if (reply == null) {
-                            throw new ProtocolException(f.type() + " for seq " + f.seq() + " that asked for nothing");
+                            throw new ProtocolException(type + " for seq " + frames.seq() + " that asked for nothing");
                         }
-                        ByteBuffer copy = ByteBuffer.allocate(f.payload().remaining());
-                        copy.put(f.payload().duplicate()).flip();
+                        ByteBuffer copy = ByteBuffer.allocate(frames.payload().remaining());
+                        copy.put(frames.payload().duplicate()).flip();
                         reply.complete(copy);
                     }
                     case ERROR -> {
-                        kill("standby closed the link: " + HandshakeMessages.errorText(f.payload()));
+                        kill("standby closed the link: " + HandshakeMessages.errorText(frames.payload()));
                         return;
                     }
-                    default -> throw new ProtocolException("unexpected " + f.type() + " frame from the standby");
+                    default -> throw new ProtocolException("unexpected " + type + " frame from the standby");
                 }
             }
         } catch (IOException e) {
@@ -333,7 +398,6 @@ final class MirrorLink {
     }
 
     private void onAck(long seq) throws ProtocolException {
-        List<Outbound> completed = new ArrayList<>();
         lock.lock();
         try {
             if (seq < ackedSeq || seq >= nextSeq) {
@@ -341,34 +405,69 @@ final class MirrorLink {
                         + (nextSeq - 1));
             }
             while (!unacked.isEmpty() && unacked.peekFirst().seq <= seq) {
-                completed.add(unacked.pollFirst());
+                acked.add(unacked.pollFirst());
             }
             ackedSeq = seq;
             acksReceived++;
         } finally {
             lock.unlock();
         }
-        for (Outbound o : completed) {
+        long bytes = 0;
+        int writes = 0;
+        for (int i = 0; i < acked.size(); i++) {
+            Outbound o = acked.get(i);
             if (o.clientWrite) {
-                counters.bytesAcked.addAndGet(o.length);
-                counters.writesAcked.incrementAndGet();
+                bytes += o.length;
+                writes++;
             }
-            o.done.complete(Boolean.TRUE);
+        }
+        if (writes > 0) {
+            counters.bytesAcked.addAndGet(bytes);
+            counters.writesAcked.addAndGet(writes);
+        }
+        try {
+            for (int i = 0; i < acked.size(); i++) {
+                finish(acked.get(i), true);
+            }
+        } finally {
+            acked.clear();
+        }
+    }
+
+    /** Tells whoever waits for {@code o}, then gives a pooled frame back for the next write. */
+    private void finish(Outbound o, boolean ok) {
+        try {
+            o.complete(ok);
+        } finally {
+            if (o.isPooled()) {
+                synchronized (free) {
+                    if (free.size() < MAX_FREE) {
+                        free.push(o.recycle());
+                    }
+                }
+            }
         }
     }
 
     private void checkAckTimeout() {
         long now = clock.getAsLong();
-        Outbound oldest;
+        long oldestSeq;
+        long oldestAt;
         lock.lock();
         try {
-            oldest = unacked.peekFirst();
+            // read under the lock: an answered pooled frame is reused at once
+            Outbound oldest = unacked.peekFirst();
+            if (oldest == null) {
+                return;
+            }
+            oldestSeq = oldest.seq;
+            oldestAt = oldest.enqueuedAt;
         } finally {
             lock.unlock();
         }
-        if (oldest != null && now - oldest.enqueuedAt > ackTimeoutNanos) {
-            kill(String.format("no ACK for seq %d within %d ms (last acked seq %d, %d frames pending)", oldest.seq,
-                    TimeUnit.NANOSECONDS.toMillis(now - oldest.enqueuedAt), ackedSeq, pendingCount()));
+        if (now - oldestAt > ackTimeoutNanos) {
+            kill(String.format("no ACK for seq %d within %d ms (last acked seq %d, %d frames pending)", oldestSeq,
+                    TimeUnit.NANOSECONDS.toMillis(now - oldestAt), ackedSeq, pendingCount()));
         }
     }
 
@@ -415,7 +514,7 @@ final class MirrorLink {
         // the volume is DEGRADED before any waiting writer learns its write was not replicated
         listener.linkDown(this, reason);
         for (Outbound o : orphans) {
-            o.done.complete(Boolean.FALSE);
+            finish(o, false);
         }
     }
 }

@@ -2,6 +2,7 @@ package org.understudy.mirror;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -42,6 +43,10 @@ public final class ServedDevice implements BlockDevice {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition idle = lock.newCondition();
     private int inFlight;
+    /** Finished {@link Tracked} writes kept for the next ones (guarded by {@link #lock}). */
+    private final ArrayDeque<Tracked> spare = new ArrayDeque<>();
+    /** More than the writes in flight at the usual queue depths; beyond it, a finished one goes to the GC. */
+    private static final int MAX_IDLE = 1024;
 
     private ServedDevice(BlockDevice inner, WriteMarks marks) {
         this.inner = inner;
@@ -171,22 +176,70 @@ public final class ServedDevice implements BlockDevice {
     @Override
     public void writeAsync(long offset, ByteBuffer src, boolean fua, boolean moreFollow, WriteCallback callback) {
         int length = src.remaining();
-        enter();
+        Tracked t = enterTracked(offset, length, callback);
         try {
             marksBefore(offset, length);
         } catch (IOException | RuntimeException e) {
-            leave();
+            t.leave(); // refused before the write: nothing changed, nothing to mark after
             callback.done(e);
             return;
         }
-        inner.writeAsync(offset, src, fua, moreFollow, error -> {
+        inner.writeAsync(offset, src, fua, moreFollow, t);
+    }
+
+    /** Like {@link #enter}, and the write's completion from the idle ones: no callback object per write. */
+    private Tracked enterTracked(long offset, long length, WriteCallback callback) {
+        Tracked t;
+        lock.lock();
+        try {
+            inFlight++;
+            t = spare.poll();
+        } finally {
+            lock.unlock();
+        }
+        if (t == null) {
+            t = new Tracked();
+        }
+        t.offset = offset;
+        t.length = length;
+        t.callback = callback;
+        return t;
+    }
+
+    /**
+     * An asynchronous write in flight: when the wrapped device completes it, its marks are told, it leaves the
+     * in-flight count and goes back to the idle ones, then its caller hears.
+     */
+    private final class Tracked implements WriteCallback {
+        private long offset;
+        private long length;
+        private WriteCallback callback;
+        @Override
+        public void done(Throwable error) {
+            WriteCallback told = callback;
             try {
                 marksAfter(offset, length); // even a failed write may have changed the region
             } finally {
                 leave();
             }
-            callback.done(error);
-        });
+            told.done(error);
+        }
+
+        /** Out of the in-flight count, and kept for the next write. */
+        void leave() {
+            callback = null;
+            lock.lock();
+            try {
+                if (--inFlight == 0) {
+                    idle.signalAll();
+                }
+                if (spare.size() < MAX_IDLE) {
+                    spare.push(this);
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -214,27 +215,37 @@ final class NbdConnection implements Runnable {
                 LOG.info("{}: client closed the connection without DISC", tag);
                 return false;
             }
-            NbdRequest req;
-            try {
-                req = NbdRequest.decode(inbuf);
-            } catch (NbdProtocolException e) {
-                LOG.warn("{}: closing connection: {}", tag, e.getMessage());
-                return false;
+            // the header's fields read in place: the write path below makes no request record
+            int at = inbuf.position();
+            if (inbuf.getInt(at) != NbdConstants.REQUEST_MAGIC) {
+                try {
+                    NbdRequest.decode(inbuf);
+                } catch (NbdProtocolException e) {
+                    LOG.warn("{}: closing connection: {}", tag, e.getMessage());
+                    return false;
+                }
             }
-            if (req.type() == NbdConstants.CMD_DISC) {
+            int flags = Short.toUnsignedInt(inbuf.getShort(at + 4));
+            int type = Short.toUnsignedInt(inbuf.getShort(at + 6));
+            long cookie = inbuf.getLong(at + 8);
+            long offset = inbuf.getLong(at + 16);
+            long length = Integer.toUnsignedLong(inbuf.getInt(at + 24));
+            inbuf.position(at + NbdConstants.REQUEST_SIZE);
+            boolean hasPayload = type == NbdConstants.CMD_WRITE;
+            if (type == NbdConstants.CMD_DISC) {
                 sendHeld();
                 LOG.info("{}: DISC, finishing {} requests in flight", tag, inFlight.get());
                 requestPermits.acquire(limits.maxInFlightRequests());
                 requestPermits.release(limits.maxInFlightRequests());
                 return false;
             }
-            if (req.hasPayload() && req.length() > NbdConstants.MAX_PAYLOAD) {
+            if (hasPayload && length > NbdConstants.MAX_PAYLOAD) {
                 LOG.warn("{}: closing connection: WRITE payload of {} bytes exceeds the {} byte maximum (cookie {})",
-                        tag, req.length(), NbdConstants.MAX_PAYLOAD, req.cookie());
+                        tag, length, NbdConstants.MAX_PAYLOAD, cookie);
                 return false;
             }
-            int bytes = (req.type() == NbdConstants.CMD_READ || req.hasPayload()) && req.length() <= NbdConstants.MAX_PAYLOAD
-                    ? (int) req.length() : 0;
+            int bytes = (type == NbdConstants.CMD_READ || hasPayload) && length <= NbdConstants.MAX_PAYLOAD
+                    ? (int) length : 0;
             if (!requestPermits.tryAcquire()) {
                 sendHeld();
                 requestPermits.acquire();
@@ -244,12 +255,13 @@ final class NbdConnection implements Runnable {
                 bytePermits.acquire(bytes);
             }
             ByteBuffer payload = null;
-            if (req.hasPayload() && bytes > 0) {
+            if (hasPayload && bytes > 0) {
                 payload = pool.acquire(bytes);
                 try {
                     int buffered = Math.min(inbuf.remaining(), bytes);
                     if (buffered > 0) {
-                        payload.put(inbuf.slice(inbuf.position(), buffered));
+                        // an absolute copy: no view of the read buffer per request
+                        payload.put(0, inbuf, inbuf.position(), buffered).position(buffered);
                         inbuf.position(inbuf.position() + buffered);
                     }
                     if (payload.hasRemaining()) {
@@ -269,20 +281,21 @@ final class NbdConnection implements Runnable {
                 payload.flip();
             }
             ByteBuffer p = payload;
-            if (req.type() == NbdConstants.CMD_WRITE && (req.flags() & NbdConstants.CMD_FLAG_FUA) == 0
+            if (type == NbdConstants.CMD_WRITE && (flags & NbdConstants.CMD_FLAG_FUA) == 0
                     && device.completesWritesLater()) {
                 inFlight.incrementAndGet();
                 if (bytes <= INLINE_WRITE_MAX) {
                     boolean more = NbdRequest.bufferedWriteFollows(inbuf, HELD_WRITE_MAX);
-                    startWrite(req, p, bytes, more);
+                    startWrite(flags, cookie, offset, length, p, bytes, more);
                     held |= more;
                 } else {
                     sendHeld();
                     // above the configured bound a pooled thread starts it, so the reader goes on with the next payload
-                    dispatch(() -> startWrite(req, p, bytes), p, bytes);
+                    dispatch(() -> startWrite(flags, cookie, offset, length, p, bytes, false), p, bytes);
                 }
                 continue;
             }
+            NbdRequest req = new NbdRequest(flags, type, cookie, offset, length);
             sendHeld();
             if (inFlight.getAndIncrement() == 0) {
                 dispatch(this::readLoop, p, bytes);
@@ -398,19 +411,73 @@ final class NbdConnection implements Runnable {
      * Starts a WRITE. Whichever thread completes it (this one when no link is waited for, else the link's ACK reader)
      * sends its reply, without waiting for the client.
      */
-    private void startWrite(NbdRequest req, ByteBuffer payload, int bytes) {
-        startWrite(req, payload, bytes, false);
-    }
-
-    private void startWrite(NbdRequest req, ByteBuffer payload, int bytes, boolean moreFollow) {
-        int error = RequestChecks.check(req, device, tag);
+    private void startWrite(int flags, long cookie, long offset, long length, ByteBuffer payload, int bytes,
+                            boolean moreFollow) {
+        int error = RequestChecks.check(flags, NbdConstants.CMD_WRITE, cookie, offset, length, device, tag);
         if (error != 0 || payload == null) {
-            replies.send(error, req.cookie(), null, payload, bytes);
+            replies.send(error, cookie, null, payload, bytes);
             return;
         }
-        boolean fua = (req.flags() & NbdConstants.CMD_FLAG_FUA) != 0;
-        device.writeAsync(req.offset(), payload, fua, moreFollow, failure -> replies.send(
-                failure == null ? 0 : RequestChecks.errno(req, failure, tag), req.cookie(), null, payload, bytes));
+        boolean fua = (flags & NbdConstants.CMD_FLAG_FUA) != 0;
+        device.writeAsync(offset, payload, fua, moreFollow, writeReplies.acquire(flags, cookie, offset, length,
+                payload, bytes));
+    }
+
+    /** The replies of writes in flight, and idle ones for the next writes (at most as many as requests in flight). */
+    private final WriteReplies writeReplies = new WriteReplies();
+
+    private final class WriteReplies {
+        private final ArrayDeque<WriteReply> idle = new ArrayDeque<>();
+
+        WriteReply acquire(int flags, long cookie, long offset, long length, ByteBuffer payload, int bytes) {
+            WriteReply w;
+            synchronized (idle) {
+                w = idle.poll();
+            }
+            if (w == null) {
+                w = new WriteReply();
+            }
+            w.flags = flags;
+            w.cookie = cookie;
+            w.offset = offset;
+            w.length = length;
+            w.payload = payload;
+            w.bytes = bytes;
+            return w;
+        }
+
+        void release(WriteReply w) {
+            w.payload = null;
+            synchronized (idle) {
+                if (idle.size() < limits.maxInFlightRequests()) {
+                    idle.push(w);
+                }
+            }
+        }
+    }
+
+    /**
+     * A started WRITE waiting for its device: told when it completes, it sends the reply (its fields are read first
+     * and it goes back to the idle ones before the reply gives the request's permits back).
+     */
+    private final class WriteReply implements BlockDevice.WriteCallback {
+        private int flags;
+        private long cookie;
+        private long offset;
+        private long length;
+        private ByteBuffer payload;
+        private int bytes;
+
+        @Override
+        public void done(Throwable failure) {
+            int error = failure == null ? 0 : RequestChecks.errno(
+                    new NbdRequest(flags, NbdConstants.CMD_WRITE, cookie, offset, length), failure, tag);
+            long c = cookie;
+            ByteBuffer p = payload;
+            int b = bytes;
+            writeReplies.release(this);
+            replies.send(error, c, null, p, b);
+        }
     }
 
     /** Performs a valid request; returns the data of a READ (flipped) or null. */

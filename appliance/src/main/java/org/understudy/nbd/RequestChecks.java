@@ -17,41 +17,46 @@ final class RequestChecks {
 
     /** Validates flags and range; returns 0 or the errno to reply with (logged). */
     static int check(NbdRequest req, BlockDevice device, String tag) {
-        int allowed = switch (req.type()) {
+        return check(req.flags(), req.type(), req.cookie(), req.offset(), req.length(), device, tag);
+    }
+
+    /** {@link #check(NbdRequest, BlockDevice, String)} of a request's fields, for the write path that makes no record. */
+    static int check(int flags, int type, long cookie, long offset, long length, BlockDevice device, String tag) {
+        int allowed = switch (type) {
             case NbdConstants.CMD_READ, NbdConstants.CMD_WRITE, NbdConstants.CMD_FLUSH, NbdConstants.CMD_TRIM ->
                     NbdConstants.CMD_FLAG_FUA;
             case NbdConstants.CMD_WRITE_ZEROES -> NbdConstants.CMD_FLAG_FUA | NbdConstants.CMD_FLAG_NO_HOLE;
             default -> -1;
         };
         if (allowed < 0) {
-            LOG.warn("{}: unsupported command {} (cookie {}), replying EINVAL", tag, NbdConstants.commandName(req.type()), req.cookie());
+            LOG.warn("{}: unsupported command {} (cookie {}), replying EINVAL", tag, NbdConstants.commandName(type), cookie);
             return NbdConstants.EINVAL;
         }
-        if ((req.flags() & ~allowed) != 0) {
+        if ((flags & ~allowed) != 0) {
             LOG.warn("{}: {} with unsupported flags 0x{} (cookie {}), replying EINVAL", tag,
-                    NbdConstants.commandName(req.type()), Integer.toHexString(req.flags()), req.cookie());
+                    NbdConstants.commandName(type), Integer.toHexString(flags), cookie);
             return NbdConstants.EINVAL;
         }
-        if (req.type() == NbdConstants.CMD_FLUSH) {
+        if (type == NbdConstants.CMD_FLUSH) {
             return 0;
         }
-        if (device.readOnly() && req.type() != NbdConstants.CMD_READ) {
-            LOG.warn("{}: {} {}+{} on a read-only export, replying EPERM", tag, NbdConstants.commandName(req.type()),
-                    Long.toUnsignedString(req.offset()), req.length());
+        if (device.readOnly() && type != NbdConstants.CMD_READ) {
+            LOG.warn("{}: {} {}+{} on a read-only export, replying EPERM", tag, NbdConstants.commandName(type),
+                    Long.toUnsignedString(offset), length);
             return NbdConstants.EPERM;
         }
         long size = device.size();
-        boolean inRange = req.offset() >= 0 && req.offset() <= size - req.length();
+        boolean inRange = offset >= 0 && offset <= size - length;
         if (!inRange) {
             // writes past the end are ENOSPC by the spec; reads and trims are EINVAL
-            boolean write = req.type() == NbdConstants.CMD_WRITE || req.type() == NbdConstants.CMD_WRITE_ZEROES;
-            int err = write && req.offset() >= 0 ? NbdConstants.ENOSPC : NbdConstants.EINVAL;
-            LOG.warn("{}: {} {}+{} outside the export of {} bytes, replying {}", tag, NbdConstants.commandName(req.type()),
-                    Long.toUnsignedString(req.offset()), req.length(), size, err == NbdConstants.ENOSPC ? "ENOSPC" : "EINVAL");
+            boolean write = type == NbdConstants.CMD_WRITE || type == NbdConstants.CMD_WRITE_ZEROES;
+            int err = write && offset >= 0 ? NbdConstants.ENOSPC : NbdConstants.EINVAL;
+            LOG.warn("{}: {} {}+{} outside the export of {} bytes, replying {}", tag, NbdConstants.commandName(type),
+                    Long.toUnsignedString(offset), length, size, err == NbdConstants.ENOSPC ? "ENOSPC" : "EINVAL");
             return err;
         }
-        if (req.type() == NbdConstants.CMD_READ && req.length() > NbdConstants.MAX_PAYLOAD) {
-            LOG.warn("{}: READ of {} bytes exceeds the {} byte maximum, replying EINVAL", tag, req.length(), NbdConstants.MAX_PAYLOAD);
+        if (type == NbdConstants.CMD_READ && length > NbdConstants.MAX_PAYLOAD) {
+            LOG.warn("{}: READ of {} bytes exceeds the {} byte maximum, replying EINVAL", tag, length, NbdConstants.MAX_PAYLOAD);
             return NbdConstants.EINVAL;
         }
         return 0;

@@ -269,6 +269,9 @@ final class ApplyPipeline {
     }
 
     private boolean overlaps(long from, long to) {
+        if (inFlight.isEmpty()) {
+            return false; // the usual case of small writes: no iterator
+        }
         long start = from / align * align;
         long end = (to + align - 1) / align * align;
         for (InFlight e : inFlight) {

@@ -279,67 +279,74 @@ final class ReplicaSession implements Runnable {
         int unacked = 0;
         long unackedBytes = 0;
         while (!closed.get()) {
-            Frame f = frames.read();
-            if (f.type() == FrameType.ERROR) {
-                end("primary closed the link: " + HandshakeMessages.errorText(f.payload()));
+            // the frame stays in the channel (its fields and payload read from there): no object per frame
+            FrameType type = frames.next();
+            long seq = frames.seq();
+            if (type == FrameType.ERROR) {
+                end("primary closed the link: " + HandshakeMessages.errorText(frames.payload()));
                 return;
             }
-            if (!f.type().sequenced()) {
-                throw new ProtocolException(f.type() + " frame not allowed from a primary after the handshake");
+            if (!type.sequenced()) {
+                throw new ProtocolException(type + " frame not allowed from a primary after the handshake");
             }
             if (fences.fenced(r.primary())) {
                 // a frame read just before the fence was raised must not land on a replica the standby now serves
                 throw new ProtocolException("fenced at epoch " + fences.fence(r.primary()).map(FenceStore.Fence::epoch)
-                        .orElse(0L) + ": frame seq " + f.seq() + " refused");
+                        .orElse(0L) + ": frame seq " + seq + " refused");
             }
             activity.heard(r.primary());
-            if (f.seq() != expectedSeq) {
+            if (seq != expectedSeq) {
                 throw new ProtocolException("frame out of sequence: expected seq " + expectedSeq + ", got "
-                        + f.seq() + " (" + f.type() + ")");
+                        + seq + " (" + type + ")");
             }
-            boolean force = f.has(FrameFlags.FUA);
+            boolean force = frames.has(FrameFlags.FUA);
             boolean handed = false;
-            switch (f.type()) {
+            long offset = frames.offset();
+            long length = frames.length();
+            ByteBuffer payload = frames.payload();
+            switch (type) {
                 case WRITE -> {
-                    checkRange(f, size);
+                    checkRange(type, seq, offset, length, size);
                     beforeData(r, applier, p);
                     if (force) {
                         p.drain();
-                        applier.write(f.offset(), f.payload());
-                        frames.release(f);
-                    } else if (f.owned() && ApplyPipeline.PARALLEL) {
+                        applier.write(offset, payload);
+                        if (frames.owned()) {
+                            frames.release(payload);
+                        }
+                    } else if (frames.owned() && ApplyPipeline.PARALLEL) {
                         if (applier.pending()) {
                             applier.commit(); // held-back writes land before a later one that may overlap them
                         }
-                        p.write(f.seq(), f.offset(), f.payload(), true, () -> frames.release(f));
+                        p.write(seq, offset, payload, true, () -> frames.release(payload));
                         handed = true;
                     } else {
-                        p.write(f.seq(), f.offset(), f.payload(), false, () -> { });
+                        p.write(seq, offset, payload, false, NOTHING_TO_RELEASE);
                         handed = true;
                     }
                 }
                 case ZERO -> {
-                    checkRange(f, size);
+                    checkRange(type, seq, offset, length, size);
                     beforeData(r, applier, p);
                     p.drain();
-                    applier.zero(f.offset(), f.length());
+                    applier.zero(offset, length);
                 }
                 case FLUSH -> force = true;
                 case SYNC_BEGIN -> {
                     p.drain();
                     applier.commit();
                     resyncTargetPending = r.pristine();
-                    LOG.info("standby {}: full sync begins at seq {}; replica marked inconsistent", name, f.seq());
+                    LOG.info("standby {}: full sync begins at seq {}; replica marked inconsistent", name, seq);
                     r.beginSync();
                 }
                 case SYNC_END -> {
                     p.drain();
                     applier.commit();
                     r.endSync(primaryIdentity);
-                    acks.durable(f.seq());
+                    acks.durable(seq);
                     resyncTargetPending = false;
                     LOG.info("standby {}: full sync complete at seq {}; replica forced and marked consistent",
-                            name, f.seq());
+                            name, seq);
                     hooks.resyncEnded(r);
                 }
                 // the primary sends KEEPALIVEs only on an idle link: a buffer grown for a burst of large frames goes
@@ -351,54 +358,54 @@ final class ReplicaSession implements Runnable {
                     }
                     p.drain();
                     applier.commit();
-                    hooks.cutReached(r, f.offset());
+                    hooks.cutReached(r, offset);
                 }
                 case READ -> {
-                    checkRange(f, size);
-                    if (f.length() > frames.maxPayloadSize()) {
-                        throw new ProtocolException("READ of " + f.length() + " bytes exceeds the frame size");
+                    checkRange(type, seq, offset, length, size);
+                    if (length > frames.maxPayloadSize()) {
+                        throw new ProtocolException("READ of " + length + " bytes exceeds the frame size");
                     }
                     p.drain();
                     applier.commit();
-                    ByteBuffer data = ByteBuffer.allocateDirect((int) f.length());
-                    r.read(f.offset(), data);
-                    frames.writeLarge(FrameType.READ_DATA, 0, f.seq(), f.offset(), data.flip());
+                    ByteBuffer data = ByteBuffer.allocateDirect((int) length);
+                    r.read(offset, data);
+                    frames.writeLarge(FrameType.READ_DATA, 0, seq, offset, data.flip());
                 }
                 case DIGEST -> {
-                    checkRange(f, size);
-                    int region = f.payload().getInt(0);
-                    if (region < 4096 || Integer.bitCount(region) != 1 || f.length() / region > 4096) {
-                        throw new ProtocolException("DIGEST with region size " + region + " over " + f.length()
+                    checkRange(type, seq, offset, length, size);
+                    int region = payload.getInt(payload.position());
+                    if (region < 4096 || Integer.bitCount(region) != 1 || length / region > 4096) {
+                        throw new ProtocolException("DIGEST with region size " + region + " over " + length
                                 + " bytes is not allowed");
                     }
                     p.drain();
                     applier.commit();
-                    frames.write(FrameType.DIGEST_DATA, 0, f.seq(), r.digest(f.offset(), f.length(), region));
+                    frames.write(FrameType.DIGEST_DATA, 0, seq, r.digest(offset, length, region));
                 }
-                default -> throw new ProtocolException(f.type() + " frame not allowed from a primary");
+                default -> throw new ProtocolException(type + " frame not allowed from a primary");
             }
             if (force) {
                 // FUA and FLUSH: everything before this frame applied, then forced, before it is acknowledged
                 p.drain();
                 applier.commit();
                 r.force();
-                acks.durable(f.seq());
+                acks.durable(seq);
             }
             if (!handed) {
-                p.done(f.seq());
+                p.done(seq);
             }
             if (!applier.pending()) {
-                acks.readerApplied(f.seq());
+                acks.readerApplied(seq);
             }
             expectedSeq++;
             unacked++;
-            unackedBytes += f.length();
+            unackedBytes += length;
             // one cumulative ACK per batch: while more input is already waiting, apply it first (bounded, so a
             // continuous stream still gets timely ACKs); durability points are acknowledged at once. The writes held
             // back for a snapshot's preservations are applied before the ACK says so
             if (force || unacked >= ACK_EVERY_FRAMES || unackedBytes >= ACK_EVERY_BYTES || !frames.inputWaiting()) {
                 applier.commit();
-                acks.readerApplied(f.seq());
+                acks.readerApplied(seq);
                 acks.send();
                 unacked = 0;
                 unackedBytes = 0;
@@ -427,12 +434,16 @@ final class ReplicaSession implements Runnable {
         }
     }
 
-    private static void checkRange(Frame f, long size) throws ProtocolException {
-        if (f.offset() > size - f.length()) {
-            throw new ProtocolException(f.type() + " seq " + f.seq() + " range " + f.offset() + "+" + f.length()
+    private static void checkRange(FrameType type, long seq, long offset, long length, long size)
+            throws ProtocolException {
+        if (offset > size - length) {
+            throw new ProtocolException(type + " seq " + seq + " range " + offset + "+" + length
                     + " is outside the volume of " + size + " bytes");
         }
     }
+
+    /** A small write's payload is a view of the channel's read buffer: nothing to give back. */
+    private static final Runnable NOTHING_TO_RELEASE = () -> { };
 
     /** Closes the connection from any thread, logging {@code reason}. */
     void close(String reason) {

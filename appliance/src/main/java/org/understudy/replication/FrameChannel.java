@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.GatheringByteChannel;
+import java.util.zip.CRC32C;
 import org.understudy.transport.BufferPool;
 import org.understudy.transport.StreamConnection;
 
@@ -39,6 +40,20 @@ public final class FrameChannel implements Closeable {
      * hundreds of links, and a large buffer each from the handshake on would be megabytes of native memory per primary.
      */
     private ByteBuffer in = ByteBuffer.allocateDirect(INITIAL_IN).flip();
+    /** A read-only view of {@link #in}, positioned on the current frame's payload by {@link #next}. */
+    private ByteBuffer view = in.asReadOnlyBuffer();
+    /** The reader's checksum, reset per frame. */
+    private final CRC32C readCrc = new CRC32C();
+    /** The writer's checksum (under this object's monitor). */
+    private final CRC32C writeCrc = new CRC32C();
+    /** The frame {@link #next} read last: its header fields and its payload (a view, or an owned buffer). */
+    private FrameType type;
+    private int flags;
+    private long seq;
+    private long offset;
+    private long length;
+    private ByteBuffer payload;
+    private boolean owned;
     /** The header of the owned frame being read, kept for its CRC while the read buffer moves on. */
     private final ByteBuffer ownedHeader = ByteBuffer.allocateDirect(FrameCodec.HEADER_SIZE);
     private final ByteBuffer out = ByteBuffer.allocateDirect(FrameCodec.HEADER_SIZE + FrameCodec.HANDSHAKE_MAX_PAYLOAD);
@@ -97,6 +112,7 @@ public final class FrameChannel implements Closeable {
     public void releaseIdleBuffer() {
         if (!in.hasRemaining() && in.capacity() > INITIAL_IN) {
             in = ByteBuffer.allocateDirect(INITIAL_IN).flip();
+            view = in.asReadOnlyBuffer();
         }
     }
 
@@ -113,19 +129,34 @@ public final class FrameChannel implements Closeable {
      * @throws ProtocolException a bad frame, or the connection closed in the middle of one (truncated)
      */
     public Frame read() throws IOException {
+        next();
+        // a payload of its own, at position 0, that stays put however the caller moves it
+        ByteBuffer p = owned ? payload : payload.slice();
+        return new Frame(type, flags, seq, offset, length, p, owned);
+    }
+
+    /**
+     * Reads the next frame like {@link #read} but makes no object of it: its fields are this channel's {@link #type},
+     * {@link #flags}, {@link #seq}, {@link #offset}, {@link #length}, {@link #payload} and {@link #owned} until the
+     * next call. For the loops that read a frame per write (the standby's apply loop, the primary's ACK reader).
+     */
+    public FrameType next() throws IOException {
         while (true) {
-            FrameCodec.Header h = FrameCodec.decodeHeader(in, maxPayload);
-            if (h != null) {
-                if (h.payloadLength() >= OWN_BUFFER_MIN) {
-                    return readOwned(h);
+            if (in.remaining() >= FrameCodec.HEADER_SIZE) {
+                int at = in.position();
+                int n = FrameCodec.checkHeader(in, at, maxPayload);
+                if (n >= OWN_BUFFER_MIN) {
+                    return readOwned(n);
                 }
                 headerFirst = false;
-                int total = FrameCodec.HEADER_SIZE + h.payloadLength();
+                int total = FrameCodec.HEADER_SIZE + n;
                 if (in.remaining() >= total) {
-                    ByteBuffer payload = in.slice(in.position() + FrameCodec.HEADER_SIZE, h.payloadLength());
-                    FrameCodec.verify(in, h, payload);
-                    in.position(in.position() + total);
-                    return h.frame(payload.asReadOnlyBuffer(), false);
+                    FrameCodec.verify(readCrc, in, at, in, at + FrameCodec.HEADER_SIZE, n);
+                    current(in, at, false);
+                    view.clear().position(at + FrameCodec.HEADER_SIZE).limit(at + total);
+                    payload = view;
+                    in.position(at + total);
+                    return type;
                 }
                 if (total > in.capacity()) {
                     grow();
@@ -135,38 +166,95 @@ public final class FrameChannel implements Closeable {
         }
     }
 
-    private Frame readOwned(FrameCodec.Header h) throws IOException {
-        int n = h.payloadLength();
+    /** The current frame's fields, from its checked header at {@code h}'s index {@code at}. */
+    private void current(ByteBuffer h, int at, boolean ownedPayload) {
+        type = FrameCodec.type(h, at);
+        flags = FrameCodec.flags(h, at);
+        seq = FrameCodec.seq(h, at);
+        offset = FrameCodec.offset(h, at);
+        length = FrameCodec.length(h, at);
+        owned = ownedPayload;
+    }
+
+    /** The type of the frame {@link #next} read. */
+    public FrameType type() {
+        return type;
+    }
+
+    public int flags() {
+        return flags;
+    }
+
+    public boolean has(int flag) {
+        return (flags & flag) != 0;
+    }
+
+    public long seq() {
+        return seq;
+    }
+
+    public long offset() {
+        return offset;
+    }
+
+    /** The extent length: the payload length for WRITE, the range length for ZERO, 0 otherwise. */
+    public long length() {
+        return length;
+    }
+
+    /**
+     * The payload of the frame {@link #next} read, position to limit (not necessarily at position 0): a read-only view
+     * valid until the next call, or, when {@link #owned}, a pooled buffer of its own to give back with {@link
+     * #release(ByteBuffer)}.
+     */
+    public ByteBuffer payload() {
+        return payload;
+    }
+
+    public boolean owned() {
+        return owned;
+    }
+
+    private FrameType readOwned(int n) throws IOException {
         ownedHeader.clear();
-        ownedHeader.put(in.slice(in.position(), FrameCodec.HEADER_SIZE)).flip();
+        ownedHeader.put(0, in, in.position(), FrameCodec.HEADER_SIZE);
         in.position(in.position() + FrameCodec.HEADER_SIZE);
-        ByteBuffer payload = pool != null ? pool.acquire(n) : ByteBuffer.allocateDirect(n);
+        ByteBuffer p = pool != null ? pool.acquire(n) : ByteBuffer.allocateDirect(n);
         try {
             int buffered = Math.min(in.remaining(), n);
-            payload.put(in.slice(in.position(), buffered));
+            p.put(0, in, in.position(), buffered).position(buffered);
             in.position(in.position() + buffered);
-            while (payload.hasRemaining()) {
-                if (channel.read(payload) < 0) {
-                    throw new ProtocolException("connection closed in the middle of a frame (" + payload.position()
+            while (p.hasRemaining()) {
+                if (channel.read(p) < 0) {
+                    throw new ProtocolException("connection closed in the middle of a frame (" + p.position()
                             + " of its " + n + " payload bytes received)");
                 }
             }
-            payload.flip();
-            FrameCodec.verify(ownedHeader, h, payload);
+            p.flip();
+            FrameCodec.verify(readCrc, ownedHeader, 0, p, 0, n);
         } catch (IOException | RuntimeException e) {
             if (pool != null) {
-                pool.release(payload);
+                pool.release(p);
             }
             throw e;
         }
         headerFirst = true;
-        return h.frame(payload, true);
+        current(ownedHeader, 0, true);
+        payload = p;
+        return type;
     }
 
     /** Gives an owned frame's payload back to the pool (a view frame: nothing to do). Any thread. */
     public void release(Frame f) {
         if (f.owned() && pool != null) {
             pool.release(f.payload());
+        }
+    }
+
+    /** Gives an {@link #owned} payload of {@link #next} back to the pool. Any thread. */
+    public void release(ByteBuffer ownedPayload) {
+        if (pool != null) {
+            pool.release(ownedPayload);
         }
     }
 
@@ -200,7 +288,7 @@ public final class FrameChannel implements Closeable {
     /** Sends one frame with a small payload (at most {@link FrameCodec#HANDSHAKE_MAX_PAYLOAD} bytes). */
     public synchronized void write(FrameType type, int flags, long seq, ByteBuffer payload) throws IOException {
         out.clear();
-        FrameCodec.encode(out, type, flags, seq, 0, 0, payload);
+        FrameCodec.encode(out, type, flags, seq, 0, 0, payload, writeCrc);
         out.flip();
         while (out.hasRemaining()) {
             channel.write(out);
@@ -213,10 +301,10 @@ public final class FrameChannel implements Closeable {
      */
     public synchronized void writeLarge(FrameType type, int flags, long seq, long offset, ByteBuffer payload)
             throws IOException {
-        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
-        crc.update(payload.duplicate());
+        writeCrc.reset();
+        writeCrc.update(payload.duplicate());
         out.clear();
-        FrameCodec.writeHeader(out, type, flags, seq, offset, 0, payload.remaining(), crc);
+        FrameCodec.writeHeader(out, type, flags, seq, offset, 0, payload.remaining(), writeCrc);
         pair[0] = out.flip();
         pair[1] = payload.duplicate();
         try {
@@ -241,6 +329,7 @@ public final class FrameChannel implements Closeable {
         ByteBuffer bigger = ByteBuffer.allocateDirect(READ_BUFFER);
         bigger.put(in).flip();
         in = bigger;
+        view = in.asReadOnlyBuffer();
     }
 
     private void fill() throws IOException {

@@ -86,8 +86,21 @@ public final class FrameCodec {
      */
     public static void encode(ByteBuffer dst, FrameType type, int flags, long seq, long offset, long length,
                               ByteBuffer payload) {
-        ByteBuffer p = payload == null ? ByteBuffer.allocate(0) : payload.duplicate();
-        CRC32C crc = new CRC32C();
+        encode(dst, type, flags, seq, offset, length, payload, new CRC32C());
+    }
+
+    /**
+     * Like {@link #encode(ByteBuffer, FrameType, int, long, long, long, ByteBuffer)} with the caller's {@code crc}
+     * (reset here): a writer of many small frames (ACKs) keeps one.
+     */
+    public static void encode(ByteBuffer dst, FrameType type, int flags, long seq, long offset, long length,
+                              ByteBuffer payload, CRC32C crc) {
+        crc.reset();
+        if (payload == null) {
+            writeHeader(dst, type, flags, seq, offset, length, 0, crc);
+            return;
+        }
+        ByteBuffer p = payload.duplicate();
         crc.update(p.duplicate());
         writeHeader(dst, type, flags, seq, offset, length, p.remaining(), crc);
         dst.put(p);
@@ -99,18 +112,40 @@ public final class FrameCodec {
      */
     public static void writeHeader(ByteBuffer dst, FrameType type, int flags, long seq, long offset, long length,
                                    int payloadLength, CRC32C payloadCrc) {
-        ByteBuffer h = dst.slice(dst.position(), HEADER_SIZE).order(ByteOrder.BIG_ENDIAN);
-        h.putInt(0, MAGIC);
-        h.put(4, (byte) type.code());
-        h.put(5, (byte) flags);
-        h.putShort(6, (short) 0);
-        h.putLong(8, seq);
-        h.putLong(16, offset);
-        h.putLong(24, length);
-        h.putInt(32, payloadLength);
-        payloadCrc.update(h.slice(0, CRC_OFFSET));
-        h.putInt(CRC_OFFSET, (int) payloadCrc.getValue());
-        dst.position(dst.position() + HEADER_SIZE);
+        if (dst.order() != ByteOrder.BIG_ENDIAN) {
+            ByteBuffer h = dst.slice(dst.position(), HEADER_SIZE).order(ByteOrder.BIG_ENDIAN);
+            writeHeader(h, type, flags, seq, offset, length, payloadLength, payloadCrc);
+            dst.position(dst.position() + HEADER_SIZE);
+            return;
+        }
+        // absolute puts into dst itself: a view of the header would be two buffer objects per frame
+        int at = dst.position();
+        dst.putInt(at, MAGIC);
+        dst.put(at + 4, (byte) type.code());
+        dst.put(at + 5, (byte) flags);
+        dst.putShort(at + 6, (short) 0);
+        dst.putLong(at + 8, seq);
+        dst.putLong(at + 16, offset);
+        dst.putLong(at + 24, length);
+        dst.putInt(at + 32, payloadLength);
+        update(payloadCrc, dst, at, CRC_OFFSET);
+        dst.putInt(at + CRC_OFFSET, (int) payloadCrc.getValue());
+        dst.position(at + HEADER_SIZE);
+    }
+
+    /**
+     * Adds {@code b}'s bytes {@code [from, from+len)} to {@code crc} without a view object: {@code b}'s position and
+     * limit are moved for the call and put back, so only the thread that owns {@code b} may do this.
+     */
+    public static void update(CRC32C crc, ByteBuffer b, int from, int len) {
+        int position = b.position();
+        int limit = b.limit();
+        b.limit(b.capacity());
+        b.position(from);
+        b.limit(from + len);
+        crc.update(b);
+        b.limit(limit);
+        b.position(position);
     }
 
     /**
@@ -154,29 +189,61 @@ public final class FrameCodec {
             return null;
         }
         ByteBuffer h = src.slice(src.position(), HEADER_SIZE).order(ByteOrder.BIG_ENDIAN);
-        int magic = h.getInt(0);
+        int payloadLength = checkHeader(h, 0, maxPayload);
+        return new Header(type(h, 0), flags(h, 0), seq(h, 0), offset(h, 0), length(h, 0), payloadLength,
+                h.getInt(CRC_OFFSET));
+    }
+
+    /**
+     * Checks the header at {@code src}'s index {@code at} (40 bytes there, {@code src} big-endian) as {@link
+     * #decodeHeader} does, without making an object of it; returns its payload length. Its fields are then read with
+     * {@link #type}, {@link #flags}, {@link #seq}, {@link #offset}, {@link #length} and {@link #crc}.
+     */
+    public static int checkHeader(ByteBuffer src, int at, int maxPayload) throws ProtocolException {
+        int magic = src.getInt(at);
         if (magic != MAGIC) {
             throw new ProtocolException(String.format("bad magic 0x%08x (not an Understudy replication peer?)", magic));
         }
-        int code = h.get(4) & 0xff;
+        int code = src.get(at + 4) & 0xff;
         FrameType type = FrameType.byCode(code);
         if (type == null) {
             throw new ProtocolException("unknown frame type " + code);
         }
-        int flags = h.get(5) & 0xff;
-        if (h.getShort(6) != 0) {
+        if (src.getShort(at + 6) != 0) {
             throw new ProtocolException("nonzero reserved header bits in " + type + " frame");
         }
-        long seq = h.getLong(8);
-        long offset = h.getLong(16);
-        long length = h.getLong(24);
-        long payloadLength = h.getInt(32) & 0xffffffffL;
+        long payloadLength = src.getInt(at + 32) & 0xffffffffL;
         if (payloadLength > maxPayload) {
             throw new ProtocolException(type + " frame of " + payloadLength + " bytes exceeds the maximum of "
                     + maxPayload);
         }
-        checkLengths(type, offset, length, payloadLength);
-        return new Header(type, flags, seq, offset, length, (int) payloadLength, h.getInt(CRC_OFFSET));
+        checkLengths(type, offset(src, at), length(src, at), payloadLength);
+        return (int) payloadLength;
+    }
+
+    /** The type of the header at {@code src}'s index {@code at}, already {@linkplain #checkHeader checked}. */
+    public static FrameType type(ByteBuffer src, int at) {
+        return FrameType.byCode(src.get(at + 4) & 0xff);
+    }
+
+    public static int flags(ByteBuffer src, int at) {
+        return src.get(at + 5) & 0xff;
+    }
+
+    public static long seq(ByteBuffer src, int at) {
+        return src.getLong(at + 8);
+    }
+
+    public static long offset(ByteBuffer src, int at) {
+        return src.getLong(at + 16);
+    }
+
+    public static long length(ByteBuffer src, int at) {
+        return src.getLong(at + 24);
+    }
+
+    public static int crc(ByteBuffer src, int at) {
+        return src.getInt(at + CRC_OFFSET);
     }
 
     /**
@@ -188,9 +255,32 @@ public final class FrameCodec {
         crc.update(payload.duplicate());
         crc.update(headerAt.slice(headerAt.position(), CRC_OFFSET));
         if ((int) crc.getValue() != header.crc()) {
-            throw new ProtocolException(String.format("CRC32C mismatch on %s frame seq %d: computed 0x%08x, frame says 0x%08x",
-                    header.type(), header.seq(), (int) crc.getValue(), header.crc()));
+            throw crcMismatch(header.type(), header.seq(), (int) crc.getValue(), header.crc());
         }
+    }
+
+    /**
+     * Like {@link #verify(ByteBuffer, Header, ByteBuffer)} over absolute ranges, with the reader's own {@code crc}
+     * (reset here) and no view objects: the payload is {@code payload}'s bytes {@code [payloadAt, payloadAt +
+     * payloadLength)}, the header the 40 bytes at {@code header}'s index {@code headerAt}. Both buffers belong to the
+     * calling reader (see {@link #update}).
+     */
+    public static void verify(CRC32C crc, ByteBuffer header, int headerAt, ByteBuffer payload, int payloadAt,
+                              int payloadLength) throws ProtocolException {
+        crc.reset();
+        if (payloadLength > 0) {
+            update(crc, payload, payloadAt, payloadLength);
+        }
+        update(crc, header, headerAt, CRC_OFFSET);
+        int expected = crc(header, headerAt);
+        if ((int) crc.getValue() != expected) {
+            throw crcMismatch(type(header, headerAt), seq(header, headerAt), (int) crc.getValue(), expected);
+        }
+    }
+
+    private static ProtocolException crcMismatch(FrameType type, long seq, int computed, int expected) {
+        return new ProtocolException(String.format("CRC32C mismatch on %s frame seq %d: computed 0x%08x, frame says"
+                + " 0x%08x", type, seq, computed, expected));
     }
 
     private static void checkLengths(FrameType type, long offset, long length, long payloadLength)

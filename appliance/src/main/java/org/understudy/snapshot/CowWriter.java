@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
+import org.understudy.storage.NoSpace;
 import org.understudy.storage.Zeros;
 
 /**
@@ -383,6 +384,23 @@ public final class CowWriter {
         if (offset < 0 || length < 0 || offset > size - length) {
             throw new IllegalArgumentException(volume + ": range " + offset + "+" + length + " outside the replica of "
                     + size + " bytes");
+        }
+        if (data != null) {
+            // the usual case first, without the room-making wrapper (a lambda per write): only a full file system
+            // takes the way through StoreSpace, which writes again from the start once it made room
+            int start = data.position();
+            try {
+                long pos = offset;
+                while (data.hasRemaining()) {
+                    pos += image.write(data, pos);
+                }
+                return;
+            } catch (IOException e) {
+                if (!NoSpace.is(e)) {
+                    throw e;
+                }
+                data.position(start);
+            }
         }
         store.space().withRoom(writingReplica, () -> {
             long pos = offset;

@@ -1,7 +1,7 @@
 package org.understudy.transport;
 
 import java.nio.ByteBuffer;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -22,7 +22,8 @@ public final class BufferPool {
     /** Idle bytes kept over all classes by default, so a burst of large requests does not pin direct memory for ever. */
     public static final long IDLE_BYTES_TOTAL = 160L << 20;
 
-    private final ConcurrentLinkedQueue<ByteBuffer>[] free;
+    /** Idle buffers per size class: array queues, so giving a buffer back allocates no queue node. */
+    private final ArrayBlockingQueue<ByteBuffer>[] free;
     private final AtomicInteger[] idle;
     private final AtomicLong idleBytes = new AtomicLong();
     private final long idleBytesTotal;
@@ -37,10 +38,10 @@ public final class BufferPool {
     public BufferPool(long idleBytesTotal) {
         this.idleBytesTotal = idleBytesTotal;
         int classes = MAX_SHIFT - MIN_SHIFT + 1;
-        free = new ConcurrentLinkedQueue[classes];
+        free = new ArrayBlockingQueue[classes];
         idle = new AtomicInteger[classes];
         for (int i = 0; i < classes; i++) {
-            free[i] = new ConcurrentLinkedQueue<>();
+            free[i] = new ArrayBlockingQueue<>(idleCap(1 << (i + MIN_SHIFT)));
             idle[i] = new AtomicInteger();
         }
     }
@@ -65,7 +66,7 @@ public final class BufferPool {
             return;
         }
         int cls = Integer.numberOfTrailingZeros(b.capacity()) - MIN_SHIFT;
-        int cap = (int) Math.min(MAX_IDLE_PER_CLASS, Math.max(2, IDLE_BYTES_PER_CLASS / b.capacity()));
+        int cap = idleCap(b.capacity());
         // over a bound, the buffer is left to the garbage collector (its direct memory goes with it)
         if (idle[cls].incrementAndGet() > cap) {
             idle[cls].decrementAndGet();
@@ -76,7 +77,15 @@ public final class BufferPool {
             idle[cls].decrementAndGet();
             return;
         }
-        free[cls].offer(b);
+        if (!free[cls].offer(b)) { // cannot happen while the counts hold; kept exact if it ever did
+            idleBytes.addAndGet(-b.capacity());
+            idle[cls].decrementAndGet();
+        }
+    }
+
+    /** Idle buffers kept of one size class: many small ones, a few large ones. */
+    private static int idleCap(int capacity) {
+        return (int) Math.min(MAX_IDLE_PER_CLASS, Math.max(2, IDLE_BYTES_PER_CLASS / capacity));
     }
 
     private static int sizeClass(int length) {
