@@ -313,14 +313,8 @@ final class MirrorLink {
         } catch (IOException e) {
             kill("send failed: " + e.getMessage());
         } catch (RuntimeException e) {
-            if (dead.get()) {
-                // killed under this sender: its frames were answered (false) and went back to the pool, so the ones
-                // still in its batch may have changed under it; nothing is lost, the connection is closed anyway
-                LOG.debug("mirror {}: sender stopped by the link's death: {}", name, e.toString());
-            } else {
-                LOG.error("mirror {}: sending failed", name, e);
-                kill("sending failed: " + e);
-            }
+            LOG.error("mirror {}: sending failed", name, e);
+            kill("sending failed: " + e);
         } finally {
             batch.clear();
             iov.clear();
@@ -436,10 +430,18 @@ final class MirrorLink {
 
     /** Tells whoever waits for {@code o}, then gives a pooled frame back for the next write. */
     private void finish(Outbound o, boolean ok) {
+        finish(o, ok, true);
+    }
+
+    /**
+     * Tells whoever waits for {@code o}; an answered pooled frame goes back for the next write if {@code reuse}. The
+     * frames of a dying link are not reused: its sender may still hold them in the batch it was building.
+     */
+    private void finish(Outbound o, boolean ok, boolean reuse) {
         try {
             o.complete(ok);
         } finally {
-            if (o.isPooled()) {
+            if (reuse && o.isPooled()) {
                 synchronized (free) {
                     if (free.size() < MAX_FREE) {
                         free.push(o.recycle());
@@ -514,7 +516,7 @@ final class MirrorLink {
         // the volume is DEGRADED before any waiting writer learns its write was not replicated
         listener.linkDown(this, reason);
         for (Outbound o : orphans) {
-            finish(o, false);
+            finish(o, false, false); // to the collector, not the pool: a sender may still be reading them
         }
     }
 }
