@@ -2,17 +2,11 @@ package org.understudy.mirror;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.understudy.config.MirrorMode;
-import org.understudy.model.AlarmKind;
-import org.understudy.model.LinkState;
-import org.understudy.model.MirrorState;
 import org.understudy.replication.FrameFlags;
 import org.understudy.replication.FrameType;
 import org.understudy.resync.ThrottleSet;
@@ -23,7 +17,7 @@ import org.understudy.transport.BufferPool;
  * How the client I/O of one {@link MirroredVolume} travels: each modification is marked dirty, throttled, queued to
  * the standby on the {@link LinkKeeper}'s current link under its range guard and applied locally, then settled when
  * the standby answers (sync mode waits for that ACK, async mode only bounds the backlog); flushes and keepalives go
- * the same way; a failed local read is served from the replica while the read blocker is off.
+ * the same way; reads go through {@link MirroredReads}.
  * Thread-safe: called from many NBD threads at once; it keeps no state of its own beyond atomics and the thread-safe
  * {@link AsyncBacklog}, and takes the volume's monitor only through {@link LinkKeeper#linkForWrite}.
  */
@@ -36,7 +30,7 @@ final class MirrorDataPath {
     private final ThrottleSet.Link mirrorThrottle;
     private final AsyncBacklog backlog;
     private final boolean async;
-    private final AtomicLong replicaReads = new AtomicLong();
+    private final MirroredReads reads;
     /** Async mode's copies of client data on their way to the standby; idle ones bounded. */
     private final BufferPool asyncCopies = new BufferPool(ASYNC_COPIES_IDLE_BYTES);
     private static final long ASYNC_COPIES_IDLE_BYTES = 8L << 20;
@@ -47,65 +41,17 @@ final class MirrorDataPath {
         this.mirrorThrottle = mirrorThrottle;
         this.backlog = backlog;
         this.async = parts.volume().mode() == MirrorMode.ASYNC;
+        this.reads = new MirroredReads(parts, keeper);
     }
 
+    /** A client read: local, or from the replica when the local disk fails (see {@link MirroredReads}). */
     void read(long offset, ByteBuffer dst) throws IOException {
-        if (p.volume().mirror().readBlocker()) {
-            p.local().read(offset, dst);
-            return;
-        }
-        int start = dst.position();
-        try {
-            p.local().read(offset, dst);
-        } catch (IOException e) {
-            dst.position(start);
-            readFromReplica(offset, dst, e);
-        }
-    }
-
-    /**
-     * Read blocker off: the local disk failed a read, so serve it from the replica over the link (a READ request is
-     * sequenced after every write queued before it, so it returns what the client last wrote). The volume is then
-     * degraded: alarm raised, counted. Without a link in sync the local error stands.
-     */
-    private void readFromReplica(long offset, ByteBuffer dst, IOException localError) throws IOException {
-        MirrorLink l = keeper.link();
-        if (l == null || keeper.state() != MirrorState.IN_SYNC) {
-            throw localError;
-        }
-        if (replicaReads.getAndIncrement() == 0) {
-            LOG.error("mirror {}: local read failed ({}); read blocker off: serving reads from the replica", p.name(),
-                    localError.getMessage());
-            keeper.raise(AlarmKind.STORAGE_ERROR, "local read error (" + localError.getMessage()
-                    + "): reads served from the replica on standby " + p.standbyName());
-            keeper.setLink(LinkState.UP, "to " + l.remote() + "; DEGRADED: reads served from the replica");
-        }
-        long pos = offset;
-        while (dst.hasRemaining()) {
-            int n = Math.min(dst.remaining(), l.maxFrame());
-            CompletableFuture<ByteBuffer> reply = new CompletableFuture<>();
-            l.request(FrameType.READ, pos, n, null, reply);
-            l.pump();
-            ByteBuffer data;
-            try {
-                data = reply.get(p.options().ackTimeout().toNanos(), TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw localError;
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                throw localError;
-            }
-            if (data == null || data.remaining() != n) {
-                throw localError;
-            }
-            dst.put(data);
-            pos += n;
-        }
+        reads.read(offset, dst);
     }
 
     /** Reads served from the replica because the local disk failed (read blocker off). */
     long replicaReads() {
-        return replicaReads.get();
+        return reads.replicaReads();
     }
 
     void write(long offset, ByteBuffer src, boolean fua) throws IOException {

@@ -29,8 +29,6 @@ import org.understudy.transport.StreamConnection;
  */
 final class MirrorLink {
     private static final Logger LOG = LogManager.getLogger(MirrorLink.class);
-    private static final int STAGING = 256 * 1024;
-    private static final int COPY_BELOW = 16 * 1024;
     private static final int MAX_BATCH = 512;
     /** Answered pooled frames kept for reuse: more than a link ever has in flight at the usual queue depths. */
     private static final int MAX_FREE = 1024;
@@ -50,14 +48,9 @@ final class MirrorLink {
     private final Listener listener;
     private final ReentrantLock lock = new ReentrantLock();
     private final ReentrantLock sendLock = new ReentrantLock();
-    private final ByteBuffer staging = ByteBuffer.allocateDirect(STAGING);
     private final List<Outbound> batch = new ArrayList<>(MAX_BATCH);
-    private final List<ByteBuffer> iov = new ArrayList<>(2 * MAX_BATCH);
-    /** {@link #iov} as the array a gathering write takes, reused (only the sender touches it). */
-    private ByteBuffer[] iovArray = new ByteBuffer[2 * MAX_BATCH + 2];
-    /** Views of {@link #staging}, one per segment of the socket write being built; only the sender touches them. */
-    private final List<ByteBuffer> segmentViews = new ArrayList<>();
-    private int segmentsUsed;
+    /** Writes each batch on the socket; only the sender (holding {@link #sendLock}) touches it. */
+    private final BatchWriter writer;
     private final ArrayDeque<Outbound> toSend = new ArrayDeque<>();
     private final ArrayDeque<Outbound> unacked = new ArrayDeque<>();
     /** Pooled frames answered and ready for the next client write (guarded by itself). */
@@ -71,7 +64,6 @@ final class MirrorLink {
     private volatile long ackedSeq;
     private volatile String downReason;
     private ScheduledFuture<?> watchdog;
-    private long socketWrites;
     private long framesOut;
     private volatile long acksReceived;
     private final TrafficCounters counters;
@@ -82,6 +74,7 @@ final class MirrorLink {
         this.name = name;
         this.remote = String.valueOf(channel.remoteAddress());
         this.channel = channel;
+        this.writer = new BatchWriter(channel, MAX_BATCH);
         this.frames = frames;
         this.maxFrame = maxFrame;
         this.replicaFresh = (welcomeFlags & FrameFlags.REPLICA_FRESH) != 0;
@@ -280,31 +273,7 @@ final class MirrorLink {
                 if (batch.isEmpty()) {
                     return;
                 }
-                staging.clear();
-                int segmentStart = 0;
-                long payload = 0;
-                for (int i = 0; i < batch.size(); i++) {
-                    Outbound o = batch.get(i);
-                    int plen = o.payloadLength;
-                    if (staging.remaining() < FrameCodec.HEADER_SIZE + COPY_BELOW) {
-                        flushSegment(staging, segmentStart, iov);
-                        writeAll(iov);
-                        staging.clear();
-                        segmentStart = 0;
-                    }
-                    FrameCodec.writeHeader(staging, o.type, o.flags, o.seq, o.offset, o.frameLength, plen, o.crc);
-                    if (plen > 0 && plen <= COPY_BELOW) {
-                        // an absolute copy: the payload's position may be moving (its local write runs meanwhile)
-                        staging.put(staging.position(), o.payload, o.payloadAt, plen);
-                        staging.position(staging.position() + plen);
-                    } else if (plen > 0) {
-                        segmentStart = flushSegment(staging, segmentStart, iov);
-                        iov.add(o.payload.slice(o.payloadAt, plen));
-                    }
-                    payload += plen;
-                }
-                flushSegment(staging, segmentStart, iov);
-                writeAll(iov);
+                long payload = writer.write(batch);
                 counters.framesSent.addAndGet(batch.size());
                 framesOut += batch.size();
                 counters.payloadBytesSent.addAndGet(payload);
@@ -317,47 +286,7 @@ final class MirrorLink {
             kill("sending failed: " + e);
         } finally {
             batch.clear();
-            iov.clear();
-            segmentsUsed = 0;
-        }
-    }
-
-    private int flushSegment(ByteBuffer staging, int segmentStart, List<ByteBuffer> iov) {
-        int end = staging.position();
-        if (end > segmentStart) {
-            // a reused view of the staging buffer per segment of this socket write: no slice per write
-            if (segmentsUsed == segmentViews.size()) {
-                segmentViews.add(staging.duplicate());
-            }
-            ByteBuffer v = segmentViews.get(segmentsUsed++);
-            v.clear().position(segmentStart).limit(end);
-            iov.add(v);
-        }
-        return end;
-    }
-
-    private void writeAll(List<ByteBuffer> iov) throws IOException {
-        if (iov.isEmpty()) {
-            return;
-        }
-        socketWrites++;
-        int count = iov.size();
-        if (iovArray.length < count) {
-            iovArray = new ByteBuffer[count];
-        }
-        ByteBuffer[] arr = iov.toArray(iovArray);
-        int first = 0;
-        try {
-            while (first < count) {
-                channel.write(arr, first, count - first);
-                while (first < count && !arr[first].hasRemaining()) {
-                    first++;
-                }
-            }
-        } finally {
-            java.util.Arrays.fill(arr, 0, count, null);
-            iov.clear();
-            segmentsUsed = 0;
+            writer.reset();
         }
     }
 
@@ -512,7 +441,7 @@ final class MirrorLink {
             // already closing
         }
         LOG.info("mirror {}: link to {} closed after {} frames in {} socket writes, {} ACKs; {} frames unacknowledged",
-                name, remote, framesOut, socketWrites, acksReceived, orphans.size());
+                name, remote, framesOut, writer.socketWrites(), acksReceived, orphans.size());
         // the volume is DEGRADED before any waiting writer learns its write was not replicated
         listener.linkDown(this, reason);
         for (Outbound o : orphans) {

@@ -8,7 +8,6 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -59,6 +58,8 @@ final class NbdConnection implements Runnable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ReplyQueue replies;
+    /** The replies of writes in flight, and idle ones for the next writes. */
+    private final WriteReplies writeReplies;
     /** Where the reader waits for request bytes once the socket is non-blocking; null while negotiating. */
     private volatile Selector readable;
     /** Bytes read from the socket and not yet parsed (read mode); owned by the thread holding the reader role. */
@@ -85,6 +86,7 @@ final class NbdConnection implements Runnable {
         this.bytePermits = new Semaphore(limits.maxInFlightBytes());
         this.tag = "nbd[-] " + remote;
         this.replies = new ReplyQueue(ch, flusher, this::replied, this::replyFailed);
+        this.writeReplies = new WriteReplies(replies, limits.maxInFlightRequests(), () -> tag);
     }
 
     /** The export this connection serves, or null while still negotiating. */
@@ -421,63 +423,6 @@ final class NbdConnection implements Runnable {
         boolean fua = (flags & NbdConstants.CMD_FLAG_FUA) != 0;
         device.writeAsync(offset, payload, fua, moreFollow, writeReplies.acquire(flags, cookie, offset, length,
                 payload, bytes));
-    }
-
-    /** The replies of writes in flight, and idle ones for the next writes (at most as many as requests in flight). */
-    private final WriteReplies writeReplies = new WriteReplies();
-
-    private final class WriteReplies {
-        private final ArrayDeque<WriteReply> idle = new ArrayDeque<>();
-
-        WriteReply acquire(int flags, long cookie, long offset, long length, ByteBuffer payload, int bytes) {
-            WriteReply w;
-            synchronized (idle) {
-                w = idle.poll();
-            }
-            if (w == null) {
-                w = new WriteReply();
-            }
-            w.flags = flags;
-            w.cookie = cookie;
-            w.offset = offset;
-            w.length = length;
-            w.payload = payload;
-            w.bytes = bytes;
-            return w;
-        }
-
-        void release(WriteReply w) {
-            w.payload = null;
-            synchronized (idle) {
-                if (idle.size() < limits.maxInFlightRequests()) {
-                    idle.push(w);
-                }
-            }
-        }
-    }
-
-    /**
-     * A started WRITE waiting for its device: told when it completes, it sends the reply (its fields are read first
-     * and it goes back to the idle ones before the reply gives the request's permits back).
-     */
-    private final class WriteReply implements BlockDevice.WriteCallback {
-        private int flags;
-        private long cookie;
-        private long offset;
-        private long length;
-        private ByteBuffer payload;
-        private int bytes;
-
-        @Override
-        public void done(Throwable failure) {
-            int error = failure == null ? 0 : RequestChecks.errno(
-                    new NbdRequest(flags, NbdConstants.CMD_WRITE, cookie, offset, length), failure, tag);
-            long c = cookie;
-            ByteBuffer p = payload;
-            int b = bytes;
-            writeReplies.release(this);
-            replies.send(error, c, null, p, b);
-        }
     }
 
     /** Performs a valid request; returns the data of a READ (flipped) or null. */

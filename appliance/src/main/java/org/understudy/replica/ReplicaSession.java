@@ -306,7 +306,7 @@ final class ReplicaSession implements Runnable {
             ByteBuffer payload = frames.payload();
             switch (type) {
                 case WRITE -> {
-                    checkRange(type, seq, offset, length, size);
+                    ReplicaAnswers.checkRange(type, seq, offset, length, size);
                     beforeData(r, applier, p);
                     if (force) {
                         p.drain();
@@ -326,7 +326,7 @@ final class ReplicaSession implements Runnable {
                     }
                 }
                 case ZERO -> {
-                    checkRange(type, seq, offset, length, size);
+                    ReplicaAnswers.checkRange(type, seq, offset, length, size);
                     beforeData(r, applier, p);
                     p.drain();
                     applier.zero(offset, length);
@@ -361,23 +361,13 @@ final class ReplicaSession implements Runnable {
                     hooks.cutReached(r, offset);
                 }
                 case READ -> {
-                    checkRange(type, seq, offset, length, size);
-                    if (length > frames.maxPayloadSize()) {
-                        throw new ProtocolException("READ of " + length + " bytes exceeds the frame size");
-                    }
+                    ReplicaAnswers.checkRead(frames, seq, offset, length, size);
                     p.drain();
                     applier.commit();
-                    ByteBuffer data = ByteBuffer.allocateDirect((int) length);
-                    r.read(offset, data);
-                    frames.writeLarge(FrameType.READ_DATA, 0, seq, offset, data.flip());
+                    ReplicaAnswers.read(frames, r, seq, offset, length);
                 }
                 case DIGEST -> {
-                    checkRange(type, seq, offset, length, size);
-                    int region = payload.getInt(payload.position());
-                    if (region < 4096 || Integer.bitCount(region) != 1 || length / region > 4096) {
-                        throw new ProtocolException("DIGEST with region size " + region + " over " + length
-                                + " bytes is not allowed");
-                    }
+                    int region = ReplicaAnswers.checkDigest(seq, offset, length, size, payload);
                     p.drain();
                     applier.commit();
                     frames.write(FrameType.DIGEST_DATA, 0, seq, r.digest(offset, length, region));
@@ -431,14 +421,6 @@ final class ReplicaSession implements Runnable {
         String primary = primaryName;
         if (primary != null && !closed.get()) {
             activity.closedByPeer(primary, name.substring(name.indexOf('/') + 1), how);
-        }
-    }
-
-    private static void checkRange(FrameType type, long seq, long offset, long length, long size)
-            throws ProtocolException {
-        if (offset > size - length) {
-            throw new ProtocolException(type + " seq " + seq + " range " + offset + "+" + length
-                    + " is outside the volume of " + size + " bytes");
         }
     }
 
