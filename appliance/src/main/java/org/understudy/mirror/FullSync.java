@@ -35,6 +35,10 @@ final class FullSync implements Runnable {
         /** The standby acknowledged the chunk {@code [offset, offset+length)} (or it was skipped: fresh replica). */
         default void chunkAcked(long offset, long length) {
         }
+
+        /** Done or aborted: the sync's {@code bufferBytes} of direct buffers are garbage now (see {@link SyncMemory}). */
+        default void buffersDropped(long bufferBytes) {
+        }
     }
 
     private final String name;
@@ -113,6 +117,7 @@ final class FullSync implements Runnable {
         long z0 = zeroed.get();
         long s0 = skipped.get();
         ByteBuffer zeros = ByteBuffer.allocateDirect(chunk);
+        long bufferBytes = chunk;
         ArrayDeque<Slot> inFlight = new ArrayDeque<>();
         boolean fresh = link.replicaFresh();
         link.pump(); // SYNC_BEGIN, queued before the link became visible
@@ -124,6 +129,7 @@ final class FullSync implements Runnable {
                     outcome.beforeChunk(n);
                     if (buf == null) {
                         buf = ByteBuffer.allocateDirect(chunk);
+                        bufferBytes += chunk;
                     }
                     Outbound o = sendChunk(off, n, buf, zeros, fresh);
                     link.pump();
@@ -156,6 +162,8 @@ final class FullSync implements Runnable {
         } catch (ExecutionException | RuntimeException e) {
             LOG.error("mirror {}: full sync failed", name, e);
             outcome.syncAborted(link, "sync failed: " + e);
+        } finally {
+            outcome.buffersDropped(bufferBytes);
         }
     }
 

@@ -383,6 +383,11 @@ final class LinkKeeper {
         }
 
         @Override
+        public void buffersDropped(long bufferBytes) {
+            p.context().syncMemory().ended(p.name(), bufferBytes, p.scheduler());
+        }
+
+        @Override
         public void syncAborted(MirrorLink l, String reason) {
             LOG.warn("mirror {}: full sync aborted at {}%: {}", p.name(), String.format("%.1f", sync.percent()),
                     reason);

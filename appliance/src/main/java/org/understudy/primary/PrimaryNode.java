@@ -49,6 +49,7 @@ import org.understudy.daemon.NodeEngine;
 import org.understudy.daemon.NodeIdentity;
 import org.understudy.daemon.NodeServices;
 import org.understudy.mirror.ServedDevice;
+import org.understudy.mirror.SyncMemory;
 
 /**
  * A primary: each volume mirrored to the standby and served as an NBD export on the node's service address. It
@@ -76,6 +77,7 @@ final class PrimaryNode implements NodeEngine {
     private final ExecutorScheduler scheduler;
     private final Lifecycle lifecycle;
     private final CutGate cuts = new CutGate(System::nanoTime);
+    private final SyncMemory syncMemory = SyncMemory.collecting();
     private NbdServer nbd;
     private volatile FailbackCopy copy;
     private volatile StandbyWatch watch;
@@ -108,7 +110,7 @@ final class PrimaryNode implements NodeEngine {
         }
         for (VolumeConfig v : self.volumes()) {
             MirroredVolume mv = MirroredVolume.open(cluster, self, v, options,
-                    new MirrorContext(throttles, services.alarms(), services.events(), cuts));
+                    new MirrorContext(throttles, services.alarms(), services.events(), cuts, syncMemory));
             mv.onRefused(this::refusedByStandby);
             volumes.put(v.name(), mv);
             served.put(v.name(), ServedDevice.counting(mv));
