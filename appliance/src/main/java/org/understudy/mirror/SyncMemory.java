@@ -36,9 +36,15 @@ public final class SyncMemory {
         this.nanos = nanos;
     }
 
-    /** The node's: a full collection of the JVM ({@link System#gc}). */
+    /** One per JVM: a collection is the whole JVM's, so the nodes of one JVM (the load harness's) share one. */
+    private static final SyncMemory JVM = new SyncMemory(System::gc, System::nanoTime);
+
+    /**
+     * The JVM's: a full collection ({@link System#gc}) once no resync of any node in this JVM ended for {@link
+     * #DELAY_NANOS}, so a JVM running many primaries collects once after their initial syncs, not once per primary.
+     */
     public static SyncMemory collecting() {
-        return new SyncMemory(System::gc, System::nanoTime);
+        return JVM;
     }
 
     /** A resync of {@code volume} ended, leaving {@code bytes} of direct buffers behind; {@code timer} settles later. */
