@@ -2,7 +2,6 @@ package org.understudy.mirror;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -12,6 +11,7 @@ import org.understudy.replication.FrameType;
 import org.understudy.resync.ThrottleSet;
 import org.understudy.storage.BlockDevice;
 import org.understudy.transport.BufferPool;
+import org.understudy.transport.FreeList;
 
 /**
  * How the client I/O of one {@link MirroredVolume} travels: each modification is marked dirty, throttled, queued to
@@ -94,31 +94,22 @@ final class MirrorDataPath {
     /** Client writes in flight through {@link #writeAsync}, and the idle ones kept for the next writes. */
     private final AsyncWrites writes = new AsyncWrites();
 
-    /** A small pool of {@link AsyncWrite}s: taken by the writing threads, given back by whoever settles one. */
+    /**
+     * A small pool of {@link AsyncWrite}s: taken by the writing threads, given back by whoever settles one; beyond
+     * more than the writes in flight at the usual queue depths, a finished one goes to the collector.
+     */
     private final class AsyncWrites {
-        /** More than the writes in flight at the usual queue depths; beyond it, a finished one goes to the GC. */
-        private static final int MAX_IDLE = 1024;
-        private final ArrayDeque<AsyncWrite> idle = new ArrayDeque<>();
+        private final FreeList<AsyncWrite> idle = new FreeList<>(1024, AsyncWrite::new);
 
         AsyncWrite acquire(long offset, ByteBuffer src, boolean fua, BlockDevice.WriteCallback callback) {
-            AsyncWrite w;
-            synchronized (idle) {
-                w = idle.poll();
-            }
-            if (w == null) {
-                w = new AsyncWrite();
-            }
+            AsyncWrite w = idle.take();
             w.start(offset, src, fua, callback);
             return w;
         }
 
         void release(AsyncWrite w) {
             w.clear();
-            synchronized (idle) {
-                if (idle.size() < MAX_IDLE) {
-                    idle.push(w);
-                }
-            }
+            idle.giveBack(w);
         }
     }
 

@@ -19,6 +19,7 @@ import org.understudy.replication.FrameFlags;
 import org.understudy.replication.FrameType;
 import org.understudy.replication.HandshakeMessages;
 import org.understudy.replication.ProtocolException;
+import org.understudy.transport.FreeList;
 import org.understudy.transport.StreamConnection;
 
 /**
@@ -53,8 +54,8 @@ final class MirrorLink {
     private final BatchWriter writer;
     private final ArrayDeque<Outbound> toSend = new ArrayDeque<>();
     private final ArrayDeque<Outbound> unacked = new ArrayDeque<>();
-    /** Pooled frames answered and ready for the next client write (guarded by itself). */
-    private final ArrayDeque<Outbound> free = new ArrayDeque<>();
+    /** Pooled frames answered and ready for the next client write. */
+    private final FreeList<Outbound> free = new FreeList<>(MAX_FREE, Outbound::pooled);
     /** The frames one ACK completes; only the ACK reader touches it. */
     private final ArrayList<Outbound> acked = new ArrayList<>();
     private final AtomicBoolean dead = new AtomicBoolean();
@@ -200,13 +201,7 @@ final class MirrorLink {
      * so no other thread may use {@code data} meanwhile. Its bytes must stay unchanged until the frame is answered.
      */
     boolean sendWrite(int flags, long offset, ByteBuffer data, int at, int length, Outbound.Listener listener) {
-        Outbound o;
-        synchronized (free) {
-            o = free.poll();
-        }
-        if (o == null) {
-            o = Outbound.pooled();
-        }
+        Outbound o = free.take();
         FrameCodec.update(o.crc, data, at, length);
         o.set(FrameType.WRITE, flags, offset, length, data, at, length, true, listener);
         lock.lock();
@@ -218,9 +213,7 @@ final class MirrorLink {
         } finally {
             lock.unlock();
         }
-        synchronized (free) {
-            free.push(o.recycle());
-        }
+        free.giveBack(o.recycle());
         return false;
     }
 
@@ -371,11 +364,7 @@ final class MirrorLink {
             o.complete(ok);
         } finally {
             if (reuse && o.isPooled()) {
-                synchronized (free) {
-                    if (free.size() < MAX_FREE) {
-                        free.push(o.recycle());
-                    }
-                }
+                free.giveBack(o.recycle());
             }
         }
     }

@@ -1,9 +1,9 @@
 package org.understudy.nbd;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
 import java.util.function.Supplier;
 import org.understudy.storage.BlockDevice;
+import org.understudy.transport.FreeList;
 
 /**
  * The replies of one connection's WRITEs in flight, and idle ones kept for the next writes (at most as many as the
@@ -12,27 +12,20 @@ import org.understudy.storage.BlockDevice;
  * whichever thread completes the write.
  */
 final class WriteReplies {
-    private final ArrayDeque<WriteReply> idle = new ArrayDeque<>();
+    private final FreeList<WriteReply> idle;
     private final ReplyQueue replies;
-    private final int maxIdle;
     /** The connection's tag for the log (it names the export once negotiated). */
     private final Supplier<String> tag;
 
     WriteReplies(ReplyQueue replies, int maxIdle, Supplier<String> tag) {
         this.replies = replies;
-        this.maxIdle = maxIdle;
+        this.idle = new FreeList<>(maxIdle, WriteReply::new);
         this.tag = tag;
     }
 
     /** The callback of a WRITE started with {@code payload} ({@code bytes} permits), which sends its reply. */
     BlockDevice.WriteCallback acquire(int flags, long cookie, long offset, long length, ByteBuffer payload, int bytes) {
-        WriteReply w;
-        synchronized (idle) {
-            w = idle.poll();
-        }
-        if (w == null) {
-            w = new WriteReply();
-        }
+        WriteReply w = idle.take();
         w.flags = flags;
         w.cookie = cookie;
         w.offset = offset;
@@ -44,11 +37,7 @@ final class WriteReplies {
 
     private void release(WriteReply w) {
         w.payload = null;
-        synchronized (idle) {
-            if (idle.size() < maxIdle) {
-                idle.push(w);
-            }
-        }
+        idle.giveBack(w);
     }
 
     /**
