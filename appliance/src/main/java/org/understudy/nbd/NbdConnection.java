@@ -219,19 +219,17 @@ final class NbdConnection implements Runnable {
             }
             // the header's fields read in place: the write path below makes no request record
             int at = inbuf.position();
-            if (inbuf.getInt(at) != NbdConstants.REQUEST_MAGIC) {
-                try {
-                    NbdRequest.decode(inbuf);
-                } catch (NbdProtocolException e) {
-                    LOG.warn("{}: closing connection: {}", tag, e.getMessage());
-                    return false;
-                }
+            try {
+                NbdRequest.checkMagicAt(inbuf, at);
+            } catch (NbdProtocolException e) {
+                LOG.warn("{}: closing connection: {}", tag, e.getMessage());
+                return false;
             }
-            int flags = Short.toUnsignedInt(inbuf.getShort(at + 4));
-            int type = Short.toUnsignedInt(inbuf.getShort(at + 6));
-            long cookie = inbuf.getLong(at + 8);
-            long offset = inbuf.getLong(at + 16);
-            long length = Integer.toUnsignedLong(inbuf.getInt(at + 24));
+            int flags = NbdRequest.flagsAt(inbuf, at);
+            int type = NbdRequest.typeAt(inbuf, at);
+            long cookie = NbdRequest.cookieAt(inbuf, at);
+            long offset = NbdRequest.offsetAt(inbuf, at);
+            long length = NbdRequest.lengthAt(inbuf, at);
             inbuf.position(at + NbdConstants.REQUEST_SIZE);
             boolean hasPayload = type == NbdConstants.CMD_WRITE;
             if (type == NbdConstants.CMD_DISC) {

@@ -23,17 +23,41 @@ public record NbdRequest(int flags, int type, long cookie, long offset, long len
         if (buf.remaining() < NbdConstants.REQUEST_SIZE) {
             throw new NbdProtocolException("truncated request: " + buf.remaining() + " of " + NbdConstants.REQUEST_SIZE + " bytes");
         }
-        int magic = buf.getInt();
+        int at = buf.position();
+        checkMagicAt(buf, at);
+        buf.position(at + NbdConstants.REQUEST_SIZE);
+        return new NbdRequest(flagsAt(buf, at), typeAt(buf, at), cookieAt(buf, at), offsetAt(buf, at), lengthAt(buf, at));
+    }
+
+    // The header's layout, read in place at index {@code at} without moving the buffer: decode uses it, and so does
+    // the server's request loop, whose write path makes no record per request.
+
+    /** @throws NbdProtocolException when the header at {@code at} does not start with the request magic */
+    static void checkMagicAt(ByteBuffer buf, int at) throws NbdProtocolException {
+        int magic = buf.getInt(at);
         if (magic != NbdConstants.REQUEST_MAGIC) {
-            buf.position(buf.position() - 4);
             throw new NbdProtocolException(String.format("wrong request magic 0x%08x", magic));
         }
-        int flags = Short.toUnsignedInt(buf.getShort());
-        int type = Short.toUnsignedInt(buf.getShort());
-        long cookie = buf.getLong();
-        long offset = buf.getLong();
-        long length = Integer.toUnsignedLong(buf.getInt());
-        return new NbdRequest(flags, type, cookie, offset, length);
+    }
+
+    static int flagsAt(ByteBuffer buf, int at) {
+        return Short.toUnsignedInt(buf.getShort(at + 4));
+    }
+
+    static int typeAt(ByteBuffer buf, int at) {
+        return Short.toUnsignedInt(buf.getShort(at + 6));
+    }
+
+    static long cookieAt(ByteBuffer buf, int at) {
+        return buf.getLong(at + 8);
+    }
+
+    static long offsetAt(ByteBuffer buf, int at) {
+        return buf.getLong(at + 16);
+    }
+
+    static long lengthAt(ByteBuffer buf, int at) {
+        return Integer.toUnsignedLong(buf.getInt(at + 24));
     }
 
     /** Writes this header (28 bytes) into {@code buf}; used by clients and tests. */
@@ -61,9 +85,9 @@ public record NbdRequest(int flags, int type, long cookie, long offset, long len
             return false;
         }
         int at = buf.position();
-        int flags = Short.toUnsignedInt(buf.getShort(at + 4));
-        int type = Short.toUnsignedInt(buf.getShort(at + 6));
-        long length = Integer.toUnsignedLong(buf.getInt(at + 24));
+        int flags = flagsAt(buf, at);
+        int type = typeAt(buf, at);
+        long length = lengthAt(buf, at);
         return buf.getInt(at) == NbdConstants.REQUEST_MAGIC && type == NbdConstants.CMD_WRITE
                 && (flags & NbdConstants.CMD_FLAG_FUA) == 0 && length > 0 && length <= max
                 && buf.remaining() >= NbdConstants.REQUEST_SIZE + length;
