@@ -2,11 +2,11 @@ package org.understudy.mirror;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.understudy.storage.BlockDevice;
+import org.understudy.transport.FreeList;
 
 /**
  * A device as a node serves it over NBD: counts requests in flight so a drain or a handover can wait until every
@@ -43,10 +43,8 @@ public final class ServedDevice implements BlockDevice {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition idle = lock.newCondition();
     private int inFlight;
-    /** Finished {@link Tracked} writes kept for the next ones (guarded by {@link #lock}). */
-    private final ArrayDeque<Tracked> spare = new ArrayDeque<>();
-    /** More than the writes in flight at the usual queue depths; beyond it, a finished one goes to the GC. */
-    private static final int MAX_IDLE = 1024;
+    /** Finished {@link Tracked} writes kept for the next ones (more than the writes in flight at usual depths). */
+    private final FreeList<Tracked> spare = new FreeList<>(1024, Tracked::new);
 
     private ServedDevice(BlockDevice inner, WriteMarks marks) {
         this.inner = inner;
@@ -189,17 +187,8 @@ public final class ServedDevice implements BlockDevice {
 
     /** Like {@link #enter}, and the write's completion from the idle ones: no callback object per write. */
     private Tracked enterTracked(long offset, long length, WriteCallback callback) {
-        Tracked t;
-        lock.lock();
-        try {
-            inFlight++;
-            t = spare.poll();
-        } finally {
-            lock.unlock();
-        }
-        if (t == null) {
-            t = new Tracked();
-        }
+        enter();
+        Tracked t = spare.take();
         t.offset = offset;
         t.length = length;
         t.callback = callback;
@@ -228,17 +217,8 @@ public final class ServedDevice implements BlockDevice {
         /** Out of the in-flight count, and kept for the next write. */
         void leave() {
             callback = null;
-            lock.lock();
-            try {
-                if (--inFlight == 0) {
-                    idle.signalAll();
-                }
-                if (spare.size() < MAX_IDLE) {
-                    spare.push(this);
-                }
-            } finally {
-                lock.unlock();
-            }
+            ServedDevice.this.leave();
+            spare.giveBack(this);
         }
     }
 
