@@ -132,11 +132,13 @@ public final class JmxFace implements ManagementFace {
                 new DescribedMXBean<>(new ApplianceBean(snapshots, operations), ApplianceMXBean.class, events));
         registerFixed(ObjectNames.alarms(), new AlarmsBean(context.alarms()));
         BeanRegistry registry = new BeanRegistry(server, snapshots, operations, notifier, events, listeners, node);
-        registered = new Registered(notifier, events, ObjectNames.appliance(), listeners, snapshots, registry);
-        // subscribe before the first snapshot, so nothing between the two is missed
+        // subscribe before the first snapshot, so nothing between the two is missed: what arrives meanwhile waits in
+        // the worker's queue, which this thread (or the worker itself, running this) drains only afterwards
         subscriptions.add(context.events().subscribe(worker::offer));
         subscriptions.add(context.alarms().subscribe(worker::offer));
         registry.refresh(snapshots.fresh());
+        // published once every bean of the first snapshot is in: beansRegistered() means all of them
+        registered = new Registered(notifier, events, ObjectNames.appliance(), listeners, snapshots, registry);
         LOG.info("{}: jmx beans registered under {} ({} per-primary/volume/path beans)", node, ObjectNames.DOMAIN,
                 registry.registered().size());
     }

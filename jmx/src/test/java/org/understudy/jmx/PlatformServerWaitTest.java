@@ -24,14 +24,20 @@ class PlatformServerWaitTest {
         FakeNode node = new FakeNode();
         AtomicBoolean made = new AtomicBoolean();
         AtomicInteger asked = new AtomicInteger();
-        PlatformServer platform = new PlatformServer(made::get, () -> {
+        AtomicInteger looks = new AtomicInteger();
+        PlatformServer platform = new PlatformServer(() -> {
+            looks.incrementAndGet();
+            return made.get();
+        }, () -> {
             asked.incrementAndGet();
             return node.server;
         });
         JmxFace face = new JmxFace(platform, System::nanoTime, 20, 50);
         face.start(node.context(null));
         try {
-            Thread.sleep(300); // several idle looks
+            // the face looked for the server several times (at start and at its idle pace) and found none
+            Poll.until(Duration.ofSeconds(10), () -> "the face looked for the server only " + looks.get() + " times",
+                    () -> looks.get() >= 4);
             assertFalse(face.beansRegistered(), "no beans before the server exists");
             assertEquals(0, asked.get(), "the face never asked for (and so never created) the server");
             assertFalse(node.server.isRegistered(ObjectNames.appliance()));
