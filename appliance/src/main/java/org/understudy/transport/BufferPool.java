@@ -54,7 +54,7 @@ public final class BufferPool {
             idle[cls].decrementAndGet();
             idleBytes.addAndGet(-b.capacity());
         } else {
-            b = ByteBuffer.allocateDirect(1 << (cls + MIN_SHIFT));
+            b = allocateAligned(1 << (cls + MIN_SHIFT));
         }
         b.clear().limit(length);
         return b;
@@ -81,6 +81,18 @@ public final class BufferPool {
             idleBytes.addAndGet(-b.capacity());
             idle[cls].decrementAndGet();
         }
+    }
+
+    /**
+     * A direct buffer of {@code capacity} bytes whose first byte starts a page (64 KiB and more) or a cache line
+     * (smaller ones). {@code allocateDirect} returns malloc's alignment (16 bytes), and the kernel's copies between a
+     * socket or the page cache and a buffer starting mid-line run slower: 1 MiB writes with no standby, the copy from
+     * the payload into the page cache took 21-24 % of the primary's CPU samples from a 16-byte aligned buffer and
+     * 14-16 % from a page-aligned one. The padding costs at most a page per large buffer (6 % of the smallest).
+     */
+    static ByteBuffer allocateAligned(int capacity) {
+        int unit = capacity >= 64 << 10 ? 4096 : 64;
+        return ByteBuffer.allocateDirect(capacity + unit - 1).alignedSlice(unit).slice(0, capacity);
     }
 
     /** Idle buffers kept of one size class: many small ones, a few large ones. */
