@@ -44,7 +44,9 @@ class LauncherOptionsTest {
         for (String o : List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xms8m", "-Xmx256m",
                 "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-XX:ReservedCodeCacheSize=32m",
                 "-XX:TrimNativeHeapInterval=10000", "-Xss512k", "-XX:+UnlockDiagnosticVMOptions",
-                "-XX:AsyncDeflationInterval=10000", "-Dorg.eclipse.jetty.util.referencesPerCacheLine=16")) {
+                "-XX:AsyncDeflationInterval=10000", "-Dorg.eclipse.jetty.util.referencesPerCacheLine=16",
+                "-XX:Tier3InvocationThreshold=2000", "-XX:Tier3MinInvocationThreshold=1000",
+                "-XX:Tier3CompileThreshold=20000")) {
             assertTrue(args.contains(o), "the primary agent runs with " + o + ": " + args);
         }
         assertTrue(args.contains("MALLOC_ARENA_MAX=2"), "glibc malloc limited to two arenas: " + args);
