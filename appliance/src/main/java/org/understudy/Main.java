@@ -14,6 +14,7 @@ import org.understudy.cli.StatusCommand;
 import org.understudy.cli.ThrottleCommand;
 import org.understudy.cli.VerifyCommand;
 import org.understudy.cli.WebUserCommand;
+import org.understudy.daemon.NodeArguments;
 import org.understudy.demo.DemoCommand;
 import org.understudy.model.Version;
 import org.understudy.primary.PrimaryCommand;
@@ -44,7 +45,19 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         lightPollers();
-        System.exit(run(args));
+        // the primary agent's usual command line skips picocli (its model costs the agent some 170 classes)
+        java.util.Optional<NodeArguments> primary = NodeArguments.of("primary", args);
+        System.exit(primary.isPresent() ? runPrimary(primary.get()) : run(args));
+    }
+
+    /** The primary's run without picocli: a failure to run is reported as picocli reports one, exit code 1. */
+    private static int runPrimary(NodeArguments args) {
+        try {
+            return PrimaryCommand.run(args.config(), args.node());
+        } catch (RuntimeException e) {
+            e.printStackTrace();
+            return ExitCodes.NOT_OK;
+        }
     }
 
     /**

@@ -38,10 +38,13 @@ public final class NodeProcesses {
 
     /**
      * The node's command line, as {@code bin/understudy ROLE} would run it: {@code java}, the role's option file as an
-     * argument file ({@code @conf/jvm/ROLE.options}), this JVM's logging and home properties, its class path, then
-     * {@code ROLE --config CONFIG --node NAME}.
+     * argument file ({@code @conf/jvm/ROLE.options}), this JVM's logging and home properties, its class path less the
+     * jars the role leaves out ({@link RoleClassPath}), then {@code ROLE --config CONFIG --node NAME}.
+     *
+     * @throws IOException when the role's list of excluded jars exists but cannot be read
      */
-    public static List<String> command(String java, Path roleOptions, String role, Path config, String node) {
+    public static List<String> command(String java, Path roleOptions, String role, Path config, String node)
+            throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(java);
         cmd.add("@" + roleOptions);
@@ -52,7 +55,7 @@ public final class NodeProcesses {
             }
         }
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(RoleClassPath.without(System.getProperty("java.class.path"), RoleClassPath.exclusions(roleOptions)));
         cmd.add(MAIN);
         cmd.addAll(List.of(role, "--config", config.toString(), "--node", node));
         return cmd;

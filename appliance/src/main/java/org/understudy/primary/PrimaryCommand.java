@@ -1,5 +1,6 @@
 package org.understudy.primary;
 
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.understudy.config.PrimaryConfig;
 import org.understudy.daemon.NodeRunner;
@@ -17,6 +18,14 @@ public final class PrimaryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return NodeRunner.run(options.config, options.node, Role.PRIMARY, PrimaryConfig.class, PrimaryEngines.FACTORY, System.err);
+        return run(options.config, options.node);
+    }
+
+    /**
+     * Runs the primary node {@code node} of {@code config} (see {@link NodeRunner#run}); also called without picocli
+     * for the usual command line ({@link org.understudy.daemon.NodeArguments}).
+     */
+    public static int run(Path config, String node) {
+        return NodeRunner.run(config, node, Role.PRIMARY, PrimaryConfig.class, PrimaryEngines.FACTORY, System.err);
     }
 }

@@ -12,10 +12,12 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.understudy.demo.NodeProcesses;
+import org.understudy.demo.RoleClassPath;
 import org.understudy.demo.RoleJvmOptions;
 
 /**
@@ -42,7 +44,9 @@ class LauncherOptionsTest {
         for (String o : List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xms8m", "-Xmx256m",
                 "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-XX:ReservedCodeCacheSize=32m",
                 "-XX:TrimNativeHeapInterval=10000", "-Xss512k", "-XX:+UnlockDiagnosticVMOptions",
-                "-XX:AsyncDeflationInterval=10000", "-Dorg.eclipse.jetty.util.referencesPerCacheLine=16")) {
+                "-XX:AsyncDeflationInterval=10000", "-Dorg.eclipse.jetty.util.referencesPerCacheLine=16",
+                "-XX:Tier3InvocationThreshold=2000", "-XX:Tier3MinInvocationThreshold=1000",
+                "-XX:Tier3CompileThreshold=20000")) {
             assertTrue(args.contains(o), "the primary agent runs with " + o + ": " + args);
         }
         assertTrue(args.contains("MALLOC_ARENA_MAX=2"), "glibc malloc limited to two arenas: " + args);
@@ -110,6 +114,61 @@ class LauncherOptionsTest {
     }
 
     @Test
+    void primary_leavesTheInstallersJarsOffItsClassPath_asTheDemosPrimariesDo() throws Exception {
+        // a distribution of empty jars: the launcher only lists them
+        Path dist = tmp.resolve("dist");
+        Files.createDirectories(dist.resolve("bin"));
+        Files.createDirectories(dist.resolve("lib"));
+        Files.copy(LAUNCHER, dist.resolve("bin/understudy"));
+        copyTree(CONF.resolve("jvm"), dist.resolve("conf/jvm"));
+        List<String> installerOnly = List.of("bcprov-jdk18on-1.87.jar", "sshd-common-2.20.1.jar", "sshd-core-2.20.1.jar",
+                "jcl-over-slf4j-1.7.36.jar", "understudy-installer-0.1.0.jar");
+        List<String> others = List.of("derby-10.17.1.0.jar", "jackson-core-2.20.1.jar", "jetty-server-12.1.13.jar",
+                "log4j-core-2.25.4.jar", "picocli-4.7.7.jar", "slf4j-api-2.0.17.jar", "snmp4j-3.13.1.jar",
+                "understudy-appliance-0.1.0.jar", "understudy-jmx-0.1.0.jar", "understudy-mib-0.1.0.jar",
+                "understudy-web-0.1.0.jar");
+        List<String> all = new ArrayList<>();
+        for (String jar : concat(installerOnly, others)) {
+            Files.createFile(dist.resolve("lib").resolve(jar));
+            all.add(dist.resolve("lib").resolve(jar).toString());
+        }
+        Path launcher = dist.resolve("bin/understudy");
+
+        List<String> primary = List.of(classPath(launchWith(launcher, null, "primary", "--node", "p1")).split(":"));
+        assertEquals(new TreeSet<>(others.stream().map(j -> dist.resolve("lib").resolve(j).toString()).toList()),
+                new TreeSet<>(primary), "the primary gets every jar of lib/ but the installer's");
+        for (String role : List.of("standby", "status")) {
+            assertEquals(dist.resolve("lib") + "/*", classPath(launchWith(launcher, null, role, "--node", "n1")),
+                    role + " keeps all of lib/ (the client commands' class-data archive was recorded with it)");
+        }
+        // the demo's primaries: the same jars left out of the demo's own class path
+        List<String> excluded = RoleClassPath.exclusions(RoleJvmOptions.file(dist.resolve("conf"), "primary"));
+        assertEquals(new TreeSet<>(primary),
+                new TreeSet<>(List.of(RoleClassPath.without(String.join(":", all), excluded).split(":"))));
+        assertEquals(List.of(), RoleClassPath.exclusions(RoleJvmOptions.file(dist.resolve("conf"), "standby")));
+    }
+
+    /** The argument after {@code -cp}. */
+    private static String classPath(List<String> args) {
+        return args.get(args.indexOf("-cp") + 1);
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        try (var files = Files.list(from)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, to.resolve(f.getFileName()));
+            }
+        }
+    }
+
+    @Test
     void roleOptionFiles_areAcceptedByTheJvm() throws Exception {
         // a misspelt option in a file stops the node at start; this JDK must take each file as it is
         for (String role : List.of("primary", "standby", "fleet", "client")) {
@@ -163,6 +222,11 @@ class LauncherOptionsTest {
 
     /** Runs the launcher on a stand-in JDK 21; returns MALLOC_ARENA_MAX=... then each argument java got. */
     private List<String> launchWith(String javaOpts, String... cmd) throws IOException, InterruptedException {
+        return launchWith(LAUNCHER, javaOpts, cmd);
+    }
+
+    /** Runs {@code launcher} on a stand-in JDK 21; returns MALLOC_ARENA_MAX=... then each argument java got. */
+    private List<String> launchWith(Path launcher, String javaOpts, String... cmd) throws IOException, InterruptedException {
         Path jdk = tmp.resolve("jdk");
         Files.createDirectories(jdk.resolve("bin"));
         Files.writeString(jdk.resolve("release"), "JAVA_VERSION=\"21.0.5\"\n");
@@ -170,7 +234,7 @@ class LauncherOptionsTest {
         Files.writeString(java, "#!/bin/sh\necho \"MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-}\"\n"
                 + "for a in \"$@\"; do echo \"$a\"; done\n");
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
-        ProcessBuilder pb = new ProcessBuilder("bash", LAUNCHER.toString());
+        ProcessBuilder pb = new ProcessBuilder("bash", launcher.toString());
         pb.command().addAll(List.of(cmd));
         pb.environment().put("JAVA_HOME", jdk.toString());
         pb.environment().remove("MALLOC_ARENA_MAX");
