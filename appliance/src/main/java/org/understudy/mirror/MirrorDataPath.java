@@ -229,6 +229,15 @@ final class MirrorDataPath {
         }
     }
 
+    /**
+     * The link's ACK-reading turn, when nobody holds it, for a thread about to start a write; none in async mode,
+     * whose writes may wait for ACKs of earlier ones (the backlog's high water) while the turn is held.
+     */
+    org.understudy.storage.CompletionTurn takeCompletionTurn() {
+        MirrorLink l = async ? null : keeper.link();
+        return l != null && l.reserveAckTurn() ? l : null;
+    }
+
     /** How a request travels to the standby on link {@code l}: true if its last frame is queued, false if the link died. */
     @FunctionalInterface
     private interface Ship {

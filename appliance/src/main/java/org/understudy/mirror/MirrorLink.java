@@ -25,10 +25,11 @@ import org.understudy.transport.StreamConnection;
 /**
  * One authenticated connection to the standby, carrying one volume: assigns sequence numbers, pipelines frames through
  * one sender at a time (see {@link #pump()}; it batches many frames into one gathering socket write) and completes them
- * from one ACK-reader thread as cumulative ACKs arrive. An ack timeout, an I/O error or a protocol error kills the link once: every
+ * as cumulative ACKs arrive, read by one thread at a time: its ACK thread, or a writer that has nothing else to do
+ * (see {@link AckRole}). An ack timeout, an I/O error or a protocol error kills the link once: every
  * pending frame completes with {@code false} and the {@link Listener} hears why. Thread-safe.
  */
-final class MirrorLink {
+final class MirrorLink implements org.understudy.storage.CompletionTurn, AckRole.Link {
     private static final Logger LOG = LogManager.getLogger(MirrorLink.class);
     private static final int MAX_BATCH = 512;
     /** Answered pooled frames kept for reuse: more than a link ever has in flight at the usual queue depths. */
@@ -49,6 +50,8 @@ final class MirrorLink {
     private final Listener listener;
     private final ReentrantLock lock = new ReentrantLock();
     private final ReentrantLock sendLock = new ReentrantLock();
+    /** Who reads the ACKs; under {@link #lock}. */
+    private final AckRole role = new AckRole(lock, this);
     private final List<Outbound> batch = new ArrayList<>(MAX_BATCH);
     /** Writes each batch on the socket; only the sender (holding {@link #sendLock}) touches it. */
     private final BatchWriter writer;
@@ -56,7 +59,7 @@ final class MirrorLink {
     private final ArrayDeque<Outbound> unacked = new ArrayDeque<>();
     /** Pooled frames answered and ready for the next client write. */
     private final FreeList<Outbound> free = new FreeList<>(MAX_FREE, Outbound::pooled);
-    /** The frames one ACK completes; only the ACK reader touches it. */
+    /** The frames one ACK completes; only the holder of the ACK role touches it. */
     private final ArrayList<Outbound> acked = new ArrayList<>();
     private final AtomicBoolean dead = new AtomicBoolean();
     private final boolean replicaFresh;
@@ -87,7 +90,7 @@ final class MirrorLink {
 
     /** Starts the ACK reader and the ack-timeout watchdog; queued frames go out at the next {@link #pump()}. */
     void start(ScheduledExecutorService scheduler) {
-        Thread reader = new Thread(this::ackLoop, "mirror-ack-" + name);
+        Thread reader = new Thread(role::runAckThread, "mirror-ack-" + name);
         reader.setDaemon(true);
         long period = Math.max(10, TimeUnit.NANOSECONDS.toMillis(ackTimeoutNanos) / 4);
         watchdog = scheduler.scheduleAtFixedRate(this::checkAckTimeout, period, period, TimeUnit.MILLISECONDS);
@@ -128,8 +131,15 @@ final class MirrorLink {
         return replicaConsistent;
     }
 
-    boolean isDead() {
+    @Override
+    public boolean isDead() {
         return dead.get();
+    }
+
+    /** Under {@link #lock}: no frame in flight. */
+    @Override
+    public boolean idle() {
+        return unacked.isEmpty();
     }
 
     String downReason() {
@@ -223,6 +233,26 @@ final class MirrorLink {
         o.enqueuedAt = clock.getAsLong();
         unacked.addLast(o);
         toSend.addLast(o);
+        role.queued();
+    }
+
+    /**
+     * Reserves the ACK role for the calling thread if the link is idle and nobody holds it: the thread is about to
+     * queue a write and {@link #end} its turn right after, waiting for nothing else before.
+     */
+    boolean reserveAckTurn() {
+        lock.lock();
+        try {
+            return role.reserve();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Ends a turn of {@link #reserveAckTurn}: see {@link AckRole#end}. */
+    @Override
+    public void end(boolean wait, java.util.function.BooleanSupplier done) {
+        role.end(wait, done);
     }
 
     /**
@@ -283,37 +313,45 @@ final class MirrorLink {
         }
     }
 
-    private void ackLoop() {
+    /**
+     * Reads and handles one frame from the standby, as the holder of the ACK role ({@code borrowed}: a writer, not
+     * the ACK thread); false when the link is dead (killed here on an I/O or protocol error, exactly once).
+     */
+    @Override
+    public boolean readOne(boolean borrowed) {
+        if (dead.get()) {
+            return false;
+        }
         try {
-            while (!dead.get()) {
-                FrameType type = frames.next();
-                switch (type) {
-                    case ACK -> onAck(frames.seq());
-                    case READ_DATA, DIGEST_DATA -> {
-                        var reply = replies.remove(frames.seq());
-                        if (reply == null) {
-                            throw new ProtocolException(type + " for seq " + frames.seq() + " that asked for nothing");
-                        }
-                        ByteBuffer copy = ByteBuffer.allocate(frames.payload().remaining());
-                        copy.put(frames.payload().duplicate()).flip();
-                        reply.complete(copy);
+            FrameType type = frames.next();
+            switch (type) {
+                case ACK -> onAck(frames.seq(), borrowed);
+                case READ_DATA, DIGEST_DATA -> {
+                    var reply = replies.remove(frames.seq());
+                    if (reply == null) {
+                        throw new ProtocolException(type + " for seq " + frames.seq() + " that asked for nothing");
                     }
-                    case ERROR -> {
-                        kill("standby closed the link: " + HandshakeMessages.errorText(frames.payload()));
-                        return;
-                    }
-                    default -> throw new ProtocolException("unexpected " + type + " frame from the standby");
+                    ByteBuffer copy = ByteBuffer.allocate(frames.payload().remaining());
+                    copy.put(frames.payload().duplicate()).flip();
+                    reply.complete(copy);
                 }
+                case ERROR -> {
+                    kill("standby closed the link: " + HandshakeMessages.errorText(frames.payload()));
+                    return false;
+                }
+                default -> throw new ProtocolException("unexpected " + type + " frame from the standby");
             }
+            return !dead.get();
         } catch (IOException e) {
             kill(e instanceof ProtocolException ? e.getMessage() : "link lost: " + e.getMessage());
         } catch (RuntimeException e) {
             LOG.error("mirror {}: ack reader failed", name, e);
             kill("ack reader failed: " + e);
         }
+        return false;
     }
 
-    private void onAck(long seq) throws ProtocolException {
+    private void onAck(long seq, boolean borrowed) throws ProtocolException {
         lock.lock();
         try {
             if (seq < ackedSeq || seq >= nextSeq) {
@@ -325,6 +363,11 @@ final class MirrorLink {
             }
             ackedSeq = seq;
             acksReceived++;
+            if (borrowed) {
+                role.borrowedReads++;
+            } else {
+                role.ackThreadReads++;
+            }
         } finally {
             lock.unlock();
         }
@@ -378,6 +421,7 @@ final class MirrorLink {
             // read under the lock: an answered pooled frame is reused at once
             Outbound oldest = unacked.peekFirst();
             if (oldest == null) {
+                noticeIdleInput();
                 return;
             }
             oldestSeq = oldest.seq;
@@ -388,6 +432,17 @@ final class MirrorLink {
         if (now - oldestAt > ackTimeoutNanos) {
             kill(String.format("no ACK for seq %d within %d ms (last acked seq %d, %d frames pending)", oldestSeq,
                     TimeUnit.NANOSECONDS.toMillis(now - oldestAt), ackedSeq, pendingCount()));
+        }
+    }
+
+    /** Under {@link #lock}, nothing in flight: bytes waiting on the idle link go to the ACK thread. */
+    private void noticeIdleInput() {
+        try {
+            if (channel.available() > 0) {
+                role.idleInput();
+            }
+        } catch (IOException e) {
+            LOG.debug("mirror {}: available() failed on an idle link: {}", name, e.toString());
         }
     }
 
@@ -418,6 +473,7 @@ final class MirrorLink {
             replies.clear();
             unacked.clear();
             toSend.clear();
+            role.dead();
         } finally {
             lock.unlock();
         }
@@ -429,8 +485,10 @@ final class MirrorLink {
         } catch (IOException ignored) {
             // already closing
         }
-        LOG.info("mirror {}: link to {} closed after {} frames in {} socket writes, {} ACKs; {} frames unacknowledged",
-                name, remote, framesOut, writer.socketWrites(), acksReceived, orphans.size());
+        LOG.info("mirror {}: link to {} closed after {} frames in {} socket writes, {} ACKs ({} read by writers, {} by"
+                + " the ACK thread after {} hand-overs); {} frames unacknowledged", name, remote, framesOut,
+                writer.socketWrites(), acksReceived, role.borrowedReads, role.ackThreadReads, role.handOvers,
+                orphans.size());
         // the volume is DEGRADED before any waiting writer learns its write was not replicated
         listener.linkDown(this, reason);
         for (Outbound o : orphans) {

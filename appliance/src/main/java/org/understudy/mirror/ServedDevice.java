@@ -166,6 +166,11 @@ public final class ServedDevice implements BlockDevice {
     }
 
     @Override
+    public org.understudy.storage.CompletionTurn takeCompletionTurn() {
+        return inner.takeCompletionTurn();
+    }
+
+    @Override
     public void sendHeld() {
         inner.sendHeld();
     }
