@@ -61,9 +61,27 @@ final class AckRole {
         }
     }
 
-    /** Under the lock: bytes wait on the link while nothing is in flight (see the class comment). */
-    void idleInput() {
-        if (holder == NONE) {
+    /**
+     * Under the lock, from the ack watchdog while nothing is in flight: bytes waiting on the idle link (an ERROR from
+     * the standby) are handed to the ACK thread rather than left until the next frame.
+     */
+    void idleTick(org.understudy.transport.StreamConnection channel) {
+        try {
+            if (holder == NONE && channel.available() > 0) {
+                toAckThread();
+            }
+        } catch (java.io.IOException e) {
+            // the next frame's send or read meets the failure
+        }
+    }
+
+    /**
+     * Under the lock, from the ack watchdog: the oldest frame in flight has waited a quarter of the ack timeout. A
+     * reservation whose thread has not come back to read (its local write is slow) goes to the ACK thread, so an ACK
+     * that came is never left unread until the watchdog takes the link for dead.
+     */
+    void overdue() {
+        if (holder == RESERVED) {
             toAckThread();
         }
     }

@@ -229,10 +229,7 @@ final class MirrorDataPath {
         }
     }
 
-    /**
-     * The link's ACK-reading turn, when nobody holds it, for a thread about to start a write; none in async mode,
-     * whose writes may wait for ACKs of earlier ones (the backlog's high water) while the turn is held.
-     */
+    /** The link's free ACK turn for a writer; none in async mode, whose writes may wait for ACKs (the high water). */
     org.understudy.storage.CompletionTurn takeCompletionTurn() {
         MirrorLink l = async ? null : keeper.link();
         return l != null && l.reserveAckTurn() ? l : null;
@@ -443,9 +440,14 @@ final class MirrorDataPath {
         long t0 = p.options().clock().getAsLong();
         p.local().flush();
         MirrorLink l = keeper.link();
+        // the caller waits for this FLUSH's ACK and for nothing else: on a link nobody reads it reads the ACK itself
+        boolean turn = l != null && l.reserveAckTurn();
         Outbound o = l == null ? null : l.enqueue(FrameType.FLUSH, 0, 0, 0, null, false);
         if (o != null) {
             l.pump();
+        }
+        if (turn) {
+            l.end(o != null, o == null ? () -> true : o.done::isDone);
         }
         boolean acked = o != null && o.done.join();
         if (o != null && !acked) {

@@ -421,28 +421,20 @@ final class MirrorLink implements org.understudy.storage.CompletionTurn, AckRole
             // read under the lock: an answered pooled frame is reused at once
             Outbound oldest = unacked.peekFirst();
             if (oldest == null) {
-                noticeIdleInput();
+                role.idleTick(channel); // nobody reads an idle link: an ERROR waiting there goes to the ACK thread
                 return;
             }
             oldestSeq = oldest.seq;
             oldestAt = oldest.enqueuedAt;
+            if (now - oldestAt > ackTimeoutNanos / 4) {
+                role.overdue();
+            }
         } finally {
             lock.unlock();
         }
         if (now - oldestAt > ackTimeoutNanos) {
             kill(String.format("no ACK for seq %d within %d ms (last acked seq %d, %d frames pending)", oldestSeq,
                     TimeUnit.NANOSECONDS.toMillis(now - oldestAt), ackedSeq, pendingCount()));
-        }
-    }
-
-    /** Under {@link #lock}, nothing in flight: bytes waiting on the idle link go to the ACK thread. */
-    private void noticeIdleInput() {
-        try {
-            if (channel.available() > 0) {
-                role.idleInput();
-            }
-        } catch (IOException e) {
-            LOG.debug("mirror {}: available() failed on an idle link: {}", name, e.toString());
         }
     }
 

@@ -337,4 +337,18 @@ class AckRoleTest {
         assertFalse(link.isDead(), link.downReason());
         assertTrue(borrowed.get() > 0, "some writers held the role");
     }
+
+    @Test
+    void aReservationWhoseWriterDoesNotComeBack_goesToTheAckThread_beforeTheAckTimeout() throws Exception {
+        assertTrue(link.reserveAckTurn());
+        Write w = send(); // then the writer is held up (a slow local write) and does not read
+        ack(receive());
+        // the watchdog (every quarter of the 1.5 s ack timeout) hands the unread ACK to the ACK thread
+        Poll.until(Duration.ofSeconds(5), "the ACK thread read the ACK", w::done);
+        assertEquals(Boolean.TRUE, w.acked);
+        assertEquals("mirror-ack-p/v", w.heardOn.getName());
+        assertFalse(link.isDead(), link.downReason());
+        link.end(true, w::done); // comes back late: no longer its turn
+        assertEquals(1, w.answers.get());
+    }
 }
