@@ -229,12 +229,6 @@ final class MirrorDataPath {
         }
     }
 
-    /** The link's free ACK turn for a writer; none in async mode, whose writes may wait for ACKs (the high water). */
-    org.understudy.storage.CompletionTurn takeCompletionTurn() {
-        MirrorLink l = async ? null : keeper.link();
-        return l != null && l.reserveAckTurn() ? l : null;
-    }
-
     /** How a request travels to the standby on link {@code l}: true if its last frame is queued, false if the link died. */
     @FunctionalInterface
     private interface Ship {
@@ -440,14 +434,9 @@ final class MirrorDataPath {
         long t0 = p.options().clock().getAsLong();
         p.local().flush();
         MirrorLink l = keeper.link();
-        // the caller waits for this FLUSH's ACK and for nothing else: on a link nobody reads it reads the ACK itself
-        boolean turn = l != null && l.reserveAckTurn();
         Outbound o = l == null ? null : l.enqueue(FrameType.FLUSH, 0, 0, 0, null, false);
         if (o != null) {
             l.pump();
-        }
-        if (turn) {
-            l.end(o != null, o == null ? () -> true : o.done::isDone);
         }
         boolean acked = o != null && o.done.join();
         if (o != null && !acked) {

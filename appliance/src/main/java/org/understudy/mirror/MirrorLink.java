@@ -25,11 +25,10 @@ import org.understudy.transport.StreamConnection;
 /**
  * One authenticated connection to the standby, carrying one volume: assigns sequence numbers, pipelines frames through
  * one sender at a time (see {@link #pump()}; it batches many frames into one gathering socket write) and completes them
- * as cumulative ACKs arrive, read by one thread at a time: its ACK thread, or a writer that has nothing else to do
- * (see {@link AckRole}). An ack timeout, an I/O error or a protocol error kills the link once: every
+ * from one ACK-reader thread as cumulative ACKs arrive. An ack timeout, an I/O error or a protocol error kills the link once: every
  * pending frame completes with {@code false} and the {@link Listener} hears why. Thread-safe.
  */
-final class MirrorLink implements org.understudy.storage.CompletionTurn, AckRole.Link {
+final class MirrorLink {
     private static final Logger LOG = LogManager.getLogger(MirrorLink.class);
     private static final int MAX_BATCH = 512;
     /** Answered pooled frames kept for reuse: more than a link ever has in flight at the usual queue depths. */
@@ -50,8 +49,6 @@ final class MirrorLink implements org.understudy.storage.CompletionTurn, AckRole
     private final Listener listener;
     private final ReentrantLock lock = new ReentrantLock();
     private final ReentrantLock sendLock = new ReentrantLock();
-    /** Who reads the ACKs; under {@link #lock}. */
-    private final AckRole role = new AckRole(lock, this);
     private final List<Outbound> batch = new ArrayList<>(MAX_BATCH);
     /** Writes each batch on the socket; only the sender (holding {@link #sendLock}) touches it. */
     private final BatchWriter writer;
@@ -59,7 +56,7 @@ final class MirrorLink implements org.understudy.storage.CompletionTurn, AckRole
     private final ArrayDeque<Outbound> unacked = new ArrayDeque<>();
     /** Pooled frames answered and ready for the next client write. */
     private final FreeList<Outbound> free = new FreeList<>(MAX_FREE, Outbound::pooled);
-    /** The frames one ACK completes; only the holder of the ACK role touches it. */
+    /** The frames one ACK completes; only the ACK reader touches it. */
     private final ArrayList<Outbound> acked = new ArrayList<>();
     private final AtomicBoolean dead = new AtomicBoolean();
     private final boolean replicaFresh;
@@ -90,7 +87,7 @@ final class MirrorLink implements org.understudy.storage.CompletionTurn, AckRole
 
     /** Starts the ACK reader and the ack-timeout watchdog; queued frames go out at the next {@link #pump()}. */
     void start(ScheduledExecutorService scheduler) {
-        Thread reader = new Thread(role::runAckThread, "mirror-ack-" + name);
+        Thread reader = new Thread(this::ackLoop, "mirror-ack-" + name);
         reader.setDaemon(true);
         long period = Math.max(10, TimeUnit.NANOSECONDS.toMillis(ackTimeoutNanos) / 4);
         watchdog = scheduler.scheduleAtFixedRate(this::checkAckTimeout, period, period, TimeUnit.MILLISECONDS);
@@ -131,15 +128,8 @@ final class MirrorLink implements org.understudy.storage.CompletionTurn, AckRole
         return replicaConsistent;
     }
 
-    @Override
-    public boolean isDead() {
+    boolean isDead() {
         return dead.get();
-    }
-
-    /** Under {@link #lock}: no frame in flight. */
-    @Override
-    public boolean idle() {
-        return unacked.isEmpty();
     }
 
     String downReason() {
@@ -233,26 +223,6 @@ final class MirrorLink implements org.understudy.storage.CompletionTurn, AckRole
         o.enqueuedAt = clock.getAsLong();
         unacked.addLast(o);
         toSend.addLast(o);
-        role.queued();
-    }
-
-    /**
-     * Reserves the ACK role for the calling thread if the link is idle and nobody holds it: the thread is about to
-     * queue a write and {@link #end} its turn right after, waiting for nothing else before.
-     */
-    boolean reserveAckTurn() {
-        lock.lock();
-        try {
-            return role.reserve();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Ends a turn of {@link #reserveAckTurn}: see {@link AckRole#end}. */
-    @Override
-    public void end(boolean wait, java.util.function.BooleanSupplier done) {
-        role.end(wait, done);
     }
 
     /**
@@ -313,45 +283,37 @@ final class MirrorLink implements org.understudy.storage.CompletionTurn, AckRole
         }
     }
 
-    /**
-     * Reads and handles one frame from the standby, as the holder of the ACK role ({@code borrowed}: a writer, not
-     * the ACK thread); false when the link is dead (killed here on an I/O or protocol error, exactly once).
-     */
-    @Override
-    public boolean readOne(boolean borrowed) {
-        if (dead.get()) {
-            return false;
-        }
+    private void ackLoop() {
         try {
-            FrameType type = frames.next();
-            switch (type) {
-                case ACK -> onAck(frames.seq(), borrowed);
-                case READ_DATA, DIGEST_DATA -> {
-                    var reply = replies.remove(frames.seq());
-                    if (reply == null) {
-                        throw new ProtocolException(type + " for seq " + frames.seq() + " that asked for nothing");
+            while (!dead.get()) {
+                FrameType type = frames.next();
+                switch (type) {
+                    case ACK -> onAck(frames.seq());
+                    case READ_DATA, DIGEST_DATA -> {
+                        var reply = replies.remove(frames.seq());
+                        if (reply == null) {
+                            throw new ProtocolException(type + " for seq " + frames.seq() + " that asked for nothing");
+                        }
+                        ByteBuffer copy = ByteBuffer.allocate(frames.payload().remaining());
+                        copy.put(frames.payload().duplicate()).flip();
+                        reply.complete(copy);
                     }
-                    ByteBuffer copy = ByteBuffer.allocate(frames.payload().remaining());
-                    copy.put(frames.payload().duplicate()).flip();
-                    reply.complete(copy);
+                    case ERROR -> {
+                        kill("standby closed the link: " + HandshakeMessages.errorText(frames.payload()));
+                        return;
+                    }
+                    default -> throw new ProtocolException("unexpected " + type + " frame from the standby");
                 }
-                case ERROR -> {
-                    kill("standby closed the link: " + HandshakeMessages.errorText(frames.payload()));
-                    return false;
-                }
-                default -> throw new ProtocolException("unexpected " + type + " frame from the standby");
             }
-            return !dead.get();
         } catch (IOException e) {
             kill(e instanceof ProtocolException ? e.getMessage() : "link lost: " + e.getMessage());
         } catch (RuntimeException e) {
             LOG.error("mirror {}: ack reader failed", name, e);
             kill("ack reader failed: " + e);
         }
-        return false;
     }
 
-    private void onAck(long seq, boolean borrowed) throws ProtocolException {
+    private void onAck(long seq) throws ProtocolException {
         lock.lock();
         try {
             if (seq < ackedSeq || seq >= nextSeq) {
@@ -363,11 +325,6 @@ final class MirrorLink implements org.understudy.storage.CompletionTurn, AckRole
             }
             ackedSeq = seq;
             acksReceived++;
-            if (borrowed) {
-                role.borrowedReads++;
-            } else {
-                role.ackThreadReads++;
-            }
         } finally {
             lock.unlock();
         }
@@ -421,14 +378,10 @@ final class MirrorLink implements org.understudy.storage.CompletionTurn, AckRole
             // read under the lock: an answered pooled frame is reused at once
             Outbound oldest = unacked.peekFirst();
             if (oldest == null) {
-                role.idleTick(channel); // nobody reads an idle link: an ERROR waiting there goes to the ACK thread
                 return;
             }
             oldestSeq = oldest.seq;
             oldestAt = oldest.enqueuedAt;
-            if (now - oldestAt > ackTimeoutNanos / 4) {
-                role.overdue();
-            }
         } finally {
             lock.unlock();
         }
@@ -465,7 +418,6 @@ final class MirrorLink implements org.understudy.storage.CompletionTurn, AckRole
             replies.clear();
             unacked.clear();
             toSend.clear();
-            role.dead();
         } finally {
             lock.unlock();
         }
@@ -477,10 +429,8 @@ final class MirrorLink implements org.understudy.storage.CompletionTurn, AckRole
         } catch (IOException ignored) {
             // already closing
         }
-        LOG.info("mirror {}: link to {} closed after {} frames in {} socket writes, {} ACKs ({} read by writers, {} by"
-                + " the ACK thread after {} hand-overs); {} frames unacknowledged", name, remote, framesOut,
-                writer.socketWrites(), acksReceived, role.borrowedReads, role.ackThreadReads, role.handOvers,
-                orphans.size());
+        LOG.info("mirror {}: link to {} closed after {} frames in {} socket writes, {} ACKs; {} frames unacknowledged",
+                name, remote, framesOut, writer.socketWrites(), acksReceived, orphans.size());
         // the volume is DEGRADED before any waiting writer learns its write was not replicated
         listener.linkDown(this, reason);
         for (Outbound o : orphans) {

@@ -234,12 +234,6 @@ public final class MirroredVolume implements BlockDevice {
         data.writeAsync(offset, src, fua, moreFollow, callback);
     }
 
-    /** In sync mode, the turn at reading the link's ACKs when nobody reads them (see {@link AckRole}). */
-    @Override
-    public org.understudy.storage.CompletionTurn takeCompletionTurn() {
-        return data.takeCompletionTurn();
-    }
-
     @Override
     public void sendHeld() {
         data.sendHeld();

@@ -166,11 +166,6 @@ public final class ServedDevice implements BlockDevice {
     }
 
     @Override
-    public org.understudy.storage.CompletionTurn takeCompletionTurn() {
-        return inner.takeCompletionTurn();
-    }
-
-    @Override
     public void sendHeld() {
         inner.sendHeld();
     }

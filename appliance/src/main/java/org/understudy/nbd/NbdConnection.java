@@ -14,11 +14,9 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.understudy.storage.BlockDevice;
-import org.understudy.storage.CompletionTurn;
 
 /**
  * One client connection: handshake (blocking socket), then the transmission phase on a non-blocking socket. The
@@ -26,8 +24,7 @@ import org.understudy.storage.CompletionTurn;
  * data on a selector of its own. A WRITE without FUA to a device that completes writes later (a mirrored volume:
  * {@link BlockDevice#completesWritesLater}) is started through {@link BlockDevice#writeAsync}, right there (on a
  * pooled thread above {@code understudy.nbd.inlineWriteMax} when that is set); the thread that completes it (the
- * reader itself when it has nothing else to do, see {@link #nothingElseToDo}; else the link's ACK thread, or the
- * starting thread when nothing waits for a standby) sends the reply itself through the
+ * link's ACK reader, or the starting thread when nothing waits for a standby) sends the reply itself through the
  * connection's {@link ReplyQueue}, which never waits for the client: what the socket does not take at once the
  * server's {@link ReplyFlusher} finishes. Any other request that arrives while nothing is in flight runs on the
  * reader's thread (no hop before the device at queue depth 1) while another pooled thread takes over reading,
@@ -59,8 +56,6 @@ final class NbdConnection implements Runnable {
     private final Semaphore requestPermits;
     private final Semaphore bytePermits;
     private final AtomicInteger inFlight = new AtomicInteger();
-    /** Every request of the connection answered: what a reader waiting for its own write's ACK waits for. */
-    private final BooleanSupplier writesDone = () -> inFlight.get() == 0;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ReplyQueue replies;
     /** The replies of writes in flight, and idle ones for the next writes. */
@@ -291,15 +286,7 @@ final class NbdConnection implements Runnable {
                 inFlight.incrementAndGet();
                 if (bytes <= INLINE_WRITE_MAX) {
                     boolean more = NbdRequest.bufferedWriteFollows(inbuf, HELD_WRITE_MAX);
-                    // a write with nothing queued behind it may be completed by this thread (see awaitOwnWrite)
-                    CompletionTurn turn = more ? null : device.takeCompletionTurn();
-                    try {
-                        startWrite(flags, cookie, offset, length, p, bytes, more);
-                    } finally {
-                        if (turn != null) {
-                            turn.end(nothingElseToDo(), writesDone);
-                        }
-                    }
+                    startWrite(flags, cookie, offset, length, p, bytes, more);
                     held |= more;
                 } else {
                     sendHeld();
@@ -318,26 +305,6 @@ final class NbdConnection implements Runnable {
             dispatch(() -> execute(req, p, bytes), p, bytes);
         }
         return false;
-    }
-
-    /**
-     * Whether the reader, having just started a write, has nothing else to do until it completes: no other request
-     * of this connection in flight and none arriving (a look at the socket without waiting; what it reads stays in
-     * {@link #inbuf}). Then it reads the standby's ACK itself ({@link CompletionTurn}) instead of waiting for its
-     * socket while the link's ACK thread is woken to complete the write: one thread wake-up less per write at QD1.
-     */
-    private boolean nothingElseToDo() {
-        if (inFlight.get() != 1 || inbuf.hasRemaining()) {
-            return false;
-        }
-        inbuf.compact();
-        try {
-            return ch.read(inbuf) == 0;
-        } catch (IOException e) {
-            return false; // the request loop meets it again and ends the connection
-        } finally {
-            inbuf.flip();
-        }
     }
 
     /** Hands {@code task} to a pooled thread; if the pool refuses (the server stops), gives the request's resources back. */

@@ -73,15 +73,6 @@ public interface BlockDevice extends Closeable {
     }
 
     /**
-     * A turn at reading the completions of the writes the calling thread starts next (see {@link CompletionTurn}),
-     * which it ends right after starting them; null when the device has none to give (the default, and whenever its
-     * completions are already being read). A thread holding a turn waits for nothing but the write it starts.
-     */
-    default CompletionTurn takeCompletionTurn() {
-        return null;
-    }
-
-    /**
      * Whether {@link #writeAsync} returns before a write is complete (and its local part is quick: no FUA, the page
      * cache), so the NBD server may start writes on the thread that reads requests. False by default: a device that
      * completes writes on the calling thread is called from pooled threads, so one slow write never holds up the
