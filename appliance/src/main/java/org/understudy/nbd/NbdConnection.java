@@ -22,8 +22,8 @@ import org.understudy.storage.BlockDevice;
  * One client connection: handshake (blocking socket), then the transmission phase on a non-blocking socket. The
  * thread holding the reader role parses requests and reads WRITE payloads into pooled direct buffers, waiting for
  * data on a selector of its own. A WRITE without FUA to a device that completes writes later (a mirrored volume:
- * {@link BlockDevice#completesWritesLater}) is started through {@link BlockDevice#writeAsync}, right there (on a
- * pooled thread above {@code understudy.nbd.inlineWriteMax} when that is set); the thread that completes it (the
+ * {@link BlockDevice#completesWritesLater}) is started through {@link BlockDevice#writeAsync}, right there, or on a
+ * pooled thread when it is large and the client pipelines ({@link WritePlacement}); the thread that completes it (the
  * link's ACK reader, or the starting thread when nothing waits for a standby) sends the reply itself through the
  * connection's {@link ReplyQueue}, which never waits for the client: what the socket does not take at once the
  * server's {@link ReplyFlusher} finishes. Any other request that arrives while nothing is in flight runs on the
@@ -35,14 +35,6 @@ import org.understudy.storage.BlockDevice;
  */
 final class NbdConnection implements Runnable {
     private static final Logger LOG = LogManager.getLogger(NbdConnection.class);
-    /**
-     * Writes up to this size are started on the reader's thread, larger ones on a pooled thread. Every size by
-     * default: since replies never wait for the client, the hop to a pooled thread only cost wake-ups (1 MiB QD16
-     * mirrored: futex calls per GiB 4,400 -> 530; unmirrored: primary CPU per GiB about -30 %). The system property
-     * {@code understudy.nbd.inlineWriteMax} sets another bound (bytes).
-     */
-    private static final int INLINE_WRITE_MAX =
-            Integer.getInteger("understudy.nbd.inlineWriteMax", NbdConstants.MAX_PAYLOAD);
     /** A write this small whose request and payload are already buffered behind one may share its link write. */
     private static final int HELD_WRITE_MAX = 128 * 1024;
 
@@ -72,6 +64,10 @@ final class NbdConnection implements Runnable {
      * permits, another thread) it has the device send what it held ({@link #sendHeld}). Owned by the reader role.
      */
     private boolean held;
+    /** The reader had to wait for the socket since the current request's header was asked for. Reader role's. */
+    private boolean waited;
+    /** {@link #requestWaiting}, made once: asked per large write, allocating nothing. */
+    private final java.util.function.BooleanSupplier nextWaiting = this::requestWaiting;
 
     NbdConnection(SocketChannel ch, NbdExports exports, BufferPool pool, Executor workers, ReplyFlusher flusher,
                   NbdServer.Limits limits, String remote, Runnable onEnd) {
@@ -213,6 +209,7 @@ final class NbdConnection implements Runnable {
     /** Reads requests; returns true when the reader role was handed to another thread, false when the connection ends. */
     private boolean transmit() throws IOException, InterruptedException {
         while (!closed.get()) {
+            waited = false;
             if (!fill(NbdConstants.REQUEST_SIZE)) {
                 LOG.info("{}: client closed the connection without DISC", tag);
                 return false;
@@ -230,6 +227,7 @@ final class NbdConnection implements Runnable {
             long cookie = NbdRequest.cookieAt(inbuf, at);
             long offset = NbdRequest.offsetAt(inbuf, at);
             long length = NbdRequest.lengthAt(inbuf, at);
+            boolean headerWasWaiting = !waited;
             inbuf.position(at + NbdConstants.REQUEST_SIZE);
             boolean hasPayload = type == NbdConstants.CMD_WRITE;
             if (type == NbdConstants.CMD_DISC) {
@@ -283,14 +281,14 @@ final class NbdConnection implements Runnable {
             ByteBuffer p = payload;
             if (type == NbdConstants.CMD_WRITE && (flags & NbdConstants.CMD_FLAG_FUA) == 0
                     && device.completesWritesLater()) {
-                inFlight.incrementAndGet();
-                if (bytes <= INLINE_WRITE_MAX) {
+                int others = inFlight.getAndIncrement();
+                if (!WritePlacement.pooled(bytes, others, headerWasWaiting, nextWaiting)) {
                     boolean more = NbdRequest.bufferedWriteFollows(inbuf, HELD_WRITE_MAX);
                     startWrite(flags, cookie, offset, length, p, bytes, more);
                     held |= more;
                 } else {
                     sendHeld();
-                    // above the configured bound a pooled thread starts it, so the reader goes on with the next payload
+                    // a pooled thread starts it, so the reader goes on with the next payload meanwhile
                     dispatch(() -> startWrite(flags, cookie, offset, length, p, bytes, false), p, bytes);
                 }
                 continue;
@@ -344,10 +342,30 @@ final class NbdConnection implements Runnable {
         return true;
     }
 
+    /**
+     * True when bytes of a next request are already buffered or in the socket: one read that does not wait, whose
+     * bytes stay in {@link #inbuf} for the next request. A failed read counts as nothing waiting: the next fill
+     * meets the failure again and ends the connection, after this write is started.
+     */
+    private boolean requestWaiting() {
+        if (inbuf.hasRemaining()) {
+            return true;
+        }
+        inbuf.clear(); // nothing unparsed: the whole buffer is free
+        try {
+            return ch.read(inbuf) > 0; // an EOF is seen again by the next fill
+        } catch (IOException e) {
+            return false;
+        } finally {
+            inbuf.flip();
+        }
+    }
+
     /** Reads what the socket has, waiting until it has something: at least one byte, or -1 at EOF. */
     private int read(ByteBuffer dst) throws IOException {
         int n;
         while ((n = ch.read(dst)) == 0) {
+            waited = true;
             readable.select(NbdConnection::ignore);
             if (closed.get()) {
                 throw new ClosedChannelException();
