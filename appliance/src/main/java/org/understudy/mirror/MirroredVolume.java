@@ -219,6 +219,12 @@ public final class MirroredVolume implements BlockDevice {
         return true;
     }
 
+    /** While the standby link is up, a write is also framed and sent on it. */
+    @Override
+    public boolean writesTravel() {
+        return keeper.link() != null;
+    }
+
     /**
      * The same write, but the calling thread goes on once the local half is done and the frame is on the wire; the
      * standby's ACK completes it on the link's ACK thread. Nothing is acknowledged earlier than {@link #write} would.

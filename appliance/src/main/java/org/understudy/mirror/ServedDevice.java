@@ -161,6 +161,11 @@ public final class ServedDevice implements BlockDevice {
     }
 
     @Override
+    public boolean writesTravel() {
+        return inner.writesTravel();
+    }
+
+    @Override
     public void writeAsync(long offset, ByteBuffer src, boolean fua, WriteCallback callback) {
         writeAsync(offset, src, fua, false, callback);
     }

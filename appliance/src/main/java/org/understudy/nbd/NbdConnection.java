@@ -23,8 +23,8 @@ import org.understudy.storage.BlockDevice;
  * thread holding the reader role parses requests and reads WRITE payloads into pooled direct buffers, waiting for
  * data on a selector of its own. A WRITE without FUA to a device that completes writes later (a mirrored volume:
  * {@link BlockDevice#completesWritesLater}) is started through {@link BlockDevice#writeAsync}, right there, or on a
- * pooled thread when it is large and the client pipelines ({@link WritePlacement}); the thread that completes it (the
- * link's ACK reader, or the starting thread when nothing waits for a standby) sends the reply itself through the
+ * pooled thread when it is large, travels to a standby and the client pipelines ({@link WritePlacement}); the thread
+ * that completes it (the link's ACK reader, or the starting thread when nothing waits for a standby) sends the reply itself through the
  * connection's {@link ReplyQueue}, which never waits for the client: what the socket does not take at once the
  * server's {@link ReplyFlusher} finishes. Any other request that arrives while nothing is in flight runs on the
  * reader's thread (no hop before the device at queue depth 1) while another pooled thread takes over reading,
@@ -282,7 +282,7 @@ final class NbdConnection implements Runnable {
             if (type == NbdConstants.CMD_WRITE && (flags & NbdConstants.CMD_FLAG_FUA) == 0
                     && device.completesWritesLater()) {
                 int others = inFlight.getAndIncrement();
-                if (!WritePlacement.pooled(bytes, others, headerWasWaiting, nextWaiting)) {
+                if (!WritePlacement.pooled(bytes, device.writesTravel(), others, headerWasWaiting, nextWaiting)) {
                     boolean more = NbdRequest.bufferedWriteFollows(inbuf, HELD_WRITE_MAX);
                     startWrite(flags, cookie, offset, length, p, bytes, more);
                     held |= more;

@@ -83,6 +83,15 @@ public interface BlockDevice extends Closeable {
     }
 
     /**
+     * Whether a write started now also travels to a peer (a mirrored volume whose standby link is up), so that
+     * starting it costs a copy onto the link besides the local one. Read per write by the NBD server to place large
+     * pipelined writes ({@code WritePlacement}); a hint, since the link may come or go right after. False by default.
+     */
+    default boolean writesTravel() {
+        return false;
+    }
+
+    /**
      * Whether the device refuses every write (a snapshot): the NBD server then announces the export read-only and
      * answers writes with {@code EPERM} without calling the device. False by default.
      */

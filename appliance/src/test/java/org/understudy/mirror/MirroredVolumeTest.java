@@ -1,6 +1,7 @@
 package org.understudy.mirror;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
@@ -126,6 +127,7 @@ class MirroredVolumeTest {
         try (MirrorFixture f = new MirrorFixture(root, 1, size);
              MirroredVolume v = f.open(1, 0, MirrorFixture.fastOptions())) {
             MirrorFixture.awaitState(v, MirrorState.IN_SYNC, Duration.ofSeconds(20));
+            assertTrue(v.writesTravel(), "with the link up a write also goes to the standby");
             List<Thread> threads = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
                 threads.add(writer(v, 200 + i, size, stop, Integer.MAX_VALUE, errors, ops));
@@ -138,6 +140,7 @@ class MirroredVolumeTest {
             org.understudy.e2e.Poll.until(Duration.ofSeconds(10), () -> "writes continue while degraded: " + ops.get(),
                     () -> ops.get() > degraded + 500);
             assertTrue(v.linkSnapshot().state() != LinkState.UP, v.linkSnapshot().toString()); // DOWN or retrying
+            assertFalse(v.writesTravel(), "degraded, a write stays local: " + v.linkSnapshot());
             f.startStandby();
             MirrorFixture.awaitState(v, MirrorState.IN_SYNC, Duration.ofSeconds(30));
             stop.set(true);

@@ -22,8 +22,9 @@ import org.understudy.storage.ForwardingBlockDevice;
 /**
  * Large writes behind which the next request already waits are started on pooled threads, so one write's local half
  * runs while the reader takes in the next payload; small writes stay on the reader's thread (no hand-off per request).
- * The device here completes each write on the thread that starts it, after its local write, as a volume with no
- * standby does.
+ * The device here completes each write on the thread that starts it, after its local write, as a volume whose
+ * standby need not answer does; it says its writes travel to a standby unless a test says otherwise, and large writes
+ * that stay local stay on the reader too.
  */
 class NbdParallelWriteTest {
     private static final int SIZE = 16 << 20;
@@ -36,6 +37,8 @@ class NbdParallelWriteTest {
         volatile CountDownLatch gate = new CountDownLatch(0);
         /** Counted down by each write started (before any wait). */
         volatile CountDownLatch started = new CountDownLatch(0);
+        /** What {@link #writesTravel} says: a link to a standby is up. */
+        volatile boolean travels = true;
 
         LocalDevice() {
             super(new MemoryBlockDevice(SIZE));
@@ -44,6 +47,11 @@ class NbdParallelWriteTest {
         @Override
         public boolean completesWritesLater() {
             return true;
+        }
+
+        @Override
+        public boolean writesTravel() {
+            return travels;
         }
 
         @Override
@@ -133,6 +141,25 @@ class NbdParallelWriteTest {
             dev.gate.countDown();
             assertEquals(1, c.readReply().cookie());
             assertEquals(2, c.readReply().cookie());
+        }
+    }
+
+    @Test
+    void largeWrite_thatStaysLocal_staysOnTheReader_evenWithTheNextWaiting() throws Exception {
+        dev.travels = false;
+        dev.gate = new CountDownLatch(1);
+        dev.slowAt = 0;
+        dev.started = new CountDownLatch(2);
+        try (NbdTestClient c = NbdTestClient.open(server.port(), "vol0")) {
+            c.raw(pair(1, 0, LARGE, LARGE, (byte) 9));
+            assertFalse(dev.started.await(300, TimeUnit.MILLISECONDS),
+                    "with no standby link a 1 MiB write is started by the reader itself: the next waits for it");
+            dev.gate.countDown();
+            assertEquals(1, c.readReply().cookie());
+            assertEquals(2, c.readReply().cookie());
+            byte[] expect = new byte[LARGE];
+            java.util.Arrays.fill(expect, (byte) 9);
+            assertArrayEquals(expect, c.read(LARGE, LARGE));
         }
     }
 
