@@ -361,11 +361,17 @@ final class NbdConnection implements Runnable {
         }
     }
 
-    /** Reads what the socket has, waiting until it has something: at least one byte, or -1 at EOF. */
+    /**
+     * Reads what the socket has, waiting until it has something: at least one byte, or -1 at EOF. It reads on for a
+     * moment before sleeping on the selector ({@link ReadSpin}).
+     */
     private int read(ByteBuffer dst) throws IOException {
         int n;
         while ((n = ch.read(dst)) == 0) {
-            waited = true;
+            waited = true; // spinning is waiting too: a request caught so came after the reader asked
+            if ((n = ReadSpin.read(ch, dst, ReadSpin.NANOS)) != 0) {
+                return n;
+            }
             readable.select(NbdConnection::ignore);
             if (closed.get()) {
                 throw new ClosedChannelException();

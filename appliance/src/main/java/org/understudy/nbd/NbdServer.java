@@ -127,8 +127,9 @@ public final class NbdServer implements Closeable {
         }
         s.acceptor.start();
         LOG.info("nbd: listening on {} (limits {} connections, {} requests / {} bytes in flight per connection, "
-                + "handshake within {} ms)", s.address, limits.maxConnections(), limits.maxInFlightRequests(),
-                limits.maxInFlightBytes(), limits.handshakeTimeout().toMillis());
+                + "handshake within {} ms; a reader reads on {} us before it sleeps)", s.address,
+                limits.maxConnections(), limits.maxInFlightRequests(), limits.maxInFlightBytes(),
+                limits.handshakeTimeout().toMillis(), ReadSpin.NANOS / 1000);
         return s;
     }
 
