@@ -10,12 +10,14 @@ import org.apache.logging.log4j.Logger;
  * How long a connection's reader keeps reading a non-blocking socket that had nothing before it sleeps on its
  * selector. A client at queue depth 1 sends its next request a few tens of microseconds after our reply; a reader
  * asleep by then is woken on another core, and on a virtual machine that wake-up costs more than the request itself
- * (unmirrored 4 KiB QD1, fio and the primary pinned to one core: 31,600 IOPS; to two: 9,100). Reading on for a short
- * while catches that request without sleeping: unmirrored 4 KiB QD1 went from 9,000 to 16,000 IOPS with 50 us, at
- * less CPU per request (no sleep and wake-up: 59-64 against 65-66 us), mirrored from 6,400-6,800 to 7,800-7,900 at
- * 107 against 89 us (README, "Waiting for the next request"). An idle connection costs nothing more: it spins once
- * after its last request, then sleeps. Property {@code understudy.nbd.spinMicros}: 0 turns it off, at most 1,000;
- * the NBD server logs the bound it uses when it starts listening.
+ * (unmirrored 4 KiB QD1, fio and the primary pinned to one core: 31,600 IOPS; to two: 9,100). Reading on for 50 us
+ * catches that request without sleeping. bench/mirror.sh 6 on a quiet machine, 3 runs each, alternating (medians):
+ * unmirrored 4 KiB QD1 16,442 against 9,133 IOPS (1.23x against 0.65x nbdkit) at less CPU per request, mirrored
+ * 8,698 against 7,288 (0.65x against 0.52x), its p99 165-189 against 226-236 us; unmirrored QD1 + fsync lost
+ * (2,885 against 3,459 IOPS), the QD16 and 1 MiB jobs and the CPU per GiB unchanged (README, "Waiting for the next
+ * request"). An idle connection costs nothing more: it spins once after its last request, then sleeps. Property
+ * {@code understudy.nbd.spinMicros}: 0 turns it off, at most 1,000; the NBD server logs the bound it uses when it
+ * starts listening.
  */
 final class ReadSpin {
     private static final Logger LOG = LogManager.getLogger(ReadSpin.class);
