@@ -15,10 +15,19 @@ import org.understudy.model.ModelEvent;
  * The primary's side: watches the standby over the same paths (its heartbeats and the replication link's
  * acknowledgements, fed to {@link #detector()}{@code .heardOn(standby, path)}) and raises "standby lost" when every
  * path has gone silent, "standby restored" when one shows life again. The primary keeps serving either way: this
- * only alarms. No probe: silence alone decides. Thread-safe.
+ * only alarms. No probe: silence alone decides. A standby never heard since this primary started watching is not
+ * declared lost before {@link #STARTUP_GRACE} (see {@link FirstContact}): a primary and a standby started together
+ * (a demo, a cluster powered up at once) hear each other only once both JVMs are up, two seconds or more, and every
+ * such start raised a MAJOR alarm and its trap, cleared a moment later. Thread-safe.
  */
 public final class StandbyWatch implements HealthListener {
     private static final Logger LOG = LogManager.getLogger(StandbyWatch.class);
+    /**
+     * How long a standby never heard since watching started may stay silent before it is declared lost: a standby
+     * JVM started with this primary is heard within a few seconds; one that is down is reported ten seconds after the
+     * primary's start (its volumes show DEGRADED from their first link attempt, and the wait is logged meanwhile).
+     */
+    public static final Duration STARTUP_GRACE = Duration.ofSeconds(10);
 
     private final String self;
     private final String standby;
@@ -41,7 +50,7 @@ public final class StandbyWatch implements HealthListener {
         this.alarms = alarms;
         this.events = events;
         this.detector = detectorFactory.apply(this);
-        detector.watch(standby, paths, ServiceProbe.NONE);
+        detector.watch(standby, paths, ServiceProbe.NONE, Duration.ZERO, STARTUP_GRACE);
     }
 
     public HealthDetector detector() {

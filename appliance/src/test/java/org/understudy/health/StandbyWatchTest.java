@@ -62,6 +62,23 @@ class StandbyWatchTest {
     }
 
     @Test
+    void standbyNeverHeardSinceStart_notLostBeforeTheStartupGrace_thenLost() {
+        // a second primary's watch that no heartbeat reaches: the standby was never heard since it started watching
+        AlarmRegistry own = new AlarmRegistry("p2", clock);
+        StandbyWatch fresh = new StandbyWatch("p2", "standby", paths, clock, own, events::add,
+                l -> new HealthDetector("p2", clock, clock, scheduler, Runnable::run, HealthDetector.Settings.DEFAULTS,
+                        l));
+        fresh.detector().start();
+        scheduler.advance(StandbyWatch.STARTUP_GRACE.minusSeconds(1));
+        assertFalse(fresh.standbyLost(), "a standby still starting is not lost");
+        assertFalse(own.isActive(AlarmKind.STANDBY_LOST, "standby"));
+        scheduler.advance(Duration.ofSeconds(4));
+        assertTrue(fresh.standbyLost(), "never heard in the startup grace: lost");
+        assertTrue(own.isActive(AlarmKind.STANDBY_LOST, "standby"));
+        assertFalse(watch.standbyLost(), "the watch its heartbeats reach is not");
+    }
+
+    @Test
     void onePathToStandbyCut_pathAlarmOnly_notLost() {
         scheduler.advance(Duration.ofSeconds(1));
         standbyEnds.get(0).cutOutbound(true);
