@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -80,11 +78,8 @@ class NbdAsyncWriteTest {
 
     @BeforeEach
     void start() throws Exception {
-        MutableNbdExports exports = new MutableNbdExports();
         dev = new LaterDevice();
-        exports.put("vol0", dev);
-        server = NbdServer.start(new InetSocketAddress("127.0.0.1", 0), exports,
-                new NbdServer.Limits(8, 32 << 20, Duration.ofSeconds(30)));
+        server = NbdTestServers.servingVol0(dev, 8, 32 << 20);
     }
 
     @AfterEach

@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -94,12 +92,9 @@ class NbdHeldWritesTest {
 
     @BeforeEach
     void start() throws Exception {
-        MutableNbdExports exports = new MutableNbdExports();
         dev = new SendingDevice();
-        exports.put("vol0", dev);
         // at most 8 requests in flight: pipelining 64 runs into the permits with writes held
-        server = NbdServer.start(new InetSocketAddress("127.0.0.1", 0), exports,
-                new NbdServer.Limits(8, 32 << 20, Duration.ofSeconds(30)));
+        server = NbdTestServers.servingVol0(dev, 8, 32 << 20);
     }
 
     @AfterEach

@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -74,11 +72,8 @@ class NbdParallelWriteTest {
 
     @BeforeEach
     void start() throws Exception {
-        MutableNbdExports exports = new MutableNbdExports();
         dev = new LocalDevice();
-        exports.put("vol0", dev);
-        server = NbdServer.start(new InetSocketAddress("127.0.0.1", 0), exports,
-                new NbdServer.Limits(16, 32 << 20, Duration.ofSeconds(30)));
+        server = NbdTestServers.servingVol0(dev, 16, 32 << 20);
     }
 
     @AfterEach
@@ -131,35 +126,34 @@ class NbdParallelWriteTest {
 
     @Test
     void smallWrite_staysOnTheReader_evenWithTheNextWaiting() throws Exception {
-        dev.gate = new CountDownLatch(1);
-        dev.slowAt = 0;
-        dev.started = new CountDownLatch(2);
-        try (NbdTestClient c = NbdTestClient.open(server.port(), "vol0")) {
-            c.raw(pair(1, 0, SMALL, SMALL, (byte) 7));
-            assertFalse(dev.started.await(300, TimeUnit.MILLISECONDS),
-                    "a 4 KiB write is started by the reader itself: the next waits for it");
-            dev.gate.countDown();
-            assertEquals(1, c.readReply().cookie());
-            assertEquals(2, c.readReply().cookie());
-        }
+        assertStartedByTheReader(SMALL, (byte) 7, "a 4 KiB write is started by the reader itself: the next waits for it");
     }
 
     @Test
     void largeWrite_thatStaysLocal_staysOnTheReader_evenWithTheNextWaiting() throws Exception {
         dev.travels = false;
+        assertStartedByTheReader(LARGE, (byte) 9,
+                "with no standby link a 1 MiB write is started by the reader itself: the next waits for it");
+    }
+
+    /**
+     * Sends two writes of {@code size} in one go, the first held at the device: the second must not start before the
+     * first is let go (the reader started the first itself), then both land.
+     */
+    private void assertStartedByTheReader(int size, byte fill, String why) throws Exception {
         dev.gate = new CountDownLatch(1);
         dev.slowAt = 0;
         dev.started = new CountDownLatch(2);
         try (NbdTestClient c = NbdTestClient.open(server.port(), "vol0")) {
-            c.raw(pair(1, 0, LARGE, LARGE, (byte) 9));
-            assertFalse(dev.started.await(300, TimeUnit.MILLISECONDS),
-                    "with no standby link a 1 MiB write is started by the reader itself: the next waits for it");
+            c.raw(pair(1, 0, size, size, fill));
+            assertFalse(dev.started.await(300, TimeUnit.MILLISECONDS), why);
             dev.gate.countDown();
             assertEquals(1, c.readReply().cookie());
             assertEquals(2, c.readReply().cookie());
-            byte[] expect = new byte[LARGE];
-            java.util.Arrays.fill(expect, (byte) 9);
-            assertArrayEquals(expect, c.read(LARGE, LARGE));
+            byte[] expect = new byte[size];
+            java.util.Arrays.fill(expect, fill);
+            assertArrayEquals(expect, c.read(0, size));
+            assertArrayEquals(expect, c.read(size, size));
         }
     }
 

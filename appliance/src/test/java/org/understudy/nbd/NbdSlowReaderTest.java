@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -70,11 +69,8 @@ class NbdSlowReaderTest {
 
     @BeforeEach
     void start() throws Exception {
-        MutableNbdExports exports = new MutableNbdExports();
         dev = new OneAckThreadDevice();
-        exports.put("vol0", dev);
-        server = NbdServer.start(new InetSocketAddress("127.0.0.1", 0), exports,
-                new NbdServer.Limits(128, 128 << 20, Duration.ofSeconds(30)));
+        server = NbdTestServers.servingVol0(dev, 128, 128 << 20);
     }
 
     @AfterEach
