@@ -226,10 +226,11 @@ public final class NbdServer implements Closeable {
                 continue;
             }
             if (connections.size() >= limits.maxConnections()) {
-                // at the limit: no thread, no buffer; the client sees the connection closed during the handshake
-                closeQuietly(ch);
+                // at the limit: no thread, no buffer; the client sees the connection closed during the handshake.
+                // Counted first, so whoever sees the close also sees it in refusedConnections()
                 refusals.refused(remote, connections.size() + " connections open, the limit ("
                         + limits.maxConnections() + ", nbdMaxConnections)");
+                closeQuietly(ch);
                 continue;
             }
             NbdConnection[] self = new NbdConnection[1];
