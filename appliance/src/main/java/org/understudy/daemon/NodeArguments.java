@@ -44,6 +44,8 @@ public record NodeArguments(Path config, String node) {
                 return Optional.empty();
             }
         }
-        return config != null && node != null ? Optional.of(new NodeArguments(Path.of(config), node)) : Optional.empty();
+        return config != null && node != null
+                ? Optional.of(new NodeArguments(Path.of(config), node))
+                : Optional.empty();
     }
 }

@@ -43,7 +43,10 @@ public final class RoleClassPath {
         return List.copyOf(prefixes);
     }
 
-    /** {@code classPath} (entries joined by the path separator) without the entries whose file name starts with a prefix. */
+    /**
+     * {@code classPath} (entries joined by the path separator) without the entries whose file name starts with one of
+     * {@code prefixes}.
+     */
     public static String without(String classPath, List<String> prefixes) {
         if (prefixes.isEmpty()) {
             return classPath;
