@@ -429,15 +429,20 @@ final class MirrorDataPath {
         return true;
     }
 
-    /** See {@link MirroredVolume#flushReplicated}. */
+    /**
+     * See {@link MirroredVolume#flushReplicated}. The FLUSH frame goes out before the local flush, as a write's frame
+     * goes out before its local write: the two disks force their caches at the same time, so a client's flush waits
+     * for the slower of them instead of their sum. A failed local flush is thrown after the frame left; the frame
+     * completes on its own (its ACK, or the link's end).
+     */
     boolean flushReplicated() throws IOException {
         long t0 = p.options().clock().getAsLong();
-        p.local().flush();
         MirrorLink l = keeper.link();
         Outbound o = l == null ? null : l.enqueue(FrameType.FLUSH, 0, 0, 0, null, false);
         if (o != null) {
             l.pump();
         }
+        p.local().flush();
         boolean acked = o != null && o.done.join();
         if (o != null && !acked) {
             LOG.debug("mirror {}: FLUSH not acknowledged (link lost); durable locally only", p.name());
