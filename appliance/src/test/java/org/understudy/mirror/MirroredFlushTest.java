@@ -64,20 +64,31 @@ class MirroredFlushTest {
         }
     }
 
-    private static WatchedFlush disk(VolumeConfig vol) throws IOException {
+    /** p1's vol0 mirrored over {@code disk}, once in sync. */
+    private static MirroredVolume inSync(MirrorFixture f, WatchedFlush disk) throws IOException {
+        PrimaryConfig p = f.cluster.primaries().get(0);
+        MirroredVolume v = MirroredVolume.wrap(f.cluster, p, p.volumes().get(0), disk, MirrorFixture.fastOptions(),
+                ResyncPlanner.FULL);
+        disk.volume.set(v);
+        try {
+            MirrorFixture.awaitState(v, MirrorState.IN_SYNC, Duration.ofSeconds(20));
+        } catch (RuntimeException | Error e) {
+            v.close();
+            throw e;
+        }
+        return v;
+    }
+
+    private static WatchedFlush disk(MirrorFixture f) throws IOException {
+        VolumeConfig vol = f.cluster.primaries().get(0).volumes().get(0);
         return new WatchedFlush(FileBlockDevice.open(vol.file(), vol.size(), "p1/" + vol.name()));
     }
 
     @Test
     void flush_sendsItsFrameBeforeForcingTheLocalDisk_andReturnsOnceBothAreDone() throws Exception {
         try (MirrorFixture f = new MirrorFixture(root, 1, 4 * MIB)) {
-            PrimaryConfig p = f.cluster.primaries().get(0);
-            VolumeConfig vol = p.volumes().get(0);
-            WatchedFlush disk = disk(vol);
-            try (MirroredVolume v = MirroredVolume.wrap(f.cluster, p, vol, disk, MirrorFixture.fastOptions(),
-                    ResyncPlanner.FULL)) {
-                disk.volume.set(v);
-                MirrorFixture.awaitState(v, MirrorState.IN_SYNC, Duration.ofSeconds(20));
+            WatchedFlush disk = disk(f);
+            try (MirroredVolume v = inSync(f, disk)) {
                 ByteBuffer data = MirrorFixture.pattern(64 << 10, 7);
                 v.write(MIB, data.duplicate(), false);
                 disk.watch();
@@ -95,13 +106,8 @@ class MirroredFlushTest {
     @Test
     void failedLocalFlush_failsTheClientsFlush_andTheLinkCarriesOn() throws Exception {
         try (MirrorFixture f = new MirrorFixture(root, 1, 4 * MIB)) {
-            PrimaryConfig p = f.cluster.primaries().get(0);
-            VolumeConfig vol = p.volumes().get(0);
-            WatchedFlush disk = disk(vol);
-            try (MirroredVolume v = MirroredVolume.wrap(f.cluster, p, vol, disk, MirrorFixture.fastOptions(),
-                    ResyncPlanner.FULL)) {
-                disk.volume.set(v);
-                MirrorFixture.awaitState(v, MirrorState.IN_SYNC, Duration.ofSeconds(20));
+            WatchedFlush disk = disk(f);
+            try (MirroredVolume v = inSync(f, disk)) {
                 disk.failure = new IOException("injected flush error");
                 IOException e = assertThrows(IOException.class, v::flush);
                 assertTrue(e.getMessage().contains("injected"), e.toString());
