@@ -33,9 +33,9 @@ import org.understudy.storage.FileTrees;
 
 /**
  * A whole cluster on this machine: writes the cluster and secrets files and the volume files into the demo directory,
- * starts the standby and every primary as separate JVMs, waits until every replica is in sync and records where
- * everything is in {@code cluster.json}. {@link #stop} stops every node of a demo directory, including nodes an
- * operator restarted by hand (their pids are in their state directories).
+ * starts the standby and every primary as separate JVMs, waits until every replica is in sync and the standby holds
+ * every primary protected, and records where everything is in {@code cluster.json}. {@link #stop} stops every node
+ * of a demo directory, including nodes an operator restarted by hand (their pids are in their state directories).
  */
 public final class DemoCluster {
     private static final Duration SYNC_TIMEOUT = Duration.ofMinutes(3);
@@ -120,8 +120,12 @@ public final class DemoCluster {
         processes.put(node.name(), proc);
     }
 
-    /** Polls every node until each replica reports in sync; fails early if a node exits. */
-    public void awaitInSync() throws IOException, InterruptedException {
+    /**
+     * Polls every node until each replica reports in sync and the standby holds every primary {@code PROTECTED}
+     * (in sync and every health path up: what a switchover needs, so a demo said to be ready takes one at once); fails
+     * early if a node exits.
+     */
+    public void awaitReady() throws IOException, InterruptedException {
         long deadline = System.nanoTime() + SYNC_TIMEOUT.toNanos();
         String last = "";
         while (true) {
@@ -133,6 +137,7 @@ public final class DemoCluster {
             }
             int total = 0;
             int inSync = 0;
+            int protectedPrimaries = 0;
             String problem = null;
             for (NodeConfig node : allNodes()) {
                 try {
@@ -143,21 +148,31 @@ public final class DemoCluster {
                             inSync++;
                         }
                     }
+                    if (node == cluster.standby()) {
+                        for (JsonNode p : status.path("primaries")) {
+                            if ("PROTECTED".equals(p.path("state").asText())) {
+                                protectedPrimaries++;
+                            }
+                        }
+                    }
                 } catch (IOException | ConfigException e) {
                     problem = node.name() + " not answering yet";
                 }
             }
             int expected = 2 * cluster.primaries().stream().mapToInt(p -> p.volumes().size()).sum();
-            String now = problem != null ? problem : inSync + "/" + total + " volume copies in sync";
+            int primaries = cluster.primaries().size();
+            String now = problem != null ? problem : inSync + "/" + total + " volume copies in sync, "
+                    + protectedPrimaries + "/" + primaries + " primaries protected";
             if (!now.equals(last)) {
                 out.println("demo: " + now);
                 last = now;
             }
-            if (problem == null && total == expected && inSync == expected) {
+            if (problem == null && total == expected && inSync == expected && protectedPrimaries == primaries) {
                 return;
             }
             if (System.nanoTime() > deadline) {
-                throw new IOException("replicas not in sync after " + SYNC_TIMEOUT.toSeconds() + " s (" + now + "); logs in " + layout.logDir());
+                throw new IOException("demo not ready after " + SYNC_TIMEOUT.toSeconds() + " s (" + now + "); logs in "
+                        + layout.logDir());
             }
             Thread.sleep(200);
         }

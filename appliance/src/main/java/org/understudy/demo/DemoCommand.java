@@ -18,14 +18,17 @@ import org.understudy.admin.AdminClientException;
 /** {@code understudy demo}: a standby and several primaries on loopback addresses, for a first look and for tests. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Start a demo cluster on this machine: a standby (127.0.2.1) and primaries (127.0.1.x), each primary",
-                "with two file-backed volumes mirrored to the standby. Waits until every replica is in sync.",
+                "with two file-backed volumes mirrored to the standby. Waits until every replica is in sync and every",
+                "primary protected (a switchover or failover can start at once).",
                 "Without --detach it runs until Ctrl-C, then stops every node cleanly."})
 public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--dir", paramLabel = "DIR", description = "demo directory (default: ${DEFAULT-VALUE})",
             defaultValue = "${java.io.tmpdir}/understudy-demo")
     Path dir;
 
-    @Option(names = "--detach", description = "start in the background and return once every replica is in sync")
+    @Option(names = "--detach",
+            description = "start in the background and return once every replica is in sync and every primary"
+                    + " protected")
     boolean detach;
 
     @Option(names = "--stop", description = "stop the demo running in --dir (including nodes restarted by hand)")
@@ -81,7 +84,7 @@ public final class DemoCommand implements Callable<Integer> {
             demo.prepare();
             out.println("demo: starting a standby and " + primaries + " primaries in " + layout.dir());
             demo.startAll(detach);
-            demo.awaitInSync();
+            demo.awaitReady();
             demo.writeClusterJson();
         } catch (Exception e) {
             System.err.println("demo: " + e.getMessage());

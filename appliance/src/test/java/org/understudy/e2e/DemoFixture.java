@@ -37,8 +37,9 @@ public final class DemoFixture implements AutoCloseable {
     private static final java.util.concurrent.atomic.AtomicInteger DEMOS = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
-     * Starts a demo in {@code dir} and returns once every replica is in sync. Unless the arguments say otherwise, the
-     * demo gets loopback addresses of its own (127.N.x.y), so tests never collide with a demo or another test run.
+     * Starts a demo in {@code dir} and returns once every replica is in sync and every primary protected. Unless the
+     * arguments say otherwise, the demo gets loopback addresses of its own (127.N.x.y), so tests never collide with a
+     * demo or another test run.
      */
     public static DemoFixture start(Path dir, String... extraArgs) throws IOException {
         List<String> args = new ArrayList<>(List.of("demo", "--dir", dir.toString(), "--detach"));
