@@ -27,6 +27,7 @@ import org.understudy.config.PrimaryConfig;
 import org.understudy.config.SecretsGenerator;
 import org.understudy.config.VolumeConfig;
 import org.understudy.daemon.NodeLock;
+import org.understudy.model.PrimaryState;
 import org.understudy.replica.Replica;
 import org.understudy.storage.FileBlockDevice;
 import org.understudy.storage.FileTrees;
@@ -150,7 +151,7 @@ public final class DemoCluster {
                     }
                     if (node == cluster.standby()) {
                         for (JsonNode p : status.path("primaries")) {
-                            if ("PROTECTED".equals(p.path("state").asText())) {
+                            if (PrimaryState.PROTECTED.name().equals(p.path("state").asText())) {
                                 protectedPrimaries++;
                             }
                         }

@@ -41,6 +41,9 @@ class SyncMirrorIT {
     @Test
     void fioWithVerify_throughPrimaryExport_replicaByteIdentical() throws Exception {
         demo = DemoFixture.start(tmp.resolve("demo"), "--volume-size", "64MiB");
+        // a demo said to be ready has every primary protected: a switchover could start at once
+        assertEquals("PROTECTED", demo.primaryState("standby", "p1"));
+        assertEquals("PROTECTED", demo.primaryState("standby", "p2"));
         DemoFixture.Volume vol = demo.volume("p1", "vol0");
 
         Cmd.run(Duration.ofMinutes(3), "fio", "--name=rand", "--ioengine=nbd", "--uri=" + vol.nbd(), "--rw=randwrite", "--bs=4k",
