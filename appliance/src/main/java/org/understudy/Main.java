@@ -2,6 +2,7 @@ package org.understudy;
 
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Optional;
 import org.understudy.cli.CheckCommand;
 import org.understudy.cli.CliExtension;
 import org.understudy.cli.EventsCommand;
@@ -46,7 +47,7 @@ public final class Main implements Runnable {
     public static void main(String[] args) {
         lightPollers();
         // the primary agent's usual command line skips picocli (its model costs the agent some 170 classes)
-        java.util.Optional<NodeArguments> primary = NodeArguments.of("primary", args);
+        Optional<NodeArguments> primary = NodeArguments.of("primary", args);
         System.exit(primary.isPresent() ? runPrimary(primary.get()) : run(args));
     }
 

@@ -14,6 +14,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.understudy.storage.BlockDevice;
@@ -24,9 +25,9 @@ import org.understudy.storage.BlockDevice;
  * selector of its own after reading on for a moment ({@link ReadSpin}). A WRITE without FUA to a device that completes
  * writes later (a mirrored volume: {@link BlockDevice#completesWritesLater}) is started through
  * {@link BlockDevice#writeAsync}, right there, or on a pooled thread when it is large, travels to a standby and the
- * client pipelines ({@link WritePlacement}); the thread that completes it (the link's ACK reader, or the starting thread when
- * nothing waits for a standby) sends the reply itself through the connection's {@link ReplyQueue}, which never waits
- * for the client: what the socket does not take at once the server's {@link ReplyFlusher} finishes. Any other request
+ * client pipelines ({@link WritePlacement}); the thread that completes it (the link's ACK reader, or the starting
+ * thread when nothing waits for a standby) sends the reply itself through the connection's {@link ReplyQueue}, which
+ * never waits for the client: what the socket does not take at once the server's {@link ReplyFlusher} finishes. Any other request
  * that arrives while nothing is in flight runs on the reader's thread (no hop before the device at queue depth 1) while
  * another pooled thread takes over reading, otherwise it goes to a pooled worker. Replies may go out of order, each
  * whole. In-flight requests and bytes are bounded by semaphores whose permits come back only when the reply is out, so
@@ -68,7 +69,7 @@ final class NbdConnection implements Runnable {
     /** The reader had to wait for the socket since the current request's header was asked for. Reader role's. */
     private boolean waited;
     /** {@link #requestWaiting}, made once: asked per large write, allocating nothing. */
-    private final java.util.function.BooleanSupplier nextWaiting = this::requestWaiting;
+    private final BooleanSupplier nextWaiting = this::requestWaiting;
 
     NbdConnection(SocketChannel ch, NbdExports exports, BufferPool pool, Executor workers, ReplyFlusher flusher,
                   NbdServer.Limits limits, String remote, Runnable onEnd) {

@@ -1,5 +1,7 @@
 package org.understudy.nbd;
 
+import java.util.function.BooleanSupplier;
+
 /**
  * Where a connection's reader starts a WRITE to a device that completes writes later: on its own thread (no hand-off,
  * the reader goes on once the device took the write) or on a pooled thread (the reader goes on at once). A large
@@ -37,7 +39,7 @@ final class WritePlacement {
      * asked last since it costs a read).
      */
     static boolean pooled(int bytes, boolean travels, int othersInFlight, boolean headerWasWaiting,
-                          java.util.function.BooleanSupplier nextWaiting) {
+                          BooleanSupplier nextWaiting) {
         if (bytes > INLINE_MAX) {
             return true;
         }
