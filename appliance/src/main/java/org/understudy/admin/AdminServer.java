@@ -3,33 +3,31 @@ package org.understudy.admin;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.understudy.config.Endpoint;
 import org.understudy.model.StateModel;
 import org.understudy.security.NodeCredential;
+import org.understudy.threads.ElasticPool;
 
 /**
- * A node's admin JSON API over HTTP (Jetty core handlers, no servlets), used by the CLI and other tools.
+ * A node's admin JSON API over HTTP (the JDK's built-in server, {@code com.sun.net.httpserver}), used by the CLI and
+ * other tools.
  *
  * <p>Routes: {@code GET /api/health} (no auth, for probes: role, state, version), {@code GET /api/status} (the {@link StateModel}'s
  * snapshot) and {@code POST /api/commands/{name}} dispatching to handlers added with {@link #registerCommand}. Every
@@ -39,6 +37,11 @@ import org.understudy.security.NodeCredential;
  * {@code Retry-After}). Errors are JSON {@code {"error": "..."}} with a fitting status; a failing handler gives 500
  * and the server keeps serving.
  *
+ * <p>Why the JDK's server: every node serves this API, the primary agent included, and the agent must be light on
+ * somebody's production server; the JDK's server loads about a fifth of the classes Jetty does and one thread accepts
+ * and reads every connection. Requests are handled on an {@link ElasticPool} (up to {@value #MAX_THREADS} threads,
+ * none kept when idle). The server's limits are set for the JVM before it is first used (see {@link #LIMITS}).
+ *
  * <p>Thread-safe: routes and commands may be registered before or after {@link #start()}.
  */
 public final class AdminServer implements AutoCloseable {
@@ -46,15 +49,34 @@ public final class AdminServer implements AutoCloseable {
     public static final int MAX_BODY = 1 << 20;
     /** Largest unread body still read to its end before an answer that does not need it. */
     private static final long DRAIN_LIMIT = 2L * MAX_BODY;
+    /** Requests handled at once; more wait in line. */
+    static final int MAX_THREADS = 32;
+    /** Seconds a handling thread stays after its last request. */
+    private static final int THREAD_KEEP_ALIVE_SECONDS = 30;
+    /** Seconds a request may take to arrive, headers and body (the largest body is 1 MiB). */
+    static final int REQUEST_SECONDS = 10;
+    /**
+     * The JDK server's settings (system properties it reads once, when its first server is made; an operator's own
+     * {@code -D} wins). A request must arrive whole, headers and body, within {@value #REQUEST_SECONDS} s, checked
+     * every 2 s: the JDK's default waits for ever, and a request is read on a handling thread, so a client sending a
+     * byte now and then would hold one for good. An idle kept-alive connection is closed after the JDK's 30 s.
+     */
+    static final Map<String, String> LIMITS = Map.of(
+            "sun.net.httpserver.maxReqTime", Integer.toString(REQUEST_SECONDS),
+            "sun.net.httpserver.timerMillis", "2000");
     private static final Logger LOG = LogManager.getLogger(AdminServer.class);
+
+    static {
+        LIMITS.forEach(System.getProperties()::putIfAbsent);
+    }
 
     private final Endpoint bind;
     private final AdminAccess access;
     private final StateModel model;
     private final RouteTable routes = new RouteTable();
     private final Map<String, ApiHandler> commands = new ConcurrentHashMap<>();
-    private final Server server;
-    private final ServerConnector connector;
+    private volatile HttpServer server;
+    private volatile ExecutorService pool;
 
     /** A server that accepts one operator token and no node credential (tests, tools). */
     public AdminServer(Endpoint bind, String token, StateModel model) {
@@ -65,20 +87,6 @@ public final class AdminServer implements AutoCloseable {
         this.bind = bind;
         this.access = access;
         this.model = model;
-        QueuedThreadPool pool = new QueuedThreadPool(32, 2);
-        pool.setName("admin-http");
-        this.server = new Server(pool);
-        // no Server header: a version on every answer tells a scanner what to try, and the API says it in /api/health
-        HttpConfiguration http = new HttpConfiguration();
-        http.setSendServerVersion(false);
-        http.setSendXPoweredBy(false);
-        this.connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
-        connector.setHost(bind.host());
-        connector.setPort(bind.port());
-        server.addConnector(connector);
-        server.setHandler(new Dispatcher());
-        // admin calls are short; waiting for idle keep-alive connections to close would only delay stop by seconds
-        server.setStopTimeout(0);
         routes.add("GET", "/api/health", AdminAccess.Level.PUBLIC, req -> Health.of(this.model));
         routes.add("GET", "/api/status", AdminAccess.Level.TOKEN, req -> this.model.snapshot());
         routes.add("POST", "/api/commands/{name}", AdminAccess.Level.TOKEN, this::command);
@@ -112,8 +120,8 @@ public final class AdminServer implements AutoCloseable {
      * Every route as {@code METHOD /path}, commands one by one ({@code POST /api/commands/verify}): what the OpenAPI
      * description must describe.
      */
-    public java.util.SortedSet<String> routes() {
-        java.util.SortedSet<String> all = new java.util.TreeSet<>();
+    public SortedSet<String> routes() {
+        SortedSet<String> all = new TreeSet<>();
         for (String r : routes.describe()) {
             if (r.endsWith("/api/commands/{name}")) {
                 commands.keySet().forEach(c -> all.add("POST /api/commands/" + c));
@@ -129,30 +137,46 @@ public final class AdminServer implements AutoCloseable {
         return Set.copyOf(commands.keySet());
     }
 
-    /** Binds and starts serving. */
-    public void start() throws IOException {
+    /**
+     * Binds and starts serving.
+     *
+     * @throws IOException when the address cannot be bound
+     * @throws IllegalStateException when started already
+     */
+    public synchronized void start() throws IOException {
+        if (server != null) {
+            throw new IllegalStateException("admin API on " + bind + " is started already");
+        }
+        HttpServer s;
         try {
-            server.start();
+            s = HttpServer.create(new InetSocketAddress(bind.host(), bind.port()), 0);
         } catch (IOException e) {
             throw new IOException("admin API cannot listen on " + bind + ": " + e.getMessage(), e);
-        } catch (Exception e) {
-            throw new IOException("admin API failed to start on " + bind + ": " + e.getMessage(), e);
         }
+        ExecutorService threads = ElasticPool.create("admin-http", MAX_THREADS, THREAD_KEEP_ALIVE_SECONDS);
+        s.setExecutor(threads);
+        s.createContext("/", this::handle);
+        s.start();
+        pool = threads;
+        server = s;
         LOG.info("admin API listening on {}:{}", bind.host(), port());
     }
 
     /** The bound port (the actual one when bound to port 0); -1 before start. */
     public int port() {
-        return connector.getLocalPort();
+        HttpServer s = server;
+        return s == null ? -1 : s.getAddress().getPort();
     }
 
     @Override
-    public void close() {
-        try {
-            server.stop();
-        } catch (Exception e) {
-            LOG.warn("admin API on {} did not stop cleanly: {}", bind, e.toString());
+    public synchronized void close() {
+        HttpServer s = server;
+        if (s == null) {
+            return;
         }
+        // admin calls are short; waiting for idle keep-alive connections to close would only delay stop by seconds
+        s.stop(0);
+        pool.shutdownNow();
     }
 
     private Object command(ApiRequest req) throws Exception {
@@ -164,7 +188,84 @@ public final class AdminServer implements AutoCloseable {
         return h.handle(req);
     }
 
-    /** Reads the body, at most {@link #MAX_BODY} bytes. */
+    /** One request, from the route to the answer; never throws. */
+    private void handle(HttpExchange exchange) {
+        String method = exchange.getRequestMethod();
+        String path = exchange.getRequestURI().getPath();
+        try (exchange) {
+            RouteTable.Match m = routes.find(method, path);
+            if (m.route() == null) {
+                drain(exchange);
+                if (m.allowed().isEmpty()) {
+                    reply(exchange, 404, error("no such endpoint: " + path));
+                } else {
+                    exchange.getResponseHeaders().set("Allow", String.join(", ", m.allowed()));
+                    reply(exchange, 405, error(method + " is not allowed on " + path
+                            + " (use " + String.join(", ", m.allowed()) + ")"));
+                }
+                return;
+            }
+            answer(exchange, method, path, m);
+        } catch (IOException e) {
+            // the client went away or broke the exchange off: nothing to answer
+            LOG.debug("admin API: {} {} from {} broken off: {}", method, path, exchange.getRemoteAddress(), e.toString());
+        }
+    }
+
+    /** A request for a route: access, body, the handler and its answer. */
+    private void answer(HttpExchange exchange, String method, String path, RouteTable.Match m) throws IOException {
+        try {
+            AdminAccess.Level level = m.route().level();
+            // the node credential signs the body, so an internal call's body is read first
+            byte[] raw = level == AdminAccess.Level.NODE ? bodyBytes(exchange) : null;
+            AdminAccess.Outcome outcome = access.check(level, method, path, raw,
+                    exchange.getRequestHeaders().getFirst("Authorization"),
+                    exchange.getRemoteAddress().getAddress().getHostAddress());
+            if (outcome instanceof AdminAccess.Outcome.Refused r) {
+                drain(exchange);
+                Headers headers = exchange.getResponseHeaders();
+                if (r.status() == 401) {
+                    headers.set("WWW-Authenticate", level == AdminAccess.Level.NODE
+                            ? NodeCredential.SCHEME + " realm=\"understudy\"" : "Bearer realm=\"understudy\"");
+                } else if (r.status() == 429) {
+                    headers.set("Retry-After", Long.toString(r.retryAfterSeconds()));
+                }
+                reply(exchange, r.status(), error(r.message()));
+                return;
+            }
+            AdminAccess.Caller caller = ((AdminAccess.Outcome.Allowed) outcome).caller();
+            JsonNode body = parse(raw != null ? raw : bodyBytes(exchange));
+            Object result = m.route().handler().handle(new ApiRequest(method, path, m.params(), body, caller));
+            if (result instanceof ApiResponse r && r.contentType() != null) {
+                send(exchange, r.status(), r.contentType() + "; charset=utf-8",
+                        String.valueOf(r.body()).getBytes(StandardCharsets.UTF_8));
+            } else if (result instanceof ApiResponse r) {
+                reply(exchange, r.status(), r.body());
+            } else {
+                reply(exchange, 200, result == null ? Map.of("ok", true) : result);
+            }
+        } catch (ApiException e) {
+            drain(exchange);
+            reply(exchange, e.status(), error(e.getMessage()));
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception | LinkageError | AssertionError e) {
+            LOG.error("admin API: {} {} failed", method, path, e);
+            reply(exchange, 500, error(e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage())));
+        }
+    }
+
+    /** The request's declared body length, -1 when it does not say (chunked) or says nonsense. */
+    private static long declaredLength(HttpExchange exchange) {
+        String length = exchange.getRequestHeaders().getFirst("Content-Length");
+        try {
+            return length == null ? -1 : Long.parseLong(length.strip());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
     /**
      * Reads and drops what is left of a request's body before an answer that does not need it (a refusal, 404, 405,
      * 413): answered first, a body still on its way could not be consumed, and the connection was closed under the
@@ -172,12 +273,13 @@ public final class AdminServer implements AutoCloseable {
      * the kernel's reset of a socket closed with unread bytes reached the client before the answer. A body far over
      * the limit is not read; that connection closes after the answer.
      */
-    private static void drain(Request request, Response response) {
-        if (request.getLength() > DRAIN_LIMIT) {
-            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+    private static void drain(HttpExchange exchange) {
+        Headers answer = exchange.getResponseHeaders();
+        if (declaredLength(exchange) > DRAIN_LIMIT) {
+            answer.set("Connection", "close");
             return;
         }
-        try (InputStream in = Content.Source.asInputStream(request)) {
+        try (InputStream in = exchange.getRequestBody()) {
             long left = DRAIN_LIMIT;
             byte[] sink = new byte[8192];
             int n;
@@ -185,20 +287,21 @@ public final class AdminServer implements AutoCloseable {
                 left -= n;
             }
             if (left <= 0) {
-                response.getHeaders().put(HttpHeader.CONNECTION, "close");
+                answer.set("Connection", "close");
             }
         } catch (IOException e) {
-            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            answer.set("Connection", "close");
         }
     }
 
-    private static byte[] bodyBytes(Request request) throws IOException {
-        long declared = request.getLength();
+    /** Reads the body, at most {@link #MAX_BODY} bytes. */
+    private static byte[] bodyBytes(HttpExchange exchange) throws IOException {
+        long declared = declaredLength(exchange);
         if (declared > MAX_BODY) {
             throw new ApiException(413, "request body of " + declared + " bytes is over the " + MAX_BODY + "-byte limit");
         }
         byte[] bytes;
-        try (InputStream in = Content.Source.asInputStream(request)) {
+        try (InputStream in = exchange.getRequestBody()) {
             bytes = in.readNBytes(MAX_BODY + 1);
         }
         if (bytes.length > MAX_BODY) {
@@ -220,75 +323,13 @@ public final class AdminServer implements AutoCloseable {
         }
     }
 
-    private final class Dispatcher extends Handler.Abstract {
-        @Override
-        public boolean handle(Request request, Response response, Callback callback) {
-            String method = request.getMethod();
-            String path = Request.getPathInContext(request);
-            try {
-                RouteTable.Match m = routes.find(method, path);
-                if (m.route() == null) {
-                    drain(request, response);
-                    if (m.allowed().isEmpty()) {
-                        reply(response, callback, 404, error("no such endpoint: " + path));
-                    } else {
-                        response.getHeaders().put(HttpHeader.ALLOW, String.join(", ", m.allowed()));
-                        reply(response, callback, 405, error(method + " is not allowed on " + path
-                                + " (use " + String.join(", ", m.allowed()) + ")"));
-                    }
-                    return true;
-                }
-                AdminAccess.Level level = m.route().level();
-                // the node credential signs the body, so an internal call's body is read first
-                byte[] raw = level == AdminAccess.Level.NODE ? bodyBytes(request) : null;
-                AdminAccess.Outcome outcome = access.check(level, method, path, raw,
-                        request.getHeaders().get(HttpHeader.AUTHORIZATION), Request.getRemoteAddr(request));
-                if (outcome instanceof AdminAccess.Outcome.Refused r) {
-                    drain(request, response);
-                    if (r.status() == 401) {
-                        response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, level == AdminAccess.Level.NODE
-                                ? NodeCredential.SCHEME + " realm=\"understudy\"" : "Bearer realm=\"understudy\"");
-                    } else if (r.status() == 429) {
-                        response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(r.retryAfterSeconds()));
-                    }
-                    reply(response, callback, r.status(), error(r.message()));
-                    return true;
-                }
-                AdminAccess.Caller caller = ((AdminAccess.Outcome.Allowed) outcome).caller();
-                JsonNode body = parse(raw != null ? raw : bodyBytes(request));
-                Object result = m.route().handler().handle(new ApiRequest(method, path, m.params(), body, caller));
-                if (result instanceof ApiResponse r && r.contentType() != null) {
-                    replyText(response, callback, r.status(), r.contentType(), String.valueOf(r.body()));
-                } else if (result instanceof ApiResponse r) {
-                    reply(response, callback, r.status(), r.body());
-                } else {
-                    reply(response, callback, 200, result == null ? Map.of("ok", true) : result);
-                }
-            } catch (ApiException e) {
-                drain(request, response);
-                reply(response, callback, e.status(), error(e.getMessage()));
-            } catch (Exception | LinkageError | AssertionError e) {
-                LOG.error("admin API: {} {} failed", method, path, e);
-                reply(response, callback, 500, error(e.getClass().getSimpleName()
-                        + (e.getMessage() == null ? "" : ": " + e.getMessage())));
-            }
-            return true;
-        }
-    }
-
     private static Map<String, Object> error(String message) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("error", message);
         return m;
     }
 
-    private static void replyText(Response response, Callback callback, int status, String type, String text) {
-        response.setStatus(status);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, type + "; charset=utf-8");
-        response.write(true, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), callback);
-    }
-
-    private static void reply(Response response, Callback callback, int status, Object body) {
+    private static void reply(HttpExchange exchange, int status, Object body) throws IOException {
         byte[] bytes;
         try {
             bytes = Json.mapper().writeValueAsBytes(body);
@@ -297,9 +338,19 @@ public final class AdminServer implements AutoCloseable {
             status = 500;
             bytes = ("{\"error\":\"cannot write the result as JSON\"}").getBytes(StandardCharsets.UTF_8);
         }
-        response.setStatus(status);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
-        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-        response.write(true, ByteBuffer.wrap(bytes), callback);
+        exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        send(exchange, status, "application/json; charset=utf-8", bytes);
+    }
+
+    /** Sends the answer: status, type and a body of known length (none for HEAD). */
+    private static void send(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", type);
+        boolean head = "HEAD".equals(exchange.getRequestMethod());
+        exchange.sendResponseHeaders(status, head || body.length == 0 ? -1 : body.length);
+        if (!head && body.length > 0) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
     }
 }

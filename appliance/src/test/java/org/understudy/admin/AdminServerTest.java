@@ -227,6 +227,30 @@ class AdminServerTest {
     }
 
     @Test
+    void slowClient_isCutOffAfterTheRequestTimeLimit_othersServedMeanwhile() throws Exception {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(60_000);
+            long start = System.nanoTime();
+            write(s.getOutputStream(), "GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: 1"); // never finished
+            for (int i = 0; i < 3; i++) {
+                assertEquals(200, get("/api/health", null).statusCode(), "others are served while one request trickles");
+                Thread.sleep(1000);
+            }
+            int read;
+            try {
+                read = s.getInputStream().read();
+            } catch (java.net.SocketException reset) {
+                read = -1;
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            assertEquals(-1, read, "the unfinished request got no answer; its connection was closed");
+            assertTrue(seconds >= AdminServer.REQUEST_SECONDS - 1 && seconds < AdminServer.REQUEST_SECONDS + 15,
+                    "closed after " + seconds + " s, the limit is " + AdminServer.REQUEST_SECONDS + " s");
+        }
+        assertEquals(200, get("/api/health", null).statusCode());
+    }
+
+    @Test
     void bodyOver1MiB_is413() throws Exception {
         server.registerCommand("echo", req -> Map.of());
         byte[] big = new byte[AdminServer.MAX_BODY + 1];

@@ -30,7 +30,7 @@ public final class RuntimeImage {
      */
     public static final String MODULES = "java.base,java.compiler,java.desktop,java.logging,java.management,"
             + "java.management.rmi,java.naming,java.net.http,java.rmi,java.scripting,java.sql,java.xml,jdk.crypto.ec,"
-            + "jdk.management,jdk.naming.rmi,jdk.unsupported,jdk.zipfs";
+            + "jdk.httpserver,jdk.management,jdk.naming.rmi,jdk.unsupported,jdk.zipfs";
 
     private RuntimeImage() {
     }
