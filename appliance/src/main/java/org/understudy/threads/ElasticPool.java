@@ -2,6 +2,7 @@ package org.understudy.threads;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedTransferQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +39,7 @@ public final class ElasticPool {
         ThreadPoolExecutor pool = new ThreadPoolExecutor(0, max, keepAliveSeconds, TimeUnit.SECONDS, queue, threads,
                 (task, executor) -> {
                     if (executor.isShutdown()) {
-                        throw new java.util.concurrent.RejectedExecutionException("pool " + name + " is shut down");
+                        throw new RejectedExecutionException("pool " + name + " is shut down");
                     }
                     queue.line(task); // every thread is busy and there are max of them: the task waits its turn
                 });

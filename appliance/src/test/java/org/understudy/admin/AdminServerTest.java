@@ -251,6 +251,16 @@ class AdminServerTest {
     }
 
     @Test
+    void close_stopsServing_closingAgainDoesNothing() throws Exception {
+        int port = server.port();
+        server.close();
+        server.close();
+        assertEquals(-1, server.port());
+        org.junit.jupiter.api.Assertions.assertThrows(java.net.ConnectException.class,
+                () -> new java.net.Socket("127.0.0.1", port).close(), "nothing listens after close");
+    }
+
+    @Test
     void bodyOver1MiB_is413() throws Exception {
         server.registerCommand("echo", req -> Map.of());
         byte[] big = new byte[AdminServer.MAX_BODY + 1];

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -93,7 +94,7 @@ class ElasticPoolTest {
         pool = ElasticPool.create("t", 2, 30);
         assertTrue(pool.submit(() -> Thread.currentThread().isDaemon()).get(5, TimeUnit.SECONDS));
         pool.shutdown();
-        assertThrows(java.util.concurrent.RejectedExecutionException.class, () -> pool.execute(() -> { }));
+        assertThrows(RejectedExecutionException.class, () -> pool.execute(() -> { }));
     }
 
     @Test
