@@ -31,7 +31,12 @@ class ElasticPoolTest {
 
     /** Runs a task and waits for it; returns the name of the thread that ran it. */
     private String runOne() throws Exception {
-        return pool.submit(() -> Thread.currentThread().getName()).get(5, TimeUnit.SECONDS);
+        return ranOn().getName();
+    }
+
+    /** Runs a task and waits for it; returns the thread that ran it. */
+    private Thread ranOn() throws Exception {
+        return pool.submit(Thread::currentThread).get(5, TimeUnit.SECONDS);
     }
 
     @Test
@@ -39,8 +44,12 @@ class ElasticPoolTest {
         pool = ElasticPool.create("t", 8, 30);
         Set<String> names = ConcurrentHashMap.newKeySet();
         for (int i = 0; i < 20; i++) {
-            names.add(runOne());
-            Thread.sleep(5); // the thread is back waiting before the next task comes
+            Thread worker = ranOn();
+            names.add(worker.getName());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (worker.getState() != Thread.State.TIMED_WAITING && System.nanoTime() < deadline) {
+                Thread.onSpinWait(); // until the thread waits for the next task, as an idle one does
+            }
         }
         assertEquals(Set.of("t-1"), names, "an idle thread serves the next task; no new thread per task");
         assertEquals(1, threads());
