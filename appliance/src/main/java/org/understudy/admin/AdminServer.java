@@ -29,13 +29,13 @@ import org.understudy.threads.ElasticPool;
  * A node's admin JSON API over HTTP (the JDK's built-in server, {@code com.sun.net.httpserver}), used by the CLI and
  * other tools.
  *
- * <p>Routes: {@code GET /api/health} (no auth, for probes: role, state, version), {@code GET /api/status} (the {@link StateModel}'s
- * snapshot) and {@code POST /api/commands/{name}} dispatching to handlers added with {@link #registerCommand}. Every
- * other route needs {@code Authorization: Bearer TOKEN} (an operator token of either role), except the internal
- * routes ({@link #internalRoute}), which need the node credential and answer 403 to an operator token. Who may
- * call is {@link AdminAccess}'s decision: refusals are recorded and a failing source is slowed down (429 with
- * {@code Retry-After}). Errors are JSON {@code {"error": "..."}} with a fitting status; a failing handler gives 500
- * and the server keeps serving.
+ * <p>Routes: {@code GET /api/health} (no auth, for probes: role, state, version), {@code GET /api/status} (the
+ * {@link StateModel}'s snapshot) and {@code POST /api/commands/{name}} dispatching to handlers added with
+ * {@link #registerCommand}. Every other route needs {@code Authorization: Bearer TOKEN} (an operator token of either
+ * role), except the internal routes ({@link #internalRoute}), which need the node credential and answer 403 to an
+ * operator token. Who may call is {@link AdminAccess}'s decision: refusals are recorded and a failing source is slowed
+ * down (429 with {@code Retry-After}). Errors are JSON {@code {"error": "..."}} with a fitting status; a failing
+ * handler gives 500 (its own I/O failures included) and the server keeps serving.
  *
  * <p>Why the JDK's server: every node serves this API, the primary agent included, and the agent must be light on
  * somebody's production server; the JDK's server loads 60 classes where Jetty loaded 418, and one thread accepts
@@ -210,11 +210,15 @@ public final class AdminServer implements AutoCloseable {
             answer(exchange, method, path, m);
         } catch (IOException e) {
             // the client went away or broke the exchange off: nothing to answer
-            LOG.debug("admin API: {} {} from {} broken off: {}", method, path, exchange.getRemoteAddress(), e.toString());
+            LOG.debug("admin API: {} {} from {} broken off: {}", method, path, exchange.getRemoteAddress(),
+                    e.toString());
         }
     }
 
-    /** A request for a route: access, body, the handler and its answer. */
+    /**
+     * A request for a route: access, body, the handler and its answer. Throws only when reading the request or
+     * sending the answer broke, when no answer can reach the client.
+     */
     private void answer(HttpExchange exchange, String method, String path, RouteTable.Match m) throws IOException {
         try {
             AdminAccess.Level level = m.route().level();
@@ -237,7 +241,17 @@ public final class AdminServer implements AutoCloseable {
             }
             AdminAccess.Caller caller = ((AdminAccess.Outcome.Allowed) outcome).caller();
             JsonNode body = parse(raw != null ? raw : bodyBytes(exchange));
-            Object result = m.route().handler().handle(new ApiRequest(method, path, m.params(), body, caller));
+            Object result;
+            try {
+                result = m.route().handler().handle(new ApiRequest(method, path, m.params(), body, caller));
+            } catch (ApiException e) {
+                throw e;
+            } catch (Exception | LinkageError | AssertionError e) {
+                // the handler's own failure, an I/O one included (a disk, another node), never taken for the
+                // exchange breaking off
+                failed(exchange, method, path, e);
+                return;
+            }
             if (result instanceof ApiResponse r && r.contentType() != null) {
                 send(exchange, r.status(), r.contentType() + "; charset=utf-8",
                         String.valueOf(r.body()).getBytes(StandardCharsets.UTF_8));
@@ -249,13 +263,16 @@ public final class AdminServer implements AutoCloseable {
         } catch (ApiException e) {
             drain(exchange);
             reply(exchange, e.status(), error(e.getMessage()));
-        } catch (IOException e) {
-            throw e; // the exchange itself broke: no answer can reach the client
-        } catch (Exception | LinkageError | AssertionError e) {
-            LOG.error("admin API: {} {} failed", method, path, e);
-            reply(exchange, 500, error(e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage())));
+        } catch (RuntimeException | LinkageError | AssertionError e) {
+            failed(exchange, method, path, e);
         }
+    }
+
+    /** A 500 naming what failed; logged with its stack. */
+    private static void failed(HttpExchange exchange, String method, String path, Throwable e) throws IOException {
+        LOG.error("admin API: {} {} failed", method, path, e);
+        reply(exchange, 500, error(e.getClass().getSimpleName()
+                + (e.getMessage() == null ? "" : ": " + e.getMessage())));
     }
 
     /** The request's declared body length, -1 when it does not say (chunked) or says nonsense. */

@@ -27,13 +27,13 @@ import org.understudy.storage.BlockDevice;
  * {@link BlockDevice#writeAsync}, right there, or on a pooled thread when it is large, travels to a standby and the
  * client pipelines ({@link WritePlacement}); the thread that completes it (the link's ACK reader, or the starting
  * thread when nothing waits for a standby) sends the reply itself through the connection's {@link ReplyQueue}, which
- * never waits for the client: what the socket does not take at once the server's {@link ReplyFlusher} finishes. Any other request
- * that arrives while nothing is in flight runs on the reader's thread (no hop before the device at queue depth 1) while
- * another pooled thread takes over reading, otherwise it goes to a pooled worker. Replies may go out of order, each
- * whole. In-flight requests and bytes are bounded by semaphores whose permits come back only when the reply is out, so
- * a client that pipelines without reading its replies stops being read instead of exhausting memory. {@link #close()}
- * is thread-safe; the reader role is held by one thread at a time and handed over through the executor, which orders
- * its buffer state between holders.
+ * never waits for the client: what the socket does not take at once the server's {@link ReplyFlusher} finishes. Any
+ * other request that arrives while nothing is in flight runs on the reader's thread (no hop before the device at queue
+ * depth 1) while another pooled thread takes over reading, otherwise it goes to a pooled worker. Replies may go out of
+ * order, each whole. In-flight requests and bytes are bounded by semaphores whose permits come back only when the reply
+ * is out, so a client that pipelines without reading its replies stops being read instead of exhausting memory.
+ * {@link #close()} is thread-safe; the reader role is held by one thread at a time and handed over through the
+ * executor, which orders its buffer state between holders.
  */
 final class NbdConnection implements Runnable {
     private static final Logger LOG = LogManager.getLogger(NbdConnection.class);

@@ -1,6 +1,7 @@
 package org.understudy.admin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -233,7 +234,8 @@ class AdminServerTest {
             long start = System.nanoTime();
             write(s.getOutputStream(), "GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: 1"); // never finished
             for (int i = 0; i < 3; i++) {
-                assertEquals(200, get("/api/health", null).statusCode(), "others are served while one request trickles");
+                assertEquals(200, get("/api/health", null).statusCode(),
+                        "others are served while one request trickles");
                 Thread.sleep(1000);
             }
             int read;
@@ -256,7 +258,7 @@ class AdminServerTest {
         server.close();
         server.close();
         assertEquals(-1, server.port());
-        org.junit.jupiter.api.Assertions.assertThrows(java.net.ConnectException.class,
+        assertThrows(java.net.ConnectException.class,
                 () -> new java.net.Socket("127.0.0.1", port).close(), "nothing listens after close");
     }
 
@@ -279,6 +281,18 @@ class AdminServerTest {
         HttpResponse<String> r = post("/api/commands/boom", "");
         assertEquals(500, r.statusCode());
         assertEquals("IllegalStateException: volume vol0 is busy", json(r).get("error").asText());
+        assertEquals(200, get("/api/status", TOKEN).statusCode());
+    }
+
+    @Test
+    void handlerThrowsIOException_is500WithItsMessage_notADroppedConnection() throws Exception {
+        // a handler's own I/O failure (a disk, another node) is the handler's failure, not the exchange's
+        server.registerCommand("io", req -> {
+            throw new java.io.IOException("no space left on /var/lib/understudy");
+        });
+        HttpResponse<String> r = post("/api/commands/io", "");
+        assertEquals(500, r.statusCode());
+        assertEquals("IOException: no space left on /var/lib/understudy", json(r).get("error").asText());
         assertEquals(200, get("/api/status", TOKEN).statusCode());
     }
 

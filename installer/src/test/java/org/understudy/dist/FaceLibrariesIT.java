@@ -107,7 +107,7 @@ class FaceLibrariesIT {
         Process bare = start(dir, "p2");
         awaitReady(every, dir, "p1");
         awaitReady(bare, dir, "p2");
-        // the admin API (the JDK's HTTP server) serves on both: it is no face, and it must not need the console's classes
+        // the admin API (the JDK's HTTP server) serves on both: it is no face, and must not need the console's classes
         String token = new YAMLMapper().readTree(dir.resolve("secrets.yaml").toFile()).path("adminToken").asText();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         for (String host : List.of("127." + NET + ".1.1", "127." + NET + ".1.2")) {
