@@ -29,7 +29,8 @@ import org.understudy.storage.BlockDevice;
  * thread when nothing waits for a standby) sends the reply itself through the connection's {@link ReplyQueue}, which
  * never waits for the client: what the socket does not take at once the server's {@link ReplyFlusher} finishes. Any
  * other request that arrives while nothing is in flight runs on the reader's thread (no hop before the device at queue
- * depth 1) while another pooled thread takes over reading, otherwise it goes to a pooled worker. Replies may go out of
+ * depth 1) while another pooled thread takes over reading, otherwise it goes to a pooled worker; a FLUSH of a client
+ * that does not pipeline runs on the reader's thread with no other taking over ({@link FlushPlacement}). Replies may go out of
  * order, each whole. In-flight requests and bytes are bounded by semaphores whose permits come back only when the reply
  * is out, so a client that pipelines without reading its replies stops being read instead of exhausting memory.
  * {@link #close()} is thread-safe; the reader role is held by one thread at a time and handed over through the
@@ -50,6 +51,8 @@ final class NbdConnection implements Runnable {
     private final Semaphore requestPermits;
     private final Semaphore bytePermits;
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** How long this connection's last FLUSH took, in nanoseconds ({@link FlushPlacement}). */
+    private volatile long lastFlushNanos;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ReplyQueue replies;
     /** The replies of writes in flight, and idle ones for the next writes. */
@@ -298,6 +301,11 @@ final class NbdConnection implements Runnable {
             NbdRequest req = new NbdRequest(flags, type, cookie, offset, length);
             sendHeld();
             if (inFlight.getAndIncrement() == 0) {
+                if (type == NbdConstants.CMD_FLUSH
+                        && FlushPlacement.onReader(headerWasWaiting, lastFlushNanos, nextWaiting)) {
+                    execute(req, p, bytes); // the reader keeps its role: see FlushPlacement
+                    continue;
+                }
                 dispatch(this::readLoop, p, bytes);
                 execute(req, p, bytes);
                 return true;
@@ -472,7 +480,14 @@ final class NbdConnection implements Runnable {
                     d.write(req.offset(), payload, fua);
                 }
             }
-            case NbdConstants.CMD_FLUSH -> d.flush();
+            case NbdConstants.CMD_FLUSH -> {
+                long t0 = System.nanoTime();
+                try {
+                    d.flush();
+                } finally {
+                    lastFlushNanos = System.nanoTime() - t0;
+                }
+            }
             case NbdConstants.CMD_TRIM -> {
                 if (req.length() > 0) {
                     d.trim(req.offset(), req.length(), fua);

@@ -3,13 +3,16 @@ package org.understudy.nbd;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.understudy.storage.BlockDevice;
 
 /**
- * Test-scope in-memory device that records what the server asked of it (FUA, flush, mayTrim) and can inject I/O errors
- * on a range or hold writes at one offset until released (to force out-of-order replies). Thread-safe.
+ * Test-scope in-memory device that records what the server asked of it (FUA, flush and the thread it ran on, mayTrim)
+ * and can inject I/O errors on a range, hold writes at one offset or every flush until released (to force out-of-order
+ * replies) or make flushes slow. Thread-safe.
  */
 final class MemoryBlockDevice implements BlockDevice {
     private final byte[] data;
@@ -22,6 +25,10 @@ final class MemoryBlockDevice implements BlockDevice {
     private volatile long failTo = -1;
     private volatile long holdOffset = -1;
     private volatile CountDownLatch holdLatch;
+    private volatile CountDownLatch flushLatch;
+    private volatile long flushMillis;
+    /** The name of the thread each flush ran on, in order. */
+    final List<String> flushThreads = new CopyOnWriteArrayList<>();
 
     MemoryBlockDevice(int size) {
         data = new byte[size];
@@ -37,6 +44,16 @@ final class MemoryBlockDevice implements BlockDevice {
     void holdWritesAt(long offset, CountDownLatch latch) {
         holdLatch = latch;
         holdOffset = offset;
+    }
+
+    /** Flushes wait for {@code latch}. */
+    void holdFlushes(CountDownLatch latch) {
+        flushLatch = latch;
+    }
+
+    /** Flushes take {@code millis} (a slow disk's cache flush). */
+    void slowFlushes(long millis) {
+        flushMillis = millis;
     }
 
     synchronized byte[] snapshot(int offset, int length) {
@@ -76,7 +93,20 @@ final class MemoryBlockDevice implements BlockDevice {
     }
 
     @Override
-    public void flush() {
+    public void flush() throws IOException {
+        flushThreads.add(Thread.currentThread().getName());
+        try {
+            CountDownLatch latch = flushLatch;
+            if (latch != null) {
+                latch.await();
+            }
+            if (flushMillis > 0) {
+                Thread.sleep(flushMillis);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted");
+        }
         flushes.incrementAndGet();
     }
 
