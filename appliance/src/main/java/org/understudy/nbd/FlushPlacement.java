@@ -10,9 +10,9 @@ import java.util.function.BooleanSupplier;
  * <p>A client that waits for every reply (a database's commit loop, fio's {@code --fsync=1}, a guest at low load) sends
  * nothing while its FLUSH runs, so the hand-off buys it nothing, and the thread that takes over reading spins on the
  * other core while the fdatasync waits, where the I/O's completion interrupt then lands. Measured on a quiet 2-core
- * machine, unmirrored 4 KiB QD1 + fsync, 6 rounds of each build in rotating order (IOPS medians): 2,790 (0.84x
- * nbdkit) on the reader against 2,414 (0.75x) with the hand-off, p99 272-444 against 317-553 us; mirrored the same
- * (1,503 against 1,477). A reader that only slept while the FLUSH ran elsewhere, woken by the thread that replied,
+ * machine, unmirrored 4 KiB QD1 + fsync, {@code bench/paired.sh 6} (IOPS medians): 2,736 (0.88x nbdkit) on the reader
+ * against 2,593 (0.83x) with the hand-off, p99 303 against 350 us, the reader ahead in every round (and in three
+ * earlier sets of rounds); mirrored the same (1,503 against 1,477). A reader that only slept while the FLUSH ran elsewhere, woken by the thread that replied,
  * gained nothing: the second thread's work is the cost, not the wake-up. README, "Waiting for the next request".
  *
  * <p>The price is that a request the client sends while the FLUSH runs waits for it. So the FLUSH stays on the reader
