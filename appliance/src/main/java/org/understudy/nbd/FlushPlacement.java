@@ -1,6 +1,8 @@
 package org.understudy.nbd;
 
+import java.io.IOException;
 import java.util.function.BooleanSupplier;
+import org.understudy.storage.BlockDevice;
 
 /**
  * Whether a FLUSH that arrives while nothing else of its connection is in flight runs on the reader's own thread, the
@@ -11,14 +13,17 @@ import java.util.function.BooleanSupplier;
  * nothing while its FLUSH runs, so the hand-off buys it nothing, and the thread that takes over reading spins on the
  * other core while the fdatasync waits, where the I/O's completion interrupt then lands. Measured on a quiet 2-core
  * machine, unmirrored 4 KiB QD1 + fsync, {@code bench/paired.sh 6} (IOPS medians): 2,736 (0.88x nbdkit) on the reader
- * against 2,593 (0.83x) with the hand-off, p99 303 against 350 us, the reader ahead in every round (and in three
- * earlier sets of rounds); mirrored the same (1,503 against 1,477). A reader that only slept while the FLUSH ran elsewhere, woken by the thread that replied,
+ * against 2,593 (0.83x) with the hand-off, p99 303 against 350 us, the reader ahead in every round, as in three
+ * earlier sets of rounds. A reader that only slept while the FLUSH ran elsewhere, woken by the thread that replied,
  * gained nothing: the second thread's work is the cost, not the wake-up. README, "Waiting for the next request".
  *
  * <p>The price is that a request the client sends while the FLUSH runs waits for it. So the FLUSH stays on the reader
  * only when the client shows no sign of pipelining (its header was not already in the socket when the reader asked,
- * and no next request is there) and when the connection's last FLUSH took no longer than {@link #INLINE_MAX_NANOS}:
- * on a disk whose flushes take milliseconds a request arriving meanwhile is never held that long. Stateless.
+ * and no next request is there), when the connection's last FLUSH took no longer than {@link #INLINE_MAX_NANOS} (on
+ * a disk whose flushes take milliseconds a request arriving meanwhile is never held that long), and when the device's
+ * writes do not travel to a standby: a mirrored FLUSH waits for the standby's acknowledgement, which a stalled link
+ * holds back until the link is given up, and measured mirrored the FLUSH on the reader gained nothing (1,503 against
+ * 1,477 IOPS, 8 rounds). One per connection: it times the connection's flushes ({@link #flush}).
  */
 final class FlushPlacement {
     /**
@@ -27,16 +32,26 @@ final class FlushPlacement {
      */
     static final long INLINE_MAX_NANOS = Long.getLong("understudy.nbd.inlineFlushMaxMicros", 1000) * 1000;
 
-    private FlushPlacement() {
-    }
+    /** How long the connection's last FLUSH took, in nanoseconds; 0 before the first. */
+    private volatile long lastNanos;
 
     /**
-     * Whether the FLUSH runs on the reader: {@code headerWasWaiting} (its header was in the socket before the reader
-     * asked) and {@code nextWaiting} (another request is already there; asked last since it costs a read) say the
-     * client pipelines; {@code lastFlushNanos} is how long the connection's previous FLUSH took, 0 for none.
+     * Whether the FLUSH runs on the reader: {@code travels} (the device's writes go to a standby too), then
+     * {@code headerWasWaiting} (its header was in the socket before the reader asked) and {@code nextWaiting} (another
+     * request is already there; asked last since it costs a read), which say the client pipelines.
      */
-    static boolean onReader(boolean headerWasWaiting, long lastFlushNanos, BooleanSupplier nextWaiting) {
-        return INLINE_MAX_NANOS > 0 && lastFlushNanos <= INLINE_MAX_NANOS && !headerWasWaiting
+    boolean onReader(boolean travels, boolean headerWasWaiting, BooleanSupplier nextWaiting) {
+        return INLINE_MAX_NANOS > 0 && !travels && lastNanos <= INLINE_MAX_NANOS && !headerWasWaiting
                 && !nextWaiting.getAsBoolean();
+    }
+
+    /** Flushes {@code device}, noting how long it took, a failed flush too. */
+    void flush(BlockDevice device) throws IOException {
+        long t0 = System.nanoTime();
+        try {
+            device.flush();
+        } finally {
+            lastNanos = System.nanoTime() - t0;
+        }
     }
 }

@@ -29,10 +29,11 @@ import org.understudy.storage.BlockDevice;
  * thread when nothing waits for a standby) sends the reply itself through the connection's {@link ReplyQueue}, which
  * never waits for the client: what the socket does not take at once the server's {@link ReplyFlusher} finishes. Any
  * other request that arrives while nothing is in flight runs on the reader's thread (no hop before the device at queue
- * depth 1) while another pooled thread takes over reading, otherwise it goes to a pooled worker; a FLUSH of a client
- * that does not pipeline runs on the reader's thread with no other taking over ({@link FlushPlacement}). Replies may go out of
- * order, each whole. In-flight requests and bytes are bounded by semaphores whose permits come back only when the reply
- * is out, so a client that pipelines without reading its replies stops being read instead of exhausting memory.
+ * depth 1) while another pooled thread takes over reading, otherwise it goes to a pooled worker; an unmirrored FLUSH of
+ * a client that does not pipeline runs on the reader's thread with no other taking over ({@link FlushPlacement}).
+ * Replies may go out of order, each whole. In-flight requests and bytes are bounded by semaphores whose permits come
+ * back only when the reply is out, so a client that pipelines without reading its replies stops being read instead of
+ * exhausting memory.
  * {@link #close()} is thread-safe; the reader role is held by one thread at a time and handed over through the
  * executor, which orders its buffer state between holders.
  */
@@ -51,8 +52,8 @@ final class NbdConnection implements Runnable {
     private final Semaphore requestPermits;
     private final Semaphore bytePermits;
     private final AtomicInteger inFlight = new AtomicInteger();
-    /** How long this connection's last FLUSH took, in nanoseconds ({@link FlushPlacement}). */
-    private volatile long lastFlushNanos;
+    /** Where this connection's FLUSHes run, from how long the last took. */
+    private final FlushPlacement flushes = new FlushPlacement();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ReplyQueue replies;
     /** The replies of writes in flight, and idle ones for the next writes. */
@@ -302,7 +303,7 @@ final class NbdConnection implements Runnable {
             sendHeld();
             if (inFlight.getAndIncrement() == 0) {
                 if (type == NbdConstants.CMD_FLUSH
-                        && FlushPlacement.onReader(headerWasWaiting, lastFlushNanos, nextWaiting)) {
+                        && flushes.onReader(device.writesTravel(), headerWasWaiting, nextWaiting)) {
                     execute(req, p, bytes); // the reader keeps its role: see FlushPlacement
                     continue;
                 }
@@ -413,7 +414,7 @@ final class NbdConnection implements Runnable {
         try {
             error = RequestChecks.check(req, device, tag);
             if (error == 0) {
-                readData = perform(req, payload);
+                readData = DeviceCalls.perform(req, payload, device, pool, flushes);
             }
         } catch (IOException | RuntimeException e) {
             error = RequestChecks.errno(req, e, tag);
@@ -455,52 +456,5 @@ final class NbdConnection implements Runnable {
         boolean fua = (flags & NbdConstants.CMD_FLAG_FUA) != 0;
         device.writeAsync(offset, payload, fua, moreFollow, writeReplies.acquire(flags, cookie, offset, length,
                 payload, bytes));
-    }
-
-    /** Performs a valid request; returns the data of a READ (flipped) or null. */
-    private ByteBuffer perform(NbdRequest req, ByteBuffer payload) throws IOException {
-        boolean fua = (req.flags() & NbdConstants.CMD_FLAG_FUA) != 0;
-        BlockDevice d = device;
-        switch (req.type()) {
-            case NbdConstants.CMD_READ -> {
-                if (req.length() == 0) {
-                    return null;
-                }
-                ByteBuffer data = pool.acquire((int) req.length());
-                try {
-                    d.read(req.offset(), data);
-                } catch (IOException | RuntimeException e) {
-                    pool.release(data);
-                    throw e;
-                }
-                return data.flip();
-            }
-            case NbdConstants.CMD_WRITE -> {
-                if (payload != null) {
-                    d.write(req.offset(), payload, fua);
-                }
-            }
-            case NbdConstants.CMD_FLUSH -> {
-                long t0 = System.nanoTime();
-                try {
-                    d.flush();
-                } finally {
-                    lastFlushNanos = System.nanoTime() - t0;
-                }
-            }
-            case NbdConstants.CMD_TRIM -> {
-                if (req.length() > 0) {
-                    d.trim(req.offset(), req.length(), fua);
-                }
-            }
-            case NbdConstants.CMD_WRITE_ZEROES -> {
-                if (req.length() > 0) {
-                    boolean mayTrim = (req.flags() & NbdConstants.CMD_FLAG_NO_HOLE) == 0;
-                    d.writeZeroes(req.offset(), req.length(), fua, mayTrim);
-                }
-            }
-            default -> throw new IllegalStateException("unchecked command " + req.type());
-        }
-        return null;
     }
 }

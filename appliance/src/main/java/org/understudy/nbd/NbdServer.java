@@ -127,8 +127,8 @@ public final class NbdServer implements Closeable {
         }
         s.acceptor.start();
         LOG.info("nbd: listening on {} (limits {} connections, {} requests / {} bytes in flight per connection, "
-                + "handshake within {} ms; a reader reads on {} us before it sleeps and answers a FLUSH at queue depth 1 "
-                + "itself while the last took at most {} us)", s.address,
+                + "handshake within {} ms; a reader reads on {} us before it sleeps and answers an unmirrored FLUSH "
+                + "at queue depth 1 itself while the last took at most {} us)", s.address,
                 limits.maxConnections(), limits.maxInFlightRequests(), limits.maxInFlightBytes(),
                 limits.handshakeTimeout().toMillis(), ReadSpin.NANOS / 1000, FlushPlacement.INLINE_MAX_NANOS / 1000);
         return s;

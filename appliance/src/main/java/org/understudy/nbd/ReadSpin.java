@@ -14,10 +14,10 @@ import org.apache.logging.log4j.Logger;
  * catches that request without sleeping. bench/mirror.sh 6 on a quiet machine, 3 runs each, alternating (medians):
  * unmirrored 4 KiB QD1 16,442 against 9,133 IOPS (1.23x against 0.65x nbdkit) at less CPU per request, mirrored
  * 8,698 against 7,288 (0.65x against 0.52x), its p99 165-189 against 226-236 us; unmirrored QD1 + fsync lost
- * (2,885 against 3,459 IOPS; most of it won back since by {@link FlushPlacement}), the QD16 and 1 MiB jobs and the CPU
- * per GiB unchanged (README, "Waiting for the next request"). An idle connection costs nothing more: it spins once
- * after its last request, then sleeps. Property {@code understudy.nbd.spinMicros}: 0 turns it off, at most 1,000; the
- * NBD server logs the bound it uses when it starts listening.
+ * (2,885 against 3,459 IOPS; part of it won back since, unmirrored, by {@link FlushPlacement}), the QD16 and 1 MiB
+ * jobs and the CPU per GiB unchanged (README, "Waiting for the next request"). An idle connection costs nothing more:
+ * it spins once after its last request, then sleeps. Property {@code understudy.nbd.spinMicros}: 0 turns it off, at
+ * most 1,000; the NBD server logs the bound it uses when it starts listening.
  */
 final class ReadSpin {
     private static final Logger LOG = LogManager.getLogger(ReadSpin.class);

@@ -27,6 +27,7 @@ final class MemoryBlockDevice implements BlockDevice {
     private volatile CountDownLatch holdLatch;
     private volatile CountDownLatch flushLatch;
     private volatile long flushMillis;
+    private volatile boolean travels;
     /** The name of the thread each flush ran on, in order. */
     final List<String> flushThreads = new CopyOnWriteArrayList<>();
 
@@ -54,6 +55,16 @@ final class MemoryBlockDevice implements BlockDevice {
     /** Flushes take {@code millis} (a slow disk's cache flush). */
     void slowFlushes(long millis) {
         flushMillis = millis;
+    }
+
+    /** Writes say they travel to a standby too, as a mirrored volume's do while its link is up. */
+    void travels(boolean value) {
+        travels = value;
+    }
+
+    @Override
+    public boolean writesTravel() {
+        return travels;
     }
 
     synchronized byte[] snapshot(int offset, int length) {

@@ -69,28 +69,48 @@ class NbdFlushPlacementTest {
     }
 
     @Test
+    void mirroredFlush_goesToAWorker_aReadSentMeanwhileIsAnswered() throws Exception {
+        dev.travels(true); // a FLUSH that waits for a standby, whose link may stall, never holds the reader
+        assertReadAnsweredWhileAFlushIsHeld();
+    }
+
+    @Test
     void afterASlowFlush_theNextGoesToAWorker_aReadSentMeanwhileIsAnswered() throws Exception {
         try (NbdTestClient c = NbdTestClient.open(server.port(), "vol0")) {
             long slowMillis = FlushPlacement.INLINE_MAX_NANOS / 1_000_000 + 5;
             dev.slowFlushes(slowMillis);
             assertEquals(0, c.command(0, NbdConstants.CMD_FLUSH, 0, 0));
             dev.slowFlushes(0);
-            CountDownLatch release = new CountDownLatch(1);
-            dev.holdFlushes(release);
-            try {
-                long flush = c.send(0, NbdConstants.CMD_FLUSH, 0, 0, null);
-                Thread.sleep(50); // the FLUSH alone, with nothing behind it: only the slow one before sends it away
-                long read = c.send(0, NbdConstants.CMD_READ, 0, 4, null);
-                NbdSimpleReply first = c.readReply(); // the client's 10 s read time-out fails a READ held behind it
-                assertEquals(read, first.cookie());
-                c.readBytes(4);
-                assertEquals(1, dev.flushes.get(), "the held FLUSH completed early");
-                release.countDown();
-                assertEquals(flush, c.readReply().cookie());
-            } finally {
-                release.countDown();
-            }
+            assertReadAnsweredWhileAFlushIsHeld(c); // only the slow FLUSH before sends this one away
         }
         assertEquals(2, dev.flushes.get());
+    }
+
+    private void assertReadAnsweredWhileAFlushIsHeld() throws Exception {
+        try (NbdTestClient c = NbdTestClient.open(server.port(), "vol0")) {
+            assertReadAnsweredWhileAFlushIsHeld(c);
+        }
+    }
+
+    /** A FLUSH alone, the reader waiting for more, then a READ: answered while the FLUSH is held. */
+    private void assertReadAnsweredWhileAFlushIsHeld(NbdTestClient c) throws Exception {
+        int before = dev.flushes.get();
+        CountDownLatch release = new CountDownLatch(1);
+        dev.holdFlushes(release);
+        try {
+            Thread.sleep(20); // the reader waits before the FLUSH comes: the client does not pipeline
+            long flush = c.send(0, NbdConstants.CMD_FLUSH, 0, 0, null);
+            Thread.sleep(50); // and it sends nothing behind it for a while
+            long read = c.send(0, NbdConstants.CMD_READ, 0, 4, null);
+            NbdSimpleReply first = c.readReply(); // the client's 10 s read time-out fails a READ held behind it
+            assertEquals(read, first.cookie());
+            c.readBytes(4);
+            assertEquals(before, dev.flushes.get(), "the held FLUSH completed early");
+            release.countDown();
+            assertEquals(flush, c.readReply().cookie());
+        } finally {
+            release.countDown();
+            dev.holdFlushes(null);
+        }
     }
 }
