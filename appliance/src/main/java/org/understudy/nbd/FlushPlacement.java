@@ -12,8 +12,8 @@ import org.understudy.storage.BlockDevice;
  * <p>A client that waits for every reply (a database's commit loop, fio's {@code --fsync=1}, a guest at low load) sends
  * nothing while its FLUSH runs, so the hand-off buys it nothing, and the thread that takes over reading spins on the
  * other core while the fdatasync waits, where the I/O's completion interrupt then lands. Measured on a quiet 2-core
- * machine, unmirrored 4 KiB QD1 + fsync, {@code bench/paired.sh 6} (IOPS medians): 2,736 (0.88x nbdkit) on the reader
- * against 2,593 (0.83x) with the hand-off, p99 303 against 350 us, the reader ahead in every round, as in three
+ * machine, unmirrored 4 KiB QD1 + fsync, {@code bench/paired.sh 5} (IOPS medians): 3,049 (0.93x nbdkit) on the reader
+ * against 2,674 (0.81x) with the hand-off, p99 272 against 297 us, the reader ahead in every round, as in four
  * earlier sets of rounds. A reader that only slept while the FLUSH ran elsewhere, woken by the thread that replied,
  * gained nothing: the second thread's work is the cost, not the wake-up. README, "Waiting for the next request".
  *
