@@ -1,11 +1,11 @@
 package org.understudy.nbd;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,13 +38,18 @@ class NbdFlushPlacementTest {
     void flushesAtQueueDepth1_runOnTheReadersThread_noHandOff() throws Exception {
         try (NbdTestClient c = NbdTestClient.open(server.port(), "vol0")) {
             for (int i = 0; i < 20; i++) {
-                Thread.sleep(2); // the reader waits for each FLUSH, the first too: the client does not pipeline
+                Thread.sleep(10); // the reader waits for each FLUSH, the first too: the client does not pipeline
                 assertEquals(0, c.command(0, NbdConstants.CMD_FLUSH, 0, 0));
             }
         }
         assertEquals(20, dev.flushes.get());
-        // with a hand-off per FLUSH the reader role, and the flushes, would alternate between threads
-        assertEquals(1, new HashSet<>(dev.flushThreads).size(), "flushes ran on " + dev.flushThreads);
+        // with a hand-off per FLUSH the reader role, and the flushes, change thread every time (19 changes); a reader
+        // held up for the whole pause (a loaded machine) may hand one over now and then
+        int changes = 0;
+        for (int i = 1; i < dev.flushThreads.size(); i++) {
+            changes += dev.flushThreads.get(i).equals(dev.flushThreads.get(i - 1)) ? 0 : 1;
+        }
+        assertTrue(changes <= 3, "flushes ran on " + dev.flushThreads);
     }
 
     @Test
