@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import org.understudy.e2e.Poll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -100,12 +101,14 @@ class NbdFlushPlacementTest {
     /** A FLUSH alone, the reader waiting for more, then a READ: answered while the FLUSH is held. */
     private void assertReadAnsweredWhileAFlushIsHeld(NbdTestClient c) throws Exception {
         int before = dev.flushes.get();
+        int entered = dev.flushThreads.size();
         CountDownLatch release = new CountDownLatch(1);
         dev.holdFlushes(release);
         try {
             Thread.sleep(20); // the reader waits before the FLUSH comes: the client does not pipeline
             long flush = c.send(0, NbdConstants.CMD_FLUSH, 0, 0, null);
-            Thread.sleep(50); // and it sends nothing behind it for a while
+            // the READ comes only once the FLUSH is placed and held in the device: nothing was behind it
+            Poll.until(Duration.ofSeconds(5), "the FLUSH reaches the device", () -> dev.flushThreads.size() > entered);
             long read = c.send(0, NbdConstants.CMD_READ, 0, 4, null);
             NbdSimpleReply first = c.readReply(); // the client's 10 s read time-out fails a READ held behind it
             assertEquals(read, first.cookie());
