@@ -32,11 +32,15 @@ done
 for j in "${jobs[@]}"; do [ -n "${args[$j]:-}" ] || { echo "bench: unknown job $j" >&2; exit 2; }; done
 
 demos=()
-stop_demos() {
+stop_demos() {  # and their volumes and replicas (2 GiB a build), and the reference image: nothing big stays behind
   local n
-  for n in "${demos[@]}"; do "${dist[$n]}/bin/understudy" demo --dir "$work/paired-$n" --stop >/dev/null 2>&1 || true; done
+  for n in "${demos[@]}"; do
+    "${dist[$n]}/bin/understudy" demo --dir "$work/paired-$n" --stop >/dev/null 2>&1 || true
+    rm -rf "${work:?}/paired-$n"
+  done
+  rm -f "$work/paired-ref.img"
 }
-trap 'stop_demos; cleanup' EXIT
+trap 'cleanup; stop_demos' EXIT
 
 precondition() {
   fio --name=precondition --ioengine=nbd --uri="$1" --rw=write --bs=1M --iodepth=16 --size=1G \

@@ -33,9 +33,8 @@ import org.understudy.storage.BlockDevice;
  * a client that does not pipeline runs on the reader's thread with no other taking over ({@link FlushPlacement}).
  * Replies may go out of order, each whole. In-flight requests and bytes are bounded by semaphores whose permits come
  * back only when the reply is out, so a client that pipelines without reading its replies stops being read instead of
- * exhausting memory.
- * {@link #close()} is thread-safe; the reader role is held by one thread at a time and handed over through the
- * executor, which orders its buffer state between holders.
+ * exhausting memory. {@link #close()} is thread-safe; the reader role is held by one thread at a time and handed over
+ * through the executor, which orders its buffer state between holders.
  */
 final class NbdConnection implements Runnable {
     private static final Logger LOG = LogManager.getLogger(NbdConnection.class);
