@@ -43,7 +43,10 @@ UNDERSTUDY_JAVA_OPTS="${AGENT_JAVA_OPTS:-${UNDERSTUDY_JAVA_OPTS:-}}" \
 fleet_pid=$p1_pid
 fleet_await_sync "$dir" 2 300
 sleep 20   # start-up compilations and the initial sync's garbage settle
+thread_times "$p1_pid" >"$dir/threads.before"
 cpu=$(cpu_percent "$p1_pid" "$idle")
+thread_times "$p1_pid" >"$dir/threads.after"
+busiest=$(thread_busiest "$dir/threads.before" "$dir/threads.after" "$idle")
 rss=$(rss_mib "$p1_pid"); threads=$(threads_of "$p1_pid"); fds=$(fds_of "$p1_pid")
 heap=$(heap_after_gc_mib "$p1_pid")
 rss_gc=$(rss_mib "$p1_pid")
@@ -56,30 +59,37 @@ sleep 5
 rss_load=$(rss_mib "$p1_pid")
 settled_at="${AGENT_SETTLED:-0}"
 cpu_settled=""
+busiest_settled=""
 if [ "$settled_at" -gt 0 ]; then
   age=$(ps -o etimes= -p "$p1_pid" | tr -d ' ')
   [ "$age" -ge "$settled_at" ] || sleep $(( settled_at - age ))
+  thread_times "$p1_pid" >"$dir/threads.before"
   cpu_settled=$(cpu_percent "$p1_pid" "$idle")
+  thread_times "$p1_pid" >"$dir/threads.after"
+  busiest_settled=$(thread_busiest "$dir/threads.before" "$dir/threads.after" "$idle")
 fi
 kill "$p1_pid" "$standby_pid"; wait "$p1_pid" "$standby_pid" 2>/dev/null || true
 python3 - "$results/agent.json" "$rss" "$rss_gc" "$heap" "$threads" "$fds" "$cpu" "$rss_load" "$names" "$(uptime)" "$faces" \
-    "$settled_at" "$cpu_settled" <<'PY'
+    "$settled_at" "$cpu_settled" "$busiest" "$busiest_settled" <<'PY'
 import json, sys
-out, rss, rss_gc, heap, threads, fds, cpu, rss_load, names, uptime, faces, settled_at, cpu_settled = sys.argv[1:]
+(out, rss, rss_gc, heap, threads, fds, cpu, rss_load, names, uptime, faces, settled_at, cpu_settled, busiest,
+ busiest_settled) = sys.argv[1:]
 r = {"faces": faces, "rss_mib": float(rss), "rss_after_gc_mib": float(rss_gc), "heap_after_gc_mib": float(heap),
      "threads": int(threads), "fds": int(fds), "cpu_idle_pct": float(cpu), "rss_after_30_1MiB_writes_mib": float(rss_load),
-     "thread_names": names.strip(), "machine_load": uptime}
+     "thread_names": names.strip(), "busiest_threads_idle": busiest, "machine_load": uptime}
 r["targets"] = {"RSS <= 64 MB (idle)": r["rss_mib"] * 1.048576 <= 64, "idle CPU < 1 % of a core": r["cpu_idle_pct"] < 1}
 if cpu_settled:
     r["cpu_idle_settled_pct"] = float(cpu_settled)
     r["cpu_idle_settled_at_s"] = int(settled_at)
+    r["busiest_threads_settled"] = busiest_settled
     r["targets"][f"idle CPU < 1 % of a core ({settled_at} s after the start)"] = float(cpu_settled) < 1
 json.dump(r, open(out, "w"), indent=2)
 print(f'primary agent ({"every face" if faces == "all" else "no face: default settings"}), 2 x 64 MiB volumes, '
       f'idle: RSS {rss} MiB ({float(rss) * 1.048576:.1f} MB; {rss_gc} MiB after a full GC), heap after GC {heap} MiB, '
       f'{threads} threads, {fds} fds, CPU {cpu} % of a core; RSS after 30 x 1 MiB writes {rss_load} MiB')
+print("busiest threads while idle:", busiest)
 if cpu_settled:
-    print(f"idle CPU {settled_at} s after the start: {cpu_settled} % of a core")
+    print(f"idle CPU {settled_at} s after the start: {cpu_settled} % of a core; busiest threads: {busiest_settled}")
 print("threads:", names.strip())
 for t, ok in r["targets"].items():
     print(("MET     " if ok else "MISSED  ") + t)
