@@ -15,10 +15,12 @@ import org.apache.logging.log4j.Logger;
 
 /**
  * A {@link DatagramTransport} over one UDP socket. One platform thread per socket (not per peer: a standby's one
- * socket hears every primary) waits for datagrams, hands every one waiting to the receiver, then pauses
+ * socket hears every primary) waits for datagrams and hands every one waiting to the receiver. When they come often
+ * (several were waiting, or the previous round ended less than {@value #BUSY_MILLIS} ms before), it then pauses
  * {@value #PAUSE_MILLIS} ms before it looks again: a standby hearing 100 primaries four times a second wakes about
  * 100 times a second, not 400 times (a virtual thread would add the poller's and a carrier's wake-up to each), and a
- * heartbeat is seen at most that pause later, against timeouts of seconds.
+ * heartbeat is seen at most that pause later, against timeouts of seconds. A primary hears only its standby, a
+ * heartbeat every interval: it does not pause, since the pause's end would be a second wake-up per heartbeat.
  * Send errors are logged at debug level and otherwise ignored: a lost heartbeat is what the detector is for.
  * Thread-safe.
  */
@@ -30,12 +32,17 @@ public final class UdpTransport implements DatagramTransport {
     private static final long READER_STACK = 256 * 1024;
     static final long PAUSE_MILLIS = 10;
     private static final long PAUSE_NANOS = PAUSE_MILLIS * 1_000_000L;
+    /** A round starting within this long of the previous one's end means datagrams come often enough to gather. */
+    static final long BUSY_MILLIS = 50;
+    private static final long BUSY_NANOS = BUSY_MILLIS * 1_000_000L;
 
     private final DatagramChannel channel;
     private final InetSocketAddress local;
     private final String name;
     private volatile Receiver receiver;
     private final Thread reader;
+    /** Rounds followed by a pause (written by the reader only). */
+    private volatile long pauses;
 
     /** Binds {@code bind} (port 0 for an ephemeral port) and starts receiving. */
     public UdpTransport(String name, InetSocketAddress bind) throws IOException {
@@ -53,11 +60,16 @@ public final class UdpTransport implements DatagramTransport {
         ByteBuffer buf = ByteBuffer.allocate(MAX_DATAGRAM);
         try (Selector selector = Selector.open()) {
             channel.register(selector, SelectionKey.OP_READ);
+            long lastRound = System.nanoTime() - BUSY_NANOS;
             while (channel.isOpen()) {
                 selector.select();
                 selector.selectedKeys().clear();
-                if (drain(buf) > 0) {
+                boolean often = System.nanoTime() - lastRound < BUSY_NANOS;
+                int n = drain(buf);
+                lastRound = System.nanoTime();
+                if (n > 1 || n == 1 && often) {
                     // let the next datagrams gather: with 100 primaries a round every PAUSE, not a wake-up each
+                    pauses++;
                     LockSupport.parkNanos(PAUSE_NANOS);
                 }
             }
@@ -98,6 +110,11 @@ public final class UdpTransport implements DatagramTransport {
                 LOG.error("{}: heartbeat receiver failed on a message; continuing", name, e);
             }
         }
+    }
+
+    /** How many rounds were followed by a pause. */
+    long pauses() {
+        return pauses;
     }
 
     @Override

@@ -8,11 +8,13 @@ import java.nio.ByteBuffer;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * The UDP transport reads in rounds (wait, take every datagram waiting, pause): a burst far larger than one per pause
- * arrives whole and in time, and a closed transport gives its port back at once.
+ * The UDP transport reads in rounds (wait, take every datagram waiting, pause when they come often): a burst far larger
+ * than one per pause arrives whole and in time, a lone peer's datagrams far apart cost no pause, and a closed
+ * transport gives its port back at once.
  */
 class UdpTransportTest {
     private static final InetSocketAddress ANY = new InetSocketAddress("127.0.0.1", 0);
@@ -36,6 +38,27 @@ class UdpTransportTest {
             assertEquals(400, got.size(), "every datagram of the bursts");
             // one datagram per pause would need at least 4 s for 400; draining takes each burst in a round or two
             assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(3), "delivered in rounds, not one per pause");
+            assertTrue(in.pauses() > 0, "datagrams that come many at a time are gathered by pauses");
+        }
+    }
+
+    @Test
+    void aLonePeerAtItsIntervalIsReadWithoutPauses() throws Exception {
+        // a primary hears only its standby, a heartbeat every interval: a pause after each would be a second
+        // wake-up of the reader per heartbeat
+        AtomicInteger got = new AtomicInteger();
+        try (UdpTransport in = new UdpTransport("in", ANY); UdpTransport out = new UdpTransport("out", ANY)) {
+            in.receiver((from, msg) -> got.incrementAndGet());
+            for (int i = 1; i <= 5; i++) {
+                out.send(in.localAddress(), "heartbeat".getBytes());
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (got.get() < i && System.nanoTime() < deadline) {
+                    Thread.sleep(1);
+                }
+                assertEquals(i, got.get(), "datagram " + i + " arrived");
+                Thread.sleep(4 * UdpTransport.BUSY_MILLIS);   // far apart, as heartbeats are
+            }
+            assertEquals(0, in.pauses(), "no pause after a lone datagram long after the one before");
         }
     }
 
