@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The primary agent's footprint with default settings: a standby and one primary with two 64 MiB volumes (the
 # launcher's own JVM options), in sync and idle; prints the primary's RSS idle (what the target checks), then its
-# heap and RSS after a full GC, threads (by name), file descriptors and CPU while idle, then RSS again after 30 writes
-# of 1 MiB (qemu-io). Writes bench/results/agent.json.
+# heap and RSS after a full GC, threads (by name), file descriptors and CPU while idle (with the five threads that
+# used most of it), then RSS again after 30 writes of 1 MiB (qemu-io). Writes bench/results/agent.json.
 # "Default settings" are what `understudy setup` writes for a primary: no snmp:, jmx: or web: block (setup adds snmp:
 # and jmx: only when the operator gives their ports, and never web:), so the primary's faces are stripped from the
 # prepared, demo-shaped cluster file; AGENT_FACES=all keeps them (every face on) for comparison.
