@@ -42,7 +42,7 @@ public final class UdpTransport implements DatagramTransport {
     private volatile Receiver receiver;
     private final Thread reader;
     /** Rounds followed by a pause (written by the reader only). */
-    private volatile long pauses;
+    private volatile long gatheringPauses;
 
     /** Binds {@code bind} (port 0 for an ephemeral port) and starts receiving. */
     public UdpTransport(String name, InetSocketAddress bind) throws IOException {
@@ -69,7 +69,7 @@ public final class UdpTransport implements DatagramTransport {
                 lastRound = System.nanoTime();
                 if (n > 1 || n == 1 && often) {
                     // let the next datagrams gather: with 100 primaries a round every PAUSE, not a wake-up each
-                    pauses++;
+                    gatheringPauses++;
                     LockSupport.parkNanos(PAUSE_NANOS);
                 }
             }
@@ -113,8 +113,8 @@ public final class UdpTransport implements DatagramTransport {
     }
 
     /** How many rounds were followed by a pause. */
-    long pauses() {
-        return pauses;
+    long gatheringPauses() {
+        return gatheringPauses;
     }
 
     @Override

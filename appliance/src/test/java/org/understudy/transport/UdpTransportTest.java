@@ -38,7 +38,7 @@ class UdpTransportTest {
             assertEquals(400, got.size(), "every datagram of the bursts");
             // one datagram per pause would need at least 4 s for 400; draining takes each burst in a round or two
             assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(3), "delivered in rounds, not one per pause");
-            assertTrue(in.pauses() > 0, "datagrams that come many at a time are gathered by pauses");
+            assertTrue(in.gatheringPauses() > 0, "datagrams that come many at a time are gathered by pauses");
         }
     }
 
@@ -58,7 +58,7 @@ class UdpTransportTest {
                 assertEquals(i, got.get(), "datagram " + i + " arrived");
                 Thread.sleep(4 * UdpTransport.BUSY_MILLIS);   // far apart, as heartbeats are
             }
-            assertEquals(0, in.pauses(), "no pause after a lone datagram long after the one before");
+            assertEquals(0, in.gatheringPauses(), "no pause after a lone datagram long after the one before");
         }
     }
 
