@@ -20,6 +20,7 @@ import org.understudy.replication.FrameType;
 import org.understudy.replication.HandshakeMessages;
 import org.understudy.replication.ProtocolException;
 import org.understudy.transport.FreeList;
+import org.understudy.transport.OutputBatch;
 import org.understudy.transport.StreamConnection;
 
 /**
@@ -58,6 +59,8 @@ final class MirrorLink {
     private final FreeList<Outbound> free = new FreeList<>(MAX_FREE, Outbound::pooled);
     /** The frames one ACK completes; only the ACK reader touches it. */
     private final ArrayList<Outbound> acked = new ArrayList<>();
+    /** The ACK reader's batch: the client replies of the writes one ACK completes leave together when it ends. */
+    private final OutputBatch completions = new OutputBatch();
     private final AtomicBoolean dead = new AtomicBoolean();
     private final boolean replicaFresh;
     private final boolean replicaConsistent;
@@ -341,12 +344,14 @@ final class MirrorLink {
             counters.bytesAcked.addAndGet(bytes);
             counters.writesAcked.addAndGet(writes);
         }
+        completions.open();
         try {
             for (int i = 0; i < acked.size(); i++) {
                 finish(acked.get(i), true);
             }
         } finally {
             acked.clear();
+            completions.close();
         }
     }
 
