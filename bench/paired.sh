@@ -2,8 +2,9 @@
 # Paired A/B rounds of the data path: the same fio job against nbdkit's file plugin and a one-primary demo of each
 # build given, one after the other in every round, the builds' order rotating from round to round, so every build
 # meets the same minutes of the host's load. Single runs of bench/mirror.sh minutes apart move more than a change of
-# a few per cent; this is how such a change is measured. Prints one line per round and job (IOPS and p99 in us, the
-# ratio to nbdkit) and the medians with their spread.
+# a few per cent; this is how such a change is measured. Prints one line per round and job (IOPS, p99 in us, and the
+# CPU time per write in us: nbdkit's, each build's primary's and, mirrored, its standby's, from /proc/PID/stat around
+# the job; CPU moves far less with the host's load than IOPS do) and the medians with their spread.
 # Usage: bench/paired.sh ROUNDS NAME=DIST [NAME=DIST...]
 #   DIST is a built distribution (installer/target/understudy of a work tree); JOBS (default "fsync") picks from
 #   qd1 qd16 fsync seq1m; RUNTIME seconds per job (default 6); MIRRORED=1 keeps the standbys (default: each demo's
@@ -22,7 +23,7 @@ declare -A args=(
   [qd16]="--rw=randwrite --bs=4k --iodepth=16 --size=1G --randrepeat=0"
   [fsync]="--rw=randwrite --bs=4k --iodepth=1 --size=1G --fsync=1 --randrepeat=0"
 )
-names=(); declare -A dist uri
+names=(); declare -A dist uri nodes
 net="${BENCH_LOOPBACK_NET:-80}"
 for pair in "$@"; do
   n="${pair%%=*}"; d="${pair#*=}"
@@ -50,6 +51,7 @@ precondition() {
 rm -f "$work/paired-ref.img"; truncate -s 1G "$work/paired-ref.img"
 ref="127.$net.3.1"
 nbdkit -f -i "$ref" -p 10900 file "$work/paired-ref.img" & pids+=($!)
+kit_pid=$!
 wait_port "$ref" 10900
 precondition "nbd://$ref:10900"
 for n in "${names[@]}"; do
@@ -62,22 +64,46 @@ for n in "${names[@]}"; do
     kill "$sp"; while kill -0 "$sp" 2>/dev/null; do sleep 0.1; done
   fi
   uri[$n]="nbd://127.$net.1.1:10809/vol0"
+  nodes[$n]="$(cat "$work/paired-$n/state/p1/understudy.pid")"
+  if [ "${MIRRORED:-0}" = 1 ]; then nodes[$n]+=" $(cat "$work/paired-$n/state/standby/understudy.pid")"; fi
   precondition "${uri[$n]}"
   net=$((net + 1))
 done
+
+# cpu_ticks PID...: user + system clock ticks of each process, space-separated
+cpu_ticks() {
+  local p out=()
+  for p in "$@"; do out+=("$(awk '{print $14 + $15}' "/proc/$p/stat")"); done
+  echo "${out[*]}"
+}
+# per_write BEFORE AFTER IOPS: CPU microseconds per write of each process between two cpu_ticks readings, comma-joined
+# (the job's writes: its IOPS over the runtime plus fio's 1 s ramp, which the readings also span)
+per_write() {
+  python3 - "$1" "$2" "$3" "$runtime" "$(getconf CLK_TCK)" <<'PY'
+import sys
+a, b = sys.argv[1].split(), sys.argv[2].split()
+writes = float(sys.argv[3]) * (int(sys.argv[4]) + 1)
+tick_us = 1e6 / int(sys.argv[5])
+print(",".join(f"{(int(y) - int(x)) * tick_us / writes:.1f}" for x, y in zip(a, b)))
+PY
+}
 
 rows="$work/paired-rows.txt"; : > "$rows"
 count="${#names[@]}"
 for r in $(seq 1 "$rounds"); do
   for j in "${jobs[@]}"; do
+    before="$(cpu_ticks "$kit_pid")"
     # shellcheck disable=SC2086
     read -r kit_iops _ kit_p99 <<< "$(fio_job "paired-nbdkit" "nbd://$ref:10900" "$runtime" ${args[$j]})"
-    line="round $r $j nbdkit $kit_iops $kit_p99"
+    line="round $r $j nbdkit $kit_iops $kit_p99 $(per_write "$before" "$(cpu_ticks "$kit_pid")" "$kit_iops")"
     for k in $(seq 0 $((count - 1))); do
       n="${names[$(( (k + r) % count ))]}"
       # shellcheck disable=SC2086
+      before="$(cpu_ticks ${nodes[$n]})"
+      # shellcheck disable=SC2086
       read -r iops _ p99 <<< "$(fio_job "paired-$n" "${uri[$n]}" "$runtime" ${args[$j]})"
-      line+=" $n $iops $p99"
+      # shellcheck disable=SC2086
+      line+=" $n $iops $p99 $(per_write "$before" "$(cpu_ticks ${nodes[$n]})" "$iops")"
     done
     echo "$line load $(cut -d' ' -f1 /proc/loadavg)" | tee -a "$rows" >&2
   done
@@ -90,9 +116,10 @@ table = {}
 for line in open(rows):
     w = line.split()
     job, rest = w[2], w[3:-2]
-    for i in range(0, len(rest), 3):
+    for i in range(0, len(rest), 4):
         name, iops, p99 = rest[i], float(rest[i + 1]), float(rest[i + 2])
-        table.setdefault(job, {}).setdefault(name, []).append((iops, p99))
+        cpu = [float(x) for x in rest[i + 3].split(",")]
+        table.setdefault(job, {}).setdefault(name, []).append((iops, p99, cpu))
 summary = {}
 for job, by in table.items():
     kit = [x[0] for x in by["nbdkit"]]
@@ -100,17 +127,24 @@ for job, by in table.items():
     for name, xs in by.items():
         iops = [x[0] for x in xs]
         ratios = [a / b for a, b in zip(iops, kit)]
-        summary[job][name] = {
+        # CPU per write: nbdkit's one process; a build's primary, then (mirrored) its standby, and their sum
+        parts = ["nbdkit"] if name == "nbdkit" else ["primary", "standby"][:len(xs[0][2])]
+        cpu = {part: [x[2][i] for x in xs] for i, part in enumerate(parts)}
+        if len(parts) == 2:
+            cpu["both"] = [round(sum(x[2]), 1) for x in xs]
+        s = summary[job][name] = {
             "iops_median": round(statistics.median(iops)), "iops_min": round(min(iops)), "iops_max": round(max(iops)),
             "p99_us_median": round(statistics.median(x[1] for x in xs)),
             "ratio_to_nbdkit_median": round(statistics.median(ratios), 3),
             "ratio_min": round(min(ratios), 3), "ratio_max": round(max(ratios), 3),
+            "cpu_us_per_write": {part: {"median": round(statistics.median(v), 1), "min": min(v), "max": max(v)}
+                                 for part, v in cpu.items()},
         }
-        print(f"{job:<6} {name:<10} {summary[job][name]['iops_median']:>7} IOPS "
-              f"({summary[job][name]['iops_min']}-{summary[job][name]['iops_max']}), "
-              f"{summary[job][name]['ratio_to_nbdkit_median']}x nbdkit "
-              f"({summary[job][name]['ratio_min']}-{summary[job][name]['ratio_max']}), "
-              f"p99 {summary[job][name]['p99_us_median']} us")
+        cpu_text = ", ".join(f"{part} {c['median']} ({c['min']}-{c['max']})"
+                             for part, c in s["cpu_us_per_write"].items())
+        print(f"{job:<6} {name:<10} {s['iops_median']:>7} IOPS ({s['iops_min']}-{s['iops_max']}), "
+              f"{s['ratio_to_nbdkit_median']}x nbdkit ({s['ratio_min']}-{s['ratio_max']}), "
+              f"p99 {s['p99_us_median']} us; CPU us per write: {cpu_text}")
 json.dump({"runtime_s": runtime, "mirrored": mirrored, "rounds": len(kit), "jobs": summary}, open(out, "w"), indent=2)
 print(f"written: {out}")
 PY
