@@ -39,12 +39,22 @@ public final class OutputBatch {
     public void close() {
         OPEN.set(null);
         open = false;
-        try {
-            for (int i = 0; i < held.size(); i++) {
+        RuntimeException first = null;
+        for (int i = 0; i < held.size(); i++) {
+            try {
                 held.get(i).release();
+            } catch (RuntimeException e) {
+                // a holder that breaks its contract must not keep the others' output back: theirs still leaves
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
             }
-        } finally {
-            held.clear();
+        }
+        held.clear();
+        if (first != null) {
+            throw first;
         }
     }
 

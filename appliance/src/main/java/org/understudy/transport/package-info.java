@@ -13,6 +13,8 @@
  *     ({@link org.understudy.transport.InMemoryStreams}) and {@link org.understudy.transport.FaultyStreamTransport}
  *     (stall or delay one direction, corrupt a byte, close mid-frame, cut).</li>
  * </ul>
+ * {@link org.understudy.transport.OutputBatch} lets a thread hold output back while it completes a batch of work (the
+ * NBD replies of the writes one mirror ACK completes) and write it once at the batch's end.
  * {@link org.understudy.transport.Scheduler} is the injected time source for periodic work and timed faults;
  * {@link org.understudy.transport.ExecutorScheduler} is the production one.
  *

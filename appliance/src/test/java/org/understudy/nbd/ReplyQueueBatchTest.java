@@ -2,7 +2,6 @@ package org.understudy.nbd;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -157,7 +156,7 @@ class ReplyQueueBatchTest {
     }
 
     @Test
-    void aBatchBelongsToOneThreadAndOpensOnce() {
+    void aBatchBelongsToOneThreadAndOpensOnce() throws InterruptedException {
         OutputBatch batch = new OutputBatch();
         assertFalse(OutputBatch.hold(() -> { }), "no batch open: write at once");
         batch.open();
@@ -166,7 +165,8 @@ class ReplyQueueBatchTest {
             org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, new OutputBatch()::open);
             boolean[] elsewhere = new boolean[1];
             Thread t = Thread.ofPlatform().start(() -> elsewhere[0] = OutputBatch.isOpen());
-            assertNull(join(t));
+            t.join(5_000);
+            assertFalse(t.isAlive());
             assertFalse(elsewhere[0], "another thread has no batch open");
         } finally {
             batch.close();
@@ -174,13 +174,17 @@ class ReplyQueueBatchTest {
         assertFalse(OutputBatch.isOpen());
     }
 
-    private static Object join(Thread t) {
-        try {
-            t.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return null;
+    @Test
+    void aHolderThatThrowsDoesNotKeepTheOthersBack() throws Exception {
+        OutputBatch batch = new OutputBatch();
+        batch.open();
+        OutputBatch.hold(() -> {
+            throw new IllegalStateException("broken holder");
+        });
+        queue.send(0, 42, null, null, 1);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, batch::close);
+        assertEquals(List.of(42L), readCookies(1), "the reply held after the broken holder still leaves");
+        assertFalse(OutputBatch.isOpen());
     }
 
     private static List<Long> cookies(long first, int n) {
