@@ -344,14 +344,12 @@ final class MirrorLink {
             counters.bytesAcked.addAndGet(bytes);
             counters.writesAcked.addAndGet(writes);
         }
-        completions.open();
-        try {
+        try (OutputBatch replies = completions.open()) {
             for (int i = 0; i < acked.size(); i++) {
                 finish(acked.get(i), true);
             }
         } finally {
             acked.clear();
-            completions.close();
         }
     }
 

@@ -9,9 +9,10 @@ import java.util.ArrayList;
  * the client) each. Only output produced on the thread that opened the batch is held; other threads write at once.
  *
  * <p>A batch is owned by one thread, which opens and closes it; {@link #hold} and {@link #isOpen} look at the calling
- * thread's batch. Reused: a thread keeps its batch object and opens it for every batch, so a batch allocates nothing.
+ * thread's batch. Reused: a thread keeps its batch object and opens it for every batch, so a batch allocates nothing;
+ * {@code try (OutputBatch b = batch.open()) { ... }} closes it however the work ends.
  */
-public final class OutputBatch {
+public final class OutputBatch implements AutoCloseable {
     /** Output held back in a batch. */
     @FunctionalInterface
     public interface Held {
@@ -23,19 +24,21 @@ public final class OutputBatch {
     private final ArrayList<Held> held = new ArrayList<>();
     private boolean open;
 
-    /** Opens this batch on the calling thread: output held from now on is written by {@link #close}. */
-    public void open() {
+    /** Opens this batch on the calling thread: output held from now on is written by {@link #close}. Returns it. */
+    public OutputBatch open() {
         if (open || OPEN.get() != null) {
             throw new IllegalStateException("a batch is already open on this thread");
         }
         open = true;
         OPEN.set(this);
+        return this;
     }
 
     /**
-     * Ends the batch: every holder registered in it writes what it held, in the order they registered. Call it in a
-     * {@code finally}: output held and never released would never reach its reader.
+     * Ends the batch: every holder registered in it writes what it held, in the order they registered. Call it however
+     * the work ends (try-with-resources): output held and never released would never reach its reader.
      */
+    @Override
     public void close() {
         OPEN.set(null);
         open = false;

@@ -55,16 +55,12 @@ class ReplyQueueBatchTest {
 
     @Test
     void repliesInABatchLeaveTogetherWhenItEnds() throws Exception {
-        OutputBatch batch = new OutputBatch();
-        batch.open();
-        try {
+        try (OutputBatch batch = new OutputBatch().open()) {
             for (int i = 0; i < 10; i++) {
                 queue.send(0, 1000 + i, null, null, i);
             }
             assertEquals(0, available(), "nothing leaves while the batch is open");
             assertTrue(finished.isEmpty(), "a held reply keeps its permits until it is out");
-        } finally {
-            batch.close();
         }
         assertEquals(cookies(1000, 10), readCookies(10));
         assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), finished);
@@ -74,17 +70,13 @@ class ReplyQueueBatchTest {
 
     @Test
     void aReplySentOutsideTheBatchTakesTheHeldOnesFirst() throws Exception {
-        OutputBatch batch = new OutputBatch();
-        batch.open();
-        try {
+        try (OutputBatch batch = new OutputBatch().open()) {
             queue.send(0, 1, null, null, 1);
             queue.send(0, 2, null, null, 2);
             Thread other = Thread.ofPlatform().start(() -> queue.send(0, 3, null, null, 3));
             other.join(5_000);
             assertEquals(cookies(1, 3), readCookies(3), "held replies leave before the other thread's, in order");
             queue.send(0, 4, null, null, 4);
-        } finally {
-            batch.close();
         }
         assertEquals(List.of(4L), readCookies(1));
         assertEquals(List.of(1, 2, 3, 4), finished);
@@ -93,14 +85,10 @@ class ReplyQueueBatchTest {
     @Test
     void aBatchOfMoreThanTheHeldBoundLosesNothing() throws Exception {
         int n = ReplyQueue.HELD_MAX * 3 + 5;
-        OutputBatch batch = new OutputBatch();
-        batch.open();
-        try {
+        try (OutputBatch batch = new OutputBatch().open()) {
             for (int i = 0; i < n; i++) {
                 queue.send(0, i, null, null, 1);
             }
-        } finally {
-            batch.close();
         }
         assertEquals(cookies(0, n), readCookies(n));
         assertEquals(n, finished.size());
@@ -117,14 +105,10 @@ class ReplyQueueBatchTest {
             filler++;
         }
         assertTrue(queue.queuedTotal() > 0, "the client's socket never filled");
-        OutputBatch batch = new OutputBatch();
-        batch.open();
-        try {
+        try (OutputBatch batch = new OutputBatch().open()) {
             for (int i = 0; i < 20; i++) {
                 queue.send(0, 5000 + i, null, null, i);
             }
-        } finally {
-            batch.close();
         }
         // the client drains the filler replies and their data, then finds every held reply, in order
         ByteBuffer in = ByteBuffer.allocate(16 + 4096);
@@ -141,15 +125,11 @@ class ReplyQueueBatchTest {
 
     @Test
     void aClosedConnectionGivesHeldRepliesBack() throws Exception {
-        OutputBatch batch = new OutputBatch();
-        batch.open();
-        try {
+        try (OutputBatch batch = new OutputBatch().open()) {
             queue.send(0, 1, null, null, 1);
             queue.send(0, 2, null, null, 2);
             queue.abandon();
             assertEquals(List.of(1, 2), finished);
-        } finally {
-            batch.close();
         }
         assertEquals(List.of(1, 2), finished, "released after the close: nothing written, nothing finished twice");
         assertEquals(0, available());
