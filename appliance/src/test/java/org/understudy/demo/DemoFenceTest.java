@@ -54,6 +54,25 @@ class DemoFenceTest {
         return p;
     }
 
+    /**
+     * {@code kill -STOP} returns once the signal is queued; the process stops when it is next scheduled, which on a
+     * busy host can be after the fence script has read its state. Waits (5 s at most) until /proc says stopped.
+     */
+    private static void awaitStopped(Process p) throws Exception {
+        Path stat = Path.of("/proc", Long.toString(p.pid()), "stat");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        String state = "?";
+        while (System.nanoTime() < deadline) {
+            String line = Files.readString(stat);
+            state = line.substring(line.lastIndexOf(')') + 2, line.lastIndexOf(')') + 3);
+            if (state.equals("T")) {
+                return;
+            }
+            Thread.sleep(5);
+        }
+        throw new AssertionError("pid " + p.pid() + " not stopped 5 s after SIGSTOP (state " + state + ")");
+    }
+
     private StepResult fence(String node, String takeover) {
         Map<String, String> env = new TakeoverTarget(node, "127.0.61.1", 10809, List.of("vol0"),
                 List.of(dir.resolve("r.img"))).fencingEnvironment(takeover, "2.21 s silent on every path");
@@ -68,6 +87,7 @@ class DemoFenceTest {
     void failover_frozenNode_killedAndGoneBeforeTheScriptSaysOk() throws Exception {
         Process p1 = fakeNode("p1");
         new ProcessBuilder("kill", "-STOP", Long.toString(p1.pid())).start().waitFor();
+        awaitStopped(p1);
 
         StepResult r = fence("p1", "failover");
 
