@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
 import org.understudy.storage.NoSpace;
+import org.understudy.storage.PageCacheWrites;
 import org.understudy.storage.Zeros;
 
 /**
@@ -390,10 +391,7 @@ public final class CowWriter {
             // takes the way through StoreSpace, which writes again from the start once it made room
             int start = data.position();
             try {
-                long pos = offset;
-                while (data.hasRemaining()) {
-                    pos += image.write(data, pos);
-                }
+                PageCacheWrites.write(image, data, offset);
                 return;
             } catch (IOException e) {
                 if (!NoSpace.is(e)) {
@@ -403,14 +401,10 @@ public final class CowWriter {
             }
         }
         store.space().withRoom(writingReplica, () -> {
-            long pos = offset;
             if (data == null) {
                 Zeros.write(image, offset, length);
-                return null;
-            }
-            ByteBuffer d = data.duplicate();
-            while (d.hasRemaining()) {
-                pos += image.write(d, pos);
+            } else {
+                PageCacheWrites.write(image, data.duplicate(), offset);
             }
             return null;
         });

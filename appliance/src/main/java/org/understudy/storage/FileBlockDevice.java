@@ -137,10 +137,7 @@ public final class FileBlockDevice implements BlockDevice {
     @Override
     public void write(long offset, ByteBuffer src, boolean fua) throws IOException {
         check(offset, src.remaining());
-        long pos = offset;
-        while (src.hasRemaining()) {
-            pos += channel.write(src, pos);
-        }
+        PageCacheWrites.write(channel, src, offset);
         if (fua) {
             channel.force(false);
         }

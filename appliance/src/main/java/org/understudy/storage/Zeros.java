@@ -17,10 +17,9 @@ public final class Zeros {
         long pos = offset;
         long end = offset + length;
         while (pos < end) {
-            ByteBuffer z = ZEROS.duplicate().limit((int) Math.min(ZEROS.capacity(), end - pos));
-            while (z.hasRemaining()) {
-                pos += channel.write(z, pos);
-            }
+            int n = (int) Math.min(ZEROS.capacity(), end - pos);
+            PageCacheWrites.write(channel, ZEROS.duplicate().limit(n), pos);
+            pos += n;
         }
     }
 
