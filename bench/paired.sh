@@ -9,7 +9,10 @@
 #   DIST is a built distribution (installer/target/understudy of a work tree); JOBS (default "fsync") picks from
 #   qd1 qd16 fsync seq1m; RUNTIME seconds per job (default 6); MIRRORED=1 keeps the standbys (default: each demo's
 #   standby is stopped, the primary serves unmirrored); BENCH_LOOPBACK_NET=N (default 80) is the first demo's net,
-#   the next builds take N+1, ... Writes bench/results/paired.json.
+#   the next builds take N+1, ... PRECONDITION_BS (default 1M) is the size of the writes that fill every server's
+#   volume first: the page cache keeps folios of that size, which every later small write into them walks (README,
+#   "Small writes after large ones"); 64k gives nbdkit's file the folios Understudy's own writes keep.
+#   Writes bench/results/paired.json.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 need fio nbdkit python3
@@ -44,7 +47,7 @@ stop_demos() {  # and their volumes and replicas (2 GiB a build), and the refere
 trap 'cleanup; stop_demos' EXIT
 
 precondition() {
-  fio --name=precondition --ioengine=nbd --uri="$1" --rw=write --bs=1M --iodepth=16 --size=1G \
+  fio --name=precondition --ioengine=nbd --uri="$1" --rw=write --bs="${PRECONDITION_BS:-1M}" --iodepth=16 --size=1G \
       --output-format=json --output="$work/fio-precondition.json" >/dev/null
 }
 
