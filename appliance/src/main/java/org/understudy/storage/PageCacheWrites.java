@@ -17,7 +17,7 @@ import java.nio.channels.FileChannel;
  */
 public final class PageCacheWrites {
     /** The largest piece, and the boundary every piece ends on. */
-    public static final int PIECE = 64 << 10;
+    static final int PIECE = 64 << 10;
 
     private PageCacheWrites() {
     }
