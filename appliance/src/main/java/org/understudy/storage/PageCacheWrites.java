@@ -25,28 +25,25 @@ public final class PageCacheWrites {
     /**
      * Writes the remaining bytes of {@code src} at {@code offset} of {@code channel}; {@code src}'s position ends at
      * its limit. Its limit is never changed, not even for a moment: the same buffer may be read by another thread
-     * at the same time (the mirror sends the bytes it writes). A write within one piece goes as it is; a larger one
-     * through views of {@code src}, one per piece.
+     * at the same time (the mirror sends the bytes it writes). Every piece but the last goes through a view of
+     * {@code src}; the last, which ends at the limit, from {@code src} itself, so a write within one piece (every
+     * 4 KiB write) allocates nothing.
      */
     public static void write(FileChannel channel, ByteBuffer src, long offset) throws IOException {
         int at = src.position();
         int end = src.limit();
         long pos = offset;
-        if (end - at == piece(offset, end - at)) {
-            while (src.hasRemaining()) {
-                pos += channel.write(src, pos);
-            }
-            return;
-        }
-        while (at < end) {
-            int n = piece(pos, end - at);
+        for (int n = piece(pos, end - at); n < end - at; n = piece(pos, end - at)) {
             ByteBuffer view = src.slice(at, n);
             while (view.hasRemaining()) {
                 pos += channel.write(view, pos);
             }
             at += n;
         }
-        src.position(end);
+        src.position(at);
+        while (src.hasRemaining()) {
+            pos += channel.write(src, pos);
+        }
     }
 
     /** The length of the piece that starts at file position {@code position} with {@code remaining} bytes to go. */

@@ -91,9 +91,11 @@ class PageCacheWritesTest {
             }
         });
         watcher.start();
-        while (reads.get() == 0) {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (reads.get() == 0 && System.nanoTime() < deadline) {
             Thread.onSpinWait();
         }
+        assertTrue(reads.get() > 0, "the watcher runs before the writes start");
         try (FileChannel ch = open("b.img")) {
             for (int i = 0; i < 8; i++) {
                 src.position(0);
