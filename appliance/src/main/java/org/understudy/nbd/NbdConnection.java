@@ -18,6 +18,7 @@ import java.util.function.BooleanSupplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.understudy.storage.BlockDevice;
+import org.understudy.transport.OutputBatch;
 
 /**
  * One client connection: handshake (blocking socket), then the transmission phase on a non-blocking socket. The thread
@@ -69,6 +70,14 @@ final class NbdConnection implements Runnable {
      * permits, another thread) it has the device send what it held ({@link #sendHeld}). Owned by the reader role.
      */
     private boolean held;
+    /**
+     * The replies of writes that complete while the reader starts them (no standby to wait for, or its ACK already in)
+     * are held in this batch while the reader goes on with requests already buffered, and leave together in one socket
+     * write when it next waits or lets go of its role ({@link #sendHeld}): a client at queue depth 16 is sent and woken
+     * once per read of requests instead of once per write. Open while {@link #batching}; owned by the reader role.
+     */
+    private final OutputBatch replyBatch = new OutputBatch();
+    private boolean batching;
     /** The reader had to wait for the socket since the current request's header was asked for. Reader role's. */
     private boolean waited;
     /** {@link #requestWaiting}, made once: asked per large write, allocating nothing. */
@@ -186,6 +195,11 @@ final class NbdConnection implements Runnable {
         return replies.queuedTotal();
     }
 
+    /** Socket writes that carried replies to this client. */
+    long replyWrites() {
+        return replies.writesTotal();
+    }
+
     /** Closes the connection if it has not finished negotiating; returns true when this call closed it. */
     boolean closeIfNegotiating() {
         if (exportName == null && !closed.get()) {
@@ -289,6 +303,10 @@ final class NbdConnection implements Runnable {
                 int others = inFlight.getAndIncrement();
                 if (!WritePlacement.pooled(bytes, device.writesTravel(), others, headerWasWaiting, nextWaiting)) {
                     boolean more = NbdRequest.bufferedWriteFollows(inbuf, HELD_WRITE_MAX);
+                    if (!batching) {
+                        replyBatch.open();
+                        batching = true;
+                    }
                     startWrite(flags, cookie, offset, length, p, bytes, more);
                     held |= more;
                 } else {
@@ -394,11 +412,19 @@ final class NbdConnection implements Runnable {
         // level-triggered: the read that follows takes what made the key ready
     }
 
-    /** Has the device send the writes the reader held back, before the reader waits or lets go of its role. */
+    /**
+     * Before the reader waits for anything (the socket, permits, another thread) or lets go of its role: the device
+     * sends the writes the reader held back, and the replies held in {@link #replyBatch} go out (they keep their
+     * requests' permits until then, and the client waits for them).
+     */
     private void sendHeld() {
         if (held) {
             held = false;
             device.sendHeld();
+        }
+        if (batching) {
+            batching = false;
+            replyBatch.close();
         }
     }
 

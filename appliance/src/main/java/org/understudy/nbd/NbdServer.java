@@ -154,6 +154,11 @@ public final class NbdServer implements Closeable {
         return connections.stream().mapToLong(NbdConnection::queuedReplies).sum();
     }
 
+    /** Socket writes that carried replies, over the connections open now. */
+    long replyWrites() {
+        return connections.stream().mapToLong(NbdConnection::replyWrites).sum();
+    }
+
     /** Open connections, including those still negotiating. */
     public int connectionCount() {
         return connections.size();

@@ -53,6 +53,8 @@ final class ReplyQueue {
     private final OutputBatch.Held releaser = this::releaseHeld;
     private boolean abandoned;
     private long queuedTotal;
+    /** Socket writes of replies (whole, held together or a queued one's rest), since the connection opened. */
+    private long writesTotal;
 
     /** @param onFailure told (outside no lock guarantee) when a write to the client fails; closes the connection */
     ReplyQueue(SocketChannel ch, ReplyFlusher flusher, Finisher finisher, java.util.function.Consumer<IOException> onFailure) {
@@ -115,6 +117,7 @@ final class ReplyQueue {
         header.clear();
         NbdSimpleReply.encode(header, error, cookie).flip();
         if (queue.isEmpty()) {
+            writesTotal++;
             try {
                 if (data == null) {
                     ch.write(header);
@@ -155,6 +158,7 @@ final class ReplyQueue {
      */
     private IOException writeHeld() {
         held.flip();
+        writesTotal++;
         IOException failed = null;
         try {
             ch.write(held);
@@ -206,6 +210,7 @@ final class ReplyQueue {
         try {
             Queued q;
             while ((q = queue.peekFirst()) != null) {
+                writesTotal++;
                 try {
                     ch.write(q.left());
                 } catch (IOException e) {
@@ -246,6 +251,16 @@ final class ReplyQueue {
             lock.unlock();
         }
         flusher.forget(this);
+    }
+
+    /** Socket writes that carried replies, since the connection opened. */
+    long writesTotal() {
+        lock.lock();
+        try {
+            return writesTotal;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Replies that could not be written at once and went through the queue, since the connection opened. */
