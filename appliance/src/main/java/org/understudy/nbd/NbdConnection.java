@@ -390,14 +390,14 @@ final class NbdConnection implements Runnable {
     }
 
     /**
-     * Reads what the socket has, waiting until it has something: at least one byte, or -1 at EOF. It reads on for a
-     * moment before sleeping on the selector ({@link ReadSpin}).
+     * Reads what the socket has, waiting until it has something: at least one byte, or -1 at EOF. With at most one
+     * request in flight it reads on for a moment before sleeping on the selector ({@link ReadSpin#nanosFor}).
      */
     private int read(ByteBuffer dst) throws IOException {
         int n;
         while ((n = ch.read(dst)) == 0) {
             waited = true; // spinning is waiting too: a request caught so came after the reader asked
-            if ((n = ReadSpin.read(ch, dst, ReadSpin.NANOS)) != 0) {
+            if ((n = ReadSpin.read(ch, dst, ReadSpin.nanosFor(inFlight.get()))) != 0) {
                 return n;
             }
             readable.select(NbdConnection::ignore);

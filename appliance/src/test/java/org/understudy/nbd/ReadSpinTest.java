@@ -28,6 +28,14 @@ class ReadSpinTest {
     }
 
     @Test
+    void nanosFor_spinsAtQueueDepthOne_only() {
+        assertEquals(ReadSpin.NANOS, ReadSpin.nanosFor(0), "nothing in flight: the next request follows our reply");
+        assertEquals(ReadSpin.NANOS, ReadSpin.nanosFor(1), "one write waiting for the standby: queue depth 1 still");
+        assertEquals(0, ReadSpin.nanosFor(2), "a client that pipelines sends more when replies reach it");
+        assertEquals(0, ReadSpin.nanosFor(16));
+    }
+
+    @Test
     void read_givesUpAfterTheBound_whenNothingComes() throws IOException {
         Pipe p = Pipe.open();
         try (Pipe.SourceChannel in = p.source(); Pipe.SinkChannel out = p.sink()) {
