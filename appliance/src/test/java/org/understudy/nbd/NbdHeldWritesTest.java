@@ -103,14 +103,6 @@ class NbdHeldWritesTest {
         dev.close();
     }
 
-    private static byte[] request(long cookie, int type, long offset, byte[] payload, int length) {
-        ByteBuffer b = ByteBuffer.allocate(NbdConstants.REQUEST_SIZE + (payload == null ? 0 : payload.length));
-        new NbdRequest(0, type, cookie, offset, length).encode(b);
-        if (payload != null) {
-            b.put(payload);
-        }
-        return b.array();
-    }
 
     @Test
     void writesBufferedTogether_areSentTogether_andEveryOneIsAnswered() throws Exception {
@@ -119,7 +111,7 @@ class NbdHeldWritesTest {
             for (int i = 0; i < 64; i++) {
                 byte[] data = new byte[4096];
                 java.util.Arrays.fill(data, (byte) i);
-                all.write(request(i, NbdConstants.CMD_WRITE, 4096L * i, data, 4096));
+                all.write(NbdTestClient.request(i, 0, NbdConstants.CMD_WRITE, 4096L * i, 4096, data));
             }
             c.raw(all.toByteArray());
             Set<Long> cookies = new HashSet<>();
@@ -142,9 +134,9 @@ class NbdHeldWritesTest {
         try (NbdTestClient c = NbdTestClient.open(server.port(), "vol0")) {
             ByteArrayOutputStream all = new ByteArrayOutputStream();
             for (int i = 0; i < 3; i++) {
-                all.write(request(i, NbdConstants.CMD_WRITE, 4096L * i, new byte[4096], 4096));
+                all.write(NbdTestClient.request(i, 0, NbdConstants.CMD_WRITE, 4096L * i, 4096, new byte[4096]));
             }
-            all.write(request(3, NbdConstants.CMD_READ, 0, null, 4096));
+            all.write(NbdTestClient.request(3, 0, NbdConstants.CMD_READ, 0, 4096, null));
             c.raw(all.toByteArray());
             Set<Long> cookies = new HashSet<>();
             for (int i = 0; i < 4; i++) {

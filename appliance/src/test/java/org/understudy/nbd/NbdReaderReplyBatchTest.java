@@ -67,21 +67,13 @@ class NbdReaderReplyBatchTest {
         }
     }
 
-    private static byte[] request(long cookie, int type, long offset, byte[] payload, int length) {
-        ByteBuffer b = ByteBuffer.allocate(NbdConstants.REQUEST_SIZE + (payload == null ? 0 : payload.length));
-        new NbdRequest(0, type, cookie, offset, length).encode(b);
-        if (payload != null) {
-            b.put(payload);
-        }
-        return b.array();
-    }
 
     private static byte[] writes(int n) throws IOException {
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         for (int i = 0; i < n; i++) {
             byte[] data = new byte[4096];
             Arrays.fill(data, (byte) (i + 1));
-            all.write(request(i, NbdConstants.CMD_WRITE, 4096L * i, data, 4096));
+            all.write(NbdTestClient.request(i, 0, NbdConstants.CMD_WRITE, 4096L * i, 4096, data));
         }
         return all.toByteArray();
     }
@@ -128,7 +120,7 @@ class NbdReaderReplyBatchTest {
         try (NbdTestClient c = NbdTestClient.open(server.port(), "vol0")) {
             ByteArrayOutputStream all = new ByteArrayOutputStream();
             all.write(writes(3));
-            all.write(request(3, NbdConstants.CMD_READ, 0, null, 4096));
+            all.write(NbdTestClient.request(3, 0, NbdConstants.CMD_READ, 0, 4096, null));
             c.raw(all.toByteArray());
             Set<Long> cookies = new HashSet<>();
             for (int i = 0; i < 4; i++) {

@@ -147,12 +147,17 @@ final class NbdTestClient implements AutoCloseable {
     }
 
     void sendWithCookie(long cookie, int flags, int type, long offset, long length, byte[] payload) throws IOException {
+        raw(request(cookie, flags, type, offset, length, payload));
+    }
+
+    /** One request header, followed by its payload if given, as bytes to send (several can go in one {@link #raw}). */
+    static byte[] request(long cookie, int flags, int type, long offset, long length, byte[] payload) {
         ByteBuffer b = ByteBuffer.allocate(NbdConstants.REQUEST_SIZE + (payload == null ? 0 : payload.length));
         new NbdRequest(flags, type, cookie, offset, length).encode(b);
         if (payload != null) {
             b.put(payload);
         }
-        raw(b.array());
+        return b.array();
     }
 
     NbdSimpleReply readReply() throws IOException {
