@@ -16,8 +16,9 @@ import org.understudy.transport.OutputBatch;
  * the in-flight limits are reached. Replies leave whole and in the order they were queued, never interleaved.
  *
  * <p>A reply without data sent on a thread with an {@link OutputBatch} open (a mirror link's ACK reader completing
- * the writes one ACK confirms) is held until the batch ends, and the replies held together leave in one socket
- * write: a client at queue depth 16 hears a dozen replies per system call instead of one. Nothing is held past the
+ * the writes one ACK confirms, or the connection's reader completing the writes it starts from one read of requests)
+ * is held until the batch ends, and the replies held together leave in one socket write: a client at queue depth 16
+ * hears a dozen replies per system call instead of one. Nothing is held past the
  * batch, and a reply sent outside a batch first writes those held, so the order stays the order of sending.
  * Thread-safe.
  */

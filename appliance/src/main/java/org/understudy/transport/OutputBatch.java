@@ -4,9 +4,9 @@ import java.util.ArrayList;
 
 /**
  * Output a thread holds back while it completes a batch of work, written once when the batch ends. A mirror link's
- * ACK reader completes the dozen client writes one cumulative ACK confirms; inside a batch each completion's NBD reply
- * joins the others of its connection, and they leave in one socket write instead of a system call (and a wake-up of
- * the client) each. Only output produced on the thread that opened the batch is held; other threads write at once.
+ * ACK reader completes the dozen client writes one cumulative ACK confirms, and an NBD connection's reader the writes
+ * it starts from one read of requests; inside a batch each completion's NBD reply joins the others of its connection,
+ * and they leave in one socket write instead of a system call (and a wake-up of the client) each. Only output produced on the thread that opened the batch is held; other threads write at once.
  *
  * <p>A batch is owned by one thread, which opens and closes it; {@link #hold} and {@link #isOpen} look at the calling
  * thread's batch. Reused: a thread keeps its batch object and opens it for every batch, so a batch allocates nothing;

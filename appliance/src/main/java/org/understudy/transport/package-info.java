@@ -14,7 +14,8 @@
  *     (stall or delay one direction, corrupt a byte, close mid-frame, cut).</li>
  * </ul>
  * {@link org.understudy.transport.OutputBatch} lets a thread hold output back while it completes a batch of work (the
- * NBD replies of the writes one mirror ACK completes) and write it once at the batch's end.
+ * NBD replies of the writes one mirror ACK completes, or that an NBD reader completes from one read of requests) and
+ * write it once at the batch's end.
  * {@link org.understudy.transport.Scheduler} is the injected time source for periodic work and timed faults;
  * {@link org.understudy.transport.ExecutorScheduler} is the production one.
  *
