@@ -15,7 +15,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.understudy.storage.ForwardingBlockDevice;
 
 /**
  * Writes to a device that completes them later on a thread of its own (as a mirrored volume does on its ACK thread):
@@ -26,7 +25,7 @@ class NbdAsyncWriteTest {
     private static final int SIZE = 4 << 20;
 
     /** Completes each write on its own executor, after {@code gate} opens for writes at {@code held}. */
-    private static final class LaterDevice extends ForwardingBlockDevice {
+    private static final class LaterDevice extends LaterWritesDevice {
         final ExecutorService acks = Executors.newSingleThreadExecutor();
         final AtomicInteger syncWrites = new AtomicInteger();
         volatile long held = -1;
@@ -34,22 +33,11 @@ class NbdAsyncWriteTest {
         volatile long failing = -1;
 
         LaterDevice() {
-            super(new MemoryBlockDevice(SIZE));
+            super(SIZE);
         }
 
         @Override
-        public boolean completesWritesLater() {
-            return true;
-        }
-
-        @Override
-        public void writeAsync(long offset, ByteBuffer src, boolean fua, WriteCallback callback) {
-            try {
-                inner.write(offset, src.duplicate(), fua);
-            } catch (IOException e) {
-                callback.done(e);
-                return;
-            }
+        void written(long offset, boolean moreFollow, WriteCallback callback) {
             CountDownLatch g = offset == held ? gate : new CountDownLatch(0);
             Thread.ofPlatform().daemon().start(() -> {
                 try {

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -18,7 +16,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.understudy.storage.ForwardingBlockDevice;
 
 /**
  * Writes the reader starts while more are already buffered are held back by the device and sent together (one socket
@@ -30,34 +27,18 @@ class NbdHeldWritesTest {
     private static final int SIZE = 4 << 20;
 
     /** Completes writes only once "sent": at a write without the hint, or at {@link #sendHeld}. */
-    private static final class SendingDevice extends ForwardingBlockDevice {
+    private static final class SendingDevice extends LaterWritesDevice {
         final ExecutorService acks = Executors.newSingleThreadExecutor();
         final List<WriteCallback> queued = new ArrayList<>();
         final AtomicInteger held = new AtomicInteger();
         final AtomicInteger sends = new AtomicInteger();
 
         SendingDevice() {
-            super(new MemoryBlockDevice(SIZE));
+            super(SIZE);
         }
 
         @Override
-        public boolean completesWritesLater() {
-            return true;
-        }
-
-        @Override
-        public void writeAsync(long offset, ByteBuffer src, boolean fua, WriteCallback callback) {
-            writeAsync(offset, src, fua, false, callback);
-        }
-
-        @Override
-        public void writeAsync(long offset, ByteBuffer src, boolean fua, boolean moreFollow, WriteCallback callback) {
-            try {
-                inner.write(offset, src.duplicate(), fua);
-            } catch (IOException e) {
-                callback.done(e);
-                return;
-            }
+        void written(long offset, boolean moreFollow, WriteCallback callback) {
             synchronized (queued) {
                 queued.add(callback);
             }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
@@ -14,7 +13,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.understudy.storage.ForwardingBlockDevice;
 
 /**
  * Writes that complete while the reader starts them (a mirrored volume with no standby to wait for) have their
@@ -27,32 +25,16 @@ class NbdReaderReplyBatchTest {
     private static final int SIZE = 4 << 20;
 
     /** Completes every write on the thread that starts it, as a volume without a link does. */
-    private static final class AtOnceDevice extends ForwardingBlockDevice {
+    private static final class AtOnceDevice extends LaterWritesDevice {
         final AtomicInteger started = new AtomicInteger();
 
         AtOnceDevice() {
-            super(new MemoryBlockDevice(SIZE));
+            super(SIZE);
         }
 
         @Override
-        public boolean completesWritesLater() {
-            return true;
-        }
-
-        @Override
-        public void writeAsync(long offset, ByteBuffer src, boolean fua, WriteCallback callback) {
-            writeAsync(offset, src, fua, false, callback);
-        }
-
-        @Override
-        public void writeAsync(long offset, ByteBuffer src, boolean fua, boolean moreFollow, WriteCallback callback) {
+        void written(long offset, boolean moreFollow, WriteCallback callback) {
             started.incrementAndGet();
-            try {
-                inner.write(offset, src.duplicate(), fua);
-            } catch (IOException e) {
-                callback.done(e);
-                return;
-            }
             callback.done(null);
         }
     }

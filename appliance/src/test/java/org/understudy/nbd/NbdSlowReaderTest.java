@@ -3,8 +3,6 @@ package org.understudy.nbd;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -12,7 +10,6 @@ import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.understudy.storage.ForwardingBlockDevice;
 
 /**
  * A client that stops reading its replies delays only its own: the thread that completes writes (one for the whole
@@ -24,28 +21,17 @@ class NbdSlowReaderTest {
     private static final int READ = 1 << 20;
 
     /** Completes every write on one shared thread; the write at {@code held} only once {@code gate} opens. */
-    private static final class OneAckThreadDevice extends ForwardingBlockDevice {
+    private static final class OneAckThreadDevice extends LaterWritesDevice {
         final ExecutorService ack = Executors.newSingleThreadExecutor();
         final CountDownLatch gate = new CountDownLatch(1);
         final long held = 3 * READ;
 
         OneAckThreadDevice() {
-            super(new MemoryBlockDevice(SIZE));
+            super(SIZE);
         }
 
         @Override
-        public boolean completesWritesLater() {
-            return true;
-        }
-
-        @Override
-        public void writeAsync(long offset, ByteBuffer src, boolean fua, WriteCallback callback) {
-            try {
-                inner.write(offset, src.duplicate(), fua);
-            } catch (IOException e) {
-                callback.done(e);
-                return;
-            }
+        void written(long offset, boolean moreFollow, WriteCallback callback) {
             ack.execute(() -> {
                 if (offset == held) {
                     try {
